@@ -1,0 +1,1 @@
+// This target holds only the code swift-openapi-generator makes from openapi.yaml (see the config beside it).

@@ -1,0 +1,36 @@
+import Foundation
+import PorchlightCore
+import PorchlightAPI
+import PorchlightStore
+import Prometheus
+
+/// Implements the generated `APIProtocol`. Each capability adds its handlers in an extension in
+/// its own folder; handlers unpack input, make one store call and map the result.
+struct APIHandlers: APIProtocol {
+    let orders: OrderStore
+    let shipments: ShipmentStore
+    let lookups: OrderLookupStore
+    let migrator: Migrator
+    let tokens: StartupValue<CustomerTokens>
+    let registry: PrometheusCollectorRegistry
+
+    /// The contract, served as-is at /openapi.yaml; compiled into the binary, so it cannot go missing.
+    static let specification = Data(PackageResources.openapi_yaml)
+}
+
+/// Parses a path id; a malformed one is the client's mistake (400), not a lookup miss.
+func parseID(_ text: String, _ parameter: String) throws -> UUID {
+    guard let id = UUID(uuidString: text) else {
+        throw DomainError.badRequest("\(parameter) must be a UUID such as 0b6f1c3e-6d1f-4c0a-9a57-3f0c2f1d9e11.",
+                                     [FieldError(field: parameter, message: "must be a UUID")])
+    }
+    return id
+}
+
+extension RawRepresentable where RawValue == String {
+    /// Converts between a Core enum and its generated twin, which share raw values by design
+    /// (a unit test checks every case of every pair).
+    init<Other: RawRepresentable>(mirroring other: Other) where Other.RawValue == String {
+        self.init(rawValue: other.rawValue)!
+    }
+}

@@ -1,0 +1,48 @@
+import Logging
+
+/// Settings read from the environment, all validated together so that one run names every problem.
+public struct AppConfiguration: Sendable {
+    public var databaseURL: String
+    public var host: String
+    public var port: Int
+    public var logLevel: Logger.Level
+
+    public init(databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info) {
+        self.databaseURL = databaseURL
+        self.host = host
+        self.port = port
+        self.logLevel = logLevel
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var problems: [String]
+        public var description: String { "Invalid configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n") }
+    }
+
+    /// Reads `DATABASE_URL` (required), `HOST`, `PORT` and `LOG_LEVEL`.
+    public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> AppConfiguration {
+        var problems: [String] = []
+        let databaseURL = environment["DATABASE_URL"] ?? ""
+        if databaseURL.isEmpty {
+            problems.append("DATABASE_URL is not set (e.g. postgres://user:password@127.0.0.1:5432/porchlight)")
+        } else if case .failure(let error) = Result(catching: { try DatabaseSettings(url: databaseURL) }) {
+            problems.append("DATABASE_URL: \(error)")
+        }
+        let host = environment["HOST"] ?? "127.0.0.1"
+        if host.isEmpty { problems.append("HOST is empty (e.g. 0.0.0.0 or 127.0.0.1)") }
+        var port = 8080
+        if let text = environment["PORT"] {
+            if let value = Int(text), (0...65535).contains(value) { port = value } else {
+                problems.append("PORT must be a number from 0 to 65535, not '\(text)'")
+            }
+        }
+        var logLevel = Logger.Level.info
+        if let text = environment["LOG_LEVEL"] {
+            if let level = Logger.Level(rawValue: text.lowercased()) { logLevel = level } else {
+                problems.append("LOG_LEVEL must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+            }
+        }
+        guard problems.isEmpty else { throw Invalid(problems: problems) }
+        return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import PorchlightAPI
+import PorchlightCore
+import PorchlightStore
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// Builds the whole service: used by `porchlight serve` and by the tests alike.
+///
+/// Start-up order: the PostgreSQL pool runs as a service; before the server accepts traffic,
+/// migrations are applied and the customer-token secret is loaded. SIGTERM drains in-flight
+/// requests, then the pool closes.
+public func buildApplication(
+    configuration: AppConfiguration, logger: Logger, registry: PrometheusCollectorRegistry = .init()
+) async throws -> some ApplicationProtocol {
+    let client = PostgresClient(
+        configuration: try DatabaseSettings(url: configuration.databaseURL).clientConfiguration, backgroundLogger: logger)
+    let tokens = StartupValue<CustomerTokens>()
+    let merchants = MerchantStore(client: client)
+    let handlers = APIHandlers(
+        orders: OrderStore(client: client), shipments: ShipmentStore(client: client),
+        lookups: OrderLookupStore(client: client), migrator: Migrator(client: client, logger: logger),
+        tokens: tokens, registry: registry)
+
+    let router = Router()
+    // Outermost first: every response gets a request id and is counted; every error below
+    // becomes a problem; bodies are bounded before any handler reads them.
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: PrometheusMetricsMiddleware(registry: registry))
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: BodyLimitMiddleware())
+    try handlers.registerHandlers(
+        on: router,
+        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
+        middlewares: [AuthMiddleware(authenticator: Authenticator(merchants: merchants, tokens: tokens))])
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "porchlight"),
+        services: [client],
+        logger: logger)
+    app.beforeServerStarts {
+        try await migrate(client: client, logger: logger)
+        let secret = try await ServiceSecrets(client: client).secret(named: "customer_tokens", logger: logger)
+        tokens.set(CustomerTokens(secret: secret))
+    }
+    return app
+}
+
+/// `porchlight serve`: runs until SIGTERM or SIGINT, then shuts down gracefully.
+public func runServer(configuration: AppConfiguration, logger: Logger) async throws {
+    let registry = PrometheusCollectorRegistry()
+    let app = try await buildApplication(configuration: configuration, logger: logger, registry: registry)
+    try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+}
+
+public func migrate(client: PostgresClient, logger: Logger) async throws {
+    try await Migrator(client: client, logger: logger).migrate()
+}
+
+public func createMerchant(name: String, client: PostgresClient, logger: Logger) async throws -> (merchantID: String, apiKey: String) {
+    try await migrate(client: client, logger: logger)
+    let (merchant, key) = try await MerchantStore(client: client).createMerchant(name: name, logger: logger)
+    return (merchant.rawValue.uuidString.lowercased(), key)
+}

@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+import PorchlightAPI
+import PorchlightStore
+
+/// Authenticates every operation that needs it and checks the scope it requires, before the
+/// handler runs. The table below is the one place that says who may call what; an operation
+/// missing from it is refused (fail closed).
+struct AuthMiddleware: ServerMiddleware {
+    enum Access {
+        case open
+        case scope(Scope)
+        /// An API key with the scope, or a customer token (the handler checks it is for this order).
+        case scopeOrCustomer(Scope)
+    }
+
+    static func access(for operationID: String) -> Access? {
+        switch operationID {
+        case Operations.GetLiveness.id, Operations.GetReadiness.id, Operations.GetMetrics.id, Operations.GetOpenAPISpec.id:
+            .open
+        case Operations.UpsertOrder.id, Operations.CancelOrder.id, Operations.CreateShipment.id:
+            .scope(.ordersWrite)
+        case Operations.ListOrders.id, Operations.GetShipment.id, Operations.FindShipments.id:
+            .scope(.ordersRead)
+        case Operations.GetOrder.id:
+            .scopeOrCustomer(.ordersRead)
+        case Operations.RecordTrackingEvents.id:
+            .scope(.trackingWrite)
+        case Operations.LookUpOrder.id:
+            .scope(.ordersLookup)
+        default:
+            nil
+        }
+    }
+
+    let authenticator: Authenticator
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        guard let access = Self.access(for: operationID) else {
+            throw Problem.forbidden("No credential grants the operation \(operationID).")
+        }
+        let required: Scope
+        switch access {
+        case .open: return try await next(request, body, metadata)
+        case .scope(let scope), .scopeOrCustomer(let scope): required = scope
+        }
+        guard let header = request.headerFields[.authorization], header.lowercased().hasPrefix("bearer "),
+              case let credential = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces),
+              !credential.isEmpty
+        else { throw Problem.unauthorized("Send an API key as 'Authorization: Bearer <key>'.") }
+        guard let caller = try await authenticator.caller(for: credential, logger: RequestScope.logger) else {
+            throw Problem.unauthorized("The API key or customer token is not valid, or has expired.")
+        }
+        switch (caller, access) {
+        case (.merchant(let grant), _) where !grant.scopes.contains(required):
+            throw Problem.forbidden("This API key lacks the scope '\(required.rawValue)'.")
+        case (.customer, .scope):
+            throw Problem.forbidden("A customer token can only read its own order.")
+        default:
+            break
+        }
+        return try await Caller.$current.withValue(caller) {
+            try await next(request, body, metadata)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PorchlightStore
+import PostgresNIO
+
+/// Loads realistic demo orders for a merchant through the same stores the API uses, so every
+/// order is consistent: order numbers `DEMO-1001`…, a spread of states from processing to
+/// delivered, exceptions and cancellations. Re-running updates the same orders (idempotent).
+public func loadDemoOrders(count: Int, merchant merchantUUID: UUID, client: PostgresClient, logger: Logger) async throws {
+    try await migrate(client: client, logger: logger)
+    let merchant = MerchantID(merchantUUID)
+    let orders = OrderStore(client: client)
+    let shipments = ShipmentStore(client: client)
+    let now = Date()
+    for index in 0..<count {
+        let demo = DemoOrder(index: index, now: now)
+        let (order, _) = try await orders.upsert(demo.draft, merchant: merchant, logger: logger)
+        guard order.shipments.isEmpty else { continue }  // already loaded on an earlier run
+        switch demo.fate {
+        case .processing:
+            continue
+        case .cancelled:
+            _ = try await orders.cancel(order.id, CancellationDraft(reason: .outOfStock, lines: nil), merchant: merchant, logger: logger)
+            continue
+        case .shipping(let scans, let partial):
+            let lines = partial ? [LineQuantity(sku: demo.draft.lines[0].sku, quantity: demo.draft.lines[0].quantity)]
+                : demo.draft.lines.map { LineQuantity(sku: $0.sku, quantity: $0.quantity) }
+            let shipment = try await shipments.create(
+                ShipmentDraft(carrier: demo.carrier, serviceLevel: "standard", trackingNumber: "DEMO\(100_000 + index)",
+                              originLocation: "WH-BUCHAREST", lines: lines),
+                orderID: order.id, merchant: merchant, logger: logger)
+            if !scans.isEmpty {
+                _ = try await shipments.record(demo.events(scans), shipmentID: shipment.id, merchant: merchant, logger: logger)
+            }
+        }
+    }
+}
+
+/// One deterministic demo order: its index decides its customer, lines and fate.
+private struct DemoOrder {
+    enum Fate {
+        case processing
+        case cancelled
+        /// Shipped (all lines, or only the first) with these carrier scans so far.
+        case shipping([TrackingStatus], partial: Bool)
+    }
+
+    let index: Int
+    let placedAt: Date
+    let draft: OrderDraft
+    let fate: Fate
+    let carrier: String
+
+    private static let customers = [
+        ("Ana Popescu", "ana.popescu@example.com", "ro", "Bucharest", "030031", "RO"),
+        ("Lucía García", "lucia.garcia@example.com", "es", "Madrid", "28013", "ES"),
+        ("Budi Santoso", "budi.santoso@example.com", "id", "Jakarta", "10110", "ID"),
+        ("Ivan Petrov", "ivan.petrov@example.com", "ru", "Moscow", "101000", "RU"),
+        ("Li Wei", "li.wei@example.com", "zh-Hans", "Shanghai", "200000", "CN"),
+        ("Emma Smith", "emma.smith@example.com", "en", "Leeds", "LS1 4AP", "GB"),
+    ]
+    private static let products = [
+        ("TEE-RED-M", "Red tee (M)", 4990, "apparel"), ("TEE-BLU-L", "Blue tee (L)", 4990, "apparel"),
+        ("MUG-01", "Porch mug", 2990, "home"), ("LAMP-02", "Porch lamp", 15900, "home"),
+        ("SOCK-3P", "Socks, 3 pairs", 1990, "apparel"), ("BOOK-07", "Field guide", 8900, "books"),
+    ]
+    private static let fates: [Fate] = [
+        .processing, .shipping([], partial: false), .shipping([.infoReceived], partial: false),
+        .shipping([.infoReceived, .inTransit], partial: false), .shipping([.infoReceived, .inTransit], partial: true),
+        .shipping([.infoReceived, .inTransit, .outForDelivery], partial: false),
+        .shipping([.infoReceived, .inTransit, .outForDelivery, .delivered], partial: false),
+        .shipping([.infoReceived, .inTransit, .outForDelivery, .delivered], partial: false),
+        .shipping([.infoReceived, .inTransit, .exception], partial: false),
+        .shipping([.infoReceived, .inTransit, .outForDelivery, .attemptedDelivery], partial: false),
+        .shipping([.infoReceived, .inTransit, .availableForPickup], partial: false),
+        .cancelled,
+    ]
+
+    init(index: Int, now: Date) {
+        self.index = index
+        let customer = Self.customers[index % Self.customers.count]
+        let first = Self.products[index % Self.products.count]
+        let second = Self.products[(index * 7 + 3) % Self.products.count]
+        let products = first.0 == second.0 ? [first] : [first, second]
+        // Placed two to twenty-three days ago, so that every scan lies in the past.
+        placedAt = now.addingTimeInterval(-(21 * 24 * 3600) * Double(index % 97) / 97 - 2 * 24 * 3600)
+        fate = Self.fates[index % Self.fates.count]
+        carrier = ["dhl", "ups", "fan_courier"][index % 3]
+        let (name, email, locale, city, postalCode, country) = customer
+        draft = OrderDraft(
+            orderNumber: "DEMO-\(1001 + index)",
+            channel: Channel(type: [.web, .app, .marketplace, .social, .pos][index % 5], name: index % 5 == 2 ? "amazon" : nil),
+            customer: Customer(email: email.replacingOccurrences(of: "@", with: "+\(index)@"), phone: nil, name: name, locale: locale),
+            destination: Address(name: name, line1: "\(index % 90 + 1) Main Street", line2: nil, city: city, region: nil, postalCode: postalCode, country: country),
+            placedAt: placedAt,
+            currency: "EUR",
+            lines: products.enumerated().map { position, product in
+                OrderLineDraft(sku: product.0, name: product.1, quantity: 1 + (index + position) % 3, unitPrice: product.2,
+                               category: product.3, imageUrl: "https://shop.example.com/img/\(product.0).jpg",
+                               productUrl: "https://shop.example.com/p/\(product.0)", finalSale: product.0 == "BOOK-07")
+            },
+            metadataJSON: #"{"source":"demo"}"#)
+    }
+
+    /// Carrier scans, a few hours apart after the order was placed.
+    func events(_ scans: [TrackingStatus]) -> [TrackingEventDraft] {
+        scans.enumerated().map { step, status in
+            TrackingEventDraft(
+                status: status, substatus: status == .exception ? .weatherDelay : nil,
+                carrierStatusCode: status.rawValue.uppercased(), carrierStatusText: status.rawValue.replacingOccurrences(of: "_", with: " ").capitalized,
+                location: EventLocation(city: "Bucharest", region: nil, postalCode: nil, country: "RO"),
+                occurredAt: placedAt.addingTimeInterval(Double(step + 1) * 6 * 3600),
+                carrierEventId: "demo-\(index)-\(step)")
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import OpenAPIRuntime
+import PorchlightAPI
+
+extension APIHandlers {
+    func getLiveness(_ input: Operations.GetLiveness.Input) async throws -> Operations.GetLiveness.Output {
+        .ok(.init(body: .json(.init(status: .ok))))
+    }
+
+    /// Ready when the database answers within two seconds and the schema is fully migrated.
+    func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
+        let migrator = self.migrator
+        let ready = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await migrator.isUpToDate()) ?? false }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(2))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        guard ready else { throw Problem.serviceUnavailable }
+        return .ok(.init(body: .json(.init(status: .ok))))
+    }
+
+    func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
+        .ok(.init(body: .plainText(HTTPBody(registry.emitToString()))))
+    }
+
+    func getOpenAPISpec(_ input: Operations.GetOpenAPISpec.Input) async throws -> Operations.GetOpenAPISpec.Output {
+        .ok(.init(body: .yaml(HTTPBody(Self.specification))))
+    }
+}

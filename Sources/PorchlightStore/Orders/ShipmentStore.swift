@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// Shipments and their tracking events.
+public struct ShipmentStore: Sendable {
+    let client: PostgresClient
+
+    public init(client: PostgresClient) {
+        self.client = client
+    }
+
+    /// Adds a shipment to an order, never shipping more than is ordered and not cancelled or shipped.
+    public func create(_ draft: ShipmentDraft, orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> Shipment {
+        try await client.withTransaction(logger: logger) { connection in
+            guard try await OrderStatusRefresher.lock(orderID, merchant: merchant, on: connection, logger: logger) else {
+                throw DomainError.notFound("No order with id \(orderID.uuidString.lowercased()).")
+            }
+            let quantities = try await OrderStatusRefresher.lineQuantities(orderID, merchant: merchant, on: connection, logger: logger)
+            try LineAvailability.check(draft.lines, against: quantities, verb: "ship")
+
+            let shipmentID = UUID()
+            let inserted = try await connection.query("""
+                INSERT INTO shipments (merchant_id, id, order_id, carrier, service_level, tracking_number, origin_location)
+                VALUES (\(merchant.rawValue), \(shipmentID), \(orderID), \(draft.carrier), \(draft.serviceLevel),
+                        \(draft.trackingNumber), \(draft.originLocation))
+                ON CONFLICT (merchant_id, carrier, tracking_number) DO NOTHING
+                RETURNING id
+                """, logger: logger)
+            var created = false
+            for try await _ in inserted.decode(UUID.self) { created = true }
+            guard created else {
+                let existing = try await Self.find(carrier: draft.carrier, trackingNumber: draft.trackingNumber, merchant: merchant, on: connection, logger: logger)
+                throw DomainError.conflict("Carrier \(draft.carrier) tracking number \(draft.trackingNumber) already belongs to shipment \(existing?.id.uuidString.lowercased() ?? "?").")
+            }
+            for line in draft.lines {
+                try await connection.query("""
+                    INSERT INTO shipment_lines (merchant_id, shipment_id, sku, quantity)
+                    VALUES (\(merchant.rawValue), \(shipmentID), \(line.sku), \(line.quantity))
+                    """, logger: logger)
+            }
+            try await OrderStatusRefresher.refresh(orderID, merchant: merchant, on: connection, logger: logger)
+            return try await Self.document(shipmentID, merchant: merchant, on: connection, logger: logger)!
+        }
+    }
+
+    public func shipment(_ shipmentID: UUID, merchant: MerchantID, logger: Logger) async throws -> Shipment? {
+        try await client.withConnection { connection in
+            try await Self.document(shipmentID, merchant: merchant, on: connection, logger: logger)
+        }
+    }
+
+    public func find(carrier: String, trackingNumber: String, merchant: MerchantID, logger: Logger) async throws -> Shipment? {
+        try await client.withConnection { connection in
+            try await Self.find(carrier: carrier.lowercased(), trackingNumber: trackingNumber, merchant: merchant, on: connection, logger: logger)
+        }
+    }
+
+    private static func find(carrier: String, trackingNumber: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Shipment? {
+        let rows = try await connection.query("""
+            SELECT d.document::text FROM shipments s
+            JOIN shipment_documents d ON d.merchant_id = s.merchant_id AND d.id = s.id
+            WHERE s.merchant_id = \(merchant.rawValue) AND s.carrier = \(carrier) AND s.tracking_number = \(trackingNumber)
+            """, logger: logger)
+        return try await Documents.first(Shipment.self, in: rows)
+    }
+
+    static func document(_ shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Shipment? {
+        let rows = try await connection.query("""
+            SELECT document::text FROM shipment_documents WHERE merchant_id = \(merchant.rawValue) AND id = \(shipmentID)
+            """, logger: logger)
+        return try await Documents.first(Shipment.self, in: rows)
+    }
+
+    public struct BatchResult: Sendable {
+        public var recorded: Int
+        public var duplicates: Int
+        public var shipment: Shipment
+    }
+
+    /// Records new events (ignoring ones already known), then re-derives the shipment's status and
+    /// the order's roll-up from the whole timeline.
+    public func record(_ events: [TrackingEventDraft], shipmentID: UUID, merchant: MerchantID, logger: Logger) async throws -> BatchResult {
+        try await client.withTransaction(logger: logger) { connection in
+            // Lock order: shipment, then its order; other writers lock only the order.
+            let owner = try await connection.query("""
+                SELECT order_id FROM shipments WHERE merchant_id = \(merchant.rawValue) AND id = \(shipmentID) FOR UPDATE
+                """, logger: logger)
+            var orderID: UUID?
+            for try await id in owner.decode(UUID.self) { orderID = id }
+            guard let orderID else { throw DomainError.notFound("No shipment with id \(shipmentID.uuidString.lowercased()).") }
+            _ = try await OrderStatusRefresher.lock(orderID, merchant: merchant, on: connection, logger: logger)
+
+            var recorded = 0
+            for event in events {
+                let location = try event.location.map(Documents.encode)
+                let rows = try await connection.query("""
+                    INSERT INTO tracking_events (merchant_id, id, shipment_id, deduplication_key, status, substatus,
+                        carrier_status_code, carrier_status_text, location, occurred_at, carrier_event_id)
+                    VALUES (\(merchant.rawValue), \(UUID()), \(shipmentID), \(event.deduplicationKey), \(event.status.rawValue),
+                        \(event.substatus?.rawValue), \(event.carrierStatusCode), \(event.carrierStatusText),
+                        \(location)::jsonb, \(event.occurredAt), \(event.carrierEventId))
+                    ON CONFLICT (merchant_id, shipment_id, deduplication_key) DO NOTHING
+                    RETURNING id
+                    """, logger: logger)
+                for try await _ in rows.decode(UUID.self) { recorded += 1 }
+            }
+            if recorded > 0 {
+                try await refreshProgress(shipmentID, merchant: merchant, on: connection, logger: logger)
+                try await OrderStatusRefresher.refresh(orderID, merchant: merchant, on: connection, logger: logger)
+            }
+            let shipment = try await Self.document(shipmentID, merchant: merchant, on: connection, logger: logger)!
+            return BatchResult(recorded: recorded, duplicates: events.count - recorded, shipment: shipment)
+        }
+    }
+
+    private func refreshProgress(_ shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        let rows = try await connection.query("""
+            SELECT status, substatus, occurred_at FROM tracking_events
+            WHERE merchant_id = \(merchant.rawValue) AND shipment_id = \(shipmentID)
+            """, logger: logger)
+        var timeline: [TimelineEntry] = []
+        for try await (status, substatus, occurredAt) in rows.decode((String, String?, Date).self) {
+            guard let status = TrackingStatus(rawValue: status) else { continue }
+            timeline.append(TimelineEntry(status: status, substatus: substatus.flatMap(TrackingSubstatus.init(rawValue:)), occurredAt: occurredAt))
+        }
+        let progress = TrackingRules.progress(of: timeline)
+        try await connection.query("""
+            UPDATE shipments SET status = \(progress.status.rawValue), substatus = \(progress.substatus?.rawValue),
+                shipped_at = \(progress.shippedAt), delivered_at = \(progress.deliveredAt), updated_at = now()
+            WHERE merchant_id = \(merchant.rawValue) AND id = \(shipmentID)
+            """, logger: logger)
+    }
+}

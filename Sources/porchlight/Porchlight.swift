@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PorchlightServer
+
+@main
+struct Porchlight: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Porchlight, the post-purchase API.",
+        subcommands: [Serve.self, Migrate.self, MerchantCommand.self, Demo.self]
+    )
+}
+
+/// Reads the environment once; a bad or missing setting ends the command with every problem named.
+func loadConfiguration() throws -> AppConfiguration {
+    do {
+        return try AppConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+    } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        throw ExitCode.failure
+    }
+}
+
+/// Logs go to stderr, so commands that print JSON keep stdout clean.
+func makeLogger(level: Logger.Level) -> Logger {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+    return Logger(label: "porchlight")
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP API (reads DATABASE_URL, HOST, PORT, LOG_LEVEL); migrates first.")
+
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        let logger = makeLogger(level: configuration.logLevel)
+        try await runServer(configuration: configuration, logger: logger)
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations (reads DATABASE_URL).")
+
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        let logger = makeLogger(level: configuration.logLevel)
+        try await withDatabase(url: configuration.databaseURL, logger: logger) { client in
+            try await migrate(client: client, logger: logger)
+        }
+    }
+}
+
+struct MerchantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merchant", abstract: "Manage merchants.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a merchant with an all-scopes API key; prints {\"merchant_id\", \"api_key\"} as JSON.")
+
+        @Option(help: "The merchant's name.")
+        var name: String
+
+        func validate() throws {
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else {
+                throw ValidationError("--name must be 1 to 200 characters")
+            }
+        }
+
+        func run() async throws {
+            let configuration = try loadConfiguration()
+            let logger = makeLogger(level: configuration.logLevel)
+            let name = self.name
+            let created = try await withDatabase(url: configuration.databaseURL, logger: logger) { client in
+                try await createMerchant(name: name, client: client, logger: logger)
+            }
+            let json = try JSONSerialization.data(
+                withJSONObject: ["merchant_id": created.merchantID, "api_key": created.apiKey], options: [.sortedKeys])
+            print(String(decoding: json, as: UTF8.self))
+        }
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load demo orders in a spread of states for a merchant (idempotent).")
+
+    @Option(name: .customLong("merchant-id"), help: "The merchant to load orders for.")
+    var merchantID: String
+
+    @Option(help: "How many demo orders.")
+    var orders: Int = 120
+
+    func validate() throws {
+        guard UUID(uuidString: merchantID) != nil else { throw ValidationError("--merchant-id must be a UUID") }
+        guard (1...100_000).contains(orders) else { throw ValidationError("--orders must be 1 to 100000") }
+    }
+
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        let logger = makeLogger(level: configuration.logLevel)
+        let merchant = UUID(uuidString: merchantID)!
+        let count = orders
+        try await withDatabase(url: configuration.databaseURL, logger: logger) { client in
+            try await loadDemoOrders(count: count, merchant: merchant, client: client, logger: logger)
+        }
+        FileHandle.standardError.write(Data("loaded \(count) demo orders\n".utf8))
+    }
+}

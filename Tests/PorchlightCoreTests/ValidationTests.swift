@@ -1,0 +1,113 @@
+import Foundation
+import PorchlightCore
+import Testing
+
+private let now = Date(timeIntervalSince1970: 1_763_900_000)
+
+private func draft(
+    orderNumber: String = "1001", email: String = "ana@example.com", country: String = "RO", currency: String = "EUR",
+    lines: [OrderLineDraft] = [OrderLineDraft(sku: "A", name: "Tee", quantity: 1, unitPrice: 100, category: nil, imageUrl: nil, productUrl: nil, finalSale: false)],
+    placedAt: Date = now, metadata: String = "{}"
+) -> OrderDraft {
+    OrderDraft(
+        orderNumber: orderNumber, channel: Channel(type: .web, name: nil),
+        customer: Customer(email: email, phone: nil, name: nil, locale: nil),
+        destination: Address(name: nil, line1: "Main St 1", line2: nil, city: "Bucharest", region: nil, postalCode: "010011", country: country),
+        placedAt: placedAt, currency: currency, lines: lines, metadataJSON: metadata)
+}
+
+private func fields(_ draft: OrderDraft) -> [String] {
+    do {
+        try draft.validate(now: now)
+        return []
+    } catch {
+        guard case .validation(let errors) = error else { return ["unexpected \(error)"] }
+        return errors.map(\.field)
+    }
+}
+
+@Suite struct OrderDraftValidationTests {
+    @Test func aGoodOrderPasses() {
+        #expect(fields(draft()).isEmpty)
+    }
+
+    @Test func everyInvalidFieldIsReportedAtOnce() {
+        #expect(fields(draft(email: "not-an-email", country: "XX", currency: "EURO")) == ["customer.email", "destination.country", "currency"])
+    }
+
+    @Test func emailIsStoredLowerCased() {
+        #expect(draft(email: "Ana@Example.COM").customer.email == "ana@example.com")
+    }
+
+    @Test func linesMustBeUniqueAndWithinLimits() {
+        let line = OrderLineDraft(sku: "A", name: "Tee", quantity: 0, unitPrice: -1, category: nil, imageUrl: "ftp://x", productUrl: nil, finalSale: false)
+        #expect(fields(draft(lines: [line, line])) == [
+            "lines[0].quantity", "lines[0].unit_price", "lines[0].image_url",
+            "lines[1].sku", "lines[1].quantity", "lines[1].unit_price", "lines[1].image_url",
+        ])
+        #expect(fields(draft(lines: [])) == ["lines"])
+    }
+
+    @Test func textThatPostgreSQLCannotStoreIsRejected() {
+        #expect(fields(draft(orderNumber: "A\u{0}B")) == ["order_number"])
+        #expect(fields(draft(metadata: #"{"a":"\u0000"}"#)) == ["metadata"])
+        #expect(fields(draft(orderNumber: "has space")) == ["order_number"])
+    }
+
+    @Test func placedAtMustBePlausible() {
+        #expect(fields(draft(placedAt: now.addingTimeInterval(3 * 86_400))) == ["placed_at"])
+        #expect(fields(draft(placedAt: Date(timeIntervalSince1970: 0))) == ["placed_at"])
+    }
+
+    @Test func lengthsCountCodePointsNotBytes() {
+        #expect(fields(draft(orderNumber: String(repeating: "ț", count: 64))).isEmpty)
+        #expect(fields(draft(orderNumber: String(repeating: "ț", count: 65))) == ["order_number"])
+    }
+}
+
+@Suite struct TrackingEventDraftTests {
+    let event = TrackingEventDraft(status: .inTransit, substatus: nil, carrierStatusCode: "PU", carrierStatusText: nil,
+                                   location: EventLocation(city: "Cluj", region: nil, postalCode: nil, country: "RO"),
+                                   occurredAt: now, carrierEventId: nil)
+
+    @Test func theCarrierIdIdentifiesAnEventWhenGiven() {
+        var withID = event
+        withID.carrierEventId = "e-1"
+        var sameIDOtherTime = withID
+        sameIDOtherTime.occurredAt = now.addingTimeInterval(60)
+        #expect(withID.deduplicationKey == sameIDOtherTime.deduplicationKey)
+    }
+
+    @Test func withoutACarrierIdTheContentIdentifiesAnEvent() {
+        var later = event
+        later.occurredAt = now.addingTimeInterval(1)
+        #expect(event.deduplicationKey == event.deduplicationKey)
+        #expect(event.deduplicationKey != later.deduplicationKey)
+    }
+
+    @Test func batchesAreBoundedAndPendingIsNotACarrierStatus() {
+        var pending = event
+        pending.status = .pending
+        #expect(throws: DomainError.self) { try TrackingEventDraft.validate(batch: [pending], now: now) }
+        #expect(throws: DomainError.self) { try TrackingEventDraft.validate(batch: [], now: now) }
+        #expect(throws: Never.self) { try TrackingEventDraft.validate(batch: [event], now: now) }
+    }
+}
+
+@Suite struct FormatTests {
+    @Test func postalCodesCompareWithoutSpacesDashesOrCase() {
+        #expect(Formats.normalizedPostalCode("sw1a 1aa") == "SW1A1AA")
+        #expect(Formats.normalizedPostalCode("010-011") == "010011")
+    }
+
+    @Test func phoneNumbersAreE164() {
+        #expect(Formats.isPhoneNumber("+40712345678"))
+        #expect(!Formats.isPhoneNumber("0712345678"))
+        #expect(!Formats.isPhoneNumber("+0712345678"))
+    }
+
+    @Test func knownCountriesAndCurrencies() {
+        #expect(Formats.countryCodes.contains("RO") && Formats.countryCodes.contains("ID"))
+        #expect(Formats.currencyCodes.contains("RON") && Formats.currencyCodes.contains("IDR"))
+    }
+}

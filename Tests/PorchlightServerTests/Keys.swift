@@ -1,0 +1,12 @@
+import Foundation
+import PorchlightCore
+import PorchlightServer
+import PorchlightStore
+
+/// A second key for the merchant that may only look orders up, as an app would ship.
+func lookupOnlyKey(for merchant: TestMerchant) async throws -> String {
+    try await withDatabase(url: databaseURL, logger: testLogger) { client in
+        try await MerchantStore(client: client).createKey(
+            for: MerchantID(UUID(uuidString: merchant.id)!), scopes: [.ordersLookup], logger: testLogger)
+    }
+}
