@@ -36,7 +36,7 @@ public func buildApplication(
     router.add(middleware: BodyLimitMiddleware())
     try handlers.registerHandlers(
         on: router,
-        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys]),
+        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
         middlewares: [AuthMiddleware(authenticator: Authenticator(merchants: merchants, tokens: tokens))])
 
     var app = Application(

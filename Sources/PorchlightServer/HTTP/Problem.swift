@@ -44,6 +44,10 @@ struct Problem: Error, Sendable {
         status: .serviceUnavailable, slug: "service-unavailable", title: "Service unavailable",
         detail: "The database is unavailable. Retry shortly.", headers: [.retryAfter: "2"])
 
+    static let notReady = Problem(
+        status: .serviceUnavailable, slug: "service-unavailable", title: "Service unavailable",
+        detail: "Not ready: the database did not answer within 2 seconds, or migrations are pending.", headers: [.retryAfter: "2"])
+
     static let internalError = Problem(
         status: .internalServerError, slug: "internal-error", title: "Internal server error",
         detail: "An unexpected error occurred. Quote the request id when reporting it.")
@@ -174,7 +178,7 @@ struct Problem: Error, Sendable {
             instance: instance, requestId: requestID,
             errors: errors.isEmpty ? nil : errors.map { .init(field: $0.field, message: $0.message) })
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
         var fields = headers
         fields[.contentType] = "application/problem+json"

@@ -20,7 +20,7 @@ extension APIHandlers {
             group.cancelAll()
             return first
         }
-        guard ready else { throw Problem.serviceUnavailable }
+        guard ready else { throw Problem.notReady }
         return .ok(.init(body: .json(.init(status: .ok))))
     }
 

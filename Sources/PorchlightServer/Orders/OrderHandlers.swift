@@ -25,13 +25,16 @@ extension APIHandlers {
 
     func listOrders(_ input: Operations.ListOrders.Input) async throws -> Operations.ListOrders.Output {
         let query = input.query
+        let limit = query.limit ?? 50
+        var v = Validator()
+        v.text(query.customerEmail, "customer_email", max: 320)
+        v.text(query.orderNumber, "order_number", min: 1, max: 64)
+        v.text(query.cursor, "cursor", max: 512)
+        v.range(limit, "limit", 1...100)
+        if !v.errors.isEmpty { throw DomainError.badRequest("Some query parameters are invalid; see errors.", v.errors) }
         let filter = OrderFilter(
             customerEmail: query.customerEmail, orderNumber: query.orderNumber,
             status: query.status.map(OrderStatus.init(mirroring:)), updatedSince: query.updatedSince)
-        let limit = query.limit ?? 50
-        guard (1...100).contains(limit) else {
-            throw DomainError.badRequest("limit must be between 1 and 100.", [FieldError(field: "limit", message: "must be between 1 and 100")])
-        }
         let page = try await orders.list(filter, limit: limit, cursor: query.cursor, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.OrderSummary.init), nextCursor: page.nextCursor))))
     }
