@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PorchlightCore
 import PostgresNIO
 
@@ -26,4 +27,48 @@ enum Documents {
         }
         return nil
     }
+
+    /// Loads one document by merchant and id with a prepared statement.
+    static func load<Statement: DocumentByID>(_ statement: Statement, on connection: PostgresConnection, logger: Logger) async throws -> Statement.Document? {
+        for try await json in try await connection.execute(statement, logger: logger) {
+            return try decode(Statement.Document.self, from: json)
+        }
+        return nil
+    }
+}
+
+/// A document looked up by merchant and id. These run as prepared statements, once prepared per
+/// connection: the document views take a few milliseconds to plan and well under one to run, so
+/// planning them on every request would cost most of the read path.
+protocol DocumentByID: PostgresPreparedStatement where Row == String {
+    associatedtype Document: Decodable
+    var merchant: MerchantID { get }
+    var id: UUID { get }
+}
+
+extension DocumentByID {
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(merchant.rawValue)
+        bindings.append(id)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> String {
+        try row.decode(String.self)
+    }
+}
+
+struct OrderDocumentByID: DocumentByID {
+    typealias Document = Order
+    static let sql = "SELECT document::text FROM order_documents WHERE merchant_id = $1 AND id = $2"
+    let merchant: MerchantID
+    let id: UUID
+}
+
+struct ShipmentDocumentByID: DocumentByID {
+    typealias Document = Shipment
+    static let sql = "SELECT document::text FROM shipment_documents WHERE merchant_id = $1 AND id = $2"
+    let merchant: MerchantID
+    let id: UUID
 }

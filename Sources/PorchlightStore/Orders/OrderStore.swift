@@ -92,10 +92,7 @@ public struct OrderStore: Sendable {
     }
 
     static func document(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Order? {
-        let rows = try await connection.query("""
-            SELECT document::text FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND id = \(orderID)
-            """, logger: logger)
-        return try await Documents.first(Order.self, in: rows)
+        try await Documents.load(OrderDocumentByID(merchant: merchant, id: orderID), on: connection, logger: logger)
     }
 
     /// Cancels the given quantities, or everything not yet shipped.

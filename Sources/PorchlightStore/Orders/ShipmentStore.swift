@@ -67,10 +67,7 @@ public struct ShipmentStore: Sendable {
     }
 
     static func document(_ shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Shipment? {
-        let rows = try await connection.query("""
-            SELECT document::text FROM shipment_documents WHERE merchant_id = \(merchant.rawValue) AND id = \(shipmentID)
-            """, logger: logger)
-        return try await Documents.first(Shipment.self, in: rows)
+        try await Documents.load(ShipmentDocumentByID(merchant: merchant, id: shipmentID), on: connection, logger: logger)
     }
 
     public struct BatchResult: Sendable {
