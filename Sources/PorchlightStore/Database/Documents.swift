@@ -4,18 +4,17 @@ import PorchlightCore
 import PostgresNIO
 
 /// Decodes the JSON documents built by the `*_documents` views into the Core read models.
+/// Documents use the Core models' own property names, so no key conversion is needed.
 enum Documents {
     static func decode<Document: Decodable>(_ type: Document.Type, from json: String) throws -> Document {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .secondsSince1970
         return try decoder.decode(type, from: Data(json.utf8))
     }
 
-    /// Encodes a Core value for a jsonb column, with the API's snake_case keys.
+    /// Encodes a Core value for a jsonb column, keyed like the Core model.
     static func encode<Value: Encodable>(_ value: Value) throws -> String {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
