@@ -16,18 +16,24 @@ public func loadDemoOrders(count: Int, merchant merchantUUID: UUID, client: Post
     for index in 0..<count {
         let demo = DemoOrder(index: index, now: now)
         let (order, _) = try await orders.upsert(demo.draft, merchant: merchant, logger: logger)
-        guard order.shipments.isEmpty else { continue }  // already loaded on an earlier run
         switch demo.fate {
         case .processing:
             continue
         case .cancelled:
-            _ = try await orders.cancel(order.id, CancellationDraft(reason: .outOfStock, lines: nil), merchant: merchant, logger: logger)
-            continue
+            do {
+                _ = try await orders.cancel(order.id, CancellationDraft(reason: .outOfStock, lines: nil), merchant: merchant, logger: logger)
+            } catch DomainError.conflict {
+                // Cancelled on an earlier run.
+            }
         case .shipping(let scans, let partial):
+            let trackingNumber = "DEMO\(100_000 + index)"
+            if try await shipments.find(carrier: demo.carrier, trackingNumber: trackingNumber, merchant: merchant, logger: logger) != nil {
+                continue  // shipped on an earlier run
+            }
             let lines = partial ? [LineQuantity(sku: demo.draft.lines[0].sku, quantity: demo.draft.lines[0].quantity)]
                 : demo.draft.lines.map { LineQuantity(sku: $0.sku, quantity: $0.quantity) }
             let shipment = try await shipments.create(
-                ShipmentDraft(carrier: demo.carrier, serviceLevel: "standard", trackingNumber: "DEMO\(100_000 + index)",
+                ShipmentDraft(carrier: demo.carrier, serviceLevel: "standard", trackingNumber: trackingNumber,
                               originLocation: "WH-BUCHAREST", lines: lines),
                 orderID: order.id, merchant: merchant, logger: logger)
             if !scans.isEmpty {

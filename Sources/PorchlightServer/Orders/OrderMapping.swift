@@ -1,6 +1,7 @@
 import Foundation
 import PorchlightAPI
 import PorchlightCore
+import PorchlightStore
 
 // Mapping between the generated contract types and the Core models of the Orders capability.
 
@@ -31,13 +32,6 @@ extension Address {
     }
 }
 
-extension Components.Schemas.Address {
-    init(_ address: Address) {
-        self.init(name: address.name, line1: address.line1, line2: address.line2, city: address.city,
-                  region: address.region, postalCode: address.postalCode, country: address.country)
-    }
-}
-
 extension Components.Schemas.Channel {
     init(_ channel: Channel) {
         self.init(_type: .init(mirroring: channel.type), name: channel.name)
@@ -51,29 +45,9 @@ extension LineQuantity {
 }
 
 extension Components.Schemas.Order {
-    init(_ order: Order) throws {
-        self.init(
-            id: order.id.uuidString.lowercased(),
-            orderNumber: order.orderNumber,
-            status: .init(mirroring: order.status),
-            channel: .init(order.channel),
-            customer: .init(email: order.customer.email, phone: order.customer.phone, name: order.customer.name, locale: order.customer.locale),
-            destination: .init(order.destination),
-            placedAt: order.placedAt,
-            currency: order.currency,
-            subtotal: order.subtotal,
-            lines: order.lines.map { line in
-                .init(sku: line.sku, name: line.name, quantity: line.quantity, unitPrice: line.unitPrice,
-                      category: line.category, imageUrl: line.imageUrl, productUrl: line.productUrl,
-                      finalSale: line.finalSale, cancelledQuantity: line.cancelledQuantity,
-                      shippedQuantity: line.shippedQuantity, deliveredQuantity: line.deliveredQuantity)
-            },
-            shipments: order.shipments.map(Components.Schemas.Shipment.init),
-            metadata: try JSONDecoder().decode(Components.Schemas.Metadata.self, from: Data(order.metadata.utf8)),
-            cancelledAt: order.cancelledAt,
-            cancellationReason: order.cancellationReason.map { .init(mirroring: $0) },
-            createdAt: order.createdAt,
-            updatedAt: order.updatedAt)
+    /// The order as the database built it, checked against the contract type on the way out.
+    init(_ document: OrderDocument) throws {
+        self = try ContractJSON.decode(Self.self, from: document.json)
     }
 }
 
@@ -87,35 +61,8 @@ extension Components.Schemas.OrderSummary {
 }
 
 extension Components.Schemas.Shipment {
-    init(_ shipment: Shipment) {
-        self.init(
-            id: shipment.id.uuidString.lowercased(),
-            orderId: shipment.orderId.uuidString.lowercased(),
-            orderNumber: shipment.orderNumber,
-            carrier: shipment.carrier,
-            serviceLevel: shipment.serviceLevel,
-            trackingNumber: shipment.trackingNumber,
-            originLocation: shipment.originLocation,
-            status: .init(mirroring: shipment.status),
-            substatus: shipment.substatus.map { .init(mirroring: $0) },
-            shippedAt: shipment.shippedAt,
-            deliveredAt: shipment.deliveredAt,
-            lines: shipment.lines.map { .init(sku: $0.sku, quantity: $0.quantity) },
-            events: shipment.events.map { event in
-                .init(id: event.id.uuidString.lowercased(), status: .init(mirroring: event.status),
-                      substatus: event.substatus.map { .init(mirroring: $0) },
-                      carrierStatusCode: event.carrierStatusCode, carrierStatusText: event.carrierStatusText,
-                      location: event.location.map(Components.Schemas.Location.init),
-                      occurredAt: event.occurredAt, carrierEventId: event.carrierEventId, recordedAt: event.recordedAt)
-            },
-            createdAt: shipment.createdAt,
-            updatedAt: shipment.updatedAt)
-    }
-}
-
-extension Components.Schemas.Location {
-    init(_ location: EventLocation) {
-        self.init(city: location.city, region: location.region, postalCode: location.postalCode, country: location.country)
+    init(_ document: ShipmentDocument) throws {
+        self = try ContractJSON.decode(Self.self, from: document.json)
     }
 }
 

@@ -11,7 +11,7 @@ extension APIHandlers {
             originLocation: body.originLocation, lines: body.lines.map(LineQuantity.init))
         try draft.validate()
         let shipment = try await shipments.create(draft, orderID: orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .created(.init(body: .json(Components.Schemas.Shipment(shipment))))
+        return .created(.init(body: .json(try Components.Schemas.Shipment(shipment))))
     }
 
     func getShipment(_ input: Operations.GetShipment.Input) async throws -> Operations.GetShipment.Output {
@@ -19,7 +19,7 @@ extension APIHandlers {
         guard let shipment = try await shipments.shipment(shipmentID, merchant: Caller.merchant(), logger: RequestScope.logger) else {
             throw DomainError.notFound("No shipment with id \(input.path.shipmentId).")
         }
-        return .ok(.init(body: .json(Components.Schemas.Shipment(shipment))))
+        return .ok(.init(body: .json(try Components.Schemas.Shipment(shipment))))
     }
 
     func findShipments(_ input: Operations.FindShipments.Input) async throws -> Operations.FindShipments.Output {
@@ -30,7 +30,7 @@ extension APIHandlers {
         let found = try await shipments.find(
             carrier: input.query.carrier, trackingNumber: input.query.trackingNumber,
             merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(items: found.map { [Components.Schemas.Shipment($0)] } ?? []))))
+        return .ok(.init(body: .json(.init(items: try found.map { [try Components.Schemas.Shipment($0)] } ?? []))))
     }
 
     func recordTrackingEvents(_ input: Operations.RecordTrackingEvents.Input) async throws -> Operations.RecordTrackingEvents.Output {
@@ -41,6 +41,6 @@ extension APIHandlers {
         let result = try await shipments.record(events, shipmentID: shipmentID, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(
             received: events.count, recorded: result.recorded, duplicates: result.duplicates,
-            shipment: Components.Schemas.Shipment(result.shipment)))))
+            shipment: try Components.Schemas.Shipment(result.shipment)))))
     }
 }

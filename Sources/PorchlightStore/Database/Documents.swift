@@ -3,34 +3,31 @@ import Logging
 import PorchlightCore
 import PostgresNIO
 
-/// Decodes the JSON documents built by the `*_documents` views into the Core read models.
-/// Documents use the Core models' own property names, so no key conversion is needed.
-enum Documents {
-    static func decode<Document: Decodable>(_ type: Document.Type, from json: String) throws -> Document {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return try decoder.decode(type, from: Data(json.utf8))
-    }
+/// A resource exactly as the API shows it: JSON that the `*_documents` views build in one query,
+/// in the contract's shape. The HTTP layer decodes it into the generated contract type.
+public struct Document<Resource>: Sendable {
+    public let id: UUID
+    public let json: Data
+}
 
-    /// Encodes a Core value for a jsonb column, keyed like the Core model.
+public enum OrderResource {}
+public enum ShipmentResource {}
+public typealias OrderDocument = Document<OrderResource>
+public typealias ShipmentDocument = Document<ShipmentResource>
+
+enum Documents {
+    /// Encodes a Core value for a jsonb column, with the API's snake_case keys.
     static func encode<Value: Encodable>(_ value: Value) throws -> String {
         let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// The first row's single text column, decoded; nil when there is no row.
-    static func first<Document: Decodable>(_ type: Document.Type, in rows: PostgresRowSequence) async throws -> Document? {
-        for try await json in rows.decode(String.self) {
-            return try decode(type, from: json)
-        }
-        return nil
-    }
-
     /// Loads one document by merchant and id with a prepared statement.
-    static func load<Statement: DocumentByID>(_ statement: Statement, on connection: PostgresConnection, logger: Logger) async throws -> Statement.Document? {
+    static func load<Statement: DocumentByID>(_ statement: Statement, on connection: PostgresConnection, logger: Logger) async throws -> Document<Statement.Resource>? {
         for try await json in try await connection.execute(statement, logger: logger) {
-            return try decode(Statement.Document.self, from: json)
+            return Document(id: statement.id, json: json)
         }
         return nil
     }
@@ -39,8 +36,8 @@ enum Documents {
 /// A document looked up by merchant and id. These run as prepared statements, once prepared per
 /// connection: the document views take a few milliseconds to plan and well under one to run, so
 /// planning them on every request would cost most of the read path.
-protocol DocumentByID: PostgresPreparedStatement where Row == String {
-    associatedtype Document: Decodable
+protocol DocumentByID: PostgresPreparedStatement where Row == Data {
+    associatedtype Resource
     var merchant: MerchantID { get }
     var id: UUID { get }
 }
@@ -53,20 +50,20 @@ extension DocumentByID {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> String {
-        try row.decode(String.self)
+    func decodeRow(_ row: PostgresRow) throws -> Data {
+        Data(try row.decode(String.self).utf8)
     }
 }
 
 struct OrderDocumentByID: DocumentByID {
-    typealias Document = Order
+    typealias Resource = OrderResource
     static let sql = "SELECT document::text FROM order_documents WHERE merchant_id = $1 AND id = $2"
     let merchant: MerchantID
     let id: UUID
 }
 
 struct ShipmentDocumentByID: DocumentByID {
-    typealias Document = Shipment
+    typealias Resource = ShipmentResource
     static let sql = "SELECT document::text FROM shipment_documents WHERE merchant_id = $1 AND id = $2"
     let merchant: MerchantID
     let id: UUID

@@ -15,7 +15,7 @@ public struct OrderStore: Sendable {
 
     /// Creates the order, or replaces the details and lines of the one with the same order number.
     /// Concurrent identical upserts give one order: the unique order number decides.
-    public func upsert(_ draft: OrderDraft, merchant: MerchantID, logger: Logger) async throws -> (Order, UpsertOutcome) {
+    public func upsert(_ draft: OrderDraft, merchant: MerchantID, logger: Logger) async throws -> (OrderDocument, UpsertOutcome) {
         let destination = try Documents.encode(draft.destination)
         let postalCode = draft.destination.postalCode.map(Formats.normalizedPostalCode)
         return try await client.withTransaction(logger: logger) { connection in
@@ -85,18 +85,18 @@ public struct OrderStore: Sendable {
         }
     }
 
-    public func order(_ orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> Order? {
+    public func order(_ orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> OrderDocument? {
         try await client.withConnection { connection in
             try await Self.document(orderID, merchant: merchant, on: connection, logger: logger)
         }
     }
 
-    static func document(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Order? {
+    static func document(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderDocument? {
         try await Documents.load(OrderDocumentByID(merchant: merchant, id: orderID), on: connection, logger: logger)
     }
 
     /// Cancels the given quantities, or everything not yet shipped.
-    public func cancel(_ orderID: UUID, _ cancellation: CancellationDraft, merchant: MerchantID, logger: Logger) async throws -> Order {
+    public func cancel(_ orderID: UUID, _ cancellation: CancellationDraft, merchant: MerchantID, logger: Logger) async throws -> OrderDocument {
         try await client.withTransaction(logger: logger) { connection in
             guard try await OrderStatusRefresher.lock(orderID, merchant: merchant, on: connection, logger: logger) else {
                 throw DomainError.notFound("No order with id \(orderID.uuidString.lowercased()).")

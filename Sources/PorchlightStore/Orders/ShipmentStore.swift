@@ -12,7 +12,7 @@ public struct ShipmentStore: Sendable {
     }
 
     /// Adds a shipment to an order, never shipping more than is ordered and not cancelled or shipped.
-    public func create(_ draft: ShipmentDraft, orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> Shipment {
+    public func create(_ draft: ShipmentDraft, orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> ShipmentDocument {
         try await client.withTransaction(logger: logger) { connection in
             guard try await OrderStatusRefresher.lock(orderID, merchant: merchant, on: connection, logger: logger) else {
                 throw DomainError.notFound("No order with id \(orderID.uuidString.lowercased()).")
@@ -45,35 +45,38 @@ public struct ShipmentStore: Sendable {
         }
     }
 
-    public func shipment(_ shipmentID: UUID, merchant: MerchantID, logger: Logger) async throws -> Shipment? {
+    public func shipment(_ shipmentID: UUID, merchant: MerchantID, logger: Logger) async throws -> ShipmentDocument? {
         try await client.withConnection { connection in
             try await Self.document(shipmentID, merchant: merchant, on: connection, logger: logger)
         }
     }
 
-    public func find(carrier: String, trackingNumber: String, merchant: MerchantID, logger: Logger) async throws -> Shipment? {
+    public func find(carrier: String, trackingNumber: String, merchant: MerchantID, logger: Logger) async throws -> ShipmentDocument? {
         try await client.withConnection { connection in
             try await Self.find(carrier: carrier.lowercased(), trackingNumber: trackingNumber, merchant: merchant, on: connection, logger: logger)
         }
     }
 
-    private static func find(carrier: String, trackingNumber: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Shipment? {
+    private static func find(carrier: String, trackingNumber: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> ShipmentDocument? {
         let rows = try await connection.query("""
-            SELECT d.document::text FROM shipments s
+            SELECT d.id, d.document::text FROM shipments s
             JOIN shipment_documents d ON d.merchant_id = s.merchant_id AND d.id = s.id
             WHERE s.merchant_id = \(merchant.rawValue) AND s.carrier = \(carrier) AND s.tracking_number = \(trackingNumber)
             """, logger: logger)
-        return try await Documents.first(Shipment.self, in: rows)
+        for try await (id, json) in rows.decode((UUID, String).self) {
+            return ShipmentDocument(id: id, json: Data(json.utf8))
+        }
+        return nil
     }
 
-    static func document(_ shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Shipment? {
+    static func document(_ shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> ShipmentDocument? {
         try await Documents.load(ShipmentDocumentByID(merchant: merchant, id: shipmentID), on: connection, logger: logger)
     }
 
     public struct BatchResult: Sendable {
         public var recorded: Int
         public var duplicates: Int
-        public var shipment: Shipment
+        public var shipment: ShipmentDocument
     }
 
     /// Records new events (ignoring ones already known), then re-derives the shipment's status and
