@@ -6,7 +6,7 @@ import PorchlightStore
 /// A second key for the merchant that may only look orders up, as an app would ship.
 func lookupOnlyKey(for merchant: TestMerchant) async throws -> String {
     try await withDatabase(url: databaseURL, logger: testLogger) { client in
-        try await MerchantStore(client: client).createKey(
+        try await MerchantStore(database: Database(client: client)).createKey(
             for: MerchantID(UUID(uuidString: merchant.id)!), scopes: [.ordersLookup], logger: testLogger)
     }
 }

@@ -20,11 +20,12 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let client = PostgresClient(
         configuration: try DatabaseSettings(url: configuration.databaseURL).clientConfiguration, backgroundLogger: logger)
+    let database = Database(client: client)
     let tokens = StartupValue<CustomerTokens>()
-    let merchants = MerchantStore(client: client)
+    let merchants = MerchantStore(database: database)
     let handlers = APIHandlers(
-        orders: OrderStore(client: client), shipments: ShipmentStore(client: client),
-        lookups: OrderLookupStore(client: client), migrator: Migrator(client: client, logger: logger),
+        orders: OrderStore(database: database), shipments: ShipmentStore(database: database),
+        lookups: OrderLookupStore(database: database), migrator: Migrator(database: database, logger: logger),
         tokens: tokens, registry: registry)
 
     let router = Router()
@@ -36,7 +37,7 @@ public func buildApplication(
     router.add(middleware: BodyLimitMiddleware())
     try handlers.registerHandlers(
         on: router,
-        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]),
         middlewares: [AuthMiddleware(authenticator: Authenticator(merchants: merchants, tokens: tokens))])
 
     var app = Application(
@@ -46,7 +47,7 @@ public func buildApplication(
         logger: logger)
     app.beforeServerStarts {
         try await migrate(client: client, logger: logger)
-        let secret = try await ServiceSecrets(client: client).secret(named: "customer_tokens", logger: logger)
+        let secret = try await ServiceSecrets(database: database).secret(named: "customer_tokens", logger: logger)
         tokens.set(CustomerTokens(secret: secret))
     }
     return app
@@ -60,11 +61,11 @@ public func runServer(configuration: AppConfiguration, logger: Logger) async thr
 }
 
 public func migrate(client: PostgresClient, logger: Logger) async throws {
-    try await Migrator(client: client, logger: logger).migrate()
+    try await Migrator(database: Database(client: client), logger: logger).migrate()
 }
 
 public func createMerchant(name: String, client: PostgresClient, logger: Logger) async throws -> (merchantID: String, apiKey: String) {
     try await migrate(client: client, logger: logger)
-    let (merchant, key) = try await MerchantStore(client: client).createMerchant(name: name, logger: logger)
+    let (merchant, key) = try await MerchantStore(database: Database(client: client)).createMerchant(name: name, logger: logger)
     return (merchant.rawValue.uuidString.lowercased(), key)
 }

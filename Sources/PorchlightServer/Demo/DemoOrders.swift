@@ -10,8 +10,9 @@ import PostgresNIO
 public func loadDemoOrders(count: Int, merchant merchantUUID: UUID, client: PostgresClient, logger: Logger) async throws {
     try await migrate(client: client, logger: logger)
     let merchant = MerchantID(merchantUUID)
-    let orders = OrderStore(client: client)
-    let shipments = ShipmentStore(client: client)
+    let database = Database(client: client)
+    let orders = OrderStore(database: database)
+    let shipments = ShipmentStore(database: database)
     let now = Date()
     for index in 0..<count {
         let demo = DemoOrder(index: index, now: now)

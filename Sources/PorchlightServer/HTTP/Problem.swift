@@ -5,6 +5,7 @@ import Logging
 import OpenAPIRuntime
 import PorchlightAPI
 import PorchlightCore
+import PorchlightStore
 import PostgresNIO
 
 /// An RFC 9457 problem: every 4xx and 5xx answer of the service is one of these.
@@ -111,6 +112,9 @@ struct Problem: Error, Sendable {
                 return Problem(status: httpError.status, slug: "http-\(httpError.status.code)",
                                title: httpError.status.reasonPhrase, detail: httpError.body ?? httpError.status.reasonPhrase)
             }
+        case is DatabaseUnavailable:
+            logger.warning("database unavailable: no connection within the lease timeout")
+            return .serviceUnavailable
         case let postgres as PSQLError where postgres.code != .server:
             logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: postgres.code))"])
             return .serviceUnavailable

@@ -15,18 +15,18 @@ public struct Migrator: Sendable {
     /// Any constant unique to this application; other users of advisory locks pick their own.
     private static let advisoryLockKey: Int64 = 0x706F_7263_686C_6967  // "porchlig"
 
-    let client: PostgresClient
+    let database: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    public init(database: Database, logger: Logger) {
+        self.database = database
         self.logger = logger
     }
 
     public static var latestVersion: Int { Schema.migrations.map(\.version).max() ?? 0 }
 
     public func migrate() async throws {
-        try await client.withConnection { connection in
+        try await database.withConnection { connection in
             try await connection.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger)
             do {
                 try await applyPending(on: connection)
@@ -65,9 +65,9 @@ public struct Migrator: Sendable {
 
     /// True when the database answers and every known migration is applied.
     public func isUpToDate() async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await database.query(
             "SELECT coalesce(max(version), 0) FROM schema_migrations", logger: logger)
-        for try await version in rows.decode(Int.self) { return version >= Self.latestVersion }
+        for version in try rows.decode(Int.self) { return version >= Self.latestVersion }
         return false
     }
 }

@@ -19,16 +19,16 @@ public struct APIKeyGrant: Sendable, Equatable {
 
 /// Merchants and their API keys. A key is shown once, at creation; only its SHA-256 is stored.
 public struct MerchantStore: Sendable {
-    let client: PostgresClient
+    let database: Database
 
-    public init(client: PostgresClient) {
-        self.client = client
+    public init(database: Database) {
+        self.database = database
     }
 
     /// Creates a merchant with one key holding the given scopes; returns the key in clear, once.
     public func createMerchant(name: String, scopes: Set<Scope> = Set(Scope.allCases), logger: Logger) async throws -> (MerchantID, apiKey: String) {
         let merchant = MerchantID(UUID())
-        let key = try await client.withTransaction(logger: logger) { connection in
+        let key = try await database.withTransaction(logger: logger) { connection in
             try await connection.query("INSERT INTO merchants (id, name) VALUES (\(merchant.rawValue), \(name))", logger: logger)
             return try await Self.insertKey(for: merchant, scopes: scopes, on: connection, logger: logger)
         }
@@ -37,7 +37,7 @@ public struct MerchantStore: Sendable {
 
     /// Adds another key to an existing merchant, e.g. a lookup-only key to ship in an app.
     public func createKey(for merchant: MerchantID, scopes: Set<Scope>, logger: Logger) async throws -> String {
-        try await client.withConnection { connection in
+        try await database.withConnection { connection in
             try await Self.insertKey(for: merchant, scopes: scopes, on: connection, logger: logger)
         }
     }
@@ -54,10 +54,10 @@ public struct MerchantStore: Sendable {
 
     /// The merchant and scopes of a live key, or nil for an unknown or revoked one.
     public func grant(forKey key: String, logger: Logger) async throws -> APIKeyGrant? {
-        let rows = try await client.query("""
+        let rows = try await database.query("""
             SELECT merchant_id, scopes FROM api_keys WHERE key_hash = \(Self.hash(key)) AND revoked_at IS NULL
             """, logger: logger)
-        for try await (merchant, scopes) in rows.decode((UUID, [String]).self) {
+        for (merchant, scopes) in try rows.decode((UUID, [String]).self) {
             return APIKeyGrant(merchant: MerchantID(merchant), scopes: Set(scopes.compactMap(Scope.init(rawValue:))))
         }
         return nil
@@ -77,20 +77,20 @@ func randomToken(bytes count: Int) -> String {
 
 /// Secrets shared by every replica (e.g. the customer-token signing key), made on first use.
 public struct ServiceSecrets: Sendable {
-    let client: PostgresClient
+    let database: Database
 
-    public init(client: PostgresClient) {
-        self.client = client
+    public init(database: Database) {
+        self.database = database
     }
 
     public func secret(named name: String, logger: Logger) async throws -> [UInt8] {
         let candidate = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         // Whoever inserts first wins; everyone then reads the winner's secret.
-        try await client.query("""
+        try await database.query("""
             INSERT INTO service_secrets (name, secret) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING
             """, logger: logger)
-        let rows = try await client.query("SELECT secret FROM service_secrets WHERE name = \(name)", logger: logger)
-        for try await secret in rows.decode(Data.self) { return Array(secret) }
+        let rows = try await database.query("SELECT secret FROM service_secrets WHERE name = \(name)", logger: logger)
+        for secret in try rows.decode(Data.self) { return Array(secret) }
         throw PostgresNotFound(what: "service secret \(name)")
     }
 }

@@ -8,38 +8,38 @@ import PostgresNIO
 /// further attempts are refused until the window ends. Unknown order numbers count the same, so
 /// the answers never tell which order numbers exist.
 public struct OrderLookupStore: Sendable {
-    let client: PostgresClient
+    let database: Database
     let maxFailures: Int
     let window: Duration
 
-    public init(client: PostgresClient, maxFailures: Int = 5, window: Duration = .seconds(15 * 60)) {
-        self.client = client
+    public init(database: Database, maxFailures: Int = 5, window: Duration = .seconds(15 * 60)) {
+        self.database = database
         self.maxFailures = maxFailures
         self.window = window
     }
 
     public func findOrder(_ lookup: OrderLookup, merchant: MerchantID, logger: Logger) async throws -> UUID {
         let windowSeconds = Int(window.components.seconds)
-        let retryAfter = try await client.query("""
+        let retryAfter = try await database.query("""
             SELECT ceil(extract(epoch FROM window_started_at + \(windowSeconds) * interval '1 second' - now()))::int8
             FROM order_lookup_failures
             WHERE merchant_id = \(merchant.rawValue) AND order_number = \(lookup.orderNumber)
               AND failures >= \(maxFailures) AND window_started_at > now() - \(windowSeconds) * interval '1 second'
             """, logger: logger)
-        for try await seconds in retryAfter.decode(Int.self) {
+        for seconds in try retryAfter.decode(Int.self) {
             throw DomainError.tooManyRequests(
                 detail: "Too many attempts for this order number. Try again in \(seconds) seconds.",
                 retryAfterSeconds: max(1, seconds))
         }
 
-        let matches = try await client.query("""
+        let matches = try await database.query("""
             SELECT id FROM orders
             WHERE merchant_id = \(merchant.rawValue) AND order_number = \(lookup.orderNumber)
               AND (customer_email = \(lookup.email) OR destination_postal_code = \(lookup.postalCode))
             """, logger: logger)
-        for try await orderID in matches.decode(UUID.self) { return orderID }
+        for orderID in try matches.decode(UUID.self) { return orderID }
 
-        try await client.query("""
+        try await database.query("""
             INSERT INTO order_lookup_failures AS f (merchant_id, order_number, window_started_at, failures)
             VALUES (\(merchant.rawValue), \(lookup.orderNumber), now(), 1)
             ON CONFLICT (merchant_id, order_number) DO UPDATE SET

@@ -5,10 +5,10 @@ import PostgresNIO
 
 /// Orders and their lines. Every method takes the merchant first: no query runs unscoped.
 public struct OrderStore: Sendable {
-    let client: PostgresClient
+    let database: Database
 
-    public init(client: PostgresClient) {
-        self.client = client
+    public init(database: Database) {
+        self.database = database
     }
 
     public enum UpsertOutcome: Sendable { case created, updated }
@@ -18,7 +18,7 @@ public struct OrderStore: Sendable {
     public func upsert(_ draft: OrderDraft, merchant: MerchantID, logger: Logger) async throws -> (OrderDocument, UpsertOutcome) {
         let destination = try Documents.encode(draft.destination)
         let postalCode = draft.destination.postalCode.map(Formats.normalizedPostalCode)
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 INSERT INTO orders (merchant_id, id, order_number, status, channel_type, channel_name,
                     customer_email, customer_phone, customer_name, customer_locale,
@@ -86,7 +86,7 @@ public struct OrderStore: Sendable {
     }
 
     public func order(_ orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> OrderDocument? {
-        try await client.withConnection { connection in
+        try await database.withConnection { connection in
             try await Self.document(orderID, merchant: merchant, on: connection, logger: logger)
         }
     }
@@ -97,7 +97,7 @@ public struct OrderStore: Sendable {
 
     /// Cancels the given quantities, or everything not yet shipped.
     public func cancel(_ orderID: UUID, _ cancellation: CancellationDraft, merchant: MerchantID, logger: Logger) async throws -> OrderDocument {
-        try await client.withTransaction(logger: logger) { connection in
+        try await database.withTransaction(logger: logger) { connection in
             guard try await OrderStatusRefresher.lock(orderID, merchant: merchant, on: connection, logger: logger) else {
                 throw DomainError.notFound("No order with id \(orderID.uuidString.lowercased()).")
             }
@@ -126,7 +126,7 @@ public struct OrderStore: Sendable {
     /// A page of order summaries, most recently updated first.
     public func list(_ filter: OrderFilter, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger) async throws -> (items: [OrderSummary], nextCursor: String?) {
         let after = try cursor.map(PageCursor.init(token:))
-        let rows = try await client.query("""
+        let rows = try await database.query("""
             SELECT o.id, o.order_number, o.status, o.channel_type, o.channel_name, o.customer_email, o.placed_at,
                    o.updated_at, o.currency,
                    coalesce(sum((l.quantity - l.cancelled_quantity) * l.unit_price), 0)::int8,
@@ -144,8 +144,8 @@ public struct OrderStore: Sendable {
             LIMIT \(limit + 1)
             """, logger: logger)
         var items: [OrderSummary] = []
-        for try await (id, number, status, channelType, channelName, email, placedAt, updatedAt, currency, subtotal, itemCount)
-            in rows.decode((UUID, String, String, String, String?, String, Date, Date, String, Int, Int).self) {
+        for (id, number, status, channelType, channelName, email, placedAt, updatedAt, currency, subtotal, itemCount)
+            in try rows.decode((UUID, String, String, String, String?, String, Date, Date, String, Int, Int).self) {
             items.append(OrderSummary(
                 id: id, orderNumber: number, status: OrderStatus(rawValue: status) ?? .processing,
                 channel: Channel(type: ChannelType(rawValue: channelType) ?? .other, name: channelName),

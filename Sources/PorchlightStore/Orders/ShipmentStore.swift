@@ -5,15 +5,15 @@ import PostgresNIO
 
 /// Shipments and their tracking events.
 public struct ShipmentStore: Sendable {
-    let client: PostgresClient
+    let database: Database
 
-    public init(client: PostgresClient) {
-        self.client = client
+    public init(database: Database) {
+        self.database = database
     }
 
     /// Adds a shipment to an order, never shipping more than is ordered and not cancelled or shipped.
     public func create(_ draft: ShipmentDraft, orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> ShipmentDocument {
-        try await client.withTransaction(logger: logger) { connection in
+        try await database.withTransaction(logger: logger) { connection in
             guard try await OrderStatusRefresher.lock(orderID, merchant: merchant, on: connection, logger: logger) else {
                 throw DomainError.notFound("No order with id \(orderID.uuidString.lowercased()).")
             }
@@ -46,13 +46,13 @@ public struct ShipmentStore: Sendable {
     }
 
     public func shipment(_ shipmentID: UUID, merchant: MerchantID, logger: Logger) async throws -> ShipmentDocument? {
-        try await client.withConnection { connection in
+        try await database.withConnection { connection in
             try await Self.document(shipmentID, merchant: merchant, on: connection, logger: logger)
         }
     }
 
     public func find(carrier: String, trackingNumber: String, merchant: MerchantID, logger: Logger) async throws -> ShipmentDocument? {
-        try await client.withConnection { connection in
+        try await database.withConnection { connection in
             try await Self.find(carrier: carrier.lowercased(), trackingNumber: trackingNumber, merchant: merchant, on: connection, logger: logger)
         }
     }
@@ -82,7 +82,7 @@ public struct ShipmentStore: Sendable {
     /// Records new events (ignoring ones already known), then re-derives the shipment's status and
     /// the order's roll-up from the whole timeline.
     public func record(_ events: [TrackingEventDraft], shipmentID: UUID, merchant: MerchantID, logger: Logger) async throws -> BatchResult {
-        try await client.withTransaction(logger: logger) { connection in
+        try await database.withTransaction(logger: logger) { connection in
             // Lock order: shipment, then its order; other writers lock only the order.
             let owner = try await connection.query("""
                 SELECT order_id FROM shipments WHERE merchant_id = \(merchant.rawValue) AND id = \(shipmentID) FOR UPDATE

@@ -1,0 +1,76 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The database is unreachable (or every connection stayed busy) for longer than a request
+/// should wait. The HTTP layer answers 503.
+public struct DatabaseUnavailable: Error {}
+
+/// The PostgreSQL pool as the stores use it. Without a bound, a request waiting for a
+/// connection while PostgreSQL is down would hang until it came back; here it gives up after
+/// `leaseTimeout` and throws `DatabaseUnavailable`. Work that already has a connection is never cut off.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    let leaseTimeout: Duration
+
+    public init(client: PostgresClient, leaseTimeout: Duration = .seconds(2)) {
+        self.client = client
+        self.leaseTimeout = leaseTimeout
+    }
+
+    public func withConnection<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let leased = LeaseFlag()
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    leased.set()
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: leaseTimeout)
+                if leased.isSet { return nil }
+                throw DatabaseUnavailable()
+            }
+            while let next = try await group.next() {
+                if let result = next {
+                    group.cancelAll()
+                    return result
+                }
+            }
+            throw DatabaseUnavailable()
+        }
+    }
+
+    public func withTransaction<Result: Sendable>(
+        logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withConnection { connection in
+            try await connection.withTransaction(logger: logger) { try await body($0) }
+        }
+    }
+
+    /// Runs one statement and collects its rows (so the connection goes back to the pool at once).
+    @discardableResult
+    public func query(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await withConnection { connection in
+            try await connection.query(query, logger: logger).collect()
+        }
+    }
+}
+
+private final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}
+
+extension Array where Element == PostgresRow {
+    /// Decodes every collected row, as `PostgresRowSequence.decode` does for a stream.
+    func decode<each Column: PostgresDecodable>(_ type: (repeat each Column).Type) throws -> [(repeat each Column)] {
+        try map { try $0.decode(type) }
+    }
+}
