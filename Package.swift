@@ -74,6 +74,7 @@ let package = Package(
                 "PorchlightCore",
                 "PorchlightAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
     ],

@@ -35,8 +35,12 @@ import Testing
             #expect(unknown.isProblem)
             #expect(unknown["request_id"] as? String != nil)
             let wrongMethod = try await service.call(.delete, "/v1/orders")
-            #expect(wrongMethod.status == .notFound)
+            #expect(wrongMethod.status == .methodNotAllowed)
             #expect(wrongMethod.isProblem)
+            #expect(wrongMethod.headers[.allow] == "GET, POST")
+            let wrongMethodWithID = try await service.call(.put, "/v1/orders/\(UUID())")
+            #expect(wrongMethodWithID.status == .methodNotAllowed)
+            #expect(wrongMethodWithID.headers[.allow] == "GET")
         }
     }
 }

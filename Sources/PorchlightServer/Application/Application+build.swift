@@ -29,14 +29,15 @@ public func buildApplication(
         tokens: tokens, registry: registry)
 
     let router = Router()
+    let routes = RouteCatalog()
     // Outermost first: every response gets a request id and is counted; every error below
     // becomes a problem; bodies are bounded before any handler reads them.
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: PrometheusMetricsMiddleware(registry: registry))
-    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: BodyLimitMiddleware())
     try handlers.registerHandlers(
-        on: router,
+        on: CatalogingTransport(router: router, catalog: routes),
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]),
         middlewares: [AuthMiddleware(authenticator: Authenticator(merchants: merchants, tokens: tokens))])
 
