@@ -38,8 +38,11 @@ public func buildApplication(
     router.add(middleware: BodyLimitMiddleware())
     try handlers.registerHandlers(
         on: CatalogingTransport(router: router, catalog: routes),
-        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.withoutEscapingSlashes]),
-        middlewares: [AuthMiddleware(authenticator: Authenticator(merchants: merchants, tokens: tokens))])
+        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+        middlewares: [
+            AuthMiddleware(authenticator: Authenticator(merchants: merchants, tokens: tokens)),
+            IdempotencyMiddleware(store: IdempotencyStore(database: database)),
+        ])
 
     var app = Application(
         router: router,

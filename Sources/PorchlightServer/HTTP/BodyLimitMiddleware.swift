@@ -1,16 +1,19 @@
 import Hummingbird
 
-/// Refuses request bodies over `maxBytes` with 413 before any handler reads them, whether or not
-/// the client declared a length.
-struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var maxBytes: Int { 1024 * 1024 }
+enum RequestLimits {
+    /// Large enough for an order with 500 lines or a batch of 500 tracking events.
+    static let maxBodyBytes = 1024 * 1024
+}
 
+/// Refuses request bodies over `RequestLimits.maxBodyBytes` with 413 before any handler reads
+/// them, whether or not the client declared a length.
+struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > Self.maxBytes {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > RequestLimits.maxBodyBytes {
             throw HTTPError(.contentTooLarge)
         }
         var request = request
-        _ = try await request.collectBody(upTo: Self.maxBytes)
+        _ = try await request.collectBody(upTo: RequestLimits.maxBodyBytes)
         return try await next(request, context)
     }
 }

@@ -107,7 +107,7 @@ struct Problem: Error, Sendable {
                 return .notFound("No route for \(request.method) \(request.uri.path). See /openapi.yaml for the API.")
             case .contentTooLarge:
                 return Problem(status: .contentTooLarge, slug: "payload-too-large", title: "Payload too large",
-                               detail: "Request bodies are limited to \(BodyLimitMiddleware<BasicRequestContext>.maxBytes) bytes.")
+                               detail: "Request bodies are limited to \(RequestLimits.maxBodyBytes) bytes.")
             default:
                 return Problem(status: httpError.status, slug: "http-\(httpError.status.code)",
                                title: httpError.status.reasonPhrase, detail: httpError.body ?? httpError.status.reasonPhrase)
