@@ -78,6 +78,15 @@ import Testing
             #expect(missing.status == .badRequest)
             #expect(missing.errorFields == ["currency"])
 
+            var withNull = sampleOrder()
+            withNull["customer"] = ["email": "ana@example.com", "phone": NSNull()]
+            withNull["metadata"] = ["nullable": NSNull()]
+            let explicitNull = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: withNull)
+            #expect(explicitNull.status == .badRequest)
+            #expect(explicitNull.errorFields == ["customer.phone"])
+            withNull["customer"] = ["email": "ana@example.com"]
+            #expect(try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: withNull).status == .created)
+
             let wrongMediaType = try await service.call(
                 .post, "/v1/orders", key: merchant.apiKey, raw: "a=b", headers: [.contentType: "text/plain"])
             #expect(wrongMediaType.status == .unsupportedMediaType)

@@ -36,6 +36,7 @@ public func buildApplication(
     router.add(middleware: PrometheusMetricsMiddleware(registry: registry))
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: BodyLimitMiddleware())
+    router.add(middleware: NullFieldMiddleware())
     try handlers.registerHandlers(
         on: CatalogingTransport(router: router, catalog: routes),
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),

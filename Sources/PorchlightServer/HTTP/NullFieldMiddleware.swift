@@ -1,0 +1,41 @@
+import Foundation
+import Hummingbird
+import PorchlightCore
+
+/// The contract declares no field nullable, but Swift's decoding would take an explicit `null` as
+/// "absent"; this refuses `null` in JSON request bodies (400, naming the field) so that what is
+/// accepted is exactly what the spec allows. Free-form `metadata` may hold anything.
+struct NullFieldMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        // BodyLimitMiddleware has already collected the body, so reading it again here is cheap.
+        if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true,
+           case let buffer = try await request.collectBody(upTo: RequestLimits.maxBodyBytes),
+           let json = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [.fragmentsAllowed]),
+           let field = Self.firstNull(in: json, path: "") {
+            throw DomainError.badRequest(
+                "\(field.isEmpty ? "The body" : field) is null; omit a field rather than sending null.",
+                [FieldError(field: field.isEmpty ? "body" : field, message: "must not be null (omit it instead)")])
+        }
+        return try await next(request, context)
+    }
+
+    static func firstNull(in value: Any, path: String) -> String? {
+        switch value {
+        case is NSNull:
+            return path
+        case let object as [String: Any]:
+            for key in object.keys.sorted() where key != "metadata" {
+                if let found = firstNull(in: object[key]!, path: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+            return nil
+        case let array as [Any]:
+            for (index, element) in array.enumerated() {
+                if let found = firstNull(in: element, path: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+}
