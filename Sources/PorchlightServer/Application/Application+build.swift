@@ -58,11 +58,34 @@ public func buildApplication(
     return app
 }
 
-/// `porchlight serve`: runs until SIGTERM or SIGINT, then shuts down gracefully.
+/// `porchlight serve`: runs until SIGTERM or SIGINT, then shuts down gracefully: the server stops
+/// accepting connections and finishes the requests in flight, then the pool closes.
 public func runServer(configuration: AppConfiguration, logger: Logger) async throws {
     let registry = PrometheusCollectorRegistry()
     let app = try await buildApplication(configuration: configuration, logger: logger, registry: registry)
-    try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    let services: [any Service] = [app, ShutdownDeadline(deadline: .seconds(15), logger: logger)]
+    try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+}
+
+/// Bounds graceful shutdown. After PostgreSQL has restarted, PostgresNIO's pool can keep waiting
+/// on its connections and never return from `run()`, ignoring cancellation too
+/// (vapor/postgres-nio#599), which would leave the process running forever after SIGTERM. Listed
+/// last, this service is told about the shutdown first; if the process is still alive after the
+/// deadline (the HTTP server has long finished its in-flight requests and every write has
+/// committed), it exits.
+struct ShutdownDeadline: Service {
+    let deadline: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try await gracefulShutdown()
+        let (deadline, logger) = (self.deadline, self.logger)
+        Task.detached {
+            try? await Task.sleep(for: deadline)
+            logger.warning("graceful shutdown still waiting on the database pool; exiting", metadata: ["deadline": "\(deadline)"])
+            exit(0)
+        }
+    }
 }
 
 public func migrate(client: PostgresClient, logger: Logger) async throws {

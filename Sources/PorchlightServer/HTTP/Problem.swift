@@ -115,8 +115,9 @@ struct Problem: Error, Sendable {
         case is DatabaseUnavailable:
             logger.warning("database unavailable: no connection within the lease timeout")
             return .serviceUnavailable
-        case let postgres as PSQLError where postgres.code != .server:
-            logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: postgres.code))"])
+        case let postgres as PSQLError where postgres.meansDatabaseUnavailable:
+            logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: postgres.code))",
+                                                           "sql_state": "\(postgres.serverInfo?[.sqlState] ?? "")"])
             return .serviceUnavailable
         default:
             logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
@@ -187,5 +188,15 @@ struct Problem: Error, Sendable {
         var fields = headers
         fields[.contentType] = "application/problem+json"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension PSQLError {
+    /// The connection broke, or the server is shutting down or starting up (SQLSTATE classes 08,
+    /// connection exception, and 57, operator intervention: e.g. 57P01 during a restart).
+    var meansDatabaseUnavailable: Bool {
+        guard code == .server else { return true }
+        let state = serverInfo?[.sqlState] ?? ""
+        return state.hasPrefix("08") || state.hasPrefix("57")
     }
 }
