@@ -44,11 +44,17 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs `body` in a transaction. When `body` throws and the rollback succeeds, its own error is
+    /// rethrown (not PostgresNIO's wrapper), so callers can catch the `DomainError` they expect.
     public func withTransaction<Result: Sendable>(
         logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await withConnection { connection in
-            try await connection.withTransaction(logger: logger) { try await body($0) }
+        do {
+            return try await withConnection { connection in
+                try await connection.withTransaction(logger: logger) { try await body($0) }
+            }
+        } catch let error as PostgresTransactionError where error.rollbackError == nil && error.closureError != nil {
+            throw error.closureError!
         }
     }
 
