@@ -62,6 +62,7 @@ let package = Package(
             name: "porchlight",
             dependencies: [
                 "PorchlightServer",
+                "PorchlightCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -7,7 +7,7 @@ import PorchlightServer
 struct Porchlight: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Porchlight, the post-purchase API.",
-        subcommands: [Serve.self, Migrate.self, MerchantCommand.self, Demo.self]
+        subcommands: [Serve.self, Migrate.self, MerchantCommand.self, Demo.self, Backtest.self]
     )
 }
 

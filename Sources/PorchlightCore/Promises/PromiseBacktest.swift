@@ -1,0 +1,161 @@
+import Foundation
+
+/// Replays delivered orders in time order against a fresh merchant: before each order the engine
+/// knows only what had happened by the start of that order's day (hand-offs and deliveries after
+/// it are still ahead, so shipments under way count as censored), makes its promise, and the
+/// promise is scored against the actual delivery and against the merchant's own `promised_by`.
+public struct PromiseBacktest {
+    public static let calibrationLevels = [0.5, 0.7, 0.8, 0.9, 0.95]
+
+    public struct Calibration: Codable, Sendable {
+        public var level: Double
+        public var statedConfidence: Double
+        public var realisedOnTimeRate: Double
+    }
+
+    public struct Report: Codable, Sendable {
+        public var ordersRead: Int
+        public var ordersScored: Int
+        public var ordersWithoutPromise: Int
+        public var onTimeTarget: Double
+        public var onTimeRate: Double
+        public var medianPromisedLeadDays: Double
+        public var medianWindowDays: Double
+        public var meanStatedConfidence: Double
+        public var calibration: [Calibration]
+        public var merchantOnTimeRate: Double
+        public var merchantMedianPromisedLeadDays: Double
+        public var handoffEstimates: Int
+        public var handoffOnTimeRate: Double
+        public var handoffMedianWindowDays: Double
+        public var transitBasis: [String: Int]
+    }
+
+    public let orders: [HistoricalOrder]
+    public let policy: PromisePolicy
+    public let scoreFrom: LocalDate?
+
+    public init(orders: [HistoricalOrder], policy: PromisePolicy, scoreFrom: LocalDate?) {
+        self.orders = orders.sorted { $0.placedAt < $1.placedAt }
+        self.policy = policy
+        self.scoreFrom = scoreFrom
+    }
+
+    /// The fresh merchant: one location per origin region (working Monday to Friday, cut-off at
+    /// noon, two handling days until data says otherwise) and each carrier service picking up
+    /// Monday to Friday, delivering Monday to Saturday, with a wide 2–20 day baseline per country.
+    public static func merchantSetup(for orders: [HistoricalOrder]) -> ([String: FulfilmentLocation], [ServiceKey: CarrierService]) {
+        var locations: [String: FulfilmentLocation] = [:]
+        var services: [ServiceKey: CarrierService] = [:]
+        for order in orders {
+            let code = locationCode(order)
+            if locations[code] == nil {
+                locations[code] = FulfilmentLocation(code: code, country: order.origin.country, region: order.origin.region,
+                                                     timeZone: order.timeZone, cutoffMinutes: 12 * 60, handlingDays: 2,
+                                                     workingDays: WorkCalendar(days: Weekday.mondayToFriday))
+            }
+            var service = services[order.service] ?? CarrierService(
+                carrier: order.service.carrier, serviceLevel: order.service.serviceLevel,
+                pickupDays: WorkCalendar(days: Weekday.mondayToFriday), deliveryDays: WorkCalendar(days: Weekday.mondayToSaturday),
+                baselineTransit: [])
+            if service.baseline(for: order.destination) == nil {
+                service.baselineTransit.append(BaselineTransit(country: order.destination.country, days: 2...20))
+            }
+            services[order.service] = service
+        }
+        return (locations, services)
+    }
+
+    static func locationCode(_ order: HistoricalOrder) -> String {
+        "\(order.origin.country)-\(order.origin.region ?? "")"
+    }
+
+    public func run() -> Report {
+        let (locations, services) = Self.merchantSetup(for: orders)
+        let history = orders.map { order in
+            ShipmentHistoryRecord(service: order.service, locationCode: Self.locationCode(order), origin: order.origin,
+                                  destination: order.destination, placedAt: order.placedAt,
+                                  handedOffAt: order.shippedAt, deliveredAt: order.deliveredAt)
+        }
+        let prepared = PreparedHistory(history, locations: locations, services: services)
+        // One model per local day, learned from what was known at that day's midnight.
+        var models: [LocalDate: PromiseEngine] = [:]
+        func engineLearned(on day: LocalDate, in timeZone: TimeZone) -> PromiseEngine {
+            if let engine = models[day] { return engine }
+            let model = TransitModel(history: prepared, asOf: day.instant(atMinute: 0, in: timeZone))
+            let engine = PromiseEngine(model: model, policy: policy)
+            models[day] = engine
+            return engine
+        }
+
+        var scored = 0, withoutPromise = 0, onTime = 0, merchantOnTime = 0
+        var leads: [Double] = [], widths: [Double] = [], merchantLeads: [Double] = [], confidences: [Double] = []
+        var calibrationStated = [Double](repeating: 0, count: Self.calibrationLevels.count)
+        var calibrationKept = [Int](repeating: 0, count: Self.calibrationLevels.count)
+        var calibrationCount = [Int](repeating: 0, count: Self.calibrationLevels.count)
+        var handoffs = 0, handoffInWindow = 0
+        var handoffWidths: [Double] = []
+        var bases: [String: Int] = [:]
+
+        for order in orders {
+            let zone = order.timeZone
+            let placedOn = LocalDate(order.placedAt, in: zone)
+            if let scoreFrom, placedOn < scoreFrom { continue }
+            guard let location = locations[Self.locationCode(order)], let service = services[order.service] else { continue }
+            let deliveredOn = LocalDate(order.deliveredAt, in: zone)
+            scored += 1
+            merchantLeads.append(Double(order.promisedBy.days(since: placedOn)))
+            if deliveredOn <= order.promisedBy { merchantOnTime += 1 }
+
+            let engine = engineLearned(on: placedOn, in: zone)
+            guard let outlook = engine.outlook(service, from: location, to: order.destination, at: order.placedAt),
+                  let window = outlook.dates.window(policy)
+            else { withoutPromise += 1; continue }
+            bases[outlook.transitBasis.rawValue, default: 0] += 1
+            if deliveredOn <= window.latest { onTime += 1 }
+            leads.append(Double(window.latest.days(since: placedOn)))
+            widths.append(Double(window.widthDays))
+            confidences.append(window.confidence)
+            for (index, level) in Self.calibrationLevels.enumerated() {
+                guard let levelWindow = outlook.dates.window(PromisePolicy(onTimeTarget: level)) else { continue }
+                calibrationCount[index] += 1
+                calibrationStated[index] += levelWindow.confidence
+                if deliveredOn <= levelWindow.latest { calibrationKept[index] += 1 }
+            }
+
+            // The estimate made when the carrier took the parcel.
+            if let shippedAt = order.shippedAt, shippedAt >= order.placedAt, shippedAt <= order.deliveredAt {
+                let handoffEngine = engineLearned(on: LocalDate(shippedAt, in: zone), in: zone)
+                if let (estimate, _) = handoffEngine.estimate(.inTransit(handedOffAt: shippedAt), service: service, from: location,
+                                                              to: order.destination, now: shippedAt) {
+                    handoffs += 1
+                    if estimate.earliest <= deliveredOn && deliveredOn <= estimate.latest { handoffInWindow += 1 }
+                    handoffWidths.append(Double(estimate.widthDays))
+                }
+            }
+        }
+
+        func rate(_ count: Int, _ total: Int) -> Double { total == 0 ? 0 : Double(count) / Double(total) }
+        let promised = scored - withoutPromise
+        return Report(
+            ordersRead: orders.count, ordersScored: scored, ordersWithoutPromise: withoutPromise,
+            onTimeTarget: policy.onTimeTarget, onTimeRate: rate(onTime, promised),
+            medianPromisedLeadDays: Self.median(leads), medianWindowDays: Self.median(widths),
+            meanStatedConfidence: confidences.isEmpty ? 0 : confidences.reduce(0, +) / Double(confidences.count),
+            calibration: Self.calibrationLevels.indices.map { index in
+                Calibration(level: Self.calibrationLevels[index],
+                            statedConfidence: calibrationCount[index] == 0 ? 0 : calibrationStated[index] / Double(calibrationCount[index]),
+                            realisedOnTimeRate: rate(calibrationKept[index], calibrationCount[index]))
+            },
+            merchantOnTimeRate: rate(merchantOnTime, scored), merchantMedianPromisedLeadDays: Self.median(merchantLeads),
+            handoffEstimates: handoffs, handoffOnTimeRate: rate(handoffInWindow, handoffs),
+            handoffMedianWindowDays: Self.median(handoffWidths), transitBasis: bases)
+    }
+
+    public static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+
+/// One shipment as history knows it: where it went, when it was ordered, handed to the carrier
+/// and delivered (either may still be ahead).
+public struct ShipmentHistoryRecord: Sendable, Equatable {
+    public var service: ServiceKey
+    public var locationCode: String
+    public var origin: Destination
+    public var destination: Destination
+    public var placedAt: Date
+    public var handedOffAt: Date?
+    public var deliveredAt: Date?
+
+    public init(service: ServiceKey, locationCode: String, origin: Destination, destination: Destination,
+                placedAt: Date, handedOffAt: Date?, deliveredAt: Date?) {
+        self.service = service
+        self.locationCode = locationCode
+        self.origin = origin
+        self.destination = destination
+        self.placedAt = placedAt
+        self.handedOffAt = handedOffAt
+        self.deliveredAt = deliveredAt
+    }
+}
+
+/// Where a learned duration came from, most specific first. Each level is used only when it has
+/// enough observations; otherwise the next one answers.
+public enum EstimateBasis: String, Sendable, Codable, CaseIterable {
+    /// This carrier service from this origin region to this destination region.
+    case lane
+    /// This carrier service into the destination region, from anywhere.
+    case destinationRegion = "destination_region"
+    /// This carrier service between the two countries.
+    case route
+    /// This carrier service, anywhere.
+    case carrierService = "carrier_service"
+    /// Handling measured at this location.
+    case location
+    /// Handling measured across the merchant's locations.
+    case merchant
+    /// The merchant's configuration (no or too little data).
+    case configured
+    /// The carrier's latest scan ("out for delivery" means today).
+    case latestScan = "latest_scan"
+}
+
+enum TransitKey: Hashable, Sendable {
+    case lane(ServiceKey, String, String?, String, String?)
+    case destinationRegion(ServiceKey, String, String?)
+    case route(ServiceKey, String, String)
+    case carrierService(ServiceKey)
+
+    /// Most general first: the order in which learned data refines the estimate.
+    static func chain(service: ServiceKey, origin: Destination, destination: Destination) -> [(TransitKey, EstimateBasis)] {
+        [(.carrierService(service), .carrierService),
+         (.route(service, origin.country, destination.country), .route),
+         (.destinationRegion(service, destination.country, destination.region), .destinationRegion),
+         (.lane(service, origin.country, origin.region, destination.country, destination.region), .lane)]
+    }
+}
+
+/// History with its local dates and working-day counts worked out once, so that models learned at
+/// many moments (the backtest learns one per day) share the calendar work.
+public struct PreparedHistory: Sendable {
+    struct Entry: Sendable {
+        var locationCode: String
+        var timeZone: TimeZone
+        var workingDays: WorkCalendar
+        var placedAt: Date
+        var handlingStart: LocalDate
+        var handedOffAt: Date?
+        var handedOffOn: LocalDate?
+        var handlingDays: Int?
+        var deliveredAt: Date?
+        var transitDays: Int?
+        /// Where transit observations count, and the carrier's delivery days; nil for unknown services.
+        var transitKeys: [TransitKey]
+        var deliveryDays: WorkCalendar?
+    }
+
+    let entries: [Entry]
+
+    /// Records from unknown locations teach nothing; from unknown services, only handling.
+    public init(_ history: [ShipmentHistoryRecord], locations: [String: FulfilmentLocation], services: [ServiceKey: CarrierService]) {
+        entries = history.compactMap { record in
+            guard let location = locations[record.locationCode] else { return nil }
+            let start = location.handlingStart(forOrderPlacedAt: record.placedAt)
+            let handedOffOn = record.handedOffAt.map { LocalDate($0, in: location.timeZone) }
+            let service = services[record.service]
+            var transitDays: Int?
+            if let handedOffOn, let deliveredAt = record.deliveredAt, let service {
+                transitDays = service.deliveryDays.openDays(after: handedOffOn, through: LocalDate(deliveredAt, in: location.timeZone))
+            }
+            return Entry(locationCode: record.locationCode, timeZone: location.timeZone, workingDays: location.workingDays,
+                         placedAt: record.placedAt, handlingStart: start, handedOffAt: record.handedOffAt, handedOffOn: handedOffOn,
+                         handlingDays: handedOffOn.map { location.workingDays.openDays(after: start, through: $0) },
+                         deliveredAt: record.deliveredAt, transitDays: transitDays,
+                         transitKeys: service == nil ? [] : TransitKey.chain(service: record.service, origin: record.origin, destination: record.destination).map(\.0),
+                         deliveryDays: service?.deliveryDays)
+        }
+    }
+}
+
+/// What the engine has learned from history up to one moment: handling time per location and
+/// transit time per lane, each as a distribution over working days, with recent shipments weighing
+/// more and shipments still under way counted as censored. A lane with little data leans on the
+/// broader levels above it (destination region, route, carrier service, the configured range) in
+/// proportion to how little it has.
+public struct TransitModel: Sendable {
+    public static let halfLifeDays = 30.0
+    public static let lookbackDays = 365.0
+    /// How many observations a broader level's opinion is worth against a narrower level's data.
+    public static let priorWeight = 20.0
+    /// Evidence a level needs before it is named as the basis of an estimate.
+    public static let namedEvidence = 10.0
+
+    public let asOf: Date
+    private var handlingByLocation: [String: DayDistribution] = [:]
+    private var handlingOverall: DayDistribution?
+    private var transit: [TransitKey: DayDistribution] = [:]
+
+    /// Learns from what was known at `asOf` only: later hand-offs and deliveries are treated as not
+    /// yet happened.
+    public init(history: PreparedHistory, asOf: Date) {
+        self.asOf = asOf
+        var handling: [String: [DurationObservation]] = [:]
+        var allHandling: [DurationObservation] = []
+        var transitObservations: [TransitKey: [DurationObservation]] = [:]
+        for entry in history.entries where entry.placedAt <= asOf && asOf.timeIntervalSince(entry.placedAt) <= Self.lookbackDays * 86_400 {
+            // Time-zone lookups are slow; only observations still under way need one.
+            var yesterday: LocalDate { LocalDate(asOf, in: entry.timeZone).adding(days: -1) }
+            // Handling: finished at the hand-off; still going, it is known only that every working
+            // day until yesterday passed without one.
+            var handlingObservation: DurationObservation?
+            let placedWeight = Self.weight(since: entry.placedAt, asOf: asOf)
+            if let handedOffAt = entry.handedOffAt, handedOffAt <= asOf, let days = entry.handlingDays {
+                handlingObservation = DurationObservation(days: days, finished: true, weight: placedWeight)
+            } else if yesterday >= entry.handlingStart {
+                handlingObservation = DurationObservation(days: entry.workingDays.openDays(after: entry.handlingStart, through: yesterday),
+                                                          finished: false, weight: placedWeight)
+            }
+            if let handlingObservation {
+                handling[entry.locationCode, default: []].append(handlingObservation)
+                allHandling.append(handlingObservation)
+            }
+            // Transit, likewise from the hand-off to the delivery.
+            guard let handedOffAt = entry.handedOffAt, handedOffAt <= asOf, let handedOffOn = entry.handedOffOn,
+                  let deliveryDays = entry.deliveryDays
+            else { continue }
+            let weight = Self.weight(since: handedOffAt, asOf: asOf)
+            let observation: DurationObservation
+            if let deliveredAt = entry.deliveredAt, deliveredAt <= asOf, let days = entry.transitDays {
+                observation = DurationObservation(days: days, finished: true, weight: weight)
+            } else if yesterday >= handedOffOn {
+                observation = DurationObservation(days: deliveryDays.openDays(after: handedOffOn, through: yesterday), finished: false, weight: weight)
+            } else { continue }
+            for key in entry.transitKeys { transitObservations[key, default: []].append(observation) }
+        }
+        handlingByLocation = handling.compactMapValues(DayDistribution.kaplanMeier)
+        handlingOverall = DayDistribution.kaplanMeier(allHandling)
+        transit = transitObservations.compactMapValues(DayDistribution.kaplanMeier)
+    }
+
+    public init(history: [ShipmentHistoryRecord], asOf: Date,
+                locations: [String: FulfilmentLocation], services: [ServiceKey: CarrierService]) {
+        self.init(history: PreparedHistory(history, locations: locations, services: services), asOf: asOf)
+    }
+
+    /// Working days from the start of handling to the hand-off at `location`: the configured days,
+    /// refined by the merchant's measured handling, refined by this location's.
+    public func handling(at location: FulfilmentLocation) -> (DayDistribution, EstimateBasis) {
+        var estimate = DayDistribution.fixed(location.handlingDays)
+        var basis = EstimateBasis.configured
+        for (learned, level) in [(handlingOverall, EstimateBasis.merchant), (handlingByLocation[location.code], .location)] {
+            guard let learned else { continue }
+            estimate = learned.shrunk(towards: estimate, priorWeight: Self.priorWeight)
+            if learned.evidence >= Self.namedEvidence { basis = level }
+        }
+        return (estimate, basis)
+    }
+
+    /// The carrier's delivery days from hand-off to delivery: the configured range for the
+    /// destination (else what the service does anywhere), refined level by level down to the lane.
+    /// Nil where the service neither has data nor a configured range for the destination.
+    public func transit(_ service: CarrierService, from origin: Destination, to destination: Destination) -> (DayDistribution, EstimateBasis)? {
+        var chain = TransitKey.chain(service: service.key, origin: origin, destination: destination)
+        var estimate: DayDistribution
+        var basis: EstimateBasis
+        if let range = service.baseline(for: destination) {
+            (estimate, basis) = (.uniform(range), .configured)
+        } else if let learned = transit[chain[0].0] {
+            (estimate, basis) = (learned, .carrierService)
+            chain.removeFirst()
+        } else {
+            return nil
+        }
+        for (key, level) in chain {
+            guard let learned = transit[key] else { continue }
+            estimate = learned.shrunk(towards: estimate, priorWeight: Self.priorWeight)
+            if learned.evidence >= Self.namedEvidence { basis = level }
+        }
+        return (estimate, basis)
+    }
+
+    private static func weight(since instant: Date, asOf: Date) -> Double {
+        pow(0.5, max(0, asOf.timeIntervalSince(instant)) / 86_400 / halfLifeDays)
+    }
+}
