@@ -75,6 +75,12 @@ public enum Formats {
             && !value.unicodeScalars.contains { CharacterSet.whitespacesAndNewlines.contains($0) }
     }
 
+    /// After normalising: 2 to 10 ASCII letters and digits, which covers every country's format.
+    public static func isPostalCode(_ value: String) -> Bool {
+        let normalized = normalizedPostalCode(value)
+        return (2...10).contains(normalized.count) && normalized.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+
     /// Postal codes compare without spaces, dashes or case: "sw1a 1aa" finds "SW1A1AA".
     public static func normalizedPostalCode(_ value: String) -> String {
         String(value.uppercased().unicodeScalars.filter { !CharacterSet.whitespaces.contains($0) && $0 != "-" })
