@@ -82,12 +82,16 @@ public struct OrderDraft: Sendable, Equatable {
     public var lines: [OrderLineDraft]
     /// Free-form merchant data as a JSON object's text.
     public var metadataJSON: String
+    /// The quote option chosen at checkout; it becomes the order's promise.
+    public var delivery: DeliverySelection?
 
     public static let maxQuantity = 10_000
     public static let maxUnitPrice = 100_000_000_000
     public static let maxMetadataBytes = 16 * 1024
 
-    public init(orderNumber: String, channel: Channel, customer: Customer, destination: Address, placedAt: Date, currency: String, lines: [OrderLineDraft], metadataJSON: String) {
+    public init(orderNumber: String, channel: Channel, customer: Customer, destination: Address, placedAt: Date, currency: String,
+                lines: [OrderLineDraft], metadataJSON: String, delivery: DeliverySelection? = nil) {
+        self.delivery = delivery
         self.orderNumber = orderNumber
         self.channel = channel
         self.customer = Customer(email: customer.email.lowercased(), phone: customer.phone, name: customer.name, locale: customer.locale)

@@ -56,7 +56,7 @@ public enum CustomerLanguage: String, Sendable, CaseIterable {
 public enum ArrivalSituation: Sendable, Equatable {
     case delivered(on: LocalDate)
     case outForDelivery(today: LocalDate)
-    case onItsWay(DeliveryWindow)
+    case onItsWay(DeliveryWindow?)
     case runningLate(DeliveryWindow)
     case beingPrepared(DeliveryWindow?)
     case deliveryProblem
@@ -75,7 +75,8 @@ public enum ArrivalMessage {
         switch situation {
         case .delivered(let day): return phrases.delivered(phrases.onDay(language.format(day)))
         case .outForDelivery(let day): return phrases.outForDelivery(language.format(day))
-        case .onItsWay(let window): return phrases.onItsWay(when(window))
+        case .onItsWay(let window?): return phrases.onItsWay(when(window))
+        case .onItsWay(nil): return phrases.onItsWayNoDate
         case .runningLate(let window): return phrases.runningLate(when(window))
         case .beingPrepared(let window?): return phrases.beingPrepared(when(window))
         case .beingPrepared(nil): return phrases.beingPreparedNoDate
@@ -91,6 +92,7 @@ public enum ArrivalMessage {
         var delivered: (_ when: String) -> String
         var outForDelivery: (_ today: String) -> String
         var onItsWay: (_ when: String) -> String
+        var onItsWayNoDate: String
         var runningLate: (_ when: String) -> String
         var beingPrepared: (_ when: String) -> String
         var beingPreparedNoDate: String
@@ -104,6 +106,7 @@ public enum ArrivalMessage {
                 delivered: { "Your order was delivered \($0)." },
                 outForDelivery: { "Your order is out for delivery and should arrive today, \($0)." },
                 onItsWay: { "Your order is on its way and should arrive \($0)." },
+                onItsWayNoDate: "Your order is on its way; the carrier has not given a delivery date yet.",
                 runningLate: { "Your order is running late and should now arrive \($0)." },
                 beingPrepared: { "Your order is being prepared and should arrive \($0)." },
                 beingPreparedNoDate: "Your order is being prepared; we will share a delivery date as soon as it ships.",
@@ -114,6 +117,7 @@ public enum ArrivalMessage {
                 delivered: { "Tu pedido se entregó \($0)." },
                 outForDelivery: { "Tu pedido está en reparto y debería llegar hoy, \($0)." },
                 onItsWay: { "Tu pedido está en camino y debería llegar \($0)." },
+                onItsWayNoDate: "Tu pedido está en camino; el transportista aún no ha dado una fecha de entrega.",
                 runningLate: { "Tu pedido lleva retraso y ahora debería llegar \($0)." },
                 beingPrepared: { "Estamos preparando tu pedido, que debería llegar \($0)." },
                 beingPreparedNoDate: "Estamos preparando tu pedido; te daremos una fecha de entrega en cuanto se envíe.",
@@ -124,6 +128,7 @@ public enum ArrivalMessage {
                 delivered: { "Comanda ta a fost livrată \($0)." },
                 outForDelivery: { "Comanda ta este în curs de livrare și ar trebui să ajungă astăzi, \($0)." },
                 onItsWay: { "Comanda ta este pe drum și ar trebui să ajungă \($0)." },
+                onItsWayNoDate: "Comanda ta este pe drum; curierul nu a comunicat încă data livrării.",
                 runningLate: { "Comanda ta are întârziere și ar trebui să ajungă acum \($0)." },
                 beingPrepared: { "Comanda ta este în pregătire și ar trebui să ajungă \($0)." },
                 beingPreparedNoDate: "Comanda ta este în pregătire; îți vom spune data livrării imediat ce este expediată.",
@@ -134,6 +139,7 @@ public enum ArrivalMessage {
                 delivered: { "Pesanan Anda telah diantar \($0)." },
                 outForDelivery: { "Pesanan Anda sedang diantar dan akan tiba hari ini, \($0)." },
                 onItsWay: { "Pesanan Anda sedang dalam perjalanan dan akan tiba \($0)." },
+                onItsWayNoDate: "Pesanan Anda sedang dalam perjalanan; kurir belum memberikan tanggal pengiriman.",
                 runningLate: { "Pesanan Anda terlambat dan kini diperkirakan tiba \($0)." },
                 beingPrepared: { "Pesanan Anda sedang disiapkan dan akan tiba \($0)." },
                 beingPreparedNoDate: "Pesanan Anda sedang disiapkan; kami akan memberi tahu tanggal pengiriman setelah pesanan dikirim.",
@@ -144,6 +150,7 @@ public enum ArrivalMessage {
                 delivered: { "Ваш заказ доставлен \($0)." },
                 outForDelivery: { "Ваш заказ передан курьеру и будет доставлен сегодня, \($0)." },
                 onItsWay: { "Ваш заказ в пути и будет доставлен \($0)." },
+                onItsWayNoDate: "Ваш заказ в пути; перевозчик пока не сообщил дату доставки.",
                 runningLate: { "Ваш заказ задерживается и теперь будет доставлен \($0)." },
                 beingPrepared: { "Ваш заказ собирается и будет доставлен \($0)." },
                 beingPreparedNoDate: "Ваш заказ собирается; мы сообщим дату доставки, как только он будет отправлен.",
@@ -154,6 +161,7 @@ public enum ArrivalMessage {
                 delivered: { "您的订单已于\($0)送达。" },
                 outForDelivery: { "您的订单正在派送中，预计今天（\($0)）送达。" },
                 onItsWay: { "您的订单正在运输途中，预计\($0)送达。" },
+                onItsWayNoDate: "您的订单正在运输途中，承运商尚未提供送达日期。",
                 runningLate: { "您的订单有所延误，现预计\($0)送达。" },
                 beingPrepared: { "您的订单正在备货，预计\($0)送达。" },
                 beingPreparedNoDate: "您的订单正在备货，发货后我们会告知送达日期。",

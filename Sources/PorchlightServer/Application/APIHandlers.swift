@@ -10,6 +10,8 @@ struct APIHandlers: APIProtocol {
     let orders: OrderStore
     let shipments: ShipmentStore
     let lookups: OrderLookupStore
+    let promises: PromiseStore
+    let planner: PromisePlanner
     let migrator: Migrator
     let tokens: StartupValue<CustomerTokens>
     let registry: PrometheusCollectorRegistry

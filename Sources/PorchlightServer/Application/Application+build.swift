@@ -23,9 +23,10 @@ public func buildApplication(
     let database = Database(client: client)
     let tokens = StartupValue<CustomerTokens>()
     let merchants = MerchantStore(database: database)
+    let promises = PromiseStore(database: database)
     let handlers = APIHandlers(
         orders: OrderStore(database: database), shipments: ShipmentStore(database: database),
-        lookups: OrderLookupStore(database: database), migrator: Migrator(database: database, logger: logger),
+        lookups: OrderLookupStore(database: database), promises: promises, planner: PromisePlanner(store: promises), migrator: Migrator(database: database, logger: logger),
         tokens: tokens, registry: registry)
 
     let router = Router()

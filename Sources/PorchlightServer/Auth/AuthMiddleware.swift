@@ -23,8 +23,15 @@ struct AuthMiddleware: ServerMiddleware {
             .scope(.ordersWrite)
         case Operations.ListOrders.id, Operations.GetShipment.id, Operations.FindShipments.id:
             .scope(.ordersRead)
-        case Operations.GetOrder.id:
+        case Operations.GetOrder.id, Operations.GetArrivalEstimate.id:
             .scopeOrCustomer(.ordersRead)
+        case Operations.ListLocations.id, Operations.GetLocation.id, Operations.ListCarrierServices.id,
+             Operations.GetPromiseSettings.id, Operations.GetPromiseAnalytics.id:
+            .scope(.promisesRead)
+        case Operations.UpsertLocation.id, Operations.UpsertCarrierService.id, Operations.UpdatePromiseSettings.id:
+            .scope(.promisesWrite)
+        case Operations.CreateDeliveryQuote.id:
+            .scope(.quotesWrite)
         case Operations.RecordTrackingEvents.id:
             .scope(.trackingWrite)
         case Operations.LookUpOrder.id:

@@ -38,7 +38,7 @@ public func loadDemoOrders(count: Int, merchant merchantUUID: UUID, client: Post
                               originLocation: "WH-BUCHAREST", lines: lines),
                 orderID: order.id, merchant: merchant, logger: logger)
             if !scans.isEmpty {
-                _ = try await shipments.record(demo.events(scans), shipmentID: shipment.id, merchant: merchant, logger: logger)
+                _ = try await shipments.record(demo.events(scans), shipmentID: shipment.id, merchant: merchant, estimator: { _ in nil }, logger: logger)
             }
         }
     }

@@ -21,7 +21,8 @@ extension OrderDraft {
                     category: line.category, imageUrl: line.imageUrl, productUrl: line.productUrl,
                     finalSale: line.finalSale ?? false)
             },
-            metadataJSON: metadata)
+            metadataJSON: metadata,
+            delivery: try input.delivery.map(DeliverySelection.init))
     }
 }
 

@@ -38,7 +38,9 @@ extension APIHandlers {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let events = body.events.map(TrackingEventDraft.init)
         try TrackingEventDraft.validate(batch: events, now: Date())
-        let result = try await shipments.record(events, shipmentID: shipmentID, merchant: Caller.merchant(), logger: RequestScope.logger)
+        let merchant = try Caller.merchant()
+        let estimator = planner.estimator(for: merchant, now: Date(), logger: RequestScope.logger)
+        let result = try await shipments.record(events, shipmentID: shipmentID, merchant: merchant, estimator: estimator, logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(
             received: events.count, recorded: result.recorded, duplicates: result.duplicates,
             shipment: try Components.Schemas.Shipment(result.shipment)))))

@@ -10,6 +10,9 @@ public enum Scope: String, Sendable, CaseIterable, Codable {
     case ordersWrite = "orders:write"
     case trackingWrite = "tracking:write"
     case ordersLookup = "orders:lookup"
+    case promisesRead = "promises:read"
+    case promisesWrite = "promises:write"
+    case quotesWrite = "quotes:write"
 }
 
 public struct APIKeyGrant: Sendable, Equatable {

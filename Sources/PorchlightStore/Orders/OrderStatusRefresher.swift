@@ -42,5 +42,8 @@ enum OrderStatusRefresher {
                 cancelled_at = CASE WHEN \(status.rawValue) = 'cancelled' THEN coalesce(cancelled_at, now()) END
             WHERE merchant_id = \(merchant.rawValue) AND id = \(orderID)
             """, logger: logger)
+        if status == .delivered {
+            try await PromiseLedger.resolve(orderID, merchant: merchant, on: connection, logger: logger)
+        }
     }
 }

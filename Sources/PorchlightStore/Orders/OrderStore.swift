@@ -41,6 +41,9 @@ public struct OrderStore: Sendable {
             guard let (orderID, inserted) = result else { throw PostgresNotFound(what: "upserted order") }
 
             try await replaceLines(of: orderID, with: draft.lines, merchant: merchant, on: connection, logger: logger)
+            if let delivery = draft.delivery {
+                try await PromiseLedger.record(delivery, orderID: orderID, merchant: merchant, now: Date(), on: connection, logger: logger)
+            }
             try await OrderStatusRefresher.refresh(orderID, merchant: merchant, on: connection, logger: logger)
             let order = try await Self.document(orderID, merchant: merchant, on: connection, logger: logger)
             return (order!, inserted ? .created : .updated)

@@ -24,7 +24,10 @@ public struct ShipmentStore: Sendable {
             let inserted = try await connection.query("""
                 INSERT INTO shipments (merchant_id, id, order_id, carrier, service_level, tracking_number, origin_location)
                 VALUES (\(merchant.rawValue), \(shipmentID), \(orderID), \(draft.carrier), \(draft.serviceLevel),
-                        \(draft.trackingNumber), \(draft.originLocation))
+                        \(draft.trackingNumber),
+                        -- Without a stated origin, the parcel left from where the promise said.
+                        coalesce(\(draft.originLocation), (SELECT location_code FROM delivery_promises
+                                  WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID))))
                 ON CONFLICT (merchant_id, carrier, tracking_number) DO NOTHING
                 RETURNING id
                 """, logger: logger)
@@ -81,7 +84,8 @@ public struct ShipmentStore: Sendable {
 
     /// Records new events (ignoring ones already known), then re-derives the shipment's status and
     /// the order's roll-up from the whole timeline.
-    public func record(_ events: [TrackingEventDraft], shipmentID: UUID, merchant: MerchantID, logger: Logger) async throws -> BatchResult {
+    public func record(_ events: [TrackingEventDraft], shipmentID: UUID, merchant: MerchantID,
+                       estimator: @escaping ShipmentEstimator, logger: Logger) async throws -> BatchResult {
         try await database.withTransaction(logger: logger) { connection in
             // Lock order: shipment, then its order; other writers lock only the order.
             let owner = try await connection.query("""
@@ -108,6 +112,7 @@ public struct ShipmentStore: Sendable {
             }
             if recorded > 0 {
                 try await refreshProgress(shipmentID, merchant: merchant, on: connection, logger: logger)
+                try await refreshEstimate(shipmentID, merchant: merchant, estimator: estimator, on: connection, logger: logger)
                 try await OrderStatusRefresher.refresh(orderID, merchant: merchant, on: connection, logger: logger)
             }
             let shipment = try await Self.document(shipmentID, merchant: merchant, on: connection, logger: logger)!
@@ -132,4 +137,61 @@ public struct ShipmentStore: Sendable {
             WHERE merchant_id = \(merchant.rawValue) AND id = \(shipmentID)
             """, logger: logger)
     }
+
+    /// Re-estimates the shipment's arrival from its progress; a delivered shipment has no estimate.
+    private func refreshEstimate(_ shipmentID: UUID, merchant: MerchantID, estimator: ShipmentEstimator,
+                                 on connection: PostgresConnection, logger: Logger) async throws {
+        let rows = try await connection.query("""
+            SELECT s.carrier, coalesce(s.service_level, ''), s.origin_location, s.status, o.destination->>'country',
+                   o.destination->>'region', o.placed_at, s.shipped_at,
+                   (SELECT max(e.occurred_at) FROM tracking_events e
+                    WHERE e.merchant_id = s.merchant_id AND e.shipment_id = s.id AND e.status = 'out_for_delivery')
+            FROM shipments s JOIN orders o ON o.merchant_id = s.merchant_id AND o.id = s.order_id
+            WHERE s.merchant_id = \(merchant.rawValue) AND s.id = \(shipmentID)
+            """, logger: logger).collect()
+        var estimate: ShipmentEstimate?
+        for (carrier, level, location, status, country, region, placedAt, shippedAt, outForDeliveryAt)
+            in try rows.decode((String, String, String?, String, String, String?, Date, Date?, Date?).self) {
+            guard let location, let status = TrackingStatus(rawValue: status), status != .delivered else { continue }
+            let progress: PromiseEngine.Progress
+            if status == .outForDelivery, let outForDeliveryAt {
+                progress = .outForDelivery(scannedAt: outForDeliveryAt)
+            } else if let shippedAt {
+                progress = .inTransit(handedOffAt: shippedAt)
+            } else {
+                progress = .awaitingHandOff(placedAt: placedAt)
+            }
+            estimate = try await estimator(EstimateRequest(
+                service: ServiceKey(carrier: carrier, serviceLevel: level), locationCode: location,
+                destination: Destination(country: country, region: region), progress: progress))
+        }
+        try await connection.query("""
+            UPDATE shipments SET estimate_earliest = \(estimate?.window.earliest.description)::date,
+                estimate_latest = \(estimate?.window.latest.description)::date,
+                estimate_confidence = \(estimate.map { ($0.window.confidence * 1000).rounded() / 1000 }),
+                estimate_basis = \(estimate?.basis.rawValue), estimated_at = \(estimate == nil ? nil : Date())
+            WHERE merchant_id = \(merchant.rawValue) AND id = \(shipmentID)
+            """, logger: logger)
+    }
 }
+
+/// What a shipment's estimate is made from.
+public struct EstimateRequest: Sendable {
+    public var service: ServiceKey
+    public var locationCode: String
+    public var destination: Destination
+    public var progress: PromiseEngine.Progress
+}
+
+public struct ShipmentEstimate: Sendable {
+    public var window: DeliveryWindow
+    public var basis: EstimateBasis
+
+    public init(window: DeliveryWindow, basis: EstimateBasis) {
+        self.window = window
+        self.basis = basis
+    }
+}
+
+/// Supplied by the layer that owns the learned models; nil when no estimate can be made.
+public typealias ShipmentEstimator = @Sendable (EstimateRequest) async throws -> ShipmentEstimate?

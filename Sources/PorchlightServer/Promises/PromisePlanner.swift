@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PorchlightStore
+
+/// Makes quotes and estimates with what each merchant's history has taught the engine. Learning
+/// reads a year of shipments, so the learned model (with the merchant's setup) is kept for a
+/// minute per merchant; this replica forgets it at once when the merchant changes the setup.
+actor PromisePlanner {
+    static let modelLifetime: TimeInterval = 60
+
+    struct Learned: Sendable {
+        var setup: PromiseSetup
+        var engine: PromiseEngine
+        var learnedAt: Date
+    }
+
+    private let store: PromiseStore
+    private var learned: [MerchantID: Learned] = [:]
+    private var learning: [MerchantID: Task<Learned, any Error>] = [:]
+
+    init(store: PromiseStore) {
+        self.store = store
+    }
+
+    func forget(_ merchant: MerchantID) {
+        learned[merchant] = nil
+    }
+
+    /// The merchant's current model; concurrent callers share one learning pass.
+    func model(for merchant: MerchantID, now: Date, logger: Logger) async throws -> Learned {
+        if let cached = learned[merchant], now.timeIntervalSince(cached.learnedAt) < Self.modelLifetime {
+            return cached
+        }
+        if let running = learning[merchant] { return try await running.value }
+        let store = self.store
+        let task = Task<Learned, any Error> {
+            let setup = try await store.setup(merchant: merchant, logger: logger)
+            let history = try await store.history(merchant: merchant, since: now.addingTimeInterval(-TransitModel.lookbackDays * 86_400), logger: logger)
+            let model = TransitModel(history: history, asOf: now, locations: setup.locations, services: setup.services)
+            return Learned(setup: setup, engine: PromiseEngine(model: model, policy: setup.policy), learnedAt: now)
+        }
+        learning[merchant] = task
+        defer { learning[merchant] = nil }
+        let result = try await task.value
+        learned[merchant] = result
+        return result
+    }
+
+    /// Quotes every requested service (default all) from the location to the destination.
+    func quote(_ draft: QuoteDraft, at instant: Date, merchant: MerchantID, now: Date, logger: Logger) async throws -> DeliveryQuote {
+        let learned = try await model(for: merchant, now: now, logger: logger)
+        guard let location = learned.setup.locations[draft.location] else {
+            throw DomainError.validation([FieldError(field: "location", message: "must be the code of one of your fulfilment locations (PUT /v1/locations/{code})")])
+        }
+        let services: [CarrierService]
+        if let wanted = draft.services {
+            var errors: [FieldError] = []
+            for (index, key) in wanted.enumerated() where learned.setup.services[key] == nil {
+                errors.append(FieldError(field: "services[\(index)]", message: "is not one of your carrier services (\(key))"))
+            }
+            if !errors.isEmpty { throw DomainError.validation(errors) }
+            services = wanted.compactMap { learned.setup.services[$0] }
+        } else {
+            services = learned.setup.services.values.sorted { ($0.carrier, $0.serviceLevel) < ($1.carrier, $1.serviceLevel) }
+        }
+        var options: [QuotedOption] = []
+        for service in services {
+            guard let option = learned.engine.quote(service, from: location, to: draft.destination, at: instant) else { continue }
+            let slots = try await slots(for: option, service: service, location: location, orderedAt: instant, merchant: merchant, logger: logger)
+            options.append(QuotedOption(option, slots: slots))
+        }
+        return DeliveryQuote(id: UUID(), location: location.code, destination: draft.destination, quotedAt: now,
+                             expiresAt: now.addingTimeInterval(DeliveryQuote.lifetime), options: options)
+    }
+
+    private func slots(for option: DeliveryOption, service: CarrierService, location: FulfilmentLocation, orderedAt: Date,
+                       merchant: MerchantID, logger: Logger) async throws -> [QuotedSlot] {
+        guard let scheduled = service.scheduledDelivery else { return [] }
+        let days = scheduled.slotDays(after: option.window, orderedOn: LocalDate(orderedAt, in: location.timeZone), deliveryDays: service.deliveryDays)
+        let booked = try await store.slotBookings(service.key, days: days, merchant: merchant, logger: logger)
+        return days.flatMap { day in
+            scheduled.slots.compactMap { slot -> QuotedSlot? in
+                let id = ScheduledDelivery.slotID(day: day, slot: slot)
+                let remaining = slot.capacity - (booked[id] ?? 0)
+                guard remaining > 0 else { return nil }
+                return QuotedSlot(slotID: id, date: day.description, start: ClockTime.text(slot.startMinutes),
+                                  end: ClockTime.text(slot.endMinutes), capacity: slot.capacity, remaining: remaining)
+            }
+        }
+    }
+
+    /// The estimator the shipment store calls inside its transaction when tracking events arrive.
+    nonisolated func estimator(for merchant: MerchantID, now: Date, logger: Logger) -> ShipmentEstimator {
+        { request in
+            let learned = try await self.model(for: merchant, now: now, logger: logger)
+            guard let location = learned.setup.locations[request.locationCode],
+                  let service = learned.setup.services[request.service],
+                  let (window, basis) = learned.engine.estimate(request.progress, service: service, from: location,
+                                                                to: request.destination, now: now)
+            else { return nil }
+            return ShipmentEstimate(window: window, basis: basis)
+        }
+    }
+}

@@ -1,0 +1,274 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// A stored value with its timestamps.
+public struct Stamped<Value: Sendable>: Sendable {
+    public var value: Value
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+/// What the promise engine needs to know about a merchant: locations, carrier services, policy.
+public struct PromiseSetup: Sendable {
+    public var locations: [String: FulfilmentLocation]
+    public var services: [ServiceKey: CarrierService]
+    public var policy: PromisePolicy
+}
+
+/// Fulfilment locations, carrier services, promise settings, quotes and the history the engine
+/// learns from. Every query is scoped by merchant.
+public struct PromiseStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    // MARK: Locations
+
+    public func upsertLocation(_ location: FulfilmentLocation, merchant: MerchantID, logger: Logger) async throws -> (Stamped<FulfilmentLocation>, created: Bool) {
+        let rows = try await database.query("""
+            INSERT INTO fulfilment_locations (merchant_id, code, name, country, region, postal_code, time_zone,
+                cutoff_minutes, handling_days, working_days, holidays)
+            VALUES (\(merchant.rawValue), \(location.code), \(location.name), \(location.country), \(location.region),
+                \(location.postalCode), \(location.timeZone.identifier), \(location.cutoffMinutes), \(location.handlingDays),
+                \(Self.weekdays(location.workingDays.days)), \(location.workingDays.holidays.sorted().map(\.description))::date[])
+            ON CONFLICT (merchant_id, code) DO UPDATE SET
+                name = excluded.name, country = excluded.country, region = excluded.region, postal_code = excluded.postal_code,
+                time_zone = excluded.time_zone, cutoff_minutes = excluded.cutoff_minutes, handling_days = excluded.handling_days,
+                working_days = excluded.working_days, holidays = excluded.holidays, updated_at = now()
+            RETURNING \(unescaped: Self.locationColumns), (xmax = 0)
+            """, logger: logger)
+        for row in rows {
+            let (stamped, inserted) = try Self.location(row, extra: Bool.self)
+            return (stamped, inserted)
+        }
+        throw PostgresNotFound(what: "upserted location")
+    }
+
+    public func location(_ code: String, merchant: MerchantID, logger: Logger) async throws -> Stamped<FulfilmentLocation>? {
+        try await locations(merchant: merchant, code: code, logger: logger).first
+    }
+
+    public func locations(merchant: MerchantID, code: String? = nil, logger: Logger) async throws -> [Stamped<FulfilmentLocation>] {
+        let rows = try await database.query("""
+            SELECT \(unescaped: Self.locationColumns), true FROM fulfilment_locations
+            WHERE merchant_id = \(merchant.rawValue) AND (\(code)::text IS NULL OR code = \(code)) ORDER BY code
+            """, logger: logger)
+        return try rows.map { try Self.location($0, extra: Bool.self).0 }
+    }
+
+    static let locationColumns = "code, name, country, region, postal_code, time_zone, cutoff_minutes, handling_days, working_days, holidays::text[], created_at, updated_at"
+
+    static func location<Extra: PostgresDecodable>(_ row: PostgresRow, extra: Extra.Type) throws -> (Stamped<FulfilmentLocation>, Extra) {
+        let (code, name, country, region, postalCode, zone, cutoff, handling, workingDays, holidays, createdAt, updatedAt, more)
+            = try row.decode((String, String?, String, String?, String?, String, Int, Int, [String], [String], Date, Date, Extra).self)
+        let location = FulfilmentLocation(
+            code: code, name: name, country: country, region: region, postalCode: postalCode,
+            timeZone: TimeZone(identifier: zone) ?? .gmt, cutoffMinutes: cutoff, handlingDays: handling,
+            workingDays: WorkCalendar(days: Set(workingDays.compactMap(Weekday.init(rawValue:))), holidays: Set(holidays.compactMap(LocalDate.init))))
+        return (Stamped(value: location, createdAt: createdAt, updatedAt: updatedAt), more)
+    }
+
+    static func weekdays(_ days: Set<Weekday>) -> [String] {
+        Weekday.allCases.filter(days.contains).map(\.rawValue)
+    }
+
+    // MARK: Carrier services
+
+    /// The stored form of a service's baseline and slots (the API's field names).
+    struct ServiceDetails: Codable {
+        struct Baseline: Codable { var country: String; var region: String?; var minDays: Int; var maxDays: Int }
+        struct Slot: Codable { var start: String; var end: String; var capacity: Int }
+        struct Scheduled: Codable { var minimumLeadDays: Int; var horizonDays: Int; var slots: [Slot] }
+    }
+
+    public func upsertService(_ service: CarrierService, merchant: MerchantID, logger: Logger) async throws -> (Stamped<CarrierService>, created: Bool) {
+        let baseline = try Documents.encode(service.baselineTransit.map {
+            ServiceDetails.Baseline(country: $0.country, region: $0.region, minDays: $0.days.lowerBound, maxDays: $0.days.upperBound)
+        })
+        let scheduled = try service.scheduledDelivery.map { scheduled in
+            try Documents.encode(ServiceDetails.Scheduled(
+                minimumLeadDays: scheduled.minimumLeadDays, horizonDays: scheduled.horizonDays,
+                slots: scheduled.slots.map { .init(start: ClockTime.text($0.startMinutes), end: ClockTime.text($0.endMinutes), capacity: $0.capacity) }))
+        }
+        let rows = try await database.query("""
+            INSERT INTO carrier_services (merchant_id, carrier, service_level, pickup_days, delivery_days, baseline_transit, scheduled_delivery)
+            VALUES (\(merchant.rawValue), \(service.carrier), \(service.serviceLevel), \(Self.weekdays(service.pickupDays.days)),
+                \(Self.weekdays(service.deliveryDays.days)), \(baseline)::jsonb, \(scheduled)::jsonb)
+            ON CONFLICT (merchant_id, carrier, service_level) DO UPDATE SET
+                pickup_days = excluded.pickup_days, delivery_days = excluded.delivery_days,
+                baseline_transit = excluded.baseline_transit, scheduled_delivery = excluded.scheduled_delivery, updated_at = now()
+            RETURNING \(unescaped: Self.serviceColumns), (xmax = 0)
+            """, logger: logger)
+        for row in rows { return try Self.service(row, extra: Bool.self) }
+        throw PostgresNotFound(what: "upserted carrier service")
+    }
+
+    public func services(merchant: MerchantID, logger: Logger) async throws -> [Stamped<CarrierService>] {
+        let rows = try await database.query("""
+            SELECT \(unescaped: Self.serviceColumns), true FROM carrier_services
+            WHERE merchant_id = \(merchant.rawValue) ORDER BY carrier, service_level
+            """, logger: logger)
+        return try rows.map { try Self.service($0, extra: Bool.self).0 }
+    }
+
+    static let serviceColumns = "carrier, service_level, pickup_days, delivery_days, baseline_transit::text, scheduled_delivery::text, created_at, updated_at"
+
+    static func service<Extra: PostgresDecodable>(_ row: PostgresRow, extra: Extra.Type) throws -> (Stamped<CarrierService>, Extra) {
+        let (carrier, level, pickup, delivery, baselineJSON, scheduledJSON, createdAt, updatedAt, more)
+            = try row.decode((String, String, [String], [String], String, String?, Date, Date, Extra).self)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let baseline = try decoder.decode([ServiceDetails.Baseline].self, from: Data(baselineJSON.utf8))
+        let scheduled = try scheduledJSON.map { try decoder.decode(ServiceDetails.Scheduled.self, from: Data($0.utf8)) }
+        let service = CarrierService(
+            carrier: carrier, serviceLevel: level,
+            pickupDays: WorkCalendar(days: Set(pickup.compactMap(Weekday.init(rawValue:)))),
+            deliveryDays: WorkCalendar(days: Set(delivery.compactMap(Weekday.init(rawValue:)))),
+            baselineTransit: baseline.map { BaselineTransit(country: $0.country, region: $0.region, days: $0.minDays...$0.maxDays) },
+            scheduledDelivery: scheduled.map { scheduled in
+                ScheduledDelivery(minimumLeadDays: scheduled.minimumLeadDays, horizonDays: scheduled.horizonDays, slots: scheduled.slots.map {
+                    .init(startMinutes: ClockTime.minutes($0.start) ?? 0, endMinutes: ClockTime.minutes($0.end) ?? 0, capacity: $0.capacity)
+                })
+            })
+        return (Stamped(value: service, createdAt: createdAt, updatedAt: updatedAt), more)
+    }
+
+    // MARK: Settings
+
+    public func policy(merchant: MerchantID, logger: Logger) async throws -> PromisePolicy {
+        let rows = try await database.query("SELECT on_time_target FROM promise_settings WHERE merchant_id = \(merchant.rawValue)", logger: logger)
+        return PromisePolicy(onTimeTarget: try rows.decode(Double.self).first ?? PromisePolicy.defaultOnTimeTarget)
+    }
+
+    public func updatePolicy(_ policy: PromisePolicy, merchant: MerchantID, logger: Logger) async throws {
+        try await database.query("""
+            INSERT INTO promise_settings (merchant_id, on_time_target) VALUES (\(merchant.rawValue), \(policy.onTimeTarget))
+            ON CONFLICT (merchant_id) DO UPDATE SET on_time_target = excluded.on_time_target, updated_at = now()
+            """, logger: logger)
+    }
+
+    public func setup(merchant: MerchantID, logger: Logger) async throws -> PromiseSetup {
+        async let locations = locations(merchant: merchant, logger: logger)
+        async let services = services(merchant: merchant, logger: logger)
+        async let policy = policy(merchant: merchant, logger: logger)
+        return PromiseSetup(
+            locations: Dictionary(try await locations.map { ($0.value.code, $0.value) }, uniquingKeysWith: { first, _ in first }),
+            services: Dictionary(try await services.map { ($0.value.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
+            policy: try await policy)
+    }
+
+    // MARK: History
+
+    /// Shipments of orders placed since `since` that left from a known location: what the transit
+    /// model learns from. Newest first, at most `limit`.
+    public func history(merchant: MerchantID, since: Date, limit: Int = 50_000, logger: Logger) async throws -> [ShipmentHistoryRecord] {
+        let rows = try await database.query("""
+            SELECT s.carrier, coalesce(s.service_level, ''), s.origin_location, l.country, l.region,
+                   o.destination->>'country', o.destination->>'region', o.placed_at, s.shipped_at, s.delivered_at
+            FROM orders o
+            JOIN shipments s ON s.merchant_id = o.merchant_id AND s.order_id = o.id
+            JOIN fulfilment_locations l ON l.merchant_id = s.merchant_id AND l.code = s.origin_location
+            WHERE o.merchant_id = \(merchant.rawValue) AND o.placed_at >= \(since)
+            ORDER BY o.placed_at DESC
+            LIMIT \(limit)
+            """, logger: logger)
+        return try rows.decode((String, String, String, String, String?, String, String?, Date, Date?, Date?).self).map {
+            (carrier, level, location, originCountry, originRegion, country, region, placedAt, shippedAt, deliveredAt) in
+            ShipmentHistoryRecord(
+                service: ServiceKey(carrier: carrier, serviceLevel: level), locationCode: location,
+                origin: Destination(country: originCountry, region: originRegion),
+                destination: Destination(country: country, region: region),
+                placedAt: placedAt, handedOffAt: shippedAt, deliveredAt: deliveredAt)
+        }
+    }
+
+    // MARK: Quotes
+
+    public func save(_ quote: DeliveryQuote, merchant: MerchantID, logger: Logger) async throws {
+        let destination = try Documents.encode(StoredDestination(quote.destination))
+        let options = try Documents.encode(quote.options)
+        try await database.query("""
+            INSERT INTO delivery_quotes (merchant_id, id, location_code, destination, quoted_at, expires_at, options)
+            VALUES (\(merchant.rawValue), \(quote.id), \(quote.location), \(destination)::jsonb, \(quote.quotedAt),
+                \(quote.expiresAt), \(options)::jsonb)
+            """, logger: logger)
+    }
+
+    /// Bookings per slot id for a service on some days.
+    public func slotBookings(_ service: ServiceKey, days: [LocalDate], merchant: MerchantID, logger: Logger) async throws -> [String: Int] {
+        let rows = try await database.query("""
+            SELECT slot_id, count(*) FROM delivery_promises
+            WHERE merchant_id = \(merchant.rawValue) AND carrier = \(service.carrier) AND service_level = \(service.serviceLevel)
+              AND slot_date = ANY(\(days.map(\.description))::date[])
+            GROUP BY slot_id
+            """, logger: logger)
+        return Dictionary(try rows.decode((String, Int).self).map { ($0.0, $0.1) }, uniquingKeysWith: +)
+    }
+}
+
+/// A destination in the stored JSON's field names.
+struct StoredDestination: Codable {
+    var country: String
+    var region: String?
+    var postalCode: String?
+
+    init(_ destination: Destination) {
+        (country, region, postalCode) = (destination.country, destination.region, destination.postalCode)
+    }
+
+    var destination: Destination { Destination(country: country, region: region, postalCode: postalCode) }
+}
+
+/// Promise figures over one set of promises.
+public struct PromiseStats: Sendable {
+    public var promises: Int
+    public var resolved: Int
+    public var kept: Int
+    public var medianPromisedLeadDays: Double?
+    public var medianWindowDays: Double?
+
+    public var keptRate: Double? { resolved == 0 ? nil : Double(kept) / Double(resolved) }
+}
+
+public struct LanePromiseStats: Sendable {
+    public var carrier: String
+    public var serviceLevel: String
+    public var originRegion: String?
+    public var destinationCountry: String
+    public var destinationRegion: String?
+    public var stats: PromiseStats
+}
+
+extension PromiseStore {
+    /// Promises made in [from, to): overall and per lane and service.
+    public func analytics(from: Date, to: Date, merchant: MerchantID, logger: Logger) async throws -> (overall: PromiseStats, lanes: [LanePromiseStats]) {
+        // GROUPING SETS gives the overall row (grouping = 1) and one row per lane in one pass.
+        let rows = try await database.query("""
+            SELECT grouping(carrier), carrier, service_level, origin_region, destination_country, destination_region,
+                   count(*), count(outcome), count(*) FILTER (WHERE outcome = 'kept'),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY latest - (promised_at AT TIME ZONE 'UTC')::date),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY latest - earliest + 1)
+            FROM delivery_promises
+            WHERE merchant_id = \(merchant.rawValue) AND promised_at >= \(from) AND promised_at < \(to)
+            GROUP BY GROUPING SETS ((), (carrier, service_level, origin_region, destination_country, destination_region))
+            ORDER BY 1 DESC, count(*) DESC, 2, 3, 4, 5, 6
+            """, logger: logger)
+        var overall = PromiseStats(promises: 0, resolved: 0, kept: 0)
+        var lanes: [LanePromiseStats] = []
+        for (isOverall, carrier, level, originRegion, country, region, promises, resolved, kept, lead, width)
+            in try rows.decode((Int32, String?, String?, String?, String?, String?, Int, Int, Int, Double?, Double?).self) {
+            let stats = PromiseStats(promises: promises, resolved: resolved, kept: kept, medianPromisedLeadDays: lead, medianWindowDays: width)
+            if isOverall == 1 {
+                overall = stats
+            } else if let carrier, let level, let country {
+                lanes.append(LanePromiseStats(carrier: carrier, serviceLevel: level, originRegion: originRegion,
+                                              destinationCountry: country, destinationRegion: region, stats: stats))
+            }
+        }
+        return (overall, lanes)
+    }
+}
