@@ -9,6 +9,11 @@ public struct QuotedSlot: Codable, Sendable, Equatable {
     public var capacity: Int
     public var remaining: Int
 
+    // Spelled so that snake_case conversion round-trips "slot_id".
+    enum CodingKeys: String, CodingKey {
+        case slotID = "slotId", date, start, end, capacity, remaining
+    }
+
     public init(slotID: String, date: String, start: String, end: String, capacity: Int, remaining: Int) {
         (self.slotID, self.date, self.start, self.end, self.capacity, self.remaining) = (slotID, date, start, end, capacity, remaining)
     }
@@ -27,6 +32,11 @@ public struct QuotedOption: Codable, Sendable, Equatable {
     public var transitBasis: EstimateBasis
     public var handlingBasis: EstimateBasis
     public var slots: [QuotedSlot]
+
+    enum CodingKeys: String, CodingKey {
+        case optionID = "optionId", carrier, serviceLevel, orderBy, handlingStartsOn, earliest, latest, confidence
+        case transitBasis, handlingBasis, slots
+    }
 
     public init(_ option: DeliveryOption, slots: [QuotedSlot]) {
         optionID = Self.id(for: option.service)

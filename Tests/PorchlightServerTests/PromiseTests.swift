@@ -1,0 +1,259 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+/// A Romanian merchant: one Bucharest warehouse (cut-off 14:00, one handling day, Monday to
+/// Friday, Christmas off) and one courier service delivering in 1–2 days, with two-hour slots.
+func setUpPromises(_ service: Service, _ merchant: TestMerchant, slotCapacity: Int = 5) async throws {
+    let location = try await service.call(.put, "/v1/locations/BUC-1", key: merchant.apiKey, json: [
+        "name": "Bucharest warehouse", "country": "RO", "region": "B", "time_zone": "Europe/Bucharest",
+        "cutoff_time": "14:00", "handling_days": 1, "working_days": ["mon", "tue", "wed", "thu", "fri"],
+        "holidays": ["2026-12-25"],
+    ])
+    #expect(location.status == .created, "\(location.text)")
+    let courier = try await service.call(.put, "/v1/carrier-services/fan_courier/express", key: merchant.apiKey, json: [
+        "pickup_days": ["mon", "tue", "wed", "thu", "fri"], "delivery_days": ["mon", "tue", "wed", "thu", "fri", "sat"],
+        "baseline_transit": [["country": "RO", "min_days": 1, "max_days": 2]],
+        "scheduled_delivery": ["minimum_lead_days": 3, "horizon_days": 2,
+                               "slots": [["start": "09:00", "end": "11:00", "capacity": slotCapacity]]],
+    ])
+    #expect(courier.status == .created, "\(courier.text)")
+}
+
+/// A time `days` from now (whole days, so the weekday pattern stays realistic).
+func isoTime(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    return formatter.string(from: date)
+}
+
+@Suite struct PromiseTests {
+    @Test func aQuoteOffersAWindowPerServiceAndTheCutOffDecidesTheStartDay() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            let before = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey, json: [
+                "location": "BUC-1", "destination": ["country": "RO", "region": "CJ", "postal_code": "400 001"],
+            ])
+            #expect(before.status == .created, "\(before.text)")
+            let beforeOption = try #require((before["options"] as? [[String: Any]])?.first)
+            #expect(beforeOption["option_id"] as? String == "fan_courier:express")
+            #expect((beforeOption["basis"] as? [String: Any])?["transit"] as? String == "configured")
+
+            // A Wednesday a few weeks ahead, 13:59 and 14:01 in Bucharest (UTC+2 in winter):
+            // the cut-off moves the start of handling to Thursday.
+            let wednesday = nextWeekday(3, after: Date().addingTimeInterval(14 * 86_400))
+            let justBefore = try await quote(service, merchant, at: "\(wednesday)T11:59:00Z")
+            let justAfter = try await quote(service, merchant, at: "\(wednesday)T12:01:00Z")
+            #expect(justBefore["handling_starts_on"] as? String == wednesday)
+            #expect(justAfter["handling_starts_on"] as? String == LocalDay(wednesday).plus(1))
+            #expect((justBefore["order_by"] as? String)?.hasPrefix("\(wednesday)T12:00:00") == true)
+            // One handling day (Thursday hand-off), then 1–2 delivery days: Friday to Saturday.
+            #expect((justBefore["window"] as? [String: Any])?["earliest"] as? String == LocalDay(wednesday).plus(2))
+            #expect((justBefore["window"] as? [String: Any])?["latest"] as? String == LocalDay(wednesday).plus(3))
+        }
+    }
+
+    @Test func badQuoteRequestsNameTheFieldToFix() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            let other = try await service.newMerchant()
+            let cases: [([String: Any], String, TestMerchant)] = [
+                (["location": "NOPE", "destination": ["country": "RO"]], "location", merchant),
+                (["location": "BUC-1", "destination": ["country": "RO"]], "location", other),
+                (["location": "BUC-1", "destination": ["country": "XX"]], "destination.country", merchant),
+                (["location": "BUC-1", "destination": ["country": "RO", "postal_code": "4!"]], "destination.postal_code", merchant),
+                (["location": "BUC-1", "destination": ["country": "RO"], "at": "2020-01-01T00:00:00Z"], "at", merchant),
+                (["location": "BUC-1", "destination": ["country": "RO"], "at": "2030-01-01T00:00:00Z"], "at", merchant),
+                (["location": "BUC-1", "destination": ["country": "RO"], "services": [["carrier": "dhl", "service_level": "express"]]], "services[0]", merchant),
+            ]
+            for (body, field, caller) in cases {
+                let reply = try await service.call(.post, "/v1/delivery-quotes", key: caller.apiKey, json: body)
+                #expect(reply.status == .unprocessableContent, "\(body): \(reply.text)")
+                #expect(reply.errorFields == [field], "\(body): \(reply.text)")
+            }
+            let badLocation = try await service.call(.put, "/v1/locations/X", key: merchant.apiKey, json: [
+                "country": "RO", "time_zone": "Mars/Olympus", "cutoff_time": "25:00", "handling_days": 1,
+                "working_days": ["mon", "mon"], "holidays": ["2026-02-30"],
+            ])
+            #expect(badLocation.status == .unprocessableContent)
+            #expect(Set(badLocation.errorFields) == ["time_zone", "cutoff_time", "working_days", "holidays[0]"], "\(badLocation.text)")
+        }
+    }
+
+    @Test func theOrderKeepsItsPromiseWhileTrackingRevisesTheEstimate() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            let quoted = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey,
+                                                json: ["location": "BUC-1", "destination": ["country": "RO", "region": "CJ"]])
+            let quoteID = try #require(quoted["id"] as? String)
+            let option = try #require((quoted["options"] as? [[String: Any]])?.first)
+            let window = try #require(option["window"] as? [String: Any])
+
+            var order = sampleOrder()
+            order["delivery"] = ["quote_id": quoteID, "option_id": "fan_courier:express"]
+            let orderID = try await service.createOrder(merchant, order)
+            let created = try await service.call(.get, "/v1/orders/\(orderID)", key: merchant.apiKey)
+            let promise = try #require(created["promise"] as? [String: Any])
+            #expect(promise["latest"] as? String == window["latest"] as? String)
+            #expect(promise["engine_version"] as? String == "promise-engine/1")
+            #expect(created["promise_at_risk"] as? Bool == false)
+
+            // The same choice again changes nothing; another quote cannot replace the promise.
+            let again = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: order)
+            #expect(again.status == .ok)
+            let requote = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey,
+                                                 json: ["location": "BUC-1", "destination": ["country": "RO"]])
+            order["delivery"] = ["quote_id": requote["id"] as! String, "option_id": "fan_courier:express"]
+            let replaced = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: order)
+            #expect(replaced.status == .conflict, "\(replaced.text)")
+
+            // Tracking: the shipment leaves from the promised location and gets an estimate.
+            let shipment = try await service.call(.post, "/v1/orders/\(orderID)/shipments", key: merchant.apiKey, json: [
+                "carrier": "fan_courier", "service_level": "express", "tracking_number": "PR\(UInt32.random(in: 0...UInt32.max))",
+                "lines": [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]],
+            ])
+            let shipmentID = try #require(shipment["id"] as? String)
+            #expect(shipment["origin_location"] as? String == "BUC-1")
+            let now = Date()
+            let moving = try await service.scans(merchant, shipment: shipmentID, [scan("in_transit", isoTime(now.addingTimeInterval(-60)))])
+            let estimate = try #require((moving["shipment"] as? [String: Any])?["estimate"] as? [String: Any])
+            #expect(estimate["basis"] as? String == "configured")
+            let out = try await service.scans(merchant, shipment: shipmentID, [scan("out_for_delivery", isoTime(now.addingTimeInterval(-30)))])
+            let today = try #require((out["shipment"] as? [String: Any])?["estimate"] as? [String: Any])
+            #expect(today["basis"] as? String == "latest_scan")
+            #expect(today["earliest"] as? String == today["latest"] as? String)
+
+            _ = try await service.scans(merchant, shipment: shipmentID, [scan("delivered", isoTime(now))])
+            let delivered = try await service.call(.get, "/v1/orders/\(orderID)", key: merchant.apiKey)
+            let resolved = try #require(delivered["promise"] as? [String: Any])
+            #expect(resolved["outcome"] as? String == "kept")
+            #expect(resolved["latest"] as? String == promise["latest"] as? String)
+            #expect(delivered["estimate"] == nil)
+
+            let analytics = try await service.call(.get, "/v1/promise-analytics", key: merchant.apiKey)
+            let overall = try #require(analytics["overall"] as? [String: Any])
+            #expect(overall["promises"] as? Int == 1)
+            #expect(overall["kept"] as? Int == 1)
+            #expect(overall["kept_rate"] as? Double == 1)
+            #expect((analytics["by_lane"] as? [[String: Any]])?.first?["destination_region"] as? String == "CJ")
+        }
+    }
+
+    @Test func slotsAreOfferedOnlyFarEnoughAheadAndBookingsConsumeThem() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant, slotCapacity: 1)
+            let quoted = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey,
+                                                json: ["location": "BUC-1", "destination": ["country": "RO"]])
+            let option = try #require((quoted["options"] as? [[String: Any]])?.first)
+            let slots = try #require(option["slots"] as? [[String: Any]])
+            #expect(slots.count == 2)
+            let today = LocalDay(String(isoTime(Date()).prefix(10)))
+            for slot in slots {
+                #expect((slot["date"] as! String) >= today.plus(3))
+                #expect((slot["date"] as! String) >= (option["window"] as! [String: Any])["latest"] as! String)
+            }
+            let slotID = try #require(slots.first?["slot_id"] as? String)
+            var first = sampleOrder()
+            first["delivery"] = ["quote_id": quoted["id"] as! String, "option_id": "fan_courier:express", "slot_id": slotID]
+            let booked = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: first)
+            #expect(booked.status == .created, "\(booked.text)")
+            #expect((booked["promise"] as? [String: Any])?["slot"] != nil)
+
+            var second = sampleOrder()
+            second["delivery"] = first["delivery"]
+            let full = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: second)
+            #expect(full.status == .conflict, "\(full.text)")
+            let lookAgain = try await service.call(.get, "/v1/orders?order_number=\(second["order_number"] as! String)", key: merchant.apiKey)
+            #expect((lookAgain["items"] as? [Any])?.isEmpty == true, "a refused order is not half-written")
+
+            let requoted = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey,
+                                                  json: ["location": "BUC-1", "destination": ["country": "RO"]])
+            let remaining = ((requoted["options"] as? [[String: Any]])?.first?["slots"] as? [[String: Any]])?.map { $0["slot_id"] as! String }
+            #expect(remaining?.contains(slotID) == false)
+        }
+    }
+
+    @Test func theArrivalEstimateSpeaksTheCustomersLanguage() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            let quoted = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey,
+                                                json: ["location": "BUC-1", "destination": ["country": "RO"]])
+            var order = sampleOrder()
+            order["delivery"] = ["quote_id": quoted["id"] as! String, "option_id": "fan_courier:express"]
+            let orderID = try await service.createOrder(merchant, order)
+            let token = try await service.call(.post, "/v1/order-lookups", key: merchant.apiKey,
+                                               json: ["order_number": order["order_number"]!, "email": "ana@example.com"])
+            let customer = try #require(token["token"] as? String)
+
+            let expectations: [(String, String, String)] = [
+                ("en-GB,en;q=0.9", "en", "should arrive"),
+                ("es-MX", "es", "de "),
+                ("ro-RO,ro;q=0.9", "ro", "Comanda ta"),
+                ("id", "id", "Pesanan Anda"),
+                ("ru", "ru", "Ваш заказ"),
+                ("zh-CN,zh;q=0.9", "zh-Hans", "月"),
+                ("fr-FR, de;q=0.5", "en", "Your order"),
+            ]
+            for (header, language, fragment) in expectations {
+                let reply = try await service.call(.get, "/v1/orders/\(orderID)/arrival-estimate", key: customer,
+                                                   headers: [.acceptLanguage: header])
+                #expect(reply.status == .ok, "\(reply.text)")
+                #expect(reply["language"] as? String == language)
+                #expect(reply.headers[.contentLanguage] == language)
+                #expect((reply["message"] as? String)?.contains(fragment) == true, "\(header): \(reply["message"] ?? "")")
+                #expect(reply["window"] != nil && reply["at_risk"] as? Bool == false)
+            }
+            // No header: the customer's own locale (ro) decides.
+            let byLocale = try await service.call(.get, "/v1/orders/\(orderID)/arrival-estimate", key: customer)
+            #expect(byLocale["language"] as? String == "ro")
+            // A token for this order reads nothing else.
+            let otherOrder = try await service.createOrder(merchant)
+            let refused = try await service.call(.get, "/v1/orders/\(otherOrder)/arrival-estimate", key: customer)
+            #expect(refused.status == .notFound)
+        }
+    }
+}
+
+/// A local date as `YYYY-MM-DD`, for arithmetic in expectations.
+struct LocalDay {
+    let date: Date
+    init(_ text: String) {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        date = formatter.date(from: text)!
+    }
+
+    func plus(_ days: Int) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: date.addingTimeInterval(Double(days) * 86_400))
+    }
+}
+
+/// The first date after `date` (UTC) that is the given ISO weekday (1 = Monday).
+func nextWeekday(_ weekday: Int, after date: Date) -> String {
+    var calendar = Calendar(identifier: .iso8601)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    var day = date
+    while calendar.component(.weekday, from: day) != (weekday % 7) + 1 { day = day.addingTimeInterval(86_400) }
+    return LocalDay.format(day)
+}
+
+extension LocalDay {
+    static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: date)
+    }
+}
+
+func quote(_ service: Service, _ merchant: TestMerchant, at: String) async throws -> [String: Any] {
+    let reply = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey,
+                                       json: ["location": "BUC-1", "destination": ["country": "RO"], "at": at])
+    #expect(reply.status == .created, "\(reply.text)")
+    return (reply["options"] as? [[String: Any]])?.first ?? [:]
+}
