@@ -180,21 +180,14 @@ public struct TransitModel: Sendable {
     }
 
     /// The carrier's delivery days from hand-off to delivery: the configured range for the
-    /// destination (else what the service does anywhere), refined level by level down to the lane.
-    /// Nil where the service neither has data nor a configured range for the destination.
+    /// destination, refined level by level (carrier service, route, destination region, lane) by
+    /// what shipments showed. Nil where the service has no configured range: the merchant's
+    /// baselines say where each service delivers.
     public func transit(_ service: CarrierService, from origin: Destination, to destination: Destination) -> (DayDistribution, EstimateBasis)? {
-        var chain = TransitKey.chain(service: service.key, origin: origin, destination: destination)
-        var estimate: DayDistribution
-        var basis: EstimateBasis
-        if let range = service.baseline(for: destination) {
-            (estimate, basis) = (.uniform(range), .configured)
-        } else if let learned = transit[chain[0].0] {
-            (estimate, basis) = (learned, .carrierService)
-            chain.removeFirst()
-        } else {
-            return nil
-        }
-        for (key, level) in chain {
+        guard let range = service.baseline(for: destination) else { return nil }
+        var estimate = DayDistribution.uniform(range)
+        var basis = EstimateBasis.configured
+        for (key, level) in TransitKey.chain(service: service.key, origin: origin, destination: destination) {
             guard let learned = transit[key] else { continue }
             estimate = learned.shrunk(towards: estimate, priorWeight: Self.priorWeight)
             if learned.evidence >= Self.namedEvidence { basis = level }
