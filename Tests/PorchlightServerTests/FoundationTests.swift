@@ -82,5 +82,7 @@ import Testing
         for substatus in TrackingSubstatus.allCases { #expect(Components.Schemas.TrackingSubstatus(rawValue: substatus.rawValue) != nil) }
         for channel in ChannelType.allCases { #expect(Components.Schemas.Channel._TypePayload(rawValue: channel.rawValue) != nil) }
         for reason in CancellationReason.allCases { #expect(Components.Schemas.CancellationReason(rawValue: reason.rawValue) != nil) }
+        for day in Weekday.allCases { #expect(Components.Schemas.Weekday(rawValue: day.rawValue) != nil) }
+        for basis in EstimateBasis.allCases { #expect(Components.Schemas.EstimateBasis(rawValue: basis.rawValue) != nil) }
     }
 }
