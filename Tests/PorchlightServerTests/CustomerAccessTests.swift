@@ -74,6 +74,7 @@ import Testing
             let key = intruder.apiKey
 
             #expect(try await service.call(.get, "/v1/orders/\(orderID)", key: key).status == .notFound)
+            #expect(try await service.call(.get, "/v1/orders/\(orderID)/arrival-estimate", key: key).status == .notFound)
             #expect(try await service.call(.post, "/v1/orders/\(orderID)/cancellations", key: key, json: ["reason": "fraud"]).status == .notFound)
             #expect(try await service.ship(intruder, order: orderID, tracking: tracking + "X", lines: [["sku": "TEE", "quantity": 1]]).status == .notFound)
             #expect(try await service.call(.get, "/v1/shipments/\(shipmentID)", key: key).status == .notFound)
@@ -85,6 +86,17 @@ import Testing
             let lookup = try await service.call(.post, "/v1/order-lookups", key: key,
                                                 json: ["order_number": order["order_number"]!, "email": "ana@example.com"])
             #expect(lookup.status == .notFound)
+
+            // Promise set-up, quotes and analytics are per merchant too.
+            try await setUpPromises(service, owner)
+            #expect(try await service.call(.get, "/v1/locations/BUC-1", key: key).status == .notFound)
+            #expect((try await service.call(.get, "/v1/locations", key: key)["items"] as? [Any])?.isEmpty == true)
+            #expect((try await service.call(.get, "/v1/carrier-services", key: key)["items"] as? [Any])?.isEmpty == true)
+            let quote = try await service.call(.post, "/v1/delivery-quotes", key: owner.apiKey, json: ["location": "BUC-1", "destination": ["country": "RO"]])
+            var stolen = sampleOrder()
+            stolen["delivery"] = ["quote_id": quote["id"] as! String, "option_id": "fan_courier:express"]
+            let refused = try await service.call(.post, "/v1/orders", key: key, json: stolen)
+            #expect(refused.status == .unprocessableContent && refused.errorFields == ["delivery.quote_id"])
 
             // The same order number is the intruder's own, separate order.
             let own = try await service.call(.post, "/v1/orders", key: key, json: order)

@@ -78,6 +78,10 @@ func isoTime(_ date: Date) -> String {
             ])
             #expect(badLocation.status == .unprocessableContent)
             #expect(Set(badLocation.errorFields) == ["time_zone", "cutoff_time", "working_days", "holidays[0]"], "\(badLocation.text)")
+            let badCode = try await service.call(.put, "/v1/locations/%C3%97%C3%B8", key: merchant.apiKey, json: [
+                "country": "RO", "time_zone": "Europe/Bucharest", "cutoff_time": "14:00", "handling_days": 1, "working_days": ["mon"],
+            ])
+            #expect(badCode.status == .unprocessableContent && badCode.errorFields == ["location_code"], "\(badCode.text)")
         }
     }
 

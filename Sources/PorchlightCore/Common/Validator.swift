@@ -27,6 +27,15 @@ public struct Validator: Sendable {
         }
     }
 
+    /// An identifier the merchant chooses (carrier, service level, location code): 1 to 64
+    /// ASCII letters, digits, '_', '.' and '-', so it is safe in a URL path as it is.
+    public mutating func code(_ value: String?, _ field: String) {
+        guard let value else { return }
+        text(value, field, min: 1, max: 64)
+        check(value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) },
+              field, "must use only letters, digits, '_', '.' and '-'")
+    }
+
     public mutating func range(_ value: Int, _ field: String, _ bounds: ClosedRange<Int>) {
         check(bounds.contains(value), field, "must be between \(bounds.lowerBound) and \(bounds.upperBound)")
     }

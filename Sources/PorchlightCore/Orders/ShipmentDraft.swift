@@ -18,9 +18,7 @@ public struct ShipmentDraft: Sendable, Equatable {
 
     public func validate() throws(DomainError) {
         var v = Validator()
-        v.text(carrier, "carrier", min: 1, max: 64)
-        v.check(carrier.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) },
-                "carrier", "must use only letters, digits, '_', '.' and '-'")
+        v.code(carrier, "carrier")
         v.text(serviceLevel, "service_level", min: 1, max: 64)
         v.text(trackingNumber, "tracking_number", min: 1, max: 64)
         v.check(trackingNumber.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") },

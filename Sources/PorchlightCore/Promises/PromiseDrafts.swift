@@ -31,7 +31,7 @@ public struct LocationDraft: Sendable {
 
     public func validate() throws(DomainError) -> FulfilmentLocation {
         var v = Validator()
-        v.text(code, "location_code", min: 1, max: 64)
+        v.code(code, "location_code")
         v.text(name, "name", max: 200)
         v.check(Formats.countryCodes.contains(country), "country", "must be an ISO 3166-1 alpha-2 country code such as RO")
         v.text(region, "region", max: 100)
@@ -86,8 +86,8 @@ public struct CarrierServiceDraft: Sendable {
 
     public func validate() throws(DomainError) -> CarrierService {
         var v = Validator()
-        v.text(carrier, "carrier", min: 1, max: 64)
-        v.text(serviceLevel, "service_level", min: 1, max: 64)
+        v.code(carrier, "carrier")
+        v.code(serviceLevel, "service_level")
         for (field, days) in [("pickup_days", pickupDays), ("delivery_days", deliveryDays)] {
             v.check(!days.isEmpty && Set(days).count == days.count, field, "must name 1 to 7 different weekdays")
         }
