@@ -72,6 +72,11 @@ func isoTime(_ date: Date) -> String {
                 #expect(reply.status == .unprocessableContent, "\(body): \(reply.text)")
                 #expect(reply.errorFields == [field], "\(body): \(reply.text)")
             }
+            // A misspelt field is refused, not silently ignored.
+            let typo = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey,
+                                              json: ["location": "BUC-1", "destination": ["country": "RO"], "servces": []])
+            #expect(typo.status == .badRequest)
+            #expect((typo["detail"] as? String)?.contains("servces") == true, "\(typo.text)")
             let badLocation = try await service.call(.put, "/v1/locations/X", key: merchant.apiKey, json: [
                 "country": "RO", "time_zone": "Mars/Olympus", "cutoff_time": "25:00", "handling_days": 1,
                 "working_days": ["mon", "mon"], "holidays": ["2026-02-30"],

@@ -6,13 +6,15 @@ import PostgresNIO
 
 /// Loads realistic demo orders for a merchant through the same stores the API uses, so every
 /// order is consistent: order numbers `DEMO-1001`…, a spread of states from processing to
-/// delivered, exceptions and cancellations. Re-running updates the same orders (idempotent).
+/// delivered, exceptions and cancellations, plus the warehouse they ship from and the carrier
+/// services they use, so delivery quotes work at once. Re-running updates the same data (idempotent).
 public func loadDemoOrders(count: Int, merchant merchantUUID: UUID, client: PostgresClient, logger: Logger) async throws {
     try await migrate(client: client, logger: logger)
     let merchant = MerchantID(merchantUUID)
     let database = Database(client: client)
     let orders = OrderStore(database: database)
     let shipments = ShipmentStore(database: database)
+    try await loadDemoPromiseSetup(PromiseStore(database: database), merchant: merchant, logger: logger)
     let now = Date()
     for index in 0..<count {
         let demo = DemoOrder(index: index, now: now)
@@ -44,6 +46,21 @@ public func loadDemoOrders(count: Int, merchant merchantUUID: UUID, client: Post
     }
 }
 
+/// The demo warehouse and the couriers of the demo orders, each delivering across Romania.
+private func loadDemoPromiseSetup(_ store: PromiseStore, merchant: MerchantID, logger: Logger) async throws {
+    _ = try await store.upsertLocation(FulfilmentLocation(
+        code: "WH-BUCHAREST", name: "Bucharest warehouse", country: "RO", region: "B", postalCode: "077190",
+        timeZone: TimeZone(identifier: "Europe/Bucharest")!, cutoffMinutes: 14 * 60, handlingDays: 1,
+        workingDays: WorkCalendar(days: Weekday.mondayToFriday, holidays: [LocalDate("2026-12-25")!, LocalDate("2027-01-01")!])),
+        merchant: merchant, logger: logger)
+    for carrier in DemoOrder.carriers {
+        _ = try await store.upsertService(CarrierService(
+            carrier: carrier, serviceLevel: "standard",
+            pickupDays: WorkCalendar(days: Weekday.mondayToFriday), deliveryDays: WorkCalendar(days: Weekday.mondayToSaturday),
+            baselineTransit: [BaselineTransit(country: "RO", days: 1...3)]), merchant: merchant, logger: logger)
+    }
+}
+
 /// One deterministic demo order: its index decides its customer, lines and fate.
 private struct DemoOrder {
     enum Fate {
@@ -58,6 +75,7 @@ private struct DemoOrder {
     let draft: OrderDraft
     let fate: Fate
     let carrier: String
+    static let carriers = ["dhl", "ups", "fan_courier"]
 
     private static let customers = [
         ("Ana Popescu", "ana.popescu@example.com", "ro", "Bucharest", "030031", "RO"),
@@ -93,7 +111,7 @@ private struct DemoOrder {
         // Placed two to twenty-three days ago, so that every scan lies in the past.
         placedAt = now.addingTimeInterval(-(21 * 24 * 3600) * Double(index % 97) / 97 - 2 * 24 * 3600)
         fate = Self.fates[index % Self.fates.count]
-        carrier = ["dhl", "ups", "fan_courier"][index % 3]
+        carrier = Self.carriers[index % Self.carriers.count]
         let (name, email, locale, city, postalCode, country) = customer
         draft = OrderDraft(
             orderNumber: "DEMO-\(1001 + index)",
