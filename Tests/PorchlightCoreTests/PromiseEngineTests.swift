@@ -185,3 +185,30 @@ let courier = CarrierService(
         #expect(ArrivalMessage.sentence(.onItsWay(window), in: .zhHans) == "您的订单正在运输途中，预计11月25日 星期三至11月26日 星期四送达。")
     }
 }
+
+@Suite struct RecalibrationTests {
+    @Test func lateRunningDeliveriesMakeStatedConfidenceHonest() {
+        // Deliveries have been landing late: every PIT in the top half of the forecast.
+        let late = Recalibration(pits: (0..<100).map { 0.5 + Double($0) / 200 })
+        #expect(late.honest(0.5) < 0.02)
+        #expect(abs(late.honest(0.9) - 0.8) < 0.02)
+        #expect(Recalibration(pits: [0.9, 0.95]).isIdentity, "two outcomes are too few to learn from")
+        #expect(Recalibration.identity.honest(0.93) == 0.93)
+    }
+
+    @Test func aPromiseAimsAtTheHonestLevel() throws {
+        let model = TransitModel(history: [], asOf: Date(), locations: [:], services: [:])
+        let raw = PromiseEngine(model: model, policy: PromisePolicy())
+        let honest = PromiseEngine(model: model, policy: PromisePolicy(), recalibration: Recalibration(pits: (0..<100).map { 0.5 + Double($0) / 200 }))
+        let at = instant("2026-11-26T11:00:00Z")
+        let destination = Destination(country: "RO", region: nil)
+        let rawOption = try #require(raw.quote(courier, from: warehouse, to: destination, at: at))
+        let honestOption = try #require(honest.quote(courier, from: warehouse, to: destination, at: at))
+        #expect(honestOption.window.latest >= rawOption.window.latest)
+        #expect(honestOption.window.confidence >= 0.93)
+        // The raw forecast is what the ledger keeps: cumulative, ending at certainty.
+        #expect(rawOption.forecast.last == 1 && rawOption.forecast == rawOption.forecast.sorted())
+        #expect(Recalibration.pit(of: date("2026-11-26"), cumulative: [0.2, 0.6, 1], from: date("2026-11-25")) == 0.4)
+        #expect(Recalibration.pit(of: date("2026-12-30"), cumulative: [0.2, 0.6, 1], from: date("2026-11-25")) == 1)
+    }
+}

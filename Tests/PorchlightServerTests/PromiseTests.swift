@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import PorchlightServer
+import PostgresNIO
 import Testing
 
 /// A Romanian merchant: one Bucharest warehouse (cut-off 14:00, one handling day, Monday to
@@ -140,6 +142,20 @@ func isoTime(_ date: Date) -> String {
             #expect(resolved["outcome"] as? String == "kept")
             #expect(resolved["latest"] as? String == promise["latest"] as? String)
             #expect(delivered["estimate"] == nil)
+
+            // The ledger: the outcome's place in the forecast is kept for recalibration, and the
+            // promise itself cannot be changed, even by a direct UPDATE.
+            let changed = try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                let pits = try await client.query("SELECT pit FROM delivery_promises WHERE order_id = \(UUID(uuidString: orderID)!)", logger: testLogger)
+                for try await pit in pits.decode(Double?.self) { #expect(pit.map { (0...1).contains($0) } == true) }
+                do {
+                    try await client.query("UPDATE delivery_promises SET latest = latest + 7 WHERE order_id = \(UUID(uuidString: orderID)!)", logger: testLogger)
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            #expect(!changed)
 
             let analytics = try await service.call(.get, "/v1/promise-analytics", key: merchant.apiKey)
             let overall = try #require(analytics["overall"] as? [String: Any])

@@ -68,9 +68,10 @@ VALUES (:'merchant', md5('bench-quote')::uuid, 'WH-1', '{"country": "RO"}', now(
 ON CONFLICT DO NOTHING;
 INSERT INTO delivery_promises (merchant_id, order_id, quote_id, option_id, carrier, service_level, location_code,
                                origin_region, destination_country, destination_region, earliest, latest, confidence,
-                               basis, engine_version, promised_at)
+                               basis, engine_version, promised_at, forecast_start, forecast)
 SELECT o.merchant_id, o.id, md5('bench-quote')::uuid, 'dhl:standard', 'dhl', 'standard', 'WH-1', 'B', 'RO',
-       o.destination->>'region', o.placed_at::date + 2, o.placed_at::date + 5, 0.93, 'lane', 'promise-engine/1', o.placed_at
+       o.destination->>'region', o.placed_at::date + 2, o.placed_at::date + 5, 0.93, 'lane', 'promise-engine/1', o.placed_at,
+       o.placed_at::date, '{0,0,0.1,0.5,0.8,0.93,1}'::float8[]
 FROM orders o WHERE o.merchant_id = :'merchant' AND o.order_number LIKE 'BENCH-%'
 ON CONFLICT DO NOTHING;
 COMMIT;

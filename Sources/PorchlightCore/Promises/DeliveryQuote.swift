@@ -32,10 +32,13 @@ public struct QuotedOption: Codable, Sendable, Equatable {
     public var transitBasis: EstimateBasis
     public var handlingBasis: EstimateBasis
     public var slots: [QuotedSlot]
+    /// The raw forecast (cumulative probability by day from `handlingStartsOn`), kept with the
+    /// promise so its outcome can recalibrate later promises.
+    public var forecast: [Double]
 
     enum CodingKeys: String, CodingKey {
         case optionID = "optionId", carrier, serviceLevel, orderBy, handlingStartsOn, earliest, latest, confidence
-        case transitBasis, handlingBasis, slots
+        case transitBasis, handlingBasis, slots, forecast
     }
 
     public init(_ option: DeliveryOption, slots: [QuotedSlot]) {
@@ -50,6 +53,7 @@ public struct QuotedOption: Codable, Sendable, Equatable {
         transitBasis = option.transitBasis
         handlingBasis = option.handlingBasis
         self.slots = slots
+        forecast = option.forecast
     }
 
     public static func id(for service: ServiceKey) -> String {

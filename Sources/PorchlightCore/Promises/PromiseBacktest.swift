@@ -78,14 +78,24 @@ public struct PromiseBacktest {
                                   handedOffAt: order.shippedAt, deliveredAt: order.deliveredAt)
         }
         let prepared = PreparedHistory(history, locations: locations, services: services)
-        // One model per local day, learned from what was known at that day's midnight.
-        var models: [LocalDate: PromiseEngine] = [:]
-        func engineLearned(on day: LocalDate, in timeZone: TimeZone) -> PromiseEngine {
-            if let engine = models[day] { return engine }
+        // One model per local day, learned from what was known at that day's midnight; promises
+        // are recalibrated with the outcomes of promises delivered before that midnight.
+        var models: [LocalDate: TransitModel] = [:]
+        var recalibrations: [LocalDate: Recalibration] = [:]
+        var outcomes: [(deliveredAt: Date, pit: Double)] = []
+        func model(on day: LocalDate, in timeZone: TimeZone) -> TransitModel {
+            if let model = models[day] { return model }
             let model = TransitModel(history: prepared, asOf: day.instant(atMinute: 0, in: timeZone))
-            let engine = PromiseEngine(model: model, policy: policy)
-            models[day] = engine
-            return engine
+            models[day] = model
+            return model
+        }
+        func recalibration(on day: LocalDate, in timeZone: TimeZone) -> Recalibration {
+            if let known = recalibrations[day] { return known }
+            let midnight = day.instant(atMinute: 0, in: timeZone)
+            let recent = outcomes.filter { $0.deliveredAt < midnight && midnight.timeIntervalSince($0.deliveredAt) <= Recalibration.windowDays * 86_400 }
+            let recalibration = Recalibration(pits: recent.map(\.pit))
+            recalibrations[day] = recalibration
+            return recalibration
         }
 
         var scored = 0, withoutPromise = 0, onTime = 0, merchantOnTime = 0
@@ -100,32 +110,36 @@ public struct PromiseBacktest {
         for order in orders {
             let zone = order.timeZone
             let placedOn = LocalDate(order.placedAt, in: zone)
-            if let scoreFrom, placedOn < scoreFrom { continue }
             guard let location = locations[Self.locationCode(order)], let service = services[order.service] else { continue }
             let deliveredOn = LocalDate(order.deliveredAt, in: zone)
+            let recalibration = recalibration(on: placedOn, in: zone)
+            let engine = PromiseEngine(model: model(on: placedOn, in: zone), policy: policy, recalibration: recalibration)
+            let outlook = engine.outlook(service, from: location, to: order.destination, at: order.placedAt)
+            // Every order teaches the recalibration once delivered, scored or not.
+            if let outlook {
+                outcomes.append((order.deliveredAt, Recalibration.pit(of: deliveredOn, cumulative: outlook.dates.cumulative, from: outlook.dates.first)))
+            }
+            if let scoreFrom, placedOn < scoreFrom { continue }
             scored += 1
             merchantLeads.append(Double(order.promisedBy.days(since: placedOn)))
             if deliveredOn <= order.promisedBy { merchantOnTime += 1 }
 
-            let engine = engineLearned(on: placedOn, in: zone)
-            guard let outlook = engine.outlook(service, from: location, to: order.destination, at: order.placedAt),
-                  let window = outlook.dates.window(policy)
-            else { withoutPromise += 1; continue }
+            guard let outlook, let window = outlook.dates.window(policy, recalibration) else { withoutPromise += 1; continue }
             bases[outlook.transitBasis.rawValue, default: 0] += 1
             if deliveredOn <= window.latest { onTime += 1 }
             leads.append(Double(window.latest.days(since: placedOn)))
             widths.append(Double(window.widthDays))
             confidences.append(window.confidence)
             for (index, level) in Self.calibrationLevels.enumerated() {
-                guard let levelWindow = outlook.dates.window(PromisePolicy(onTimeTarget: level)) else { continue }
+                guard let levelWindow = outlook.dates.window(PromisePolicy(onTimeTarget: level), recalibration) else { continue }
                 calibrationCount[index] += 1
                 calibrationStated[index] += levelWindow.confidence
                 if deliveredOn <= levelWindow.latest { calibrationKept[index] += 1 }
             }
 
-            // The estimate made when the carrier took the parcel.
+            // The estimate made when the carrier took the parcel (estimates are not recalibrated).
             if let shippedAt = order.shippedAt, shippedAt >= order.placedAt, shippedAt <= order.deliveredAt {
-                let handoffEngine = engineLearned(on: LocalDate(shippedAt, in: zone), in: zone)
+                let handoffEngine = PromiseEngine(model: model(on: LocalDate(shippedAt, in: zone), in: zone), policy: policy)
                 if let (estimate, _) = handoffEngine.estimate(.inTransit(handedOffAt: shippedAt), service: service, from: location,
                                                               to: order.destination, now: shippedAt) {
                     handoffs += 1

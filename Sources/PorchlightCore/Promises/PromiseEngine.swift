@@ -19,6 +19,8 @@ public struct DeliveryWindow: Sendable, Equatable {
 /// One way to deliver an order, as offered before checkout.
 public struct DeliveryOption: Sendable, Equatable {
     public var service: ServiceKey
+    /// The raw forecast: cumulative probability of delivery by each day from `handlingStartsOn`.
+    public var forecast: [Double]
     /// Order before this instant for handling to start on `handlingStartsOn`.
     public var orderBy: Date
     public var handlingStartsOn: LocalDate
@@ -32,26 +34,35 @@ struct DateDistribution {
     let first: LocalDate
     var probabilities: [Double]
 
-    /// The window between the policy's two quantiles; nil when the latest falls in the unknown tail.
-    func window(_ policy: PromisePolicy) -> DeliveryWindow? {
+    /// The window between the policy's two quantiles, in honest probabilities; nil when the
+    /// latest falls in the unknown tail.
+    func window(_ policy: PromisePolicy, _ recalibration: Recalibration = .identity) -> DeliveryWindow? {
         var sum = 0.0
         var earliest: LocalDate?
         for (offset, probability) in probabilities.enumerated() {
             sum += probability
-            if earliest == nil, sum >= policy.earliestLevel - 1e-9 { earliest = first.adding(days: offset) }
-            if sum >= policy.onTimeTarget - 1e-9, let earliest {
-                return DeliveryWindow(earliest: earliest, latest: first.adding(days: offset), confidence: min(sum, 1))
+            let honest = recalibration.honest(sum)
+            if earliest == nil, honest >= policy.earliestLevel - 1e-9 { earliest = first.adding(days: offset) }
+            if honest >= policy.onTimeTarget - 1e-9, let earliest {
+                return DeliveryWindow(earliest: earliest, latest: first.adding(days: offset), confidence: min(honest, 1))
             }
         }
         return nil
     }
 
-    /// P(delivered on or before `date`).
-    func cumulative(through date: LocalDate) -> Double {
-        let offset = date.days(since: first)
-        guard offset >= 0 else { return 0 }
-        return min(1, probabilities[...min(offset, probabilities.count - 1)].reduce(0, +))
+    /// Raw cumulative probabilities by day from `first`, up to where nearly everything has arrived:
+    /// what a promise keeps so that its outcome can later be scored.
+    var cumulative: [Double] {
+        var sum = 0.0
+        var result: [Double] = []
+        for probability in probabilities {
+            sum += probability
+            result.append((sum * 10_000).rounded() / 10_000)
+            if sum >= 0.9999 { break }
+        }
+        return result
     }
+
 }
 
 /// The promise engine: pure calendar and probability arithmetic over what `TransitModel` learned.
@@ -62,18 +73,21 @@ public struct PromiseEngine: Sendable {
 
     public let model: TransitModel
     public let policy: PromisePolicy
+    /// Learned from how recent promises turned out; applied to promises made before checkout.
+    public let recalibration: Recalibration
 
-    public init(model: TransitModel, policy: PromisePolicy) {
+    public init(model: TransitModel, policy: PromisePolicy, recalibration: Recalibration = .identity) {
         self.model = model
         self.policy = policy
+        self.recalibration = recalibration
     }
 
     /// The option for an order placed at `instant`; nil where the service cannot deliver there.
     public func quote(_ service: CarrierService, from location: FulfilmentLocation, to destination: Destination, at instant: Date) -> DeliveryOption? {
         guard let outlook = outlook(service, from: location, to: destination, at: instant),
-              let window = outlook.dates.window(policy)
+              let window = outlook.dates.window(policy, recalibration)
         else { return nil }
-        return DeliveryOption(service: service.key, orderBy: outlook.handlingStart.instant(atMinute: location.cutoffMinutes, in: location.timeZone),
+        return DeliveryOption(service: service.key, forecast: outlook.dates.cumulative, orderBy: outlook.handlingStart.instant(atMinute: location.cutoffMinutes, in: location.timeZone),
                               handlingStartsOn: outlook.handlingStart, window: window,
                               transitBasis: outlook.transitBasis, handlingBasis: outlook.handlingBasis)
     }

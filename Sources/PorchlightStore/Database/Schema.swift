@@ -289,13 +289,19 @@ enum Schema {
                 basis text NOT NULL,
                 engine_version text NOT NULL,
                 promised_at timestamptz NOT NULL,
+                -- The raw forecast: cumulative probability of delivery by each day from forecast_start.
+                forecast_start date NOT NULL,
+                forecast double precision[] NOT NULL,
                 delivered_on date,
                 outcome text CHECK (outcome IN ('kept', 'missed')),
+                -- Where the delivery fell in the forecast; recent ones recalibrate new promises.
+                pit double precision,
                 PRIMARY KEY (merchant_id, order_id),
                 FOREIGN KEY (merchant_id, order_id) REFERENCES orders (merchant_id, id)
             )
             """,
             "CREATE INDEX delivery_promises_by_time ON delivery_promises (merchant_id, promised_at)",
+            "CREATE INDEX delivery_promises_by_delivery ON delivery_promises (merchant_id, delivered_on) WHERE pit IS NOT NULL",
             """
             CREATE INDEX delivery_promises_by_slot ON delivery_promises (merchant_id, carrier, service_level, slot_date, slot_start)
             WHERE slot_date IS NOT NULL
@@ -315,7 +321,8 @@ enum Schema {
                    (OLD.quote_id, OLD.option_id, OLD.slot_id, OLD.carrier, OLD.service_level, OLD.location_code,
                     OLD.earliest, OLD.latest, OLD.slot_date, OLD.slot_start, OLD.slot_end, OLD.confidence, OLD.basis,
                     OLD.engine_version, OLD.promised_at)
-                   OR (OLD.outcome IS NOT NULL AND (NEW.outcome, NEW.delivered_on) IS DISTINCT FROM (OLD.outcome, OLD.delivered_on)) THEN
+                   OR (NEW.forecast_start, NEW.forecast) IS DISTINCT FROM (OLD.forecast_start, OLD.forecast)
+                   OR (OLD.outcome IS NOT NULL AND (NEW.outcome, NEW.delivered_on, NEW.pit) IS DISTINCT FROM (OLD.outcome, OLD.delivered_on, OLD.pit)) THEN
                     RAISE EXCEPTION 'a delivery promise never changes' USING ERRCODE = 'integrity_constraint_violation';
                 END IF;
                 RETURN NEW;

@@ -50,12 +50,12 @@ enum PromiseLedger {
         try await connection.query("""
             INSERT INTO delivery_promises (merchant_id, order_id, quote_id, option_id, slot_id, carrier, service_level,
                 location_code, origin_region, destination_country, destination_region, earliest, latest,
-                slot_date, slot_start, slot_end, confidence, basis, engine_version, promised_at)
+                slot_date, slot_start, slot_end, confidence, basis, engine_version, promised_at, forecast_start, forecast)
             VALUES (\(merchant.rawValue), \(orderID), \(selection.quoteID), \(option.optionID), \(slot?.slotID),
                 \(option.carrier), \(option.serviceLevel), \(locationCode), \(originRegion), \(destination.country),
                 \(destination.region), \(slot?.date ?? option.earliest)::date, \(slot?.date ?? option.latest)::date,
                 \(slot?.date)::date, \(slot?.start), \(slot?.end), \(option.confidence), \(option.transitBasis.rawValue),
-                \(PromiseEngine.version), \(now))
+                \(PromiseEngine.version), \(now), \(option.handlingStartsOn)::date, \(option.forecast))
             """, logger: logger)
     }
 
@@ -76,10 +76,16 @@ enum PromiseLedger {
 
     /// Marks the promise kept or missed once the order is delivered: kept when the last parcel
     /// arrived, as a local date at the location it left from, no later than the promised latest date.
+    /// Also records where that date fell in the forecast (see `Recalibration`).
     static func resolve(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
             UPDATE delivery_promises p SET delivered_on = d.delivered_on,
-                outcome = CASE WHEN d.delivered_on <= p.latest THEN 'kept' ELSE 'missed' END
+                outcome = CASE WHEN d.delivered_on <= p.latest THEN 'kept' ELSE 'missed' END,
+                -- The midpoint of the forecast's step at the delivery day (arrays are 1-based).
+                pit = (coalesce(p.forecast[d.delivered_on - p.forecast_start],
+                                CASE WHEN d.delivered_on - p.forecast_start < 1 THEN 0 ELSE 1 END)
+                     + coalesce(p.forecast[d.delivered_on - p.forecast_start + 1],
+                                CASE WHEN d.delivered_on - p.forecast_start < 0 THEN 0 ELSE 1 END)) / 2
             FROM (
                 SELECT (max(s.delivered_at) AT TIME ZONE coalesce(
                            (SELECT l.time_zone FROM fulfilment_locations l, delivery_promises x

@@ -15,6 +15,8 @@ public struct PromiseSetup: Sendable {
     public var locations: [String: FulfilmentLocation]
     public var services: [ServiceKey: CarrierService]
     public var policy: PromisePolicy
+    /// From how recently delivered promises turned out.
+    public var recalibration: Recalibration
 }
 
 /// Fulfilment locations, carrier services, promise settings, quotes and the history the engine
@@ -155,10 +157,17 @@ public struct PromiseStore: Sendable {
         async let locations = locations(merchant: merchant, logger: logger)
         async let services = services(merchant: merchant, logger: logger)
         async let policy = policy(merchant: merchant, logger: logger)
+        async let outcomes = database.query("""
+            SELECT pit FROM delivery_promises
+            WHERE merchant_id = \(merchant.rawValue) AND pit IS NOT NULL
+              AND delivered_on >= current_date - \(Int(Recalibration.windowDays))::integer
+            ORDER BY delivered_on DESC LIMIT 2000
+            """, logger: logger)
         return PromiseSetup(
             locations: Dictionary(try await locations.map { ($0.value.code, $0.value) }, uniquingKeysWith: { first, _ in first }),
             services: Dictionary(try await services.map { ($0.value.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
-            policy: try await policy)
+            policy: try await policy,
+            recalibration: Recalibration(pits: try await outcomes.decode(Double.self)))
     }
 
     // MARK: History
