@@ -232,6 +232,21 @@ func isoTime(_ date: Date) -> String {
                 #expect((reply["message"] as? String)?.contains(fragment) == true, "\(header): \(reply["message"] ?? "")")
                 #expect(reply["window"] != nil && reply["at_risk"] as? Bool == false)
             }
+            // A weather delay puts the promise at risk, and the answer says so.
+            let shipment = try await service.call(.post, "/v1/orders/\(orderID)/shipments", key: merchant.apiKey, json: [
+                "carrier": "fan_courier", "service_level": "express", "tracking_number": "AR\(UInt32.random(in: 0...UInt32.max))",
+                "lines": [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]],
+            ])
+            var delayed = scan("exception", isoTime(Date().addingTimeInterval(-60)))
+            delayed["substatus"] = "weather_delay"
+            delayed["carrier_status_text"] = "Delayed by snow"
+            _ = try await service.scans(merchant, shipment: shipment["id"] as! String, [delayed])
+            let atRisk = try await service.call(.get, "/v1/orders/\(orderID)/arrival-estimate", key: customer, headers: [.acceptLanguage: "en"])
+            #expect(atRisk["at_risk"] as? Bool == true)
+            #expect(atRisk["delay_reason"] as? String == "weather_delay")
+            #expect((atRisk["last_scan"] as? [String: Any])?["text"] as? String == "Delayed by snow")
+            #expect((atRisk["message"] as? String)?.contains("problem") == true, "\(atRisk.text)")
+
             // No header: the customer's own locale (ro) decides.
             let byLocale = try await service.call(.get, "/v1/orders/\(orderID)/arrival-estimate", key: customer)
             #expect(byLocale["language"] as? String == "ro")

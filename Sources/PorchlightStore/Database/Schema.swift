@@ -346,32 +346,6 @@ enum Schema {
             CREATE FUNCTION api_date(d date) RETURNS text LANGUAGE sql IMMUTABLE AS
             $$ SELECT to_char(d, 'YYYY-MM-DD') $$
             """,
-            // An order's estimate: the last of its undelivered shipments' estimates (the order is
-            // complete when the last parcel arrives), or the promise while no shipment has one.
-            // At risk: that estimate ends after the promise, or a parcel has an exception.
-            """
-            CREATE VIEW order_estimates AS
-            SELECT o.merchant_id, o.id AS order_id,
-                   coalesce(s.earliest, p.earliest) AS earliest, coalesce(s.latest, p.latest) AS latest,
-                   coalesce(s.confidence, p.confidence) AS confidence, coalesce(s.basis, p.basis) AS basis,
-                   coalesce(s.updated_at, p.promised_at) AS updated_at,
-                   CASE WHEN p.order_id IS NULL THEN NULL
-                        WHEN o.status IN ('delivered', 'cancelled') THEN false
-                        ELSE coalesce(s.latest > p.latest, false) OR coalesce(s.exception, false) END AS at_risk
-            FROM orders o
-            LEFT JOIN delivery_promises p ON p.merchant_id = o.merchant_id AND p.order_id = o.id
-            LEFT JOIN LATERAL (
-                SELECT max(x.estimate_earliest) AS earliest, max(x.estimate_latest) AS latest,
-                       min(x.estimate_confidence) AS confidence,
-                       (array_agg(x.estimate_basis ORDER BY x.estimate_latest DESC))[1] AS basis,
-                       max(x.estimated_at) AS updated_at,
-                       bool_or(x.status IN ('exception', 'returned_to_sender')) AS exception
-                FROM shipments x
-                WHERE x.merchant_id = o.merchant_id AND x.order_id = o.id AND x.status <> 'delivered'
-                HAVING count(x.estimate_latest) > 0 OR bool_or(x.status IN ('exception', 'returned_to_sender'))
-            ) s ON true
-            WHERE o.status NOT IN ('delivered', 'cancelled') AND (p.order_id IS NOT NULL OR s.latest IS NOT NULL)
-            """,
             """
             CREATE OR REPLACE VIEW shipment_documents AS
             SELECT s.merchant_id, s.id, s.order_id, s.created_at, json_build_object(
@@ -407,17 +381,22 @@ enum Schema {
                              FROM order_lines l WHERE l.merchant_id = o.merchant_id AND l.order_id = o.id),
                 'metadata', o.metadata, 'cancelled_at', api_time(o.cancelled_at),
                 'cancellation_reason', o.cancellation_reason,
-                'promise', (SELECT json_build_object(
+                'promise', CASE WHEN p.order_id IS NOT NULL THEN json_build_object(
                     'earliest', api_date(p.earliest), 'latest', api_date(p.latest), 'confidence', p.confidence,
                     'carrier', p.carrier, 'service_level', p.service_level, 'location', p.location_code,
                     'slot', CASE WHEN p.slot_date IS NOT NULL THEN json_build_object('date', api_date(p.slot_date), 'start', p.slot_start, 'end', p.slot_end) END,
                     'quote_id', p.quote_id, 'engine_version', p.engine_version, 'promised_at', api_time(p.promised_at),
-                    'outcome', p.outcome, 'delivered_on', api_date(p.delivered_on))
-                    FROM delivery_promises p WHERE p.merchant_id = o.merchant_id AND p.order_id = o.id),
-                'estimate', (SELECT json_build_object('earliest', api_date(e.earliest), 'latest', api_date(e.latest),
-                    'confidence', e.confidence, 'basis', e.basis, 'updated_at', api_time(e.updated_at))
-                    FROM order_estimates e WHERE e.merchant_id = o.merchant_id AND e.order_id = o.id),
-                'promise_at_risk', (SELECT e.at_risk FROM order_estimates e WHERE e.merchant_id = o.merchant_id AND e.order_id = o.id),
+                    'outcome', p.outcome, 'delivered_on', api_date(p.delivered_on)) END,
+                -- The estimate: the last of the undelivered shipments' estimates (the order is
+                -- complete when the last parcel arrives), or the promise while none has one.
+                'estimate', CASE WHEN o.status NOT IN ('delivered', 'cancelled') AND coalesce(e.latest, p.latest) IS NOT NULL THEN json_build_object(
+                    'earliest', api_date(coalesce(e.earliest, p.earliest)), 'latest', api_date(coalesce(e.latest, p.latest)),
+                    'confidence', coalesce(e.confidence, p.confidence), 'basis', coalesce(e.basis, p.basis),
+                    'updated_at', api_time(coalesce(e.updated_at, p.promised_at))) END,
+                -- At risk: that estimate ends after the promise, or a parcel has an exception.
+                'promise_at_risk', CASE WHEN p.order_id IS NULL THEN NULL
+                    WHEN o.status IN ('delivered', 'cancelled') THEN false
+                    ELSE coalesce(e.latest > p.latest, false) OR coalesce(e.exception, false) END,
                 'created_at', api_time(o.created_at), 'updated_at', api_time(o.updated_at),
                 'lines', (SELECT coalesce(json_agg(json_build_object(
                              'sku', l.sku, 'name', l.name, 'quantity', l.quantity, 'unit_price', l.unit_price,
@@ -432,6 +411,16 @@ enum Schema {
                               FROM shipment_documents d WHERE d.merchant_id = o.merchant_id AND d.order_id = o.id)
             ) AS document
             FROM orders o
+            LEFT JOIN delivery_promises p ON p.merchant_id = o.merchant_id AND p.order_id = o.id
+            LEFT JOIN LATERAL (
+                SELECT max(x.estimate_earliest) AS earliest, max(x.estimate_latest) AS latest,
+                       min(x.estimate_confidence) AS confidence,
+                       (array_agg(x.estimate_basis ORDER BY x.estimate_latest DESC NULLS LAST))[1] AS basis,
+                       max(x.estimated_at) AS updated_at,
+                       bool_or(x.status IN ('exception', 'returned_to_sender')) AS exception
+                FROM shipments x
+                WHERE x.merchant_id = o.merchant_id AND x.order_id = o.id AND x.status <> 'delivered'
+            ) e ON true
             """,
         ]),
     ]
