@@ -4,8 +4,9 @@ import PorchlightCore
 import PorchlightStore
 
 /// Makes quotes and estimates with what each merchant's history has taught the engine. Learning
-/// reads a year of shipments, so the learned model (with the merchant's setup) is kept for a
-/// minute per merchant; this replica forgets it at once when the merchant changes the setup.
+/// reads a year of shipments, so the learned model (with the merchant's setup) is relearned at most
+/// once a minute per merchant, in the background; this replica forgets it at once when the
+/// merchant changes the setup (other replicas within the minute).
 actor PromisePlanner {
     static let modelLifetime: TimeInterval = 60
 
@@ -23,16 +24,23 @@ actor PromisePlanner {
         self.store = store
     }
 
+    /// After a setup change: the next caller learns afresh (a pass already running is disowned).
     func forget(_ merchant: MerchantID) {
         learned[merchant] = nil
+        learning[merchant] = nil
     }
 
-    /// The merchant's current model; concurrent callers share one learning pass.
+    /// The merchant's current model. Concurrent callers share one learning pass; once a model
+    /// exists, an expired one keeps answering while its successor learns, so no quote waits for it.
     func model(for merchant: MerchantID, now: Date, logger: Logger) async throws -> Learned {
-        if let cached = learned[merchant], now.timeIntervalSince(cached.learnedAt) < Self.modelLifetime {
-            return cached
-        }
-        if let running = learning[merchant] { return try await running.value }
+        let cached = learned[merchant]
+        if let cached, now.timeIntervalSince(cached.learnedAt) < Self.modelLifetime { return cached }
+        let task = learning[merchant] ?? startLearning(merchant, now: now, logger: logger)
+        if let cached { return cached }
+        return try await task.value
+    }
+
+    private func startLearning(_ merchant: MerchantID, now: Date, logger: Logger) -> Task<Learned, any Error> {
         let store = self.store
         let task = Task<Learned, any Error> {
             let setup = try await store.setup(merchant: merchant, logger: logger)
@@ -41,14 +49,20 @@ actor PromisePlanner {
             return Learned(setup: setup, engine: PromiseEngine(model: model, policy: setup.policy, recalibration: setup.recalibration), learnedAt: now)
         }
         learning[merchant] = task
-        defer { learning[merchant] = nil }
-        let result = try await task.value
-        learned[merchant] = result
-        return result
+        Task { await self.finish(task, for: merchant) }
+        return task
     }
 
-    /// Quotes every requested service (default all) from the location to the destination.
-    func quote(_ draft: QuoteDraft, at instant: Date, merchant: MerchantID, now: Date, logger: Logger) async throws -> DeliveryQuote {
+    private func finish(_ task: Task<Learned, any Error>, for merchant: MerchantID) async {
+        let result = try? await task.value
+        guard learning[merchant] == task else { return }  // disowned by `forget`
+        learning[merchant] = nil
+        if let result { learned[merchant] = result }
+    }
+
+    /// Quotes every requested service (default all) from the location to the destination. Only
+    /// fetching the model touches the actor: the arithmetic runs in parallel across requests.
+    nonisolated func quote(_ draft: QuoteDraft, at instant: Date, merchant: MerchantID, now: Date, logger: Logger) async throws -> DeliveryQuote {
         let learned = try await model(for: merchant, now: now, logger: logger)
         guard let location = learned.setup.locations[draft.location] else {
             throw DomainError.validation([FieldError(field: "location", message: "must be the code of one of your fulfilment locations (PUT /v1/locations/{code})")])
@@ -74,7 +88,7 @@ actor PromisePlanner {
                              expiresAt: now.addingTimeInterval(DeliveryQuote.lifetime), options: options)
     }
 
-    private func slots(for option: DeliveryOption, service: CarrierService, location: FulfilmentLocation, orderedAt: Date,
+    private nonisolated func slots(for option: DeliveryOption, service: CarrierService, location: FulfilmentLocation, orderedAt: Date,
                        merchant: MerchantID, logger: Logger) async throws -> [QuotedSlot] {
         guard let scheduled = service.scheduledDelivery else { return [] }
         let days = scheduled.slotDays(after: option.window, orderedOn: LocalDate(orderedAt, in: location.timeZone), deliveryDays: service.deliveryDays)
