@@ -1,5 +1,5 @@
 -- Seeds :orders orders for merchant :'merchant', each with two lines, one shipment and its tracking
--- events (four in five delivered, the rest in transit), a delivery promise, and the fulfilment
+-- events (delivered, but for the latest 5% still in transit), a delivery promise, and the fulfilment
 -- location and carrier service they use: the same shapes the API writes, consistent with the
 -- status roll-up, so the promise engine learns transit from 100k real-looking shipments.
 -- Ids are md5-derived from the sequence number so that load scripts can name them. Idempotent.
@@ -15,7 +15,7 @@ ON CONFLICT DO NOTHING;
 
 INSERT INTO orders (merchant_id, id, order_number, status, channel_type, channel_name, customer_email, customer_name,
                     destination, destination_postal_code, placed_at, currency, metadata, created_at, updated_at)
-SELECT :'merchant', md5('order' || n)::uuid, 'BENCH-' || n, CASE WHEN n % 5 = 0 THEN 'in_transit' ELSE 'delivered' END, 'web', NULL,
+SELECT :'merchant', md5('order' || n)::uuid, 'BENCH-' || n, CASE WHEN n <= :orders / 20 THEN 'in_transit' ELSE 'delivered' END, 'web', NULL,
        'customer' || (n % 20000) || '@example.com', 'Customer ' || n,
        jsonb_build_object('line1', n || ' Main Street', 'city', 'Bucharest', 'postal_code', '0100' || (n % 90 + 10), 'country', 'RO',
                           'region', (ARRAY['B', 'CJ', 'IS', 'TM', 'CT', 'BV', 'DJ'])[n % 7 + 1]),
@@ -35,8 +35,8 @@ ON CONFLICT DO NOTHING;
 INSERT INTO shipments (merchant_id, id, order_id, carrier, service_level, tracking_number, origin_location, status,
                        shipped_at, delivered_at, created_at, updated_at)
 SELECT :'merchant', md5('shipment' || n)::uuid, md5('order' || n)::uuid, 'dhl', 'standard', 'BENCH' || n, 'WH-1',
-       CASE WHEN n % 5 = 0 THEN 'in_transit' ELSE 'delivered' END, now() - (n || ' minutes')::interval + interval '6 hours',
-       CASE WHEN n % 5 <> 0 THEN now() - (n || ' minutes')::interval + ((1 + n % 7 % 4) * 24 + 12 || ' hours')::interval END,
+       CASE WHEN n <= :orders / 20 THEN 'in_transit' ELSE 'delivered' END, now() - (n || ' minutes')::interval + interval '6 hours',
+       CASE WHEN n > :orders / 20 THEN now() - (n || ' minutes')::interval + ((1 + n % 7 % 4) * 24 + 12 || ' hours')::interval END,
        now() - (n || ' minutes')::interval + interval '2 hours', now() - (n || ' seconds')::interval
 FROM generate_series(1, :orders) AS n
 ON CONFLICT DO NOTHING;
@@ -60,7 +60,7 @@ INSERT INTO tracking_events (merchant_id, id, shipment_id, deduplication_key, st
 SELECT :'merchant', md5('event' || n || '-4')::uuid, md5('shipment' || n)::uuid, 'id:bench-' || n || '-4', 'delivered',
        'DL', 'Delivered', '{"city": "Cluj-Napoca", "country": "RO"}',
        now() - (n || ' minutes')::interval + ((1 + n % 7 % 4) * 24 + 12 || ' hours')::interval, 'bench-' || n || '-4'
-FROM generate_series(1, :orders) AS n WHERE n % 5 <> 0
+FROM generate_series(1, :orders) AS n WHERE n > :orders / 20
 ON CONFLICT DO NOTHING;
 
 INSERT INTO delivery_quotes (merchant_id, id, location_code, destination, quoted_at, expires_at, options)

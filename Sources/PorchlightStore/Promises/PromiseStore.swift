@@ -200,15 +200,11 @@ public struct PromiseStore: Sendable {
     public func save(_ quote: DeliveryQuote, merchant: MerchantID, logger: Logger) async throws {
         let destination = try Documents.encode(StoredDestination(quote.destination))
         let options = try Documents.encode(quote.options)
-        // A quote lost in a crash costs only a new quote, so its commit need not wait for the disk.
-        try await database.withTransaction(logger: logger) { connection in
-            try await connection.query("SET LOCAL synchronous_commit TO off", logger: logger)
-            try await connection.query("""
-                INSERT INTO delivery_quotes (merchant_id, id, location_code, destination, quoted_at, expires_at, options)
-                VALUES (\(merchant.rawValue), \(quote.id), \(quote.location), \(destination)::jsonb, \(quote.quotedAt),
-                    \(quote.expiresAt), \(options)::jsonb)
-                """, logger: logger)
-        }
+        try await database.query("""
+            INSERT INTO delivery_quotes (merchant_id, id, location_code, destination, quoted_at, expires_at, options)
+            VALUES (\(merchant.rawValue), \(quote.id), \(quote.location), \(destination)::jsonb, \(quote.quotedAt),
+                \(quote.expiresAt), \(options)::jsonb)
+            """, logger: logger)
     }
 
     /// Bookings per slot id for a service on some days.
