@@ -14,8 +14,10 @@ public func loadDemoOrders(count: Int, merchant merchantUUID: UUID, client: Post
     let database = Database(client: client)
     let orders = OrderStore(database: database)
     let shipments = ShipmentStore(database: database)
-    try await loadDemoPromiseSetup(PromiseStore(database: database), merchant: merchant, logger: logger)
+    let promises = PromiseStore(database: database)
+    try await loadDemoPromiseSetup(promises, merchant: merchant, logger: logger)
     let now = Date()
+    let estimator = PromisePlanner(store: promises).estimator(for: merchant, now: now, logger: logger)
     for index in 0..<count {
         let demo = DemoOrder(index: index, now: now)
         let (order, _) = try await orders.upsert(demo.draft, merchant: merchant, logger: logger)
@@ -40,13 +42,14 @@ public func loadDemoOrders(count: Int, merchant merchantUUID: UUID, client: Post
                               originLocation: "WH-BUCHAREST", lines: lines),
                 orderID: order.id, merchant: merchant, logger: logger)
             if !scans.isEmpty {
-                _ = try await shipments.record(demo.events(scans), shipmentID: shipment.id, merchant: merchant, estimator: { _ in nil }, logger: logger)
+                _ = try await shipments.record(demo.events(scans), shipmentID: shipment.id, merchant: merchant, estimator: estimator, logger: logger)
             }
         }
     }
 }
 
-/// The demo warehouse and the couriers of the demo orders, each delivering across Romania.
+/// The demo warehouse and the couriers of the demo orders, delivering to every demo customer's
+/// country: one to three days at home, longer abroad.
 private func loadDemoPromiseSetup(_ store: PromiseStore, merchant: MerchantID, logger: Logger) async throws {
     _ = try await store.upsertLocation(FulfilmentLocation(
         code: "WH-BUCHAREST", name: "Bucharest warehouse", country: "RO", region: "B", postalCode: "077190",
@@ -57,7 +60,10 @@ private func loadDemoPromiseSetup(_ store: PromiseStore, merchant: MerchantID, l
         _ = try await store.upsertService(CarrierService(
             carrier: carrier, serviceLevel: "standard",
             pickupDays: WorkCalendar(days: Weekday.mondayToFriday), deliveryDays: WorkCalendar(days: Weekday.mondayToSaturday),
-            baselineTransit: [BaselineTransit(country: "RO", days: 1...3)]), merchant: merchant, logger: logger)
+            baselineTransit: [BaselineTransit(country: "RO", days: 1...3), BaselineTransit(country: "ES", days: 3...5),
+                              BaselineTransit(country: "GB", days: 3...6), BaselineTransit(country: "RU", days: 5...10),
+                              BaselineTransit(country: "ID", days: 6...12), BaselineTransit(country: "CN", days: 6...12)]),
+            merchant: merchant, logger: logger)
     }
 }
 

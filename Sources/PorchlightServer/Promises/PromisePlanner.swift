@@ -46,6 +46,8 @@ actor PromisePlanner {
             let setup = try await store.setup(merchant: merchant, logger: logger)
             let history = try await store.history(merchant: merchant, since: now.addingTimeInterval(-TransitModel.lookbackDays * 86_400), logger: logger)
             let model = TransitModel(history: history, asOf: now, locations: setup.locations, services: setup.services)
+            // Once a minute per merchant at most: a fitting moment to drop quotes nobody can use.
+            try await store.purgeExpiredQuotes(merchant: merchant, logger: logger)
             return Learned(setup: setup, engine: PromiseEngine(model: model, policy: setup.policy, recalibration: setup.recalibration), learnedAt: now)
         }
         learning[merchant] = task

@@ -207,6 +207,13 @@ public struct PromiseStore: Sendable {
             """, logger: logger)
     }
 
+    /// Deletes the merchant's quotes that expired over a day ago (promises keep their own copy).
+    public func purgeExpiredQuotes(merchant: MerchantID, logger: Logger) async throws {
+        try await database.query("""
+            DELETE FROM delivery_quotes WHERE merchant_id = \(merchant.rawValue) AND expires_at < now() - interval '1 day'
+            """, logger: logger)
+    }
+
     /// Bookings per slot id for a service on some days.
     public func slotBookings(_ service: ServiceKey, days: [LocalDate], merchant: MerchantID, logger: Logger) async throws -> [String: Int] {
         let rows = try await database.query("""
