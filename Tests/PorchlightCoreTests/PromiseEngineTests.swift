@@ -137,6 +137,19 @@ let courier = CarrierService(
         #expect(outForDelivery.latest.description == "2026-11-24" && basis == .latestScan)
     }
 
+    @Test func trackingDecidesWhatIsLeftToEstimate() {
+        let placed = instant("2026-11-20T09:00:00Z"), pickedUp = instant("2026-11-21T09:00:00Z"), out = instant("2026-11-23T07:00:00Z")
+        func stage(_ events: [TimelineEntry]) -> PromiseEngine.Progress? {
+            PromiseEngine.Progress(TrackingRules.progress(of: events), orderPlacedAt: placed)
+        }
+        guard case .awaitingHandOff(placed)? = stage([TimelineEntry(status: .infoReceived, substatus: nil, occurredAt: pickedUp)]) else { Issue.record("label only"); return }
+        guard case .inTransit(pickedUp)? = stage([TimelineEntry(status: .inTransit, substatus: nil, occurredAt: pickedUp)]) else { Issue.record("in transit"); return }
+        guard case .outForDelivery(out)? = stage([TimelineEntry(status: .inTransit, substatus: nil, occurredAt: pickedUp),
+                                                  TimelineEntry(status: .outForDelivery, substatus: nil, occurredAt: out)]) else { Issue.record("out"); return }
+        #expect(stage([TimelineEntry(status: .returnedToSender, substatus: nil, occurredAt: out)]) == nil)
+        #expect(stage([TimelineEntry(status: .delivered, substatus: nil, occurredAt: out)]) == nil)
+    }
+
     @Test func slotsStartFarEnoughAheadAndAfterTheWindow() {
         let scheduled = ScheduledDelivery(minimumLeadDays: 3, horizonDays: 3, slots: [.init(startMinutes: 540, endMinutes: 660, capacity: 5)])
         let window = DeliveryWindow(earliest: date("2026-11-25"), latest: date("2026-11-26"), confidence: 0.95)

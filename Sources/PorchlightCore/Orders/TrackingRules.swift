@@ -7,6 +7,8 @@ public struct ShipmentProgress: Sendable, Equatable {
     /// The first carrier scan after the label: the hand-off to the carrier.
     public var shippedAt: Date?
     public var deliveredAt: Date?
+    /// When the event that decided the status happened.
+    public var decidedAt: Date?
 }
 
 /// The part of a tracking event the status rules look at.
@@ -46,7 +48,8 @@ public enum TrackingRules {
             status: deciding?.status ?? .pending,
             substatus: deciding?.substatus,
             shippedAt: shippedAt,
-            deliveredAt: deliveredAt
+            deliveredAt: deliveredAt,
+            decidedAt: deciding?.occurredAt
         )
     }
 }

@@ -49,7 +49,7 @@ public struct QuotedOption: Codable, Sendable, Equatable {
         handlingStartsOn = option.handlingStartsOn.description
         earliest = option.window.earliest.description
         latest = option.window.latest.description
-        confidence = (option.window.confidence * 1000).rounded() / 1000
+        confidence = option.window.statedConfidence
         transitBasis = option.transitBasis
         handlingBasis = option.handlingBasis
         self.slots = slots

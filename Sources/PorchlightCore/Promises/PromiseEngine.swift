@@ -14,6 +14,9 @@ public struct DeliveryWindow: Sendable, Equatable {
 
     /// Days the window spans, counting both ends.
     public var widthDays: Int { latest.days(since: earliest) + 1 }
+
+    /// The confidence as the API states it: three decimals.
+    public var statedConfidence: Double { (confidence * 1000).rounded() / 1000 }
 }
 
 /// One way to deliver an order, as offered before checkout.
@@ -62,7 +65,6 @@ struct DateDistribution {
         }
         return result
     }
-
 }
 
 /// The promise engine: pure calendar and probability arithmetic over what `TransitModel` learned.
@@ -115,6 +117,17 @@ public struct PromiseEngine: Sendable {
         case awaitingHandOff(placedAt: Date)
         case inTransit(handedOffAt: Date)
         case outForDelivery(scannedAt: Date)
+
+        /// Where a shipment stands, from its tracking; nil once it is delivered or going back to
+        /// the sender, when there is nothing left to estimate.
+        public init?(_ shipment: ShipmentProgress, orderPlacedAt: Date) {
+            switch (shipment.status, shipment.shippedAt) {
+            case (.delivered, _), (.returnedToSender, _): return nil
+            case (.outForDelivery, _): self = .outForDelivery(scannedAt: shipment.decidedAt ?? orderPlacedAt)
+            case (_, let shippedAt?): self = .inTransit(handedOffAt: shippedAt)
+            case (_, nil): self = .awaitingHandOff(placedAt: orderPlacedAt)
+            }
+        }
     }
 
     /// The current estimate for a shipment, given its progress: time already spent waiting or

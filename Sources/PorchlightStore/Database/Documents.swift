@@ -24,6 +24,13 @@ enum Documents {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// Decodes what `encode` wrote.
+    static func decode<Value: Decodable>(_ type: Value.Type, from json: String) throws -> Value {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(type, from: Data(json.utf8))
+    }
+
     /// Loads one document by merchant and id with a prepared statement.
     static func load<Statement: DocumentByID>(_ statement: Statement, on connection: PostgresConnection, logger: Logger) async throws -> Document<Statement.Resource>? {
         for try await json in try await connection.execute(statement, logger: logger) {

@@ -111,8 +111,8 @@ public struct ShipmentStore: Sendable {
                 for try await _ in rows.decode(UUID.self) { recorded += 1 }
             }
             if recorded > 0 {
-                try await refreshProgress(shipmentID, merchant: merchant, on: connection, logger: logger)
-                try await refreshEstimate(shipmentID, merchant: merchant, estimator: estimator, on: connection, logger: logger)
+                let progress = try await refreshProgress(shipmentID, merchant: merchant, on: connection, logger: logger)
+                try await refreshEstimate(shipmentID, progress: progress, merchant: merchant, estimator: estimator, on: connection, logger: logger)
                 try await OrderStatusRefresher.refresh(orderID, merchant: merchant, on: connection, logger: logger)
             }
             let shipment = try await Self.document(shipmentID, merchant: merchant, on: connection, logger: logger)!
@@ -120,7 +120,7 @@ public struct ShipmentStore: Sendable {
         }
     }
 
-    private func refreshProgress(_ shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+    private func refreshProgress(_ shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> ShipmentProgress {
         let rows = try await connection.query("""
             SELECT status, substatus, occurred_at FROM tracking_events
             WHERE merchant_id = \(merchant.rawValue) AND shipment_id = \(shipmentID)
@@ -136,39 +136,29 @@ public struct ShipmentStore: Sendable {
                 shipped_at = \(progress.shippedAt), delivered_at = \(progress.deliveredAt), updated_at = now()
             WHERE merchant_id = \(merchant.rawValue) AND id = \(shipmentID)
             """, logger: logger)
+        return progress
     }
 
-    /// Re-estimates the shipment's arrival from its progress; a delivered shipment has no estimate.
-    private func refreshEstimate(_ shipmentID: UUID, merchant: MerchantID, estimator: ShipmentEstimator,
+    /// Re-estimates the shipment's arrival from its progress; a delivered one has no estimate.
+    private func refreshEstimate(_ shipmentID: UUID, progress: ShipmentProgress, merchant: MerchantID, estimator: ShipmentEstimator,
                                  on connection: PostgresConnection, logger: Logger) async throws {
         let rows = try await connection.query("""
-            SELECT s.carrier, coalesce(s.service_level, ''), s.origin_location, s.status, o.destination->>'country',
-                   o.destination->>'region', o.placed_at, s.shipped_at,
-                   (SELECT max(e.occurred_at) FROM tracking_events e
-                    WHERE e.merchant_id = s.merchant_id AND e.shipment_id = s.id AND e.status = 'out_for_delivery')
+            SELECT s.carrier, coalesce(s.service_level, ''), s.origin_location, o.destination->>'country',
+                   o.destination->>'region', o.placed_at
             FROM shipments s JOIN orders o ON o.merchant_id = s.merchant_id AND o.id = s.order_id
             WHERE s.merchant_id = \(merchant.rawValue) AND s.id = \(shipmentID)
             """, logger: logger).collect()
         var estimate: ShipmentEstimate?
-        for (carrier, level, location, status, country, region, placedAt, shippedAt, outForDeliveryAt)
-            in try rows.decode((String, String, String?, String, String, String?, Date, Date?, Date?).self) {
-            guard let location, let status = TrackingStatus(rawValue: status), status != .delivered else { continue }
-            let progress: PromiseEngine.Progress
-            if status == .outForDelivery, let outForDeliveryAt {
-                progress = .outForDelivery(scannedAt: outForDeliveryAt)
-            } else if let shippedAt {
-                progress = .inTransit(handedOffAt: shippedAt)
-            } else {
-                progress = .awaitingHandOff(placedAt: placedAt)
-            }
+        for (carrier, level, location, country, region, placedAt) in try rows.decode((String, String, String?, String, String?, Date).self) {
+            guard let location, let stage = PromiseEngine.Progress(progress, orderPlacedAt: placedAt) else { continue }
             estimate = try await estimator(EstimateRequest(
                 service: ServiceKey(carrier: carrier, serviceLevel: level), locationCode: location,
-                destination: Destination(country: country, region: region), progress: progress))
+                destination: Destination(country: country, region: region), progress: stage))
         }
         try await connection.query("""
             UPDATE shipments SET estimate_earliest = \(estimate?.window.earliest.description)::date,
                 estimate_latest = \(estimate?.window.latest.description)::date,
-                estimate_confidence = \(estimate.map { ($0.window.confidence * 1000).rounded() / 1000 }),
+                estimate_confidence = \(estimate?.window.statedConfidence),
                 estimate_basis = \(estimate?.basis.rawValue), estimated_at = \(estimate == nil ? nil : Date())
             WHERE merchant_id = \(merchant.rawValue) AND id = \(shipmentID)
             """, logger: logger)

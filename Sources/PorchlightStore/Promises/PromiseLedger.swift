@@ -32,10 +32,8 @@ enum PromiseLedger {
         guard expiresAt > now else {
             throw DomainError.validation([FieldError(field: "delivery.quote_id", message: "expired at \(ISO8601DateFormatter().string(from: expiresAt)); request a new quote")])
         }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let options = try decoder.decode([QuotedOption].self, from: Data(optionsJSON.utf8))
-        let destination = try decoder.decode(StoredDestination.self, from: Data(destinationJSON.utf8))
+        let options = try Documents.decode([QuotedOption].self, from: optionsJSON)
+        let destination = try Documents.decode(StoredDestination.self, from: destinationJSON)
         guard let option = options.first(where: { $0.optionID == selection.optionID }) else {
             throw DomainError.validation([FieldError(field: "delivery.option_id", message: "must be one of the quote's options: \(options.map(\.optionID).joined(separator: ", "))")])
         }
@@ -78,23 +76,25 @@ enum PromiseLedger {
     /// arrived, as a local date at the location it left from, no later than the promised latest date.
     /// Also records where that date fell in the forecast (see `Recalibration`).
     static func resolve(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            UPDATE delivery_promises p SET delivered_on = d.delivered_on,
-                outcome = CASE WHEN d.delivered_on <= p.latest THEN 'kept' ELSE 'missed' END,
-                -- The midpoint of the forecast's step at the delivery day (arrays are 1-based).
-                pit = (coalesce(p.forecast[d.delivered_on - p.forecast_start],
-                                CASE WHEN d.delivered_on - p.forecast_start < 1 THEN 0 ELSE 1 END)
-                     + coalesce(p.forecast[d.delivered_on - p.forecast_start + 1],
-                                CASE WHEN d.delivered_on - p.forecast_start < 0 THEN 0 ELSE 1 END)) / 2
-            FROM (
-                SELECT (max(s.delivered_at) AT TIME ZONE coalesce(
-                           (SELECT l.time_zone FROM fulfilment_locations l, delivery_promises x
-                            WHERE x.merchant_id = \(merchant.rawValue) AND x.order_id = \(orderID)
-                              AND l.merchant_id = x.merchant_id AND l.code = x.location_code), 'UTC'))::date AS delivered_on
-                FROM shipments s WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = \(orderID)
+        let rows = try await connection.query("""
+            SELECT api_date(d.delivered_on), api_date(p.latest), api_date(p.forecast_start), p.forecast
+            FROM delivery_promises p
+            LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
+            CROSS JOIN LATERAL (
+                SELECT (max(s.delivered_at) AT TIME ZONE coalesce(l.time_zone, 'UTC'))::date AS delivered_on
+                FROM shipments s WHERE s.merchant_id = p.merchant_id AND s.order_id = p.order_id
             ) d
             WHERE p.merchant_id = \(merchant.rawValue) AND p.order_id = \(orderID) AND p.outcome IS NULL
               AND d.delivered_on IS NOT NULL
-            """, logger: logger)
+            """, logger: logger).collect()
+        for (deliveredText, latestText, startText, forecast) in try rows.decode((String, String, String, [Double]).self) {
+            guard let deliveredOn = LocalDate(deliveredText), let latest = LocalDate(latestText), let start = LocalDate(startText) else { continue }
+            try await connection.query("""
+                UPDATE delivery_promises SET delivered_on = \(deliveredText)::date,
+                    outcome = \(deliveredOn <= latest ? "kept" : "missed"),
+                    pit = \(Recalibration.pit(of: deliveredOn, cumulative: forecast, from: start))
+                WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID)
+                """, logger: logger)
+        }
     }
 }

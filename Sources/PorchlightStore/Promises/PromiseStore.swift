@@ -8,6 +8,9 @@ public struct Stamped<Value: Sendable>: Sendable {
     public var value: Value
     public var createdAt: Date
     public var updatedAt: Date
+
+    /// Just inserted: an upsert that updated a row moves `updated_at` past `created_at`.
+    var isNew: Bool { createdAt == updatedAt }
 }
 
 /// What the promise engine needs to know about a merchant: locations, carrier services, policy.
@@ -41,11 +44,11 @@ public struct PromiseStore: Sendable {
                 name = excluded.name, country = excluded.country, region = excluded.region, postal_code = excluded.postal_code,
                 time_zone = excluded.time_zone, cutoff_minutes = excluded.cutoff_minutes, handling_days = excluded.handling_days,
                 working_days = excluded.working_days, holidays = excluded.holidays, updated_at = now()
-            RETURNING \(unescaped: Self.locationColumns), (xmax = 0)
+            RETURNING \(unescaped: Self.locationColumns)
             """, logger: logger)
         for row in rows {
-            let (stamped, inserted) = try Self.location(row, extra: Bool.self)
-            return (stamped, inserted)
+            let stamped = try Self.location(row)
+            return (stamped, stamped.isNew)
         }
         throw PostgresNotFound(what: "upserted location")
     }
@@ -56,22 +59,22 @@ public struct PromiseStore: Sendable {
 
     public func locations(merchant: MerchantID, code: String? = nil, logger: Logger) async throws -> [Stamped<FulfilmentLocation>] {
         let rows = try await database.query("""
-            SELECT \(unescaped: Self.locationColumns), true FROM fulfilment_locations
+            SELECT \(unescaped: Self.locationColumns) FROM fulfilment_locations
             WHERE merchant_id = \(merchant.rawValue) AND (\(code)::text IS NULL OR code = \(code)) ORDER BY code
             """, logger: logger)
-        return try rows.map { try Self.location($0, extra: Bool.self).0 }
+        return try rows.map(Self.location)
     }
 
     static let locationColumns = "code, name, country, region, postal_code, time_zone, cutoff_minutes, handling_days, working_days, holidays::text[], created_at, updated_at"
 
-    static func location<Extra: PostgresDecodable>(_ row: PostgresRow, extra: Extra.Type) throws -> (Stamped<FulfilmentLocation>, Extra) {
-        let (code, name, country, region, postalCode, zone, cutoff, handling, workingDays, holidays, createdAt, updatedAt, more)
-            = try row.decode((String, String?, String, String?, String?, String, Int, Int, [String], [String], Date, Date, Extra).self)
+    static func location(_ row: PostgresRow) throws -> Stamped<FulfilmentLocation> {
+        let (code, name, country, region, postalCode, zone, cutoff, handling, workingDays, holidays, createdAt, updatedAt)
+            = try row.decode((String, String?, String, String?, String?, String, Int, Int, [String], [String], Date, Date).self)
         let location = FulfilmentLocation(
             code: code, name: name, country: country, region: region, postalCode: postalCode,
             timeZone: TimeZone(identifier: zone) ?? .gmt, cutoffMinutes: cutoff, handlingDays: handling,
             workingDays: WorkCalendar(days: Set(workingDays.compactMap(Weekday.init(rawValue:))), holidays: Set(holidays.compactMap(LocalDate.init))))
-        return (Stamped(value: location, createdAt: createdAt, updatedAt: updatedAt), more)
+        return Stamped(value: location, createdAt: createdAt, updatedAt: updatedAt)
     }
 
     static func weekdays(_ days: Set<Weekday>) -> [String] {
@@ -103,29 +106,30 @@ public struct PromiseStore: Sendable {
             ON CONFLICT (merchant_id, carrier, service_level) DO UPDATE SET
                 pickup_days = excluded.pickup_days, delivery_days = excluded.delivery_days,
                 baseline_transit = excluded.baseline_transit, scheduled_delivery = excluded.scheduled_delivery, updated_at = now()
-            RETURNING \(unescaped: Self.serviceColumns), (xmax = 0)
+            RETURNING \(unescaped: Self.serviceColumns)
             """, logger: logger)
-        for row in rows { return try Self.service(row, extra: Bool.self) }
+        for row in rows {
+            let stamped = try Self.service(row)
+            return (stamped, stamped.isNew)
+        }
         throw PostgresNotFound(what: "upserted carrier service")
     }
 
     public func services(merchant: MerchantID, logger: Logger) async throws -> [Stamped<CarrierService>] {
         let rows = try await database.query("""
-            SELECT \(unescaped: Self.serviceColumns), true FROM carrier_services
+            SELECT \(unescaped: Self.serviceColumns) FROM carrier_services
             WHERE merchant_id = \(merchant.rawValue) ORDER BY carrier, service_level
             """, logger: logger)
-        return try rows.map { try Self.service($0, extra: Bool.self).0 }
+        return try rows.map(Self.service)
     }
 
     static let serviceColumns = "carrier, service_level, pickup_days, delivery_days, baseline_transit::text, scheduled_delivery::text, created_at, updated_at"
 
-    static func service<Extra: PostgresDecodable>(_ row: PostgresRow, extra: Extra.Type) throws -> (Stamped<CarrierService>, Extra) {
-        let (carrier, level, pickup, delivery, baselineJSON, scheduledJSON, createdAt, updatedAt, more)
-            = try row.decode((String, String, [String], [String], String, String?, Date, Date, Extra).self)
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let baseline = try decoder.decode([ServiceDetails.Baseline].self, from: Data(baselineJSON.utf8))
-        let scheduled = try scheduledJSON.map { try decoder.decode(ServiceDetails.Scheduled.self, from: Data($0.utf8)) }
+    static func service(_ row: PostgresRow) throws -> Stamped<CarrierService> {
+        let (carrier, level, pickup, delivery, baselineJSON, scheduledJSON, createdAt, updatedAt)
+            = try row.decode((String, String, [String], [String], String, String?, Date, Date).self)
+        let baseline = try Documents.decode([ServiceDetails.Baseline].self, from: baselineJSON)
+        let scheduled = try scheduledJSON.map { try Documents.decode(ServiceDetails.Scheduled.self, from: $0) }
         let service = CarrierService(
             carrier: carrier, serviceLevel: level,
             pickupDays: WorkCalendar(days: Set(pickup.compactMap(Weekday.init(rawValue:)))),
@@ -136,7 +140,7 @@ public struct PromiseStore: Sendable {
                     .init(startMinutes: ClockTime.minutes($0.start) ?? 0, endMinutes: ClockTime.minutes($0.end) ?? 0, capacity: $0.capacity)
                 })
             })
-        return (Stamped(value: service, createdAt: createdAt, updatedAt: updatedAt), more)
+        return Stamped(value: service, createdAt: createdAt, updatedAt: updatedAt)
     }
 
     // MARK: Settings
@@ -235,8 +239,6 @@ struct StoredDestination: Codable {
     init(_ destination: Destination) {
         (country, region, postalCode) = (destination.country, destination.region, destination.postalCode)
     }
-
-    var destination: Destination { Destination(country: country, region: region, postalCode: postalCode) }
 }
 
 /// Promise figures over one set of promises.
