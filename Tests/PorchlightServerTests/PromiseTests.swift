@@ -55,6 +55,33 @@ func isoTime(_ date: Date) -> String {
         }
     }
 
+    @Test func setUpIsReadableAndTheOnTimeTargetIsTheMerchantsChoice() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            let location = try await service.call(.get, "/v1/locations/BUC-1", key: merchant.apiKey)
+            #expect(location["time_zone"] as? String == "Europe/Bucharest" && location["cutoff_time"] as? String == "14:00")
+            #expect(location["holidays"] as? [String] == ["2026-12-25"])
+            #expect((try await service.call(.get, "/v1/locations", key: merchant.apiKey)["items"] as? [Any])?.count == 1)
+            let services = try await service.call(.get, "/v1/carrier-services", key: merchant.apiKey)
+            let courier = try #require((services["items"] as? [[String: Any]])?.first)
+            #expect(courier["carrier"] as? String == "fan_courier")
+            #expect((courier["scheduled_delivery"] as? [String: Any])?["minimum_lead_days"] as? Int == 3)
+            // Replacing an existing location answers 200, not 201.
+            let replaced = try await service.call(.put, "/v1/locations/BUC-1", key: merchant.apiKey, json: [
+                "country": "RO", "time_zone": "Europe/Bucharest", "cutoff_time": "15:30", "handling_days": 2, "working_days": ["mon", "tue"],
+            ])
+            #expect(replaced.status == .ok && replaced["cutoff_time"] as? String == "15:30", "\(replaced.text)")
+
+            #expect(try await service.call(.get, "/v1/promise-settings", key: merchant.apiKey)["on_time_target"] as? Double == 0.93)
+            let safer = try await service.call(.put, "/v1/promise-settings", key: merchant.apiKey, json: ["on_time_target": 0.97])
+            #expect(safer.status == .ok)
+            #expect(try await service.call(.get, "/v1/promise-settings", key: merchant.apiKey)["on_time_target"] as? Double == 0.97)
+            let impossible = try await service.call(.put, "/v1/promise-settings", key: merchant.apiKey, json: ["on_time_target": 1.5])
+            #expect(impossible.status == .unprocessableContent && impossible.errorFields == ["on_time_target"], "\(impossible.text)")
+        }
+    }
+
     @Test func badQuoteRequestsNameTheFieldToFix() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()

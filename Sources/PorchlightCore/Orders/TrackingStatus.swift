@@ -26,6 +26,15 @@ public enum TrackingSubstatus: String, Sendable, Codable, CaseIterable {
     case deliveredToPickupPoint = "delivered_to_pickup_point"
     case signedFor = "signed_for"
     case other
+
+    /// Whether it explains a late or stuck parcel (the others say where it was delivered).
+    public var explainsDelay: Bool {
+        switch self {
+        case .weatherDelay, .carrierDelay, .customsHold, .heldAtFacility, .addressIssue, .damaged, .lost, .refused,
+             .recipientUnavailable, .paymentDue: true
+        case .deliveredToNeighbour, .deliveredToSafePlace, .deliveredToPickupPoint, .signedFor, .other: false
+        }
+    }
 }
 
 /// The order's status, rolled up from its lines and shipments.

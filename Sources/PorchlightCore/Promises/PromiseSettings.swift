@@ -144,6 +144,14 @@ public struct PromisePolicy: Sendable, Equatable {
         self.onTimeTarget = onTimeTarget
     }
 
+    /// A target a merchant asked for, refused outside `onTimeTargets`.
+    public init(validating onTimeTarget: Double) throws(DomainError) {
+        var v = Validator()
+        v.check(Self.onTimeTargets.contains(onTimeTarget), "on_time_target", "must be between 0.5 and 0.99")
+        try v.finish()
+        self.init(onTimeTarget: onTimeTarget)
+    }
+
     /// The window opens at the mirror-image quantile, so it holds the central mass of outcomes.
     public var earliestLevel: Double { 1 - onTimeTarget }
 }

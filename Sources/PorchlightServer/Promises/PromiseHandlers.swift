@@ -48,11 +48,9 @@ extension APIHandlers {
 
     func updatePromiseSettings(_ input: Operations.UpdatePromiseSettings.Input) async throws -> Operations.UpdatePromiseSettings.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
-        guard PromisePolicy.onTimeTargets.contains(body.onTimeTarget) else {
-            throw DomainError.validation([FieldError(field: "on_time_target", message: "must be between 0.5 and 0.99")])
-        }
+        let policy = try PromisePolicy(validating: body.onTimeTarget)
         let merchant = try Caller.merchant()
-        try await promises.updatePolicy(PromisePolicy(onTimeTarget: body.onTimeTarget), merchant: merchant, logger: RequestScope.logger)
+        try await promises.updatePolicy(policy, merchant: merchant, logger: RequestScope.logger)
         await planner.forget(merchant)
         return .ok(.init(body: .json(.init(onTimeTarget: body.onTimeTarget, engineVersion: PromiseEngine.version))))
     }
@@ -99,9 +97,10 @@ extension APIHandlers {
         let events = order.shipments.flatMap(\.events)
         let lastScan = events.max { $0.occurredAt < $1.occurredAt }
         let openEvents = order.shipments.filter { $0.status != .delivered }.flatMap(\.events)
-        let delayReason = openEvents.filter { $0.substatus.map(Self.delayReasons.contains) == true }
+        let delayReason = openEvents.filter { $0.substatus.map { TrackingSubstatus(mirroring: $0).explainsDelay } == true }
             .max { $0.occurredAt < $1.occurredAt }?.substatus
-        let message = ArrivalMessage.sentence(ArrivalSituation(order, window: window), in: language)
+        let lastDelivery = order.status == .delivered ? order.shipments.compactMap(\.deliveredAt).max() : nil
+        let message = ArrivalMessage.sentence(ArrivalSituation(order, window: window, lastDelivery: lastDelivery), in: language)
         return .ok(.init(
             headers: .init(contentLanguage: language.rawValue),
             body: .json(.init(
@@ -112,13 +111,7 @@ extension APIHandlers {
                 atRisk: order.promiseAtRisk ?? false,
                 lastScan: lastScan.map { .init(occurredAt: $0.occurredAt, status: $0.status, location: $0.location, text: $0.carrierStatusText) },
                 delayReason: delayReason,
-                deliveredAt: order.status == .delivered ? order.shipments.compactMap(\.deliveredAt).max() : nil,
+                deliveredAt: lastDelivery,
                 message: message, language: language.rawValue))))
     }
-
-    /// Sub-statuses that explain a late or stuck parcel (the others say where it was delivered).
-    static let delayReasons: Set<Components.Schemas.TrackingSubstatus> = [
-        .weatherDelay, .carrierDelay, .customsHold, .heldAtFacility, .addressIssue, .damaged, .lost, .refused,
-        .recipientUnavailable, .paymentDue,
-    ]
 }

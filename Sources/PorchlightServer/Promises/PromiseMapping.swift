@@ -107,14 +107,13 @@ extension DeliverySelection {
 extension ArrivalSituation {
     static let problemStatuses: Set<Components.Schemas.TrackingStatus> = [.exception, .returnedToSender]
 
-    init(_ order: Components.Schemas.Order, window: DeliveryWindow?) {
+    init(_ order: Components.Schemas.Order, window: DeliveryWindow?, lastDelivery: Date?) {
         let open = order.shipments.filter { $0.status != .delivered }
         switch order.status {
         case .cancelled:
             self = .cancelled
         case .delivered:
-            let lastDelivery = order.shipments.compactMap(\.deliveredAt).max() ?? order.updatedAt
-            self = .delivered(on: order.promise?.deliveredOn.flatMap(LocalDate.init) ?? LocalDate(lastDelivery, in: .gmt))
+            self = .delivered(on: order.promise?.deliveredOn.flatMap(LocalDate.init) ?? LocalDate(lastDelivery ?? order.updatedAt, in: .gmt))
         case _ where open.contains { Self.problemStatuses.contains($0.status) }:
             self = .deliveryProblem
         case _ where order.estimate?.basis == .latestScan:
