@@ -166,7 +166,7 @@ public struct PromiseBacktest {
             handoffMedianWindowDays: Self.median(handoffWidths), transitBasis: bases)
     }
 
-    public static func median(_ values: [Double]) -> Double {
+    static func median(_ values: [Double]) -> Double {
         guard !values.isEmpty else { return 0 }
         let sorted = values.sorted()
         let middle = sorted.count / 2
