@@ -17,7 +17,7 @@ public func loadDemoOrders(count: Int, merchant merchantUUID: UUID, client: Post
     let promises = PromiseStore(database: database)
     try await loadDemoPromiseSetup(promises, merchant: merchant, logger: logger)
     let now = Date()
-    let estimator = PromisePlanner(store: promises).estimator(for: merchant, now: now, logger: logger)
+    let estimator = try await PromisePlanner(store: promises).estimator(for: merchant, now: now, logger: logger)
     for index in 0..<count {
         let demo = DemoOrder(index: index, now: now)
         let (order, _) = try await orders.upsert(demo.draft, merchant: merchant, logger: logger)

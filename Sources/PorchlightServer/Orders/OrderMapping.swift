@@ -47,7 +47,7 @@ extension LineQuantity {
 
 extension Components.Schemas.Order {
     /// The order as the database built it, checked against the contract type on the way out.
-    init(_ document: OrderDocument) throws {
+    init(_ document: OrderJSON) throws {
         self = try ContractJSON.decode(Self.self, from: document.json)
     }
 }
@@ -62,7 +62,7 @@ extension Components.Schemas.OrderSummary {
 }
 
 extension Components.Schemas.Shipment {
-    init(_ document: ShipmentDocument) throws {
+    init(_ document: ShipmentJSON) throws {
         self = try ContractJSON.decode(Self.self, from: document.json)
     }
 }

@@ -39,7 +39,7 @@ extension APIHandlers {
         let events = body.events.map(TrackingEventDraft.init)
         try TrackingEventDraft.validate(batch: events, now: Date())
         let merchant = try Caller.merchant()
-        let estimator = planner.estimator(for: merchant, now: Date(), logger: RequestScope.logger)
+        let estimator = try await planner.estimator(for: merchant, now: Date(), logger: RequestScope.logger)
         let result = try await shipments.record(events, shipmentID: shipmentID, merchant: merchant, estimator: estimator, logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(
             received: events.count, recorded: result.recorded, duplicates: result.duplicates,

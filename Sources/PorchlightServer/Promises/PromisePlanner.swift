@@ -106,16 +106,15 @@ actor PromisePlanner {
         }
     }
 
-    /// The estimator the shipment store calls inside its transaction when tracking events arrive.
-    nonisolated func estimator(for merchant: MerchantID, now: Date, logger: Logger) -> ShipmentEstimator {
-        { request in
-            let learned = try await self.model(for: merchant, now: now, logger: logger)
+    /// The merchant's estimator, with the learned model loaded now, before the shipment store
+    /// opens its transaction: inside it, estimating is arithmetic only.
+    nonisolated func estimator(for merchant: MerchantID, now: Date, logger: Logger) async throws -> ShipmentEstimator {
+        let learned = try await model(for: merchant, now: now, logger: logger)
+        return { request in
             guard let location = learned.setup.locations[request.locationCode],
-                  let service = learned.setup.services[request.service],
-                  let (window, basis) = learned.engine.estimate(request.progress, service: service, from: location,
-                                                                to: request.destination, now: now)
+                  let service = learned.setup.services[request.service]
             else { return nil }
-            return ShipmentEstimate(window: window, basis: basis)
+            return learned.engine.estimate(request.progress, service: service, from: location, to: request.destination, now: now)
         }
     }
 }

@@ -3,8 +3,8 @@ import Logging
 import PorchlightCore
 import PostgresNIO
 
-/// A resource exactly as the API shows it: JSON that the `*_documents` views build in one query,
-/// in the contract's shape. The HTTP layer decodes it into the generated contract type.
+/// A resource exactly as the API shows it: the JSON text Core built at the last change and the
+/// transaction stored, sent to clients as it is.
 public struct Document<Resource>: Sendable {
     public let id: UUID
     public let json: Data
@@ -12,8 +12,8 @@ public struct Document<Resource>: Sendable {
 
 public enum OrderResource {}
 public enum ShipmentResource {}
-public typealias OrderDocument = Document<OrderResource>
-public typealias ShipmentDocument = Document<ShipmentResource>
+public typealias OrderJSON = Document<OrderResource>
+public typealias ShipmentJSON = Document<ShipmentResource>
 
 enum Documents {
     /// Encodes a Core value for a jsonb column, with the API's snake_case keys.
@@ -40,9 +40,8 @@ enum Documents {
     }
 }
 
-/// A document looked up by merchant and id. These run as prepared statements, once prepared per
-/// connection: the document views take a few milliseconds to plan and well under one to run, so
-/// planning them on every request would cost most of the read path.
+/// A document looked up by merchant and id: the hottest reads, so prepared once per connection
+/// (parsing and planning would otherwise cost about as much as running them).
 protocol DocumentByID: PostgresPreparedStatement where Row == Data {
     associatedtype Resource
     var merchant: MerchantID { get }
@@ -64,14 +63,14 @@ extension DocumentByID {
 
 struct OrderDocumentByID: DocumentByID {
     typealias Resource = OrderResource
-    static let sql = "SELECT document::text FROM order_documents WHERE merchant_id = $1 AND id = $2"
+    static let sql = "SELECT document::text FROM order_documents WHERE merchant_id = $1 AND order_id = $2"
     let merchant: MerchantID
     let id: UUID
 }
 
 struct ShipmentDocumentByID: DocumentByID {
     typealias Resource = ShipmentResource
-    static let sql = "SELECT document::text FROM shipment_documents WHERE merchant_id = $1 AND id = $2"
+    static let sql = "SELECT document::text FROM shipment_documents WHERE merchant_id = $1 AND shipment_id = $2"
     let merchant: MerchantID
     let id: UUID
 }

@@ -423,5 +423,6 @@ enum Schema {
             ) e ON true
             """,
         ]),
+        storedDocumentsAndEvents,
     ]
 }

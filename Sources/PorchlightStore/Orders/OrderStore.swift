@@ -13,116 +13,54 @@ public struct OrderStore: Sendable {
 
     public enum UpsertOutcome: Sendable { case created, updated }
 
-    /// Creates the order, or replaces the details and lines of the one with the same order number.
-    /// Concurrent identical upserts give one order: the unique order number decides.
-    public func upsert(_ draft: OrderDraft, merchant: MerchantID, logger: Logger) async throws -> (OrderDocument, UpsertOutcome) {
-        let destination = try Documents.encode(draft.destination)
-        let postalCode = draft.destination.postalCode.map(Formats.normalizedPostalCode)
-        return try await database.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query("""
-                INSERT INTO orders (merchant_id, id, order_number, status, channel_type, channel_name,
-                    customer_email, customer_phone, customer_name, customer_locale,
-                    destination, destination_postal_code, placed_at, currency, metadata)
-                VALUES (\(merchant.rawValue), \(UUID()), \(draft.orderNumber), \(OrderStatus.processing.rawValue),
-                    \(draft.channel.type.rawValue), \(draft.channel.name),
-                    \(draft.customer.email), \(draft.customer.phone), \(draft.customer.name), \(draft.customer.locale),
-                    \(destination)::jsonb, \(postalCode), \(draft.placedAt), \(draft.currency), \(draft.metadataJSON)::jsonb)
-                ON CONFLICT (merchant_id, order_number) DO UPDATE SET
-                    channel_type = excluded.channel_type, channel_name = excluded.channel_name,
-                    customer_email = excluded.customer_email, customer_phone = excluded.customer_phone,
-                    customer_name = excluded.customer_name, customer_locale = excluded.customer_locale,
-                    destination = excluded.destination, destination_postal_code = excluded.destination_postal_code,
-                    placed_at = excluded.placed_at, currency = excluded.currency, metadata = excluded.metadata,
-                    updated_at = now()
-                RETURNING id, (xmax = 0) AS inserted
-                """, logger: logger)
-            var result: (UUID, Bool)?
-            for try await row in rows.decode((UUID, Bool).self) { result = row }
-            guard let (orderID, inserted) = result else { throw PostgresNotFound(what: "upserted order") }
-
-            try await replaceLines(of: orderID, with: draft.lines, merchant: merchant, on: connection, logger: logger)
-            if let delivery = draft.delivery {
-                try await PromiseLedger.record(delivery, orderID: orderID, merchant: merchant, now: Date(), on: connection, logger: logger)
-            }
-            try await OrderStatusRefresher.refresh(orderID, merchant: merchant, on: connection, logger: logger)
-            let order = try await Self.document(orderID, merchant: merchant, on: connection, logger: logger)
-            return (order!, inserted ? .created : .updated)
-        }
-    }
-
-    /// Lines are matched by SKU. A line cannot be dropped, or cut below what is already shipped
-    /// or cancelled: that history must stay true.
-    private func replaceLines(of orderID: UUID, with lines: [OrderLineDraft], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
-        let existing = try await OrderStatusRefresher.lineQuantities(orderID, merchant: merchant, on: connection, logger: logger)
-        let wanted = Dictionary(uniqueKeysWithValues: lines.map { ($0.sku, $0.quantity) })
-        var errors: [FieldError] = []
-        for (sku, quantities) in existing.sorted(by: { $0.key < $1.key }) where quantities.cancelled + quantities.shipped > 0 {
-            let committed = quantities.cancelled + quantities.shipped
-            if let quantity = wanted[sku] {
-                if quantity < committed {
-                    let index = lines.firstIndex { $0.sku == sku }!
-                    errors.append(FieldError(field: "lines[\(index)].quantity",
-                                             message: "must be at least \(committed): \(quantities.shipped) shipped and \(quantities.cancelled) cancelled"))
+    /// Creates the order, or replaces the details and lines of the one with the same order number,
+    /// in one transaction. Concurrent identical upserts give one order: the unique order number
+    /// decides, and the loser applies its change to the winner's order.
+    public func upsert(_ draft: OrderDraft, merchant: MerchantID, logger: Logger) async throws -> (OrderJSON, UpsertOutcome) {
+        let metadata = try JSONValue(parsing: draft.metadataJSON)
+        for attempt in 1...2 {
+            do {
+                return try await database.withTransaction(logger: logger) { connection in
+                    let now = APITime.truncated(Date())
+                    let before = try await OrderAggregates.load(orderNumber: draft.orderNumber, merchant: merchant, on: connection, logger: logger)
+                    var order = before ?? OrderRecord(draft, id: UUID(), metadata: metadata, now: now)
+                    if before != nil { try order.replaceDetails(with: draft, metadata: metadata) }
+                    if let delivery = draft.delivery {
+                        order.promise = try await PromiseLedger.promise(for: delivery, order: order, now: now, merchant: merchant, on: connection, logger: logger)
+                    }
+                    let saved = try await OrderAggregates.save(order, replacing: before, now: now, merchant: merchant, on: connection, logger: logger)
+                    return (saved.orderDocument, before == nil ? .created : .updated)
                 }
-            } else {
-                errors.append(FieldError(field: "lines", message: "must keep line \(sku): \(committed) already shipped or cancelled"))
+            } catch is OrderAggregates.ConcurrentCreation where attempt == 1 {
+                continue
             }
         }
-        if !errors.isEmpty { throw DomainError.validation(errors) }
-
-        try await connection.query("""
-            DELETE FROM order_lines WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID)
-                AND NOT (sku = ANY(\(lines.map(\.sku))))
-            """, logger: logger)
-        for (position, line) in lines.enumerated() {
-            try await connection.query("""
-                INSERT INTO order_lines (merchant_id, order_id, sku, position, name, quantity, unit_price,
-                    category, image_url, product_url, final_sale)
-                VALUES (\(merchant.rawValue), \(orderID), \(line.sku), \(position), \(line.name), \(line.quantity),
-                    \(line.unitPrice), \(line.category), \(line.imageUrl), \(line.productUrl), \(line.finalSale))
-                ON CONFLICT (merchant_id, order_id, sku) DO UPDATE SET
-                    position = excluded.position, name = excluded.name, quantity = excluded.quantity,
-                    unit_price = excluded.unit_price, category = excluded.category, image_url = excluded.image_url,
-                    product_url = excluded.product_url, final_sale = excluded.final_sale
-                """, logger: logger)
-        }
+        throw OrderAggregates.ConcurrentCreation()
     }
 
-    public func order(_ orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> OrderDocument? {
+    public func order(_ orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> OrderJSON? {
         try await database.withConnection { connection in
-            try await Self.document(orderID, merchant: merchant, on: connection, logger: logger)
+            try await Documents.load(OrderDocumentByID(merchant: merchant, id: orderID), on: connection, logger: logger)
         }
-    }
-
-    static func document(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderDocument? {
-        try await Documents.load(OrderDocumentByID(merchant: merchant, id: orderID), on: connection, logger: logger)
     }
 
     /// Cancels the given quantities, or everything not yet shipped.
-    public func cancel(_ orderID: UUID, _ cancellation: CancellationDraft, merchant: MerchantID, logger: Logger) async throws -> OrderDocument {
+    public func cancel(_ orderID: UUID, _ cancellation: CancellationDraft, merchant: MerchantID, logger: Logger) async throws -> OrderJSON {
+        try await change(orderID, merchant: merchant, logger: logger) { order, _ in try order.cancel(cancellation) }.saved.orderDocument
+    }
+
+    /// Applies one change to a stored order in one transaction: lock and load, `apply` (Core's
+    /// rules, given the change's time), save. Throws not-found when the merchant has no such order.
+    func change<Outcome: Sendable>(_ orderID: UUID, merchant: MerchantID, logger: Logger,
+                                   _ apply: @escaping @Sendable (inout OrderRecord, Date) throws -> Outcome) async throws -> (saved: OrderAggregates.Saved, outcome: Outcome) {
         try await database.withTransaction(logger: logger) { connection in
-            guard try await OrderStatusRefresher.lock(orderID, merchant: merchant, on: connection, logger: logger) else {
-                throw DomainError.notFound("No order with id \(orderID.uuidString.lowercased()).")
+            let now = APITime.truncated(Date())
+            guard let before = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else {
+                throw DomainError.notFound("No order with id \(orderID.apiText).")
             }
-            let quantities = try await OrderStatusRefresher.lineQuantities(orderID, merchant: merchant, on: connection, logger: logger)
-            let requested = cancellation.lines ?? quantities.sorted { $0.key < $1.key }
-                .filter { $0.value.open > 0 }.map { LineQuantity(sku: $0.key, quantity: $0.value.open) }
-            if requested.isEmpty {
-                throw DomainError.conflict("Nothing left to cancel: every line is shipped or cancelled.")
-            }
-            try LineAvailability.check(requested, against: quantities, verb: "cancel")
-            for line in requested {
-                try await connection.query("""
-                    UPDATE order_lines SET cancelled_quantity = cancelled_quantity + \(line.quantity)
-                    WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID) AND sku = \(line.sku)
-                    """, logger: logger)
-            }
-            try await connection.query("""
-                UPDATE orders SET cancellation_reason = \(cancellation.reason.rawValue)
-                WHERE merchant_id = \(merchant.rawValue) AND id = \(orderID)
-                """, logger: logger)
-            try await OrderStatusRefresher.refresh(orderID, merchant: merchant, on: connection, logger: logger)
-            return try await Self.document(orderID, merchant: merchant, on: connection, logger: logger)!
+            var order = before
+            let outcome = try apply(&order, now)
+            return (try await OrderAggregates.save(order, replacing: before, now: now, merchant: merchant, on: connection, logger: logger), outcome)
         }
     }
 
@@ -131,10 +69,8 @@ public struct OrderStore: Sendable {
         let after = try cursor.map(PageCursor.init(token:))
         let rows = try await database.query("""
             SELECT o.id, o.order_number, o.status, o.channel_type, o.channel_name, o.customer_email, o.placed_at,
-                   o.updated_at, o.currency,
-                   coalesce(sum((l.quantity - l.cancelled_quantity) * l.unit_price), 0)::int8,
-                   coalesce(sum(l.quantity - l.cancelled_quantity), 0)::int8
-            FROM orders o LEFT JOIN order_lines l ON l.merchant_id = o.merchant_id AND l.order_id = o.id
+                   o.updated_at, o.currency, o.subtotal, o.item_count
+            FROM orders o
             WHERE o.merchant_id = \(merchant.rawValue)
               AND (\(filter.customerEmail)::text IS NULL OR o.customer_email = \(filter.customerEmail))
               AND (\(filter.orderNumber)::text IS NULL OR o.order_number = \(filter.orderNumber))
@@ -142,7 +78,6 @@ public struct OrderStore: Sendable {
               AND (\(filter.updatedSince)::timestamptz IS NULL OR o.updated_at >= \(filter.updatedSince))
               AND (\(after?.updatedAtMicros)::int8 IS NULL
                    OR (o.updated_at, o.id) < ('epoch'::timestamptz + \(after?.updatedAtMicros) * interval '1 microsecond', \(after?.id)))
-            GROUP BY o.merchant_id, o.id
             ORDER BY o.updated_at DESC, o.id DESC
             LIMIT \(limit + 1)
             """, logger: logger)
@@ -150,8 +85,8 @@ public struct OrderStore: Sendable {
         for (id, number, status, channelType, channelName, email, placedAt, updatedAt, currency, subtotal, itemCount)
             in try rows.decode((UUID, String, String, String, String?, String, Date, Date, String, Int, Int).self) {
             items.append(OrderSummary(
-                id: id, orderNumber: number, status: OrderStatus(rawValue: status) ?? .processing,
-                channel: Channel(type: ChannelType(rawValue: channelType) ?? .other, name: channelName),
+                id: id, orderNumber: number, status: try OrderAggregates.known(OrderStatus.self, status, "orders.status"),
+                channel: Channel(type: try OrderAggregates.known(ChannelType.self, channelType, "orders.channel_type"), name: channelName),
                 customerEmail: email, placedAt: placedAt, updatedAt: updatedAt, currency: currency,
                 subtotal: subtotal, itemCount: itemCount))
         }
@@ -159,24 +94,6 @@ public struct OrderStore: Sendable {
         items.removeLast()
         let last = items[items.count - 1]
         return (items, PageCursor(updatedAt: last.updatedAt, id: last.id).token)
-    }
-}
-
-/// Checks requested quantities against what is still open on each line.
-enum LineAvailability {
-    static func check(_ requested: [LineQuantity], against lines: [String: LineQuantities], verb: String) throws {
-        var errors: [FieldError] = []
-        for (index, line) in requested.enumerated() {
-            guard let available = lines[line.sku] else {
-                errors.append(FieldError(field: "lines[\(index)].sku", message: "is not a line of this order"))
-                continue
-            }
-            if line.quantity > available.open {
-                errors.append(FieldError(field: "lines[\(index)].quantity",
-                                         message: "must be at most \(available.open): that is what is left to \(verb) of \(line.sku)"))
-            }
-        }
-        if !errors.isEmpty { throw DomainError.validation(errors) }
     }
 }
 

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Any JSON value: free-form merchant metadata and event payloads. Numbers that are whole stay
+/// integers, so that what a merchant sent comes back as sent.
+public enum JSONValue: Sendable, Hashable, Codable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// Parses JSON text (e.g. a jsonb column's text).
+    public init(parsing text: String) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    /// Compact text with sorted keys: the same value always gives the same text.
+    public var text: String {
+        // Encoding a JSONValue cannot fail: it holds only JSON.
+        String(decoding: (try? JSON.encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
+    }
+}
+
+/// The one JSON encoder configuration for what the service stores and sends: sorted keys (so a
+/// document's text is a function of its content) and unescaped slashes. Keys are spelled by each
+/// type's `CodingKeys`, never converted, so merchant metadata keys come back as sent.
+public enum JSON {
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
+
+/// Instants as the API writes them: RFC 3339 in UTC with milliseconds.
+public enum APITime {
+    public static func text(_ instant: Date) -> String {
+        let millis = Int64((instant.timeIntervalSince1970 * 1000).rounded())
+        let (days, dayMillis) = millis.quotientAndRemainder(dividingBy: 86_400_000)
+        let (day, ms) = dayMillis < 0 ? (days - 1, dayMillis + 86_400_000) : (days, dayMillis)
+        let date = LocalDate(daysSinceEpoch: Int(day))
+        let seconds = ms / 1000
+        return "\(date)T\(pad(seconds / 3600)):\(pad(seconds / 60 % 60)):\(pad(seconds % 60)).\(pad(ms % 1000, width: 3))Z"
+    }
+
+    /// The instant truncated to whole milliseconds: what the API can show of it, so a time the
+    /// service makes up reads back from the database exactly as it was written.
+    public static func truncated(_ instant: Date) -> Date {
+        Date(timeIntervalSince1970: (instant.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    private static func pad(_ value: Int64, width: Int = 2) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}

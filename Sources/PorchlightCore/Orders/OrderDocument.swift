@@ -1,0 +1,269 @@
+import Foundation
+
+/// The order exactly as the API shows it (the `Order` schema of openapi.yaml), built from the
+/// aggregate after every change and stored with it, so that a read sends the stored text as is.
+/// Field names are spelled out in `CodingKeys`; absent values are omitted.
+public struct OrderDocument: Sendable, Equatable, Encodable {
+    struct Line: Sendable, Equatable, Encodable {
+        var sku: String
+        var name: String
+        var quantity: Int
+        var unitPrice: Int
+        var category: String?
+        var imageUrl: String?
+        var productUrl: String?
+        var finalSale: Bool
+        var cancelledQuantity: Int
+        var shippedQuantity: Int
+        var deliveredQuantity: Int
+
+        enum CodingKeys: String, CodingKey {
+            case sku, name, quantity, unitPrice = "unit_price", category, imageUrl = "image_url", productUrl = "product_url"
+            case finalSale = "final_sale", cancelledQuantity = "cancelled_quantity", shippedQuantity = "shipped_quantity"
+            case deliveredQuantity = "delivered_quantity"
+        }
+    }
+
+    struct Promise: Sendable, Equatable, Encodable {
+        struct Slot: Sendable, Equatable, Encodable { var date: String; var start: String; var end: String }
+        var earliest: String
+        var latest: String
+        var confidence: Double
+        var carrier: String
+        var serviceLevel: String
+        var location: String
+        var slot: Slot?
+        var quoteID: String
+        var engineVersion: String
+        var promisedAt: String
+        var outcome: PromiseOutcome?
+        var deliveredOn: String?
+
+        enum CodingKeys: String, CodingKey {
+            case earliest, latest, confidence, carrier, serviceLevel = "service_level", location, slot, quoteID = "quote_id"
+            case engineVersion = "engine_version", promisedAt = "promised_at", outcome, deliveredOn = "delivered_on"
+        }
+    }
+
+    struct Estimate: Sendable, Equatable, Encodable {
+        var earliest: String
+        var latest: String
+        var confidence: Double
+        var basis: EstimateBasis
+        var updatedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case earliest, latest, confidence, basis, updatedAt = "updated_at"
+        }
+    }
+
+    var id: String
+    var orderNumber: String
+    var version: Int
+    var status: OrderStatus
+    var channel: Channel
+    var customer: CustomerFields
+    var destination: AddressFields
+    var placedAt: String
+    var currency: String
+    var subtotal: Int
+    var lines: [Line]
+    var shipments: [ShipmentDocument]
+    var promise: Promise?
+    var estimate: Estimate?
+    var promiseAtRisk: Bool?
+    var metadata: JSONValue
+    var cancelledAt: String?
+    var cancellationReason: CancellationReason?
+    var createdAt: String
+    var updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, orderNumber = "order_number", version, status, channel, customer, destination, placedAt = "placed_at"
+        case currency, subtotal, lines, shipments, promise, estimate, promiseAtRisk = "promise_at_risk", metadata
+        case cancelledAt = "cancelled_at", cancellationReason = "cancellation_reason"
+        case createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    public init(_ order: OrderRecord) {
+        let shipped = order.lineQuantities
+        let delivered = order.deliveredQuantities
+        id = order.id.apiText
+        orderNumber = order.orderNumber
+        version = order.version
+        status = order.status
+        channel = order.channel
+        customer = CustomerFields(order.customer)
+        destination = AddressFields(order.destination)
+        placedAt = APITime.text(order.placedAt)
+        currency = order.currency
+        subtotal = order.subtotal
+        lines = order.lines.map { line in
+            Line(sku: line.sku, name: line.name, quantity: line.quantity, unitPrice: line.unitPrice, category: line.category,
+                 imageUrl: line.imageUrl, productUrl: line.productUrl, finalSale: line.finalSale,
+                 cancelledQuantity: line.cancelledQuantity, shippedQuantity: shipped[line.sku]?.shipped ?? 0,
+                 deliveredQuantity: delivered[line.sku] ?? 0)
+        }
+        shipments = order.shipments.map { ShipmentDocument($0, of: order) }
+        promise = order.promise.map { promise in
+            Promise(earliest: promise.window.earliest.description, latest: promise.window.latest.description,
+                    confidence: promise.window.confidence, carrier: promise.carrier, serviceLevel: promise.serviceLevel,
+                    location: promise.locationCode,
+                    slot: promise.slot.map { .init(date: $0.date.description, start: $0.start, end: $0.end) },
+                    quoteID: promise.quoteID.apiText, engineVersion: promise.engineVersion,
+                    promisedAt: APITime.text(promise.promisedAt), outcome: promise.outcome,
+                    deliveredOn: promise.deliveredOn?.description)
+        }
+        estimate = order.estimate.map {
+            Estimate(earliest: $0.window.earliest.description, latest: $0.window.latest.description,
+                     confidence: $0.window.confidence, basis: $0.basis, updatedAt: APITime.text($0.updatedAt))
+        }
+        promiseAtRisk = order.promiseAtRisk
+        metadata = order.metadata
+        cancelledAt = order.cancelledAt.map(APITime.text)
+        cancellationReason = order.cancellationReason
+        createdAt = APITime.text(order.createdAt)
+        updatedAt = APITime.text(order.updatedAt)
+    }
+
+    /// The stored text: compact, keys sorted, so equal documents have equal text.
+    public var json: String {
+        // Every field is a string, number, bool or JSONValue: encoding cannot fail.
+        String(decoding: (try? JSON.encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+}
+
+/// A shipment exactly as the API shows it (the `Shipment` schema), stored beside its order's document.
+public struct ShipmentDocument: Sendable, Equatable, Encodable {
+    struct Event: Sendable, Equatable, Encodable {
+        var id: String
+        var status: TrackingStatus
+        var substatus: TrackingSubstatus?
+        var carrierStatusCode: String?
+        var carrierStatusText: String?
+        var location: LocationFields?
+        var occurredAt: String
+        var carrierEventId: String?
+        var recordedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, status, substatus, carrierStatusCode = "carrier_status_code", carrierStatusText = "carrier_status_text"
+            case location, occurredAt = "occurred_at", carrierEventId = "carrier_event_id", recordedAt = "recorded_at"
+        }
+    }
+
+    /// The shipment's id, for the store (the document spells it as `id`).
+    public let shipmentID: UUID
+    var id: String
+    var orderID: String
+    var orderNumber: String
+    var carrier: String
+    var serviceLevel: String?
+    var trackingNumber: String
+    var originLocation: String?
+    var status: TrackingStatus
+    var substatus: TrackingSubstatus?
+    var shippedAt: String?
+    var deliveredAt: String?
+    var estimate: OrderDocument.Estimate?
+    var lines: [LineQuantity]
+    var events: [Event]
+    var createdAt: String
+    var updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, orderID = "order_id", orderNumber = "order_number", carrier, serviceLevel = "service_level"
+        case trackingNumber = "tracking_number", originLocation = "origin_location", status, substatus
+        case shippedAt = "shipped_at", deliveredAt = "delivered_at", estimate, lines, events
+        case createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    public init(_ shipment: ShipmentRecord, of order: OrderRecord) {
+        shipmentID = shipment.id
+        id = shipment.id.apiText
+        orderID = order.id.apiText
+        orderNumber = order.orderNumber
+        carrier = shipment.carrier
+        serviceLevel = shipment.serviceLevel
+        trackingNumber = shipment.trackingNumber
+        originLocation = shipment.originLocation
+        status = shipment.status
+        substatus = shipment.substatus
+        shippedAt = shipment.shippedAt.map(APITime.text)
+        deliveredAt = shipment.deliveredAt.map(APITime.text)
+        estimate = shipment.estimate.map {
+            .init(earliest: $0.window.earliest.description, latest: $0.window.latest.description,
+                  confidence: $0.window.confidence, basis: $0.basis, updatedAt: APITime.text($0.estimatedAt))
+        }
+        lines = shipment.lines.sorted { $0.sku < $1.sku }
+        // The timeline in carrier time; ties in arrival order, then by id, so the order never
+        // depends on how the rows were read.
+        events = shipment.events
+            .sorted { ($0.occurredAt, $0.recordedAt, $0.id.apiText) < ($1.occurredAt, $1.recordedAt, $1.id.apiText) }
+            .map { event in
+                Event(id: event.id.apiText, status: event.status, substatus: event.substatus,
+                      carrierStatusCode: event.carrierStatusCode, carrierStatusText: event.carrierStatusText,
+                      location: event.location.map(LocationFields.init), occurredAt: APITime.text(event.occurredAt),
+                      carrierEventId: event.carrierEventId, recordedAt: APITime.text(event.recordedAt))
+            }
+        createdAt = APITime.text(shipment.createdAt)
+        updatedAt = APITime.text(shipment.updatedAt)
+    }
+
+    /// The stored text, as for orders.
+    public var json: String {
+        String(decoding: (try? JSON.encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+}
+
+// The contract's spelling of the nested value types.
+
+struct CustomerFields: Sendable, Equatable, Encodable {
+    var email: String
+    var phone: String?
+    var name: String?
+    var locale: String?
+
+    init(_ customer: Customer) {
+        (email, phone, name, locale) = (customer.email, customer.phone, customer.name, customer.locale)
+    }
+}
+
+struct AddressFields: Sendable, Equatable, Encodable {
+    var name: String?
+    var line1: String
+    var line2: String?
+    var city: String
+    var region: String?
+    var postalCode: String?
+    var country: String
+
+    enum CodingKeys: String, CodingKey {
+        case name, line1, line2, city, region, postalCode = "postal_code", country
+    }
+
+    init(_ address: Address) {
+        (name, line1, line2, city, region, postalCode, country)
+            = (address.name, address.line1, address.line2, address.city, address.region, address.postalCode, address.country)
+    }
+}
+
+struct LocationFields: Sendable, Equatable, Encodable {
+    var city: String?
+    var region: String?
+    var postalCode: String?
+    var country: String?
+
+    enum CodingKeys: String, CodingKey {
+        case city, region, postalCode = "postal_code", country
+    }
+
+    init(_ location: EventLocation) {
+        (city, region, postalCode, country) = (location.city, location.region, location.postalCode, location.country)
+    }
+}
+
+extension UUID {
+    /// Lower-case, as the API writes ids.
+    public var apiText: String { uuidString.lowercased() }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// What happened to an order, as merchants' systems learn it (pulled from the feed, later pushed
+/// to webhooks). Every type here is emitted by `OrderEvents.between`.
+public enum EventType: String, Sendable, Codable, CaseIterable {
+    case orderCreated = "order.created"
+    case orderUpdated = "order.updated"
+    case orderCancelled = "order.cancelled"
+    case orderStatusChanged = "order.status_changed"
+    case shipmentCreated = "shipment.created"
+    case shipmentStatusChanged = "shipment.status_changed"
+    case promiseRecorded = "promise.recorded"
+    case promiseKept = "promise.kept"
+    case promiseMissed = "promise.missed"
+    case estimateChanged = "estimate.changed"
+    case promiseAtRisk = "promise.at_risk"
+}
+
+/// One event of a change, before the store gives it an id, a version and a place in the feed.
+public struct DomainEvent: Sendable, Equatable {
+    public var type: EventType
+    /// What the event says beyond its type: always the order's id, number and status.
+    public var data: JSONValue
+}
+
+public enum OrderEvents {
+    /// The events that take an order from `before` (nil: it did not exist) to `after`, each at
+    /// most once; none when nothing a merchant or customer would notice changed.
+    public static func between(_ before: OrderRecord?, _ after: OrderRecord) -> [DomainEvent] {
+        var events: [DomainEvent] = []
+        func emit(_ type: EventType, _ fields: [String: JSONValue?] = [:]) {
+            var data: [String: JSONValue] = [
+                "order_id": .string(after.id.apiText), "order_number": .string(after.orderNumber),
+                "status": .string(after.status.rawValue),
+            ]
+            for (key, value) in fields { data[key] = value }
+            events.append(DomainEvent(type: type, data: .object(data)))
+        }
+
+        guard let before else {
+            emit(.orderCreated)
+            if let promise = after.promise { emit(.promiseRecorded, promiseFields(promise)) }
+            return events
+        }
+
+        let changedDetails = detailChanges(before, after)
+        if !changedDetails.isEmpty { emit(.orderUpdated, ["changed": .array(changedDetails.map(JSONValue.string))]) }
+
+        let cancelled = cancelledNow(before, after)
+        if !cancelled.isEmpty {
+            emit(.orderCancelled, [
+                "reason": after.cancellationReason.map { .string($0.rawValue) },
+                "lines": .array(cancelled.map { .object(["sku": .string($0.sku), "quantity": .integer(Int64($0.quantity))]) }),
+                "fully_cancelled": .bool(after.status == .cancelled),
+            ])
+        }
+        if before.status != after.status {
+            emit(.orderStatusChanged, ["from": .string(before.status.rawValue), "to": .string(after.status.rawValue)])
+        }
+
+        let previous = Dictionary(uniqueKeysWithValues: before.shipments.map { ($0.id, $0) })
+        for shipment in after.shipments {
+            guard let old = previous[shipment.id] else {
+                emit(.shipmentCreated, ["shipment_id": .string(shipment.id.apiText), "carrier": .string(shipment.carrier),
+                                        "tracking_number": .string(shipment.trackingNumber)])
+                continue
+            }
+            if old.status != shipment.status || old.substatus != shipment.substatus {
+                emit(.shipmentStatusChanged, [
+                    "shipment_id": .string(shipment.id.apiText), "from": .string(old.status.rawValue),
+                    "to": .string(shipment.status.rawValue), "substatus": shipment.substatus.map { .string($0.rawValue) },
+                ])
+            }
+        }
+
+        if before.promise == nil, let promise = after.promise { emit(.promiseRecorded, promiseFields(promise)) }
+        if before.promise?.outcome == nil, let promise = after.promise, let outcome = promise.outcome {
+            var fields = promiseFields(promise)
+            fields["delivered_on"] = promise.deliveredOn.map { .string($0.description) }
+            emit(outcome == .kept ? .promiseKept : .promiseMissed, fields)
+        }
+
+        let (oldEstimate, newEstimate) = (before.estimate?.window, after.estimate?.window)
+        if let newEstimate, oldEstimate.map({ ($0.earliest, $0.latest) != (newEstimate.earliest, newEstimate.latest) }) ?? true {
+            emit(.estimateChanged, [
+                "earliest": .string(newEstimate.earliest.description), "latest": .string(newEstimate.latest.description),
+                "previous_earliest": oldEstimate.map { .string($0.earliest.description) },
+                "previous_latest": oldEstimate.map { .string($0.latest.description) },
+            ])
+        }
+        if before.promiseAtRisk != true, after.promiseAtRisk == true, let promise = after.promise {
+            emit(.promiseAtRisk, [
+                "promise_latest": .string(promise.window.latest.description),
+                "estimate_latest": newEstimate.map { .string($0.latest.description) },
+            ])
+        }
+        return events
+    }
+
+    /// Which of the merchant's details of the order differ, by their field names.
+    static func detailChanges(_ before: OrderRecord, _ after: OrderRecord) -> [String] {
+        var changed: [String] = []
+        if before.channel != after.channel { changed.append("channel") }
+        if before.customer != after.customer { changed.append("customer") }
+        if before.destination != after.destination { changed.append("destination") }
+        if before.placedAt != after.placedAt { changed.append("placed_at") }
+        if before.currency != after.currency { changed.append("currency") }
+        if before.metadata != after.metadata { changed.append("metadata") }
+        let withoutCancellations = { (lines: [OrderLineRecord]) in lines.map { line in
+            var line = line
+            line.cancelledQuantity = 0
+            return line
+        } }
+        if withoutCancellations(before.lines) != withoutCancellations(after.lines) { changed.append("lines") }
+        return changed
+    }
+
+    /// Quantities cancelled by this change, per line.
+    static func cancelledNow(_ before: OrderRecord, _ after: OrderRecord) -> [LineQuantity] {
+        let previously = Dictionary(uniqueKeysWithValues: before.lines.map { ($0.sku, $0.cancelledQuantity) })
+        return after.lines.compactMap { line in
+            let quantity = line.cancelledQuantity - (previously[line.sku] ?? 0)
+            return quantity > 0 ? LineQuantity(sku: line.sku, quantity: quantity) : nil
+        }
+    }
+
+    private static func promiseFields(_ promise: PromiseRecord) -> [String: JSONValue?] {
+        ["earliest": .string(promise.window.earliest.description), "latest": .string(promise.window.latest.description),
+         "carrier": .string(promise.carrier), "service_level": .string(promise.serviceLevel)]
+    }
+}

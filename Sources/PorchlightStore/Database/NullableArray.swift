@@ -1,0 +1,37 @@
+import NIOCore
+import PostgresNIO
+
+/// An array parameter whose elements may be NULL, for set-based writes with `unnest` of
+/// nullable columns (PostgresNIO encodes arrays of non-optional elements only).
+struct NullableArray<Element: PostgresArrayEncodable>: PostgresEncodable {
+    var elements: [Element?]
+
+    init(_ elements: [Element?]) {
+        self.elements = elements
+    }
+
+    static var psqlType: PostgresDataType { Element.psqlArrayType }
+    static var psqlFormat: PostgresFormat { .binary }
+
+    /// PostgreSQL's binary array format: dimensions, a has-nulls flag, the element type, then
+    /// for each element its length (-1 for NULL) and bytes.
+    func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) throws {
+        buffer.writeInteger(elements.isEmpty ? 0 : 1, as: Int32.self)
+        buffer.writeInteger(elements.contains { $0 == nil } ? 1 : 0, as: Int32.self)
+        buffer.writeInteger(Element.psqlType.rawValue)
+        guard !elements.isEmpty else { return }
+        buffer.writeInteger(Int32(elements.count))
+        buffer.writeInteger(1, as: Int32.self)  // lower bound
+        for element in elements {
+            guard let element else {
+                buffer.writeInteger(-1, as: Int32.self)
+                continue
+            }
+            let lengthIndex = buffer.writerIndex
+            buffer.writeInteger(0, as: Int32.self)
+            let start = buffer.writerIndex
+            try element.encode(into: &buffer, context: context)
+            buffer.setInteger(Int32(buffer.writerIndex - start), at: lengthIndex)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// A domain event as the feed shows it.
+public struct FeedEvent: Sendable {
+    public var id: UUID
+    public var sequence: Int64
+    public var type: EventType
+    public var orderID: UUID
+    public var documentVersion: Int64
+    public var occurredAt: Date
+    /// The event's data as stored (a JSON object's text).
+    public var data: String
+}
+
+public struct EventFilter: Sendable {
+    public var after: Int64
+    public var types: [EventType]?
+    public var orderID: UUID?
+
+    public init(after: Int64, types: [EventType]?, orderID: UUID?) {
+        (self.after, self.types, self.orderID) = (after, types, orderID)
+    }
+}
+
+/// The merchant's events in feed order. Writers append events without a sequence (no counter
+/// row for every write of a merchant to wait on); a reader first numbers, in one statement under
+/// the merchant's advisory lock, every event whose writing transaction has finished: those older
+/// than the oldest transaction still running (`pg_snapshot_xmin`), in transaction order. A
+/// transaction still running when a consumer reads gets higher numbers once it commits, so a
+/// consumer that stores the last sequence it saw never misses one.
+public struct EventFeed: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Events after `filter.after`, oldest first, at most `limit`.
+    public func events(_ filter: EventFilter, limit: Int, merchant: MerchantID, logger: Logger) async throws -> [FeedEvent] {
+        try await assignSequences(merchant: merchant, logger: logger)
+        let rows = try await database.query("""
+            SELECT id, sequence, type, order_id, document_version, occurred_at, data::text FROM events
+            WHERE merchant_id = \(merchant.rawValue) AND sequence > \(filter.after)
+              AND (\(filter.types?.map(\.rawValue))::text[] IS NULL OR type = ANY(\(filter.types?.map(\.rawValue))::text[]))
+              AND (\(filter.orderID)::uuid IS NULL OR order_id = \(filter.orderID))
+            ORDER BY sequence
+            LIMIT \(limit)
+            """, logger: logger)
+        return try rows.decode((UUID, Int64, String, UUID, Int64, Date, String).self).map { id, sequence, type, orderID, version, occurredAt, data in
+            FeedEvent(id: id, sequence: sequence, type: try OrderAggregates.known(EventType.self, type, "events.type"),
+                      orderID: orderID, documentVersion: version, occurredAt: occurredAt, data: data)
+        }
+    }
+
+    /// Numbers the merchant's finished, unnumbered events after the highest number given so far.
+    func assignSequences(merchant: MerchantID, logger: Logger) async throws {
+        try await database.withTransaction(logger: logger) { connection in
+            try await connection.query("""
+                SELECT pg_advisory_xact_lock(hashtextextended('events/' || \(merchant.rawValue.uuidString), 0))
+                """, logger: logger)
+            // A new statement, so its snapshot sees what the previous holder of the lock numbered.
+            try await connection.query("""
+                WITH finished AS (
+                    SELECT id, row_number() OVER (ORDER BY transaction_id, position) AS n FROM events
+                    WHERE merchant_id = \(merchant.rawValue) AND sequence IS NULL
+                      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                ), last AS (
+                    SELECT coalesce(max(sequence), 0) AS sequence FROM events WHERE merchant_id = \(merchant.rawValue)
+                )
+                UPDATE events e SET sequence = last.sequence + finished.n
+                FROM finished, last
+                WHERE e.merchant_id = \(merchant.rawValue) AND e.id = finished.id
+                """, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+extension OrderAggregates {
+    /// An order as saved: the record with its new version, and the documents as stored.
+    struct Saved: Sendable {
+        var order: OrderRecord
+        var document: String
+        var shipmentDocuments: [UUID: String]
+        /// False when the change changed nothing: nothing was written and no event emitted.
+        var changed: Bool
+
+        func shipmentDocument(_ id: UUID) -> ShipmentJSON {
+            ShipmentJSON(id: id, json: Data((shipmentDocuments[id] ?? "").utf8))
+        }
+
+        var orderDocument: OrderJSON { OrderJSON(id: order.id, json: Data(document.utf8)) }
+    }
+
+    /// Settles the changed order (`Core`'s derived values), and unless that leaves it as it was,
+    /// writes everything that differs from `before` (nil: a new order), its document with the next
+    /// version, and its events, in one statement.
+    static func save(_ proposed: OrderRecord, replacing before: OrderRecord?, now: Date, merchant: MerchantID,
+                     on connection: PostgresConnection, logger: Logger) async throws -> Saved {
+        var order = proposed
+        order.settle(now: now)
+        if let before, order == before {
+            return Saved(order: before, document: OrderDocument(before).json,
+                         shipmentDocuments: documents(of: before, only: nil), changed: false)
+        }
+        order.version = (before?.version ?? 0) + 1
+        order.updatedAt = now
+        let document = OrderDocument(order).json
+        let events = OrderEvents.between(before, order)
+
+        if before == nil {
+            try await insertOrder(order, merchant: merchant, on: connection, logger: logger)
+        }
+        let previousShipments = Dictionary(uniqueKeysWithValues: (before?.shipments ?? []).map { ($0.id, $0) })
+        let changedShipments = order.shipments.filter { previousShipments[$0.id] != $0 }
+        let newShipments = changedShipments.filter { previousShipments[$0.id] == nil }
+        let newEvents = changedShipments.flatMap { shipment in
+            let known = Set(previousShipments[shipment.id]?.events.map(\.id) ?? [])
+            return shipment.events.filter { !known.contains($0.id) }.map { (shipment.id, $0) }
+        }
+        let shipmentDocuments = documents(of: order, only: Set(changedShipments.map(\.id)))
+        let lines = before?.lines == order.lines ? [] : order.lines
+        let newShipmentLines = newShipments.flatMap { shipment in shipment.lines.map { (shipment.id, $0) } }
+        let newPromise = before?.promise == nil ? order.promise : nil
+        let resolved = before?.promise?.outcome == nil ? order.promise.flatMap { $0.outcome == nil ? nil : $0 } : nil
+
+        try await connection.query("""
+            WITH order_row AS (
+                UPDATE orders SET channel_type = \(order.channel.type.rawValue), channel_name = \(order.channel.name),
+                    customer_email = \(order.customer.email), customer_phone = \(order.customer.phone),
+                    customer_name = \(order.customer.name), customer_locale = \(order.customer.locale),
+                    destination = \(try Documents.encode(order.destination))::jsonb,
+                    destination_postal_code = \(order.destination.postalCode.map(Formats.normalizedPostalCode)),
+                    placed_at = \(order.placedAt), currency = \(order.currency), metadata = \(order.metadata.text)::jsonb,
+                    status = \(order.status.rawValue), cancellation_reason = \(order.cancellationReason?.rawValue),
+                    cancelled_at = \(order.cancelledAt), updated_at = \(order.updatedAt),
+                    subtotal = \(order.subtotal), item_count = \(order.itemCount)
+                WHERE merchant_id = \(merchant.rawValue) AND id = \(order.id)
+            ), removed_lines AS (
+                DELETE FROM order_lines
+                WHERE merchant_id = \(merchant.rawValue) AND order_id = \(order.id) AND \(!lines.isEmpty)
+                  AND NOT (sku = ANY(\(lines.map(\.sku))))
+            ), saved_lines AS (
+                INSERT INTO order_lines (merchant_id, order_id, sku, position, name, quantity, unit_price, category,
+                    image_url, product_url, final_sale, cancelled_quantity)
+                SELECT \(merchant.rawValue), \(order.id), l.*
+                FROM unnest(\(lines.map(\.sku))::text[], \(Array(0..<lines.count))::int4[], \(lines.map(\.name))::text[],
+                    \(lines.map(\.quantity))::int4[], \(lines.map(\.unitPrice))::int8[], \(NullableArray(lines.map(\.category)))::text[],
+                    \(NullableArray(lines.map(\.imageUrl)))::text[], \(NullableArray(lines.map(\.productUrl)))::text[],
+                    \(lines.map(\.finalSale))::bool[], \(lines.map(\.cancelledQuantity))::int4[]) AS l
+                ON CONFLICT (merchant_id, order_id, sku) DO UPDATE SET
+                    position = excluded.position, name = excluded.name, quantity = excluded.quantity,
+                    unit_price = excluded.unit_price, category = excluded.category, image_url = excluded.image_url,
+                    product_url = excluded.product_url, final_sale = excluded.final_sale,
+                    cancelled_quantity = excluded.cancelled_quantity
+            ), saved_shipments AS (
+                INSERT INTO shipments (merchant_id, order_id, id, carrier, service_level, tracking_number, origin_location,
+                    status, substatus, shipped_at, delivered_at, estimate_earliest, estimate_latest, estimate_confidence,
+                    estimate_basis, estimated_at, created_at, updated_at)
+                SELECT \(merchant.rawValue), \(order.id), s.*
+                FROM unnest(\(changedShipments.map(\.id))::uuid[], \(changedShipments.map(\.carrier))::text[],
+                    \(NullableArray(changedShipments.map(\.serviceLevel)))::text[], \(changedShipments.map(\.trackingNumber))::text[],
+                    \(NullableArray(changedShipments.map(\.originLocation)))::text[], \(changedShipments.map(\.status.rawValue))::text[],
+                    \(NullableArray(changedShipments.map { $0.substatus?.rawValue }))::text[],
+                    \(NullableArray(changedShipments.map(\.shippedAt)))::timestamptz[],
+                    \(NullableArray(changedShipments.map(\.deliveredAt)))::timestamptz[],
+                    \(NullableArray(changedShipments.map { $0.estimate?.window.earliest.description }))::date[],
+                    \(NullableArray(changedShipments.map { $0.estimate?.window.latest.description }))::date[],
+                    \(NullableArray(changedShipments.map { $0.estimate?.window.confidence }))::float8[],
+                    \(NullableArray(changedShipments.map { $0.estimate?.basis.rawValue }))::text[],
+                    \(NullableArray(changedShipments.map { $0.estimate?.estimatedAt }))::timestamptz[],
+                    \(changedShipments.map(\.createdAt))::timestamptz[], \(changedShipments.map(\.updatedAt))::timestamptz[]) AS s
+                ON CONFLICT (merchant_id, id) DO UPDATE SET
+                    status = excluded.status, substatus = excluded.substatus, shipped_at = excluded.shipped_at,
+                    delivered_at = excluded.delivered_at, estimate_earliest = excluded.estimate_earliest,
+                    estimate_latest = excluded.estimate_latest, estimate_confidence = excluded.estimate_confidence,
+                    estimate_basis = excluded.estimate_basis, estimated_at = excluded.estimated_at, updated_at = excluded.updated_at
+            ), new_shipment_lines AS (
+                INSERT INTO shipment_lines (merchant_id, shipment_id, sku, quantity)
+                SELECT \(merchant.rawValue), x.*
+                FROM unnest(\(newShipmentLines.map(\.0))::uuid[], \(newShipmentLines.map(\.1.sku))::text[],
+                    \(newShipmentLines.map(\.1.quantity))::int4[]) AS x
+            ), new_tracking_events AS (
+                INSERT INTO tracking_events (merchant_id, shipment_id, id, deduplication_key, status, substatus,
+                    carrier_status_code, carrier_status_text, location, occurred_at, carrier_event_id, recorded_at)
+                SELECT \(merchant.rawValue), e.shipment_id, e.id, e.key, e.status, e.substatus, e.code, e.text,
+                    e.location::jsonb, e.occurred_at, e.carrier_event_id, e.recorded_at
+                FROM unnest(\(newEvents.map(\.0))::uuid[], \(newEvents.map(\.1.id))::uuid[],
+                    \(newEvents.map(\.1.deduplicationKey))::text[], \(newEvents.map(\.1.status.rawValue))::text[],
+                    \(NullableArray(newEvents.map { $0.1.substatus?.rawValue }))::text[],
+                    \(NullableArray(newEvents.map(\.1.carrierStatusCode)))::text[],
+                    \(NullableArray(newEvents.map(\.1.carrierStatusText)))::text[],
+                    \(NullableArray(try newEvents.map { try $0.1.location.map(Documents.encode) }))::text[],
+                    \(newEvents.map(\.1.occurredAt))::timestamptz[], \(NullableArray(newEvents.map(\.1.carrierEventId)))::text[],
+                    \(newEvents.map(\.1.recordedAt))::timestamptz[])
+                    AS e(shipment_id, id, key, status, substatus, code, text, location, occurred_at, carrier_event_id, recorded_at)
+            ), new_promise AS (
+                INSERT INTO delivery_promises (merchant_id, order_id, quote_id, option_id, slot_id, carrier, service_level,
+                    location_code, origin_region, destination_country, destination_region, earliest, latest,
+                    slot_date, slot_start, slot_end, confidence, basis, engine_version, promised_at, forecast_start, forecast)
+                SELECT \(merchant.rawValue), \(order.id), \(newPromise?.quoteID), \(newPromise?.optionID), \(newPromise?.slot?.id),
+                    \(newPromise?.carrier), \(newPromise?.serviceLevel), \(newPromise?.locationCode), \(newPromise?.originRegion),
+                    \(newPromise?.destinationCountry), \(newPromise?.destinationRegion),
+                    \(newPromise?.window.earliest.description)::date, \(newPromise?.window.latest.description)::date,
+                    \(newPromise?.slot?.date.description)::date, \(newPromise?.slot?.start), \(newPromise?.slot?.end),
+                    \(newPromise?.window.confidence), \(newPromise?.basis.rawValue), \(newPromise?.engineVersion),
+                    \(newPromise?.promisedAt), \(newPromise?.forecastStart.description)::date, \(newPromise?.forecast)
+                WHERE \(newPromise != nil)
+            ), resolved_promise AS (
+                UPDATE delivery_promises SET outcome = \(resolved?.outcome?.rawValue),
+                    delivered_on = \(resolved?.deliveredOn?.description)::date, pit = \(resolved?.pit)
+                WHERE merchant_id = \(merchant.rawValue) AND order_id = \(order.id)
+                  AND \(resolved?.outcome?.rawValue)::text IS NOT NULL AND outcome IS NULL
+            ), saved_document AS (
+                INSERT INTO order_documents (merchant_id, order_id, version, document)
+                VALUES (\(merchant.rawValue), \(order.id), \(order.version), \(document)::json)
+                ON CONFLICT (merchant_id, order_id) DO UPDATE SET version = excluded.version, document = excluded.document
+            ), saved_shipment_documents AS (
+                INSERT INTO shipment_documents (merchant_id, shipment_id, document)
+                SELECT \(merchant.rawValue), d.id, d.document::json
+                FROM unnest(\(Array(shipmentDocuments.keys))::uuid[], \(Array(shipmentDocuments.values))::text[]) AS d(id, document)
+                ON CONFLICT (merchant_id, shipment_id) DO UPDATE SET document = excluded.document
+            )
+            INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
+            SELECT \(merchant.rawValue), e.id, e.type, \(order.id), \(order.version), \(now), e.data::json
+            FROM unnest(\(events.map { _ in UUID() })::uuid[], \(events.map(\.type.rawValue))::text[],
+                \(events.map(\.data.text))::text[]) WITH ORDINALITY AS e(id, type, data, n)
+            ORDER BY e.n
+            """, logger: logger)
+        return Saved(order: order, document: document, shipmentDocuments: shipmentDocuments, changed: true)
+    }
+
+    /// Inserts a new order's row, or finds that a concurrent transaction has just inserted one
+    /// with the same number (the unique order number decides which).
+    private static func insertOrder(_ order: OrderRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        let rows = try await connection.query("""
+            INSERT INTO orders (merchant_id, id, order_number, status, channel_type, customer_email, destination,
+                placed_at, currency, metadata, created_at, updated_at)
+            VALUES (\(merchant.rawValue), \(order.id), \(order.orderNumber), \(order.status.rawValue), \(order.channel.type.rawValue),
+                \(order.customer.email), \(try Documents.encode(order.destination))::jsonb, \(order.placedAt), \(order.currency),
+                \(order.metadata.text)::jsonb, \(order.createdAt), \(order.updatedAt))
+            ON CONFLICT (merchant_id, order_number) DO NOTHING
+            RETURNING id
+            """, logger: logger)
+        for try await _ in rows.decode(UUID.self) { return }
+        throw ConcurrentCreation()
+    }
+
+    /// Shipment documents of the order: all of them, or those with the given ids.
+    private static func documents(of order: OrderRecord, only ids: Set<UUID>?) -> [UUID: String] {
+        var documents: [UUID: String] = [:]
+        for shipment in order.shipments where ids?.contains(shipment.id) ?? true {
+            documents[shipment.id] = ShipmentDocument(shipment, of: order).json
+        }
+        return documents
+    }
+}
+
+extension OrderAggregates {
+    /// Stores the document of an order that has none (stored before documents were, or loaded in
+    /// bulk): the derived columns and the documents only, version 1, no events (nothing changed).
+    static func storeFirstDocument(_ loaded: OrderRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        var order = loaded
+        order.settle(now: order.updatedAt)
+        order.version = 1
+        let shipments = documents(of: order, only: nil)
+        try await connection.query("""
+            WITH order_row AS (
+                UPDATE orders SET status = \(order.status.rawValue), cancelled_at = \(order.cancelledAt),
+                    subtotal = \(order.subtotal), item_count = \(order.itemCount)
+                WHERE merchant_id = \(merchant.rawValue) AND id = \(order.id)
+            ), saved_shipment_documents AS (
+                INSERT INTO shipment_documents (merchant_id, shipment_id, document)
+                SELECT \(merchant.rawValue), d.id, d.document::json
+                FROM unnest(\(Array(shipments.keys))::uuid[], \(Array(shipments.values))::text[]) AS d(id, document)
+                ON CONFLICT (merchant_id, shipment_id) DO UPDATE SET document = excluded.document
+            )
+            INSERT INTO order_documents (merchant_id, order_id, version, document)
+            VALUES (\(merchant.rawValue), \(order.id), 1, \(OrderDocument(order).json)::json)
+            ON CONFLICT (merchant_id, order_id) DO NOTHING
+            """, logger: logger)
+    }
+}

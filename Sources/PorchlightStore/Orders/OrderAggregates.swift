@@ -1,0 +1,174 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// The write path every change to an order takes, inside one transaction: `load` locks the order
+/// and reads its rows; the caller applies Core's rules to the `OrderRecord`; `save` settles the
+/// derived values, builds the document in Core, and writes the changed rows, the document (with
+/// a version one higher) and the change's events in one set-based statement. A change that changes
+/// nothing writes nothing.
+enum OrderAggregates {
+    /// A stored value that no Core type knows: the code and the data disagree, which must be loud.
+    struct UnknownStoredValue: Error, CustomStringConvertible {
+        var column: String
+        var value: String
+        var description: String { "unknown value '\(value)' in \(column)" }
+    }
+
+    /// Another transaction created the same order number first; load it and apply the change again.
+    struct ConcurrentCreation: Error {}
+
+    /// Locks the order with this id and reads it; nil when the merchant has no such order.
+    static func load(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+        try await load(where: "o.id = $2", orderID, merchant: merchant, on: connection, logger: logger)
+    }
+
+    /// Locks the order with this order number and reads it; nil when there is none.
+    static func load(orderNumber: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+        try await load(where: "o.order_number = $2", orderNumber, merchant: merchant, on: connection, logger: logger)
+    }
+
+    private static func load(where condition: String, _ key: some PostgresEncodable & Sendable, merchant: MerchantID,
+                             on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(merchant.rawValue)
+        try bindings.append(key)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT o.id, o.order_number, o.channel_type, o.channel_name, o.customer_email, o.customer_phone, o.customer_name,
+                   o.customer_locale, o.destination::text, o.placed_at, o.currency, o.metadata::text, o.status,
+                   o.cancellation_reason, o.cancelled_at, o.created_at, o.updated_at, coalesce(d.version, 0),
+                   p.quote_id, p.option_id, p.slot_id, p.slot_date::text, p.slot_start, p.slot_end, p.carrier, p.service_level,
+                   p.location_code, p.origin_region, p.destination_country, p.destination_region, p.earliest::text,
+                   p.latest::text, p.confidence, p.basis, p.engine_version, p.promised_at, p.forecast_start::text,
+                   p.forecast, coalesce(l.time_zone, 'UTC'), p.outcome, p.delivered_on::text, p.pit
+            FROM orders o
+            LEFT JOIN order_documents d ON d.merchant_id = o.merchant_id AND d.order_id = o.id
+            LEFT JOIN delivery_promises p ON p.merchant_id = o.merchant_id AND p.order_id = o.id
+            LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
+            WHERE o.merchant_id = $1 AND \(condition)
+            FOR UPDATE OF o
+            """, binds: bindings), logger: logger).collect()
+        guard let row = rows.first else { return nil }
+        var order = try orderRow(row.makeRandomAccess())
+        order.lines = try await lines(order.id, merchant: merchant, on: connection, logger: logger)
+        order.shipments = try await shipments(order.id, merchant: merchant, on: connection, logger: logger)
+        return order
+    }
+
+    private static func orderRow(_ row: PostgresRandomAccessRow) throws -> OrderRecord {
+        func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
+        let destination = try Documents.decode(Address.self, from: column(8))
+        var promise: PromiseRecord?
+        if let quoteID = try column(18, UUID?.self) {
+            let slotID = try column(20, String?.self)
+            promise = PromiseRecord(
+                quoteID: quoteID, optionID: try column(19),
+                slot: try slotID.map { id in
+                    PromiseRecord.Slot(id: id, date: try date(column(21), "delivery_promises.slot_date"),
+                                       start: try column(22, String?.self) ?? "", end: try column(23, String?.self) ?? "")
+                },
+                carrier: try column(24), serviceLevel: try column(25), locationCode: try column(26),
+                originRegion: try column(27), destinationCountry: try column(28), destinationRegion: try column(29),
+                window: DeliveryWindow(earliest: try date(column(30), "delivery_promises.earliest"),
+                                       latest: try date(column(31), "delivery_promises.latest"), confidence: try column(32)),
+                basis: try known(EstimateBasis.self, column(33), "delivery_promises.basis"),
+                engineVersion: try column(34), promisedAt: try column(35),
+                forecastStart: try date(column(36), "delivery_promises.forecast_start"), forecast: try column(37),
+                timeZone: TimeZone(identifier: try column(38)) ?? .gmt,
+                outcome: try column(39, String?.self).map { try known(PromiseOutcome.self, $0, "delivery_promises.outcome") },
+                deliveredOn: try column(40, String?.self).map { try date($0, "delivery_promises.delivered_on") },
+                pit: try column(41))
+        }
+        return OrderRecord(
+            id: try column(0), orderNumber: try column(1),
+            channel: Channel(type: try known(ChannelType.self, column(2), "orders.channel_type"), name: try column(3)),
+            customer: Customer(email: try column(4), phone: try column(5), name: try column(6), locale: try column(7)),
+            destination: destination, placedAt: try column(9), currency: try column(10),
+            metadata: try JSONValue(parsing: column(11)),
+            status: try known(OrderStatus.self, column(12), "orders.status"),
+            cancellationReason: try column(13, String?.self).map { try known(CancellationReason.self, $0, "orders.cancellation_reason") },
+            cancelledAt: try column(14), createdAt: try column(15), updatedAt: try column(16),
+            lines: [], shipments: [], promise: promise, version: try column(17))
+    }
+
+    private static func lines(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderLineRecord] {
+        let rows = try await connection.query("""
+            SELECT sku, name, quantity, unit_price, category, image_url, product_url, final_sale, cancelled_quantity
+            FROM order_lines WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID) ORDER BY position
+            """, logger: logger)
+        var lines: [OrderLineRecord] = []
+        for try await (sku, name, quantity, price, category, image, product, finalSale, cancelled)
+            in rows.decode((String, String, Int, Int, String?, String?, String?, Bool, Int).self) {
+            lines.append(OrderLineRecord(sku: sku, name: name, quantity: quantity, unitPrice: price, category: category,
+                                         imageUrl: image, productUrl: product, finalSale: finalSale, cancelledQuantity: cancelled))
+        }
+        return lines
+    }
+
+    /// The order's shipments with their lines and events, in two queries.
+    private static func shipments(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [ShipmentRecord] {
+        let rows = try await connection.query("""
+            SELECT s.id, s.carrier, s.service_level, s.tracking_number, s.origin_location, s.status, s.substatus,
+                   s.shipped_at, s.delivered_at, s.estimate_earliest::text, s.estimate_latest::text, s.estimate_confidence,
+                   s.estimate_basis, s.estimated_at, s.created_at, s.updated_at,
+                   (SELECT array_agg(sl.sku ORDER BY sl.sku) FROM shipment_lines sl WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id),
+                   (SELECT array_agg(sl.quantity ORDER BY sl.sku) FROM shipment_lines sl WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id)
+            FROM shipments s WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = \(orderID)
+            ORDER BY s.created_at, s.id
+            """, logger: logger).collect()
+        guard !rows.isEmpty else { return [] }
+        var shipments: [ShipmentRecord] = []
+        for row in rows {
+            let r = row.makeRandomAccess()
+            var estimate: ShipmentEstimate?
+            if let earliest = try r[9].decode(String?.self), let latest = try r[10].decode(String?.self),
+               let confidence = try r[11].decode(Double?.self), let basis = try r[12].decode(String?.self),
+               let estimatedAt = try r[13].decode(Date?.self) {
+                estimate = ShipmentEstimate(
+                    window: DeliveryWindow(earliest: try date(earliest, "shipments.estimate_earliest"),
+                                           latest: try date(latest, "shipments.estimate_latest"), confidence: confidence),
+                    basis: try known(EstimateBasis.self, basis, "shipments.estimate_basis"), estimatedAt: estimatedAt)
+            }
+            let skus = try r[16].decode([String]?.self) ?? []
+            let quantities = try r[17].decode([Int]?.self) ?? []
+            shipments.append(ShipmentRecord(
+                id: try r[0].decode(UUID.self), carrier: try r[1].decode(String.self), serviceLevel: try r[2].decode(String?.self),
+                trackingNumber: try r[3].decode(String.self), originLocation: try r[4].decode(String?.self),
+                status: try known(TrackingStatus.self, r[5].decode(String.self), "shipments.status"),
+                substatus: try r[6].decode(String?.self).map { try known(TrackingSubstatus.self, $0, "shipments.substatus") },
+                shippedAt: try r[7].decode(Date?.self), deliveredAt: try r[8].decode(Date?.self), estimate: estimate,
+                createdAt: try r[14].decode(Date.self), updatedAt: try r[15].decode(Date.self),
+                lines: zip(skus, quantities).map { LineQuantity(sku: $0, quantity: $1) }, events: []))
+        }
+        let events = try await connection.query("""
+            SELECT e.shipment_id, e.id, e.deduplication_key, e.status, e.substatus, e.carrier_status_code, e.carrier_status_text,
+                   e.location::text, e.occurred_at, e.carrier_event_id, e.recorded_at
+            FROM tracking_events e
+            WHERE e.merchant_id = \(merchant.rawValue) AND e.shipment_id = ANY(\(shipments.map(\.id)))
+            ORDER BY e.recorded_at, e.id
+            """, logger: logger)
+        let index = Dictionary(uniqueKeysWithValues: shipments.enumerated().map { ($1.id, $0) })
+        for try await (shipmentID, id, key, status, substatus, code, text, location, occurredAt, carrierEventID, recordedAt)
+            in events.decode((UUID, UUID, String, String, String?, String?, String?, String?, Date, String?, Date).self) {
+            guard let position = index[shipmentID] else { continue }
+            shipments[position].events.append(TrackingEventRecord(
+                id: id, deduplicationKey: key, status: try known(TrackingStatus.self, status, "tracking_events.status"),
+                substatus: try substatus.map { try known(TrackingSubstatus.self, $0, "tracking_events.substatus") },
+                carrierStatusCode: code, carrierStatusText: text,
+                location: try location.map { try Documents.decode(EventLocation.self, from: $0) },
+                occurredAt: occurredAt, carrierEventId: carrierEventID, recordedAt: recordedAt))
+        }
+        return shipments
+    }
+
+    static func known<Value: RawRepresentable<String>>(_ type: Value.Type, _ raw: String, _ column: String) throws -> Value {
+        guard let value = Value(rawValue: raw) else { throw UnknownStoredValue(column: column, value: raw) }
+        return value
+    }
+
+    private static func date(_ text: String, _ column: String) throws -> LocalDate {
+        guard let date = LocalDate(text) else { throw UnknownStoredValue(column: column, value: text) }
+        return date
+    }
+}
