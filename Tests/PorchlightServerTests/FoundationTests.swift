@@ -84,5 +84,6 @@ import Testing
         for reason in CancellationReason.allCases { #expect(Components.Schemas.CancellationReason(rawValue: reason.rawValue) != nil) }
         for day in Weekday.allCases { #expect(Components.Schemas.Weekday(rawValue: day.rawValue) != nil) }
         for basis in EstimateBasis.allCases { #expect(Components.Schemas.EstimateBasis(rawValue: basis.rawValue) != nil) }
+        for type in EventType.allCases { #expect(Components.Schemas.EventType(rawValue: type.rawValue) != nil) }
     }
 }

@@ -12,6 +12,7 @@ struct APIHandlers: APIProtocol {
     let lookups: OrderLookupStore
     let promises: PromiseStore
     let planner: PromisePlanner
+    let events: EventFeed
     let migrator: Migrator
     let tokens: StartupValue<CustomerTokens>
     let registry: PrometheusCollectorRegistry

@@ -26,7 +26,8 @@ public func buildApplication(
     let promises = PromiseStore(database: database)
     let handlers = APIHandlers(
         orders: OrderStore(database: database), shipments: ShipmentStore(database: database),
-        lookups: OrderLookupStore(database: database), promises: promises, planner: PromisePlanner(store: promises), migrator: Migrator(database: database, logger: logger),
+        lookups: OrderLookupStore(database: database), promises: promises, planner: PromisePlanner(store: promises),
+        events: EventFeed(database: database), migrator: Migrator(database: database, logger: logger),
         tokens: tokens, registry: registry)
 
     let router = Router()
@@ -44,6 +45,7 @@ public func buildApplication(
         middlewares: [
             AuthMiddleware(authenticator: Authenticator(merchants: merchants, tokens: tokens)),
             IdempotencyMiddleware(store: IdempotencyStore(database: database)),
+            PreparedResponseMiddleware(),
         ])
 
     var app = Application(

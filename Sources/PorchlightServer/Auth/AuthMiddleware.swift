@@ -36,6 +36,8 @@ struct AuthMiddleware: ServerMiddleware {
             .scope(.trackingWrite)
         case Operations.LookUpOrder.id:
             .scope(.ordersLookup)
+        case Operations.ListEvents.id:
+            .scope(.eventsRead)
         default:
             nil
         }

@@ -14,12 +14,16 @@ extension HTTPField.Name {
 /// Makes the POSTs that change state safe to retry: with an `Idempotency-Key`, the first
 /// response is stored and replayed for the same key and request (with `Idempotent-Replayed: true`);
 /// the same key with a different request is a 422, and while the first is still running a 409.
-/// A request that fails releases its key, so a retry does the work.
+/// The handler of each operation here passes the claimed key (`claimedKey`) to its store call,
+/// whose transaction records the response with the work. A request that fails releases its key,
+/// so a retry does the work.
 struct IdempotencyMiddleware: ServerMiddleware {
+    /// The key this request claimed, while its handler runs.
+    @TaskLocal static var claimedKey: String?
+
     static let operations: Set<String> = [
         Operations.UpsertOrder.id, Operations.CancelOrder.id, Operations.CreateShipment.id, Operations.RecordTrackingEvents.id,
     ]
-    static let maxStoredResponseBytes = 8 * 1024 * 1024
 
     let store: IdempotencyStore
 
@@ -55,13 +59,9 @@ struct IdempotencyMiddleware: ServerMiddleware {
                 field: "Idempotency-Key", message: "was already used for a different request; use a new key for a new request")])
         case .claimed:
             do {
-                let (response, responseBody): (HTTPResponse, HTTPBody?) = try await next(request, HTTPBody(requestBytes), metadata)
-                let responseBytes = try await collect(responseBody, upTo: Self.maxStoredResponseBytes)
-                try await store.complete(
-                    key: key, merchant: merchant,
-                    response: .init(status: response.status.code, contentType: response.headerFields[.contentType], body: responseBytes),
-                    logger: logger)
-                return (response, HTTPBody(responseBytes))
+                return try await Self.$claimedKey.withValue(key) {
+                    try await next(request, HTTPBody(requestBytes), metadata)
+                }
             } catch {
                 try? await store.release(key: key, merchant: merchant, logger: logger)
                 throw error

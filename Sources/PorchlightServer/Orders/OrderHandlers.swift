@@ -7,11 +7,9 @@ extension APIHandlers {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let draft = try OrderDraft(body)
         try draft.validate(now: Date())
-        let (order, outcome) = try await orders.upsert(draft, merchant: Caller.merchant(), logger: RequestScope.logger)
-        let payload = try Components.Schemas.Order(order)
-        switch outcome {
-        case .created: return .created(.init(body: .json(payload)))
-        case .updated: return .ok(.init(body: .json(payload)))
+        let merchant = try Caller.merchant()
+        try await respondWithStored({ order, outcome in PreparedResponse(status: outcome == .created ? .created : .ok, json: order.json) }) {
+            try await orders.upsert(draft, merchant: merchant, idempotency: $0, logger: RequestScope.logger)
         }
     }
 
@@ -20,7 +18,7 @@ extension APIHandlers {
         guard Caller.mayRead(order: orderID),
               let order = try await orders.order(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
-        return .ok(.init(body: .json(try Components.Schemas.Order(order))))
+        throw PreparedResponse(status: .ok, json: order.json)
     }
 
     func listOrders(_ input: Operations.ListOrders.Input) async throws -> Operations.ListOrders.Output {
@@ -45,8 +43,10 @@ extension APIHandlers {
         let cancellation = CancellationDraft(
             reason: CancellationReason(mirroring: body.reason), lines: body.lines?.map(LineQuantity.init))
         try cancellation.validate()
-        let order = try await orders.cancel(orderID, cancellation, merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(try Components.Schemas.Order(order))))
+        let merchant = try Caller.merchant()
+        try await respondWithStored({ PreparedResponse(status: .ok, json: $0.json) }) {
+            try await orders.cancel(orderID, cancellation, merchant: merchant, idempotency: $0, logger: RequestScope.logger)
+        }
     }
 
     func lookUpOrder(_ input: Operations.LookUpOrder.Input) async throws -> Operations.LookUpOrder.Output {

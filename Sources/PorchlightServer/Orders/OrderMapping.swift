@@ -46,7 +46,7 @@ extension LineQuantity {
 }
 
 extension Components.Schemas.Order {
-    /// The order as the database built it, checked against the contract type on the way out.
+    /// The stored order, decoded for a response that is made from it (the arrival estimate).
     init(_ document: OrderJSON) throws {
         self = try ContractJSON.decode(Self.self, from: document.json)
     }
@@ -58,12 +58,6 @@ extension Components.Schemas.OrderSummary {
             id: summary.id.uuidString.lowercased(), orderNumber: summary.orderNumber, status: .init(mirroring: summary.status),
             channel: .init(summary.channel), customerEmail: summary.customerEmail, placedAt: summary.placedAt,
             updatedAt: summary.updatedAt, currency: summary.currency, subtotal: summary.subtotal, itemCount: summary.itemCount)
-    }
-}
-
-extension Components.Schemas.Shipment {
-    init(_ document: ShipmentJSON) throws {
-        self = try ContractJSON.decode(Self.self, from: document.json)
     }
 }
 

@@ -10,8 +10,10 @@ extension APIHandlers {
             carrier: body.carrier, serviceLevel: body.serviceLevel, trackingNumber: body.trackingNumber,
             originLocation: body.originLocation, lines: body.lines.map(LineQuantity.init))
         try draft.validate()
-        let shipment = try await shipments.create(draft, orderID: orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .created(.init(body: .json(try Components.Schemas.Shipment(shipment))))
+        let merchant = try Caller.merchant()
+        try await respondWithStored({ PreparedResponse(status: .created, json: $0.json) }) {
+            try await shipments.create(draft, orderID: orderID, merchant: merchant, idempotency: $0, logger: RequestScope.logger)
+        }
     }
 
     func getShipment(_ input: Operations.GetShipment.Input) async throws -> Operations.GetShipment.Output {
@@ -19,7 +21,7 @@ extension APIHandlers {
         guard let shipment = try await shipments.shipment(shipmentID, merchant: Caller.merchant(), logger: RequestScope.logger) else {
             throw DomainError.notFound("No shipment with id \(input.path.shipmentId).")
         }
-        return .ok(.init(body: .json(try Components.Schemas.Shipment(shipment))))
+        throw PreparedResponse(status: .ok, json: shipment.json)
     }
 
     func findShipments(_ input: Operations.FindShipments.Input) async throws -> Operations.FindShipments.Output {
@@ -30,7 +32,8 @@ extension APIHandlers {
         let found = try await shipments.find(
             carrier: input.query.carrier, trackingNumber: input.query.trackingNumber,
             merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(items: try found.map { [try Components.Schemas.Shipment($0)] } ?? []))))
+        // A ShipmentList of the stored documents.
+        throw PreparedResponse(status: .ok, json: Data("{\"items\":[".utf8) + (found?.json ?? Data()) + Data("]}".utf8))
     }
 
     func recordTrackingEvents(_ input: Operations.RecordTrackingEvents.Input) async throws -> Operations.RecordTrackingEvents.Output {
@@ -40,9 +43,12 @@ extension APIHandlers {
         try TrackingEventDraft.validate(batch: events, now: Date())
         let merchant = try Caller.merchant()
         let estimator = try await planner.estimator(for: merchant, now: Date(), logger: RequestScope.logger)
-        let result = try await shipments.record(events, shipmentID: shipmentID, merchant: merchant, estimator: estimator, logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(
-            received: events.count, recorded: result.recorded, duplicates: result.duplicates,
-            shipment: try Components.Schemas.Shipment(result.shipment)))))
+        try await respondWithStored({ result in
+            // A TrackingEventBatchResult around the stored shipment document, keys in the encoder's order.
+            PreparedResponse(status: .ok, json: Data("{\"duplicates\":\(result.duplicates),\"received\":\(result.received),\"recorded\":\(result.recorded),\"shipment\":".utf8)
+                + result.shipment.json + Data("}".utf8))
+        }) {
+            try await shipments.record(events, shipmentID: shipmentID, merchant: merchant, estimator: estimator, idempotency: $0, logger: RequestScope.logger)
+        }
     }
 }

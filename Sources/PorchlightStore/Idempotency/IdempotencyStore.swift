@@ -5,6 +5,11 @@ import PostgresNIO
 
 /// Remembers the first response to each `Idempotency-Key` for 24 hours, so that a client that
 /// retries (after a timeout, say) gets that response again instead of doing the work twice.
+///
+/// A request first claims its key (a row without a response). The store call that does the work
+/// records the response in its own transaction (`record`), so the work and its response commit
+/// together: a retry after a crash between commit and reply replays the response, never redoing
+/// the work. A request that fails releases its claim.
 public struct IdempotencyStore: Sendable {
     let database: Database
 
@@ -60,11 +65,22 @@ public struct IdempotencyStore: Sendable {
         }
     }
 
-    public func complete(key: String, merchant: MerchantID, response: StoredResponse, logger: Logger) async throws {
-        try await database.query("""
+    /// Records the response of the claimed key, inside the transaction that did the work.
+    static func record(_ response: StoredResponse, key: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
             UPDATE idempotency_keys SET status = \(response.status), content_type = \(response.contentType), body = \(response.body)
-            WHERE merchant_id = \(merchant.rawValue) AND key = \(key)
+            WHERE merchant_id = \(merchant.rawValue) AND key = \(key) AND status IS NULL
             """, logger: logger)
+    }
+
+    /// Deletes keys past their 24 hours, oldest first, at most `limit`; returns how many.
+    public func purgeExpired(limit: Int = 10_000, logger: Logger) async throws -> Int {
+        let rows = try await database.query("""
+            DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM idempotency_keys WHERE created_at < now() - interval '24 hours' LIMIT \(limit)))
+            RETURNING 1
+            """, logger: logger)
+        return rows.count
     }
 
     /// Frees the key after the first request failed, so that a retry does the work.
@@ -72,5 +88,27 @@ public struct IdempotencyStore: Sendable {
         try await database.query("""
             DELETE FROM idempotency_keys WHERE merchant_id = \(merchant.rawValue) AND key = \(key) AND status IS NULL
             """, logger: logger)
+    }
+}
+
+/// A request's claim on its Idempotency-Key, handed to the store call that does the work: its
+/// transaction records `respond(result)` as the key's response.
+public struct IdempotentWrite<Result>: Sendable {
+    public var key: String
+    public var respond: @Sendable (Result) -> IdempotencyStore.StoredResponse
+
+    public init(key: String, respond: @escaping @Sendable (Result) -> IdempotencyStore.StoredResponse) {
+        self.key = key
+        self.respond = respond
+    }
+
+    /// The same claim for a call whose result is made from another.
+    func pulledBack<Earlier>(_ transform: @escaping @Sendable (Earlier) -> Result) -> IdempotentWrite<Earlier> {
+        let respond = self.respond
+        return IdempotentWrite<Earlier>(key: key) { respond(transform($0)) }
+    }
+
+    func record(_ result: Result, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        try await IdempotencyStore.record(respond(result), key: key, merchant: merchant, on: connection, logger: logger)
     }
 }

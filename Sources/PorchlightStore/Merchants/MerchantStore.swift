@@ -13,6 +13,7 @@ public enum Scope: String, Sendable, CaseIterable, Codable {
     case promisesRead = "promises:read"
     case promisesWrite = "promises:write"
     case quotesWrite = "quotes:write"
+    case eventsRead = "events:read"
 }
 
 public struct APIKeyGrant: Sendable, Equatable {

@@ -16,7 +16,8 @@ public struct OrderStore: Sendable {
     /// Creates the order, or replaces the details and lines of the one with the same order number,
     /// in one transaction. Concurrent identical upserts give one order: the unique order number
     /// decides, and the loser applies its change to the winner's order.
-    public func upsert(_ draft: OrderDraft, merchant: MerchantID, logger: Logger) async throws -> (OrderJSON, UpsertOutcome) {
+    public func upsert(_ draft: OrderDraft, merchant: MerchantID, idempotency: IdempotentWrite<(OrderJSON, UpsertOutcome)>? = nil,
+                       logger: Logger) async throws -> (OrderJSON, UpsertOutcome) {
         let metadata = try JSONValue(parsing: draft.metadataJSON)
         for attempt in 1...2 {
             do {
@@ -29,7 +30,9 @@ public struct OrderStore: Sendable {
                         order.promise = try await PromiseLedger.promise(for: delivery, order: order, now: now, merchant: merchant, on: connection, logger: logger)
                     }
                     let saved = try await OrderAggregates.save(order, replacing: before, now: now, merchant: merchant, on: connection, logger: logger)
-                    return (saved.orderDocument, before == nil ? .created : .updated)
+                    let result = (saved.orderDocument, before == nil ? UpsertOutcome.created : .updated)
+                    try await idempotency?.record(result, merchant: merchant, on: connection, logger: logger)
+                    return result
                 }
             } catch is OrderAggregates.ConcurrentCreation where attempt == 1 {
                 continue
@@ -45,13 +48,18 @@ public struct OrderStore: Sendable {
     }
 
     /// Cancels the given quantities, or everything not yet shipped.
-    public func cancel(_ orderID: UUID, _ cancellation: CancellationDraft, merchant: MerchantID, logger: Logger) async throws -> OrderJSON {
-        try await change(orderID, merchant: merchant, logger: logger) { order, _ in try order.cancel(cancellation) }.saved.orderDocument
+    public func cancel(_ orderID: UUID, _ cancellation: CancellationDraft, merchant: MerchantID,
+                       idempotency: IdempotentWrite<OrderJSON>? = nil, logger: Logger) async throws -> OrderJSON {
+        try await change(orderID, merchant: merchant, idempotency: idempotency?.pulledBack { $0.saved.orderDocument }, logger: logger) {
+            order, _ in try order.cancel(cancellation)
+        }.saved.orderDocument
     }
 
     /// Applies one change to a stored order in one transaction: lock and load, `apply` (Core's
-    /// rules, given the change's time), save. Throws not-found when the merchant has no such order.
-    func change<Outcome: Sendable>(_ orderID: UUID, merchant: MerchantID, logger: Logger,
+    /// rules, given the change's time), save, and record the idempotent response. Throws not-found
+    /// when the merchant has no such order.
+    func change<Outcome: Sendable>(_ orderID: UUID, merchant: MerchantID,
+                                   idempotency: IdempotentWrite<(saved: OrderAggregates.Saved, outcome: Outcome)>?, logger: Logger,
                                    _ apply: @escaping @Sendable (inout OrderRecord, Date) throws -> Outcome) async throws -> (saved: OrderAggregates.Saved, outcome: Outcome) {
         try await database.withTransaction(logger: logger) { connection in
             let now = APITime.truncated(Date())
@@ -60,7 +68,9 @@ public struct OrderStore: Sendable {
             }
             var order = before
             let outcome = try apply(&order, now)
-            return (try await OrderAggregates.save(order, replacing: before, now: now, merchant: merchant, on: connection, logger: logger), outcome)
+            let saved = try await OrderAggregates.save(order, replacing: before, now: now, merchant: merchant, on: connection, logger: logger)
+            try await idempotency?.record((saved, outcome), merchant: merchant, on: connection, logger: logger)
+            return (saved, outcome)
         }
     }
 

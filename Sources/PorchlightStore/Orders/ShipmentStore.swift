@@ -14,10 +14,13 @@ public struct ShipmentStore: Sendable {
     var database: Database { orders.database }
 
     /// Adds a shipment to an order, never shipping more than is ordered and not cancelled or shipped.
-    public func create(_ draft: ShipmentDraft, orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> ShipmentJSON {
+    public func create(_ draft: ShipmentDraft, orderID: UUID, merchant: MerchantID, idempotency: IdempotentWrite<ShipmentJSON>? = nil,
+                       logger: Logger) async throws -> ShipmentJSON {
         let shipmentID = UUID()
         do {
-            let (saved, _) = try await orders.change(orderID, merchant: merchant, logger: logger) { order, now in
+            let (saved, _) = try await orders.change(
+                orderID, merchant: merchant, idempotency: idempotency?.pulledBack { $0.saved.shipmentDocument(shipmentID) }, logger: logger
+            ) { order, now in
                 try order.addShipment(draft, id: shipmentID, now: now)
             }
             return saved.shipmentDocument(shipmentID)
@@ -44,23 +47,27 @@ public struct ShipmentStore: Sendable {
     }
 
     public struct BatchResult: Sendable {
+        public var received: Int
         public var recorded: Int
-        public var duplicates: Int
+        public var duplicates: Int { received - recorded }
         public var shipment: ShipmentJSON
     }
 
     /// Records new events (ignoring ones already known), then re-derives the shipment's status,
     /// its estimate and the order's roll-up from the whole timeline. `estimator` is pure: the
     /// learned model it uses was loaded before the transaction opened.
-    public func record(_ events: [TrackingEventDraft], shipmentID: UUID, merchant: MerchantID,
-                       estimator: @escaping ShipmentEstimator, logger: Logger) async throws -> BatchResult {
+    public func record(_ events: [TrackingEventDraft], shipmentID: UUID, merchant: MerchantID, estimator: @escaping ShipmentEstimator,
+                       idempotency: IdempotentWrite<BatchResult>? = nil, logger: Logger) async throws -> BatchResult {
         guard let orderID = try await orderID(of: shipmentID, merchant: merchant, logger: logger) else {
             throw DomainError.notFound("No shipment with id \(shipmentID.apiText).")
         }
-        let (saved, recorded) = try await orders.change(orderID, merchant: merchant, logger: logger) { order, now in
-            order.recordTracking(events, shipment: shipmentID, now: now, newID: UUID.init, estimator: estimator)
+        let result = { @Sendable (saved: OrderAggregates.Saved, recorded: Int) in
+            BatchResult(received: events.count, recorded: recorded, shipment: saved.shipmentDocument(shipmentID))
         }
-        return BatchResult(recorded: recorded, duplicates: events.count - recorded, shipment: saved.shipmentDocument(shipmentID))
+        let (saved, recorded) = try await orders.change(orderID, merchant: merchant, idempotency: idempotency?.pulledBack(result), logger: logger) {
+            order, now in order.recordTracking(events, shipment: shipmentID, now: now, newID: UUID.init, estimator: estimator)
+        }
+        return result(saved, recorded)
     }
 
     /// A shipment never moves to another order, so its order can be read before the order is locked.

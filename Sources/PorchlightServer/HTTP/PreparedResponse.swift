@@ -1,0 +1,46 @@
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+import PorchlightStore
+
+/// A response whose body is already the contract's JSON: a document Core built and the database
+/// stored. A handler throws it (OpenAPIRuntime's `HTTPResponseConvertible` way of answering with
+/// a ready-made response) and `PreparedResponseMiddleware` sends it, so the stored text goes out
+/// as it is instead of being decoded into the generated type and encoded again. The generated
+/// types still describe every such body: the tests decode them with those types.
+struct PreparedResponse: Error, HTTPResponseConvertible {
+    var response: IdempotencyStore.StoredResponse
+
+    init(status: HTTPResponse.Status, json: Data) {
+        response = .init(status: status.code, contentType: "application/json", body: json)
+    }
+
+    var httpStatus: HTTPResponse.Status { .init(code: response.status) }
+    var httpHeaderFields: HTTPFields { [.contentType: response.contentType ?? "application/json"] }
+    var httpBody: HTTPBody? { HTTPBody(response.body) }
+}
+
+/// Sends the `PreparedResponse` a handler threw. Innermost, so that every other middleware sees
+/// an ordinary response.
+struct PreparedResponseMiddleware: ServerMiddleware {
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        do {
+            return try await next(request, body, metadata)
+        } catch let error as ServerError where error.underlyingError is PreparedResponse {
+            return (HTTPResponse(status: error.httpStatus, headerFields: error.httpHeaderFields), error.httpBody)
+        }
+    }
+}
+
+/// Does a write whose response is made from stored documents: with an Idempotency-Key claimed,
+/// the write's transaction records that response together with the work.
+func respondWithStored<Result>(
+    _ respond: @escaping @Sendable (Result) -> PreparedResponse,
+    _ write: (IdempotentWrite<Result>?) async throws -> Result
+) async throws -> Never {
+    let claim = IdempotencyMiddleware.claimedKey.map { IdempotentWrite<Result>(key: $0) { respond($0).response } }
+    throw respond(try await write(claim))
+}
