@@ -18,7 +18,15 @@ struct Reply: Sendable {
     var headers: HTTPFields
     var text: String
 
-    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
+    /// The body as a JSON object; a body that is not one is recorded as a test failure, so that
+    /// an expectation of an absent field cannot pass on an error page.
+    var json: [String: Any] {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+            Issue.record("the body is not a JSON object: \(text)")
+            return [:]
+        }
+        return object
+    }
     subscript(key: String) -> Any? { json[key] }
     var isProblem: Bool { headers[.contentType] == "application/problem+json" }
     /// The field names of a validation problem.

@@ -41,10 +41,7 @@ struct IdempotencyMiddleware: ServerMiddleware {
         let merchant = try Caller.merchant()
         let logger = RequestScope.logger
         let requestBytes = try await collect(body, upTo: RequestLimits.maxBodyBytes)
-        var hash = SHA256()
-        hash.update(data: Data("\(operationID) \(request.path ?? "")\n".utf8))
-        hash.update(data: canonicalJSON(requestBytes))
-        let fingerprint = Data(hash.finalize())
+        let fingerprint = Self.fingerprint(operationID: operationID, path: request.path ?? "", body: requestBytes)
 
         switch try await store.claim(key: key, fingerprint: fingerprint, merchant: merchant, logger: logger) {
         case .replay(let stored):
@@ -67,6 +64,14 @@ struct IdempotencyMiddleware: ServerMiddleware {
                 throw error
             }
         }
+    }
+
+    /// What makes two requests the same request: operation, path and body.
+    static func fingerprint(operationID: String, path: String, body: Data) -> Data {
+        var hash = SHA256()
+        hash.update(data: Data("\(operationID) \(path)\n".utf8))
+        hash.update(data: canonicalJSON(body))
+        return Data(hash.finalize())
     }
 }
 

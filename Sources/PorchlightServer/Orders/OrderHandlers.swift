@@ -1,6 +1,7 @@
 import Foundation
 import PorchlightAPI
 import PorchlightCore
+import PorchlightStore
 
 extension APIHandlers {
     func upsertOrder(_ input: Operations.UpsertOrder.Input) async throws -> Operations.UpsertOrder.Output {
@@ -8,7 +9,7 @@ extension APIHandlers {
         let draft = try OrderDraft(body)
         try draft.validate(now: Date())
         let merchant = try Caller.merchant()
-        try await respondWithStored({ order, outcome in PreparedResponse(status: outcome == .created ? .created : .ok, json: order.json) }) {
+        try await respondWithStored(PreparedResponse.upserted) {
             try await orders.upsert(draft, merchant: merchant, idempotency: $0, logger: RequestScope.logger)
         }
     }
@@ -57,5 +58,12 @@ extension APIHandlers {
         let orderID = try await lookups.findOrder(lookup, merchant: merchant, logger: RequestScope.logger)
         let issued = try tokens.get().issue(merchant: merchant, orderID: orderID, now: Date())
         return .ok(.init(body: .json(.init(token: issued.token, orderId: orderID.uuidString.lowercased(), expiresAt: issued.expiresAt))))
+    }
+}
+
+extension PreparedResponse {
+    /// 201 with the new order, or 200 with the updated one.
+    static func upserted(_ order: OrderJSON, _ outcome: OrderStore.UpsertOutcome) -> PreparedResponse {
+        PreparedResponse(status: outcome == .created ? .created : .ok, json: order.json)
     }
 }
