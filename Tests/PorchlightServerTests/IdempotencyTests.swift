@@ -1,5 +1,8 @@
 import Foundation
 import HTTPTypes
+import PorchlightServer
+import PorchlightStore
+import PostgresNIO
 import Testing
 
 @Suite struct IdempotencyTests {
@@ -52,6 +55,28 @@ import Testing
             #expect(second.status == .created)
             #expect(second.headers[.init("Idempotent-Replayed")!] == nil)
             #expect(first["id"] as? String != second["id"] as? String)
+        }
+    }
+}
+
+@Suite struct IdempotencyKeyExpiryTests {
+    @Test func keysPastTheirDayArePurgedAndOthersKept() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let (old, fresh) = ("old-\(UUID().uuidString)", "fresh-\(UUID().uuidString)")
+            for key in [old, fresh] {
+                let reply = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: sampleOrder(),
+                                                   headers: [.init("Idempotency-Key")!: key])
+                #expect(reply.status == .created)
+            }
+            let remaining = try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                try await client.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = \(old)", logger: testLogger)
+                let purged = try await IdempotencyStore(database: Database(client: client)).purgeExpired(logger: testLogger)
+                #expect(purged >= 1)
+                return try await client.query("SELECT key FROM idempotency_keys WHERE key IN (\(old), \(fresh))", logger: testLogger)
+                    .collect().map { try $0.decode(String.self) }
+            }
+            #expect(remaining == [fresh])
         }
     }
 }

@@ -24,6 +24,7 @@ public func buildApplication(
     let tokens = StartupValue<CustomerTokens>()
     let merchants = MerchantStore(database: database)
     let promises = PromiseStore(database: database)
+    let idempotency = IdempotencyStore(database: database)
     let handlers = APIHandlers(
         orders: OrderStore(database: database), shipments: ShipmentStore(database: database),
         lookups: OrderLookupStore(database: database), promises: promises, planner: PromisePlanner(store: promises),
@@ -44,14 +45,14 @@ public func buildApplication(
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
         middlewares: [
             AuthMiddleware(authenticator: Authenticator(merchants: merchants, tokens: tokens)),
-            IdempotencyMiddleware(store: IdempotencyStore(database: database)),
+            IdempotencyMiddleware(store: idempotency),
             PreparedResponseMiddleware(),
         ])
 
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "porchlight"),
-        services: [client],
+        services: [client, IdempotencyKeyPurger(store: idempotency, interval: .seconds(600), logger: logger)],
         logger: logger)
     app.beforeServerStarts {
         try await migrate(client: client, logger: logger)

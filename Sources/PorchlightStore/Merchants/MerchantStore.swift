@@ -56,18 +56,19 @@ public struct MerchantStore: Sendable {
         return key
     }
 
-    /// The merchant and scopes of a live key, or nil for an unknown or revoked one.
-    public func grant(forKey key: String, logger: Logger) async throws -> APIKeyGrant? {
+    /// The merchant and scopes of a live key, by the key's hash, or nil for an unknown or revoked one.
+    public func grant(forKeyHash keyHash: Data, logger: Logger) async throws -> APIKeyGrant? {
         let rows = try await database.query("""
-            SELECT merchant_id, scopes FROM api_keys WHERE key_hash = \(Self.hash(key)) AND revoked_at IS NULL
+            SELECT merchant_id, scopes FROM api_keys WHERE key_hash = \(keyHash) AND revoked_at IS NULL
             """, logger: logger)
         for (merchant, scopes) in try rows.decode((UUID, [String]).self) {
-            return APIKeyGrant(merchant: MerchantID(merchant), scopes: Set(scopes.compactMap(Scope.init(rawValue:))))
+            return APIKeyGrant(merchant: MerchantID(merchant), scopes: Set(try scopes.map { try OrderAggregates.known(Scope.self, $0, "api_keys.scopes") }))
         }
         return nil
     }
 
-    static func hash(_ key: String) -> Data {
+    /// What is stored of a key, and what it is looked up by: its SHA-256.
+    public static func hash(_ key: String) -> Data {
         Data(SHA256.hash(data: Data(key.utf8)))
     }
 }
