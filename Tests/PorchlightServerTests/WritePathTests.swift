@@ -187,6 +187,37 @@ import Testing
         }
     }
 
+    @Test func migrateBuildsTheDocumentsOfOrdersStoredWithoutThem() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let orderID = try await service.createOrder(merchant)
+            let shipment = try await service.ship(merchant, order: orderID, tracking: "BF\(UInt32.random(in: 0...UInt32.max))",
+                                                  lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
+            let shipmentID = try #require(shipment["id"] as? String)
+            _ = try await service.scans(merchant, shipment: shipmentID, [scan("delivered", "2026-11-22T08:00:00Z")])
+            let before = try await service.call(.get, "/v1/orders/\(orderID)", key: merchant.apiKey)
+
+            // As an order stored before documents were: rows only, derived columns not yet filled.
+            let id = try #require(UUID(uuidString: orderID))
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                try await client.query("DELETE FROM shipment_documents WHERE shipment_id = \(try #require(UUID(uuidString: shipmentID)))", logger: testLogger)
+                try await client.query("DELETE FROM order_documents WHERE order_id = \(id)", logger: testLogger)
+                try await client.query("UPDATE orders SET subtotal = 0, item_count = 0 WHERE id = \(id)", logger: testLogger)
+                try await migrate(client: client, logger: testLogger)
+            }
+            let rebuilt = try await expectStoredDocumentIsFresh(service, merchant, orderID)
+            #expect(rebuilt.version == 1)
+            let after = try await service.call(.get, "/v1/orders/\(orderID)", key: merchant.apiKey)
+            var expected = before.json, actual = after.json
+            for key in ["version"] { expected[key] = nil; actual[key] = nil }
+            #expect(NSDictionary(dictionary: actual).isEqual(to: expected))
+            let listed = try await service.call(.get, "/v1/orders?order_number=\(after["order_number"] as? String ?? "")", key: merchant.apiKey)
+            #expect((listed["items"] as? [[String: Any]])?.first?["subtotal"] as? Int == 12970)
+            let read = try await service.call(.get, "/v1/shipments/\(shipmentID)", key: merchant.apiKey)
+            #expect(read["status"] as? String == "delivered")
+        }
+    }
+
     @Test func aRetryAfterACrashBetweenCommitAndReplyReplaysInsteadOfRedoing() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()

@@ -19,9 +19,9 @@ extension OrderAggregates {
         var orderDocument: OrderJSON { OrderJSON(id: order.id, json: Data(document.utf8)) }
     }
 
-    /// Settles the changed order (`Core`'s derived values), and unless that leaves it as it was,
-    /// writes everything that differs from `before` (nil: a new order), its document with the next
-    /// version, and its events, in one statement.
+    /// Settles the changed order (Core's derived values) and, unless that leaves it as it was,
+    /// writes what differs from `before` (nil: a new order), its document with the next version,
+    /// and the change's events.
     static func save(_ proposed: OrderRecord, replacing before: OrderRecord?, now: Date, merchant: MerchantID,
                      on connection: PostgresConnection, logger: Logger) async throws -> Saved {
         var order = proposed
@@ -32,9 +32,26 @@ extension OrderAggregates {
         }
         order.version = (before?.version ?? 0) + 1
         order.updatedAt = now
-        let document = OrderDocument(order).json
-        let events = OrderEvents.between(before, order)
+        return try await write(order, replacing: before, events: OrderEvents.between(before, order), allShipmentDocuments: false,
+                               now: now, merchant: merchant, on: connection, logger: logger)
+    }
 
+    /// Stores the document of an order that has none (stored before documents were, or loaded in
+    /// bulk): its derived values and documents, version 1, no events (nothing happened).
+    static func storeFirstDocument(_ loaded: OrderRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        var order = loaded
+        order.settle(now: loaded.updatedAt)
+        order.version = 1
+        _ = try await write(order, replacing: loaded, events: [], allShipmentDocuments: true,
+                            now: loaded.updatedAt, merchant: merchant, on: connection, logger: logger)
+    }
+
+    /// Writes what differs between `before` (nil: a new order) and `order`, the order's document,
+    /// the documents of the changed shipments (or all), and the events, in one statement (after
+    /// inserting a new order's row).
+    private static func write(_ order: OrderRecord, replacing before: OrderRecord?, events: [DomainEvent], allShipmentDocuments: Bool,
+                              now: Date, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Saved {
+        let document = OrderDocument(order).json
         if before == nil {
             try await insertOrder(order, merchant: merchant, on: connection, logger: logger)
         }
@@ -45,7 +62,7 @@ extension OrderAggregates {
             let known = Set(previousShipments[shipment.id]?.events.map(\.id) ?? [])
             return shipment.events.filter { !known.contains($0.id) }.map { (shipment.id, $0) }
         }
-        let shipmentDocuments = documents(of: order, only: Set(changedShipments.map(\.id)))
+        let shipmentDocuments = documents(of: order, only: allShipmentDocuments ? nil : Set(changedShipments.map(\.id)))
         let lines = before?.lines == order.lines ? [] : order.lines
         let newShipmentLines = newShipments.flatMap { shipment in shipment.lines.map { (shipment.id, $0) } }
         let newPromise = before?.promise == nil ? order.promise : nil
@@ -180,31 +197,5 @@ extension OrderAggregates {
             documents[shipment.id] = ShipmentDocument(shipment, of: order).json
         }
         return documents
-    }
-}
-
-extension OrderAggregates {
-    /// Stores the document of an order that has none (stored before documents were, or loaded in
-    /// bulk): the derived columns and the documents only, version 1, no events (nothing changed).
-    static func storeFirstDocument(_ loaded: OrderRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
-        var order = loaded
-        order.settle(now: order.updatedAt)
-        order.version = 1
-        let shipments = documents(of: order, only: nil)
-        try await connection.query("""
-            WITH order_row AS (
-                UPDATE orders SET status = \(order.status.rawValue), cancelled_at = \(order.cancelledAt),
-                    subtotal = \(order.subtotal), item_count = \(order.itemCount)
-                WHERE merchant_id = \(merchant.rawValue) AND id = \(order.id)
-            ), saved_shipment_documents AS (
-                INSERT INTO shipment_documents (merchant_id, shipment_id, document)
-                SELECT \(merchant.rawValue), d.id, d.document::json
-                FROM unnest(\(Array(shipments.keys))::uuid[], \(Array(shipments.values))::text[]) AS d(id, document)
-                ON CONFLICT (merchant_id, shipment_id) DO UPDATE SET document = excluded.document
-            )
-            INSERT INTO order_documents (merchant_id, order_id, version, document)
-            VALUES (\(merchant.rawValue), \(order.id), 1, \(OrderDocument(order).json)::json)
-            ON CONFLICT (merchant_id, order_id) DO NOTHING
-            """, logger: logger)
     }
 }
