@@ -1,0 +1,82 @@
+// The benchmark's bare twin: Hummingbird and a PostgresNIO pool like Porchlight's, doing the least
+// each kind of request can do, so that scripts/benchmark/run can print each Porchlight path beside
+// the cost of its HTTP round trip plus its one statement, measured in the same run.
+//
+//   GET  /select/:id  one primary-key SELECT of a ~2 KB JSON text, sent as stored (404 if absent)
+//   POST /insert      the JSON body is parsed, then INSERTed as text under a new UUID; 201 {"id": ...}
+//   GET  /plain       a small constant JSON object, no database
+//
+// Environment: DATABASE_URL (postgres://user@host:port/database, no password), PORT (default 8091).
+import Foundation
+import Hummingbird
+import PostgresNIO
+
+let environment = ProcessInfo.processInfo.environment
+let logger = {
+    var logger = Logger(label: "bare")
+    logger.logLevel = environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+    return logger
+}()
+
+guard let url = environment["DATABASE_URL"].flatMap(URLComponents.init(string:)),
+      let host = url.host, let user = url.user, url.path.count > 1
+else { fatalError("DATABASE_URL must look like postgres://user@host:port/database") }
+var configuration = PostgresClient.Configuration(
+    host: host, port: url.port ?? 5432, username: user, password: url.password,
+    database: String(url.path.dropFirst()), tls: .disable)
+configuration.options.maximumConnections = 20  // as Porchlight's DatabaseSettings
+let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+
+let json: HTTPFields = [.contentType: "application/json"]
+
+let router = Router()
+router.get("/select/:id") { _, context -> Response in
+    guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw HTTPError(.notFound) }
+    let rows = try await client.query("SELECT body FROM bare_rows WHERE id = \(id)", logger: context.logger)
+    for try await body in rows.decode(String.self) {
+        return Response(status: .ok, headers: json, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+    throw HTTPError(.notFound)
+}
+router.post("/insert") { request, context -> Response in
+    let buffer = try await request.body.collect(upTo: 1 << 20)
+    let bytes = Data(buffer.readableBytesView)
+    guard (try? JSONSerialization.jsonObject(with: bytes)) != nil else { throw HTTPError(.badRequest) }
+    let id = UUID()
+    try await client.query(
+        "INSERT INTO bare_inserts (id, payload) VALUES (\(id), \(String(decoding: bytes, as: UTF8.self)))",
+        logger: context.logger)
+    let answer = #"{"id":"\#(id.uuidString.lowercased())"}"#
+    return Response(status: .created, headers: json, body: .init(byteBuffer: ByteBuffer(string: answer)))
+}
+router.get("/plain") { _, _ -> Response in
+    Response(status: .ok, headers: json, body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+}
+
+var app = Application(
+    router: router,
+    configuration: .init(address: .hostname("127.0.0.1", port: Int(environment["PORT"] ?? "") ?? 8091), serverName: "bare"),
+    services: [client],
+    logger: logger)
+// Idempotent schema and seed: 10,000 rows whose ids scripts can name, md5('bare' || n)::uuid.
+app.beforeServerStarts {
+    try await client.query("""
+        CREATE TABLE IF NOT EXISTS bare_rows (id uuid PRIMARY KEY, body text NOT NULL)
+        """, logger: logger)
+    try await client.query("""
+        CREATE TABLE IF NOT EXISTS bare_inserts (
+            id uuid PRIMARY KEY, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())
+        """, logger: logger)
+    try await client.query("""
+        INSERT INTO bare_rows (id, body)
+        SELECT md5('bare' || n)::uuid, json_build_object(
+            'id', md5('bare' || n)::uuid, 'number', 'BARE-' || n, 'status', 'in_transit',
+            'events', (SELECT json_agg(json_build_object(
+                'seq', s, 'status', 'in_transit', 'occurred_at', '2026-11-20T10:00:00Z',
+                'location', json_build_object('city', 'Bucharest', 'country', 'RO'), 'text', 'Parcel moving on'))
+                FROM generate_series(1, 12) AS s))::text
+        FROM generate_series(1, 10000) AS n
+        ON CONFLICT DO NOTHING
+        """, logger: logger)
+}
+try await app.runService()
