@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import PorchlightAPI
 import PorchlightCore
+@testable import PorchlightServer
 import Testing
 
 @Suite struct OperationsTests {
@@ -72,18 +73,42 @@ import Testing
 }
 
 @Suite struct ContractMappingTests {
-    /// Core enums and their generated twins must share every raw value (the mapping relies on it).
-    @Test func everyCoreEnumCaseExistsInTheContract() {
-        for status in OrderStatus.allCases { #expect(Components.Schemas.OrderStatus(rawValue: status.rawValue) != nil) }
-        for status in TrackingStatus.allCases { #expect(Components.Schemas.TrackingStatus(rawValue: status.rawValue) != nil) }
-        for status in TrackingStatus.allCases where status != .pending {
-            #expect(Components.Schemas.TrackingEventStatus(rawValue: status.rawValue) != nil)
-        }
-        for substatus in TrackingSubstatus.allCases { #expect(Components.Schemas.TrackingSubstatus(rawValue: substatus.rawValue) != nil) }
-        for channel in ChannelType.allCases { #expect(Components.Schemas.Channel._TypePayload(rawValue: channel.rawValue) != nil) }
-        for reason in CancellationReason.allCases { #expect(Components.Schemas.CancellationReason(rawValue: reason.rawValue) != nil) }
-        for day in Weekday.allCases { #expect(Components.Schemas.Weekday(rawValue: day.rawValue) != nil) }
-        for basis in EstimateBasis.allCases { #expect(Components.Schemas.EstimateBasis(rawValue: basis.rawValue) != nil) }
-        for type in EventType.allCases { #expect(Components.Schemas.EventType(rawValue: type.rawValue) != nil) }
+    /// Each conversion maps every case to the twin with the same wire value, and back to itself.
+    @Test func everyCoreEnumCaseMapsToItsContractTwinAndBack() {
+        expectTwins(Components.Schemas.OrderStatus.init, OrderStatus.init)
+        expectTwins(Components.Schemas.Channel._TypePayload.init, ChannelType.init)
+        expectTwins(Components.Schemas.Weekday.init, Weekday.init)
+        expectTwins(Components.Schemas.EventType.init, EventType.init)
+    }
+
+    /// One-way conversions keep the wire value, and reach every case of the other side (Core builds the stored
+    /// documents that are decoded as the contract, so a Core case the contract lacks would break reads).
+    @Test func everyOneWayConversionKeepsTheWireValueAndCoversTheOtherSide() {
+        expectOneWay(Components.Schemas.TrackingEventStatus.self, TrackingStatus.init, allBut: [.pending])
+        expectOneWay(Components.Schemas.TrackingSubstatus.self, TrackingSubstatus.init)
+        expectOneWay(Components.Schemas.CancellationReason.self, CancellationReason.init)
+        expectOneWay(EstimateBasis.self, Components.Schemas.EstimateBasis.init)
+    }
+
+    /// Core builds the stored order documents that are decoded as the contract's `Order`, so a shipment's
+    /// status has no conversion: the raw values themselves must agree.
+    @Test func coreAndContractTrackingStatusesShareEveryWireValue() {
+        #expect(Set(TrackingStatus.allCases.map(\.rawValue)) == Set(Components.Schemas.TrackingStatus.allCases.map(\.rawValue)))
+    }
+
+    private func expectTwins<Contract: CaseIterable & RawRepresentable<String> & Equatable, Core: CaseIterable & RawRepresentable<String> & Equatable>(
+        _ toContract: (Core) -> Contract, _ toCore: (Contract) -> Core, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(Core.allCases.map { toContract($0).rawValue } == Core.allCases.map(\.rawValue), sourceLocation: sourceLocation)
+        #expect(Contract.allCases.map { toCore($0).rawValue } == Contract.allCases.map(\.rawValue), sourceLocation: sourceLocation)
+        #expect(Core.allCases.map { toCore(toContract($0)) } == Array(Core.allCases), sourceLocation: sourceLocation)
+        #expect(Contract.allCases.map { toContract(toCore($0)) } == Array(Contract.allCases), sourceLocation: sourceLocation)
+    }
+
+    private func expectOneWay<From: CaseIterable & RawRepresentable<String>, To: CaseIterable & RawRepresentable<String> & Hashable>(
+        _: From.Type, _ convert: (From) -> To, allBut missing: Set<To> = [], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(From.allCases.map { convert($0).rawValue } == From.allCases.map(\.rawValue), sourceLocation: sourceLocation)
+        #expect(Set(From.allCases.map(convert)) == Set(To.allCases).subtracting(missing), sourceLocation: sourceLocation)
     }
 }

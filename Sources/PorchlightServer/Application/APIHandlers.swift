@@ -29,11 +29,3 @@ func parseID(_ text: String, _ parameter: String) throws -> UUID {
     }
     return id
 }
-
-extension RawRepresentable where RawValue == String {
-    /// Converts between a Core enum and its generated twin, which share raw values by design
-    /// (a unit test checks every case of every pair).
-    init<Other: RawRepresentable>(mirroring other: Other) where Other.RawValue == String {
-        self.init(rawValue: other.rawValue)!
-    }
-}

@@ -13,7 +13,7 @@ extension APIHandlers {
         if let types = query.types { v.count(types.count, "types", 1...20) }
         if !v.errors.isEmpty { throw DomainError.badRequest("Some query parameters are invalid; see errors.", v.errors) }
         let filter = EventFilter(
-            after: query.after ?? 0, types: query.types.map { $0.map(EventType.init(mirroring:)) },
+            after: query.after ?? 0, types: query.types.map { $0.map(EventType.init) },
             orderID: try query.orderId.map { try parseID($0, "order_id") })
         let page = try await events.events(filter, limit: limit, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(items: try page.map(Components.Schemas.Event.init), nextAfter: page.last?.sequence))))
@@ -23,7 +23,7 @@ extension APIHandlers {
 extension Components.Schemas.Event {
     init(_ event: FeedEvent) throws {
         self.init(
-            id: event.id.apiText, sequence: event.sequence, _type: .init(mirroring: event.type), orderId: event.orderID.apiText,
+            id: event.id.apiText, sequence: event.sequence, _type: .init(event.type), orderId: event.orderID.apiText,
             documentVersion: Int(event.documentVersion), occurredAt: event.occurredAt,
             data: try ContractJSON.decode(Components.Schemas.Event.DataPayload.self, from: Data(event.data.utf8)))
     }

@@ -33,7 +33,7 @@ extension APIHandlers {
         if !v.errors.isEmpty { throw DomainError.badRequest("Some query parameters are invalid; see errors.", v.errors) }
         let filter = OrderFilter(
             customerEmail: query.customerEmail, orderNumber: query.orderNumber,
-            status: query.status.map(OrderStatus.init(mirroring:)), updatedSince: query.updatedSince)
+            status: query.status.map(OrderStatus.init), updatedSince: query.updatedSince)
         let page = try await orders.list(filter, limit: limit, cursor: query.cursor, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.OrderSummary.init), nextCursor: page.nextCursor))))
     }
@@ -42,7 +42,7 @@ extension APIHandlers {
         let orderID = try parseID(input.path.orderId, "order_id")
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let cancellation = CancellationDraft(
-            reason: CancellationReason(mirroring: body.reason), lines: body.lines?.map(LineQuantity.init))
+            reason: CancellationReason(body.reason), lines: body.lines?.map(LineQuantity.init))
         try cancellation.validate()
         let merchant = try Caller.merchant()
         try await respondWithStored({ PreparedResponse(status: .ok, json: $0.json) }) {

@@ -10,7 +10,7 @@ extension OrderDraft {
         let metadata = try input.metadata.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? "{}"
         self.init(
             orderNumber: input.orderNumber,
-            channel: Channel(type: ChannelType(mirroring: input.channel._type), name: input.channel.name),
+            channel: Channel(type: ChannelType(input.channel._type), name: input.channel.name),
             customer: Customer(email: input.customer.email, phone: input.customer.phone, name: input.customer.name, locale: input.customer.locale),
             destination: Address(input.destination),
             placedAt: input.placedAt,
@@ -35,7 +35,7 @@ extension Address {
 
 extension Components.Schemas.Channel {
     init(_ channel: Channel) {
-        self.init(_type: .init(mirroring: channel.type), name: channel.name)
+        self.init(_type: .init(channel.type), name: channel.name)
     }
 }
 
@@ -55,7 +55,7 @@ extension Components.Schemas.Order {
 extension Components.Schemas.OrderSummary {
     init(_ summary: OrderSummary) {
         self.init(
-            id: summary.id.uuidString.lowercased(), orderNumber: summary.orderNumber, status: .init(mirroring: summary.status),
+            id: summary.id.uuidString.lowercased(), orderNumber: summary.orderNumber, status: .init(summary.status),
             channel: .init(summary.channel), customerEmail: summary.customerEmail, placedAt: summary.placedAt,
             updatedAt: summary.updatedAt, currency: summary.currency, subtotal: summary.subtotal, itemCount: summary.itemCount)
     }
@@ -64,8 +64,8 @@ extension Components.Schemas.OrderSummary {
 extension TrackingEventDraft {
     init(_ input: Components.Schemas.TrackingEventInput) {
         self.init(
-            status: TrackingStatus(mirroring: input.status),
-            substatus: input.substatus.map(TrackingSubstatus.init(mirroring:)),
+            status: TrackingStatus(input.status),
+            substatus: input.substatus.map(TrackingSubstatus.init),
             carrierStatusCode: input.carrierStatusCode, carrierStatusText: input.carrierStatusText,
             location: input.location.map { EventLocation(city: $0.city, region: $0.region, postalCode: $0.postalCode, country: $0.country) },
             occurredAt: input.occurredAt, carrierEventId: input.carrierEventId)

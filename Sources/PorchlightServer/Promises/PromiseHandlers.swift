@@ -97,7 +97,7 @@ extension APIHandlers {
         let events = order.shipments.flatMap(\.events)
         let lastScan = events.max { $0.occurredAt < $1.occurredAt }
         let openEvents = order.shipments.filter { $0.status != .delivered }.flatMap(\.events)
-        let delayReason = openEvents.filter { $0.substatus.map { TrackingSubstatus(mirroring: $0).explainsDelay } == true }
+        let delayReason = openEvents.filter { $0.substatus.map { TrackingSubstatus($0).explainsDelay } == true }
             .max { $0.occurredAt < $1.occurredAt }?.substatus
         let lastDelivery = order.status == .delivered ? order.shipments.compactMap(\.deliveredAt).max() : nil
         let message = ArrivalMessage.sentence(ArrivalSituation(order, window: window, lastDelivery: lastDelivery), in: language)

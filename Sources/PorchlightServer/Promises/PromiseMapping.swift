@@ -9,7 +9,7 @@ extension LocationDraft {
     init(code: String, _ input: Components.Schemas.FulfilmentLocationInput) {
         self.init(code: code, name: input.name, country: input.country, region: input.region, postalCode: input.postalCode,
                   timeZone: input.timeZone, cutoffTime: input.cutoffTime, handlingDays: input.handlingDays,
-                  workingDays: input.workingDays.map(Weekday.init(mirroring:)), holidays: input.holidays ?? [])
+                  workingDays: input.workingDays.map(Weekday.init), holidays: input.holidays ?? [])
     }
 }
 
@@ -20,7 +20,7 @@ extension Components.Schemas.FulfilmentLocation {
             code: location.code, name: location.name, country: location.country, region: location.region,
             postalCode: location.postalCode, timeZone: location.timeZone.identifier,
             cutoffTime: ClockTime.text(location.cutoffMinutes), handlingDays: location.handlingDays,
-            workingDays: Weekday.allCases.filter(location.workingDays.days.contains).map { .init(mirroring: $0) },
+            workingDays: Weekday.allCases.filter(location.workingDays.days.contains).map(Components.Schemas.Weekday.init),
             holidays: location.workingDays.holidays.sorted().map(\.description),
             createdAt: stamped.createdAt, updatedAt: stamped.updatedAt)
     }
@@ -30,7 +30,7 @@ extension CarrierServiceDraft {
     init(carrier: String, serviceLevel: String, _ input: Components.Schemas.CarrierServiceInput) {
         self.init(
             carrier: carrier, serviceLevel: serviceLevel,
-            pickupDays: input.pickupDays.map(Weekday.init(mirroring:)), deliveryDays: input.deliveryDays.map(Weekday.init(mirroring:)),
+            pickupDays: input.pickupDays.map(Weekday.init), deliveryDays: input.deliveryDays.map(Weekday.init),
             baseline: input.baselineTransit.map { .init(country: $0.country, region: $0.region, minDays: $0.minDays, maxDays: $0.maxDays) },
             scheduled: input.scheduledDelivery.map { scheduled in
                 (scheduled.minimumLeadDays, scheduled.horizonDays, scheduled.slots.map { .init(start: $0.start, end: $0.end, capacity: $0.capacity) })
@@ -42,7 +42,7 @@ extension Components.Schemas.CarrierService {
     init(_ stamped: Stamped<CarrierService>) {
         let service = stamped.value
         func days(_ calendar: WorkCalendar) -> [Components.Schemas.Weekday] {
-            Weekday.allCases.filter(calendar.days.contains).map { .init(mirroring: $0) }
+            Weekday.allCases.filter(calendar.days.contains).map(Components.Schemas.Weekday.init)
         }
         self.init(
             carrier: service.carrier, serviceLevel: service.serviceLevel,
@@ -81,7 +81,7 @@ extension Components.Schemas.DeliveryQuote {
                     orderBy: option.orderBy, orderWithinMinutes: max(0, Int(option.orderBy.timeIntervalSince(quote.quotedAt) / 60)),
                     handlingStartsOn: option.handlingStartsOn,
                     window: .init(earliest: option.earliest, latest: option.latest), confidence: option.confidence,
-                    basis: .init(transit: .init(mirroring: option.transitBasis), handling: .init(mirroring: option.handlingBasis)),
+                    basis: .init(transit: .init(option.transitBasis), handling: .init(option.handlingBasis)),
                     slots: option.slots.map { .init(slotId: $0.slotID, date: $0.date, start: $0.start, end: $0.end, remaining: $0.remaining) })
             })
     }

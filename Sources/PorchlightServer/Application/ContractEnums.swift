@@ -1,0 +1,198 @@
+import PorchlightAPI
+import PorchlightCore
+
+// Conversions between Core enums and their generated twins, one per direction in use. Exhaustive
+// switches, so a case added on either side fails to compile here instead of failing at run time.
+
+extension OrderStatus {
+    init(_ status: Components.Schemas.OrderStatus) {
+        self = switch status {
+        case .processing: .processing
+        case .partiallyShipped: .partiallyShipped
+        case .shipped: .shipped
+        case .inTransit: .inTransit
+        case .outForDelivery: .outForDelivery
+        case .availableForPickup: .availableForPickup
+        case .attemptedDelivery: .attemptedDelivery
+        case .partiallyDelivered: .partiallyDelivered
+        case .delivered: .delivered
+        case .exception: .exception
+        case .cancelled: .cancelled
+        }
+    }
+}
+
+extension Components.Schemas.OrderStatus {
+    init(_ status: OrderStatus) {
+        self = switch status {
+        case .processing: .processing
+        case .partiallyShipped: .partiallyShipped
+        case .shipped: .shipped
+        case .inTransit: .inTransit
+        case .outForDelivery: .outForDelivery
+        case .availableForPickup: .availableForPickup
+        case .attemptedDelivery: .attemptedDelivery
+        case .partiallyDelivered: .partiallyDelivered
+        case .delivered: .delivered
+        case .exception: .exception
+        case .cancelled: .cancelled
+        }
+    }
+}
+
+/// Only this direction: a reported event is never `pending` (Core's status before any scan).
+extension TrackingStatus {
+    init(_ status: Components.Schemas.TrackingEventStatus) {
+        self = switch status {
+        case .infoReceived: .infoReceived
+        case .inTransit: .inTransit
+        case .outForDelivery: .outForDelivery
+        case .attemptedDelivery: .attemptedDelivery
+        case .availableForPickup: .availableForPickup
+        case .delivered: .delivered
+        case .exception: .exception
+        case .returnedToSender: .returnedToSender
+        }
+    }
+}
+
+extension TrackingSubstatus {
+    init(_ substatus: Components.Schemas.TrackingSubstatus) {
+        self = switch substatus {
+        case .weatherDelay: .weatherDelay
+        case .carrierDelay: .carrierDelay
+        case .customsHold: .customsHold
+        case .heldAtFacility: .heldAtFacility
+        case .addressIssue: .addressIssue
+        case .damaged: .damaged
+        case .lost: .lost
+        case .refused: .refused
+        case .recipientUnavailable: .recipientUnavailable
+        case .paymentDue: .paymentDue
+        case .deliveredToNeighbour: .deliveredToNeighbour
+        case .deliveredToSafePlace: .deliveredToSafePlace
+        case .deliveredToPickupPoint: .deliveredToPickupPoint
+        case .signedFor: .signedFor
+        case .other: .other
+        }
+    }
+}
+
+extension ChannelType {
+    init(_ type: Components.Schemas.Channel._TypePayload) {
+        self = switch type {
+        case .web: .web
+        case .app: .app
+        case .marketplace: .marketplace
+        case .social: .social
+        case .pos: .pos
+        case .phone: .phone
+        case .other: .other
+        }
+    }
+}
+
+extension Components.Schemas.Channel._TypePayload {
+    init(_ type: ChannelType) {
+        self = switch type {
+        case .web: .web
+        case .app: .app
+        case .marketplace: .marketplace
+        case .social: .social
+        case .pos: .pos
+        case .phone: .phone
+        case .other: .other
+        }
+    }
+}
+
+extension CancellationReason {
+    init(_ reason: Components.Schemas.CancellationReason) {
+        self = switch reason {
+        case .customerRequest: .customerRequest
+        case .outOfStock: .outOfStock
+        case .fraud: .fraud
+        case .paymentDeclined: .paymentDeclined
+        case .other: .other
+        }
+    }
+}
+
+extension Weekday {
+    init(_ day: Components.Schemas.Weekday) {
+        self = switch day {
+        case .mon: .mon
+        case .tue: .tue
+        case .wed: .wed
+        case .thu: .thu
+        case .fri: .fri
+        case .sat: .sat
+        case .sun: .sun
+        }
+    }
+}
+
+extension Components.Schemas.Weekday {
+    init(_ day: Weekday) {
+        self = switch day {
+        case .mon: .mon
+        case .tue: .tue
+        case .wed: .wed
+        case .thu: .thu
+        case .fri: .fri
+        case .sat: .sat
+        case .sun: .sun
+        }
+    }
+}
+
+extension Components.Schemas.EstimateBasis {
+    init(_ basis: EstimateBasis) {
+        self = switch basis {
+        case .lane: .lane
+        case .destinationRegion: .destinationRegion
+        case .route: .route
+        case .carrierService: .carrierService
+        case .location: .location
+        case .merchant: .merchant
+        case .configured: .configured
+        case .latestScan: .latestScan
+        }
+    }
+}
+
+extension EventType {
+    init(_ type: Components.Schemas.EventType) {
+        self = switch type {
+        case .order_created: .orderCreated
+        case .order_updated: .orderUpdated
+        case .order_cancelled: .orderCancelled
+        case .order_statusChanged: .orderStatusChanged
+        case .shipment_created: .shipmentCreated
+        case .shipment_statusChanged: .shipmentStatusChanged
+        case .promise_recorded: .promiseRecorded
+        case .promise_kept: .promiseKept
+        case .promise_missed: .promiseMissed
+        case .estimate_changed: .estimateChanged
+        case .promise_atRisk: .promiseAtRisk
+        }
+    }
+}
+
+extension Components.Schemas.EventType {
+    init(_ type: EventType) {
+        self = switch type {
+        case .orderCreated: .order_created
+        case .orderUpdated: .order_updated
+        case .orderCancelled: .order_cancelled
+        case .orderStatusChanged: .order_statusChanged
+        case .shipmentCreated: .shipment_created
+        case .shipmentStatusChanged: .shipment_statusChanged
+        case .promiseRecorded: .promise_recorded
+        case .promiseKept: .promise_kept
+        case .promiseMissed: .promise_missed
+        case .estimateChanged: .estimate_changed
+        case .promiseAtRisk: .promise_atRisk
+        }
+    }
+}
