@@ -49,20 +49,17 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Compact text with sorted keys: the same value always gives the same text.
-    public var text: String {
-        // Encoding a JSONValue cannot fail: it holds only JSON.
-        String(decoding: (try? JSON.encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
-    }
+    public func text() throws -> String { try JSON.text(of: self) }
 }
 
 /// The one JSON encoder configuration for what the service stores and sends: sorted keys (so a
 /// document's text is a function of its content) and unescaped slashes. Keys are spelled by each
 /// type's `CodingKeys`, never converted, so merchant metadata keys come back as sent.
 public enum JSON {
-    public static var encoder: JSONEncoder {
+    public static func text(of value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
 
@@ -75,12 +72,6 @@ public enum APITime {
         let date = LocalDate(daysSinceEpoch: Int(day))
         let seconds = ms / 1000
         return "\(date)T\(pad(seconds / 3600)):\(pad(seconds / 60 % 60)):\(pad(seconds % 60)).\(pad(ms % 1000, width: 3))Z"
-    }
-
-    /// The instant truncated to whole milliseconds: what the API can show of it, so a time the
-    /// service makes up reads back from the database exactly as it was written.
-    public static func truncated(_ instant: Date) -> Date {
-        Date(timeIntervalSince1970: (instant.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
     private static func pad(_ value: Int64, width: Int = 2) -> String {

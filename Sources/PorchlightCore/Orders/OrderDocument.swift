@@ -127,10 +127,7 @@ public struct OrderDocument: Sendable, Equatable, Encodable {
     }
 
     /// The stored text: compact, keys sorted, so equal documents have equal text.
-    public var json: String {
-        // Every field is a string, number, bool or JSONValue: encoding cannot fail.
-        String(decoding: (try? JSON.encoder.encode(self)) ?? Data(), as: UTF8.self)
-    }
+    public func json() throws -> String { try JSON.text(of: self) }
 }
 
 /// A shipment exactly as the API shows it (the `Shipment` schema), stored beside its order's document.
@@ -152,8 +149,6 @@ public struct ShipmentDocument: Sendable, Equatable, Encodable {
         }
     }
 
-    /// The shipment's id, for the store (the document spells it as `id`).
-    public let shipmentID: UUID
     var id: String
     var orderID: String
     var orderNumber: String
@@ -179,7 +174,6 @@ public struct ShipmentDocument: Sendable, Equatable, Encodable {
     }
 
     public init(_ shipment: ShipmentRecord, of order: OrderRecord) {
-        shipmentID = shipment.id
         id = shipment.id.apiText
         orderID = order.id.apiText
         orderNumber = order.orderNumber
@@ -211,9 +205,7 @@ public struct ShipmentDocument: Sendable, Equatable, Encodable {
     }
 
     /// The stored text, as for orders.
-    public var json: String {
-        String(decoding: (try? JSON.encoder.encode(self)) ?? Data(), as: UTF8.self)
-    }
+    public func json() throws -> String { try JSON.text(of: self) }
 }
 
 // The contract's spelling of the nested value types.

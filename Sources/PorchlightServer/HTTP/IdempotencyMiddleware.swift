@@ -19,7 +19,7 @@ extension HTTPField.Name {
 /// so a retry does the work.
 struct IdempotencyMiddleware: ServerMiddleware {
     /// The key this request claimed, while its handler runs.
-    @TaskLocal static var claimedKey: String?
+    @TaskLocal static var claimedKey: IdempotencyStore.Claimed?
 
     static let operations: Set<String> = [
         Operations.UpsertOrder.id, Operations.CancelOrder.id, Operations.CreateShipment.id, Operations.RecordTrackingEvents.id,
@@ -54,13 +54,14 @@ struct IdempotencyMiddleware: ServerMiddleware {
         case .mismatch:
             throw DomainError.validation([FieldError(
                 field: "Idempotency-Key", message: "was already used for a different request; use a new key for a new request")])
-        case .claimed:
+        case .claimed(let claim):
             do {
-                return try await Self.$claimedKey.withValue(key) {
+                return try await Self.$claimedKey.withValue(claim) {
                     try await next(request, HTTPBody(requestBytes), metadata)
                 }
             } catch {
-                try? await store.release(key: key, merchant: merchant, logger: logger)
+                // Should this fail too (the database is away), the claim lapses after a minute.
+                try? await store.release(claim, merchant: merchant, logger: logger)
                 throw error
             }
         }

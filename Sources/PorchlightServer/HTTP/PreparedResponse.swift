@@ -41,6 +41,6 @@ func respondWithStored<Result>(
     _ respond: @escaping @Sendable (Result) -> PreparedResponse,
     _ write: (IdempotentWrite<Result>?) async throws -> Result
 ) async throws -> Never {
-    let claim = IdempotencyMiddleware.claimedKey.map { IdempotentWrite<Result>(key: $0) { respond($0).response } }
+    let claim = IdempotencyMiddleware.claimedKey.map { IdempotentWrite<Result>(claim: $0) { respond($0).response } }
     throw respond(try await write(claim))
 }

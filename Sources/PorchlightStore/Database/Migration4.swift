@@ -69,7 +69,7 @@ extension Schema {
         // EventFeed), so that positions appear in the order consumers can see them.
         """
         CREATE TABLE events (
-            merchant_id uuid NOT NULL REFERENCES merchants (id),
+            merchant_id uuid NOT NULL,
             id uuid NOT NULL,
             position bigint GENERATED ALWAYS AS IDENTITY,
             transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
@@ -82,9 +82,14 @@ extension Schema {
             occurred_at timestamptz NOT NULL,
             data json NOT NULL,
             PRIMARY KEY (merchant_id, id),
-            UNIQUE (merchant_id, sequence)
+            UNIQUE (merchant_id, sequence),
+            -- The order's row, which the writing transaction has locked anyway.
+            FOREIGN KEY (merchant_id, order_id) REFERENCES orders (merchant_id, id)
         )
         """,
         "CREATE INDEX events_unsequenced ON events (merchant_id, transaction_id, position) WHERE sequence IS NULL",
+        "CREATE INDEX events_by_order ON events (merchant_id, order_id, sequence)",
+        // Each claim of an Idempotency-Key gets its own token; only its holder records a response.
+        "ALTER TABLE idempotency_keys ADD COLUMN claim uuid",
     ])
 }

@@ -17,6 +17,9 @@ public struct IdempotencyStore: Sendable {
         self.database = database
     }
 
+    /// No request runs this long: database waits are bounded at a few seconds.
+    static let abandonedClaimSeconds = 60
+
     public struct StoredResponse: Sendable {
         public var status: Int
         public var contentType: String?
@@ -29,9 +32,16 @@ public struct IdempotencyStore: Sendable {
         }
     }
 
+    /// One request's hold on a key; the work it does records its response under this claim only.
+    public struct Claimed: Sendable, Equatable {
+        public var key: String
+        var token: UUID
+    }
+
     public enum Claim: Sendable {
-        /// This request owns the key: do the work, then `complete` (or `release` on failure).
-        case claimed
+        /// This request owns the key: do the work, recording the response with it (`IdempotentWrite`),
+        /// or `release` it on failure.
+        case claimed(Claimed)
         /// The key was used before for this same request: replay its response.
         case replay(StoredResponse)
         /// The first request with this key is still running.
@@ -43,15 +53,21 @@ public struct IdempotencyStore: Sendable {
     /// Claims the key for a request with the given fingerprint (a hash of method, path and body).
     public func claim(key: String, fingerprint: Data, merchant: MerchantID, logger: Logger) async throws -> Claim {
         try await database.withTransaction(logger: logger) { connection in
+            let token = UUID()
             let claimed = try await connection.query("""
-                INSERT INTO idempotency_keys AS k (merchant_id, key, request_hash)
-                VALUES (\(merchant.rawValue), \(key), \(fingerprint))
+                INSERT INTO idempotency_keys AS k (merchant_id, key, request_hash, claim)
+                VALUES (\(merchant.rawValue), \(key), \(fingerprint), \(token))
                 ON CONFLICT (merchant_id, key) DO UPDATE
-                    SET request_hash = excluded.request_hash, status = NULL, content_type = NULL, body = NULL, created_at = now()
+                    SET request_hash = excluded.request_hash, claim = excluded.claim, status = NULL, content_type = NULL,
+                        body = NULL, created_at = now()
                     WHERE k.created_at < now() - interval '24 hours'
+                       -- A claim never answered after a minute was lost with its request (a crash, a
+                       -- database restart) and its work did not commit: the key is free again. Should
+                       -- that request still be running, its work cannot commit under the new claim.
+                       OR (k.status IS NULL AND k.created_at < now() - \(Self.abandonedClaimSeconds) * interval '1 second')
                 RETURNING key
                 """, logger: logger)
-            for try await _ in claimed.decode(String.self) { return .claimed }
+            for try await _ in claimed.decode(String.self) { return .claimed(Claimed(key: key, token: token)) }
             let rows = try await connection.query("""
                 SELECT request_hash, status, content_type, body FROM idempotency_keys
                 WHERE merchant_id = \(merchant.rawValue) AND key = \(key)
@@ -65,12 +81,16 @@ public struct IdempotencyStore: Sendable {
         }
     }
 
-    /// Records the response of the claimed key, inside the transaction that did the work.
-    static func record(_ response: StoredResponse, key: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+    /// Records the response of the claimed key, inside the transaction that did the work. The
+    /// claim must still be this request's: otherwise the work is not this request's to commit.
+    static func record(_ response: StoredResponse, claim: Claimed, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        let rows = try await connection.query("""
             UPDATE idempotency_keys SET status = \(response.status), content_type = \(response.contentType), body = \(response.body)
-            WHERE merchant_id = \(merchant.rawValue) AND key = \(key) AND status IS NULL
+            WHERE merchant_id = \(merchant.rawValue) AND key = \(claim.key) AND claim = \(claim.token) AND status IS NULL
+            RETURNING 1
             """, logger: logger)
+        for try await _ in rows { return }
+        throw DomainError.conflict("The Idempotency-Key was claimed by another request meanwhile; retry to get its response.")
     }
 
     /// Deletes keys past their 24 hours, oldest first, at most `limit`; returns how many.
@@ -84,9 +104,10 @@ public struct IdempotencyStore: Sendable {
     }
 
     /// Frees the key after the first request failed, so that a retry does the work.
-    public func release(key: String, merchant: MerchantID, logger: Logger) async throws {
+    public func release(_ claim: Claimed, merchant: MerchantID, logger: Logger) async throws {
         try await database.query("""
-            DELETE FROM idempotency_keys WHERE merchant_id = \(merchant.rawValue) AND key = \(key) AND status IS NULL
+            DELETE FROM idempotency_keys
+            WHERE merchant_id = \(merchant.rawValue) AND key = \(claim.key) AND claim = \(claim.token) AND status IS NULL
             """, logger: logger)
     }
 }
@@ -94,21 +115,21 @@ public struct IdempotencyStore: Sendable {
 /// A request's claim on its Idempotency-Key, handed to the store call that does the work: its
 /// transaction records `respond(result)` as the key's response.
 public struct IdempotentWrite<Result>: Sendable {
-    public var key: String
-    public var respond: @Sendable (Result) -> IdempotencyStore.StoredResponse
+    public var claim: IdempotencyStore.Claimed
+    public var respond: @Sendable (Result) throws -> IdempotencyStore.StoredResponse
 
-    public init(key: String, respond: @escaping @Sendable (Result) -> IdempotencyStore.StoredResponse) {
-        self.key = key
+    public init(claim: IdempotencyStore.Claimed, respond: @escaping @Sendable (Result) throws -> IdempotencyStore.StoredResponse) {
+        self.claim = claim
         self.respond = respond
     }
 
     /// The same claim for a call whose result is made from another.
-    func pulledBack<Earlier>(_ transform: @escaping @Sendable (Earlier) -> Result) -> IdempotentWrite<Earlier> {
+    func pulledBack<Earlier>(_ transform: @escaping @Sendable (Earlier) throws -> Result) -> IdempotentWrite<Earlier> {
         let respond = self.respond
-        return IdempotentWrite<Earlier>(key: key) { respond(transform($0)) }
+        return IdempotentWrite<Earlier>(claim: claim) { try respond(transform($0)) }
     }
 
     func record(_ result: Result, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
-        try await IdempotencyStore.record(respond(result), key: key, merchant: merchant, on: connection, logger: logger)
+        try await IdempotencyStore.record(respond(result), claim: claim, merchant: merchant, on: connection, logger: logger)
     }
 }

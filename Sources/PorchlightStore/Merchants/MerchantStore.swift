@@ -62,7 +62,7 @@ public struct MerchantStore: Sendable {
             SELECT merchant_id, scopes FROM api_keys WHERE key_hash = \(keyHash) AND revoked_at IS NULL
             """, logger: logger)
         for (merchant, scopes) in try rows.decode((UUID, [String]).self) {
-            return APIKeyGrant(merchant: MerchantID(merchant), scopes: Set(try scopes.map { try OrderAggregates.known(Scope.self, $0, "api_keys.scopes") }))
+            return APIKeyGrant(merchant: MerchantID(merchant), scopes: Set(try scopes.map { try StoredValue.decode(Scope.self, $0, "api_keys.scopes") }))
         }
         return nil
     }

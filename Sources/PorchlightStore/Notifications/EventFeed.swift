@@ -50,10 +50,14 @@ public struct EventFeed: Sendable {
             LIMIT \(limit)
             """, logger: logger)
         return try rows.decode((UUID, Int64, String, UUID, Int64, Date, String).self).map { id, sequence, type, orderID, version, occurredAt, data in
-            FeedEvent(id: id, sequence: sequence, type: try OrderAggregates.known(EventType.self, type, "events.type"),
+            FeedEvent(id: id, sequence: sequence, type: try StoredValue.decode(EventType.self, type, "events.type"),
                       orderID: orderID, documentVersion: version, occurredAt: occurredAt, data: data)
         }
     }
+
+    /// At most this many events are numbered per read (the rest by the next reads), so that a
+    /// backlog never holds the merchant's lock for long.
+    static let maxNumberedPerRead = 5_000
 
     /// Numbers the merchant's finished, unnumbered events after the highest number given so far.
     func assignSequences(merchant: MerchantID, logger: Logger) async throws {
@@ -67,6 +71,8 @@ public struct EventFeed: Sendable {
                     SELECT id, row_number() OVER (ORDER BY transaction_id, position) AS n FROM events
                     WHERE merchant_id = \(merchant.rawValue) AND sequence IS NULL
                       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                    ORDER BY transaction_id, position
+                    LIMIT \(Self.maxNumberedPerRead)
                 ), last AS (
                     SELECT coalesce(max(sequence), 0) AS sequence FROM events WHERE merchant_id = \(merchant.rawValue)
                 )

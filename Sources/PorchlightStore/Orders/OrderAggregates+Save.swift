@@ -8,12 +8,12 @@ extension OrderAggregates {
     struct Saved: Sendable {
         var order: OrderRecord
         var document: String
+        /// The documents of the shipments the change touched (all of them when it changed nothing).
         var shipmentDocuments: [UUID: String]
-        /// False when the change changed nothing: nothing was written and no event emitted.
-        var changed: Bool
 
-        func shipmentDocument(_ id: UUID) -> ShipmentJSON {
-            ShipmentJSON(id: id, json: Data((shipmentDocuments[id] ?? "").utf8))
+        func shipmentDocument(_ id: UUID) throws -> ShipmentJSON {
+            guard let document = shipmentDocuments[id] else { throw MissingShipmentDocument(shipmentID: id) }
+            return ShipmentJSON(id: id, json: Data(document.utf8))
         }
 
         var orderDocument: OrderJSON { OrderJSON(id: order.id, json: Data(document.utf8)) }
@@ -27,8 +27,7 @@ extension OrderAggregates {
         var order = proposed
         order.settle(now: now)
         if let before, order == before {
-            return Saved(order: before, document: OrderDocument(before).json,
-                         shipmentDocuments: documents(of: before, only: nil), changed: false)
+            return Saved(order: before, document: try OrderDocument(before).json(), shipmentDocuments: try documents(of: before, only: nil))
         }
         order.version = (before?.version ?? 0) + 1
         order.updatedAt = now
@@ -39,6 +38,7 @@ extension OrderAggregates {
     /// Stores the document of an order that has none (stored before documents were, or loaded in
     /// bulk): its derived values and documents, version 1, no events (nothing happened).
     static func storeFirstDocument(_ loaded: OrderRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        guard loaded.version == 0 else { return }  // another replica stored it meanwhile
         var order = loaded
         order.settle(now: loaded.updatedAt)
         order.version = 1
@@ -51,7 +51,7 @@ extension OrderAggregates {
     /// inserting a new order's row).
     private static func write(_ order: OrderRecord, replacing before: OrderRecord?, events: [DomainEvent], allShipmentDocuments: Bool,
                               now: Date, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Saved {
-        let document = OrderDocument(order).json
+        let document = try OrderDocument(order).json()
         if before == nil {
             try await insertOrder(order, merchant: merchant, on: connection, logger: logger)
         }
@@ -62,11 +62,12 @@ extension OrderAggregates {
             let known = Set(previousShipments[shipment.id]?.events.map(\.id) ?? [])
             return shipment.events.filter { !known.contains($0.id) }.map { (shipment.id, $0) }
         }
-        let shipmentDocuments = documents(of: order, only: allShipmentDocuments ? nil : Set(changedShipments.map(\.id)))
+        let shipmentDocuments = try documents(of: order, only: allShipmentDocuments ? nil : Set(changedShipments.map(\.id)))
         let lines = before?.lines == order.lines ? [] : order.lines
         let newShipmentLines = newShipments.flatMap { shipment in shipment.lines.map { (shipment.id, $0) } }
+        // A promise is inserted whole (even resolved at once), or only its outcome is added.
         let newPromise = before?.promise == nil ? order.promise : nil
-        let resolved = before?.promise?.outcome == nil ? order.promise.flatMap { $0.outcome == nil ? nil : $0 } : nil
+        let resolved = before?.promise != nil && before?.promise?.outcome == nil ? order.promise.flatMap { $0.outcome == nil ? nil : $0 } : nil
 
         try await connection.query("""
             WITH order_row AS (
@@ -75,7 +76,7 @@ extension OrderAggregates {
                     customer_name = \(order.customer.name), customer_locale = \(order.customer.locale),
                     destination = \(try Documents.encode(order.destination))::jsonb,
                     destination_postal_code = \(order.destination.postalCode.map(Formats.normalizedPostalCode)),
-                    placed_at = \(order.placedAt), currency = \(order.currency), metadata = \(order.metadata.text)::jsonb,
+                    placed_at = \(order.placedAt), currency = \(order.currency), metadata = \(try order.metadata.text())::jsonb,
                     status = \(order.status.rawValue), cancellation_reason = \(order.cancellationReason?.rawValue),
                     cancelled_at = \(order.cancelledAt), updated_at = \(order.updatedAt),
                     subtotal = \(order.subtotal), item_count = \(order.itemCount)
@@ -141,14 +142,16 @@ extension OrderAggregates {
             ), new_promise AS (
                 INSERT INTO delivery_promises (merchant_id, order_id, quote_id, option_id, slot_id, carrier, service_level,
                     location_code, origin_region, destination_country, destination_region, earliest, latest,
-                    slot_date, slot_start, slot_end, confidence, basis, engine_version, promised_at, forecast_start, forecast)
+                    slot_date, slot_start, slot_end, confidence, basis, engine_version, promised_at, forecast_start, forecast,
+                    outcome, delivered_on, pit)
                 SELECT \(merchant.rawValue), \(order.id), \(newPromise?.quoteID), \(newPromise?.optionID), \(newPromise?.slot?.id),
                     \(newPromise?.carrier), \(newPromise?.serviceLevel), \(newPromise?.locationCode), \(newPromise?.originRegion),
                     \(newPromise?.destinationCountry), \(newPromise?.destinationRegion),
                     \(newPromise?.window.earliest.description)::date, \(newPromise?.window.latest.description)::date,
                     \(newPromise?.slot?.date.description)::date, \(newPromise?.slot?.start), \(newPromise?.slot?.end),
                     \(newPromise?.window.confidence), \(newPromise?.basis.rawValue), \(newPromise?.engineVersion),
-                    \(newPromise?.promisedAt), \(newPromise?.forecastStart.description)::date, \(newPromise?.forecast)
+                    \(newPromise?.promisedAt), \(newPromise?.forecastStart.description)::date, \(newPromise?.forecast),
+                    \(newPromise?.outcome?.rawValue), \(newPromise?.deliveredOn?.description)::date, \(newPromise?.pit)
                 WHERE \(newPromise != nil)
             ), resolved_promise AS (
                 UPDATE delivery_promises SET outcome = \(resolved?.outcome?.rawValue),
@@ -168,10 +171,10 @@ extension OrderAggregates {
             INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
             SELECT \(merchant.rawValue), e.id, e.type, \(order.id), \(order.version), \(now), e.data::json
             FROM unnest(\(events.map { _ in UUID() })::uuid[], \(events.map(\.type.rawValue))::text[],
-                \(events.map(\.data.text))::text[]) WITH ORDINALITY AS e(id, type, data, n)
+                \(try events.map { try $0.data.text() })::text[]) WITH ORDINALITY AS e(id, type, data, n)
             ORDER BY e.n
             """, logger: logger)
-        return Saved(order: order, document: document, shipmentDocuments: shipmentDocuments, changed: true)
+        return Saved(order: order, document: document, shipmentDocuments: shipmentDocuments)
     }
 
     /// Inserts a new order's row, or finds that a concurrent transaction has just inserted one
@@ -182,7 +185,7 @@ extension OrderAggregates {
                 placed_at, currency, metadata, created_at, updated_at)
             VALUES (\(merchant.rawValue), \(order.id), \(order.orderNumber), \(order.status.rawValue), \(order.channel.type.rawValue),
                 \(order.customer.email), \(try Documents.encode(order.destination))::jsonb, \(order.placedAt), \(order.currency),
-                \(order.metadata.text)::jsonb, \(order.createdAt), \(order.updatedAt))
+                \(try order.metadata.text())::jsonb, \(order.createdAt), \(order.updatedAt))
             ON CONFLICT (merchant_id, order_number) DO NOTHING
             RETURNING id
             """, logger: logger)
@@ -191,11 +194,16 @@ extension OrderAggregates {
     }
 
     /// Shipment documents of the order: all of them, or those with the given ids.
-    private static func documents(of order: OrderRecord, only ids: Set<UUID>?) -> [UUID: String] {
+    private static func documents(of order: OrderRecord, only ids: Set<UUID>?) throws -> [UUID: String] {
         var documents: [UUID: String] = [:]
         for shipment in order.shipments where ids?.contains(shipment.id) ?? true {
-            documents[shipment.id] = ShipmentDocument(shipment, of: order).json
+            documents[shipment.id] = try ShipmentDocument(shipment, of: order).json()
         }
         return documents
+    }
+
+    /// A response asked for the document of a shipment the change did not touch: a wiring bug.
+    struct MissingShipmentDocument: Error {
+        var shipmentID: UUID
     }
 }

@@ -9,13 +9,6 @@ import PostgresNIO
 /// a version one higher) and the change's events in one set-based statement. A change that changes
 /// nothing writes nothing.
 enum OrderAggregates {
-    /// A stored value that no Core type knows: the code and the data disagree, which must be loud.
-    struct UnknownStoredValue: Error, CustomStringConvertible {
-        var column: String
-        var value: String
-        var description: String { "unknown value '\(value)' in \(column)" }
-    }
-
     /// Another transaction created the same order number first; load it and apply the change again.
     struct ConcurrentCreation: Error {}
 
@@ -29,28 +22,24 @@ enum OrderAggregates {
         try await load(where: "o.order_number = $2", orderNumber, merchant: merchant, on: connection, logger: logger)
     }
 
+    /// Locks the order row, then reads the rest in later statements: a statement that waited for
+    /// the lock sees the locked row as the previous holder left it, but not that holder's other
+    /// rows (its new document version, a promise it recorded), which a new statement does.
     private static func load(where condition: String, _ key: some PostgresEncodable & Sendable, merchant: MerchantID,
                              on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
         var bindings = PostgresBindings(capacity: 2)
         bindings.append(merchant.rawValue)
         try bindings.append(key)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT o.id, o.order_number, o.channel_type, o.channel_name, o.customer_email, o.customer_phone, o.customer_name,
-                   o.customer_locale, o.destination::text, o.placed_at, o.currency, o.metadata::text, o.status,
-                   o.cancellation_reason, o.cancelled_at, o.created_at, o.updated_at, coalesce(d.version, 0),
-                   p.quote_id, p.option_id, p.slot_id, p.slot_date::text, p.slot_start, p.slot_end, p.carrier, p.service_level,
-                   p.location_code, p.origin_region, p.destination_country, p.destination_region, p.earliest::text,
-                   p.latest::text, p.confidence, p.basis, p.engine_version, p.promised_at, p.forecast_start::text,
-                   p.forecast, coalesce(l.time_zone, 'UTC'), p.outcome, p.delivered_on::text, p.pit
-            FROM orders o
-            LEFT JOIN order_documents d ON d.merchant_id = o.merchant_id AND d.order_id = o.id
-            LEFT JOIN delivery_promises p ON p.merchant_id = o.merchant_id AND p.order_id = o.id
-            LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
-            WHERE o.merchant_id = $1 AND \(condition)
-            FOR UPDATE OF o
+            SELECT id, order_number, channel_type, channel_name, customer_email, customer_phone, customer_name,
+                   customer_locale, destination::text, placed_at, currency, metadata::text, status,
+                   cancellation_reason, cancelled_at, created_at, updated_at
+            FROM orders o WHERE merchant_id = $1 AND \(condition)
+            FOR UPDATE
             """, binds: bindings), logger: logger).collect()
         guard let row = rows.first else { return nil }
         var order = try orderRow(row.makeRandomAccess())
+        (order.version, order.promise) = try await versionAndPromise(order.id, merchant: merchant, on: connection, logger: logger)
         order.lines = try await lines(order.id, merchant: merchant, on: connection, logger: logger)
         order.shipments = try await shipments(order.id, merchant: merchant, on: connection, logger: logger)
         return order
@@ -58,38 +47,53 @@ enum OrderAggregates {
 
     private static func orderRow(_ row: PostgresRandomAccessRow) throws -> OrderRecord {
         func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
-        let destination = try Documents.decode(Address.self, from: column(8))
-        var promise: PromiseRecord?
-        if let quoteID = try column(18, UUID?.self) {
-            let slotID = try column(20, String?.self)
-            promise = PromiseRecord(
-                quoteID: quoteID, optionID: try column(19),
-                slot: try slotID.map { id in
-                    PromiseRecord.Slot(id: id, date: try date(column(21), "delivery_promises.slot_date"),
-                                       start: try column(22, String?.self) ?? "", end: try column(23, String?.self) ?? "")
-                },
-                carrier: try column(24), serviceLevel: try column(25), locationCode: try column(26),
-                originRegion: try column(27), destinationCountry: try column(28), destinationRegion: try column(29),
-                window: DeliveryWindow(earliest: try date(column(30), "delivery_promises.earliest"),
-                                       latest: try date(column(31), "delivery_promises.latest"), confidence: try column(32)),
-                basis: try known(EstimateBasis.self, column(33), "delivery_promises.basis"),
-                engineVersion: try column(34), promisedAt: try column(35),
-                forecastStart: try date(column(36), "delivery_promises.forecast_start"), forecast: try column(37),
-                timeZone: TimeZone(identifier: try column(38)) ?? .gmt,
-                outcome: try column(39, String?.self).map { try known(PromiseOutcome.self, $0, "delivery_promises.outcome") },
-                deliveredOn: try column(40, String?.self).map { try date($0, "delivery_promises.delivered_on") },
-                pit: try column(41))
-        }
         return OrderRecord(
             id: try column(0), orderNumber: try column(1),
-            channel: Channel(type: try known(ChannelType.self, column(2), "orders.channel_type"), name: try column(3)),
+            channel: Channel(type: try StoredValue.decode(ChannelType.self, column(2), "orders.channel_type"), name: try column(3)),
             customer: Customer(email: try column(4), phone: try column(5), name: try column(6), locale: try column(7)),
-            destination: destination, placedAt: try column(9), currency: try column(10),
+            destination: try Documents.decode(Address.self, from: column(8)), placedAt: try column(9), currency: try column(10),
             metadata: try JSONValue(parsing: column(11)),
-            status: try known(OrderStatus.self, column(12), "orders.status"),
-            cancellationReason: try column(13, String?.self).map { try known(CancellationReason.self, $0, "orders.cancellation_reason") },
+            status: try StoredValue.decode(OrderStatus.self, column(12), "orders.status"),
+            cancellationReason: try column(13, String?.self).map { try StoredValue.decode(CancellationReason.self, $0, "orders.cancellation_reason") },
             cancelledAt: try column(14), createdAt: try column(15), updatedAt: try column(16),
-            lines: [], shipments: [], promise: promise, version: try column(17))
+            lines: [], shipments: [], promise: nil, version: 0)
+    }
+
+    /// The stored document's version (0 when there is none yet) and the order's promise.
+    private static func versionAndPromise(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection,
+                                          logger: Logger) async throws -> (Int, PromiseRecord?) {
+        let rows = try await connection.query("""
+            SELECT coalesce((SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID)), 0),
+                   p.quote_id, p.option_id, p.slot_id, p.slot_date::text, p.slot_start, p.slot_end, p.carrier, p.service_level,
+                   p.location_code, p.origin_region, p.destination_country, p.destination_region, p.earliest::text,
+                   p.latest::text, p.confidence, p.basis, p.engine_version, p.promised_at, p.forecast_start::text,
+                   p.forecast, coalesce(l.time_zone, 'UTC'), p.outcome, p.delivered_on::text, p.pit
+            FROM (VALUES (1)) AS one
+            LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = \(orderID)
+            LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
+            """, logger: logger).collect()
+        guard let row = rows.first?.makeRandomAccess() else { throw StoredValue.Unknown(column: "order_documents.version", value: "no row") }
+        func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
+        let version: Int = try column(0)
+        guard let quoteID = try column(1, UUID?.self) else { return (version, nil) }
+        let slotID = try column(3, String?.self)
+        return (version, PromiseRecord(
+            quoteID: quoteID, optionID: try column(2),
+            slot: try slotID.map { id in
+                PromiseRecord.Slot(id: id, date: try StoredValue.date(column(4), "delivery_promises.slot_date"),
+                                   start: try column(5), end: try column(6))
+            },
+            carrier: try column(7), serviceLevel: try column(8), locationCode: try column(9),
+            originRegion: try column(10), destinationCountry: try column(11), destinationRegion: try column(12),
+            window: DeliveryWindow(earliest: try StoredValue.date(column(13), "delivery_promises.earliest"),
+                                   latest: try StoredValue.date(column(14), "delivery_promises.latest"), confidence: try column(15)),
+            basis: try StoredValue.decode(EstimateBasis.self, column(16), "delivery_promises.basis"),
+            engineVersion: try column(17), promisedAt: try column(18),
+            forecastStart: try StoredValue.date(column(19), "delivery_promises.forecast_start"), forecast: try column(20),
+            timeZone: try StoredValue.timeZone(column(21), "fulfilment_locations.time_zone"),
+            outcome: try column(22, String?.self).map { try StoredValue.decode(PromiseOutcome.self, $0, "delivery_promises.outcome") },
+            deliveredOn: try column(23, String?.self).map { try StoredValue.date($0, "delivery_promises.delivered_on") },
+            pit: try column(24)))
     }
 
     private static func lines(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderLineRecord] {
@@ -126,17 +130,17 @@ enum OrderAggregates {
                let confidence = try r[11].decode(Double?.self), let basis = try r[12].decode(String?.self),
                let estimatedAt = try r[13].decode(Date?.self) {
                 estimate = ShipmentEstimate(
-                    window: DeliveryWindow(earliest: try date(earliest, "shipments.estimate_earliest"),
-                                           latest: try date(latest, "shipments.estimate_latest"), confidence: confidence),
-                    basis: try known(EstimateBasis.self, basis, "shipments.estimate_basis"), estimatedAt: estimatedAt)
+                    window: DeliveryWindow(earliest: try StoredValue.date(earliest, "shipments.estimate_earliest"),
+                                           latest: try StoredValue.date(latest, "shipments.estimate_latest"), confidence: confidence),
+                    basis: try StoredValue.decode(EstimateBasis.self, basis, "shipments.estimate_basis"), estimatedAt: estimatedAt)
             }
             let skus = try r[16].decode([String]?.self) ?? []
             let quantities = try r[17].decode([Int]?.self) ?? []
             shipments.append(ShipmentRecord(
                 id: try r[0].decode(UUID.self), carrier: try r[1].decode(String.self), serviceLevel: try r[2].decode(String?.self),
                 trackingNumber: try r[3].decode(String.self), originLocation: try r[4].decode(String?.self),
-                status: try known(TrackingStatus.self, r[5].decode(String.self), "shipments.status"),
-                substatus: try r[6].decode(String?.self).map { try known(TrackingSubstatus.self, $0, "shipments.substatus") },
+                status: try StoredValue.decode(TrackingStatus.self, r[5].decode(String.self), "shipments.status"),
+                substatus: try r[6].decode(String?.self).map { try StoredValue.decode(TrackingSubstatus.self, $0, "shipments.substatus") },
                 shippedAt: try r[7].decode(Date?.self), deliveredAt: try r[8].decode(Date?.self), estimate: estimate,
                 createdAt: try r[14].decode(Date.self), updatedAt: try r[15].decode(Date.self),
                 lines: zip(skus, quantities).map { LineQuantity(sku: $0, quantity: $1) }, events: []))
@@ -153,8 +157,8 @@ enum OrderAggregates {
             in events.decode((UUID, UUID, String, String, String?, String?, String?, String?, Date, String?, Date).self) {
             guard let position = index[shipmentID] else { continue }
             shipments[position].events.append(TrackingEventRecord(
-                id: id, deduplicationKey: key, status: try known(TrackingStatus.self, status, "tracking_events.status"),
-                substatus: try substatus.map { try known(TrackingSubstatus.self, $0, "tracking_events.substatus") },
+                id: id, deduplicationKey: key, status: try StoredValue.decode(TrackingStatus.self, status, "tracking_events.status"),
+                substatus: try substatus.map { try StoredValue.decode(TrackingSubstatus.self, $0, "tracking_events.substatus") },
                 carrierStatusCode: code, carrierStatusText: text,
                 location: try location.map { try Documents.decode(EventLocation.self, from: $0) },
                 occurredAt: occurredAt, carrierEventId: carrierEventID, recordedAt: recordedAt))
@@ -162,13 +166,4 @@ enum OrderAggregates {
         return shipments
     }
 
-    static func known<Value: RawRepresentable<String>>(_ type: Value.Type, _ raw: String, _ column: String) throws -> Value {
-        guard let value = Value(rawValue: raw) else { throw UnknownStoredValue(column: column, value: raw) }
-        return value
-    }
-
-    private static func date(_ text: String, _ column: String) throws -> LocalDate {
-        guard let date = LocalDate(text) else { throw UnknownStoredValue(column: column, value: text) }
-        return date
-    }
 }

@@ -18,27 +18,29 @@ public struct OrderStore: Sendable {
     /// decides, and the loser applies its change to the winner's order.
     public func upsert(_ draft: OrderDraft, merchant: MerchantID, idempotency: IdempotentWrite<(OrderJSON, UpsertOutcome)>? = nil,
                        logger: Logger) async throws -> (OrderJSON, UpsertOutcome) {
+        var draft = draft
+        draft.placedAt = draft.placedAt.asStored
         let metadata = try JSONValue(parsing: draft.metadataJSON)
-        for attempt in 1...2 {
-            do {
-                return try await database.withTransaction(logger: logger) { connection in
-                    let now = APITime.truncated(Date())
-                    let before = try await OrderAggregates.load(orderNumber: draft.orderNumber, merchant: merchant, on: connection, logger: logger)
-                    var order = before ?? OrderRecord(draft, id: UUID(), metadata: metadata, now: now)
-                    if before != nil { try order.replaceDetails(with: draft, metadata: metadata) }
-                    if let delivery = draft.delivery {
-                        order.promise = try await PromiseLedger.promise(for: delivery, order: order, now: now, merchant: merchant, on: connection, logger: logger)
-                    }
-                    let saved = try await OrderAggregates.save(order, replacing: before, now: now, merchant: merchant, on: connection, logger: logger)
-                    let result = (saved.orderDocument, before == nil ? UpsertOutcome.created : .updated)
-                    try await idempotency?.record(result, merchant: merchant, on: connection, logger: logger)
-                    return result
+        let attempt = { [draft] in
+            try await database.withTransaction(logger: logger) { connection in
+                let before = try await OrderAggregates.load(orderNumber: draft.orderNumber, merchant: merchant, on: connection, logger: logger)
+                let now = Date().asStored  // after the lock: changes to an order are stamped in the order they commit
+                var order = before ?? OrderRecord(draft, id: UUID(), metadata: metadata, now: now)
+                if before != nil { try order.replaceDetails(with: draft, metadata: metadata) }
+                if let delivery = draft.delivery {
+                    order.promise = try await PromiseLedger.promise(for: delivery, order: order, now: now, merchant: merchant, on: connection, logger: logger)
                 }
-            } catch is OrderAggregates.ConcurrentCreation where attempt == 1 {
-                continue
+                let saved = try await OrderAggregates.save(order, replacing: before, now: now, merchant: merchant, on: connection, logger: logger)
+                let result = (saved.orderDocument, before == nil ? UpsertOutcome.created : .updated)
+                try await idempotency?.record(result, merchant: merchant, on: connection, logger: logger)
+                return result
             }
         }
-        throw OrderAggregates.ConcurrentCreation()
+        do {
+            return try await attempt()
+        } catch is OrderAggregates.ConcurrentCreation {
+            return try await attempt()  // now the order exists, and this change applies to it
+        }
     }
 
     public func order(_ orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> OrderJSON? {
@@ -62,10 +64,10 @@ public struct OrderStore: Sendable {
                                    idempotency: IdempotentWrite<(saved: OrderAggregates.Saved, outcome: Outcome)>?, logger: Logger,
                                    _ apply: @escaping @Sendable (inout OrderRecord, Date) throws -> Outcome) async throws -> (saved: OrderAggregates.Saved, outcome: Outcome) {
         try await database.withTransaction(logger: logger) { connection in
-            let now = APITime.truncated(Date())
             guard let before = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else {
                 throw DomainError.notFound("No order with id \(orderID.apiText).")
             }
+            let now = Date().asStored  // after the lock: changes to an order are stamped in the order they commit
             var order = before
             let outcome = try apply(&order, now)
             let saved = try await OrderAggregates.save(order, replacing: before, now: now, merchant: merchant, on: connection, logger: logger)
@@ -95,8 +97,8 @@ public struct OrderStore: Sendable {
         for (id, number, status, channelType, channelName, email, placedAt, updatedAt, currency, subtotal, itemCount)
             in try rows.decode((UUID, String, String, String, String?, String, Date, Date, String, Int, Int).self) {
             items.append(OrderSummary(
-                id: id, orderNumber: number, status: try OrderAggregates.known(OrderStatus.self, status, "orders.status"),
-                channel: Channel(type: try OrderAggregates.known(ChannelType.self, channelType, "orders.channel_type"), name: channelName),
+                id: id, orderNumber: number, status: try StoredValue.decode(OrderStatus.self, status, "orders.status"),
+                channel: Channel(type: try StoredValue.decode(ChannelType.self, channelType, "orders.channel_type"), name: channelName),
                 customerEmail: email, placedAt: placedAt, updatedAt: updatedAt, currency: currency,
                 subtotal: subtotal, itemCount: itemCount))
         }

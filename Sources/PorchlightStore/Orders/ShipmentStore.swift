@@ -19,11 +19,11 @@ public struct ShipmentStore: Sendable {
         let shipmentID = UUID()
         do {
             let (saved, _) = try await orders.change(
-                orderID, merchant: merchant, idempotency: idempotency?.pulledBack { $0.saved.shipmentDocument(shipmentID) }, logger: logger
+                orderID, merchant: merchant, idempotency: idempotency?.pulledBack { try $0.saved.shipmentDocument(shipmentID) }, logger: logger
             ) { order, now in
                 try order.addShipment(draft, id: shipmentID, now: now)
             }
-            return saved.shipmentDocument(shipmentID)
+            return try saved.shipmentDocument(shipmentID)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             // The carrier's tracking number is unique per merchant.
             let existing = try await find(carrier: draft.carrier, trackingNumber: draft.trackingNumber, merchant: merchant, logger: logger)
@@ -61,13 +61,18 @@ public struct ShipmentStore: Sendable {
         guard let orderID = try await orderID(of: shipmentID, merchant: merchant, logger: logger) else {
             throw DomainError.notFound("No shipment with id \(shipmentID.apiText).")
         }
-        let result = { @Sendable (saved: OrderAggregates.Saved, recorded: Int) in
-            BatchResult(received: events.count, recorded: recorded, shipment: saved.shipmentDocument(shipmentID))
+        let result = { @Sendable (saved: OrderAggregates.Saved, recorded: Int) throws in
+            BatchResult(received: events.count, recorded: recorded, shipment: try saved.shipmentDocument(shipmentID))
+        }
+        let events = events.map { event in
+            var event = event
+            event.occurredAt = event.occurredAt.asStored
+            return event
         }
         let (saved, recorded) = try await orders.change(orderID, merchant: merchant, idempotency: idempotency?.pulledBack(result), logger: logger) {
             order, now in order.recordTracking(events, shipment: shipmentID, now: now, newID: UUID.init, estimator: estimator)
         }
-        return result(saved, recorded)
+        return try result(saved, recorded)
     }
 
     /// A shipment never moves to another order, so its order can be read before the order is locked.

@@ -43,7 +43,7 @@ enum PromiseLedger {
         }
         guard let earliest = LocalDate(option.earliest), let latest = LocalDate(option.latest),
               let forecastStart = LocalDate(option.handlingStartsOn) else {
-            throw OrderAggregates.UnknownStoredValue(column: "delivery_quotes.options", value: option.optionID)
+            throw StoredValue.Unknown(column: "delivery_quotes.options", value: option.optionID)
         }
         // A slot promises its own day.
         return PromiseRecord(
@@ -52,7 +52,7 @@ enum PromiseLedger {
             destinationCountry: destination.country, destinationRegion: destination.region,
             window: DeliveryWindow(earliest: slot?.date ?? earliest, latest: slot?.date ?? latest, confidence: option.confidence),
             basis: option.transitBasis, engineVersion: PromiseEngine.version, promisedAt: now,
-            forecastStart: forecastStart, forecast: option.forecast, timeZone: TimeZone(identifier: zone) ?? .gmt,
+            forecastStart: forecastStart, forecast: option.forecast, timeZone: try StoredValue.timeZone(zone, "fulfilment_locations.time_zone"),
             outcome: nil, deliveredOn: nil, pit: nil)
     }
 
