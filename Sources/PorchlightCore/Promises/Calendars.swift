@@ -72,9 +72,14 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return calendar.date(from: parts) ?? Date(timeIntervalSince1970: Double(daysSinceEpoch * 86_400 + minutes * 60))
     }
 
+    /// `YYYY-MM-DD` (built by hand: `String(format:)` costs more than the rest of a document).
     public var description: String {
         let (year, month, day) = components
-        return String(format: "%04d-%02d-%02d", year, month, day)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {

@@ -17,6 +17,13 @@ enum OrderAggregates {
         try await load(where: "o.id = $2", orderID, merchant: merchant, on: connection, logger: logger)
     }
 
+    /// Locks the order of this shipment and reads it; nil when the merchant has no such shipment.
+    /// (A shipment never moves to another order.)
+    static func load(shipment shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+        try await load(where: "o.id = (SELECT order_id FROM shipments WHERE merchant_id = $1 AND id = $2)", shipmentID,
+                       merchant: merchant, on: connection, logger: logger)
+    }
+
     /// Locks the order with this order number and reads it; nil when there is none.
     static func load(orderNumber: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
         try await load(where: "o.order_number = $2", orderNumber, merchant: merchant, on: connection, logger: logger)

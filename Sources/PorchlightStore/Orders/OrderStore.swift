@@ -52,7 +52,7 @@ public struct OrderStore: Sendable {
     /// Cancels the given quantities, or everything not yet shipped.
     public func cancel(_ orderID: UUID, _ cancellation: CancellationDraft, merchant: MerchantID,
                        idempotency: IdempotentWrite<OrderJSON>? = nil, logger: Logger) async throws -> OrderJSON {
-        try await change(orderID, merchant: merchant, idempotency: idempotency?.pulledBack { $0.saved.orderDocument }, logger: logger) {
+        try await change(.order(orderID), merchant: merchant, idempotency: idempotency?.pulledBack { $0.saved.orderDocument }, logger: logger) {
             order, _ in try order.cancel(cancellation)
         }.saved.orderDocument
     }
@@ -60,13 +60,15 @@ public struct OrderStore: Sendable {
     /// Applies one change to a stored order in one transaction: lock and load, `apply` (Core's
     /// rules, given the change's time), save, and record the idempotent response. Throws not-found
     /// when the merchant has no such order.
-    func change<Outcome: Sendable>(_ orderID: UUID, merchant: MerchantID,
+    func change<Outcome: Sendable>(_ key: OrderKey, merchant: MerchantID,
                                    idempotency: IdempotentWrite<(saved: OrderAggregates.Saved, outcome: Outcome)>?, logger: Logger,
                                    _ apply: @escaping @Sendable (inout OrderRecord, Date) throws -> Outcome) async throws -> (saved: OrderAggregates.Saved, outcome: Outcome) {
         try await database.withTransaction(logger: logger) { connection in
-            guard let before = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else {
-                throw DomainError.notFound("No order with id \(orderID.apiText).")
+            let loaded = switch key {
+            case .order(let id): try await OrderAggregates.load(id, merchant: merchant, on: connection, logger: logger)
+            case .shipment(let id): try await OrderAggregates.load(shipment: id, merchant: merchant, on: connection, logger: logger)
             }
+            guard let before = loaded else { throw DomainError.notFound(key.notFound) }
             let now = Date().asStored  // after the lock: changes to an order are stamped in the order they commit
             var order = before
             let outcome = try apply(&order, now)
@@ -134,5 +136,19 @@ struct PageCursor {
 
     var token: String {
         Base64URL.encode(Data("\(updatedAtMicros) \(id.uuidString)".utf8))
+    }
+}
+
+/// What a change names its order by.
+enum OrderKey {
+    case order(UUID)
+    /// One of its shipments.
+    case shipment(UUID)
+
+    var notFound: String {
+        switch self {
+        case .order(let id): "No order with id \(id.apiText)."
+        case .shipment(let id): "No shipment with id \(id.apiText)."
+        }
     }
 }

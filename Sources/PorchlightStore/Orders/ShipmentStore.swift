@@ -19,7 +19,7 @@ public struct ShipmentStore: Sendable {
         let shipmentID = UUID()
         do {
             let (saved, _) = try await orders.change(
-                orderID, merchant: merchant, idempotency: idempotency?.pulledBack { try $0.saved.shipmentDocument(shipmentID) }, logger: logger
+                .order(orderID), merchant: merchant, idempotency: idempotency?.pulledBack { try $0.saved.shipmentDocument(shipmentID) }, logger: logger
             ) { order, now in
                 try order.addShipment(draft, id: shipmentID, now: now)
             }
@@ -58,9 +58,6 @@ public struct ShipmentStore: Sendable {
     /// learned model it uses was loaded before the transaction opened.
     public func record(_ events: [TrackingEventDraft], shipmentID: UUID, merchant: MerchantID, estimator: @escaping ShipmentEstimator,
                        idempotency: IdempotentWrite<BatchResult>? = nil, logger: Logger) async throws -> BatchResult {
-        guard let orderID = try await orderID(of: shipmentID, merchant: merchant, logger: logger) else {
-            throw DomainError.notFound("No shipment with id \(shipmentID.apiText).")
-        }
         let result = { @Sendable (saved: OrderAggregates.Saved, recorded: Int) throws in
             BatchResult(received: events.count, recorded: recorded, shipment: try saved.shipmentDocument(shipmentID))
         }
@@ -69,17 +66,9 @@ public struct ShipmentStore: Sendable {
             event.occurredAt = event.occurredAt.asStored
             return event
         }
-        let (saved, recorded) = try await orders.change(orderID, merchant: merchant, idempotency: idempotency?.pulledBack(result), logger: logger) {
+        let (saved, recorded) = try await orders.change(.shipment(shipmentID), merchant: merchant, idempotency: idempotency?.pulledBack(result), logger: logger) {
             order, now in order.recordTracking(events, shipment: shipmentID, now: now, newID: UUID.init, estimator: estimator)
         }
         return try result(saved, recorded)
-    }
-
-    /// A shipment never moves to another order, so its order can be read before the order is locked.
-    private func orderID(of shipmentID: UUID, merchant: MerchantID, logger: Logger) async throws -> UUID? {
-        let rows = try await database.query("""
-            SELECT order_id FROM shipments WHERE merchant_id = \(merchant.rawValue) AND id = \(shipmentID)
-            """, logger: logger)
-        return try rows.decode(UUID.self).first
     }
 }
