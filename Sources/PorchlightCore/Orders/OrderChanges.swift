@@ -86,10 +86,7 @@ extension OrderRecord {
         let fresh = drafts.filter { known.insert($0.deduplicationKey).inserted }
         guard !fresh.isEmpty else { return 0 }
         shipment.events += fresh.map { draft in
-            TrackingEventRecord(
-                id: newID(), deduplicationKey: draft.deduplicationKey, status: draft.status, substatus: draft.substatus,
-                carrierStatusCode: draft.carrierStatusCode, carrierStatusText: draft.carrierStatusText, location: draft.location,
-                occurredAt: draft.occurredAt, carrierEventId: draft.carrierEventId, recordedAt: now)
+            TrackingEventRecord(id: newID(), deduplicationKey: draft.deduplicationKey, reported: draft, recordedAt: now)
         }
         let progress = TrackingRules.progress(of: shipment.events.map {
             TimelineEntry(status: $0.status, substatus: $0.substatus, occurredAt: $0.occurredAt)

@@ -110,31 +110,24 @@ public struct ShipmentRecord: Sendable, Equatable {
     }
 }
 
+/// A tracking event as recorded: what the carrier reported, with the id and time Porchlight gave it.
+@dynamicMemberLookup
 public struct TrackingEventRecord: Sendable, Equatable {
     public var id: UUID
+    /// As stored when the event was recorded (see `TrackingEventDraft.deduplicationKey`).
     public var deduplicationKey: String
-    public var status: TrackingStatus
-    public var substatus: TrackingSubstatus?
-    public var carrierStatusCode: String?
-    public var carrierStatusText: String?
-    public var location: EventLocation?
-    public var occurredAt: Date
-    public var carrierEventId: String?
+    public var reported: TrackingEventDraft
     public var recordedAt: Date
 
-    public init(id: UUID, deduplicationKey: String, status: TrackingStatus, substatus: TrackingSubstatus?,
-                carrierStatusCode: String?, carrierStatusText: String?, location: EventLocation?, occurredAt: Date,
-                carrierEventId: String?, recordedAt: Date) {
+    public init(id: UUID, deduplicationKey: String, reported: TrackingEventDraft, recordedAt: Date) {
         self.id = id
         self.deduplicationKey = deduplicationKey
-        self.status = status
-        self.substatus = substatus
-        self.carrierStatusCode = carrierStatusCode
-        self.carrierStatusText = carrierStatusText
-        self.location = location
-        self.occurredAt = occurredAt
-        self.carrierEventId = carrierEventId
+        self.reported = reported
         self.recordedAt = recordedAt
+    }
+
+    public subscript<Value>(dynamicMember field: KeyPath<TrackingEventDraft, Value>) -> Value {
+        reported[keyPath: field]
     }
 }
 

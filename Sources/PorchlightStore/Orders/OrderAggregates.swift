@@ -163,12 +163,13 @@ enum OrderAggregates {
         for try await (shipmentID, id, key, status, substatus, code, text, location, occurredAt, carrierEventID, recordedAt)
             in events.decode((UUID, UUID, String, String, String?, String?, String?, String?, Date, String?, Date).self) {
             guard let position = index[shipmentID] else { continue }
-            shipments[position].events.append(TrackingEventRecord(
-                id: id, deduplicationKey: key, status: try StoredValue.decode(TrackingStatus.self, status, "tracking_events.status"),
+            let reported = TrackingEventDraft(
+                status: try StoredValue.decode(TrackingStatus.self, status, "tracking_events.status"),
                 substatus: try substatus.map { try StoredValue.decode(TrackingSubstatus.self, $0, "tracking_events.substatus") },
                 carrierStatusCode: code, carrierStatusText: text,
                 location: try location.map { try Documents.decode(EventLocation.self, from: $0) },
-                occurredAt: occurredAt, carrierEventId: carrierEventID, recordedAt: recordedAt))
+                occurredAt: occurredAt, carrierEventId: carrierEventID)
+            shipments[position].events.append(TrackingEventRecord(id: id, deduplicationKey: key, reported: reported, recordedAt: recordedAt))
         }
         return shipments
     }

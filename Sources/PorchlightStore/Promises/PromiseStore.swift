@@ -72,13 +72,23 @@ public struct PromiseStore: Sendable {
             = try row.decode((String, String?, String, String?, String?, String, Int, Int, [String], [String], Date, Date).self)
         let location = FulfilmentLocation(
             code: code, name: name, country: country, region: region, postalCode: postalCode,
-            timeZone: TimeZone(identifier: zone) ?? .gmt, cutoffMinutes: cutoff, handlingDays: handling,
-            workingDays: WorkCalendar(days: Set(workingDays.compactMap(Weekday.init(rawValue:))), holidays: Set(holidays.compactMap(LocalDate.init))))
+            timeZone: try StoredValue.timeZone(zone, "fulfilment_locations.time_zone"), cutoffMinutes: cutoff, handlingDays: handling,
+            workingDays: WorkCalendar(days: try weekdays(workingDays, "fulfilment_locations.working_days"),
+                                      holidays: Set(try holidays.map { try StoredValue.date($0, "fulfilment_locations.holidays") })))
         return Stamped(value: location, createdAt: createdAt, updatedAt: updatedAt)
     }
 
     static func weekdays(_ days: Set<Weekday>) -> [String] {
         Weekday.allCases.filter(days.contains).map(\.rawValue)
+    }
+
+    static func weekdays(_ stored: [String], _ column: String) throws -> Set<Weekday> {
+        Set(try stored.map { try StoredValue.decode(Weekday.self, $0, column) })
+    }
+
+    static func clockTime(_ stored: String) throws -> Int {
+        guard let minutes = ClockTime.minutes(stored) else { throw StoredValue.Unknown(column: "carrier_services.scheduled_delivery", value: stored) }
+        return minutes
     }
 
     // MARK: Carrier services
@@ -132,12 +142,12 @@ public struct PromiseStore: Sendable {
         let scheduled = try scheduledJSON.map { try Documents.decode(ServiceDetails.Scheduled.self, from: $0) }
         let service = CarrierService(
             carrier: carrier, serviceLevel: level,
-            pickupDays: WorkCalendar(days: Set(pickup.compactMap(Weekday.init(rawValue:)))),
-            deliveryDays: WorkCalendar(days: Set(delivery.compactMap(Weekday.init(rawValue:)))),
+            pickupDays: WorkCalendar(days: try weekdays(pickup, "carrier_services.pickup_days")),
+            deliveryDays: WorkCalendar(days: try weekdays(delivery, "carrier_services.delivery_days")),
             baselineTransit: baseline.map { BaselineTransit(country: $0.country, region: $0.region, days: $0.minDays...$0.maxDays) },
-            scheduledDelivery: scheduled.map { scheduled in
-                ScheduledDelivery(minimumLeadDays: scheduled.minimumLeadDays, horizonDays: scheduled.horizonDays, slots: scheduled.slots.map {
-                    .init(startMinutes: ClockTime.minutes($0.start) ?? 0, endMinutes: ClockTime.minutes($0.end) ?? 0, capacity: $0.capacity)
+            scheduledDelivery: try scheduled.map { scheduled in
+                ScheduledDelivery(minimumLeadDays: scheduled.minimumLeadDays, horizonDays: scheduled.horizonDays, slots: try scheduled.slots.map {
+                    .init(startMinutes: try clockTime($0.start), endMinutes: try clockTime($0.end), capacity: $0.capacity)
                 })
             })
         return Stamped(value: service, createdAt: createdAt, updatedAt: updatedAt)
