@@ -1,0 +1,249 @@
+import Foundation
+import PorchlightCore
+import Testing
+
+// The order aggregate's rules: changes, what they settle, the document and the events between two states.
+
+private let placed = Date(timeIntervalSince1970: 1_763_600_000)  // 2025-11-20T00:53:20Z
+private func hours(_ count: Double) -> Date { placed.addingTimeInterval(count * 3600) }
+private func day(_ text: String) -> LocalDate { LocalDate(text)! }
+
+private func draft(lines: [(String, Int)] = [("TEE", 2), ("MUG", 1)], name: String = "Ana") -> OrderDraft {
+    OrderDraft(
+        orderNumber: "1001", channel: Channel(type: .web, name: nil),
+        customer: Customer(email: "ana@example.com", phone: nil, name: name, locale: "ro"),
+        destination: Address(name: nil, line1: "Strada Lipscani 12", line2: nil, city: "Bucharest", region: "B", postalCode: "030031", country: "RO"),
+        placedAt: placed, currency: "RON",
+        lines: lines.map { OrderLineDraft(sku: $0.0, name: $0.0, quantity: $0.1, unitPrice: 1000, category: nil, imageUrl: nil, productUrl: nil, finalSale: false) },
+        metadataJSON: "{}")
+}
+
+private func newOrder(_ draft: OrderDraft = draft()) -> OrderRecord {
+    var order = OrderRecord(draft, id: UUID(), metadata: .object([:]), now: placed)
+    order.settle(now: placed)
+    return order
+}
+
+private func promise(latest: String = "2025-11-25") -> PromiseRecord {
+    PromiseRecord(
+        quoteID: UUID(), optionID: "dhl:standard", slot: nil, carrier: "dhl", serviceLevel: "standard", locationCode: "BUC-1",
+        originRegion: "B", destinationCountry: "RO", destinationRegion: "B",
+        window: DeliveryWindow(earliest: day("2025-11-22"), latest: day(latest), confidence: 0.93), basis: .lane,
+        engineVersion: "promise-engine/1", promisedAt: placed, forecastStart: day("2025-11-20"),
+        forecast: [0, 0.1, 0.3, 0.6, 0.8, 0.93, 1], timeZone: TimeZone(identifier: "Europe/Bucharest")!,
+        outcome: nil, deliveredOn: nil, pit: nil)
+}
+
+private func scan(_ status: TrackingStatus, _ hour: Double, id: String) -> TrackingEventDraft {
+    TrackingEventDraft(status: status, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil, location: nil,
+                       occurredAt: hours(hour), carrierEventId: id)
+}
+
+private let noEstimate: ShipmentEstimator = { _ in nil }
+
+private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
+    OrderEvents.between(before, after).map(\.type.rawValue).sorted()
+}
+
+@Suite struct OrderChangeTests {
+    @Test func linesCannotBeDroppedOrCutBelowWhatIsShippedOrCancelled() throws {
+        var order = newOrder()
+        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T1", originLocation: nil,
+                                            lines: [LineQuantity(sku: "TEE", quantity: 2)]), id: UUID(), now: hours(1))
+        try order.cancel(CancellationDraft(reason: .outOfStock, lines: [LineQuantity(sku: "MUG", quantity: 1)]))
+        #expect(throws: DomainError.validation([
+            FieldError(field: "lines", message: "must keep line MUG: 1 already shipped or cancelled"),
+            FieldError(field: "lines[0].quantity", message: "must be at least 2: 2 shipped and 0 cancelled"),
+        ])) {
+            try order.replaceDetails(with: draft(lines: [("TEE", 1)]), metadata: .object([:]))
+        }
+        // Raising a quantity keeps what was cancelled.
+        try order.replaceDetails(with: draft(lines: [("TEE", 3), ("MUG", 2)]), metadata: .object([:]))
+        #expect(order.lines.map(\.cancelledQuantity) == [0, 1])
+        #expect(order.lineQuantities["TEE"]?.open == 1)
+    }
+
+    @Test func cancellingWithoutLinesCancelsWhatIsOpenAndNothingLeftIsAConflict() throws {
+        var order = newOrder()
+        try order.cancel(CancellationDraft(reason: .customerRequest, lines: nil))
+        order.settle(now: hours(2))
+        #expect(order.status == .cancelled)
+        #expect(order.cancelledAt == hours(2))
+        #expect(order.subtotal == 0)
+        #expect(throws: DomainError.conflict("Nothing left to cancel: every line is shipped or cancelled.")) {
+            try order.cancel(CancellationDraft(reason: .customerRequest, lines: nil))
+        }
+    }
+
+    @Test func trackingIgnoresKnownEventsAndReestimatesUntilDelivery() throws {
+        var order = newOrder()
+        let shipmentID = UUID()
+        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: "standard", trackingNumber: "T1", originLocation: "BUC-1",
+                                            lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]),
+                              id: shipmentID, now: hours(1))
+        let window = DeliveryWindow(earliest: day("2025-11-22"), latest: day("2025-11-24"), confidence: 0.9004)
+        let estimator: ShipmentEstimator = { _ in (window, .lane) }
+        let first = order.recordTracking([scan(.inTransit, 5, id: "a")], shipment: shipmentID, now: hours(6), newID: UUID.init, estimator: estimator)
+        let again = order.recordTracking([scan(.inTransit, 5, id: "a")], shipment: shipmentID, now: hours(7), newID: UUID.init, estimator: estimator)
+        #expect((first, again) == (1, 0))
+        #expect(order.shipments[0].status == .inTransit)
+        #expect(order.shipments[0].estimate?.window.confidence == 0.9)  // as the API states it
+        _ = order.recordTracking([scan(.delivered, 30, id: "b")], shipment: shipmentID, now: hours(31), newID: UUID.init, estimator: estimator)
+        #expect(order.shipments[0].estimate == nil)
+        #expect(order.shipments[0].deliveredAt == hours(30))
+    }
+}
+
+@Suite struct OrderSettlingTests {
+    @Test func theEstimateIsTheLastOpenParcelsOrThePromiseAndNoneOnceDelivered() throws {
+        var order = newOrder()
+        order.promise = promise()
+        #expect(order.estimate?.window.latest == day("2025-11-25"))  // the promise, while no parcel has one
+        for (index, latest) in ["2025-11-24", "2025-11-27"].enumerated() {
+            let id = UUID()
+            try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: "standard", trackingNumber: "T\(index)", originLocation: nil,
+                                                lines: [LineQuantity(sku: index == 0 ? "TEE" : "MUG", quantity: index == 0 ? 2 : 1)]),
+                                  id: id, now: hours(1))
+            let window = DeliveryWindow(earliest: day("2025-11-23"), latest: day(latest), confidence: index == 0 ? 0.9 : 0.8)
+            _ = order.recordTracking([scan(.inTransit, 5, id: "s\(index)")], shipment: id, now: hours(6), newID: UUID.init,
+                                     estimator: { _ in (window, .route) })
+        }
+        order.settle(now: hours(6))
+        #expect(order.estimate?.window == DeliveryWindow(earliest: day("2025-11-23"), latest: day("2025-11-27"), confidence: 0.8))
+        #expect(order.promiseAtRisk == true)  // the last parcel is expected after the promise
+    }
+
+    @Test func deliveryResolvesThePromiseOnceAsALocalDate() throws {
+        var order = newOrder()
+        order.promise = promise(latest: "2025-11-22")
+        let id = UUID()
+        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: "standard", trackingNumber: "T1", originLocation: nil,
+                                            lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]),
+                              id: id, now: hours(1))
+        // 2025-11-22T22:30Z is already the 23rd in Bucharest: one day late.
+        let lateEvening = Date(timeIntervalSince1970: 1_763_850_600)
+        _ = order.recordTracking([TrackingEventDraft(status: .delivered, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil,
+                                                     location: nil, occurredAt: lateEvening, carrierEventId: "d")],
+                                 shipment: id, now: lateEvening, newID: UUID.init, estimator: noEstimate)
+        let before = order
+        order.settle(now: lateEvening)
+        #expect(order.status == .delivered)
+        #expect(order.promise?.deliveredOn == day("2025-11-23"))
+        #expect(order.promise?.outcome == .missed)
+        #expect(order.promiseAtRisk == false)
+        #expect(order.estimate == nil)
+        #expect(types(before, order).contains("promise.missed"))
+        var settledAgain = order
+        settledAgain.settle(now: hours(100))
+        #expect(settledAgain == order)
+    }
+}
+
+@Suite struct OrderEventTests {
+    @Test func aNewOrderIsCreatedAndItsPromiseRecorded() {
+        var order = newOrder()
+        #expect(types(nil, order) == ["order.created"])
+        order.promise = promise()
+        #expect(types(nil, order) == ["order.created", "promise.recorded"])
+    }
+
+    @Test func nothingChangedMeansNoEvent() {
+        let order = newOrder()
+        #expect(OrderEvents.between(order, order).isEmpty)
+    }
+
+    @Test func updatesNameWhatChangedAndCancellationsAreTheirOwnEvent() throws {
+        let before = newOrder()
+        var renamed = before
+        try renamed.replaceDetails(with: draft(name: "Ana P."), metadata: .object(["vip": .bool(true)]))
+        let updated = OrderEvents.between(before, renamed)
+        #expect(updated.map(\.type) == [.orderUpdated])
+        #expect(updated.first?.data == .object([
+            "order_id": .string(before.id.apiText), "order_number": .string("1001"), "status": .string("processing"),
+            "changed": .array([.string("customer"), .string("metadata")]),
+        ]))
+
+        var partly = before
+        try partly.cancel(CancellationDraft(reason: .outOfStock, lines: [LineQuantity(sku: "MUG", quantity: 1)]))
+        partly.settle(now: hours(1))
+        #expect(types(before, partly) == ["order.cancelled"])  // lines' cancellations are not "updates"
+        var whole = partly
+        try whole.cancel(CancellationDraft(reason: .customerRequest, lines: nil))
+        whole.settle(now: hours(2))
+        #expect(types(partly, whole) == ["order.cancelled", "order.status_changed"])
+    }
+
+    @Test func shipmentsAndTheirStatusesAreEvents() throws {
+        let before = newOrder()
+        var shipped = before
+        let id = UUID()
+        try shipped.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T1", originLocation: nil,
+                                              lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]),
+                                id: id, now: hours(1))
+        shipped.settle(now: hours(1))
+        #expect(types(before, shipped) == ["order.status_changed", "shipment.created"])
+        var moving = shipped
+        _ = moving.recordTracking([scan(.inTransit, 5, id: "a")], shipment: id, now: hours(6), newID: UUID.init, estimator: noEstimate)
+        moving.settle(now: hours(6))
+        #expect(types(shipped, moving) == ["order.status_changed", "shipment.status_changed"])
+        // A scan that changes no status (an older one) is recorded but tells nobody anything.
+        var older = moving
+        _ = older.recordTracking([scan(.inTransit, 4, id: "b")], shipment: id, now: hours(7), newID: UUID.init, estimator: noEstimate)
+        older.settle(now: hours(7))
+        #expect(older != moving)
+        #expect(types(moving, older) == [])
+    }
+
+    @Test func theEstimateMovingAndThePromiseComingAtRiskAreToldOnce() throws {
+        var before = newOrder()
+        before.promise = promise(latest: "2025-11-25")
+        let id = UUID()
+        try before.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T1", originLocation: "BUC-1",
+                                             lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]),
+                               id: id, now: hours(1))
+        before.settle(now: hours(1))
+        func estimating(_ latest: String) -> ShipmentEstimator {
+            { _ in (DeliveryWindow(earliest: day("2025-11-23"), latest: day(latest), confidence: 0.9), .lane) }
+        }
+        var inside = before
+        _ = inside.recordTracking([scan(.inTransit, 5, id: "a")], shipment: id, now: hours(6), newID: UUID.init, estimator: estimating("2025-11-24"))
+        inside.settle(now: hours(6))
+        #expect(types(before, inside) == ["estimate.changed", "order.status_changed", "shipment.status_changed"])
+        var late = inside
+        _ = late.recordTracking([scan(.inTransit, 9, id: "b")], shipment: id, now: hours(10), newID: UUID.init, estimator: estimating("2025-11-27"))
+        late.settle(now: hours(10))
+        #expect(types(inside, late) == ["estimate.changed", "promise.at_risk"])
+        var stillLate = late
+        _ = stillLate.recordTracking([scan(.inTransit, 12, id: "c")], shipment: id, now: hours(13), newID: UUID.init, estimator: estimating("2025-11-27"))
+        stillLate.settle(now: hours(13))
+        #expect(types(late, stillLate) == [])  // same window, still at risk: nothing new to tell
+    }
+}
+
+@Suite struct OrderDocumentTests {
+    @Test func theDocumentIsTheContractsShapeWithSortedKeysAndNoNulls() throws {
+        var order = newOrder()
+        order.metadata = .object(["campaign": .string("black-friday"), "count": .integer(3)])
+        order.version = 1
+        let json = try OrderDocument(order).json()
+        #expect(json.contains(#""metadata":{"campaign":"black-friday","count":3}"#))
+        #expect(json.contains(#""placed_at":"2025-11-20T00:53:20.000Z""#))
+        #expect(json.contains(#""subtotal":3000"#))
+        #expect(!json.contains("null"))
+        let keys = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]).keys.sorted()
+        #expect(keys == ["channel", "created_at", "currency", "customer", "destination", "id", "lines", "metadata", "order_number",
+                         "placed_at", "shipments", "status", "subtotal", "updated_at", "version"])
+    }
+
+    @Test func timesAndDatesAreWrittenAsTheAPIWritesThem() {
+        #expect(APITime.text(Date(timeIntervalSince1970: 0.0125)) == "1970-01-01T00:00:00.013Z")
+        #expect(APITime.text(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
+        #expect(LocalDate(year: 802, month: 3, day: 9).description == "0802-03-09")
+        #expect(LocalDate(year: 2026, month: 11, day: 25).description == "2026-11-25")
+    }
+
+    @Test func metadataNumbersStayAsTheMerchantSentThem() throws {
+        let value = try JSONValue(parsing: #"{"big": 9007199254740993, "ratio": 0.5, "list": [true, null, "x"]}"#)
+        #expect(try value.text() == #"{"big":9007199254740993,"list":[true,null,"x"],"ratio":0.5}"#)
+    }
+}
