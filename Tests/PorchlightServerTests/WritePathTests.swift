@@ -121,7 +121,9 @@ import Testing
     @Test func anIdenticalUpsertWithFractionalTimesChangesNothing() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            for placedAt in ["2026-11-20T09:30:00.123Z", "2026-11-20T09:30:00.1234567+02:00"] {
+            // 2008-08-01T12:00:00.029Z is one of the instants a single round trip through
+            // PostgreSQL does not settle (it comes back a microsecond lower each of two times).
+            for placedAt in ["2026-11-20T09:30:00.123Z", "2026-11-20T09:30:00.1234567+02:00", "2008-08-01T12:00:00.029Z"] {
                 var order = sampleOrder()
                 order["placed_at"] = placedAt
                 _ = try await service.createOrder(merchant, order)

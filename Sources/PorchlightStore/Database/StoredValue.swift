@@ -28,12 +28,25 @@ enum StoredValue {
 }
 
 extension Date {
-    /// The instant as PostgreSQL will give it back: PostgresNIO sends whole microseconds since
-    /// 2000-01-01, truncated. Times a change writes are taken this way, so that an unchanged
-    /// order read back compares equal to the one written.
+    /// The instant as PostgreSQL will give it back, whatever the number of round trips: times a
+    /// change writes are taken this way, so that an unchanged order read back compares equal to
+    /// the one written. PostgresNIO sends whole microseconds since 2000-01-01, truncated, and in
+    /// some years (2008, 2034, ...) a value read back can be sent a microsecond lower again, so
+    /// this repeats the round trip until it changes nothing (at most a few times).
     var asStored: Date {
-        let epoch = Date(timeIntervalSince1970: 946_684_800)
-        let microseconds = Int64(timeIntervalSince(epoch) * 1_000_000)
-        return Date(timeInterval: Double(microseconds) / 1_000_000, since: epoch)
+        var stored = Self.roundTrip(self)
+        for _ in 0..<8 {
+            let again = Self.roundTrip(stored)
+            if again == stored { break }
+            stored = again
+        }
+        return stored
+    }
+
+    private static let postgresEpoch = Date(timeIntervalSince1970: 946_684_800)
+
+    private static func roundTrip(_ instant: Date) -> Date {
+        let microseconds = Int64(instant.timeIntervalSince(postgresEpoch) * 1_000_000)
+        return Date(timeInterval: Double(microseconds) / 1_000_000, since: postgresEpoch)
     }
 }

@@ -26,7 +26,8 @@ extension OrderAggregates {
                      on connection: PostgresConnection, logger: Logger) async throws -> Saved {
         var order = proposed
         order.settle(now: now)
-        if let before, order == before {
+        // (An order stored before documents were gets its document even from a change that changes nothing.)
+        if let before, before.version > 0, order == before {
             return Saved(order: before, document: try OrderDocument(before).json(), shipmentDocuments: try documents(of: before, only: nil))
         }
         order.version = (before?.version ?? 0) + 1
