@@ -171,6 +171,14 @@ import Testing
             let first = try await service.createOrder(merchant)
             let second = try await service.createOrder(merchant)
             _ = try await service.ship(merchant, order: second, tracking: "FF\(UInt32.random(in: 0...UInt32.max))", lines: [["sku": "MUG", "quantity": 1]])
+            // Two orders created, one shipped (and so partially shipped): four events, once visible.
+            let deadline = ContinuousClock.now + .seconds(10)
+            func visible() async throws -> Int {
+                (try await service.call(.get, "/v1/events", key: merchant.apiKey)["items"] as? [Any])?.count ?? 0
+            }
+            while try await visible() < 4, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
 
             let shipped = try await service.call(.get, "/v1/events?types=shipment.created,order.status_changed", key: merchant.apiKey)
             let types = try #require(shipped["items"] as? [[String: Any]]).compactMap { $0["type"] as? String }
@@ -294,6 +302,65 @@ import Testing
             #expect(retry["version"] as? Int == 1)
             let events = try await service.call(.get, "/v1/events", key: merchant.apiKey)
             #expect(try #require(events["items"] as? [[String: Any]]).compactMap { $0["type"] as? String } == ["order.created"])
+        }
+    }
+
+    @Test func storedValueChecksMatchTheCoreEnums() async throws {
+        let checks = try await withDatabase(url: databaseURL, logger: testLogger) { client in
+            try await migrate(client: client, logger: testLogger)  // this test may run before any service started
+            return try await client.query("""
+                SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
+                WHERE conname::text LIKE '%_known' OR conname::text = 'events_type_check'
+                """, logger: testLogger).collect().map { try $0.decode((String, String).self) }
+        }
+        func allowed(_ constraint: String) -> Set<String> {
+            guard let definition = checks.first(where: { $0.0 == constraint })?.1 else { return [] }
+            return Set(definition.matches(of: /'([a-z_.]+)'/).map { String($0.output.1) })
+        }
+        func raw<Value: CaseIterable & RawRepresentable<String>>(_ type: Value.Type) -> Set<String> { Set(type.allCases.map(\.rawValue)) }
+        #expect(allowed("orders_status_known") == raw(OrderStatus.self))
+        #expect(allowed("orders_channel_known") == raw(ChannelType.self))
+        #expect(allowed("orders_cancellation_reason_known") == raw(CancellationReason.self))
+        #expect(allowed("shipments_status_known") == raw(TrackingStatus.self))
+        #expect(allowed("shipments_substatus_known") == raw(TrackingSubstatus.self))
+        #expect(allowed("shipments_estimate_basis_known") == raw(EstimateBasis.self))
+        #expect(allowed("delivery_promises_basis_known") == raw(EstimateBasis.self))
+        #expect(allowed("tracking_events_status_known") == raw(TrackingStatus.self).subtracting(["pending"]))
+        #expect(allowed("tracking_events_substatus_known") == raw(TrackingSubstatus.self))
+        #expect(allowed("events_type_check") == raw(EventType.self))
+        #expect(checks.count == 10)
+    }
+
+    @Test func anAbandonedClaimLapsesAndItsLateWorkCannotCommit() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let merchantID = MerchantID(try #require(UUID(uuidString: merchant.id)))
+            let order = sampleOrder()
+            let body = try JSONSerialization.data(withJSONObject: order)
+            let key = UUID().uuidString
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                let database = Database(client: client)
+                let store = IdempotencyStore(database: database)
+                let fingerprint = IdempotencyMiddleware.fingerprint(operationID: Operations.UpsertOrder.id, path: "/v1/orders", body: body)
+                guard case .claimed(let first) = try await store.claim(key: key, fingerprint: fingerprint, merchant: merchantID, logger: testLogger)
+                else { Issue.record("the key was not claimed"); return }
+                guard case .inProgress = try await store.claim(key: key, fingerprint: fingerprint, merchant: merchantID, logger: testLogger)
+                else { Issue.record("a fresh claim was taken over"); return }
+                // The first request went quiet for two minutes: its claim lapses and a retry takes the key.
+                try await client.query("UPDATE idempotency_keys SET created_at = now() - interval '2 minutes' WHERE key = \(key)", logger: testLogger)
+                guard case .claimed(let second) = try await store.claim(key: key, fingerprint: fingerprint, merchant: merchantID, logger: testLogger)
+                else { Issue.record("the lapsed claim was not taken over"); return }
+                #expect(second != first)
+                // Should the first request wake up, its work cannot commit under the lapsed claim.
+                let draft = try OrderDraft(ContractJSON.decode(Components.Schemas.OrderInput.self, from: body))
+                await #expect(throws: DomainError.self) {
+                    _ = try await OrderStore(database: database).upsert(
+                        draft, merchant: merchantID,
+                        idempotency: IdempotentWrite(claim: first) { PreparedResponse.upserted($0.0, $0.1).response }, logger: testLogger)
+                }
+            }
+            let listed = try await service.call(.get, "/v1/orders?order_number=\(order["order_number"] as? String ?? "")", key: merchant.apiKey)
+            #expect((listed["items"] as? [Any])?.isEmpty == true)
         }
     }
 

@@ -55,6 +55,11 @@ public struct OrderDocument: Sendable, Equatable, Encodable {
         enum CodingKeys: String, CodingKey {
             case earliest, latest, confidence, basis, updatedAt = "updated_at"
         }
+
+        init(_ window: DeliveryWindow, basis: EstimateBasis, updatedAt: Date) {
+            (earliest, latest, confidence) = (window.earliest.description, window.latest.description, window.confidence)
+            (self.basis, self.updatedAt) = (basis, APITime.text(updatedAt))
+        }
     }
 
     var id: String
@@ -114,10 +119,7 @@ public struct OrderDocument: Sendable, Equatable, Encodable {
                     promisedAt: APITime.text(promise.promisedAt), outcome: promise.outcome,
                     deliveredOn: promise.deliveredOn?.description)
         }
-        estimate = order.estimate.map {
-            Estimate(earliest: $0.window.earliest.description, latest: $0.window.latest.description,
-                     confidence: $0.window.confidence, basis: $0.basis, updatedAt: APITime.text($0.updatedAt))
-        }
+        estimate = order.estimate.map { Estimate($0.window, basis: $0.basis, updatedAt: $0.updatedAt) }
         promiseAtRisk = order.promiseAtRisk
         metadata = order.metadata
         cancelledAt = order.cancelledAt.map(APITime.text)
@@ -185,10 +187,7 @@ public struct ShipmentDocument: Sendable, Equatable, Encodable {
         substatus = shipment.substatus
         shippedAt = shipment.shippedAt.map(APITime.text)
         deliveredAt = shipment.deliveredAt.map(APITime.text)
-        estimate = shipment.estimate.map {
-            .init(earliest: $0.window.earliest.description, latest: $0.window.latest.description,
-                  confidence: $0.window.confidence, basis: $0.basis, updatedAt: APITime.text($0.estimatedAt))
-        }
+        estimate = shipment.estimate.map { .init($0.window, basis: $0.basis, updatedAt: $0.estimatedAt) }
         lines = shipment.lines.sorted { $0.sku < $1.sku }
         // The timeline in carrier time; ties in arrival order, then by id, so the order never
         // depends on how the rows were read.

@@ -16,7 +16,7 @@ struct PreparedResponse: Error, HTTPResponseConvertible {
     }
 
     var httpStatus: HTTPResponse.Status { .init(code: response.status) }
-    var httpHeaderFields: HTTPFields { [.contentType: response.contentType ?? "application/json"] }
+    var httpHeaderFields: HTTPFields { [.contentType: "application/json"] }
     var httpBody: HTTPBody? { HTTPBody(response.body) }
 }
 

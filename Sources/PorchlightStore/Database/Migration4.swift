@@ -1,4 +1,15 @@
 extension Schema {
+    // The Core enums' raw values at version 4, written out: a migration never changes once shipped,
+    // so a new case needs a new migration (`storedValueChecksMatchTheCoreEnums` fails until then).
+    private static let substatuses = """
+        ('weather_delay', 'carrier_delay', 'customs_hold', 'held_at_facility', 'address_issue', 'damaged', 'lost', 'refused',
+         'recipient_unavailable', 'payment_due', 'delivered_to_neighbour', 'delivered_to_safe_place', 'delivered_to_pickup_point',
+         'signed_for', 'other')
+        """
+    private static let estimateBases = """
+        ('lane', 'destination_region', 'route', 'carrier_service', 'location', 'merchant', 'configured', 'latest_scan')
+        """
+
     /// Version 4: order documents stored on write, the event outbox, and stored values checked.
     /// The views that built documents in SQL go: documents are built once, in Core, by every
     /// change, and `DocumentBackfill` builds them for orders stored before this version.
@@ -24,24 +35,18 @@ extension Schema {
         ALTER TABLE shipments
             ADD CONSTRAINT shipments_status_known CHECK (status IN ('pending', 'info_received', 'in_transit', 'out_for_delivery',
                 'attempted_delivery', 'available_for_pickup', 'delivered', 'exception', 'returned_to_sender')),
-            ADD CONSTRAINT shipments_substatus_known CHECK (substatus IN ('weather_delay', 'carrier_delay', 'customs_hold',
-                'held_at_facility', 'address_issue', 'damaged', 'lost', 'refused', 'recipient_unavailable', 'payment_due',
-                'delivered_to_neighbour', 'delivered_to_safe_place', 'delivered_to_pickup_point', 'signed_for', 'other')),
-            ADD CONSTRAINT shipments_estimate_basis_known CHECK (estimate_basis IN ('lane', 'destination_region', 'route',
-                'carrier_service', 'location', 'merchant', 'configured', 'latest_scan'))
+            ADD CONSTRAINT shipments_substatus_known CHECK (substatus IN \(substatuses)),
+            ADD CONSTRAINT shipments_estimate_basis_known CHECK (estimate_basis IN \(estimateBases))
         """,
         """
         ALTER TABLE delivery_promises
-            ADD CONSTRAINT delivery_promises_basis_known CHECK (basis IN ('lane', 'destination_region', 'route',
-                'carrier_service', 'location', 'merchant', 'configured', 'latest_scan'))
+            ADD CONSTRAINT delivery_promises_basis_known CHECK (basis IN \(estimateBases))
         """,
         """
         ALTER TABLE tracking_events
             ADD CONSTRAINT tracking_events_status_known CHECK (status IN ('info_received', 'in_transit', 'out_for_delivery',
                 'attempted_delivery', 'available_for_pickup', 'delivered', 'exception', 'returned_to_sender')),
-            ADD CONSTRAINT tracking_events_substatus_known CHECK (substatus IN ('weather_delay', 'carrier_delay', 'customs_hold',
-                'held_at_facility', 'address_issue', 'damaged', 'lost', 'refused', 'recipient_unavailable', 'payment_due',
-                'delivered_to_neighbour', 'delivered_to_safe_place', 'delivered_to_pickup_point', 'signed_for', 'other'))
+            ADD CONSTRAINT tracking_events_substatus_known CHECK (substatus IN \(substatuses))
         """,
         // The order and its shipments exactly as the API shows them, as Core built them at the
         // last change (json keeps the text as written: a read sends it unchanged).

@@ -8,12 +8,15 @@ extension OrderAggregates {
     struct Saved: Sendable {
         var order: OrderRecord
         var document: String
-        /// The documents of the shipments the change touched (all of them when it changed nothing).
+        /// The documents of the shipments this change wrote.
         var shipmentDocuments: [UUID: String]
 
+        /// A shipment's document: as this change wrote it, or else as stored, which is what Core
+        /// builds from the order.
         func shipmentDocument(_ id: UUID) throws -> ShipmentJSON {
-            guard let document = shipmentDocuments[id] else { throw MissingShipmentDocument(shipmentID: id) }
-            return ShipmentJSON(id: id, json: Data(document.utf8))
+            if let written = shipmentDocuments[id] { return ShipmentJSON(id: id, json: Data(written.utf8)) }
+            guard let shipment = order.shipments.first(where: { $0.id == id }) else { throw NotInOrder(shipmentID: id) }
+            return ShipmentJSON(id: id, json: Data(try ShipmentDocument(shipment, of: order).json().utf8))
         }
 
         var orderDocument: OrderJSON { OrderJSON(id: order.id, json: Data(document.utf8)) }
@@ -28,7 +31,7 @@ extension OrderAggregates {
         order.settle(now: now)
         // (An order stored before documents were gets its document even from a change that changes nothing.)
         if let before, before.version > 0, order == before {
-            return Saved(order: before, document: try OrderDocument(before).json(), shipmentDocuments: try documents(of: before, only: nil))
+            return Saved(order: before, document: try OrderDocument(before).json(), shipmentDocuments: [:])
         }
         order.version = (before?.version ?? 0) + 1
         order.updatedAt = now
@@ -203,8 +206,8 @@ extension OrderAggregates {
         return documents
     }
 
-    /// A response asked for the document of a shipment the change did not touch: a wiring bug.
-    struct MissingShipmentDocument: Error {
+    /// A response asked for a shipment of another order: a wiring bug.
+    struct NotInOrder: Error {
         var shipmentID: UUID
     }
 }
