@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import PorchlightCore
 import PorchlightServer
 import Testing
 
@@ -41,10 +42,20 @@ let testLogger: Logger = {
     return logger
 }()
 
+/// Webhook settings of every service the tests start (every one runs a dispatcher on the shared
+/// database, so any of them may send a test's webhooks): loopback receivers allowed, and retries
+/// after fractions of a second instead of minutes.
+let testWebhookSettings = WebhookSettings(
+    allowLoopback: true,
+    retryPolicy: WebhookRetryPolicy(delays: [.milliseconds(200), .milliseconds(400), .milliseconds(800)] + Array(repeating: .seconds(1), count: 6),
+                                    disableAfter: .seconds(5 * 86_400), jitter: 0),
+    pollInterval: .milliseconds(50), timeout: .seconds(2))
+
 /// Runs `body` against the real service (real HTTP server, real PostgreSQL) with a fresh merchant.
 func withService(_ body: @Sendable (Service) async throws -> Void) async throws {
     let app = try await buildApplication(
-        configuration: AppConfiguration(databaseURL: databaseURL, host: "127.0.0.1", port: 0), logger: testLogger)
+        configuration: AppConfiguration(databaseURL: databaseURL, host: "127.0.0.1", port: 0, webhooks: testWebhookSettings),
+        logger: testLogger)
     try await app.test(.live) { client in
         let service = Service(client: client)
         try await body(service)

@@ -328,7 +328,9 @@ import Testing
         #expect(allowed("tracking_events_status_known") == raw(TrackingStatus.self).subtracting(["pending"]))
         #expect(allowed("tracking_events_substatus_known") == raw(TrackingSubstatus.self))
         #expect(allowed("events_type_check") == raw(EventType.self))
-        #expect(checks.count == 10)
+        #expect(allowed("webhook_endpoints_disabled_reason_known") == raw(WebhookDisabledReason.self))
+        #expect(allowed("webhook_deliveries_status_known") == raw(WebhookDeliveryStatus.self))
+        #expect(checks.count == 12)
     }
 
     @Test func anAbandonedClaimLapsesAndItsLateWorkCannotCommit() async throws {

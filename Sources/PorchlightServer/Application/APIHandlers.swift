@@ -13,6 +13,9 @@ struct APIHandlers: APIProtocol {
     let promises: PromiseStore
     let planner: PromisePlanner
     let events: EventFeed
+    let webhookEndpoints: WebhookEndpointStore
+    let webhookDeliveries: WebhookDeliveries
+    let webhookAddresses: WebhookAddresses
     let migrator: Migrator
     let tokens: StartupValue<CustomerTokens>
     let registry: PrometheusCollectorRegistry

@@ -6,12 +6,15 @@ public struct AppConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var logLevel: Logger.Level
+    public var webhooks: WebhookSettings
 
-    public init(databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info) {
+    public init(databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
+                webhooks: WebhookSettings = .init()) {
         self.databaseURL = databaseURL
         self.host = host
         self.port = port
         self.logLevel = logLevel
+        self.webhooks = webhooks
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -19,7 +22,7 @@ public struct AppConfiguration: Sendable {
         public var description: String { "Invalid configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n") }
     }
 
-    /// Reads `DATABASE_URL` (required), `HOST`, `PORT` and `LOG_LEVEL`.
+    /// Reads `DATABASE_URL` (required), `HOST`, `PORT`, `LOG_LEVEL` and `WEBHOOKS_ALLOW_LOOPBACK`.
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var problems: [String] = []
         let databaseURL = environment["DATABASE_URL"] ?? ""
@@ -42,7 +45,13 @@ public struct AppConfiguration: Sendable {
                 problems.append("LOG_LEVEL must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
             }
         }
+        var webhooks = WebhookSettings()
+        switch environment["WEBHOOKS_ALLOW_LOOPBACK"] {
+        case nil, "false": break
+        case "true": webhooks.allowLoopback = true
+        case let text?: problems.append("WEBHOOKS_ALLOW_LOOPBACK must be true or false, not '\(text)'")
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
-        return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel)
+        return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel, webhooks: webhooks)
     }
 }

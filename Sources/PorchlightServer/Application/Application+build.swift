@@ -22,13 +22,17 @@ public func buildApplication(
         configuration: try DatabaseSettings(url: configuration.databaseURL).clientConfiguration, backgroundLogger: logger)
     let database = Database(client: client)
     let tokens = StartupValue<CustomerTokens>()
+    let migrated = StartupValue<Void>()
     let merchants = MerchantStore(database: database)
     let promises = PromiseStore(database: database)
     let idempotency = IdempotencyStore(database: database)
+    let webhookAddresses = WebhookAddresses(policy: WebhookAddressPolicy(allowLoopback: configuration.webhooks.allowLoopback))
+    let webhookDeliveries = WebhookDeliveries(database: database)
     let handlers = APIHandlers(
         orders: OrderStore(database: database), shipments: ShipmentStore(database: database),
         lookups: OrderLookupStore(database: database), promises: promises, planner: PromisePlanner(store: promises),
-        events: EventFeed(database: database), migrator: Migrator(database: database, logger: logger),
+        events: EventFeed(database: database), webhookEndpoints: WebhookEndpointStore(database: database),
+        webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger),
         tokens: tokens, registry: registry)
 
     let router = Router()
@@ -52,10 +56,19 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "porchlight"),
-        services: [client, IdempotencyKeyPurger(store: idempotency, interval: .seconds(600), logger: logger)],
+        // Stopped in reverse order: the dispatcher finishes its attempts while the pool still runs.
+        services: [
+            client, IdempotencyKeyPurger(store: idempotency, interval: .seconds(600), logger: logger),
+            WebhookDispatcher(
+                deliveries: webhookDeliveries,
+                sender: WebhookSender(client: WebhookSender.makeClient(timeout: configuration.webhooks.timeout),
+                                      addresses: webhookAddresses, timeout: configuration.webhooks.timeout),
+                settings: configuration.webhooks, metrics: WebhookMetrics(registry: registry), migrated: migrated, logger: logger),
+        ],
         logger: logger)
     app.beforeServerStarts {
         try await migrate(client: client, logger: logger)
+        migrated.set(())
         let secret = try await ServiceSecrets(database: database).secret(named: "customer_tokens", logger: logger)
         tokens.set(CustomerTokens(secret: secret))
     }

@@ -196,3 +196,33 @@ extension Components.Schemas.EventType {
         }
     }
 }
+
+extension Components.Schemas.WebhookDeliveryStatus {
+    init(_ status: WebhookDeliveryStatus) {
+        self = switch status {
+        case .pending: .pending
+        case .succeeded: .succeeded
+        case .failed: .failed
+        }
+    }
+}
+
+extension WebhookDeliveryStatus {
+    init(_ status: Components.Schemas.WebhookDeliveryStatus) {
+        self = switch status {
+        case .pending: .pending
+        case .succeeded: .succeeded
+        case .failed: .failed
+        }
+    }
+}
+
+extension Components.Schemas.WebhookDisabledReason {
+    init(_ reason: WebhookDisabledReason) {
+        self = switch reason {
+        case .merchant: .merchant
+        case .gone: .gone
+        case .failing: .failing
+        }
+    }
+}

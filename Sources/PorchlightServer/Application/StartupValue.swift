@@ -14,4 +14,13 @@ final class StartupValue<Value: Sendable>: Sendable {
         guard let value = storage.withLock({ $0 }) else { throw Problem.serviceUnavailable }
         return value
     }
+
+    /// Waits until the value is set (or the task is cancelled), for work that must not start
+    /// before start-up has finished.
+    func wait() async throws -> Value {
+        while true {
+            if let value = storage.withLock({ $0 }) { return value }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
 }

@@ -38,6 +38,11 @@ struct AuthMiddleware: ServerMiddleware {
             .scope(.ordersLookup)
         case Operations.ListEvents.id:
             .scope(.eventsRead)
+        case Operations.CreateWebhookEndpoint.id, Operations.ListWebhookEndpoints.id, Operations.GetWebhookEndpoint.id,
+             Operations.UpdateWebhookEndpoint.id, Operations.DeleteWebhookEndpoint.id, Operations.RotateWebhookSecret.id,
+             Operations.ListWebhookDeliveries.id, Operations.RedeliverWebhookEvent.id, Operations.ReplayWebhookEvents.id,
+             Operations.SendWebhookTestEvent.id:
+            .scope(.webhooksManage)
         default:
             nil
         }

@@ -38,9 +38,9 @@ struct PreparedResponseMiddleware: ServerMiddleware {
 /// Does a write whose response is made from stored documents: with an Idempotency-Key claimed,
 /// the write's transaction records that response together with the work.
 func respondWithStored<Result>(
-    _ respond: @escaping @Sendable (Result) -> PreparedResponse,
+    _ respond: @escaping @Sendable (Result) throws -> PreparedResponse,
     _ write: (IdempotentWrite<Result>?) async throws -> Result
 ) async throws -> Never {
-    let claim = IdempotencyMiddleware.claimedKey.map { IdempotentWrite<Result>(claim: $0) { respond($0).response } }
-    throw respond(try await write(claim))
+    let claim = IdempotencyMiddleware.claimedKey.map { IdempotentWrite<Result>(claim: $0) { try respond($0).response } }
+    throw try respond(try await write(claim))
 }

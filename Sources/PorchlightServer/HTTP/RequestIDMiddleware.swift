@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import PorchlightCore
 
 extension HTTPField.Name {
     static let requestID = Self("X-Request-Id")!
@@ -24,7 +25,7 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
             "method": .string(request.method.rawValue),
             "path": .string(request.uri.path),
             "status": .stringConvertible(response.status.code),
-            "duration_ms": .stringConvertible((ContinuousClock.now - started).milliseconds),
+            "duration_ms": .stringConvertible((ContinuousClock.now - started).seconds * 1000),
         ])
         return response
     }
@@ -35,12 +36,5 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
               value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
         else { return nil }
         return value
-    }
-}
-
-extension Duration {
-    var milliseconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 }

@@ -424,5 +424,6 @@ enum Schema {
             """,
         ]),
         storedDocumentsAndEvents,
+        webhooks,
     ]
 }

@@ -14,6 +14,7 @@ public enum Scope: String, Sendable, CaseIterable, Codable {
     case promisesWrite = "promises:write"
     case quotesWrite = "quotes:write"
     case eventsRead = "events:read"
+    case webhooksManage = "webhooks:manage"
 }
 
 public struct APIKeyGrant: Sendable, Equatable {

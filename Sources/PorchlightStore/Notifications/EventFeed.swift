@@ -49,10 +49,14 @@ public struct EventFeed: Sendable {
             ORDER BY sequence
             LIMIT \(limit)
             """, logger: logger)
-        return try rows.decode((UUID, Int64, String, UUID, Int64, Date, String).self).map { id, sequence, type, orderID, version, occurredAt, data in
-            FeedEvent(id: id, sequence: sequence, type: try StoredValue.decode(EventType.self, type, "events.type"),
-                      orderID: orderID, documentVersion: version, occurredAt: occurredAt, data: data)
-        }
+        return try rows.map(Self.event(from:))
+    }
+
+    /// Reads `id, sequence, type, order_id, document_version, occurred_at, data::text`.
+    static func event(from row: PostgresRow) throws -> FeedEvent {
+        let (id, sequence, type, orderID, version, occurredAt, data) = try row.decode((UUID, Int64, String, UUID, Int64, Date, String).self)
+        return FeedEvent(id: id, sequence: sequence, type: try StoredValue.decode(EventType.self, type, "events.type"),
+                         orderID: orderID, documentVersion: version, occurredAt: occurredAt, data: data)
     }
 
     /// At most this many events are numbered per read (the rest by the next reads), so that a

@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PorchlightStore
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+
+/// How webhooks are sent; the defaults are the production ones, tests shorten the waits.
+public struct WebhookSettings: Sendable {
+    /// Plain-http loopback URLs are allowed (local development and tests), nothing else inside.
+    public var allowLoopback: Bool
+    public var retryPolicy: WebhookRetryPolicy
+    /// How often an idle dispatcher looks for new events and due retries.
+    public var pollInterval: Duration
+    /// Attempts in flight per endpoint and in all, per replica.
+    public var maxInFlightPerEndpoint: Int
+    public var maxInFlight: Int
+    /// An attempt's whole time limit.
+    public var timeout: Duration
+
+    public init(allowLoopback: Bool = false, retryPolicy: WebhookRetryPolicy = .standard, pollInterval: Duration = .milliseconds(100),
+                maxInFlightPerEndpoint: Int = 4, maxInFlight: Int = 64, timeout: Duration = .seconds(15)) {
+        (self.allowLoopback, self.retryPolicy, self.pollInterval) = (allowLoopback, retryPolicy, pollInterval)
+        (self.maxInFlightPerEndpoint, self.maxInFlight, self.timeout) = (maxInFlightPerEndpoint, maxInFlight, timeout)
+    }
+
+    /// A claimed delivery is leased for this long: past it, another dispatcher may try again.
+    var lease: Duration { timeout * 4 }
+}
+
+/// Sends webhooks; runs in every replica. Each pass fans new events out to deliveries, then
+/// leases due deliveries (`FOR UPDATE SKIP LOCKED`, so replicas never take the same one) up to
+/// the free capacity, each endpoint bounded on its own so that one slow receiver cannot hold
+/// every slot, and sends them concurrently, outside any transaction. On SIGTERM it stops
+/// leasing and lets the attempts in flight finish and be recorded; an attempt cut short is
+/// retried by whichever replica finds its lease expired.
+struct WebhookDispatcher: Service {
+    let deliveries: WebhookDeliveries
+    let sender: WebhookSender
+    let settings: WebhookSettings
+    let metrics: WebhookMetrics
+    /// Set once migrations are applied: the tables exist.
+    let migrated: StartupValue<Void>
+    let logger: Logger
+
+    func run() async throws {
+        if (try? await cancelWhenGracefulShutdown({ try await migrated.wait() })) != nil {
+            await dispatchUntilShutdown()
+        }
+        try await sender.client.shutdown()
+    }
+
+    func dispatchUntilShutdown() async {
+        let inFlight = InFlight()
+        await withDiscardingTaskGroup { group in
+            var healthMeasured = ContinuousClock.now - .seconds(60)
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                var claimed: [WebhookDeliveries.Claimed] = []
+                do {
+                    try await deliveries.fanOut(logger: logger)
+                    let busy = inFlight.counts()
+                    claimed = try await deliveries.claim(
+                        perEndpoint: settings.maxInFlightPerEndpoint, total: settings.maxInFlight - busy.values.reduce(0, +),
+                        inFlight: busy, lease: settings.lease, logger: logger)
+                    if ContinuousClock.now - healthMeasured > .seconds(5) {
+                        metrics.record(try await deliveries.health(logger: logger))
+                        healthMeasured = .now
+                    }
+                } catch {
+                    logger.warning("webhook dispatch pass failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+                    continue
+                }
+                for delivery in claimed {
+                    inFlight.add(delivery.endpointID)
+                    group.addTask {
+                        await attempt(delivery)
+                        inFlight.remove(delivery.endpointID)
+                    }
+                }
+                if claimed.isEmpty {
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
+                }
+            }
+        }
+    }
+
+    /// Sends one delivery and records the outcome; should recording fail (the database is away),
+    /// the lease runs out and the delivery is attempted again.
+    func attempt(_ delivery: WebhookDeliveries.Claimed) async {
+        let attempt = await sender.send(delivery)
+        let decision = settings.retryPolicy.decide(attempt.result, attempt: delivery.attempt,
+                                                   failingSince: delivery.endpointFailingSince, now: Date())
+        do {
+            try await deliveries.record(attempt, of: delivery, decision: decision, logger: logger)
+            metrics.attempted(decision)
+        } catch {
+            logger.warning("could not record a webhook attempt; it will be retried after its lease", metadata: [
+                "event_id": "\(delivery.eventID)", "endpoint_id": "\(delivery.endpointID)", "error": "\(String(reflecting: error))",
+            ])
+        }
+    }
+}
+
+/// Attempts in flight in this replica, per endpoint.
+private final class InFlight: Sendable {
+    private let perEndpoint = Mutex<[UUID: Int]>([:])
+
+    func add(_ endpoint: UUID) { perEndpoint.withLock { $0[endpoint, default: 0] += 1 } }
+    func remove(_ endpoint: UUID) { perEndpoint.withLock { $0[endpoint] = ($0[endpoint] ?? 1) > 1 ? $0[endpoint]! - 1 : nil } }
+    func counts() -> [UUID: Int] { perEndpoint.withLock { $0 } }
+}
+
+/// The webhook metrics: attempts and deliveries by outcome, endpoints disabled by reason (all
+/// merchants), and each enabled endpoint's lag (the age of its oldest undelivered event).
+struct WebhookMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+
+    func attempted(_ decision: WebhookRetryPolicy.Decision) {
+        registry.makeCounter(name: "webhook_attempts_total", labels: [("outcome", decision.status == .succeeded ? "succeeded" : "failed")])
+            .increment()
+        if decision.status != .pending {
+            registry.makeCounter(name: "webhook_deliveries_total", labels: [("outcome", decision.status.rawValue)]).increment()
+        }
+    }
+
+    func record(_ health: WebhookDeliveries.Health) {
+        for lag in health.lag {
+            registry.makeGauge(name: "webhook_lag_seconds", labels: [("endpoint_id", lag.endpointID.apiText)]).set(lag.seconds)
+        }
+        for reason in WebhookDisabledReason.allCases {
+            registry.makeGauge(name: "webhook_endpoints_disabled", labels: [("reason", reason.rawValue)]).set(Double(health.disabled[reason] ?? 0))
+        }
+    }
+}

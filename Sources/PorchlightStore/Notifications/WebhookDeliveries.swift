@@ -1,0 +1,402 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// The webhook outbox: events fanned out to endpoints as deliveries, claimed by dispatchers in
+/// any number of replicas (`FOR UPDATE SKIP LOCKED`), attempted outside any transaction, and
+/// their outcome recorded. A claim leases the delivery by moving `next_attempt_at` past the
+/// longest attempt, so a dispatcher that dies mid-attempt only delays it: after the lease
+/// another one tries again (at least once, never lost).
+public struct WebhookDeliveries: Sendable {
+    let database: Database
+    let feed: EventFeed
+
+    public init(database: Database) {
+        self.database = database
+        self.feed = EventFeed(database: database)
+    }
+
+    // MARK: Fan-out
+
+    /// At most this many events are fanned out per merchant and pass.
+    static let fanOutBatch = 1_000
+
+    /// Queues a delivery for every new event of every merchant with enabled endpoints, to each
+    /// endpoint that selects its type; returns how many were queued.
+    @discardableResult
+    public func fanOut(logger: Logger) async throws -> Int {
+        // Merchants with events not yet numbered, or numbered past an endpoint's position.
+        let merchants = try await database.query("""
+            SELECT e.merchant_id FROM webhook_endpoints e
+            WHERE e.disabled_reason IS NULL
+            GROUP BY e.merchant_id
+            HAVING EXISTS (SELECT 1 FROM events v WHERE v.merchant_id = e.merchant_id AND v.sequence IS NULL)
+                OR EXISTS (SELECT 1 FROM events v WHERE v.merchant_id = e.merchant_id AND v.sequence > min(e.feed_position))
+            """, logger: logger).decode(UUID.self).map(MerchantID.init)
+        var queued = 0
+        for merchant in merchants {
+            try await feed.assignSequences(merchant: merchant, logger: logger)
+            queued += try await fanOut(merchant: merchant, logger: logger)
+        }
+        return queued
+    }
+
+    func fanOut(merchant: MerchantID, logger: Logger) async throws -> Int {
+        try await database.withTransaction(logger: logger) { connection in
+            // Endpoints another dispatcher is fanning out to are skipped: it advances them.
+            let endpoints = try await connection.query("""
+                SELECT id, event_types, feed_position FROM webhook_endpoints
+                WHERE merchant_id = \(merchant.rawValue) AND disabled_reason IS NULL
+                ORDER BY id FOR UPDATE SKIP LOCKED
+                """, logger: logger).collect().map { row in
+                    let (id, selectors, position) = try row.decode((UUID, [String], Int64).self)
+                    guard let selection = WebhookEventSelection(selectors: selectors) else {
+                        throw StoredValue.Unknown(column: "webhook_endpoints.event_types", value: selectors.joined(separator: ","))
+                    }
+                    return (id: id, selection: selection, position: position)
+                }
+            guard let from = endpoints.map(\.position).min() else { return 0 }
+            let events = try await connection.query("""
+                SELECT id, sequence, type, order_id, document_version, occurred_at, data::text FROM events
+                WHERE merchant_id = \(merchant.rawValue) AND sequence > \(from)
+                ORDER BY sequence LIMIT \(Self.fanOutBatch)
+                """, logger: logger).collect().map(EventFeed.event(from:))
+            guard let last = events.last?.sequence else { return 0 }
+
+            var deliveries = NewDeliveries()
+            for event in events {
+                let body = try event.webhookBody()
+                for endpoint in endpoints where event.sequence > endpoint.position && endpoint.selection.includes(event.type) {
+                    deliveries.append(endpoint: endpoint.id, event: event, body: body)
+                }
+            }
+            try await deliveries.insert(merchant: merchant, on: connection, logger: logger)
+            try await connection.query("""
+                UPDATE webhook_endpoints SET feed_position = greatest(feed_position, \(last))
+                WHERE id = ANY(\(endpoints.map(\.id)))
+                """, logger: logger)
+            return deliveries.count
+        }
+    }
+
+    // MARK: Claim, attempt, record
+
+    /// A delivery a dispatcher has leased, with what it needs to send it.
+    public struct Claimed: Sendable {
+        public var endpointID: UUID
+        public var eventID: UUID
+        public var url: String
+        public var body: String
+        /// The number of this attempt (1 for the first of its schedule).
+        public var attempt: Int
+        public var secrets: [WebhookSecret]
+        public var endpointFailingSince: Date?
+    }
+
+    /// Leases due deliveries: for each endpoint at most `perEndpoint` less those of its attempts
+    /// already in flight here (`inFlight`), `total` in all, for `lease` (longer than an attempt).
+    public func claim(perEndpoint: Int, total: Int, inFlight: [UUID: Int], lease: Duration, logger: Logger) async throws -> [Claimed] {
+        guard total > 0 else { return [] }
+        let rows = try await database.query("""
+            WITH locked AS (
+                SELECT d.endpoint_id, d.event_id, d.next_attempt_at FROM webhook_endpoints e
+                CROSS JOIN LATERAL (
+                    SELECT endpoint_id, event_id, next_attempt_at FROM webhook_deliveries
+                    WHERE endpoint_id = e.id AND status = 'pending' AND next_attempt_at <= now()
+                      -- A test message goes to a disabled endpoint too, so it can be checked first.
+                      AND (e.disabled_reason IS NULL OR event_type = \(WebhookMessage.testType))
+                    ORDER BY next_attempt_at
+                    LIMIT \(perEndpoint)
+                    FOR UPDATE SKIP LOCKED
+                ) d
+            ), claimed AS (
+                SELECT l.endpoint_id, l.event_id FROM (
+                    SELECT *, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rank FROM locked
+                ) l
+                LEFT JOIN unnest(\(Array(inFlight.keys)), \(Array(inFlight.values))) AS busy (endpoint_id, attempts)
+                    ON busy.endpoint_id = l.endpoint_id
+                WHERE l.rank <= \(perEndpoint) - coalesce(busy.attempts, 0)
+                ORDER BY l.next_attempt_at
+                LIMIT \(total)
+            )
+            UPDATE webhook_deliveries d
+            SET next_attempt_at = now() + \(lease.seconds) * interval '1 second', attempt_count = d.attempt_count + 1
+            FROM claimed, webhook_endpoints e
+            WHERE d.endpoint_id = claimed.endpoint_id AND d.event_id = claimed.event_id AND e.id = d.endpoint_id
+            RETURNING d.endpoint_id, d.event_id, e.url, d.body, d.attempt_count, e.failing_since,
+                (SELECT array_agg(secret ORDER BY created_at DESC) FROM webhook_secrets s
+                 WHERE s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now()))
+            """, logger: logger)
+        return try rows.map { row in
+            let (endpointID, eventID, url, body, attempt, failingSince, secrets) =
+                try row.decode((UUID, UUID, String, String, Int, Date?, [String]?).self)
+            return Claimed(endpointID: endpointID, eventID: eventID, url: url, body: body, attempt: attempt,
+                           secrets: try (secrets ?? []).map { text in
+                               guard let secret = WebhookSecret(text: text) else {
+                                   throw StoredValue.Unknown(column: "webhook_secrets.secret", value: "(not a whsec_ secret)")
+                               }
+                               return secret
+                           },
+                           endpointFailingSince: failingSince)
+        }
+    }
+
+    /// One attempt as it happened.
+    public struct Attempt: Sendable {
+        public var at: Date
+        public var result: WebhookAttemptResult
+        public var latency: Duration
+        /// The start of the response body.
+        public var responseBody: String?
+
+        public init(at: Date, result: WebhookAttemptResult, latency: Duration, responseBody: String?) {
+            (self.at, self.result, self.latency, self.responseBody) = (at, result, latency, responseBody)
+        }
+    }
+
+    /// Records an attempt and what the retry policy decided, in one statement: the attempt, the
+    /// delivery's new state, and the endpoint's health when it changed.
+    public func record(_ attempt: Attempt, of claimed: Claimed, decision: WebhookRetryPolicy.Decision, logger: Logger) async throws {
+        let (statusCode, error): (Int?, String?) = switch attempt.result {
+        case .answered(let status, _): (status, nil)
+        case .noAnswer(let reason): (nil, reason)
+        }
+        let completed = decision.status != .pending
+        try await database.query("""
+            WITH attempt AS (
+                INSERT INTO webhook_attempts (endpoint_id, event_id, attempted_at, status_code, latency_ms, response_body, error)
+                VALUES (\(claimed.endpointID), \(claimed.eventID), \(attempt.at), \(statusCode),
+                        \(Int(attempt.latency.seconds * 1000)), \(attempt.responseBody), \(error))
+            ), delivery AS (
+                UPDATE webhook_deliveries SET status = \(decision.status.rawValue), next_attempt_at = \(decision.nextAttemptAt),
+                    completed_at = CASE WHEN \(completed) THEN now() END
+                WHERE endpoint_id = \(claimed.endpointID) AND event_id = \(claimed.eventID)
+            )
+            UPDATE webhook_endpoints SET
+                failing_since = CASE WHEN \(decision.failingSince != nil) THEN \(decision.failingSince ?? nil) ELSE failing_since END,
+                disabled_reason = coalesce(disabled_reason, \(decision.disable?.rawValue)),
+                disabled_at = CASE WHEN disabled_reason IS NULL AND \(decision.disable != nil) THEN now() ELSE disabled_at END
+            WHERE id = \(claimed.endpointID) AND (\(decision.failingSince != nil) OR \(decision.disable != nil))
+            """, logger: logger)
+    }
+
+    // MARK: Operations
+
+    /// Queues one event again for an endpoint with a fresh schedule.
+    public func redeliver(eventID: UUID, endpointID: UUID, merchant: MerchantID, logger: Logger) async throws -> WebhookDeliveryRecord {
+        try await database.withTransaction(logger: logger) { connection in
+            _ = try await Self.lockEndpoint(endpointID, merchant: merchant, on: connection, logger: logger)
+            let events = try await connection.query("""
+                SELECT id, sequence, type, order_id, document_version, occurred_at, data::text FROM events
+                WHERE merchant_id = \(merchant.rawValue) AND id = \(eventID) AND sequence IS NOT NULL
+                """, logger: logger).collect().map(EventFeed.event(from:))
+            guard let event = events.first else {
+                throw DomainError.notFound("No event with id \(eventID.apiText) in the feed (events appear there a moment after their change commits).")
+            }
+            var deliveries = NewDeliveries()
+            deliveries.append(endpoint: endpointID, event: event, body: try event.webhookBody())
+            try await deliveries.insert(merchant: merchant, on: connection, logger: logger)
+            return try await Self.delivery(endpointID, eventID, on: connection, logger: logger)
+        }
+    }
+
+    /// At most this many events per replay.
+    public static let maxReplay = 10_000
+
+    /// Queues the events after `after` and before `before` that the endpoint selects.
+    public func replay(after: Int64, before: Int64?, endpointID: UUID, merchant: MerchantID, logger: Logger) async throws -> (queued: Int, last: Int64?) {
+        try await feed.assignSequences(merchant: merchant, logger: logger)
+        return try await database.withTransaction(logger: logger) { connection in
+            let endpoint = try await Self.lockEndpoint(endpointID, merchant: merchant, on: connection, logger: logger)
+            let events = try await connection.query("""
+                SELECT id, sequence, type, order_id, document_version, occurred_at, data::text FROM events
+                WHERE merchant_id = \(merchant.rawValue) AND sequence > \(after) AND (\(before)::bigint IS NULL OR sequence < \(before))
+                ORDER BY sequence LIMIT \(Self.maxReplay)
+                """, logger: logger).collect().map(EventFeed.event(from:))
+            var deliveries = NewDeliveries()
+            for event in events where endpoint.selection.includes(event.type) {
+                deliveries.append(endpoint: endpointID, event: event, body: try event.webhookBody())
+            }
+            try await deliveries.insert(merchant: merchant, on: connection, logger: logger)
+            return (deliveries.count, events.last?.sequence)
+        }
+    }
+
+    /// Queues a `webhook.test` message to the endpoint.
+    public func sendTest(endpointID: UUID, merchant: MerchantID, logger: Logger) async throws -> WebhookDeliveryRecord {
+        try await database.withTransaction(logger: logger) { connection in
+            _ = try await Self.lockEndpoint(endpointID, merchant: merchant, on: connection, logger: logger)
+            let (eventID, now) = (UUID(), Date().asStored)
+            var deliveries = NewDeliveries()
+            deliveries.append(endpoint: endpointID, eventID: eventID, type: WebhookMessage.testType, sequence: nil, occurredAt: now,
+                              body: try WebhookMessage.testBody(eventID: eventID, endpointID: endpointID, now: now))
+            try await deliveries.insert(merchant: merchant, on: connection, logger: logger)
+            return try await Self.delivery(endpointID, eventID, on: connection, logger: logger)
+        }
+    }
+
+    /// The endpoint's deliveries, newest first, each with its latest attempts.
+    public func list(endpointID: UUID, status: WebhookDeliveryStatus?, limit: Int, cursor: String?, merchant: MerchantID,
+                     logger: Logger) async throws -> (items: [WebhookDeliveryRecord], nextCursor: String?) {
+        let after = try cursor.map(PageCursor.init(token:))
+        return try await database.withConnection { connection in
+            _ = try await Self.lockEndpoint(endpointID, merchant: merchant, forUpdate: false, on: connection, logger: logger)
+            let rows = try await connection.query("""
+                SELECT \(unescaped: Self.deliveryColumns) FROM webhook_deliveries d
+                WHERE d.endpoint_id = \(endpointID) AND (\(status?.rawValue)::text IS NULL OR d.status = \(status?.rawValue))
+                  AND (\(after == nil) OR (d.created_at, d.event_id) < (to_timestamp(\(after?.updatedAtMicros ?? 0)::float8 / 1e6), \(after?.id)))
+                ORDER BY d.created_at DESC, d.event_id DESC
+                LIMIT \(limit + 1)
+                """, logger: logger).collect()
+            let items = try rows.prefix(limit).map(Self.delivery(from:))
+            let next = rows.count > limit ? items.last.map { PageCursor(updatedAt: $0.createdAt, id: $0.eventID).token } : nil
+            return (items, next)
+        }
+    }
+
+    /// How the merchant's endpoints are doing, for the metrics.
+    public struct Health: Sendable {
+        /// Per enabled endpoint, the age of its oldest pending delivery in seconds (0: none).
+        public var lag: [(endpointID: UUID, seconds: Double)]
+        /// Disabled endpoints, by reason.
+        public var disabled: [WebhookDisabledReason: Int]
+    }
+
+    public func health(logger: Logger) async throws -> Health {
+        let rows = try await database.query("""
+            SELECT e.id, e.disabled_reason,
+                   coalesce((SELECT extract(epoch FROM now() - min(d.occurred_at))::float8 FROM webhook_deliveries d
+                             WHERE d.endpoint_id = e.id AND d.status = 'pending'), 0)
+            FROM webhook_endpoints e
+            """, logger: logger).decode((UUID, String?, Double).self)
+        var health = Health(lag: [], disabled: [:])
+        for (id, reason, lag) in rows {
+            if let reason {
+                health.disabled[try StoredValue.decode(WebhookDisabledReason.self, reason, "webhook_endpoints.disabled_reason"), default: 0] += 1
+            } else {
+                health.lag.append((id, lag))
+            }
+        }
+        return health
+    }
+
+    // MARK: Shared
+
+    static func lockEndpoint(_ id: UUID, merchant: MerchantID, forUpdate: Bool = true, on connection: PostgresConnection,
+                             logger: Logger) async throws -> WebhookEndpoint {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: WebhookEndpointStore.columns) FROM webhook_endpoints
+            WHERE merchant_id = \(merchant.rawValue) AND id = \(id) \(unescaped: forUpdate ? "FOR UPDATE" : "")
+            """, logger: logger).collect()
+        guard let row = rows.first else { throw WebhookEndpointStore.notFound(id) }
+        return try WebhookEndpointStore.endpoint(from: row)
+    }
+
+    static let deliveryColumns = """
+        d.event_id, d.event_type, d.sequence, d.status, d.attempt_count, d.next_attempt_at, d.created_at, d.completed_at,
+        (SELECT coalesce(json_agg(json_build_object('at_us', (extract(epoch FROM a.attempted_at) * 1e6)::bigint, 'status_code', a.status_code, 'latency_ms', a.latency_ms,
+                 'response_body', a.response_body, 'error', a.error) ORDER BY a.attempted_at DESC), '[]')::text
+         FROM (SELECT * FROM webhook_attempts a WHERE a.endpoint_id = d.endpoint_id AND a.event_id = d.event_id
+               ORDER BY a.attempted_at DESC LIMIT \(WebhookDeliveryRecord.attemptsShown)) a)
+        """
+
+    static func delivery(_ endpointID: UUID, _ eventID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> WebhookDeliveryRecord {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: deliveryColumns) FROM webhook_deliveries d WHERE d.endpoint_id = \(endpointID) AND d.event_id = \(eventID)
+            """, logger: logger).collect()
+        return try delivery(from: rows[0])
+    }
+
+    static func delivery(from row: PostgresRow) throws -> WebhookDeliveryRecord {
+        let (eventID, type, sequence, status, attemptCount, nextAttemptAt, createdAt, completedAt, attempts) =
+            try row.decode((UUID, String, Int64?, String, Int, Date?, Date, Date?, String).self)
+        return WebhookDeliveryRecord(
+            eventID: eventID, eventType: type, sequence: sequence,
+            status: try StoredValue.decode(WebhookDeliveryStatus.self, status, "webhook_deliveries.status"),
+            attemptCount: attemptCount, nextAttemptAt: nextAttemptAt, createdAt: createdAt, completedAt: completedAt,
+            attempts: try JSONDecoder().decode([WebhookDeliveryRecord.AttemptRecord].self, from: Data(attempts.utf8)))
+    }
+}
+
+/// A delivery as the operations API shows it.
+public struct WebhookDeliveryRecord: Sendable {
+    public var eventID: UUID
+    public var eventType: String
+    public var sequence: Int64?
+    public var status: WebhookDeliveryStatus
+    public var attemptCount: Int
+    public var nextAttemptAt: Date?
+    public var createdAt: Date
+    public var completedAt: Date?
+    public var attempts: [AttemptRecord]
+
+    public struct AttemptRecord: Sendable, Decodable {
+        public var at: Date
+        public var statusCode: Int?
+        public var latencyMs: Int
+        public var responseBody: String?
+        public var error: String?
+
+        enum CodingKeys: String, CodingKey {
+            case atMicroseconds = "at_us", statusCode = "status_code", latencyMs = "latency_ms", responseBody = "response_body", error
+        }
+
+        /// Reads an attempt as `json_agg` wrote it, the time in microseconds since 1970.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            at = Date(timeIntervalSince1970: Double(try container.decode(Int64.self, forKey: .atMicroseconds)) / 1e6)
+            statusCode = try container.decodeIfPresent(Int.self, forKey: .statusCode)
+            latencyMs = try container.decode(Int.self, forKey: .latencyMs)
+            responseBody = try container.decodeIfPresent(String.self, forKey: .responseBody)
+            error = try container.decodeIfPresent(String.self, forKey: .error)
+        }
+    }
+
+    /// The latest attempts shown with a delivery.
+    static let attemptsShown = 20
+}
+
+/// Deliveries to queue, written with one statement. An existing delivery of the same event to
+/// the same endpoint starts again (redelivery and replay); fan-out never meets one.
+struct NewDeliveries {
+    private var endpoints: [UUID] = []
+    private var events: [UUID] = []
+    private var types: [String] = []
+    private var sequences: [Int64?] = []
+    private var occurredAt: [Date] = []
+    private var bodies: [String] = []
+
+    var count: Int { endpoints.count }
+
+    mutating func append(endpoint: UUID, eventID: UUID, type: String, sequence: Int64?, occurredAt at: Date, body: String) {
+        endpoints.append(endpoint)
+        events.append(eventID)
+        types.append(type)
+        sequences.append(sequence)
+        occurredAt.append(at)
+        bodies.append(body)
+    }
+
+    mutating func append(endpoint: UUID, event: FeedEvent, body: String) {
+        append(endpoint: endpoint, eventID: event.id, type: event.type.rawValue, sequence: event.sequence, occurredAt: event.occurredAt, body: body)
+    }
+
+    func insert(merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        guard !endpoints.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO webhook_deliveries (merchant_id, endpoint_id, event_id, event_type, sequence, occurred_at, body, status, next_attempt_at)
+            SELECT \(merchant.rawValue), x.* , 'pending', now()
+            FROM unnest(\(endpoints), \(events), \(types), \(NullableArray(sequences))::bigint[], \(occurredAt), \(bodies)) AS x
+            ON CONFLICT (endpoint_id, event_id) DO UPDATE
+                SET status = 'pending', next_attempt_at = now(), attempt_count = 0, completed_at = NULL, body = excluded.body
+            """, logger: logger)
+    }
+}
+
+extension FeedEvent {
+    func webhookBody() throws -> String {
+        try WebhookMessage.body(eventID: id, type: type.rawValue, occurredAt: occurredAt, data: try JSONValue(parsing: data),
+                                sequence: sequence, documentVersion: documentVersion)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// Webhook endpoints and their signing secrets.
+public struct WebhookEndpointStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// The endpoint's columns, in the order `endpoint(from:)` reads them.
+    static let columns = """
+        id, url, description, event_types, disabled_reason, disabled_at, failing_since, created_at, updated_at
+        """
+
+    static func endpoint(from row: PostgresRow) throws -> WebhookEndpoint {
+        let (id, url, description, selectors, reason, disabledAt, failingSince, createdAt, updatedAt) =
+            try row.decode((UUID, String, String, [String], String?, Date?, Date?, Date, Date).self)
+        guard let selection = WebhookEventSelection(selectors: selectors) else {
+            throw StoredValue.Unknown(column: "webhook_endpoints.event_types", value: selectors.joined(separator: ","))
+        }
+        return WebhookEndpoint(
+            id: id, url: url, description: description, selection: selection,
+            disabledReason: try reason.map { try StoredValue.decode(WebhookDisabledReason.self, $0, "webhook_endpoints.disabled_reason") },
+            disabledAt: disabledAt, failingSince: failingSince, createdAt: createdAt, updatedAt: updatedAt)
+    }
+
+    /// Creates an endpoint that receives the events that happen from now on, with a new secret.
+    public func create(url: URL, description: String, selection: WebhookEventSelection, merchant: MerchantID,
+                       idempotency: IdempotentWrite<(WebhookEndpoint, WebhookSecret)>? = nil,
+                       logger: Logger) async throws -> (WebhookEndpoint, WebhookSecret) {
+        let secret = WebhookSecret.generate()
+        return try await database.withTransaction(logger: logger) { connection in
+            // Serialises creations of one merchant, so that the limit holds under concurrency.
+            let count = try await connection.query("""
+                SELECT (SELECT count(*) FROM webhook_endpoints WHERE merchant_id = m.id) FROM merchants m
+                WHERE m.id = \(merchant.rawValue) FOR UPDATE
+                """, logger: logger).collect().first?.decode(Int.self) ?? 0
+            guard count < WebhookEndpoint.maxPerMerchant else {
+                throw DomainError.conflict("A merchant has at most \(WebhookEndpoint.maxPerMerchant) webhook endpoints; delete one first.")
+            }
+            let rows = try await connection.query("""
+                INSERT INTO webhook_endpoints (merchant_id, id, url, description, event_types, feed_position)
+                VALUES (\(merchant.rawValue), \(UUID()), \(url.absoluteString), \(description), \(selection.selectors),
+                        (SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = \(merchant.rawValue)))
+                RETURNING \(unescaped: Self.columns)
+                """, logger: logger).collect()
+            let endpoint = try Self.endpoint(from: rows[0])
+            try await connection.query("""
+                INSERT INTO webhook_secrets (endpoint_id, secret) VALUES (\(endpoint.id), \(secret.text))
+                """, logger: logger)
+            try await idempotency?.record((endpoint, secret), merchant: merchant, on: connection, logger: logger)
+            return (endpoint, secret)
+        }
+    }
+
+    public func list(merchant: MerchantID, logger: Logger) async throws -> [WebhookEndpoint] {
+        try await database.query("""
+            SELECT \(unescaped: Self.columns) FROM webhook_endpoints WHERE merchant_id = \(merchant.rawValue) ORDER BY created_at, id
+            """, logger: logger).map(Self.endpoint(from:))
+    }
+
+    public func endpoint(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> WebhookEndpoint {
+        let rows = try await database.query("""
+            SELECT \(unescaped: Self.columns) FROM webhook_endpoints WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
+            """, logger: logger)
+        guard let row = rows.first else { throw Self.notFound(id) }
+        return try Self.endpoint(from: row)
+    }
+
+    public struct Update: Sendable {
+        public var url: URL?
+        public var description: String?
+        public var selection: WebhookEventSelection?
+        public var enabled: Bool?
+
+        public init(url: URL?, description: String?, selection: WebhookEventSelection?, enabled: Bool?) {
+            (self.url, self.description, self.selection, self.enabled) = (url, description, selection, enabled)
+        }
+    }
+
+    /// Changes the given fields. Re-enabling clears the failure state and delivers events from
+    /// now on; disabling by the merchant keeps pending deliveries for later.
+    public func update(_ id: UUID, _ update: Update, merchant: MerchantID, logger: Logger) async throws -> WebhookEndpoint {
+        let rows = try await database.query("""
+            UPDATE webhook_endpoints e SET
+                url = coalesce(\(update.url?.absoluteString), url),
+                description = coalesce(\(update.description), description),
+                event_types = coalesce(\(update.selection?.selectors)::text[], event_types),
+                disabled_reason = CASE \(update.enabled)::boolean WHEN true THEN NULL
+                                  WHEN false THEN coalesce(disabled_reason, 'merchant') ELSE disabled_reason END,
+                disabled_at = CASE \(update.enabled)::boolean WHEN true THEN NULL
+                              WHEN false THEN coalesce(disabled_at, now()) ELSE disabled_at END,
+                failing_since = CASE WHEN \(update.enabled)::boolean AND disabled_reason IS NOT NULL THEN NULL ELSE failing_since END,
+                feed_position = CASE WHEN \(update.enabled)::boolean AND disabled_reason IS NOT NULL
+                                THEN (SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = e.merchant_id)
+                                ELSE feed_position END,
+                updated_at = now()
+            WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
+            RETURNING \(unescaped: Self.columns)
+            """, logger: logger)
+        guard let row = rows.first else { throw Self.notFound(id) }
+        return try Self.endpoint(from: row)
+    }
+
+    public func delete(_ id: UUID, merchant: MerchantID, logger: Logger) async throws {
+        let rows = try await database.query("""
+            DELETE FROM webhook_endpoints WHERE merchant_id = \(merchant.rawValue) AND id = \(id) RETURNING id
+            """, logger: logger)
+        if rows.isEmpty { throw Self.notFound(id) }
+    }
+
+    /// How long a replaced secret keeps signing, so receivers can switch without losing a message.
+    public static let rotationOverlap: TimeInterval = 86_400
+
+    /// Issues a new secret; the live ones sign for `rotationOverlap` more, and long expired ones go.
+    public func rotateSecret(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> (WebhookSecret, previousExpireAt: Date) {
+        let secret = WebhookSecret.generate()
+        return try await database.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT now() + \(Self.rotationOverlap) * interval '1 second' FROM webhook_endpoints
+                WHERE merchant_id = \(merchant.rawValue) AND id = \(id) FOR UPDATE
+                """, logger: logger).collect()
+            guard let expireAt = try rows.first?.decode(Date.self) else { throw Self.notFound(id) }
+            try await connection.query("""
+                WITH expired AS (
+                    DELETE FROM webhook_secrets WHERE endpoint_id = \(id) AND expires_at < now()
+                )
+                UPDATE webhook_secrets SET expires_at = \(expireAt) WHERE endpoint_id = \(id) AND expires_at IS NULL
+                """, logger: logger)
+            try await connection.query("""
+                INSERT INTO webhook_secrets (endpoint_id, secret) VALUES (\(id), \(secret.text))
+                """, logger: logger)
+            return (secret, expireAt)
+        }
+    }
+
+    static func notFound(_ id: UUID) -> DomainError {
+        .notFound("No webhook endpoint with id \(id.apiText).")
+    }
+}

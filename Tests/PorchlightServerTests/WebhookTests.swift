@@ -1,0 +1,312 @@
+import Foundation
+import HTTPTypes
+import PorchlightAPI
+import PorchlightCore
+@testable import PorchlightServer
+import Testing
+
+@Suite struct WebhookTests {
+    /// Creates an endpoint for the receiver and returns its id and secret.
+    func subscribe(_ service: Service, _ merchant: TestMerchant, _ receiver: WebhookReceiver,
+                   types: [String]? = nil) async throws -> (id: String, secret: String) {
+        var body: [String: Any] = ["url": receiver.url, "description": "test receiver"]
+        if let types { body["event_types"] = types }
+        let created = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey, json: body)
+        #expect(created.status == .created, "\(created.text)")
+        return (try #require(created["id"] as? String), try #require(created["secret"] as? String))
+    }
+
+    /// Every event in the merchant's feed, oldest first.
+    func feedEvents(_ service: Service, _ merchant: TestMerchant) async throws -> [[String: Any]] {
+        let page = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
+        return page["items"] as? [[String: Any]] ?? []
+    }
+
+    /// The endpoint's deliveries with `status`, once there are `atLeast` (or after 15 s).
+    func deliveries(_ service: Service, _ merchant: TestMerchant, _ endpoint: String, status: String,
+                    atLeast count: Int) async throws -> [[String: Any]] {
+        var items: [[String: Any]] = []
+        for _ in 0..<300 {
+            let page = try await service.call(.get, "/v1/webhook-endpoints/\(endpoint)/deliveries?status=\(status)", key: merchant.apiKey)
+            items = page["items"] as? [[String: Any]] ?? []
+            if items.count >= count { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return items
+    }
+
+    @Test func everyEventArrivesOnceSignedWithItsFeedPosition() async throws {
+        try await withService { service in
+            try await WebhookReceiver.with { receiver in
+                let merchant = try await service.newMerchant()
+                let endpoint = try await subscribe(service, merchant, receiver)
+                let orderID = try await service.createOrder(merchant)
+                let shipment = try await service.ship(merchant, order: orderID, tracking: "WH\(UInt32.random(in: 0...UInt32.max))",
+                                                      lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
+                let shipmentID = try #require(shipment["id"] as? String)
+                _ = try await service.scans(merchant, shipment: shipmentID, [scan("in_transit", "2026-11-21T08:00:00Z")])
+                _ = try await service.scans(merchant, shipment: shipmentID, [scan("delivered", "2026-11-22T10:00:00Z")])
+
+                let events = try await feedEvents(service, merchant)
+                #expect(events.count >= 6)
+                let received = try await receiver.wait { $0.count >= events.count }
+                try await Task.sleep(for: .milliseconds(300))  // anything sent twice would arrive by now
+                #expect(receiver.deliveries.count == events.count)
+                #expect(Set(received.map(\.id)) == Set(events.compactMap { $0["id"] as? String }))
+
+                for delivery in received {
+                    #expect(WebhookReceiver.verifies(delivery, secret: endpoint.secret), "\(delivery.body)")
+                    #expect(delivery.signature.split(separator: " ").count == 1)
+                    #expect(abs((Double(delivery.timestamp) ?? 0) - Date().timeIntervalSince1970) < 60)
+                    #expect(delivery.body.utf8.count < WebhookMessage.maxBodyBytes)
+                    let event = try #require(events.first { $0["id"] as? String == delivery.id })
+                    #expect(delivery.type == event["type"] as? String)
+                    #expect(delivery.data["event_id"] as? String == delivery.id)
+                    #expect(delivery.data["sequence"] as? Int == event["sequence"] as? Int)
+                    #expect(delivery.data["document_version"] as? Int == event["document_version"] as? Int)
+                    #expect(delivery.data["order_id"] as? String == orderID)
+                    #expect(delivery.json["timestamp"] is String)
+                }
+                // The body is the contract's WebhookMessage.
+                let message = try ContractJSON.decode(Components.Schemas.WebhookMessage.self, from: Data(received[0].body.utf8))
+                #expect(message.data.additionalProperties.value["order_id"] as? String == orderID)
+
+                let page = try await service.call(.get, "/v1/webhook-endpoints/\(endpoint.id)/deliveries?status=succeeded", key: merchant.apiKey)
+                let deliveries = try #require(page["items"] as? [[String: Any]])
+                #expect(deliveries.count == events.count)
+                let attempts = try #require(deliveries.first?["attempts"] as? [[String: Any]])
+                #expect(attempts.first?["status_code"] as? Int == 204)
+            }
+        }
+    }
+
+    @Test func onlySelectedTypesAreSent() async throws {
+        try await withService { service in
+            try await WebhookReceiver.with { receiver in
+                let merchant = try await service.newMerchant()
+                _ = try await subscribe(service, merchant, receiver, types: ["shipment.created"])
+                let orderID = try await service.createOrder(merchant)
+                _ = try await service.ship(merchant, order: orderID, tracking: "WS\(UInt32.random(in: 0...UInt32.max))",
+                                           lines: [["sku": "TEE", "quantity": 1]])
+                let received = try await receiver.wait { !$0.isEmpty }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(received.map(\.type) == ["shipment.created"])
+                #expect(receiver.deliveries.count == 1)
+            }
+        }
+    }
+
+    @Test func aReceiverThatIsDownGetsEveryEventOnceItIsBack() async throws {
+        try await withService { service in
+            try await WebhookReceiver.with { receiver in
+                receiver.answer(.init(status: .serviceUnavailable))
+                let merchant = try await service.newMerchant()
+                let endpoint = try await subscribe(service, merchant, receiver)
+                for _ in 0..<3 { _ = try await service.createOrder(merchant) }
+                let events = try await feedEvents(service, merchant)
+                // Refused at least twice each (the first attempt and a retry).
+                try await receiver.wait { $0.count >= 2 * events.count }
+                let failing = try await service.call(.get, "/v1/webhook-endpoints/\(endpoint.id)", key: merchant.apiKey)
+                #expect(failing["failing_since"] is String)
+                #expect(failing["enabled"] as? Bool == true)
+
+                receiver.answer(.init(status: .ok))
+                let succeeded = try await deliveries(service, merchant, endpoint.id, status: "succeeded", atLeast: events.count)
+                #expect(succeeded.count == events.count)
+                #expect(Set(succeeded.compactMap { $0["event_id"] as? String }) == Set(events.compactMap { $0["id"] as? String }))
+                let recovered = try await service.call(.get, "/v1/webhook-endpoints/\(endpoint.id)", key: merchant.apiKey)
+                #expect(recovered["failing_since"] == nil)
+                let attempts = succeeded.first?["attempts"] as? [[String: Any]] ?? []
+                #expect(attempts.count >= 3)
+                #expect(attempts.first?["status_code"] as? Int == 200)
+                #expect(attempts.last?["status_code"] as? Int == 503)
+            }
+        }
+    }
+
+    @Test func goneDisablesTheEndpointAndATestEventStillReachesIt() async throws {
+        try await withService { service in
+            try await WebhookReceiver.with { receiver in
+                receiver.answer(.init(status: .gone))
+                let merchant = try await service.newMerchant()
+                let endpoint = try await subscribe(service, merchant, receiver)
+                _ = try await service.createOrder(merchant)
+                try await receiver.wait { !$0.isEmpty }
+                var disabled: Reply?
+                for _ in 0..<40 {
+                    disabled = try await service.call(.get, "/v1/webhook-endpoints/\(endpoint.id)", key: merchant.apiKey)
+                    if disabled?["enabled"] as? Bool == false { break }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(disabled?["enabled"] as? Bool == false)
+                #expect(disabled?["disabled_reason"] as? String == "gone")
+                let failed = try await service.call(.get, "/v1/webhook-endpoints/\(endpoint.id)/deliveries?status=failed", key: merchant.apiKey)
+                #expect((failed["items"] as? [[String: Any]])?.count == 1)
+
+                // Nothing more is sent to a disabled endpoint, except a test message.
+                _ = try await service.createOrder(merchant)
+                receiver.answer(.init(status: .ok))
+                let test = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/test-events", key: merchant.apiKey)
+                #expect(test.status == .accepted, "\(test.text)")
+                #expect(test["event_type"] as? String == "webhook.test")
+                let received = try await receiver.wait { $0.contains { $0.type == "webhook.test" } }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(receiver.deliveries.count == 2, "\(received.map(\.type))")
+                #expect(WebhookReceiver.verifies(try #require(received.last), secret: endpoint.secret))
+
+                // Re-enabled, it receives new events again.
+                let enabled = try await service.call(.patch, "/v1/webhook-endpoints/\(endpoint.id)", key: merchant.apiKey, json: ["enabled": true])
+                #expect(enabled["enabled"] as? Bool == true)
+                #expect(enabled["disabled_reason"] == nil)
+                _ = try await service.createOrder(merchant)
+                let after = try await receiver.wait { $0.count >= 3 }
+                #expect(after.last?.type == "order.created")
+            }
+        }
+    }
+
+    @Test func aRotatedSecretSignsAlongsideTheOldOne() async throws {
+        try await withService { service in
+            try await WebhookReceiver.with { receiver in
+                let merchant = try await service.newMerchant()
+                let endpoint = try await subscribe(service, merchant, receiver)
+                let rotated = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/secret-rotations", key: merchant.apiKey)
+                #expect(rotated.status == .created)
+                let newSecret = try #require(rotated["secret"] as? String)
+                #expect(newSecret != endpoint.secret)
+                #expect(rotated["previous_secrets_expire_at"] is String)
+                _ = try await service.createOrder(merchant)
+                let delivery = try #require(try await receiver.wait { !$0.isEmpty }.first)
+                #expect(delivery.signature.split(separator: " ").count == 2)
+                #expect(WebhookReceiver.verifies(delivery, secret: newSecret))
+                #expect(WebhookReceiver.verifies(delivery, secret: endpoint.secret))
+                #expect(!WebhookReceiver.verifies(delivery, secret: WebhookSecret.generate().text))
+            }
+        }
+    }
+
+    @Test func redeliveryAndReplaySendEventsAgainUnderTheirIDs() async throws {
+        try await withService { service in
+            try await WebhookReceiver.with { receiver in
+                let merchant = try await service.newMerchant()
+                for _ in 0..<3 { _ = try await service.createOrder(merchant) }
+                let events = try await feedEvents(service, merchant)
+                // Subscribed after the events: nothing is sent until asked for.
+                let endpoint = try await subscribe(service, merchant, receiver)
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(receiver.deliveries.isEmpty)
+
+                let first = try #require(events.first?["id"] as? String)
+                let redelivered = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/redeliveries", key: merchant.apiKey,
+                                                         json: ["event_id": first])
+                #expect(redelivered.status == .accepted, "\(redelivered.text)")
+                #expect(try await receiver.wait { !$0.isEmpty }.map(\.id) == [first])
+
+                let replay = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/replays", key: merchant.apiKey,
+                                                    json: ["after": 0])
+                #expect(replay.status == .accepted)
+                #expect(replay["queued"] as? Int == events.count)
+                #expect(replay["last_sequence"] as? Int == events.last?["sequence"] as? Int)
+                let all = try await receiver.wait { $0.count >= 1 + events.count }
+                #expect(all.filter { $0.id == first }.count == 2)
+                #expect(Set(all.map(\.id)) == Set(events.compactMap { $0["id"] as? String }))
+
+                let unknown = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/redeliveries", key: merchant.apiKey,
+                                                     json: ["event_id": UUID().uuidString])
+                #expect(unknown.status == .notFound)
+                let empty = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/replays", key: merchant.apiKey,
+                                                   json: ["after": 5, "before": 6])
+                #expect(empty.status == .unprocessableContent)
+                #expect(empty.errorFields == ["before"])
+            }
+        }
+    }
+
+    @Test func aSlowReceiverDoesNotHoldUpAnother() async throws {
+        try await withService { service in
+            try await WebhookReceiver.with { slow in
+                try await WebhookReceiver.with { fast in
+                    slow.answer(.init(status: .ok, delay: .milliseconds(1500)))
+                    let merchant = try await service.newMerchant()
+                    _ = try await subscribe(service, merchant, slow)
+                    _ = try await subscribe(service, merchant, fast)
+                    for _ in 0..<10 { _ = try await service.createOrder(merchant) }
+                    let started = ContinuousClock.now
+                    let events = try await feedEvents(service, merchant)
+                    try await fast.wait { $0.count >= events.count }
+                    #expect(fast.deliveries.count == events.count)
+                    #expect(ContinuousClock.now - started < .seconds(1.5), "the fast receiver waited for the slow one")
+                    try await slow.wait(timeout: .seconds(30)) { $0.count >= events.count }
+                    #expect(Set(slow.deliveries.map(\.id)).count == events.count)
+                }
+            }
+        }
+    }
+
+    @Test func endpointsAreManagedAndRefuseInternalAddresses() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let other = try await service.newMerchant()
+            let created = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey,
+                                                 json: ["url": "https://hooks.example.com/porchlight", "event_types": ["promise.at_risk", "order.created"]])
+            #expect(created.status == .created, "\(created.text)")
+            let id = try #require(created["id"] as? String)
+            #expect((created["secret"] as? String)?.hasPrefix("whsec_") == true)
+            #expect(Data(base64Encoded: String((created["secret"] as? String ?? "").dropFirst(6)))?.count == 24)
+            #expect(created["event_types"] as? [String] == ["order.created", "promise.at_risk"])
+
+            let fetched = try await service.call(.get, "/v1/webhook-endpoints/\(id)", key: merchant.apiKey)
+            #expect(fetched.status == .ok)
+            #expect(fetched["secret"] == nil)
+            #expect((try await service.call(.get, "/v1/webhook-endpoints", key: merchant.apiKey))["items"].map { ($0 as? [Any])?.count } == 1)
+            #expect((try await service.call(.get, "/v1/webhook-endpoints/\(id)", key: other.apiKey)).status == .notFound)
+            #expect((try await service.call(.patch, "/v1/webhook-endpoints/\(id)", key: other.apiKey, json: ["enabled": false])).status == .notFound)
+            #expect((try await service.call(.delete, "/v1/webhook-endpoints/\(id)", key: other.apiKey)).status == .notFound)
+
+            let disabled = try await service.call(.patch, "/v1/webhook-endpoints/\(id)", key: merchant.apiKey,
+                                                  json: ["enabled": false, "event_types": ["*"], "description": "paused"])
+            #expect(disabled["enabled"] as? Bool == false)
+            #expect(disabled["disabled_reason"] as? String == "merchant")
+            #expect(disabled["event_types"] as? [String] == ["*"])
+            #expect(disabled["description"] as? String == "paused")
+            #expect((try await service.call(.patch, "/v1/webhook-endpoints/\(id)", key: merchant.apiKey, json: [:])).status == .unprocessableContent)
+
+            for url in ["http://hooks.example.com/x", "https://10.1.2.3/x", "https://169.254.169.254/latest/meta-data", "https://[::ffff:192.168.0.1]/",
+                        "https://[fe80::1]/", "https://metadata.google.internal/", "ftp://hooks.example.com/", "not a url",
+                        "https://user:pw@hooks.example.com/", "https://100.64.0.1/"] {
+                let refused = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey, json: ["url": url])
+                #expect(refused.status == .unprocessableContent, "\(url): \(refused.text)")
+                #expect(refused.errorFields == ["url"], "\(url)")
+            }
+            let mixed = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey,
+                                               json: ["url": "https://hooks.example.com/", "event_types": ["*", "order.created"]])
+            #expect(mixed.errorFields == ["event_types"])
+            let malformed = try await service.call(.get, "/v1/webhook-endpoints/not-a-uuid", key: merchant.apiKey)
+            #expect(malformed.status == .badRequest)
+
+            #expect((try await service.call(.delete, "/v1/webhook-endpoints/\(id)", key: merchant.apiKey)).status == .noContent)
+            #expect((try await service.call(.get, "/v1/webhook-endpoints/\(id)", key: merchant.apiKey)).status == .notFound)
+        }
+    }
+
+    @Test func aMerchantHasAtMostSixteenEndpointsEvenWhenCreatingConcurrently() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for n in 0..<20 {
+                    group.addTask {
+                        try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey,
+                                               json: ["url": "https://hooks.example.com/\(n)"]).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 16)
+            #expect(statuses.filter { $0 == .conflict }.count == 4)
+        }
+    }
+
+    @Test func theSelectorEnumIsTheWildcardAndTheEventCatalogue() {
+        #expect(Components.Schemas.WebhookEventSelector.allCases.map(\.rawValue) == ["*"] + EventType.allCases.map(\.rawValue))
+    }
+}
