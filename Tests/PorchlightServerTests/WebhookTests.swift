@@ -218,6 +218,9 @@ import Testing
                                                    json: ["after": 5, "before": 6])
                 #expect(empty.status == .unprocessableContent)
                 #expect(empty.errorFields == ["before"])
+                let edge = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/replays", key: merchant.apiKey,
+                                                  json: ["after": Int64.max, "before": 1200])
+                #expect(edge.errorFields == ["before"])
             }
         }
     }

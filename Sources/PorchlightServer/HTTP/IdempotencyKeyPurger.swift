@@ -11,8 +11,8 @@ struct IdempotencyKeyPurger: Service {
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
+            // Shutdown cancels the sleep: a normal end, not an error (which would fail the exit code).
+            while (try? await Task.sleep(for: interval)) != nil {
                 do {
                     var purged = 0
                     var batch = 0
