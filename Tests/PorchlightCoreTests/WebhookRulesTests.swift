@@ -57,6 +57,16 @@ import Testing
         #expect(WebhookRetryPolicy.retryAfter("-5", now: now) == nil)
     }
 
+    @Test func aDisabledEndpointIsNotDisabledAgainAndItsTestMessagesFollowTheSchedule() {
+        let longFailing = now.addingTimeInterval(-9 * 86_400)
+        let test = policy.decide(.noAnswer("refused"), attempt: 1, failingSince: longFailing, endpointEnabled: false, now: now, random: 0.5)
+        #expect(test.disable == nil)
+        #expect(test.nextAttemptAt == now.addingTimeInterval(5))
+        let gone = policy.decide(.answered(status: 410, retryAfter: nil), attempt: 1, failingSince: longFailing, endpointEnabled: false, now: now)
+        #expect(gone.status == .failed)
+        #expect(gone.disable == nil)
+    }
+
     @Test func fiveDaysOfFailureWithoutASuccessDisablesTheEndpoint() {
         let four = policy.decide(.noAnswer("refused"), attempt: 1, failingSince: now.addingTimeInterval(-4 * 86_400), now: now)
         #expect(four.disable == nil)
@@ -86,6 +96,7 @@ import Testing
                     "https://172.16.5.4/", "https://192.168.1.1/", "https://169.254.169.254/", "https://100.64.1.1/", "https://0.0.0.0/",
                     "https://224.0.0.1/", "https://[::1]/", "https://[::]/", "https://[fc00::1]/", "https://[fe80::1]/",
                     "https://[::ffff:127.0.0.1]/", "https://[::ffff:10.0.0.1]/", "https://[64:ff9b::a9fe:a9fe]/",
+                    "https://[::10.0.0.1]/", "https://[64:ff9b:1::a00:1]/", "https://[2002:a9fe:a9fe::1]/",
                     "https://metadata.google.internal/", "https://printer.local/", "ftp://hooks.example.com/",
                     "https://user:secret@hooks.example.com/", "hooks.example.com/no-scheme"] {
             #expect(refused(strict, url), "\(url)")
@@ -106,6 +117,8 @@ import Testing
         #expect(strict.check(try #require(IPAddress(parsing: "127.0.0.53"))) != nil)
         #expect(local.check(try #require(IPAddress(parsing: "127.0.0.53"))) == nil)
         #expect(IPAddress(parsing: "hooks.example.com") == nil)
+        #expect(try #require(IPAddress(parsing: "::1")).isLoopback)
+        #expect(strict.check(try #require(IPAddress(parsing: "2002:5db8:d822::1"))) == nil)  // 6to4 of a public address
     }
 }
 

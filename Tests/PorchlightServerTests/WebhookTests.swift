@@ -190,11 +190,13 @@ import Testing
             try await WebhookReceiver.with { receiver in
                 let merchant = try await service.newMerchant()
                 for _ in 0..<3 { _ = try await service.createOrder(merchant) }
-                let events = try await feedEvents(service, merchant)
-                // Subscribed after the events: nothing is sent until asked for.
+                // Subscribed after the events (which nothing has read yet): none of them is sent
+                // until asked for.
                 let endpoint = try await subscribe(service, merchant, receiver)
                 try await Task.sleep(for: .milliseconds(300))
                 #expect(receiver.deliveries.isEmpty)
+                let events = try await feedEvents(service, merchant)
+                #expect(events.count == 3)
 
                 let first = try #require(events.first?["id"] as? String)
                 let redelivered = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/redeliveries", key: merchant.apiKey,
@@ -210,6 +212,11 @@ import Testing
                 let all = try await receiver.wait { $0.count >= 1 + events.count }
                 #expect(all.filter { $0.id == first }.count == 2)
                 #expect(Set(all.map(\.id)) == Set(events.compactMap { $0["id"] as? String }))
+                // New events after a replay are fanned out once, and the replayed ones not again.
+                _ = try await service.createOrder(merchant)
+                let later = try await receiver.wait { $0.count >= 2 + events.count }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(receiver.deliveries.count == 2 + events.count, "\(later.map(\.type))")
 
                 let unknown = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/redeliveries", key: merchant.apiKey,
                                                      json: ["event_id": UUID().uuidString])
@@ -218,9 +225,29 @@ import Testing
                                                    json: ["after": 5, "before": 6])
                 #expect(empty.status == .unprocessableContent)
                 #expect(empty.errorFields == ["before"])
-                let edge = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/replays", key: merchant.apiKey,
-                                                  json: ["after": Int64.max, "before": 1200])
-                #expect(edge.errorFields == ["before"])
+                for (after, before) in [(Int64.max, Int64(1200)), (0, Int64.min), (0, 0)] {
+                    let edge = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/replays", key: merchant.apiKey,
+                                                      json: ["after": after, "before": before])
+                    #expect(edge.errorFields == ["before"], "after \(after), before \(before): \(edge.text)")
+                }
+                let none = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/replays", key: merchant.apiKey,
+                                                  json: ["after": 1_000_000])
+                #expect(none["queued"] as? Int == 0)
+                #expect(none["last_sequence"] == nil)
+
+                // Another merchant can neither see nor use this endpoint.
+                let other = try await service.newMerchant()
+                for (method, path, body) in [(HTTPRequest.Method.get, "deliveries", nil), (.post, "redeliveries", ["event_id": first]),
+                                             (.post, "replays", ["after": 0]), (.post, "test-events", nil),
+                                             (.post, "secret-rotations", nil)] as [(HTTPRequest.Method, String, [String: Any]?)] {
+                    let refused = try await service.call(method, "/v1/webhook-endpoints/\(endpoint.id)/\(path)", key: other.apiKey, json: body)
+                    #expect(refused.status == .notFound, "\(path): \(refused.text)")
+                }
+                // Nor redeliver this merchant's events to an endpoint of its own.
+                let theirs = try await subscribe(service, other, receiver)
+                let foreign = try await service.call(.post, "/v1/webhook-endpoints/\(theirs.id)/redeliveries", key: other.apiKey,
+                                                     json: ["event_id": first])
+                #expect(foreign.status == .notFound)
             }
         }
     }

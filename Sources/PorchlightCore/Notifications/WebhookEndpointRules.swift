@@ -156,12 +156,20 @@ public struct IPAddress: Sendable, Equatable, CustomStringConvertible {
             .joined(separator: ":")
     }
 
-    /// The IPv4 address an IPv6 address carries (mapped `::ffff:a.b.c.d`, or NAT64 `64:ff9b::a.b.c.d`).
+    /// The IPv4 address an IPv6 address carries and leads to: mapped `::ffff:a.b.c.d`,
+    /// compatible `::a.b.c.d`, NAT64 `64:ff9b::a.b.c.d` and `64:ff9b:1::/48`, 6to4 `2002:ab:cd::`.
     var embeddedIPv4: IPAddress? {
         guard bytes.count == 16 else { return nil }
-        let mapped = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xff && bytes[11] == 0xff
-        let nat64 = bytes[0..<12] == [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]
-        return mapped || nat64 ? IPAddress(bytes: Array(bytes[12..<16])) : nil
+        let b = bytes
+        let zeroPrefix = b[0..<10].allSatisfy { $0 == 0 }
+        if zeroPrefix && b[10] == 0xff && b[11] == 0xff { return IPAddress(bytes: Array(b[12..<16])) }
+        // Compatible, except `::` and `::1`, which are IPv6's own.
+        if zeroPrefix && b[10] == 0 && b[11] == 0 && !b[12..<15].allSatisfy({ $0 == 0 }) { return IPAddress(bytes: Array(b[12..<16])) }
+        if b[0..<4] == [0x00, 0x64, 0xff, 0x9b] && (b[4..<12].allSatisfy { $0 == 0 } || (b[4] == 0 && b[5] == 1)) {
+            return IPAddress(bytes: Array(b[12..<16]))
+        }
+        if b[0] == 0x20 && b[1] == 0x02 { return IPAddress(bytes: Array(b[2..<6])) }
+        return nil
     }
 
     public var isLoopback: Bool {

@@ -56,15 +56,16 @@ public struct WebhookRetryPolicy: Sendable {
     }
 
     /// What follows attempt number `attempt` (1 for the first) that ended with `result`, for an
-    /// endpoint failing since `failingSince` (nil: its last attempt succeeded).
-    public func decide(_ result: WebhookAttemptResult, attempt: Int, failingSince: Date?, now: Date,
+    /// endpoint failing since `failingSince` (nil: its last attempt succeeded). A disabled endpoint
+    /// (one that gets only test messages) is not disabled again: its deliveries follow the schedule.
+    public func decide(_ result: WebhookAttemptResult, attempt: Int, failingSince: Date?, endpointEnabled: Bool = true, now: Date,
                        random: Double = Double.random(in: 0...1)) -> Decision {
         var retryAfter: Duration?
         switch result {
         case .answered(let status, _) where (200..<300).contains(status):
             return Decision(status: .succeeded, failingSince: failingSince == nil ? nil : .some(nil))
         case .answered(410, _):
-            return Decision(status: .failed, failingSince: failingSince == nil ? .some(now) : nil, disable: .gone)
+            return Decision(status: .failed, failingSince: failingSince == nil ? .some(now) : nil, disable: endpointEnabled ? .gone : nil)
         case .answered(let status, let after) where status == 429 || status == 503:
             retryAfter = after.map { min(max($0, .seconds(1)), Self.longestRetryAfter) }
         case .answered, .noAnswer:
@@ -72,7 +73,8 @@ public struct WebhookRetryPolicy: Sendable {
         }
         let since = failingSince ?? now
         let failingChange: Date?? = failingSince == nil ? .some(now) : nil
-        if now.timeIntervalSince(since) >= disableAfter.seconds {
+        if endpointEnabled && now.timeIntervalSince(since) >= disableAfter.seconds {
+            // Pending, not failed: it goes out once the merchant re-enables the endpoint.
             return Decision(status: .pending, nextAttemptAt: now, failingSince: failingChange, disable: .failing)
         }
         guard attempt <= delays.count else { return Decision(status: .failed, failingSince: failingChange) }

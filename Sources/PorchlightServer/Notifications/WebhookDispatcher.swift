@@ -20,7 +20,7 @@ public struct WebhookSettings: Sendable {
     public var timeout: Duration
 
     public init(allowLoopback: Bool = false, retryPolicy: WebhookRetryPolicy = .standard, pollInterval: Duration = .milliseconds(100),
-                maxInFlightPerEndpoint: Int = 4, maxInFlight: Int = 64, timeout: Duration = .seconds(15)) {
+                maxInFlightPerEndpoint: Int = 16, maxInFlight: Int = 128, timeout: Duration = .seconds(15)) {
         (self.allowLoopback, self.retryPolicy, self.pollInterval) = (allowLoopback, retryPolicy, pollInterval)
         (self.maxInFlightPerEndpoint, self.maxInFlight, self.timeout) = (maxInFlightPerEndpoint, maxInFlight, timeout)
     }
@@ -51,25 +51,40 @@ struct WebhookDispatcher: Service {
         try await sender.client.shutdown()
     }
 
+    /// Passes run on a tick (every `pollInterval`) and whenever an attempt ends and frees a slot,
+    /// so a busy endpoint's next deliveries go out at once; wake-ups that come during a pass
+    /// coalesce into one. New events are fanned out at most once per `pollInterval`.
     func dispatchUntilShutdown() async {
         let inFlight = InFlight()
+        let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await withDiscardingTaskGroup { group in
+            group.addTask {
+                while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: settings.pollInterval) })) != nil {
+                    wake.yield()
+                }
+                wake.finish()  // shutdown: no more passes; the attempts in flight finish
+            }
+            var fannedOut = ContinuousClock.now - settings.pollInterval
             var healthMeasured = ContinuousClock.now - .seconds(60)
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                var claimed: [WebhookDeliveries.Claimed] = []
+            for await _ in wakeups {
+                if ContinuousClock.now - fannedOut >= settings.pollInterval {
+                    fannedOut = .now
+                    do {
+                        try await deliveries.fanOut(logger: logger)
+                    } catch {
+                        // Due retries still go out below.
+                        logger.warning("webhook fan-out failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
+                    }
+                }
+                let busy = inFlight.counts()
+                let claimed: [WebhookDeliveries.Claimed]
                 do {
-                    try await deliveries.fanOut(logger: logger)
-                    let busy = inFlight.counts()
                     claimed = try await deliveries.claim(
                         perEndpoint: settings.maxInFlightPerEndpoint, total: settings.maxInFlight - busy.values.reduce(0, +),
                         inFlight: busy, lease: settings.lease, logger: logger)
-                    if ContinuousClock.now - healthMeasured > .seconds(5) {
-                        metrics.record(try await deliveries.health(logger: logger))
-                        healthMeasured = .now
-                    }
                 } catch {
-                    logger.warning("webhook dispatch pass failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
-                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+                    logger.warning("webhook claim failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }  // the database may be away
                     continue
                 }
                 for delivery in claimed {
@@ -77,10 +92,16 @@ struct WebhookDispatcher: Service {
                     group.addTask {
                         await attempt(delivery)
                         inFlight.remove(delivery.endpointID)
+                        wake.yield()
                     }
                 }
-                if claimed.isEmpty {
-                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
+                if ContinuousClock.now - healthMeasured > .seconds(5) {
+                    healthMeasured = .now
+                    do {
+                        metrics.record(try await deliveries.health(logger: logger))
+                    } catch {
+                        logger.warning("could not measure webhook health", metadata: ["error": "\(String(reflecting: error))"])
+                    }
                 }
             }
         }
@@ -90,8 +111,8 @@ struct WebhookDispatcher: Service {
     /// the lease runs out and the delivery is attempted again.
     func attempt(_ delivery: WebhookDeliveries.Claimed) async {
         let attempt = await sender.send(delivery)
-        let decision = settings.retryPolicy.decide(attempt.result, attempt: delivery.attempt,
-                                                   failingSince: delivery.endpointFailingSince, now: Date())
+        let decision = settings.retryPolicy.decide(attempt.result, attempt: delivery.attempt, failingSince: delivery.endpointFailingSince,
+                                                   endpointEnabled: delivery.endpointEnabled, now: Date())
         do {
             try await deliveries.record(attempt, of: delivery, decision: decision, logger: logger)
             metrics.attempted(decision)

@@ -23,14 +23,27 @@ struct WebhookSender: Sendable {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
+    /// One attempt, all of it (the address check, connecting, sending, reading the answer) within
+    /// `timeout`: a receiver that trickles its answer cannot hold a slot longer, nor outlast the lease.
     func send(_ delivery: WebhookDeliveries.Claimed) async -> WebhookDeliveries.Attempt {
         let attemptedAt = Date()
         let started = ContinuousClock.now
-        func attempt(_ result: WebhookAttemptResult, body: String? = nil) -> WebhookDeliveries.Attempt {
-            .init(at: attemptedAt, result: result, latency: ContinuousClock.now - started, responseBody: body)
+        let (result, body) = await withTaskGroup(of: (WebhookAttemptResult, String?)?.self) { group in
+            group.addTask { await attempt(delivery, at: attemptedAt) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return Task.isCancelled ? nil : (.noAnswer("timed out after \(Int(timeout.seconds)) s"), nil)
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? (.noAnswer("cancelled"), nil)
         }
-        guard let url = URL(string: delivery.url) else { return attempt(.noAnswer("the endpoint's URL is not valid")) }
-        if let refusal = await addresses.refusal(for: url) { return attempt(.noAnswer("refused: the URL \(refusal.message)")) }
+        return .init(at: attemptedAt, result: result, latency: ContinuousClock.now - started, responseBody: body)
+    }
+
+    private func attempt(_ delivery: WebhookDeliveries.Claimed, at attemptedAt: Date) async -> (WebhookAttemptResult, String?) {
+        guard let url = URL(string: delivery.url) else { return (.noAnswer("the endpoint's URL is not valid"), nil) }
+        if let refusal = await addresses.refusal(for: url) { return (.noAnswer("refused: the URL \(refusal.message)"), nil) }
 
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
@@ -50,13 +63,16 @@ struct WebhookSender: Sendable {
                 if kept.readableBytes >= Self.keptResponseBytes { break }
             }
             let retryAfter = WebhookRetryPolicy.retryAfter(response.headers.first(name: "retry-after"), now: Date())
-            return attempt(.answered(status: Int(response.status.code), retryAfter: retryAfter),
-                           body: kept.readableBytes > 0 ? String(decoding: kept.readableBytesView, as: UTF8.self) : nil)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            return attempt(.noAnswer("timed out after \(Int(timeout.seconds)) s"))
+            return (.answered(status: Int(response.status.code), retryAfter: retryAfter), Self.storable(kept))
         } catch {
-            return attempt(.noAnswer(String(describing: error).prefix(300).description))
+            return (.noAnswer(String(String(describing: error).prefix(300))), nil)
         }
+    }
+
+    /// The start of an answer as text PostgreSQL can store (no NUL), or nil when empty.
+    static func storable(_ bytes: ByteBuffer) -> String? {
+        guard bytes.readableBytes > 0 else { return nil }
+        return String(decoding: bytes.readableBytesView, as: UTF8.self).replacingOccurrences(of: "\0", with: "\u{FFFD}")
     }
 
     /// `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per live secret, space-separated.

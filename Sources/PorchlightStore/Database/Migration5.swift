@@ -32,8 +32,9 @@ extension Schema {
             PRIMARY KEY (endpoint_id, created_at)
         )
         """,
-        // One row per event and endpoint, with the body built once, at fan-out; `next_attempt_at`
-        // is also the lease of a dispatcher that has claimed it (see WebhookDeliveries.claim).
+        // One row per event and endpoint, with the body built once, at fan-out. A dispatcher that
+        // claims it sets `lease` and moves `next_attempt_at` past the attempt (see
+        // WebhookDeliveries.claim); only the holder of the lease records the outcome.
         """
         CREATE TABLE webhook_deliveries (
             merchant_id uuid NOT NULL,
@@ -46,6 +47,7 @@ extension Schema {
             status text NOT NULL CONSTRAINT webhook_deliveries_status_known CHECK (status IN ('pending', 'succeeded', 'failed')),
             attempt_count integer NOT NULL DEFAULT 0,
             next_attempt_at timestamptz,
+            lease uuid,
             created_at timestamptz NOT NULL DEFAULT now(),
             completed_at timestamptz,
             PRIMARY KEY (endpoint_id, event_id),

@@ -42,7 +42,7 @@ public struct EventFeed: Sendable {
     public func events(_ filter: EventFilter, limit: Int, merchant: MerchantID, logger: Logger) async throws -> [FeedEvent] {
         try await assignSequences(merchant: merchant, logger: logger)
         let rows = try await database.query("""
-            SELECT id, sequence, type, order_id, document_version, occurred_at, data::text FROM events
+            SELECT \(unescaped: Self.columns) FROM events
             WHERE merchant_id = \(merchant.rawValue) AND sequence > \(filter.after)
               AND (\(filter.types?.map(\.rawValue))::text[] IS NULL OR type = ANY(\(filter.types?.map(\.rawValue))::text[]))
               AND (\(filter.orderID)::uuid IS NULL OR order_id = \(filter.orderID))
@@ -52,7 +52,9 @@ public struct EventFeed: Sendable {
         return try rows.map(Self.event(from:))
     }
 
-    /// Reads `id, sequence, type, order_id, document_version, occurred_at, data::text`.
+    /// The columns `event(from:)` reads.
+    static let columns = "id, sequence, type, order_id, document_version, occurred_at, data::text"
+
     static func event(from row: PostgresRow) throws -> FeedEvent {
         let (id, sequence, type, orderID, version, occurredAt, data) = try row.decode((UUID, Int64, String, UUID, Int64, Date, String).self)
         return FeedEvent(id: id, sequence: sequence, type: try StoredValue.decode(EventType.self, type, "events.type"),

@@ -36,8 +36,16 @@ public struct WebhookDeliveries: Sendable {
             """, logger: logger).decode(UUID.self).map(MerchantID.init)
         var queued = 0
         for merchant in merchants {
-            try await feed.assignSequences(merchant: merchant, logger: logger)
-            queued += try await fanOut(merchant: merchant, logger: logger)
+            // One merchant's failure (a row no Core type can read) must not stop the others'.
+            do {
+                try await feed.assignSequences(merchant: merchant, logger: logger)
+                queued += try await fanOut(merchant: merchant, logger: logger)
+            } catch let error as DatabaseUnavailable {
+                throw error
+            } catch {
+                logger.error("webhook fan-out failed for a merchant", metadata: [
+                    "merchant_id": "\(merchant.rawValue)", "error": "\(String(reflecting: error))"])
+            }
         }
         return queued
     }
@@ -48,17 +56,14 @@ public struct WebhookDeliveries: Sendable {
             let endpoints = try await connection.query("""
                 SELECT id, event_types, feed_position FROM webhook_endpoints
                 WHERE merchant_id = \(merchant.rawValue) AND disabled_reason IS NULL
-                ORDER BY id FOR UPDATE SKIP LOCKED
+                ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
                 """, logger: logger).collect().map { row in
                     let (id, selectors, position) = try row.decode((UUID, [String], Int64).self)
-                    guard let selection = WebhookEventSelection(selectors: selectors) else {
-                        throw StoredValue.Unknown(column: "webhook_endpoints.event_types", value: selectors.joined(separator: ","))
-                    }
-                    return (id: id, selection: selection, position: position)
+                    return (id: id, selection: try WebhookEndpointStore.selection(selectors), position: position)
                 }
             guard let from = endpoints.map(\.position).min() else { return 0 }
             let events = try await connection.query("""
-                SELECT id, sequence, type, order_id, document_version, occurred_at, data::text FROM events
+                SELECT \(unescaped: EventFeed.columns) FROM events
                 WHERE merchant_id = \(merchant.rawValue) AND sequence > \(from)
                 ORDER BY sequence LIMIT \(Self.fanOutBatch)
                 """, logger: logger).collect().map(EventFeed.event(from:))
@@ -71,7 +76,7 @@ public struct WebhookDeliveries: Sendable {
                     deliveries.append(endpoint: endpoint.id, event: event, body: body)
                 }
             }
-            try await deliveries.insert(merchant: merchant, on: connection, logger: logger)
+            try await deliveries.insert(merchant: merchant, resend: false, on: connection, logger: logger)
             try await connection.query("""
                 UPDATE webhook_endpoints SET feed_position = greatest(feed_position, \(last))
                 WHERE id = ANY(\(endpoints.map(\.id)))
@@ -90,8 +95,11 @@ public struct WebhookDeliveries: Sendable {
         public var body: String
         /// The number of this attempt (1 for the first of its schedule).
         public var attempt: Int
+        /// Only the holder of this lease records the outcome.
+        public var lease: UUID
         public var secrets: [WebhookSecret]
         public var endpointFailingSince: Date?
+        public var endpointEnabled: Bool
     }
 
     /// Leases due deliveries: for each endpoint at most `perEndpoint` less those of its attempts
@@ -117,28 +125,30 @@ public struct WebhookDeliveries: Sendable {
                 LEFT JOIN unnest(\(Array(inFlight.keys)), \(Array(inFlight.values))) AS busy (endpoint_id, attempts)
                     ON busy.endpoint_id = l.endpoint_id
                 WHERE l.rank <= \(perEndpoint) - coalesce(busy.attempts, 0)
-                ORDER BY l.next_attempt_at
+                -- Each endpoint's oldest first, so that a backlog of one cannot take every slot.
+                ORDER BY l.rank, l.next_attempt_at
                 LIMIT \(total)
             )
             UPDATE webhook_deliveries d
-            SET next_attempt_at = now() + \(lease.seconds) * interval '1 second', attempt_count = d.attempt_count + 1
+            SET next_attempt_at = now() + \(lease.seconds) * interval '1 second', attempt_count = d.attempt_count + 1,
+                lease = gen_random_uuid()
             FROM claimed, webhook_endpoints e
             WHERE d.endpoint_id = claimed.endpoint_id AND d.event_id = claimed.event_id AND e.id = d.endpoint_id
-            RETURNING d.endpoint_id, d.event_id, e.url, d.body, d.attempt_count, e.failing_since,
+            RETURNING d.endpoint_id, d.event_id, e.url, d.body, d.attempt_count, d.lease, e.failing_since, e.disabled_reason IS NULL,
                 (SELECT array_agg(secret ORDER BY created_at DESC) FROM webhook_secrets s
                  WHERE s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now()))
             """, logger: logger)
         return try rows.map { row in
-            let (endpointID, eventID, url, body, attempt, failingSince, secrets) =
-                try row.decode((UUID, UUID, String, String, Int, Date?, [String]?).self)
-            return Claimed(endpointID: endpointID, eventID: eventID, url: url, body: body, attempt: attempt,
+            let (endpointID, eventID, url, body, attempt, leaseToken, failingSince, enabled, secrets) =
+                try row.decode((UUID, UUID, String, String, Int, UUID, Date?, Bool, [String]?).self)
+            return Claimed(endpointID: endpointID, eventID: eventID, url: url, body: body, attempt: attempt, lease: leaseToken,
                            secrets: try (secrets ?? []).map { text in
                                guard let secret = WebhookSecret(text: text) else {
                                    throw StoredValue.Unknown(column: "webhook_secrets.secret", value: "(not a whsec_ secret)")
                                }
                                return secret
                            },
-                           endpointFailingSince: failingSince)
+                           endpointFailingSince: failingSince, endpointEnabled: enabled)
         }
     }
 
@@ -155,8 +165,9 @@ public struct WebhookDeliveries: Sendable {
         }
     }
 
-    /// Records an attempt and what the retry policy decided, in one statement: the attempt, the
-    /// delivery's new state, and the endpoint's health when it changed.
+    /// Records an attempt and what the retry policy decided, in one statement: the attempt, and,
+    /// if this dispatcher still holds the delivery's lease (it was not retried elsewhere after the
+    /// lease ran out, nor queued again), the delivery's new state and the endpoint's health.
     public func record(_ attempt: Attempt, of claimed: Claimed, decision: WebhookRetryPolicy.Decision, logger: Logger) async throws {
         let (statusCode, error): (Int?, String?) = switch attempt.result {
         case .answered(let status, _): (status, nil)
@@ -170,14 +181,16 @@ public struct WebhookDeliveries: Sendable {
                         \(Int(attempt.latency.seconds * 1000)), \(attempt.responseBody), \(error))
             ), delivery AS (
                 UPDATE webhook_deliveries SET status = \(decision.status.rawValue), next_attempt_at = \(decision.nextAttemptAt),
-                    completed_at = CASE WHEN \(completed) THEN now() END
-                WHERE endpoint_id = \(claimed.endpointID) AND event_id = \(claimed.eventID)
+                    completed_at = CASE WHEN \(completed) THEN now() END, lease = NULL
+                WHERE endpoint_id = \(claimed.endpointID) AND event_id = \(claimed.eventID) AND lease = \(claimed.lease)
+                RETURNING 1
             )
             UPDATE webhook_endpoints SET
                 failing_since = CASE WHEN \(decision.failingSince != nil) THEN \(decision.failingSince ?? nil) ELSE failing_since END,
                 disabled_reason = coalesce(disabled_reason, \(decision.disable?.rawValue)),
                 disabled_at = CASE WHEN disabled_reason IS NULL AND \(decision.disable != nil) THEN now() ELSE disabled_at END
-            WHERE id = \(claimed.endpointID) AND (\(decision.failingSince != nil) OR \(decision.disable != nil))
+            WHERE id = \(claimed.endpointID) AND EXISTS (SELECT FROM delivery)
+              AND (\(decision.failingSince != nil) OR \(decision.disable != nil))
             """, logger: logger)
     }
 
@@ -188,7 +201,7 @@ public struct WebhookDeliveries: Sendable {
         try await database.withTransaction(logger: logger) { connection in
             _ = try await Self.lockEndpoint(endpointID, merchant: merchant, on: connection, logger: logger)
             let events = try await connection.query("""
-                SELECT id, sequence, type, order_id, document_version, occurred_at, data::text FROM events
+                SELECT \(unescaped: EventFeed.columns) FROM events
                 WHERE merchant_id = \(merchant.rawValue) AND id = \(eventID) AND sequence IS NOT NULL
                 """, logger: logger).collect().map(EventFeed.event(from:))
             guard let event = events.first else {
@@ -196,7 +209,7 @@ public struct WebhookDeliveries: Sendable {
             }
             var deliveries = NewDeliveries()
             deliveries.append(endpoint: endpointID, event: event, body: try event.webhookBody())
-            try await deliveries.insert(merchant: merchant, on: connection, logger: logger)
+            try await deliveries.insert(merchant: merchant, resend: true, on: connection, logger: logger)
             return try await Self.delivery(endpointID, eventID, on: connection, logger: logger)
         }
     }
@@ -210,7 +223,7 @@ public struct WebhookDeliveries: Sendable {
         return try await database.withTransaction(logger: logger) { connection in
             let endpoint = try await Self.lockEndpoint(endpointID, merchant: merchant, on: connection, logger: logger)
             let events = try await connection.query("""
-                SELECT id, sequence, type, order_id, document_version, occurred_at, data::text FROM events
+                SELECT \(unescaped: EventFeed.columns) FROM events
                 WHERE merchant_id = \(merchant.rawValue) AND sequence > \(after) AND (\(before)::bigint IS NULL OR sequence < \(before))
                 ORDER BY sequence LIMIT \(Self.maxReplay)
                 """, logger: logger).collect().map(EventFeed.event(from:))
@@ -218,8 +231,8 @@ public struct WebhookDeliveries: Sendable {
             for event in events where endpoint.selection.includes(event.type) {
                 deliveries.append(endpoint: endpointID, event: event, body: try event.webhookBody())
             }
-            try await deliveries.insert(merchant: merchant, on: connection, logger: logger)
-            return (deliveries.count, events.last?.sequence)
+            try await deliveries.insert(merchant: merchant, resend: true, on: connection, logger: logger)
+            return (deliveries.count, deliveries.lastSequence)
         }
     }
 
@@ -231,7 +244,7 @@ public struct WebhookDeliveries: Sendable {
             var deliveries = NewDeliveries()
             deliveries.append(endpoint: endpointID, eventID: eventID, type: WebhookMessage.testType, sequence: nil, occurredAt: now,
                               body: try WebhookMessage.testBody(eventID: eventID, endpointID: endpointID, now: now))
-            try await deliveries.insert(merchant: merchant, on: connection, logger: logger)
+            try await deliveries.insert(merchant: merchant, resend: true, on: connection, logger: logger)
             return try await Self.delivery(endpointID, eventID, on: connection, logger: logger)
         }
     }
@@ -241,21 +254,22 @@ public struct WebhookDeliveries: Sendable {
                      logger: Logger) async throws -> (items: [WebhookDeliveryRecord], nextCursor: String?) {
         let after = try cursor.map(PageCursor.init(token:))
         return try await database.withConnection { connection in
-            _ = try await Self.lockEndpoint(endpointID, merchant: merchant, forUpdate: false, on: connection, logger: logger)
+            _ = try await WebhookEndpointStore.endpoint(endpointID, merchant: merchant, on: connection, logger: logger)
             let rows = try await connection.query("""
                 SELECT \(unescaped: Self.deliveryColumns) FROM webhook_deliveries d
                 WHERE d.endpoint_id = \(endpointID) AND (\(status?.rawValue)::text IS NULL OR d.status = \(status?.rawValue))
-                  AND (\(after == nil) OR (d.created_at, d.event_id) < (to_timestamp(\(after?.updatedAtMicros ?? 0)::float8 / 1e6), \(after?.id)))
+                  AND (\(after?.micros)::int8 IS NULL
+                       OR (d.created_at, d.event_id) < ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
                 ORDER BY d.created_at DESC, d.event_id DESC
                 LIMIT \(limit + 1)
                 """, logger: logger).collect()
             let items = try rows.prefix(limit).map(Self.delivery(from:))
-            let next = rows.count > limit ? items.last.map { PageCursor(updatedAt: $0.createdAt, id: $0.eventID).token } : nil
+            let next = rows.count > limit ? items.last.map { PageCursor(time: $0.createdAt, id: $0.eventID).token } : nil
             return (items, next)
         }
     }
 
-    /// How the merchant's endpoints are doing, for the metrics.
+    /// How every merchant's endpoints are doing, for the metrics.
     public struct Health: Sendable {
         /// Per enabled endpoint, the age of its oldest pending delivery in seconds (0: none).
         public var lag: [(endpointID: UUID, seconds: Double)]
@@ -283,14 +297,9 @@ public struct WebhookDeliveries: Sendable {
 
     // MARK: Shared
 
-    static func lockEndpoint(_ id: UUID, merchant: MerchantID, forUpdate: Bool = true, on connection: PostgresConnection,
-                             logger: Logger) async throws -> WebhookEndpoint {
-        let rows = try await connection.query("""
-            SELECT \(unescaped: WebhookEndpointStore.columns) FROM webhook_endpoints
-            WHERE merchant_id = \(merchant.rawValue) AND id = \(id) \(unescaped: forUpdate ? "FOR UPDATE" : "")
-            """, logger: logger).collect()
-        guard let row = rows.first else { throw WebhookEndpointStore.notFound(id) }
-        return try WebhookEndpointStore.endpoint(from: row)
+    /// The endpoint, locked so that it is not deleted or changed while deliveries are queued to it.
+    static func lockEndpoint(_ id: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> WebhookEndpoint {
+        try await WebhookEndpointStore.endpoint(id, merchant: merchant, lock: true, on: connection, logger: logger)
     }
 
     static let deliveryColumns = """
@@ -357,8 +366,7 @@ public struct WebhookDeliveryRecord: Sendable {
     static let attemptsShown = 20
 }
 
-/// Deliveries to queue, written with one statement. An existing delivery of the same event to
-/// the same endpoint starts again (redelivery and replay); fan-out never meets one.
+/// Deliveries to queue, written with one statement.
 struct NewDeliveries {
     private var endpoints: [UUID] = []
     private var events: [UUID] = []
@@ -368,6 +376,7 @@ struct NewDeliveries {
     private var bodies: [String] = []
 
     var count: Int { endpoints.count }
+    var lastSequence: Int64? { sequences.compactMap { $0 }.max() }
 
     mutating func append(endpoint: UUID, eventID: UUID, type: String, sequence: Int64?, occurredAt at: Date, body: String) {
         endpoints.append(endpoint)
@@ -382,14 +391,18 @@ struct NewDeliveries {
         append(endpoint: endpoint, eventID: event.id, type: event.type.rawValue, sequence: event.sequence, occurredAt: event.occurredAt, body: body)
     }
 
-    func insert(merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+    /// With `resend` (redelivery, replay), a delivery of the same event to the same endpoint that
+    /// exists starts again with a fresh schedule; without (fan-out), it is left as it is: a replay
+    /// may have queued events that fan-out reaches later.
+    func insert(merchant: MerchantID, resend: Bool, on connection: PostgresConnection, logger: Logger) async throws {
         guard !endpoints.isEmpty else { return }
         try await connection.query("""
             INSERT INTO webhook_deliveries (merchant_id, endpoint_id, event_id, event_type, sequence, occurred_at, body, status, next_attempt_at)
             SELECT \(merchant.rawValue), x.* , 'pending', now()
             FROM unnest(\(endpoints), \(events), \(types), \(NullableArray(sequences))::bigint[], \(occurredAt), \(bodies)) AS x
             ON CONFLICT (endpoint_id, event_id) DO UPDATE
-                SET status = 'pending', next_attempt_at = now(), attempt_count = 0, completed_at = NULL, body = excluded.body
+                SET status = 'pending', next_attempt_at = now(), attempt_count = 0, completed_at = NULL, lease = NULL, body = excluded.body
+                WHERE \(resend)
             """, logger: logger)
     }
 }

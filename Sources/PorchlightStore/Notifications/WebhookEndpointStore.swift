@@ -6,9 +6,11 @@ import PostgresNIO
 /// Webhook endpoints and their signing secrets.
 public struct WebhookEndpointStore: Sendable {
     let database: Database
+    let feed: EventFeed
 
     public init(database: Database) {
         self.database = database
+        self.feed = EventFeed(database: database)
     }
 
     /// The endpoint's columns, in the order `endpoint(from:)` reads them.
@@ -19,25 +21,32 @@ public struct WebhookEndpointStore: Sendable {
     static func endpoint(from row: PostgresRow) throws -> WebhookEndpoint {
         let (id, url, description, selectors, reason, disabledAt, failingSince, createdAt, updatedAt) =
             try row.decode((UUID, String, String, [String], String?, Date?, Date?, Date, Date).self)
-        guard let selection = WebhookEventSelection(selectors: selectors) else {
-            throw StoredValue.Unknown(column: "webhook_endpoints.event_types", value: selectors.joined(separator: ","))
-        }
         return WebhookEndpoint(
-            id: id, url: url, description: description, selection: selection,
+            id: id, url: url, description: description, selection: try selection(selectors),
             disabledReason: try reason.map { try StoredValue.decode(WebhookDisabledReason.self, $0, "webhook_endpoints.disabled_reason") },
             disabledAt: disabledAt, failingSince: failingSince, createdAt: createdAt, updatedAt: updatedAt)
     }
 
+    static func selection(_ selectors: [String]) throws -> WebhookEventSelection {
+        guard let selection = WebhookEventSelection(selectors: selectors) else {
+            throw StoredValue.Unknown(column: "webhook_endpoints.event_types", value: selectors.joined(separator: ","))
+        }
+        return selection
+    }
+
     /// Creates an endpoint that receives the events that happen from now on, with a new secret.
+    /// The feed is numbered first, so that "now" is the last event already committed.
     public func create(url: URL, description: String, selection: WebhookEventSelection, merchant: MerchantID,
                        idempotency: IdempotentWrite<(WebhookEndpoint, WebhookSecret)>? = nil,
                        logger: Logger) async throws -> (WebhookEndpoint, WebhookSecret) {
         let secret = WebhookSecret.generate()
+        try await feed.assignSequences(merchant: merchant, logger: logger)
         return try await database.withTransaction(logger: logger) { connection in
-            // Serialises creations of one merchant, so that the limit holds under concurrency.
+            // Serialises creations of one merchant, so that the limit holds under concurrency
+            // (NO KEY: the merchant's order writes, which reference the row, go on meanwhile).
             let count = try await connection.query("""
                 SELECT (SELECT count(*) FROM webhook_endpoints WHERE merchant_id = m.id) FROM merchants m
-                WHERE m.id = \(merchant.rawValue) FOR UPDATE
+                WHERE m.id = \(merchant.rawValue) FOR NO KEY UPDATE
                 """, logger: logger).collect().first?.decode(Int.self) ?? 0
             guard count < WebhookEndpoint.maxPerMerchant else {
                 throw DomainError.conflict("A merchant has at most \(WebhookEndpoint.maxPerMerchant) webhook endpoints; delete one first.")
@@ -64,11 +73,20 @@ public struct WebhookEndpointStore: Sendable {
     }
 
     public func endpoint(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> WebhookEndpoint {
-        let rows = try await database.query("""
-            SELECT \(unescaped: Self.columns) FROM webhook_endpoints WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
-            """, logger: logger)
-        guard let row = rows.first else { throw Self.notFound(id) }
-        return try Self.endpoint(from: row)
+        try await database.withConnection { connection in
+            try await Self.endpoint(id, merchant: merchant, on: connection, logger: logger)
+        }
+    }
+
+    /// The merchant's endpoint, or not found; with `lock`, locked for the rest of the transaction.
+    static func endpoint(_ id: UUID, merchant: MerchantID, lock: Bool = false, on connection: PostgresConnection,
+                         logger: Logger) async throws -> WebhookEndpoint {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns) FROM webhook_endpoints WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
+            \(unescaped: lock ? "FOR NO KEY UPDATE" : "")
+            """, logger: logger).collect()
+        guard let row = rows.first else { throw notFound(id) }
+        return try endpoint(from: row)
     }
 
     public struct Update: Sendable {
@@ -85,6 +103,7 @@ public struct WebhookEndpointStore: Sendable {
     /// Changes the given fields. Re-enabling clears the failure state and delivers events from
     /// now on; disabling by the merchant keeps pending deliveries for later.
     public func update(_ id: UUID, _ update: Update, merchant: MerchantID, logger: Logger) async throws -> WebhookEndpoint {
+        if update.enabled == true { try await feed.assignSequences(merchant: merchant, logger: logger) }
         let rows = try await database.query("""
             UPDATE webhook_endpoints e SET
                 url = coalesce(\(update.url?.absoluteString), url),
@@ -116,18 +135,19 @@ public struct WebhookEndpointStore: Sendable {
     /// How long a replaced secret keeps signing, so receivers can switch without losing a message.
     public static let rotationOverlap: TimeInterval = 86_400
 
-    /// Issues a new secret; the live ones sign for `rotationOverlap` more, and long expired ones go.
+    /// Issues a new secret. The one signing until now signs for `rotationOverlap` more; one
+    /// replaced by an earlier rotation stops at once, so that at most two ever sign.
     public func rotateSecret(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> (WebhookSecret, previousExpireAt: Date) {
         let secret = WebhookSecret.generate()
         return try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 SELECT now() + \(Self.rotationOverlap) * interval '1 second' FROM webhook_endpoints
-                WHERE merchant_id = \(merchant.rawValue) AND id = \(id) FOR UPDATE
+                WHERE merchant_id = \(merchant.rawValue) AND id = \(id) FOR NO KEY UPDATE
                 """, logger: logger).collect()
             guard let expireAt = try rows.first?.decode(Date.self) else { throw Self.notFound(id) }
             try await connection.query("""
-                WITH expired AS (
-                    DELETE FROM webhook_secrets WHERE endpoint_id = \(id) AND expires_at < now()
+                WITH replaced AS (
+                    DELETE FROM webhook_secrets WHERE endpoint_id = \(id) AND expires_at IS NOT NULL
                 )
                 UPDATE webhook_secrets SET expires_at = \(expireAt) WHERE endpoint_id = \(id) AND expires_at IS NULL
                 """, logger: logger)

@@ -90,8 +90,8 @@ public struct OrderStore: Sendable {
               AND (\(filter.orderNumber)::text IS NULL OR o.order_number = \(filter.orderNumber))
               AND (\(filter.status?.rawValue)::text IS NULL OR o.status = \(filter.status?.rawValue))
               AND (\(filter.updatedSince)::timestamptz IS NULL OR o.updated_at >= \(filter.updatedSince))
-              AND (\(after?.updatedAtMicros)::int8 IS NULL
-                   OR (o.updated_at, o.id) < ('epoch'::timestamptz + \(after?.updatedAtMicros) * interval '1 microsecond', \(after?.id)))
+              AND (\(after?.micros)::int8 IS NULL
+                   OR (o.updated_at, o.id) < ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
             ORDER BY o.updated_at DESC, o.id DESC
             LIMIT \(limit + 1)
             """, logger: logger)
@@ -107,35 +107,38 @@ public struct OrderStore: Sendable {
         guard items.count > limit else { return (items, nil) }
         items.removeLast()
         let last = items[items.count - 1]
-        return (items, PageCursor(updatedAt: last.updatedAt, id: last.id).token)
+        return (items, PageCursor(time: last.updatedAt, id: last.id).token)
     }
 }
 
-/// An opaque position in the order list: the last item's update time (exact microseconds, as
-/// PostgreSQL stores it) and id.
+/// An opaque position in a list ordered by a time and an id, newest first: the last item's time
+/// (exact microseconds since 1970, as PostgreSQL stores it) and id.
 struct PageCursor {
-    var updatedAtMicros: Int64
+    var micros: Int64
     var id: UUID
 
-    init(updatedAt: Date, id: UUID) {
-        self.updatedAtMicros = Int64((updatedAt.timeIntervalSince1970 * 1_000_000).rounded())
+    init(time: Date, id: UUID) {
+        self.micros = Int64((time.timeIntervalSince1970 * 1_000_000).rounded())
         self.id = id
     }
+
+    /// Times a cursor may hold: years 1 to 9999, well inside what PostgreSQL can compute with.
+    static let microsRange: ClosedRange<Int64> = -62_135_596_800_000_000...253_402_300_799_999_999
 
     init(token: String) throws {
         guard let data = Base64URL.decode(token),
               case let parts = String(decoding: data, as: UTF8.self).split(separator: " "), parts.count == 2,
-              let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1]))
+              let micros = Int64(parts[0]), Self.microsRange.contains(micros), let id = UUID(uuidString: String(parts[1]))
         else {
             throw DomainError.badRequest("The cursor is not one this API returned; start again without it.",
                                          [FieldError(field: "cursor", message: "must be a next_cursor from a previous page")])
         }
-        self.updatedAtMicros = micros
+        self.micros = micros
         self.id = id
     }
 
     var token: String {
-        Base64URL.encode(Data("\(updatedAtMicros) \(id.uuidString)".utf8))
+        Base64URL.encode(Data("\(micros) \(id.uuidString)".utf8))
     }
 }
 

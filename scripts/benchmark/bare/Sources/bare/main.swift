@@ -5,11 +5,15 @@
 //   GET  /select/:id  one primary-key SELECT of a ~2 KB JSON text, sent as stored (404 if absent)
 //   POST /insert      the JSON body is parsed, then INSERTed as text under a new UUID; 201 {"id": ...}
 //   GET  /plain       a small constant JSON object, no database
+//   POST /webhook     a webhook receiver: counts each delivery by its webhook-id and records its
+//                     lag (arrival minus the event time in the body's `timestamp`); 204
+//   GET  /webhook-stats  {"received", "unique", "lag_p50_ms", "lag_p99_ms", "seconds"} so far
 //
 // Environment: DATABASE_URL (postgres://user@host:port/database, no password), PORT (default 8091).
 import Foundation
 import Hummingbird
 import PostgresNIO
+import Synchronization
 
 let environment = ProcessInfo.processInfo.environment
 let logger = {
@@ -51,6 +55,35 @@ router.post("/insert") { request, context -> Response in
 }
 router.get("/plain") { _, _ -> Response in
     Response(status: .ok, headers: json, body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+}
+
+/// What the webhook receiver has seen: ids (to count duplicates), lags, first and last arrival.
+let webhooks = Mutex<(ids: Set<String>, received: Int, lags: [Double], first: Date?, last: Date?)>(([], 0, [], nil, nil))
+let eventTime = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+router.post("/webhook") { request, _ -> Response in
+    let arrived = Date()
+    let buffer = try await request.body.collect(upTo: 1 << 20)
+    guard let id = request.headers.first(where: { $0.name.canonicalName == "webhook-id" })?.value,
+          let body = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any],
+          let timestamp = (body["timestamp"] as? String).flatMap({ try? eventTime.parse($0) })
+    else { throw HTTPError(.badRequest) }
+    webhooks.withLock { seen in
+        seen.ids.insert(id)
+        seen.received += 1
+        seen.lags.append(arrived.timeIntervalSince(timestamp) * 1000)
+        seen.first = seen.first ?? arrived
+        seen.last = arrived
+    }
+    return Response(status: .noContent)
+}
+router.get("/webhook-stats") { _, _ -> Response in
+    let stats = webhooks.withLock { seen -> String in
+        let lags = seen.lags.sorted()
+        func percentile(_ p: Double) -> Double { lags.isEmpty ? 0 : lags[min(lags.count - 1, Int(Double(lags.count) * p))] }
+        let seconds = seen.first.flatMap { first in seen.last.map { $0.timeIntervalSince(first) } } ?? 0
+        return #"{"received":\#(seen.received),"unique":\#(seen.ids.count),"lag_p50_ms":\#(percentile(0.5)),"lag_p99_ms":\#(percentile(0.99)),"seconds":\#(seconds)}"#
+    }
+    return Response(status: .ok, headers: json, body: .init(byteBuffer: ByteBuffer(string: stats)))
 }
 
 var app = Application(
