@@ -311,6 +311,9 @@ import Testing
             let mixed = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey,
                                                json: ["url": "https://hooks.example.com/", "event_types": ["*", "order.created"]])
             #expect(mixed.errorFields == ["event_types"])
+            let unknownField = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey,
+                                                      json: ["url": "https://hooks.example.com/", "colour": "red"])
+            #expect(unknownField.status == .badRequest, "\(unknownField.text)")
             let malformed = try await service.call(.get, "/v1/webhook-endpoints/not-a-uuid", key: merchant.apiKey)
             #expect(malformed.status == .badRequest)
 
