@@ -172,5 +172,9 @@ import Testing
         #expect(WebhookEventSelection(selectors: []) == nil)
         #expect(WebhookEventSelection.only([.orderCreated]).includes(.orderCreated))
         #expect(!WebhookEventSelection.only([.orderCreated]).includes(.promiseAtRisk))
+        let since = Date(timeIntervalSince1970: 1_764_064_800)
+        let subscription = WebhookSubscription(selection: .all, since: since)
+        #expect(subscription.includes(.orderCreated, at: since))
+        #expect(!subscription.includes(.orderCreated, at: since.addingTimeInterval(-0.001)))
     }
 }

@@ -80,6 +80,30 @@ import Testing
         }
     }
 
+    @Test func twoServicesOnOneDatabaseSendEachEventOnce() async throws {
+        try await withService { first in
+            try await withService { second in
+                try await WebhookReceiver.with { receiver in
+                    let merchant = try await first.newMerchant()
+                    _ = try await subscribe(first, merchant, receiver)
+                    // Writes through both services; both dispatchers (and every other test's) run.
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for n in 0..<30 {
+                            group.addTask { _ = try await (n.isMultiple(of: 2) ? first : second).createOrder(merchant) }
+                        }
+                        try await group.waitForAll()
+                    }
+                    let events = try await feedEvents(first, merchant)
+                    #expect(events.count == 30)
+                    try await receiver.wait { $0.count >= events.count }
+                    try await Task.sleep(for: .milliseconds(500))
+                    #expect(receiver.deliveries.count == events.count)
+                    #expect(Set(receiver.deliveries.map(\.id)) == Set(events.compactMap { $0["id"] as? String }))
+                }
+            }
+        }
+    }
+
     @Test func onlySelectedTypesAreSent() async throws {
         try await withService { service in
             try await WebhookReceiver.with { receiver in

@@ -35,6 +35,22 @@ public enum WebhookEventSelection: Sendable, Equatable {
     }
 }
 
+/// What an endpoint receives: the selected types of the events that happened since it was
+/// created or last re-enabled. (Events get their feed position only once every transaction
+/// older than theirs has ended, so "since" is decided by the event's time, not its position.)
+public struct WebhookSubscription: Sendable {
+    public var selection: WebhookEventSelection
+    public var since: Date
+
+    public init(selection: WebhookEventSelection, since: Date) {
+        (self.selection, self.since) = (selection, since)
+    }
+
+    public func includes(_ type: EventType, at occurredAt: Date) -> Bool {
+        occurredAt >= since && selection.includes(type)
+    }
+}
+
 /// An endpoint's settings as the merchant gives them, before they are checked.
 public struct WebhookEndpointDraft: Sendable {
     public var url: String?

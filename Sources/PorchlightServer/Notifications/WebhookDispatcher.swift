@@ -51,11 +51,12 @@ struct WebhookDispatcher: Service {
         try await sender.client.shutdown()
     }
 
-    /// Passes run on a tick (every `pollInterval`) and whenever an attempt ends and frees a slot,
-    /// so a busy endpoint's next deliveries go out at once; wake-ups that come during a pass
-    /// coalesce into one. New events are fanned out at most once per `pollInterval`.
+    /// Passes run on a tick (every `pollInterval`) and whenever attempts end and free slots, so
+    /// a busy endpoint's next deliveries go out at once; wake-ups that come during a pass coalesce
+    /// into one. New events are fanned out at most once per `pollInterval`. Outcomes are written
+    /// in batches, every `recordInterval`.
     func dispatchUntilShutdown() async {
-        let inFlight = InFlight()
+        let state = DispatchState()
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -64,9 +65,20 @@ struct WebhookDispatcher: Service {
                 }
                 wake.finish()  // shutdown: no more passes; the attempts in flight finish
             }
+            group.addTask {
+                // Until the passes have ended and every attempt they started is recorded.
+                while !state.isDone {
+                    try? await Task.sleep(for: Self.recordInterval)
+                    let batch = state.takeOutcomes()
+                    if !batch.isEmpty {
+                        await record(batch)
+                        wake.yield()  // their slots are free again
+                    }
+                }
+            }
             var fannedOut = ContinuousClock.now - settings.pollInterval
             var healthMeasured = ContinuousClock.now - .seconds(60)
-            for await _ in wakeups {
+            for await _ in wakeups where !Task.isShuttingDownGracefully {
                 if ContinuousClock.now - fannedOut >= settings.pollInterval {
                     fannedOut = .now
                     do {
@@ -76,7 +88,7 @@ struct WebhookDispatcher: Service {
                         logger.warning("webhook fan-out failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
                     }
                 }
-                let busy = inFlight.counts()
+                let busy = state.inFlight()
                 let claimed: [WebhookDeliveries.Claimed]
                 do {
                     claimed = try await deliveries.claim(
@@ -88,12 +100,8 @@ struct WebhookDispatcher: Service {
                     continue
                 }
                 for delivery in claimed {
-                    inFlight.add(delivery.endpointID)
-                    group.addTask {
-                        await attempt(delivery)
-                        inFlight.remove(delivery.endpointID)
-                        wake.yield()
-                    }
+                    state.started(delivery.endpointID)
+                    group.addTask { state.finished(await attempt(delivery)) }
                 }
                 if ContinuousClock.now - healthMeasured > .seconds(5) {
                     healthMeasured = .now
@@ -104,33 +112,56 @@ struct WebhookDispatcher: Service {
                     }
                 }
             }
+            state.passesEnded()
         }
     }
 
-    /// Sends one delivery and records the outcome; should recording fail (the database is away),
-    /// the lease runs out and the delivery is attempted again.
-    func attempt(_ delivery: WebhookDeliveries.Claimed) async {
+    /// How often finished attempts are written, together.
+    static let recordInterval = Duration.milliseconds(10)
+
+    /// Sends one delivery and decides what follows.
+    func attempt(_ delivery: WebhookDeliveries.Claimed) async -> WebhookDeliveries.Outcome {
         let attempt = await sender.send(delivery)
         let decision = settings.retryPolicy.decide(attempt.result, attempt: delivery.attempt, failingSince: delivery.endpointFailingSince,
                                                    endpointEnabled: delivery.endpointEnabled, now: Date())
+        return .init(attempt: attempt, delivery: delivery, decision: decision)
+    }
+
+    /// Writes outcomes; should that fail (the database is away), their leases run out and the
+    /// deliveries are attempted again.
+    func record(_ batch: [WebhookDeliveries.Outcome]) async {
+        guard !batch.isEmpty else { return }
         do {
-            try await deliveries.record(attempt, of: delivery, decision: decision, logger: logger)
-            metrics.attempted(decision)
+            try await deliveries.record(batch, logger: logger)
+            for outcome in batch { metrics.attempted(outcome.decision) }
         } catch {
-            logger.warning("could not record a webhook attempt; it will be retried after its lease", metadata: [
-                "event_id": "\(delivery.eventID)", "endpoint_id": "\(delivery.endpointID)", "error": "\(String(reflecting: error))",
+            logger.warning("could not record webhook attempts; they will be retried after their leases", metadata: [
+                "attempts": "\(batch.count)", "error": "\(String(reflecting: error))",
             ])
         }
     }
 }
 
-/// Attempts in flight in this replica, per endpoint.
-private final class InFlight: Sendable {
-    private let perEndpoint = Mutex<[UUID: Int]>([:])
+/// What the dispatcher of this replica has going: attempts in flight per endpoint, outcomes
+/// waiting to be written, and whether passes (which start attempts) have ended.
+private final class DispatchState: Sendable {
+    private let state = Mutex<(inFlight: [UUID: Int], outcomes: [WebhookDeliveries.Outcome], passesEnded: Bool)>(([:], [], false))
 
-    func add(_ endpoint: UUID) { perEndpoint.withLock { $0[endpoint, default: 0] += 1 } }
-    func remove(_ endpoint: UUID) { perEndpoint.withLock { $0[endpoint] = ($0[endpoint] ?? 1) > 1 ? $0[endpoint]! - 1 : nil } }
-    func counts() -> [UUID: Int] { perEndpoint.withLock { $0 } }
+    func started(_ endpoint: UUID) { state.withLock { $0.inFlight[endpoint, default: 0] += 1 } }
+
+    func finished(_ outcome: WebhookDeliveries.Outcome) {
+        state.withLock { state in
+            state.outcomes.append(outcome)
+            let endpoint = outcome.delivery.endpointID
+            state.inFlight[endpoint] = state.inFlight[endpoint].flatMap { $0 > 1 ? $0 - 1 : nil }
+        }
+    }
+
+    func inFlight() -> [UUID: Int] { state.withLock { $0.inFlight } }
+    func takeOutcomes() -> [WebhookDeliveries.Outcome] { state.withLock { state in defer { state.outcomes = [] }; return state.outcomes } }
+    func passesEnded() { state.withLock { $0.passesEnded = true } }
+    /// Passes have ended, and everything they started is finished and taken to be written.
+    var isDone: Bool { state.withLock { $0.passesEnded && $0.inFlight.isEmpty && $0.outcomes.isEmpty } }
 }
 
 /// The webhook metrics: attempts and deliveries by outcome, endpoints disabled by reason (all

@@ -13,8 +13,10 @@ extension Schema {
             disabled_reason text CONSTRAINT webhook_endpoints_disabled_reason_known CHECK (disabled_reason IN ('merchant', 'gone', 'failing')),
             disabled_at timestamptz,
             failing_since timestamptz,
-            -- The last feed sequence of the merchant's events that fan-out has queued for it.
+            -- The last feed sequence of the merchant's events that fan-out has looked at for it.
             feed_position bigint NOT NULL,
+            -- It receives the events that happened from then on (creation, or re-enabling).
+            receives_since timestamptz NOT NULL DEFAULT now(),
             created_at timestamptz NOT NULL DEFAULT now(),
             updated_at timestamptz NOT NULL DEFAULT now(),
             CHECK ((disabled_reason IS NULL) = (disabled_at IS NULL)),

@@ -54,12 +54,13 @@ public struct WebhookDeliveries: Sendable {
         try await database.withTransaction(logger: logger) { connection in
             // Endpoints another dispatcher is fanning out to are skipped: it advances them.
             let endpoints = try await connection.query("""
-                SELECT id, event_types, feed_position FROM webhook_endpoints
+                SELECT id, event_types, feed_position, receives_since FROM webhook_endpoints
                 WHERE merchant_id = \(merchant.rawValue) AND disabled_reason IS NULL
                 ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
                 """, logger: logger).collect().map { row in
-                    let (id, selectors, position) = try row.decode((UUID, [String], Int64).self)
-                    return (id: id, selection: try WebhookEndpointStore.selection(selectors), position: position)
+                    let (id, selectors, position, since) = try row.decode((UUID, [String], Int64, Date).self)
+                    return (id: id, subscription: WebhookSubscription(selection: try WebhookEndpointStore.selection(selectors), since: since),
+                            position: position)
                 }
             guard let from = endpoints.map(\.position).min() else { return 0 }
             let events = try await connection.query("""
@@ -72,7 +73,7 @@ public struct WebhookDeliveries: Sendable {
             var deliveries = NewDeliveries()
             for event in events {
                 let body = try event.webhookBody()
-                for endpoint in endpoints where event.sequence > endpoint.position && endpoint.selection.includes(event.type) {
+                for endpoint in endpoints where event.sequence > endpoint.position && endpoint.subscription.includes(event.type, at: event.occurredAt) {
                     deliveries.append(endpoint: endpoint.id, event: event, body: body)
                 }
             }
@@ -165,32 +166,65 @@ public struct WebhookDeliveries: Sendable {
         }
     }
 
-    /// Records an attempt and what the retry policy decided, in one statement: the attempt, and,
-    /// if this dispatcher still holds the delivery's lease (it was not retried elsewhere after the
-    /// lease ran out, nor queued again), the delivery's new state and the endpoint's health.
-    public func record(_ attempt: Attempt, of claimed: Claimed, decision: WebhookRetryPolicy.Decision, logger: Logger) async throws {
-        let (statusCode, error): (Int?, String?) = switch attempt.result {
-        case .answered(let status, _): (status, nil)
-        case .noAnswer(let reason): (nil, reason)
+    /// An attempt, the delivery it was for, and what the retry policy decided.
+    public struct Outcome: Sendable {
+        public var attempt: Attempt
+        public var delivery: Claimed
+        public var decision: WebhookRetryPolicy.Decision
+
+        public init(attempt: Attempt, delivery: Claimed, decision: WebhookRetryPolicy.Decision) {
+            (self.attempt, self.delivery, self.decision) = (attempt, delivery, decision)
         }
-        let completed = decision.status != .pending
+    }
+
+    /// Records attempts in one statement: each attempt, and for each delivery whose lease its
+    /// dispatcher still holds (it was not retried elsewhere after the lease ran out, nor queued
+    /// again) its new state and its endpoint's health. Outcomes are in the order they happened;
+    /// an endpoint's last change to `failing_since`, and its first reason to disable, win.
+    public func record(_ outcomes: [Outcome], logger: Logger) async throws {
+        guard !outcomes.isEmpty else { return }
+        var health: [UUID: (changesFailingSince: Bool, failingSince: Date?, disable: WebhookDisabledReason?)] = [:]
+        for outcome in outcomes {
+            var endpoint = health[outcome.delivery.endpointID] ?? (false, nil, nil)
+            if let change = outcome.decision.failingSince { endpoint.changesFailingSince = true; endpoint.failingSince = change }
+            endpoint.disable = endpoint.disable ?? outcome.decision.disable
+            health[outcome.delivery.endpointID] = endpoint
+        }
+        health = health.filter { $0.value.changesFailingSince || $0.value.disable != nil }
+        let answers = outcomes.map { outcome -> (status: Int?, error: String?) in
+            switch outcome.attempt.result {
+            case .answered(let status, _): (status, nil)
+            case .noAnswer(let reason): (nil, reason)
+            }
+        }
         try await database.query("""
-            WITH attempt AS (
+            WITH outcome AS (
+                SELECT * FROM unnest(
+                    \(outcomes.map(\.delivery.endpointID)), \(outcomes.map(\.delivery.eventID)), \(outcomes.map(\.delivery.lease)),
+                    \(outcomes.map(\.attempt.at)), \(NullableArray(answers.map(\.status)))::int8[],
+                    \(outcomes.map { Int(($0.attempt.latency.seconds * 1000).rounded()) }),
+                    \(NullableArray(outcomes.map(\.attempt.responseBody)))::text[], \(NullableArray(answers.map(\.error)))::text[],
+                    \(outcomes.map(\.decision.status.rawValue)), \(NullableArray(outcomes.map(\.decision.nextAttemptAt)))::timestamptz[]
+                ) AS o (endpoint_id, event_id, lease, attempted_at, status_code, latency_ms, response_body, error, status, next_attempt_at)
+            ), attempts AS (
                 INSERT INTO webhook_attempts (endpoint_id, event_id, attempted_at, status_code, latency_ms, response_body, error)
-                VALUES (\(claimed.endpointID), \(claimed.eventID), \(attempt.at), \(statusCode),
-                        \(Int(attempt.latency.seconds * 1000)), \(attempt.responseBody), \(error))
+                SELECT endpoint_id, event_id, attempted_at, status_code, latency_ms, response_body, error FROM outcome
             ), delivery AS (
-                UPDATE webhook_deliveries SET status = \(decision.status.rawValue), next_attempt_at = \(decision.nextAttemptAt),
-                    completed_at = CASE WHEN \(completed) THEN now() END, lease = NULL
-                WHERE endpoint_id = \(claimed.endpointID) AND event_id = \(claimed.eventID) AND lease = \(claimed.lease)
-                RETURNING 1
+                UPDATE webhook_deliveries d SET status = o.status, next_attempt_at = o.next_attempt_at, lease = NULL,
+                    completed_at = CASE WHEN o.status <> 'pending' THEN now() END
+                FROM outcome o
+                WHERE d.endpoint_id = o.endpoint_id AND d.event_id = o.event_id AND d.lease = o.lease
+                RETURNING d.endpoint_id
             )
-            UPDATE webhook_endpoints SET
-                failing_since = CASE WHEN \(decision.failingSince != nil) THEN \(decision.failingSince ?? nil) ELSE failing_since END,
-                disabled_reason = coalesce(disabled_reason, \(decision.disable?.rawValue)),
-                disabled_at = CASE WHEN disabled_reason IS NULL AND \(decision.disable != nil) THEN now() ELSE disabled_at END
-            WHERE id = \(claimed.endpointID) AND EXISTS (SELECT FROM delivery)
-              AND (\(decision.failingSince != nil) OR \(decision.disable != nil))
+            UPDATE webhook_endpoints e SET
+                failing_since = CASE WHEN h.changes_failing_since THEN h.failing_since ELSE e.failing_since END,
+                disabled_reason = coalesce(e.disabled_reason, h.disable),
+                disabled_at = CASE WHEN e.disabled_reason IS NULL AND h.disable IS NOT NULL THEN now() ELSE e.disabled_at END
+            FROM unnest(\(Array(health.keys)), \(health.values.map(\.changesFailingSince)),
+                        \(NullableArray(health.values.map(\.failingSince)))::timestamptz[],
+                        \(NullableArray(health.values.map { $0.disable?.rawValue }))::text[])
+                AS h (endpoint_id, changes_failing_since, failing_since, disable)
+            WHERE e.id = h.endpoint_id AND h.endpoint_id IN (SELECT endpoint_id FROM delivery)
             """, logger: logger)
     }
 

@@ -6,11 +6,9 @@ import PostgresNIO
 /// Webhook endpoints and their signing secrets.
 public struct WebhookEndpointStore: Sendable {
     let database: Database
-    let feed: EventFeed
 
     public init(database: Database) {
         self.database = database
-        self.feed = EventFeed(database: database)
     }
 
     /// The endpoint's columns, in the order `endpoint(from:)` reads them.
@@ -35,12 +33,10 @@ public struct WebhookEndpointStore: Sendable {
     }
 
     /// Creates an endpoint that receives the events that happen from now on, with a new secret.
-    /// The feed is numbered first, so that "now" is the last event already committed.
     public func create(url: URL, description: String, selection: WebhookEventSelection, merchant: MerchantID,
                        idempotency: IdempotentWrite<(WebhookEndpoint, WebhookSecret)>? = nil,
                        logger: Logger) async throws -> (WebhookEndpoint, WebhookSecret) {
         let secret = WebhookSecret.generate()
-        try await feed.assignSequences(merchant: merchant, logger: logger)
         return try await database.withTransaction(logger: logger) { connection in
             // Serialises creations of one merchant, so that the limit holds under concurrency
             // (NO KEY: the merchant's order writes, which reference the row, go on meanwhile).
@@ -103,7 +99,6 @@ public struct WebhookEndpointStore: Sendable {
     /// Changes the given fields. Re-enabling clears the failure state and delivers events from
     /// now on; disabling by the merchant keeps pending deliveries for later.
     public func update(_ id: UUID, _ update: Update, merchant: MerchantID, logger: Logger) async throws -> WebhookEndpoint {
-        if update.enabled == true { try await feed.assignSequences(merchant: merchant, logger: logger) }
         let rows = try await database.query("""
             UPDATE webhook_endpoints e SET
                 url = coalesce(\(update.url?.absoluteString), url),
@@ -117,6 +112,7 @@ public struct WebhookEndpointStore: Sendable {
                 feed_position = CASE WHEN \(update.enabled)::boolean AND disabled_reason IS NOT NULL
                                 THEN (SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = e.merchant_id)
                                 ELSE feed_position END,
+                receives_since = CASE WHEN \(update.enabled)::boolean AND disabled_reason IS NOT NULL THEN now() ELSE receives_since END,
                 updated_at = now()
             WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
             RETURNING \(unescaped: Self.columns)
