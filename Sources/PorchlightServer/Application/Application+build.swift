@@ -18,9 +18,11 @@ import ServiceLifecycle
 public func buildApplication(
     configuration: AppConfiguration, logger: Logger, registry: PrometheusCollectorRegistry = .init()
 ) async throws -> some ApplicationProtocol {
-    let client = PostgresClient(
-        configuration: try DatabaseSettings(url: configuration.databaseURL).clientConfiguration, backgroundLogger: logger)
+    let settings = try DatabaseSettings(url: configuration.databaseURL)
+    let client = PostgresClient(configuration: settings.clientConfiguration(), backgroundLogger: logger)
     let database = Database(client: client)
+    // The dispatcher's own small pool: API load cannot starve webhook delivery, nor it the API.
+    let webhookClient = PostgresClient(configuration: settings.clientConfiguration(maximumConnections: 3), backgroundLogger: logger)
     let tokens = StartupValue<CustomerTokens>()
     let migrated = StartupValue<Void>()
     let merchants = MerchantStore(database: database)
@@ -56,11 +58,11 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "porchlight"),
-        // Stopped in reverse order: the dispatcher finishes its attempts while the pool still runs.
+        // Stopped in reverse order: the dispatcher finishes its attempts while the pools still run.
         services: [
-            client, IdempotencyKeyPurger(store: idempotency, interval: .seconds(600), logger: logger),
+            client, webhookClient, IdempotencyKeyPurger(store: idempotency, interval: .seconds(600), logger: logger),
             WebhookDispatcher(
-                deliveries: webhookDeliveries,
+                deliveries: WebhookDeliveries(database: Database(client: webhookClient)),
                 sender: WebhookSender(client: WebhookSender.makeClient(timeout: configuration.webhooks.timeout),
                                       addresses: webhookAddresses, timeout: configuration.webhooks.timeout),
                 settings: configuration.webhooks, metrics: WebhookMetrics(registry: registry), migrated: migrated, logger: logger),

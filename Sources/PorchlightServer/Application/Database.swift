@@ -6,7 +6,7 @@ import PostgresNIO
 public func withDatabase<Result: Sendable>(
     url: String, logger: Logger, _ body: @escaping @Sendable (PostgresClient) async throws -> Result
 ) async throws -> Result {
-    let client = PostgresClient(configuration: try DatabaseSettings(url: url).clientConfiguration, backgroundLogger: logger)
+    let client = PostgresClient(configuration: try DatabaseSettings(url: url).clientConfiguration(), backgroundLogger: logger)
     return try await withThrowingTaskGroup(of: Result?.self) { group in
         group.addTask {
             await client.run()

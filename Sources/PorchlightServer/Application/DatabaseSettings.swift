@@ -28,12 +28,13 @@ public struct DatabaseSettings: Sendable {
         self.database = database
     }
 
-    /// The client configuration. The pool is capped at 20 connections per instance (PostgresNIO's
-    /// default): replicas × 20 must stay under the server's `max_connections`.
-    public var clientConfiguration: PostgresClient.Configuration {
+    /// The client configuration. The API's pool is capped at 20 connections per instance
+    /// (PostgresNIO's default) and the webhook dispatcher's at 3: replicas × 23 must stay under
+    /// the server's `max_connections`.
+    public func clientConfiguration(maximumConnections: Int = 20) -> PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: .disable)
-        configuration.options.maximumConnections = 20
+        configuration.options.maximumConnections = maximumConnections
         return configuration
     }
 }
