@@ -11,10 +11,10 @@ struct WebhookAddresses: Sendable {
     let policy: WebhookAddressPolicy
 
     /// Checks a draft's fields, then where its URL's host leads. A name that does not resolve
-    /// now is accepted (deliveries check it again).
+    /// now, or not within two seconds, is accepted (deliveries check it again).
     func validate(_ draft: WebhookEndpointDraft) async throws -> WebhookEndpointDraft.Checked {
         let checked = try draft.validate(addresses: policy)
-        if let url = checked.url, let refusal = await refusal(for: url) {
+        if let url = checked.url, let refusal = await withDeadline(.seconds(2), { await refusal(for: url) }) ?? nil {
             throw DomainError.validation([FieldError(field: "url", message: refusal.message)])
         }
         return checked

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import PorchlightCore
 import PorchlightStore
+import Synchronization
 
 /// Sends one delivery attempt as Standard Webhooks specifies, and reports what happened.
 struct WebhookSender: Sendable {
@@ -28,16 +29,8 @@ struct WebhookSender: Sendable {
     func send(_ delivery: WebhookDeliveries.Claimed) async -> WebhookDeliveries.Attempt {
         let attemptedAt = Date()
         let started = ContinuousClock.now
-        let (result, body) = await withTaskGroup(of: (WebhookAttemptResult, String?)?.self) { group in
-            group.addTask { await attempt(delivery, at: attemptedAt) }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return Task.isCancelled ? nil : (.noAnswer("timed out after \(Int(timeout.seconds)) s"), nil)
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? (.noAnswer("cancelled"), nil)
-        }
+        let (result, body) = await withDeadline(timeout) { await attempt(delivery, at: attemptedAt) }
+            ?? (.noAnswer("timed out after \(Int(timeout.seconds)) s"), nil)
         return .init(at: attemptedAt, result: result, latency: ContinuousClock.now - started, responseBody: body)
     }
 
@@ -81,5 +74,49 @@ struct WebhookSender: Sendable {
         return secrets.map { secret in
             "v1," + Data(HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: secret.key))).base64EncodedString()
         }.joined(separator: " ")
+    }
+}
+
+/// The result of `work`, or nil as soon as `deadline` passes (`work` is then cancelled, and its
+/// result, should it still come, ignored). Unlike a task group, this does not wait for work that
+/// ignores cancellation, such as a blocking DNS lookup on a thread pool.
+func withDeadline<Result: Sendable>(_ deadline: Duration, _ work: @escaping @Sendable () async -> Result) async -> Result? {
+    let race = DeadlineRace<Result>()
+    return await withCheckedContinuation { continuation in
+        race.begin(continuation)
+        let worker = Task { race.end(await work()) }
+        let timer = Task {
+            try? await Task.sleep(for: deadline)
+            worker.cancel()
+            race.end(nil)
+        }
+        race.onEnd { timer.cancel() }
+    }
+}
+
+/// Resumes a continuation once, with whichever result comes first.
+private final class DeadlineRace<Result: Sendable>: Sendable {
+    private let state = Mutex<(continuation: CheckedContinuation<Result?, Never>?, ended: Bool, cleanup: (@Sendable () -> Void)?)>((nil, false, nil))
+
+    func begin(_ continuation: CheckedContinuation<Result?, Never>) { state.withLock { $0.continuation = continuation } }
+
+    func end(_ result: Result?) {
+        let (continuation, cleanup) = state.withLock { state -> (CheckedContinuation<Result?, Never>?, (@Sendable () -> Void)?) in
+            guard !state.ended else { return (nil, nil) }
+            state.ended = true
+            defer { state.continuation = nil; state.cleanup = nil }
+            return (state.continuation, state.cleanup)
+        }
+        continuation?.resume(returning: result)
+        cleanup?()
+    }
+
+    /// Runs `cleanup` when the race ends (at once if it has).
+    func onEnd(_ cleanup: @escaping @Sendable () -> Void) {
+        let endedAlready = state.withLock { state -> Bool in
+            if !state.ended { state.cleanup = cleanup }
+            return state.ended
+        }
+        if endedAlready { cleanup() }
     }
 }
