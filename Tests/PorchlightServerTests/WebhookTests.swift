@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import PorchlightAPI
 import PorchlightCore
+@testable import PorchlightStore
 @testable import PorchlightServer
 import Testing
 
@@ -365,5 +366,58 @@ import Testing
 
     @Test func theSelectorEnumIsTheWildcardAndTheEventCatalogue() {
         #expect(Components.Schemas.WebhookEventSelector.allCases.map(\.rawValue) == ["*"] + EventType.allCases.map(\.rawValue))
+    }
+}
+
+@Suite struct WebhookLeaseTests {
+    /// A dispatcher whose lease ran out (another one retried the delivery, or it was queued again)
+    /// must not overwrite the delivery's state with its late result; its attempt is still kept.
+    @Test func onlyTheHolderOfTheLeaseRecordsTheOutcome() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            _ = try await service.createOrder(merchant)  // before the endpoint: not sent to it
+            let created = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey, json: ["url": "https://hooks.example.com/"])
+            let endpointText = created["id"] as? String ?? ""
+            let endpointID = try #require(UUID(uuidString: endpointText))
+            let events = try await service.call(.get, "/v1/events", key: merchant.apiKey)
+            let eventText = (events["items"] as? [[String: Any]])?.first?["id"] as? String ?? ""
+            let eventID = try #require(UUID(uuidString: eventText))
+            let lease = UUID()
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                // Leased for an hour, so that no dispatcher of the other tests takes it.
+                try await client.query("""
+                    INSERT INTO webhook_deliveries (merchant_id, endpoint_id, event_id, event_type, occurred_at, body, status,
+                                                    next_attempt_at, lease, attempt_count)
+                    VALUES (\(UUID(uuidString: merchant.id)!), \(endpointID), \(eventID), 'order.created', now(), '{}', 'pending',
+                            now() + interval '1 hour', \(lease), 1)
+                    """, logger: testLogger)
+                let deliveries = WebhookDeliveries(database: Database(client: client))
+                func outcome(lease: UUID) -> WebhookDeliveries.Outcome {
+                    let claimed = WebhookDeliveries.Claimed(
+                        endpointID: endpointID, eventID: eventID, url: "https://hooks.example.com/", body: "{}", attempt: 1, lease: lease,
+                        secrets: [], endpointFailingSince: nil, endpointEnabled: true)
+                    let attempt = WebhookDeliveries.Attempt(at: Date(), result: .answered(status: 204, retryAfter: nil),
+                                                            latency: .milliseconds(3), responseBody: nil)
+                    return .init(attempt: attempt, delivery: claimed,
+                                 decision: WebhookRetryPolicy.standard.decide(attempt.result, attempt: 1, failingSince: nil, now: Date()))
+                }
+                func state() async throws -> (String, Bool, Int) {
+                    try await client.query("""
+                        SELECT status, lease IS NULL, (SELECT count(*)::int FROM webhook_attempts WHERE event_id = \(eventID))
+                        FROM webhook_deliveries WHERE endpoint_id = \(endpointID) AND event_id = \(eventID)
+                        """, logger: testLogger).collect().first!.decode((String, Bool, Int).self)
+                }
+                try await deliveries.record([outcome(lease: UUID())], logger: testLogger)
+                let late = try await state()
+                #expect(late.0 == "pending")
+                #expect(late.1 == false)
+                #expect(late.2 == 1)
+                try await deliveries.record([outcome(lease: lease)], logger: testLogger)
+                let held = try await state()
+                #expect(held.0 == "succeeded")
+                #expect(held.1 == true)
+                #expect(held.2 == 2)
+            }
+        }
     }
 }

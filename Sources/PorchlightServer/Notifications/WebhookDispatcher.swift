@@ -70,10 +70,7 @@ struct WebhookDispatcher: Service {
                 while !state.isDone {
                     try? await Task.sleep(for: Self.recordInterval)
                     let batch = state.takeOutcomes()
-                    if !batch.isEmpty {
-                        await record(batch)
-                        wake.yield()  // their slots are free again
-                    }
+                    await record(batch)
                 }
             }
             var fannedOut = ContinuousClock.now - settings.pollInterval
@@ -101,7 +98,10 @@ struct WebhookDispatcher: Service {
                 }
                 for delivery in claimed {
                     state.started(delivery.endpointID)
-                    group.addTask { state.finished(await attempt(delivery)) }
+                    group.addTask {
+                        state.finished(await attempt(delivery))
+                        wake.yield()  // a slot is free (the delivery itself stays leased until recorded)
+                    }
                 }
                 if ContinuousClock.now - healthMeasured > .seconds(5) {
                     healthMeasured = .now

@@ -7,7 +7,9 @@
 //   GET  /plain       a small constant JSON object, no database
 //   POST /webhook     a webhook receiver: counts each delivery by its webhook-id and records its
 //                     lag (arrival minus the event time in the body's `timestamp`); 204
-//   GET  /webhook-stats  {"received", "unique", "lag_p50_ms", "lag_p99_ms", "seconds"} so far
+//   GET  /webhook-stats  {"received", "unique"} in all, and since the last reset {"window",
+//                     "lag_p50_ms", "lag_p99_ms", "seconds"} (deliveries, their lags, first to last)
+//   DELETE /webhook-stats  starts a new window
 //
 // Environment: DATABASE_URL (postgres://user@host:port/database, no password), PORT (default 8091).
 import Foundation
@@ -59,6 +61,10 @@ router.get("/plain") { _, _ -> Response in
 
 /// What the webhook receiver has seen: ids (to count duplicates), lags, first and last arrival.
 let webhooks = Mutex<(ids: Set<String>, received: Int, lags: [Double], first: Date?, last: Date?)>(([], 0, [], nil, nil))
+router.delete("/webhook-stats") { _, _ -> Response in
+    webhooks.withLock { seen in (seen.lags, seen.first, seen.last) = ([], nil, nil) }
+    return Response(status: .noContent)
+}
 let eventTime = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 router.post("/webhook") { request, _ -> Response in
     let arrived = Date()
@@ -81,7 +87,7 @@ router.get("/webhook-stats") { _, _ -> Response in
         let lags = seen.lags.sorted()
         func percentile(_ p: Double) -> Double { lags.isEmpty ? 0 : lags[min(lags.count - 1, Int(Double(lags.count) * p))] }
         let seconds = seen.first.flatMap { first in seen.last.map { $0.timeIntervalSince(first) } } ?? 0
-        return #"{"received":\#(seen.received),"unique":\#(seen.ids.count),"lag_p50_ms":\#(percentile(0.5)),"lag_p99_ms":\#(percentile(0.99)),"seconds":\#(seconds)}"#
+        return #"{"received":\#(seen.received),"unique":\#(seen.ids.count),"window":\#(lags.count),"lag_p50_ms":\#(percentile(0.5)),"lag_p99_ms":\#(percentile(0.99)),"seconds":\#(seconds)}"#
     }
     return Response(status: .ok, headers: json, body: .init(byteBuffer: ByteBuffer(string: stats)))
 }
