@@ -178,3 +178,37 @@ import Testing
         #expect(!subscription.includes(.orderCreated, at: since.addingTimeInterval(-0.001)))
     }
 }
+
+@Suite struct WebhookEndpointChangeTests {
+    let created = Date(timeIntervalSince1970: 1_764_000_000)
+    let now = Date(timeIntervalSince1970: 1_764_064_800)
+
+    func endpoint(disabled reason: WebhookDisabledReason?) -> WebhookEndpoint {
+        WebhookEndpoint(id: UUID(), url: "https://hooks.example.com/", description: "", selection: .all, disabledReason: reason,
+                        disabledAt: reason.map { _ in created }, failingSince: created, receivesSince: created, createdAt: created,
+                        updatedAt: created)
+    }
+
+    @Test func reEnablingClearsTheFailureAndReceivesFromNow() {
+        let enabled = endpoint(disabled: .gone).changed(.init(url: nil, description: nil, selection: nil, enabled: true), now: now)
+        #expect(enabled.enabled)
+        #expect(enabled.disabledAt == nil)
+        #expect(enabled.failingSince == nil)
+        #expect(enabled.receivesSince == now)
+    }
+
+    @Test func disablingKeepsAnAutomaticReasonAndEnablingAnEnabledOneChangesNothing() {
+        let stillGone = endpoint(disabled: .gone).changed(.init(url: nil, description: nil, selection: nil, enabled: false), now: now)
+        #expect(stillGone.disabledReason == .gone)
+        #expect(stillGone.disabledAt == created)
+        let paused = endpoint(disabled: nil).changed(.init(url: nil, description: "paused", selection: nil, enabled: false), now: now)
+        #expect(paused.disabledReason == .merchant)
+        #expect(paused.disabledAt == now)
+        #expect(paused.description == "paused")
+        let same = endpoint(disabled: nil).changed(.init(url: nil, description: nil, selection: .only([.orderCreated]), enabled: true), now: now)
+        #expect(same.receivesSince == created)
+        #expect(same.failingSince == created)
+        #expect(same.selection == .only([.orderCreated]))
+    }
+}
+

@@ -51,6 +51,18 @@ public struct WebhookSubscription: Sendable {
     }
 }
 
+/// What a merchant changes of an endpoint (nil: unchanged).
+public struct WebhookEndpointChange: Sendable {
+    public var url: URL?
+    public var description: String?
+    public var selection: WebhookEventSelection?
+    public var enabled: Bool?
+
+    public init(url: URL?, description: String?, selection: WebhookEventSelection?, enabled: Bool?) {
+        (self.url, self.description, self.selection, self.enabled) = (url, description, selection, enabled)
+    }
+}
+
 /// An endpoint's settings as the merchant gives them, before they are checked.
 public struct WebhookEndpointDraft: Sendable {
     public var url: String?
@@ -230,16 +242,38 @@ public struct WebhookEndpoint: Sendable, Equatable {
     public var disabledReason: WebhookDisabledReason?
     public var disabledAt: Date?
     public var failingSince: Date?
+    /// It receives the events that happened from then on (see `WebhookSubscription`).
+    public var receivesSince: Date
     public var createdAt: Date
     public var updatedAt: Date
 
     public var enabled: Bool { disabledReason == nil }
 
     public init(id: UUID, url: String, description: String, selection: WebhookEventSelection, disabledReason: WebhookDisabledReason?,
-                disabledAt: Date?, failingSince: Date?, createdAt: Date, updatedAt: Date) {
+                disabledAt: Date?, failingSince: Date?, receivesSince: Date, createdAt: Date, updatedAt: Date) {
         (self.id, self.url, self.description, self.selection) = (id, url, description, selection)
-        (self.disabledReason, self.disabledAt, self.failingSince, self.createdAt, self.updatedAt) =
-            (disabledReason, disabledAt, failingSince, createdAt, updatedAt)
+        (self.disabledReason, self.disabledAt, self.failingSince, self.receivesSince, self.createdAt, self.updatedAt) =
+            (disabledReason, disabledAt, failingSince, receivesSince, createdAt, updatedAt)
+    }
+
+    /// The endpoint after the merchant's change at `now`. Disabling keeps the pending deliveries
+    /// for later (and an automatic reason, if there was one); re-enabling clears the failure and
+    /// receives the events that happen from now on.
+    public func changed(_ change: WebhookEndpointChange, now: Date) -> WebhookEndpoint {
+        var endpoint = self
+        if let url = change.url { endpoint.url = url.absoluteString }
+        if let description = change.description { endpoint.description = description }
+        if let selection = change.selection { endpoint.selection = selection }
+        switch change.enabled {
+        case true? where !enabled:
+            (endpoint.disabledReason, endpoint.disabledAt, endpoint.failingSince, endpoint.receivesSince) = (nil, nil, nil, now)
+        case false? where enabled:
+            (endpoint.disabledReason, endpoint.disabledAt) = (.merchant, now)
+        default:
+            break
+        }
+        endpoint.updatedAt = now
+        return endpoint
     }
 
     /// A merchant has at most this many endpoints: each event is sent to each of them.

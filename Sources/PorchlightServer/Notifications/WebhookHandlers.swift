@@ -38,8 +38,8 @@ extension APIHandlers {
         if body.url == nil && body.description == nil && body.eventTypes == nil && body.enabled == nil {
             throw DomainError.validation([FieldError(field: "body", message: "must change at least one of url, description, event_types, enabled")])
         }
-        let update = WebhookEndpointStore.Update(url: checked.url, description: checked.description, selection: checked.selection, enabled: body.enabled)
-        let endpoint = try await webhookEndpoints.update(id, update, merchant: Caller.merchant(), logger: RequestScope.logger)
+        let change = WebhookEndpointChange(url: checked.url, description: checked.description, selection: checked.selection, enabled: body.enabled)
+        let endpoint = try await webhookEndpoints.update(id, change, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(endpoint))))
     }
 

@@ -13,16 +13,16 @@ public struct WebhookEndpointStore: Sendable {
 
     /// The endpoint's columns, in the order `endpoint(from:)` reads them.
     static let columns = """
-        id, url, description, event_types, disabled_reason, disabled_at, failing_since, created_at, updated_at
+        id, url, description, event_types, disabled_reason, disabled_at, failing_since, receives_since, created_at, updated_at
         """
 
     static func endpoint(from row: PostgresRow) throws -> WebhookEndpoint {
-        let (id, url, description, selectors, reason, disabledAt, failingSince, createdAt, updatedAt) =
-            try row.decode((UUID, String, String, [String], String?, Date?, Date?, Date, Date).self)
+        let (id, url, description, selectors, reason, disabledAt, failingSince, receivesSince, createdAt, updatedAt) =
+            try row.decode((UUID, String, String, [String], String?, Date?, Date?, Date, Date, Date).self)
         return WebhookEndpoint(
             id: id, url: url, description: description, selection: try selection(selectors),
             disabledReason: try reason.map { try StoredValue.decode(WebhookDisabledReason.self, $0, "webhook_endpoints.disabled_reason") },
-            disabledAt: disabledAt, failingSince: failingSince, createdAt: createdAt, updatedAt: updatedAt)
+            disabledAt: disabledAt, failingSince: failingSince, receivesSince: receivesSince, createdAt: createdAt, updatedAt: updatedAt)
     }
 
     static func selection(_ selectors: [String]) throws -> WebhookEventSelection {
@@ -85,40 +85,24 @@ public struct WebhookEndpointStore: Sendable {
         return try endpoint(from: row)
     }
 
-    public struct Update: Sendable {
-        public var url: URL?
-        public var description: String?
-        public var selection: WebhookEventSelection?
-        public var enabled: Bool?
-
-        public init(url: URL?, description: String?, selection: WebhookEventSelection?, enabled: Bool?) {
-            (self.url, self.description, self.selection, self.enabled) = (url, description, selection, enabled)
+    /// Applies the merchant's change (Core decides what it means) to the endpoint, locked.
+    public func update(_ id: UUID, _ change: WebhookEndpointChange, merchant: MerchantID, logger: Logger) async throws -> WebhookEndpoint {
+        try await database.withTransaction(logger: logger) { connection in
+            let before = try await Self.endpoint(id, merchant: merchant, lock: true, on: connection, logger: logger)
+            let after = before.changed(change, now: Date().asStored)
+            try await connection.query("""
+                UPDATE webhook_endpoints e SET
+                    url = \(after.url), description = \(after.description), event_types = \(after.selection.selectors),
+                    disabled_reason = \(after.disabledReason?.rawValue), disabled_at = \(after.disabledAt),
+                    failing_since = \(after.failingSince), receives_since = \(after.receivesSince), updated_at = \(after.updatedAt),
+                    -- Re-enabled, it receives from now: fan-out need not look at older positions.
+                    feed_position = CASE WHEN \(after.receivesSince != before.receivesSince)
+                                    THEN (SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = e.merchant_id)
+                                    ELSE feed_position END
+                WHERE id = \(id)
+                """, logger: logger)
+            return after
         }
-    }
-
-    /// Changes the given fields. Re-enabling clears the failure state and delivers events from
-    /// now on; disabling by the merchant keeps pending deliveries for later.
-    public func update(_ id: UUID, _ update: Update, merchant: MerchantID, logger: Logger) async throws -> WebhookEndpoint {
-        let rows = try await database.query("""
-            UPDATE webhook_endpoints e SET
-                url = coalesce(\(update.url?.absoluteString), url),
-                description = coalesce(\(update.description), description),
-                event_types = coalesce(\(update.selection?.selectors)::text[], event_types),
-                disabled_reason = CASE \(update.enabled)::boolean WHEN true THEN NULL
-                                  WHEN false THEN coalesce(disabled_reason, 'merchant') ELSE disabled_reason END,
-                disabled_at = CASE \(update.enabled)::boolean WHEN true THEN NULL
-                              WHEN false THEN coalesce(disabled_at, now()) ELSE disabled_at END,
-                failing_since = CASE WHEN \(update.enabled)::boolean AND disabled_reason IS NOT NULL THEN NULL ELSE failing_since END,
-                feed_position = CASE WHEN \(update.enabled)::boolean AND disabled_reason IS NOT NULL
-                                THEN (SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = e.merchant_id)
-                                ELSE feed_position END,
-                receives_since = CASE WHEN \(update.enabled)::boolean AND disabled_reason IS NOT NULL THEN now() ELSE receives_since END,
-                updated_at = now()
-            WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
-            RETURNING \(unescaped: Self.columns)
-            """, logger: logger)
-        guard let row = rows.first else { throw Self.notFound(id) }
-        return try Self.endpoint(from: row)
     }
 
     public func delete(_ id: UUID, merchant: MerchantID, logger: Logger) async throws {
