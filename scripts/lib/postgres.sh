@@ -23,7 +23,24 @@ as_pg_owner() {
   fi
 }
 
+# make_tls_certificate DIR: a self-signed certificate for localhost and 127.0.0.1 (DIR/server.crt,
+# DIR/server.key, readable by the cluster's owner only), and an unrelated one (DIR/other.crt), for
+# connections with sslmode=require and verify-full, and a root that must be refused.
+make_tls_certificate() {
+  local dir=$1 name
+  command -v openssl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null; }
+  mkdir -p "$dir"
+  for name in server other; do
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=localhost" \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$dir/$name.key" -out "$dir/$name.crt" 2>/dev/null
+  done
+  chmod 600 "$dir"/*.key
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"/server.key "$dir"/server.crt
+  return 0
+}
+
 # start_cluster DIR PORT: creates the cluster in DIR on first use and starts it on 127.0.0.1:PORT.
+# With PG_TLS_DIR set (see make_tls_certificate), it also accepts TLS with that certificate.
 start_cluster() {
   local dir=$1 port=$2
   mkdir -p "$dir"
@@ -36,7 +53,7 @@ start_cluster() {
   if ! as_pg_owner "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
     echo "==> starting PostgreSQL on 127.0.0.1:$port"
     as_pg_owner "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start \
-      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=400 -c fsync=${PG_FSYNC:-on}" >/dev/null
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=400 -c fsync=${PG_FSYNC:-on} ${PG_TLS_DIR:+-c ssl=on -c ssl_cert_file=$PG_TLS_DIR/server.crt -c ssl_key_file=$PG_TLS_DIR/server.key}" >/dev/null
   fi
 }
 

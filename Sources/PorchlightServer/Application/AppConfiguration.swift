@@ -6,11 +6,14 @@ public struct AppConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var logLevel: Logger.Level
+    /// The most connections the API's pool opens (`DATABASE_POOL_SIZE`).
+    public var databasePoolSize: Int
     public var webhooks: WebhookSettings
 
     public init(databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
-                webhooks: WebhookSettings = .init()) {
+                databasePoolSize: Int = 20, webhooks: WebhookSettings = .init()) {
         self.databaseURL = databaseURL
+        self.databasePoolSize = databasePoolSize
         self.host = host
         self.port = port
         self.logLevel = logLevel
@@ -22,14 +25,21 @@ public struct AppConfiguration: Sendable {
         public var description: String { "Invalid configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n") }
     }
 
-    /// Reads `DATABASE_URL` (required), `HOST`, `PORT`, `LOG_LEVEL` and `WEBHOOKS_ALLOW_LOOPBACK`.
+    /// Reads `DATABASE_URL` (required), `DATABASE_POOL_SIZE`, `HOST`, `PORT`, `LOG_LEVEL` and
+    /// `WEBHOOKS_ALLOW_LOOPBACK`.
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var problems: [String] = []
         let databaseURL = environment["DATABASE_URL"] ?? ""
         if databaseURL.isEmpty {
             problems.append("DATABASE_URL is not set (e.g. postgres://user:password@127.0.0.1:5432/porchlight)")
-        } else if case .failure(let error) = Result(catching: { try DatabaseSettings(url: databaseURL) }) {
-            problems.append("DATABASE_URL: \(error)")
+        } else if case .failure(let error) = Result(catching: { try DatabaseSettings(url: databaseURL).clientConfiguration() }) {
+            problems.append("DATABASE_URL: \(error is DatabaseSettings.Invalid ? "\(error)" : "sslrootcert is not a PEM certificate (\(error))")")
+        }
+        var databasePoolSize = 20
+        if let text = environment["DATABASE_POOL_SIZE"] {
+            if let value = Int(text), (1...200).contains(value) { databasePoolSize = value } else {
+                problems.append("DATABASE_POOL_SIZE must be a number from 1 to 200, not '\(text)'")
+            }
         }
         let host = environment["HOST"] ?? "127.0.0.1"
         if host.isEmpty { problems.append("HOST is empty (e.g. 0.0.0.0 or 127.0.0.1)") }
@@ -52,6 +62,7 @@ public struct AppConfiguration: Sendable {
         case let text?: problems.append("WEBHOOKS_ALLOW_LOOPBACK must be true or false, not '\(text)'")
         }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
-        return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel, webhooks: webhooks)
+        return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel, databasePoolSize: databasePoolSize,
+                                webhooks: webhooks)
     }
 }

@@ -19,10 +19,11 @@ public func buildApplication(
     configuration: AppConfiguration, logger: Logger, registry: PrometheusCollectorRegistry = .init()
 ) async throws -> some ApplicationProtocol {
     let settings = try DatabaseSettings(url: configuration.databaseURL)
-    let client = PostgresClient(configuration: settings.clientConfiguration(), backgroundLogger: logger)
+    let client = PostgresClient(configuration: try settings.clientConfiguration(maximumConnections: configuration.databasePoolSize),
+                                backgroundLogger: logger)
     let database = Database(client: client)
     // The dispatcher's own small pool: API load cannot starve webhook delivery, nor it the API.
-    let webhookClient = PostgresClient(configuration: settings.clientConfiguration(maximumConnections: 3), backgroundLogger: logger)
+    let webhookClient = PostgresClient(configuration: try settings.clientConfiguration(maximumConnections: 3), backgroundLogger: logger)
     let tokens = StartupValue<CustomerTokens>()
     let migrated = StartupValue<Void>()
     let merchants = MerchantStore(database: database)

@@ -1,0 +1,74 @@
+import Foundation
+import HummingbirdTesting
+import PorchlightServer
+import PorchlightStore
+import PostgresNIO
+import Testing
+
+/// The test cluster also accepts TLS with a self-signed certificate for localhost and 127.0.0.1
+/// (made by scripts/test, in TEST_PG_TLS_DIR, with an unrelated certificate beside it).
+@Suite struct DatabaseTLSTests {
+    var certificates: String {
+        get throws { try #require(ProcessInfo.processInfo.environment["TEST_PG_TLS_DIR"], "run through scripts/test") }
+    }
+
+    /// Whether the pool's connection is encrypted, as PostgreSQL sees it.
+    func encrypted(_ url: String) async throws -> Bool {
+        try await withDatabase(url: url, logger: testLogger) { client in
+            try await Database(client: client).query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: testLogger)
+                .first!.decode(Bool.self)
+        }
+    }
+
+    @Test func everySSLModeConnectsAsItSays() async throws {
+        let root = try certificates + "/server.crt"
+        #expect(try await encrypted(databaseURL + "?sslmode=disable") == false)
+        #expect(try await encrypted(databaseURL + "?sslmode=prefer") == true)
+        #expect(try await encrypted(databaseURL + "?sslmode=require") == true)
+        #expect(try await encrypted(databaseURL + "?sslmode=verify-ca&sslrootcert=\(root)") == true)
+        let byName = databaseURL.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+        #expect(try await encrypted(byName + "?sslmode=verify-full&sslrootcert=\(root)") == true)
+    }
+
+    @Test func aCertificateFromAnotherRootIsRefused() async throws {
+        let other = try certificates + "/other.crt"
+        let byName = databaseURL.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+        await #expect(throws: (any Error).self) {
+            _ = try await encrypted(byName + "?sslmode=verify-full&sslrootcert=\(other)&connect_timeout=2")
+        }
+    }
+
+    @Test func theServiceRunsOverVerifiedTLS() async throws {
+        let root = try certificates + "/server.crt"
+        let url = databaseURL.replacingOccurrences(of: "127.0.0.1", with: "localhost") + "?sslmode=verify-full&sslrootcert=\(root)"
+        let app = try await buildApplication(
+            configuration: AppConfiguration(databaseURL: url, host: "127.0.0.1", port: 0, webhooks: testWebhookSettings), logger: testLogger)
+        try await app.test(.live) { client in
+            let service = Service(client: client)
+            #expect(try await service.call(.get, "/health/ready").status == .ok)
+            let merchant = try await service.newMerchant()
+            let orderID = try await service.createOrder(merchant)
+            #expect(try await service.call(.get, "/v1/orders/\(orderID)", key: merchant.apiKey).status == .ok)
+        }
+    }
+
+    @Test func badSettingsAreNamed() throws {
+        func problems(_ environment: [String: String]) -> String {
+            do {
+                _ = try AppConfiguration.fromEnvironment(environment)
+                return ""
+            } catch {
+                return error.description
+            }
+        }
+        let base = "postgres://postgres@127.0.0.1:5432/porchlight"
+        #expect(problems(["DATABASE_URL": base + "?sslmode=verify-everything"]).contains("sslmode must be"))
+        #expect(problems(["DATABASE_URL": base + "?sslmode=verify-full&sslrootcert=/nonexistent.crt"]).contains("not a readable file"))
+        #expect(problems(["DATABASE_URL": base + "?sslmode=require&sslrootcert=/etc/hostname"]).contains("needs sslmode=verify"))
+        #expect(problems(["DATABASE_URL": base + "?sslmode=verify-full&sslrootcert=/etc/hostname"]).contains("not a PEM certificate"))
+        #expect(problems(["DATABASE_URL": base + "?pool=5"]).contains("unknown parameter 'pool'"))
+        #expect(problems(["DATABASE_URL": base + "?connect_timeout=0"]).contains("connect_timeout"))
+        #expect(problems(["DATABASE_URL": base, "DATABASE_POOL_SIZE": "0"]).contains("DATABASE_POOL_SIZE"))
+        #expect(problems(["DATABASE_URL": base + "?sslmode=require&connect_timeout=5", "DATABASE_POOL_SIZE": "50"]) == "")
+    }
+}
