@@ -22,22 +22,29 @@ func loadConfiguration() throws -> AppConfiguration {
 }
 
 /// Logs go to stderr, so commands that print JSON keep stdout clean.
-func makeLogger(level: Logger.Level) -> Logger {
+func makeLogger(_ configuration: AppConfiguration) -> Logger {
     LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
+        switch configuration.logFormat {
+        case .text:
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        case .json:
+            var handler = JSONLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
     }
     return Logger(label: "porchlight")
 }
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the HTTP API (reads DATABASE_URL, HOST, PORT, LOG_LEVEL); migrates first.")
+        abstract: "Run the HTTP API (reads DATABASE_URL, DATABASE_POOL_SIZE, HOST, PORT, LOG_LEVEL, LOG_FORMAT, WEBHOOKS_ALLOW_LOOPBACK); migrates first.")
 
     func run() async throws {
         let configuration = try loadConfiguration()
-        let logger = makeLogger(level: configuration.logLevel)
+        let logger = makeLogger(configuration)
         try await runServer(configuration: configuration, logger: logger)
     }
 }
@@ -47,7 +54,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try loadConfiguration()
-        let logger = makeLogger(level: configuration.logLevel)
+        let logger = makeLogger(configuration)
         try await withDatabase(url: configuration.databaseURL, logger: logger) { client in
             try await migrate(client: client, logger: logger)
         }
@@ -73,7 +80,7 @@ struct MerchantCommand: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try loadConfiguration()
-            let logger = makeLogger(level: configuration.logLevel)
+            let logger = makeLogger(configuration)
             let name = self.name
             let created = try await withDatabase(url: configuration.databaseURL, logger: logger) { client in
                 try await createMerchant(name: name, client: client, logger: logger)
@@ -102,7 +109,7 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try loadConfiguration()
-        let logger = makeLogger(level: configuration.logLevel)
+        let logger = makeLogger(configuration)
         let merchant = UUID(uuidString: merchantID)!
         let count = orders
         try await withDatabase(url: configuration.databaseURL, logger: logger) { client in

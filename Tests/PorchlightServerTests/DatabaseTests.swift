@@ -1,5 +1,8 @@
 import Foundation
+import Logging
+import PorchlightServer
 import PorchlightStore
+import Synchronization
 import PostgresNIO
 import Testing
 
@@ -9,7 +12,9 @@ import Testing
         let nothingListens = PostgresClient.Configuration(
             host: "127.0.0.1", port: 1, username: "nobody", password: nil, database: "none", tls: .disable)
         let client = PostgresClient(configuration: nothingListens, backgroundLogger: testLogger)
-        let database = Database(client: client, leaseTimeout: .milliseconds(300))
+        let timeouts = Counter()
+        let database = Database(client: client, leaseTimeout: .milliseconds(300),
+                                observer: .init(leased: { _ in Issue.record("no connection can be leased") }, timedOut: { timeouts.add() }))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             let started = ContinuousClock.now
@@ -17,7 +22,36 @@ import Testing
                 try await database.query("SELECT 1", logger: testLogger)
             }
             #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(timeouts.value == 1)
             group.cancelAll()
         }
     }
+
+    @Test func jsonLogsCarryTheRequestIDAsAField() throws {
+        let lines = Lines()
+        var logger = Logger(label: "test") { label in JSONLogHandler(label: label) { lines.add($0) } }
+        logger[metadataKey: "request_id"] = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+        logger.info("request", metadata: ["status": "200", "nested": ["a": "1"]])
+        let line = try #require(lines.all.first)
+        #expect(line.hasSuffix("\n"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["request_id"] as? String == "7c9e6679-7425-40de-944b-e07fc1f90ae7")
+        #expect(object["message"] as? String == "request")
+        #expect(object["level"] as? String == "info")
+        #expect(object["status"] as? String == "200")
+        #expect((object["nested"] as? [String: Any])?["a"] as? String == "1")
+        #expect((object["time"] as? String)?.hasSuffix("Z") == true)
+    }
+}
+
+private final class Counter: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
+
+private final class Lines: Sendable {
+    private let lines = Mutex<[String]>([])
+    func add(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
 }

@@ -17,6 +17,8 @@ import Testing
             #expect(spec.text.hasPrefix("openapi: 3.1.0"))
             let metrics = try await service.call(.get, "/metrics")
             #expect(metrics.text.contains(#"http_requests_total{method="GET",route="/openapi.yaml",status="200"}"#))
+            #expect(metrics.text.contains(#"db_connection_wait_seconds_count{pool="api"}"#))
+            #expect(metrics.text.contains(#"db_connection_timeouts_total{pool="api"} 0"#))
         }
     }
 

@@ -6,13 +6,20 @@ public struct AppConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var logLevel: Logger.Level
+    /// `LOG_FORMAT`: `text` (the default) or `json` (one object per line, see JSONLogHandler).
+    public var logFormat: LogFormat
     /// The most connections the API's pool opens (`DATABASE_POOL_SIZE`).
     public var databasePoolSize: Int
     public var webhooks: WebhookSettings
 
+    public enum LogFormat: String, Sendable, CaseIterable {
+        case text, json
+    }
+
     public init(databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
-                databasePoolSize: Int = 20, webhooks: WebhookSettings = .init()) {
+                logFormat: LogFormat = .text, databasePoolSize: Int = 20, webhooks: WebhookSettings = .init()) {
         self.databaseURL = databaseURL
+        self.logFormat = logFormat
         self.databasePoolSize = databasePoolSize
         self.host = host
         self.port = port
@@ -25,8 +32,8 @@ public struct AppConfiguration: Sendable {
         public var description: String { "Invalid configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n") }
     }
 
-    /// Reads `DATABASE_URL` (required), `DATABASE_POOL_SIZE`, `HOST`, `PORT`, `LOG_LEVEL` and
-    /// `WEBHOOKS_ALLOW_LOOPBACK`.
+    /// Reads `DATABASE_URL` (required), `DATABASE_POOL_SIZE`, `HOST`, `PORT`, `LOG_LEVEL`,
+    /// `LOG_FORMAT` and `WEBHOOKS_ALLOW_LOOPBACK`.
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var problems: [String] = []
         let databaseURL = environment["DATABASE_URL"] ?? ""
@@ -55,6 +62,12 @@ public struct AppConfiguration: Sendable {
                 problems.append("LOG_LEVEL must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
             }
         }
+        var logFormat = LogFormat.text
+        if let text = environment["LOG_FORMAT"] {
+            if let format = LogFormat(rawValue: text.lowercased()) { logFormat = format } else {
+                problems.append("LOG_FORMAT must be text or json, not '\(text)'")
+            }
+        }
         var webhooks = WebhookSettings()
         switch environment["WEBHOOKS_ALLOW_LOOPBACK"] {
         case nil, "false": break
@@ -62,7 +75,7 @@ public struct AppConfiguration: Sendable {
         case let text?: problems.append("WEBHOOKS_ALLOW_LOOPBACK must be true or false, not '\(text)'")
         }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
-        return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel, databasePoolSize: databasePoolSize,
-                                webhooks: webhooks)
+        return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel, logFormat: logFormat,
+                                databasePoolSize: databasePoolSize, webhooks: webhooks)
     }
 }

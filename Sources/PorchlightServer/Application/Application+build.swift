@@ -21,7 +21,7 @@ public func buildApplication(
     let settings = try DatabaseSettings(url: configuration.databaseURL)
     let client = PostgresClient(configuration: try settings.clientConfiguration(maximumConnections: configuration.databasePoolSize),
                                 backgroundLogger: logger)
-    let database = Database(client: client)
+    let database = Database(client: client, observer: .metrics(registry, pool: "api"))
     // The dispatcher's own small pool: API load cannot starve webhook delivery, nor it the API.
     let webhookClient = PostgresClient(configuration: try settings.clientConfiguration(maximumConnections: 3), backgroundLogger: logger)
     let tokens = StartupValue<CustomerTokens>()
@@ -63,7 +63,7 @@ public func buildApplication(
         services: [
             client, webhookClient, IdempotencyKeyPurger(store: idempotency, interval: .seconds(600), logger: logger),
             WebhookDispatcher(
-                deliveries: WebhookDeliveries(database: Database(client: webhookClient)),
+                deliveries: WebhookDeliveries(database: Database(client: webhookClient, observer: .metrics(registry, pool: "webhooks"))),
                 sender: WebhookSender(client: WebhookSender.makeClient(timeout: configuration.webhooks.timeout),
                                       addresses: webhookAddresses, timeout: configuration.webhooks.timeout),
                 settings: configuration.webhooks, metrics: WebhookMetrics(registry: registry), migrated: migrated, logger: logger),
@@ -116,4 +116,15 @@ public func createMerchant(name: String, client: PostgresClient, logger: Logger)
     try await migrate(client: client, logger: logger)
     let (merchant, key) = try await MerchantStore(database: Database(client: client)).createMerchant(name: name, logger: logger)
     return (merchant.rawValue.uuidString.lowercased(), key)
+}
+
+extension Database.Observer {
+    /// `db_connection_wait_seconds{pool}` (how long requests waited for a connection) and
+    /// `db_connection_timeouts_total{pool}` (waits given up after the lease timeout: 503s).
+    static func metrics(_ registry: PrometheusCollectorRegistry, pool: String) -> Database.Observer {
+        let waits = registry.makeDurationHistogram(name: "db_connection_wait_seconds", labels: [("pool", pool)],
+                                                   buckets: PrometheusMetricsMiddleware<BasicRequestContext>.latencyBuckets)
+        let timeouts = registry.makeCounter(name: "db_connection_timeouts_total", labels: [("pool", pool)])
+        return Database.Observer(leased: { waits.record($0) }, timedOut: { timeouts.increment() })
+    }
 }

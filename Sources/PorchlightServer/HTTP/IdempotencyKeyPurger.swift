@@ -10,7 +10,7 @@ struct IdempotencyKeyPurger: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             // Shutdown cancels the sleep: a normal end, not an error (which would fail the exit code).
             while (try? await Task.sleep(for: interval)) != nil {
                 do {

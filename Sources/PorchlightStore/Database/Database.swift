@@ -12,26 +12,41 @@ public struct DatabaseUnavailable: Error {}
 public struct Database: Sendable {
     public let client: PostgresClient
     let leaseTimeout: Duration
+    let observer: Observer?
 
-    public init(client: PostgresClient, leaseTimeout: Duration = .seconds(2)) {
+    /// Told how long each lease waited for a connection, and of each wait that timed out (metrics).
+    public struct Observer: Sendable {
+        public var leased: @Sendable (Duration) -> Void
+        public var timedOut: @Sendable () -> Void
+
+        public init(leased: @escaping @Sendable (Duration) -> Void, timedOut: @escaping @Sendable () -> Void) {
+            (self.leased, self.timedOut) = (leased, timedOut)
+        }
+    }
+
+    public init(client: PostgresClient, leaseTimeout: Duration = .seconds(2), observer: Observer? = nil) {
         self.client = client
         self.leaseTimeout = leaseTimeout
+        self.observer = observer
     }
 
     public func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let leased = LeaseFlag()
+        let asked = ContinuousClock.now
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
                 try await client.withConnection { connection in
                     leased.set()
+                    observer?.leased(ContinuousClock.now - asked)
                     return try await body(connection)
                 }
             }
             group.addTask {
                 try await Task.sleep(for: leaseTimeout)
                 if leased.isSet { return nil }
+                observer?.timedOut()
                 throw DatabaseUnavailable()
             }
             while let next = try await group.next() {
