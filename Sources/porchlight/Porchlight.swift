@@ -7,7 +7,7 @@ import PorchlightServer
 struct Porchlight: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Porchlight, the post-purchase API.",
-        subcommands: [Serve.self, Migrate.self, MerchantCommand.self, Demo.self, Backtest.self]
+        subcommands: [Serve.self, Migrate.self, MerchantCommand.self, KeyCommand.self, Demo.self, Backtest.self]
     )
 }
 
@@ -88,6 +88,85 @@ struct MerchantCommand: AsyncParsableCommand {
             let json = try JSONSerialization.data(
                 withJSONObject: ["merchant_id": created.merchantID, "api_key": created.apiKey], options: [.sortedKeys])
             print(String(decoding: json, as: UTF8.self))
+        }
+    }
+}
+
+struct KeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key", abstract: "Manage a merchant's API keys (as /v1/api-keys does); prints JSON.",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Merchant: ParsableArguments {
+        @Option(name: .customLong("merchant-id"), help: "The merchant whose keys these are.")
+        var merchantID: String
+
+        func validate() throws {
+            guard UUID(uuidString: merchantID) != nil else { throw ValidationError("--merchant-id must be a UUID") }
+        }
+
+        var id: UUID { UUID(uuidString: merchantID)! }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a key; the key is printed once, with its id.")
+
+        @OptionGroup var merchant: Merchant
+        @Option(help: "What the key is for.") var name: String
+        @Option(help: "Comma-separated scopes, e.g. orders:read,orders:lookup.") var scopes: String
+
+        func validate() throws {
+            guard (1...100).contains(name.count), !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--name must be 1 to 100 characters")
+            }
+            let unknown = scopes.split(separator: ",").map(String.init).filter { !KeyCommands.scopes.contains($0) }
+            guard unknown.isEmpty, !scopes.isEmpty else {
+                throw ValidationError("--scopes must list scopes from \(KeyCommands.scopes.joined(separator: ", ")); unknown: \(unknown.joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            let configuration = try loadConfiguration()
+            let logger = makeLogger(configuration)
+            let (merchant, name, scopes) = (self.merchant.id, self.name, self.scopes.split(separator: ",").map(String.init))
+            print(try await withDatabase(url: configuration.databaseURL, logger: logger) { client in
+                try await KeyCommands.create(merchant: merchant, name: name, scopes: scopes, client: client, logger: logger)
+            })
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the merchant's keys (never the keys themselves).")
+
+        @OptionGroup var merchant: Merchant
+
+        func run() async throws {
+            let configuration = try loadConfiguration()
+            let logger = makeLogger(configuration)
+            let merchant = self.merchant.id
+            print(try await withDatabase(url: configuration.databaseURL, logger: logger) { client in
+                try await KeyCommands.list(merchant: merchant, client: client, logger: logger)
+            })
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key by its id; it stops working within 10 seconds.")
+
+        @OptionGroup var merchant: Merchant
+        @Option(name: .customLong("key-id"), help: "The key's id (from create or list).") var keyID: String
+
+        func validate() throws {
+            guard UUID(uuidString: keyID) != nil else { throw ValidationError("--key-id must be a UUID") }
+        }
+
+        func run() async throws {
+            let configuration = try loadConfiguration()
+            let logger = makeLogger(configuration)
+            let (merchant, key) = (self.merchant.id, UUID(uuidString: keyID)!)
+            print(try await withDatabase(url: configuration.databaseURL, logger: logger) { client in
+                try await KeyCommands.revoke(merchant: merchant, key: key, client: client, logger: logger)
+            })
         }
     }
 }

@@ -7,6 +7,6 @@ import PorchlightStore
 func lookupOnlyKey(for merchant: TestMerchant) async throws -> String {
     try await withDatabase(url: databaseURL, logger: testLogger) { client in
         try await MerchantStore(database: Database(client: client)).createKey(
-            for: MerchantID(UUID(uuidString: merchant.id)!), scopes: [.ordersLookup], logger: testLogger)
+            for: MerchantID(UUID(uuidString: merchant.id)!), name: "App lookup key", scopes: [.ordersLookup], logger: testLogger).key
     }
 }

@@ -13,6 +13,7 @@ struct APIHandlers: APIProtocol {
     let promises: PromiseStore
     let planner: PromisePlanner
     let events: EventFeed
+    let merchants: MerchantStore
     let webhookEndpoints: WebhookEndpointStore
     let webhookDeliveries: WebhookDeliveries
     let webhookAddresses: WebhookAddresses

@@ -34,7 +34,7 @@ public func buildApplication(
     let handlers = APIHandlers(
         orders: OrderStore(database: database), shipments: ShipmentStore(database: database),
         lookups: OrderLookupStore(database: database), promises: promises, planner: PromisePlanner(store: promises),
-        events: EventFeed(database: database), webhookEndpoints: WebhookEndpointStore(database: database),
+        events: EventFeed(database: database), merchants: merchants, webhookEndpoints: WebhookEndpointStore(database: database),
         webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger),
         tokens: tokens, registry: registry)
 
@@ -126,5 +126,46 @@ extension Database.Observer {
                                                    buckets: PrometheusMetricsMiddleware<BasicRequestContext>.latencyBuckets)
         let timeouts = registry.makeCounter(name: "db_connection_timeouts_total", labels: [("pool", pool)])
         return Database.Observer(leased: { waits.record($0) }, timedOut: { timeouts.increment() })
+    }
+}
+
+/// The API keys of `porchlight key ...`, as JSON text in the API's shape.
+public enum KeyCommands {
+    /// Every scope a key can have.
+    public static let scopes = Scope.allCases.map(\.rawValue)
+
+    public static func create(merchant: UUID, name: String, scopes: [String], client: PostgresClient, logger: Logger) async throws -> String {
+        try await migrate(client: client, logger: logger)
+        let known = try scopes.map { name in
+            guard let scope = Scope(rawValue: name) else {
+                throw DomainError.validation([FieldError(field: "scopes", message: "'\(name)' is not one of \(Scope.allCases.map(\.rawValue))")])
+            }
+            return scope
+        }
+        let (key, secret) = try await MerchantStore(database: Database(client: client))
+            .createKey(for: MerchantID(merchant), name: name, scopes: Set(known), logger: logger)
+        var object = json(key)
+        object["key"] = secret
+        return try text(object)
+    }
+
+    public static func list(merchant: UUID, client: PostgresClient, logger: Logger) async throws -> String {
+        try text(try await MerchantStore(database: Database(client: client)).keys(merchant: MerchantID(merchant), logger: logger).map(json))
+    }
+
+    public static func revoke(merchant: UUID, key: UUID, client: PostgresClient, logger: Logger) async throws -> String {
+        try text(json(try await MerchantStore(database: Database(client: client)).revoke(key, merchant: MerchantID(merchant), logger: logger)))
+    }
+
+    static func text(_ value: Any) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+    }
+
+    static func json(_ key: APIKeyRecord) -> [String: Any] {
+        var object: [String: Any] = ["id": key.id.apiText, "name": key.name, "scopes": key.scopes.map(\.rawValue),
+                                     "created_at": APITime.text(key.createdAt)]
+        if let used = key.lastUsedAt { object["last_used_at"] = APITime.text(used) }
+        if let revoked = key.revokedAt { object["revoked_at"] = APITime.text(revoked) }
+        return object
     }
 }

@@ -43,6 +43,8 @@ struct AuthMiddleware: ServerMiddleware {
              Operations.ListWebhookDeliveries.id, Operations.RedeliverWebhookEvent.id, Operations.ReplayWebhookEvents.id,
              Operations.SendWebhookTestEvent.id:
             .scope(.webhooksManage)
+        case Operations.CreateApiKey.id, Operations.ListApiKeys.id, Operations.RevokeApiKey.id:
+            .scope(.keysManage)
         default:
             nil
         }

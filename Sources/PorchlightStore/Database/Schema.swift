@@ -425,5 +425,6 @@ enum Schema {
         ]),
         storedDocumentsAndEvents,
         webhooks,
+        apiKeyManagement,
     ]
 }

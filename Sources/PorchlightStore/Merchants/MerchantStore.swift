@@ -15,11 +15,24 @@ public enum Scope: String, Sendable, CaseIterable, Codable {
     case quotesWrite = "quotes:write"
     case eventsRead = "events:read"
     case webhooksManage = "webhooks:manage"
+    case keysManage = "keys:manage"
 }
 
 public struct APIKeyGrant: Sendable, Equatable {
     public var merchant: MerchantID
+    public var keyID: UUID
     public var scopes: Set<Scope>
+}
+
+/// An API key as its merchant sees it (never the key itself, which is shown once).
+public struct APIKeyRecord: Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var scopes: [Scope]
+    public var createdAt: Date
+    /// Within the hour: the time is written at most once an hour per key.
+    public var lastUsedAt: Date?
+    public var revokedAt: Date?
 }
 
 /// Merchants and their API keys. A key is shown once, at creation; only its SHA-256 is stored.
@@ -35,35 +48,77 @@ public struct MerchantStore: Sendable {
         let merchant = MerchantID(UUID())
         let key = try await database.withTransaction(logger: logger) { connection in
             try await connection.query("INSERT INTO merchants (id, name) VALUES (\(merchant.rawValue), \(name))", logger: logger)
-            return try await Self.insertKey(for: merchant, scopes: scopes, on: connection, logger: logger)
+            return try await Self.insertKey(for: merchant, name: "First key", scopes: scopes, on: connection, logger: logger).key
         }
         return (merchant, key)
     }
 
-    /// Adds another key to an existing merchant, e.g. a lookup-only key to ship in an app.
-    public func createKey(for merchant: MerchantID, scopes: Set<Scope>, logger: Logger) async throws -> String {
-        try await database.withConnection { connection in
-            try await Self.insertKey(for: merchant, scopes: scopes, on: connection, logger: logger)
+    /// Adds a key to a merchant (e.g. a lookup-only key to ship in an app, or the next key of a
+    /// rotation); returns it with the key in clear, once.
+    public func createKey(for merchant: MerchantID, name: String, scopes: Set<Scope>,
+                          idempotency: IdempotentWrite<(APIKeyRecord, key: String)>? = nil,
+                          logger: Logger) async throws -> (APIKeyRecord, key: String) {
+        try await database.withTransaction(logger: logger) { connection in
+            let created = try await Self.insertKey(for: merchant, name: name, scopes: scopes, on: connection, logger: logger)
+            try await idempotency?.record(created, merchant: merchant, on: connection, logger: logger)
+            return created
         }
     }
 
-    private static func insertKey(for merchant: MerchantID, scopes: Set<Scope>, on connection: PostgresConnection, logger: Logger) async throws -> String {
-        let key = "pl_" + randomToken(bytes: 32)
-        let scopeNames = scopes.map(\.rawValue).sorted()
-        try await connection.query("""
-            INSERT INTO api_keys (id, merchant_id, key_hash, scopes)
-            VALUES (\(UUID()), \(merchant.rawValue), \(hash(key)), \(scopeNames))
-            """, logger: logger)
-        return key
+    static let keyColumns = "id, name, scopes, created_at, last_used_at, revoked_at"
+
+    static func key(from row: PostgresRow) throws -> APIKeyRecord {
+        let (id, name, scopes, createdAt, lastUsedAt, revokedAt) = try row.decode((UUID, String, [String], Date, Date?, Date?).self)
+        return APIKeyRecord(id: id, name: name, scopes: try scopes.map { try StoredValue.decode(Scope.self, $0, "api_keys.scopes") },
+                            createdAt: createdAt, lastUsedAt: lastUsedAt, revokedAt: revokedAt)
     }
 
-    /// The merchant and scopes of a live key, by the key's hash, or nil for an unknown or revoked one.
+    private static func insertKey(for merchant: MerchantID, name: String, scopes: Set<Scope>, on connection: PostgresConnection,
+                                  logger: Logger) async throws -> (APIKeyRecord, key: String) {
+        let key = "pl_" + randomToken(bytes: 32)
+        let scopeNames = scopes.map(\.rawValue).sorted()
+        let rows = try await connection.query("""
+            INSERT INTO api_keys (id, merchant_id, name, key_hash, scopes)
+            VALUES (\(UUID()), \(merchant.rawValue), \(name), \(hash(key)), \(scopeNames))
+            RETURNING \(unescaped: keyColumns)
+            """, logger: logger).collect()
+        return (try Self.key(from: rows[0]), key)
+    }
+
+    /// The merchant's keys, revoked ones too, oldest first.
+    public func keys(merchant: MerchantID, logger: Logger) async throws -> [APIKeyRecord] {
+        try await database.query("""
+            SELECT \(unescaped: Self.keyColumns) FROM api_keys WHERE merchant_id = \(merchant.rawValue) ORDER BY created_at, id
+            """, logger: logger).map(Self.key(from:))
+    }
+
+    /// Revokes a key (again: no change); it stops working once caches forget it (seconds).
+    public func revoke(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> APIKeyRecord {
+        let rows = try await database.query("""
+            UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
+            WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
+            RETURNING \(unescaped: Self.keyColumns)
+            """, logger: logger)
+        guard let row = rows.first else { throw DomainError.notFound("No API key with id \(id.apiText).") }
+        return try Self.key(from: row)
+    }
+
+    /// The merchant and scopes of a live key, by the key's hash, or nil for an unknown or revoked
+    /// one. Notes the key as used, at most once an hour (a lookup happens only when a cache
+    /// misses, so this is a write per key and hour, not per request).
     public func grant(forKeyHash keyHash: Data, logger: Logger) async throws -> APIKeyGrant? {
         let rows = try await database.query("""
-            SELECT merchant_id, scopes FROM api_keys WHERE key_hash = \(keyHash) AND revoked_at IS NULL
+            WITH key AS (
+                SELECT id, merchant_id, scopes, last_used_at FROM api_keys WHERE key_hash = \(keyHash) AND revoked_at IS NULL
+            ), used AS (
+                UPDATE api_keys SET last_used_at = now()
+                WHERE id = (SELECT id FROM key WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 hour')
+            )
+            SELECT id, merchant_id, scopes FROM key
             """, logger: logger)
-        for (merchant, scopes) in try rows.decode((UUID, [String]).self) {
-            return APIKeyGrant(merchant: MerchantID(merchant), scopes: Set(try scopes.map { try StoredValue.decode(Scope.self, $0, "api_keys.scopes") }))
+        for (id, merchant, scopes) in try rows.decode((UUID, UUID, [String]).self) {
+            return APIKeyGrant(merchant: MerchantID(merchant), keyID: id,
+                               scopes: Set(try scopes.map { try StoredValue.decode(Scope.self, $0, "api_keys.scopes") }))
         }
         return nil
     }

@@ -1,0 +1,72 @@
+import Foundation
+import PorchlightAPI
+import PorchlightCore
+import PorchlightStore
+
+extension APIHandlers {
+    func createApiKey(_ input: Operations.CreateApiKey.Input) async throws -> Operations.CreateApiKey.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        var v = Validator()
+        v.text(body.name, "name", min: 1, max: 100)
+        v.check(!body.name.trimmingCharacters(in: .whitespaces).isEmpty, "name", "must not be blank")
+        v.count(body.scopes.count, "scopes", 1...10)
+        v.check(Set(body.scopes).count == body.scopes.count, "scopes", "must not repeat a scope")
+        try v.finish()
+        let scopes = Set(try body.scopes.map(Scope.init))
+        let merchant = try Caller.merchant()
+        try await respondWithStored({ key, secret in
+            PreparedResponse(status: .created, json: try ContractJSON.encode(Components.Schemas.CreatedApiKey(
+                value1: .init(key), value2: .init(key: secret))))
+        }) {
+            try await merchants.createKey(for: merchant, name: body.name, scopes: scopes, idempotency: $0, logger: RequestScope.logger)
+        }
+    }
+
+    func listApiKeys(_ input: Operations.ListApiKeys.Input) async throws -> Operations.ListApiKeys.Output {
+        let keys = try await merchants.keys(merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(items: keys.map(Components.Schemas.ApiKey.init)))))
+    }
+
+    func revokeApiKey(_ input: Operations.RevokeApiKey.Input) async throws -> Operations.RevokeApiKey.Output {
+        let id = try parseID(input.path.keyId, "key_id")
+        if case .merchant(let grant) = Caller.current, grant.keyID == id {
+            throw DomainError.conflict("A key cannot revoke itself; revoke it with another key that has keys:manage.")
+        }
+        let key = try await merchants.revoke(id, merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(key))))
+    }
+}
+
+extension Components.Schemas.ApiKey {
+    init(_ key: APIKeyRecord) {
+        self.init(id: key.id.apiText, name: key.name, scopes: key.scopes.map(Components.Schemas.Scope.init),
+                  createdAt: key.createdAt, lastUsedAt: key.lastUsedAt, revokedAt: key.revokedAt)
+    }
+}
+
+extension Scope {
+    /// Every scope the contract names is one the service knows.
+    init(_ scope: Components.Schemas.Scope) throws {
+        guard let known = Scope(rawValue: scope.rawValue) else {
+            throw DomainError.validation([FieldError(field: "scopes", message: "'\(scope.rawValue)' is not a scope")])
+        }
+        self = known
+    }
+}
+
+extension Components.Schemas.Scope {
+    init(_ scope: Scope) {
+        self = switch scope {
+        case .ordersRead: .orders_colon_read
+        case .ordersWrite: .orders_colon_write
+        case .trackingWrite: .tracking_colon_write
+        case .ordersLookup: .orders_colon_lookup
+        case .promisesRead: .promises_colon_read
+        case .promisesWrite: .promises_colon_write
+        case .quotesWrite: .quotes_colon_write
+        case .eventsRead: .events_colon_read
+        case .webhooksManage: .webhooks_colon_manage
+        case .keysManage: .keys_colon_manage
+        }
+    }
+}
