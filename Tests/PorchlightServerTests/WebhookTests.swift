@@ -369,7 +369,33 @@ import Testing
     }
 }
 
-@Suite struct WebhookLeaseTests {
+@Suite struct WebhookStoreTests {
+    @Test func deliveriesAreKeptThirtyDaysAfterTheyEnd() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let created = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey, json: ["url": "https://hooks.example.com/"])
+            let endpointID = try #require(UUID(uuidString: created["id"] as? String ?? ""))
+            let (old, recent, pending) = (UUID(), UUID(), UUID())
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                try await client.query("""
+                    INSERT INTO webhook_deliveries (merchant_id, endpoint_id, event_id, event_type, occurred_at, body, status,
+                                                    next_attempt_at, completed_at, created_at)
+                    VALUES (\(UUID(uuidString: merchant.id)!), \(endpointID), \(old), 'order.created', now(), '{}', 'succeeded', NULL,
+                            now() - interval '31 days', now() - interval '31 days'),
+                           (\(UUID(uuidString: merchant.id)!), \(endpointID), \(recent), 'order.created', now(), '{}', 'failed', NULL,
+                            now() - interval '29 days', now() - interval '32 days'),
+                           (\(UUID(uuidString: merchant.id)!), \(endpointID), \(pending), 'order.created', now(), '{}', 'pending',
+                            now() + interval '1 hour', NULL, now() - interval '40 days')
+                    """, logger: testLogger)
+                #expect(try await WebhookDeliveries(database: Database(client: client)).purgeEnded(logger: testLogger) >= 1)
+                let left = try await client.query("""
+                    SELECT event_id FROM webhook_deliveries WHERE endpoint_id = \(endpointID)
+                    """, logger: testLogger).collect().map { try $0.decode(UUID.self) }
+                #expect(Set(left) == [recent, pending])
+            }
+        }
+    }
+
     /// A dispatcher whose lease ran out (another one retried the delivery, or it was queued again)
     /// must not overwrite the delivery's state with its late result; its attempt is still kept.
     @Test func onlyTheHolderOfTheLeaseRecordsTheOutcome() async throws {

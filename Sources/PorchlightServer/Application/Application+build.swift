@@ -61,7 +61,11 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "porchlight"),
         // Stopped in reverse order: the dispatcher finishes its attempts while the pools still run.
         services: [
-            client, webhookClient, IdempotencyKeyPurger(store: idempotency, interval: .seconds(600), logger: logger),
+            client, webhookClient,
+            RetentionPurger(purges: [
+                .init(name: "idempotency keys") { try await idempotency.purgeExpired(logger: $0) },
+                .init(name: "webhook deliveries") { try await webhookDeliveries.purgeEnded(logger: $0) },
+            ], interval: .seconds(600), logger: logger),
             WebhookDispatcher(
                 deliveries: WebhookDeliveries(database: Database(client: webhookClient, observer: .metrics(registry, pool: "webhooks"))),
                 sender: WebhookSender(client: WebhookSender.makeClient(timeout: configuration.webhooks.timeout),

@@ -228,6 +228,19 @@ public struct WebhookDeliveries: Sendable {
             """, logger: logger)
     }
 
+    /// Deliveries, with their attempts, are kept this long after they end.
+    public static let retentionDays = 30
+
+    /// Deletes up to `limit` deliveries that ended more than `retentionDays` ago; returns how many.
+    public func purgeEnded(limit: Int = 10_000, logger: Logger) async throws -> Int {
+        try await database.query("""
+            DELETE FROM webhook_deliveries WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM webhook_deliveries
+                WHERE status <> 'pending' AND completed_at < now() - \(Self.retentionDays) * interval '1 day' LIMIT \(limit)))
+            RETURNING 1
+            """, logger: logger).count
+    }
+
     // MARK: Operations
 
     /// Queues one event again for an endpoint with a fresh schedule.
