@@ -1,5 +1,6 @@
 import PorchlightAPI
 import PorchlightCore
+import PorchlightStore
 
 // Conversions between Core enums and their generated twins, one per direction in use. Exhaustive
 // switches, so a case added on either side fails to compile here instead of failing at run time.
@@ -223,6 +224,33 @@ extension Components.Schemas.WebhookDisabledReason {
         case .merchant: .merchant
         case .gone: .gone
         case .failing: .failing
+        }
+    }
+}
+
+extension Scope {
+    /// Every scope the contract names is one the service knows.
+    init(_ scope: Components.Schemas.Scope) throws {
+        guard let known = Scope(rawValue: scope.rawValue) else {
+            throw DomainError.validation([FieldError(field: "scopes", message: "'\(scope.rawValue)' is not a scope")])
+        }
+        self = known
+    }
+}
+
+extension Components.Schemas.Scope {
+    init(_ scope: Scope) {
+        self = switch scope {
+        case .ordersRead: .orders_colon_read
+        case .ordersWrite: .orders_colon_write
+        case .trackingWrite: .tracking_colon_write
+        case .ordersLookup: .orders_colon_lookup
+        case .promisesRead: .promises_colon_read
+        case .promisesWrite: .promises_colon_write
+        case .quotesWrite: .quotes_colon_write
+        case .eventsRead: .events_colon_read
+        case .webhooksManage: .webhooks_colon_manage
+        case .keysManage: .keys_colon_manage
         }
     }
 }

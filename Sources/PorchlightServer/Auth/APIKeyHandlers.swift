@@ -43,30 +43,3 @@ extension Components.Schemas.ApiKey {
                   createdAt: key.createdAt, lastUsedAt: key.lastUsedAt, revokedAt: key.revokedAt)
     }
 }
-
-extension Scope {
-    /// Every scope the contract names is one the service knows.
-    init(_ scope: Components.Schemas.Scope) throws {
-        guard let known = Scope(rawValue: scope.rawValue) else {
-            throw DomainError.validation([FieldError(field: "scopes", message: "'\(scope.rawValue)' is not a scope")])
-        }
-        self = known
-    }
-}
-
-extension Components.Schemas.Scope {
-    init(_ scope: Scope) {
-        self = switch scope {
-        case .ordersRead: .orders_colon_read
-        case .ordersWrite: .orders_colon_write
-        case .trackingWrite: .tracking_colon_write
-        case .ordersLookup: .orders_colon_lookup
-        case .promisesRead: .promises_colon_read
-        case .promisesWrite: .promises_colon_write
-        case .quotesWrite: .quotes_colon_write
-        case .eventsRead: .events_colon_read
-        case .webhooksManage: .webhooks_colon_manage
-        case .keysManage: .keys_colon_manage
-        }
-    }
-}
