@@ -41,10 +41,7 @@ import Testing
     @Test func theServiceRunsOverVerifiedTLS() async throws {
         let root = try certificates + "/server.crt"
         let url = databaseURL.replacingOccurrences(of: "127.0.0.1", with: "localhost") + "?sslmode=verify-full&sslrootcert=\(root)"
-        let app = try await buildApplication(
-            configuration: AppConfiguration(databaseURL: url, host: "127.0.0.1", port: 0, webhooks: testWebhookSettings), logger: testLogger)
-        try await app.test(.live) { client in
-            let service = Service(client: client)
+        try await withService(url: url) { service in
             #expect(try await service.call(.get, "/health/ready").status == .ok)
             let merchant = try await service.newMerchant()
             let orderID = try await service.createOrder(merchant)
@@ -69,6 +66,8 @@ import Testing
         #expect(problems(["DATABASE_URL": base + "?pool=5"]).contains("unknown parameter 'pool'"))
         #expect(problems(["DATABASE_URL": base + "?connect_timeout=0"]).contains("connect_timeout"))
         #expect(problems(["DATABASE_URL": base, "DATABASE_POOL_SIZE": "0"]).contains("DATABASE_POOL_SIZE"))
+        #expect(problems(["DATABASE_URL": base, "LOG_FORMAT": "xml"]).contains("LOG_FORMAT must be text or json"))
+        #expect(problems(["DATABASE_URL": base, "WEBHOOKS_ALLOW_LOOPBACK": "yes"]).contains("WEBHOOKS_ALLOW_LOOPBACK"))
         #expect(problems(["DATABASE_URL": base + "?sslmode=require&connect_timeout=5", "DATABASE_POOL_SIZE": "50"]) == "")
     }
 }

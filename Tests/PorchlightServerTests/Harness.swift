@@ -51,10 +51,10 @@ let testWebhookSettings = WebhookSettings(
                                     disableAfter: .seconds(5 * 86_400), jitter: 0),
     pollInterval: .milliseconds(50), timeout: .seconds(2))
 
-/// Runs `body` against the real service (real HTTP server, real PostgreSQL) with a fresh merchant.
-func withService(_ body: @Sendable (Service) async throws -> Void) async throws {
+/// Runs `body` against the real service (real HTTP server, real PostgreSQL at `url`).
+func withService(url: String = databaseURL, _ body: @Sendable (Service) async throws -> Void) async throws {
     let app = try await buildApplication(
-        configuration: AppConfiguration(databaseURL: databaseURL, host: "127.0.0.1", port: 0, webhooks: testWebhookSettings),
+        configuration: AppConfiguration(databaseURL: url, host: "127.0.0.1", port: 0, webhooks: testWebhookSettings),
         logger: testLogger)
     try await app.test(.live) { client in
         let service = Service(client: client)

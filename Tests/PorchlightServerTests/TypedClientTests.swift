@@ -12,12 +12,9 @@ import Testing
 /// would call it: typed inputs, typed outputs, against the live service.
 @Suite struct TypedClientTests {
     @Test func theOrderJourneyThroughTheGeneratedClient() async throws {
-        let app = try await buildApplication(
-            configuration: AppConfiguration(databaseURL: databaseURL, host: "127.0.0.1", port: 0, webhooks: testWebhookSettings),
-            logger: testLogger)
-        try await app.test(.live) { testClient in
-            let merchant = try await Service(client: testClient).newMerchant()
-            let port = try #require(testClient.port)
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let port = try #require(service.client.port)
             let api = Client(
                 serverURL: try #require(URL(string: "http://127.0.0.1:\(port)")),
                 configuration: .init(dateTranscoder: RFC3339DateTranscoder()),

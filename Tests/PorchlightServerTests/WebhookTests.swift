@@ -364,6 +364,25 @@ import Testing
         }
     }
 
+    @Test func theMetricsShowEachEndpointsLagAndTheDisabledEndpoints() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let paused = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey, json: ["url": "https://hooks.example.com/a"])
+            let running = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey, json: ["url": "https://hooks.example.com/b"])
+            _ = try await service.call(.patch, "/v1/webhook-endpoints/\(paused["id"] as? String ?? "")", key: merchant.apiKey, json: ["enabled": false])
+            let lag = #"webhook_lag_seconds{endpoint_id="\#(running["id"] as? String ?? "")"}"#
+            var metrics = ""
+            // The dispatcher measures every 5 seconds.
+            for _ in 0..<80 where !metrics.contains(lag) {
+                try await Task.sleep(for: .milliseconds(100))
+                metrics = try await service.call(.get, "/metrics").text
+            }
+            #expect(metrics.contains(lag))
+            let disabled = metrics.split(separator: "\n").first { $0.hasPrefix(#"webhook_endpoints_disabled{reason="merchant"}"#) }
+            #expect((disabled?.split(separator: " ").last).flatMap { Double($0) } ?? 0 >= 1)
+        }
+    }
+
     @Test func theSelectorEnumIsTheWildcardAndTheEventCatalogue() {
         #expect(Components.Schemas.WebhookEventSelector.allCases.map(\.rawValue) == ["*"] + EventType.allCases.map(\.rawValue))
     }

@@ -14,7 +14,7 @@ struct WebhookAddresses: Sendable {
     /// now, or not within two seconds, is accepted (deliveries check it again).
     func validate(_ draft: WebhookEndpointDraft) async throws -> WebhookEndpointDraft.Checked {
         let checked = try draft.validate(addresses: policy)
-        if let url = checked.url, let refusal = await withDeadline(.seconds(2), { await refusal(for: url) }) ?? nil {
+        if let url = checked.url, let refusal = await withDeadline(.seconds(2), { await refusal(resolving: url) }) ?? nil {
             throw DomainError.validation([FieldError(field: "url", message: refusal.message)])
         }
         return checked
@@ -23,6 +23,12 @@ struct WebhookAddresses: Sendable {
     /// Why a delivery to `url` must not be attempted, if it must not.
     func refusal(for url: URL) async -> WebhookAddressPolicy.Refusal? {
         if case .failure(let refusal) = policy.check(url: url.absoluteString) { return refusal }
+        return await refusal(resolving: url)
+    }
+
+    /// Why an address the URL's host name resolves to is refused (nil for an address literal,
+    /// which the policy's URL check has already judged).
+    private func refusal(resolving url: URL) async -> WebhookAddressPolicy.Refusal? {
         guard let host = url.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), IPAddress(parsing: host) == nil else {
             return nil
         }
