@@ -94,6 +94,13 @@ import Testing
 
     /// Core builds the stored order documents that are decoded as the contract's `Order`, so a shipment's
     /// status has no conversion: the raw values themselves must agree.
+    /// The contract enumerates the ISO codes that Core's validator accepts: no more, no fewer.
+    @Test func contractAndCoreAcceptTheSameCountriesAndCurrencies() {
+        #expect(Components.Schemas.CountryCode.allCases.map(\.rawValue) == ISOCodes.countries)
+        #expect(Components.Schemas.CurrencyCode.allCases.map(\.rawValue) == ISOCodes.currencies)
+        #expect(ISOCodes.countries.count == 249)
+    }
+
     @Test func coreAndContractTrackingStatusesShareEveryWireValue() {
         #expect(Set(TrackingStatus.allCases.map(\.rawValue)) == Set(Components.Schemas.TrackingStatus.allCases.map(\.rawValue)))
     }

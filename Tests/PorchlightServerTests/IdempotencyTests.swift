@@ -33,10 +33,10 @@ import Testing
             let merchant = try await service.newMerchant()
             let key: HTTPFields = [.init("Idempotency-Key")!: UUID().uuidString]
             var order = sampleOrder()
-            order["currency"] = "XYZ"
+            order["customer"] = ["email": "nope"]
             let failed = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: order, headers: key)
             #expect(failed.status == .unprocessableContent)
-            order["currency"] = "EUR"
+            order["customer"] = ["email": "ana@example.com"]
             let fixed = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: order, headers: key)
             #expect(fixed.status == .created)
             #expect(fixed.headers[.init("Idempotent-Replayed")!] == nil)

@@ -48,14 +48,20 @@ import Testing
             let merchant = try await service.newMerchant()
             var order = sampleOrder()
             order["customer"] = ["email": "nope"]
-            order["currency"] = "XYZ"
             order["lines"] = [["sku": "A", "name": "x", "quantity": 0, "unit_price": 1], ["sku": "A", "name": "y", "quantity": 1, "unit_price": 1]]
             let reply = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: order)
             #expect(reply.status == .unprocessableContent)
             #expect(reply.isProblem)
-            #expect(reply.errorFields == ["customer.email", "currency", "lines[0].quantity", "lines[1].sku"])
+            #expect(reply.errorFields == ["customer.email", "lines[0].quantity", "lines[1].sku"])
             let list = try await service.call(.get, "/v1/orders?order_number=\(order["order_number"] as! String)", key: merchant.apiKey)
             #expect((list["items"] as? [Any])?.isEmpty == true)
+            // A code outside the contract's ISO lists is a schema violation: 400, naming the field and the list.
+            var unknownCurrency = sampleOrder()
+            unknownCurrency["currency"] = "XYZ"
+            let refused = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: unknownCurrency)
+            #expect(refused.status == .badRequest)
+            #expect(refused.errorFields == ["currency"])
+            #expect((refused["detail"] as? String)?.contains("CurrencyCode") == true, "\(refused.text)")
         }
     }
 

@@ -23,8 +23,8 @@ import Testing
             let number = "TYPED-\(UUID().uuidString.prefix(8))"
             let order = try await api.upsertOrder(body: .json(.init(
                 orderNumber: number, channel: .init(_type: .web), customer: .init(email: "ana@example.com", name: "Ana Popescu"),
-                destination: .init(line1: "Strada Lipscani 12", city: "Bucharest", postalCode: "030031", country: "RO"),
-                placedAt: Date(timeIntervalSinceNow: -3600), currency: "RON",
+                destination: .init(line1: "Strada Lipscani 12", city: "Bucharest", postalCode: "030031", country: .ro),
+                placedAt: Date(timeIntervalSinceNow: -3600), currency: .ron,
                 lines: [.init(sku: "TEE", name: "Red tee", quantity: 2, unitPrice: 4990),
                         .init(sku: "MUG", name: "Mug", quantity: 1, unitPrice: 2990)]))).created.body.json
             #expect(order.orderNumber == number)

@@ -76,8 +76,8 @@ public enum Formats {
         return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
     }
 
-    public static let countryCodes: Set<String> = Set(Locale.Region.isoRegions.map(\.identifier).filter { $0.count == 2 && $0.allSatisfy(\.isLetter) })
-    public static let currencyCodes: Set<String> = Set(Locale.commonISOCurrencyCodes)
+    public static let countryCodes: Set<String> = Set(ISOCodes.countries)
+    public static let currencyCodes: Set<String> = Set(ISOCodes.currencies)
 
     public static func isHTTPURL(_ value: String) -> Bool {
         (value.hasPrefix("https://") || value.hasPrefix("http://")) && value.count > 8

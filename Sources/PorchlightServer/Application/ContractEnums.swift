@@ -254,3 +254,17 @@ extension Components.Schemas.Scope {
         }
     }
 }
+
+extension Components.Schemas.CountryCode {
+    /// A country code that Core checked (on its way in, or before it was stored). Core accepts only
+    /// the codes this enum lists (`ISOCodes.countries`), so another value means drift.
+    init(checked code: String) throws {
+        guard let known = Self(rawValue: code) else { throw UnknownCountry(code: code) }
+        self = known
+    }
+
+    struct UnknownCountry: Error, CustomStringConvertible {
+        var code: String
+        var description: String { "country code '\(code)' passed Core's check but is not in the contract's CountryCode" }
+    }
+}

@@ -142,6 +142,8 @@ struct Problem: Error, Sendable {
                        slug: "malformed-request", title: "Malformed request", detail: detail, errors: errors)
     }
 
+    nonisolated(unsafe) private static let unknownEnumValue = /^Cannot initialize (\w+) from invalid \w+ value (.*)$/
+
     private static func describe(_ error: DecodingError) -> (path: String, message: String) {
         func path(_ codingPath: [any CodingKey]) -> String {
             codingPath.reduce("") { result, key in
@@ -157,6 +159,10 @@ struct Problem: Error, Sendable {
         case .keyNotFound(let key, let context):
             return (path(context.codingPath + [key]), "is required")
         case .dataCorrupted(let context):
+            if let unknown = context.debugDescription.firstMatch(of: unknownEnumValue) {
+                // The standard library's words for a value outside a contract enum.
+                return (path(context.codingPath), "must be one of the \(unknown.1) values that openapi.yaml lists, not '\(unknown.2)'")
+            }
             let reason = context.debugDescription.contains("JSON") || context.codingPath.isEmpty
                 ? "the body is not valid JSON" : context.debugDescription
             return (path(context.codingPath), reason)

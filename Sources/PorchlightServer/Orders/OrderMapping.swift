@@ -14,7 +14,7 @@ extension OrderDraft {
             customer: Customer(email: input.customer.email, phone: input.customer.phone, name: input.customer.name, locale: input.customer.locale),
             destination: Address(input.destination),
             placedAt: input.placedAt,
-            currency: input.currency,
+            currency: input.currency.rawValue,
             lines: input.lines.map { line in
                 OrderLineDraft(
                     sku: line.sku, name: line.name, quantity: line.quantity, unitPrice: line.unitPrice,
@@ -29,7 +29,7 @@ extension OrderDraft {
 extension Address {
     init(_ address: Components.Schemas.Address) {
         self.init(name: address.name, line1: address.line1, line2: address.line2, city: address.city,
-                  region: address.region, postalCode: address.postalCode, country: address.country)
+                  region: address.region, postalCode: address.postalCode, country: address.country.rawValue)
     }
 }
 
@@ -67,7 +67,7 @@ extension TrackingEventDraft {
             status: TrackingStatus(input.status),
             substatus: input.substatus.map(TrackingSubstatus.init),
             carrierStatusCode: input.carrierStatusCode, carrierStatusText: input.carrierStatusText,
-            location: input.location.map { EventLocation(city: $0.city, region: $0.region, postalCode: $0.postalCode, country: $0.country) },
+            location: input.location.map { EventLocation(city: $0.city, region: $0.region, postalCode: $0.postalCode, country: $0.country?.rawValue) },
             occurredAt: input.occurredAt, carrierEventId: input.carrierEventId)
     }
 }

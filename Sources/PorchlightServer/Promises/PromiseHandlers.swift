@@ -28,7 +28,7 @@ extension APIHandlers {
 
     func listCarrierServices(_ input: Operations.ListCarrierServices.Input) async throws -> Operations.ListCarrierServices.Output {
         let services = try await promises.services(merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(items: services.map(Components.Schemas.CarrierService.init)))))
+        return .ok(.init(body: .json(.init(items: try services.map(Components.Schemas.CarrierService.init)))))
     }
 
     func upsertCarrierService(_ input: Operations.UpsertCarrierService.Input) async throws -> Operations.UpsertCarrierService.Output {
@@ -37,7 +37,7 @@ extension APIHandlers {
         let merchant = try Caller.merchant()
         let (stored, created) = try await promises.upsertService(service, merchant: merchant, logger: RequestScope.logger)
         await planner.forget(merchant)
-        let payload = Components.Schemas.CarrierService(stored)
+        let payload = try Components.Schemas.CarrierService(stored)
         return created ? .created(.init(body: .json(payload))) : .ok(.init(body: .json(payload)))
     }
 
@@ -63,7 +63,7 @@ extension APIHandlers {
         let merchant = try Caller.merchant()
         let quote = try await planner.quote(draft, at: at, merchant: merchant, now: now, logger: RequestScope.logger)
         try await promises.save(quote, merchant: merchant, logger: RequestScope.logger)
-        return .created(.init(body: .json(.init(quote))))
+        return .created(.init(body: .json(try .init(quote))))
     }
 
     func getPromiseAnalytics(_ input: Operations.GetPromiseAnalytics.Input) async throws -> Operations.GetPromiseAnalytics.Output {

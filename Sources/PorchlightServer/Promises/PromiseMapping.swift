@@ -7,7 +7,7 @@ import PorchlightStore
 
 extension LocationDraft {
     init(code: String, _ input: Components.Schemas.FulfilmentLocationInput) {
-        self.init(code: code, name: input.name, country: input.country, region: input.region, postalCode: input.postalCode,
+        self.init(code: code, name: input.name, country: input.country.rawValue, region: input.region, postalCode: input.postalCode,
                   timeZone: input.timeZone, cutoffTime: input.cutoffTime, handlingDays: input.handlingDays,
                   workingDays: input.workingDays.map(Weekday.init), holidays: input.holidays ?? [])
     }
@@ -31,7 +31,7 @@ extension CarrierServiceDraft {
         self.init(
             carrier: carrier, serviceLevel: serviceLevel,
             pickupDays: input.pickupDays.map(Weekday.init), deliveryDays: input.deliveryDays.map(Weekday.init),
-            baseline: input.baselineTransit.map { .init(country: $0.country, region: $0.region, minDays: $0.minDays, maxDays: $0.maxDays) },
+            baseline: input.baselineTransit.map { .init(country: $0.country.rawValue, region: $0.region, minDays: $0.minDays, maxDays: $0.maxDays) },
             scheduled: input.scheduledDelivery.map { scheduled in
                 (scheduled.minimumLeadDays, scheduled.horizonDays, scheduled.slots.map { .init(start: $0.start, end: $0.end, capacity: $0.capacity) })
             })
@@ -39,7 +39,7 @@ extension CarrierServiceDraft {
 }
 
 extension Components.Schemas.CarrierService {
-    init(_ stamped: Stamped<CarrierService>) {
+    init(_ stamped: Stamped<CarrierService>) throws {
         let service = stamped.value
         func days(_ calendar: WorkCalendar) -> [Components.Schemas.Weekday] {
             Weekday.allCases.filter(calendar.days.contains).map(Components.Schemas.Weekday.init)
@@ -47,8 +47,8 @@ extension Components.Schemas.CarrierService {
         self.init(
             carrier: service.carrier, serviceLevel: service.serviceLevel,
             pickupDays: days(service.pickupDays), deliveryDays: days(service.deliveryDays),
-            baselineTransit: service.baselineTransit.map {
-                .init(country: $0.country, region: $0.region, minDays: $0.days.lowerBound, maxDays: $0.days.upperBound)
+            baselineTransit: try service.baselineTransit.map {
+                .init(country: try .init(checked: $0.country), region: $0.region, minDays: $0.days.lowerBound, maxDays: $0.days.upperBound)
             },
             scheduledDelivery: service.scheduledDelivery.map { scheduled in
                 .init(minimumLeadDays: scheduled.minimumLeadDays, horizonDays: scheduled.horizonDays, slots: scheduled.slots.map {
@@ -63,17 +63,17 @@ extension QuoteDraft {
     init(_ input: Components.Schemas.DeliveryQuoteInput) {
         self.init(
             location: input.location,
-            destination: Destination(country: input.destination.country, region: input.destination.region, postalCode: input.destination.postalCode),
+            destination: Destination(country: input.destination.country.rawValue, region: input.destination.region, postalCode: input.destination.postalCode),
             at: input.at,
             services: input.services?.map { ServiceKey(carrier: $0.carrier, serviceLevel: $0.serviceLevel) })
     }
 }
 
 extension Components.Schemas.DeliveryQuote {
-    init(_ quote: DeliveryQuote) {
+    init(_ quote: DeliveryQuote) throws {
         self.init(
             id: quote.id.uuidString.lowercased(), location: quote.location,
-            destination: .init(country: quote.destination.country, region: quote.destination.region, postalCode: quote.destination.postalCode),
+            destination: .init(country: try .init(checked: quote.destination.country), region: quote.destination.region, postalCode: quote.destination.postalCode),
             quotedAt: quote.quotedAt, expiresAt: quote.expiresAt,
             options: quote.options.map { option in
                 .init(

@@ -1,0 +1,96 @@
+"""Schemathesis hooks for scripts/contract: positive-data acceptance with documented exceptions.
+
+Schema-valid data must be accepted, except where the README's table "Documented exceptions to the
+contract" names the operation, the field and what the server says: rules no schema can state (a
+reference that must exist, a rule across two fields or across requests). The table is the only
+list: this file reads it from README.md, so the README and the check cannot disagree.
+
+Before judging, the request body is validated again with `jsonschema`: schemathesis sometimes
+labels a body positive that its schema forbids (unknown keys under `additionalProperties: false`),
+and refusing such a body is right.
+"""
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+
+import jsonschema
+import schemathesis
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+TABLE_HEADING = "### Documented exceptions to the contract"
+# Statuses a schema-valid request may get for reasons outside the request: credentials, missing
+# resources, conflicts with the current state, rate limits, server trouble.
+ACCEPTABLE = {401, 403, 404, 409, 429}
+
+
+def documented_exceptions() -> list[tuple[re.Pattern, re.Pattern, str]]:
+    """(operations, field, message prefix) per row of the README's table."""
+    text = (ROOT / "README.md").read_text()
+    section = text.split(TABLE_HEADING, 1)[1].split("\n#", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 4 or not cells[0].startswith("`"):
+            continue
+        operations, field, message = (cell.replace("`", "") for cell in cells[:3])
+        rows.append((glob(operations), glob(field), message))
+    if not rows:
+        raise RuntimeError(f"README.md has no rows under {TABLE_HEADING!r}")
+    return rows
+
+
+def glob(pattern: str) -> re.Pattern:
+    """`*` matches anything (including `/`, `.` and `[0]`); several patterns may be joined by `, `."""
+    alternatives = [re.escape(part.strip()).replace(r"\*", ".*") for part in pattern.split(", ")]
+    return re.compile("^(?:" + "|".join(alternatives) + ")$")
+
+
+EXCEPTIONS = documented_exceptions()
+
+
+def body_is_schema_valid(case) -> bool:
+    if case.body is None or isinstance(case.body, (bytes, str)):
+        return True
+    for body in case.operation.body:
+        if body.media_type == getattr(case, "media_type", body.media_type):
+            schema = dict(body.definition["schema"], components=SPEC["components"])
+            validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+            return validator.is_valid(case.body)
+    return True
+
+
+def is_documented(operation: str, response) -> bool:
+    try:
+        problem = json.loads(response.text)
+    except ValueError:
+        return False
+    errors = problem.get("errors") or []
+    return bool(errors) and all(
+        any(ops.match(operation) and field.match(error.get("field", "")) and error.get("message", "").startswith(message)
+            for ops, field, message in EXCEPTIONS)
+        for error in errors
+    )
+
+
+@schemathesis.check
+def positive_data_accepted_but_documented(ctx, response, case):
+    """Schema-valid data is accepted, or refused only as the README's exceptions table says."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return None
+    status = response.status_code
+    if status < 400 or status >= 500 or status in ACCEPTABLE:
+        return None
+    if not body_is_schema_valid(case):
+        return None
+    operation = f"{case.method.upper()} {case.operation.path}"
+    if is_documented(operation, response):
+        return None
+    raise AssertionError(
+        f"Schema-valid request rejected with {status}, and no documented exception covers it "
+        f"(README: {TABLE_HEADING[4:]}):\n{response.text[:600]}"
+    )
