@@ -95,6 +95,25 @@ private func fields(_ draft: OrderDraft) -> [String] {
 }
 
 @Suite struct FormatTests {
+    @Test func everyRFC3339DateTimeIsReadAndNothingElse() {
+        let noon = Date(timeIntervalSince1970: 1_795_694_400) // 2026-11-26T12:00:00Z
+        #expect(APITime.instant("2026-11-26T12:00:00Z") == noon)
+        #expect(APITime.instant("2026-11-26t12:00:00z") == noon)
+        #expect(APITime.instant("2026-11-26T14:00:00+02:00") == noon)
+        #expect(APITime.instant("2026-11-25T12:05:00-23:55") == noon)
+        #expect(APITime.instant("2026-11-27T11:59:00+23:59") == noon)
+        #expect(APITime.instant("2026-11-26T12:00:00.250Z") == noon.addingTimeInterval(0.25))
+        #expect(APITime.instant("2026-11-26T11:59:60Z") == noon)
+        #expect(APITime.instant("0000-01-01T00:00:00Z") == Date(timeIntervalSince1970: -62_167_219_200))
+        #expect(APITime.instant("2024-02-29T00:00:00Z") != nil)
+        for text in ["2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-26T24:00:00Z", "2026-11-26T12:00:00",
+                     "2026-11-26T12:00:00+24:00", "2026-11-26T12:00:00+0200", "2026-11-26 12:00:00Z", "2026-11-26T12:00:00.Z",
+                     "2026-+1-26T12:00:00Z", "yesterday", "2026-11-26T12:00:00Zjunk", ""] {
+            #expect(APITime.instant(text) == nil, "\(text)")
+        }
+        #expect(APITime.text(noon) == "2026-11-26T12:00:00.000Z")
+    }
+
     @Test func postalCodesCompareWithoutSpacesDashesOrCase() {
         #expect(Formats.normalizedPostalCode("sw1a 1aa") == "SW1A1AA")
         #expect(Formats.normalizedPostalCode("010-011") == "010011")

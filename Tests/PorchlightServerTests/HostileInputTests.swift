@@ -23,6 +23,23 @@ import Testing
         }
     }
 
+    @Test func aBadDateTimeIsA400NamingTheParameterAndAnyOffsetIsRead() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let bad = try await service.call(.get, "/v1/orders?updated_since=2026-13-01T00:00:00Z", key: merchant.apiKey)
+            #expect(bad.status == .badRequest)
+            #expect(bad.errorFields == ["updated_since"])
+            var order = sampleOrder()
+            order["placed_at"] = "yesterday"
+            let badBody = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: order)
+            #expect(badBody.status == .badRequest)
+            #expect((badBody["detail"] as? String)?.contains("'yesterday' is not an RFC 3339 date-time") == true, "\(badBody.text)")
+            // RFC 3339 allows offsets up to ±23:59; Foundation's parser stops at ±18:00.
+            let farOffset = try await service.call(.get, "/v1/orders?updated_since=2026-11-25T12:05:00-23:55", key: merchant.apiKey)
+            #expect(farOffset.status == .ok, "\(farOffset.text)")
+        }
+    }
+
     @Test func invalidUTF8DeepNestingAndHugeNumbersGetClean4xx() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()

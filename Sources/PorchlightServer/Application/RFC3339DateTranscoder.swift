@@ -1,19 +1,24 @@
 import Foundation
 import OpenAPIRuntime
+import PorchlightCore
 
-/// Reads RFC 3339 timestamps with or without fractional seconds and with any offset; writes UTC
-/// with milliseconds. (The runtime's default transcoder accepts only one of the two forms.)
+/// Reads every RFC 3339 date-time (`APITime.instant`); writes UTC with milliseconds (`APITime.text`).
+/// (The runtime's default transcoder accepts only one fraction form, and Foundation's parser refuses
+/// offsets beyond ±18:00, which RFC 3339 allows.)
 struct RFC3339DateTranscoder: DateTranscoder {
-    private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-    private static let whole = Date.ISO8601FormatStyle()
-
     func encode(_ date: Date) throws -> String {
-        Self.fractional.format(date)
+        APITime.text(date)
     }
 
     func decode(_ text: String) throws -> Date {
-        if let date = try? Self.fractional.parse(text) { return date }
-        if let date = try? Self.whole.parse(text) { return date }
-        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "'\(text)' is not an RFC 3339 date-time such as 2026-11-20T09:30:00+02:00"))
+        guard let date = APITime.instant(text) else { throw InvalidDateTime(text: text) }
+        return date
+    }
+
+    /// Its own type, because the decoders pass it on without the field's path: the problem finds
+    /// the field by its value.
+    struct InvalidDateTime: Error {
+        var text: String
+        var message: String { "'\(text)' is not an RFC 3339 date-time such as 2026-11-20T09:30:00+02:00" }
     }
 }

@@ -89,11 +89,15 @@ struct Problem: Error, Sendable {
         case let domain as DomainError:
             return Problem(domain)
         case let serverError as ServerError:
+            // The runtime counts an error from the date transcoder as the server's own.
+            if serverError.underlyingError is RFC3339DateTranscoder.InvalidDateTime {
+                return fromOpenAPIDecoding(serverError, request: request)
+            }
             if serverError.underlyingError is Problem || serverError.underlyingError is DomainError
                 || serverError.httpStatus.kind != .clientError {
                 return from(serverError.underlyingError, request: request, logger: logger)
             }
-            return fromOpenAPIDecoding(serverError)
+            return fromOpenAPIDecoding(serverError, request: request)
         case let transaction as PostgresTransactionError:
             // A rule broken inside a transaction arrives wrapped; what matters is what broke.
             let cause: (any Error)? = transaction.closureError ?? transaction.beginError ?? transaction.commitError
@@ -126,11 +130,15 @@ struct Problem: Error, Sendable {
     }
 
     /// A request the generated code could not decode: say where and why.
-    private static func fromOpenAPIDecoding(_ error: ServerError) -> Problem {
+    private static func fromOpenAPIDecoding(_ error: ServerError, request: Request) -> Problem {
         if error.httpStatus == .unsupportedMediaType { return .unsupportedMediaType }
         let detail: String
         var errors: [FieldError] = []
-        if let decoding = error.underlyingError as? DecodingError {
+        if let invalid = error.underlyingError as? RFC3339DateTranscoder.InvalidDateTime {
+            let field = request.uri.queryParameters.first { $0.value == invalid.text }.map { String($0.key) } ?? "body"
+            detail = "\(field): \(invalid.message)."
+            errors = [FieldError(field: field, message: invalid.message)]
+        } else if let decoding = error.underlyingError as? DecodingError {
             let (path, message) = describe(decoding)
             detail = path.isEmpty ? "The request body is not valid JSON for this operation: \(message)."
                 : "The request is not valid for this operation: at \(path): \(message)."
