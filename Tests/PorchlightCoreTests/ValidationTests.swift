@@ -114,6 +114,11 @@ private func fields(_ draft: OrderDraft) -> [String] {
         #expect(APITime.text(noon) == "2026-11-26T12:00:00.000Z")
     }
 
+    @Test func postalCodesAreTwoToTenLettersAndDigitsWithSpacesAndDashes() {
+        for good in ["400001", "SW1A 1AA", "010-011", " 12 ", "AB"] { #expect(Formats.isPostalCode(good), "\(good)") }
+        for bad in ["4", "12345678901", "40\t001", "40_001", "4ö0001", "--", ""] { #expect(!Formats.isPostalCode(bad), "\(bad)") }
+    }
+
     @Test func postalCodesCompareWithoutSpacesDashesOrCase() {
         #expect(Formats.normalizedPostalCode("sw1a 1aa") == "SW1A1AA")
         #expect(Formats.normalizedPostalCode("010-011") == "010011")

@@ -245,7 +245,8 @@ import Testing
 
                 let unknown = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/redeliveries", key: merchant.apiKey,
                                                      json: ["event_id": UUID().uuidString])
-                #expect(unknown.status == .notFound)
+                #expect(unknown.status == .unprocessableContent)
+                #expect(unknown.errorFields == ["event_id"])
                 let empty = try await service.call(.post, "/v1/webhook-endpoints/\(endpoint.id)/replays", key: merchant.apiKey,
                                                    json: ["after": 5, "before": 6])
                 #expect(empty.status == .unprocessableContent)
@@ -272,7 +273,8 @@ import Testing
                 let theirs = try await subscribe(service, other, receiver)
                 let foreign = try await service.call(.post, "/v1/webhook-endpoints/\(theirs.id)/redeliveries", key: other.apiKey,
                                                      json: ["event_id": first])
-                #expect(foreign.status == .notFound)
+                #expect(foreign.status == .unprocessableContent)
+                #expect(foreign.errorFields == ["event_id"])
             }
         }
     }

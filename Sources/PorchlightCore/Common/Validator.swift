@@ -79,15 +79,18 @@ public enum Formats {
     public static let countryCodes: Set<String> = Set(ISOCodes.countries)
     public static let currencyCodes: Set<String> = Set(ISOCodes.currencies)
 
+    /// `http://` or `https://` and then at least one character, none of them white space.
     public static func isHTTPURL(_ value: String) -> Bool {
-        (value.hasPrefix("https://") || value.hasPrefix("http://")) && value.count > 8
-            && !value.unicodeScalars.contains { CharacterSet.whitespacesAndNewlines.contains($0) }
+        guard let scheme = ["https://", "http://"].first(where: value.hasPrefix) else { return false }
+        return value.count > scheme.count && !value.unicodeScalars.contains { CharacterSet.whitespacesAndNewlines.contains($0) }
     }
 
-    /// After normalising: 2 to 10 ASCII letters and digits, which covers every country's format.
+    /// 2 to 10 ASCII letters and digits, with any spaces and dashes between them; this covers every
+    /// country's format (and is the contract's pattern for a quote's postal code).
     public static func isPostalCode(_ value: String) -> Bool {
-        let normalized = normalizedPostalCode(value)
-        return (2...10).contains(normalized.count) && normalized.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        let separators = value.utf8.filter { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") }.count
+        let characters = value.utf8.count - separators
+        return (2...10).contains(characters) && value.allSatisfy { $0 == " " || $0 == "-" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
     }
 
     /// Postal codes compare without spaces, dashes or case: "sw1a 1aa" finds "SW1A1AA".

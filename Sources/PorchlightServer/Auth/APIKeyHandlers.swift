@@ -8,7 +8,7 @@ extension APIHandlers {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         var v = Validator()
         v.text(body.name, "name", min: 1, max: 100)
-        v.check(!body.name.trimmingCharacters(in: .whitespaces).isEmpty, "name", "must not be blank")
+        v.check(!body.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "name", "must not be blank")
         v.count(body.scopes.count, "scopes", 1...10)
         v.check(Set(body.scopes).count == body.scopes.count, "scopes", "must not repeat a scope")
         try v.finish()

@@ -252,7 +252,8 @@ public struct WebhookDeliveries: Sendable {
                 WHERE merchant_id = \(merchant.rawValue) AND id = \(eventID) AND sequence IS NOT NULL
                 """, logger: logger).collect().map(EventFeed.event(from:))
             guard let event = events.first else {
-                throw DomainError.notFound("No event with id \(eventID.apiText) in the feed (events appear there a moment after their change commits).")
+                throw DomainError.validation([FieldError(
+                    field: "event_id", message: "must be the id of an event in the feed (events appear there a moment after their change commits)")])
             }
             var deliveries = NewDeliveries()
             deliveries.append(endpoint: endpointID, event: event, body: try event.webhookBody())
