@@ -135,3 +135,37 @@ private func fields(_ draft: OrderDraft) -> [String] {
         #expect(Formats.currencyCodes.contains("RON") && Formats.currencyCodes.contains("IDR"))
     }
 }
+
+@Suite struct CustomerPrivacyTests {
+    @Test func streetsKeepFirstLettersNumbersAndAbbreviations() {
+        #expect(Masking.street("Str. Lipscani 12") == "Str. L••••• 12")
+        #expect(Masking.street("Strada Lipscani 12") == "S••••• L••••• 12")
+        #expect(Masking.street("1600 Amphitheatre Parkway") == "1600 A••••• P•••••")
+        #expect(Masking.street("Bd. Unirii 3A, bl. 4") == "Bd. U••••• 3A, bl. 4")
+    }
+
+    @Test func phonesKeepThePlusAndTheLastThreeDigits() {
+        #expect(Masking.phone("+40712345678") == "+••••••••678")
+        #expect(Masking.phone("+123") == "+123")
+    }
+
+    @Test func theEmailAndALinkProveMoreThanThePostalCode() {
+        #expect(CustomerProof.email.satisfies(.postalCode))
+        #expect(CustomerProof.link.satisfies(.email))
+        #expect(!CustomerProof.postalCode.satisfies(.email))
+        #expect(OrderLookup(orderNumber: "1", email: "a@b.co", postalCode: "1").proof(emailMatched: false) == .postalCode)
+    }
+
+    @Test func aSubjectAtItsLimitIsRefusedUntilItsWindowEnds() throws {
+        let lookup = OrderLookup(orderNumber: "1001", email: nil, postalCode: "030031")
+        let subjects = LookupThrottle.subjects(of: lookup, clientAddress: "203.0.113.9")
+        #expect(subjects.map(\.key) == ["order:1001", "address:203.0.113.9"])
+        #expect(LookupThrottle.refusal(of: subjects, counts: [.init(key: "order:1001", misses: 4, secondsLeft: 60),
+                                                             .init(key: "address:203.0.113.9", misses: 9, secondsLeft: 60)]) == nil)
+        let refused = try #require(LookupThrottle.refusal(of: subjects, counts: [.init(key: "address:203.0.113.9", misses: 10, secondsLeft: 0)]))
+        #expect(refused.subject == .clientAddress("203.0.113.9"))
+        guard case .tooManyRequests(_, let retryAfter) = refused.error else { Issue.record("\(refused.error)"); return }
+        #expect(retryAfter == 1)
+        #expect(LookupThrottle.subjects(of: lookup, clientAddress: nil).count == 1)
+    }
+}

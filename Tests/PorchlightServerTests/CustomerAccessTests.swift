@@ -1,62 +1,213 @@
 import Foundation
 import HTTPTypes
+import PorchlightAPI
+import PorchlightCore
+@testable import PorchlightServer
 import Testing
 
 @Suite struct CustomerAccessTests {
-    @Test func aCustomerTokenReadsItsOwnOrderAndNothingElse() async throws {
+    /// An order with everything a stranger must not see: merchant metadata, a phone, a second
+    /// address line, a cancellation for fraud, a shipment with scans that carry postal codes.
+    private func sensitiveOrder(_ service: Service, _ merchant: TestMerchant) async throws -> (id: String, order: [String: Any]) {
+        var order = sampleOrder()
+        order["customer"] = ["email": "ana@example.com", "name": "Ana Popescu", "phone": "+40712345678", "locale": "ro"]
+        order["destination"] = ["name": "Ana Popescu", "line1": "Str. Lipscani 12", "line2": "Bl. 4, ap. 17", "city": "Bucharest",
+                                "region": "B", "postal_code": "030031", "country": "RO"]
+        order["metadata"] = ["fraud_score": "0.93", "margin": "low"]
+        let id = try await service.createOrder(merchant, order)
+        let shipment = try await service.ship(merchant, order: id, tracking: "PRIV\(UInt32.random(in: 0...UInt32.max))",
+                                              lines: [["sku": "TEE", "quantity": 2]])
+        var moving = scan("in_transit", "2026-11-21T08:00:00Z", id: "carrier-secret-id")
+        moving["location"] = ["city": "Vienna", "postal_code": "1010", "country": "AT"]
+        _ = try await service.scans(merchant, shipment: shipment["id"] as! String, [moving])
+        let cancelled = try await service.call(.post, "/v1/orders/\(id)/cancellations", key: merchant.apiKey, json: ["reason": "fraud"])
+        #expect(cancelled.status == .ok, "\(cancelled.text)")
+        return (id, order)
+    }
+
+    private func lookUp(_ service: Service, _ key: String, _ body: [String: Any], headers: HTTPFields = [:]) async throws -> Reply {
+        try await service.call(.post, "/v1/order-lookups", key: key, json: body, headers: headers)
+    }
+
+    /// What no customer view ever shows, whatever the proof.
+    private func expectNothingOfTheMerchants(_ view: Reply, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(view.status == .ok, "\(view.text)", sourceLocation: sourceLocation)
+        _ = try ContractJSON.decode(Components.Schemas.CustomerOrder.self, from: Data(view.text.utf8))
+        for secret in ["fraud_score", "0.93", "margin", "metadata", "unit_price", "subtotal", "fraud", "carrier-secret-id",
+                       "1010", "quote_id", "version", "recorded_at", "origin_location", "cancellation_reason"] {
+            #expect(!view.text.contains(secret), "\(secret) in \(view.text)", sourceLocation: sourceLocation)
+        }
+        let shipment = (view["shipments"] as? [[String: Any]])?.first ?? [:]
+        #expect(shipment["id"] == nil && shipment["carrier"] != nil, sourceLocation: sourceLocation)
+        let event = (shipment["events"] as? [[String: Any]])?.first ?? [:]
+        #expect(Set(event.keys) == ["status", "location", "occurred_at"], "\(event)", sourceLocation: sourceLocation)
+        #expect(Set((event["location"] as? [String: Any] ?? [:]).keys) == ["city", "country"], sourceLocation: sourceLocation)
+    }
+
+    @Test func thePostalCodeProofShowsTheCityAndAMaskedStreetAndNoContact() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
             let appKey = try await lookupOnlyKey(for: merchant)
-            let mine = sampleOrder(email: "me@example.com")
-            let myOrder = try await service.createOrder(merchant, mine)
-            let otherOrder = try await service.createOrder(merchant)
+            let (id, order) = try await sensitiveOrder(service, merchant)
+            let lookup = try await lookUp(service, appKey, ["order_number": order["order_number"]!, "postal_code": "030 031"])
+            #expect(lookup["proof"] as? String == "postal_code")
+            let token = lookup["token"] as! String
 
-            let byEmail = try await service.call(.post, "/v1/order-lookups", key: appKey,
-                                                 json: ["order_number": mine["order_number"]!, "email": "ME@example.com"])
-            #expect(byEmail.status == .ok)
-            #expect(byEmail["order_id"] as? String == myOrder)
-            let token = byEmail["token"] as! String
-
-            let byPostalCode = try await service.call(.post, "/v1/order-lookups", key: appKey,
-                                                      json: ["order_number": mine["order_number"]!, "postal_code": "030 031"])
-            #expect(byPostalCode.status == .ok)
-
-            #expect(try await service.call(.get, "/v1/orders/\(myOrder)", key: token).status == .ok)
-            #expect(try await service.call(.get, "/v1/orders/\(otherOrder)", key: token).status == .notFound)
-            #expect(try await service.call(.get, "/v1/orders", key: token).status == .forbidden)
-            #expect(try await service.call(.post, "/v1/orders/\(myOrder)/cancellations", key: token, json: ["reason": "other"]).status == .forbidden)
-
-            let tampered = String(token.dropLast(2)) + (token.hasSuffix("AA") ? "BB" : "AA")
-            #expect(try await service.call(.get, "/v1/orders/\(myOrder)", key: tampered).status == .unauthorized)
+            let view = try await service.call(.get, "/v1/orders/\(id)/customer-view", key: token)
+            try expectNothingOfTheMerchants(view)
+            #expect(view["proof"] as? String == "postal_code")
+            #expect(view["contact"] == nil)
+            let destination = view["destination"] as? [String: Any] ?? [:]
+            #expect(Set(destination.keys) == ["line1", "city", "region", "country"])
+            #expect(destination["line1"] as? String == "Str. L••••• 12")
+            for personal in ["ana@example.com", "Popescu", "712345678", "Lipscani", "ap. 17", "030031"] {
+                #expect(!view.text.contains(personal), "\(personal) in \(view.text)")
+            }
+            // Asking for more detail does not give it.
+            let greedy = try await service.call(.get, "/v1/orders/\(id)/customer-view?proof=email", key: token)
+            #expect(greedy["contact"] == nil)
+            // The arrival estimate needs no more than this proof; the merchant's view is not for customers.
+            #expect(try await service.call(.get, "/v1/orders/\(id)/arrival-estimate", key: token).status == .ok)
+            let merchantView = try await service.call(.get, "/v1/orders/\(id)", key: token)
+            #expect(merchantView.status == .forbidden)
+            #expect((merchantView["detail"] as? String)?.contains("customer-view") == true)
         }
     }
 
-    @Test func wrongGuessesLookLikeUnknownOrdersAndAreThrottled() async throws {
+    @Test func theEmailProofAndACustomerLinkShowTheAddressAndMaskThePhone() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let appKey = try await lookupOnlyKey(for: merchant)
+            let (id, order) = try await sensitiveOrder(service, merchant)
+            let lookup = try await lookUp(service, appKey, ["order_number": order["order_number"]!, "email": "ANA@example.com", "postal_code": "999"])
+            #expect(lookup["proof"] as? String == "email")
+            let link = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: ["expires_in_days": 60])
+            #expect(link.status == .created)
+            #expect(link["proof"] as? String == "link")
+            let expiresAt = try #require(APITime.instant(link["expires_at"] as? String ?? ""))
+            #expect(abs(expiresAt.timeIntervalSinceNow - 60 * 86_400) < 60)
+
+            for token in [lookup["token"] as! String, link["token"] as! String] {
+                let view = try await service.call(.get, "/v1/orders/\(id)/customer-view", key: token)
+                try expectNothingOfTheMerchants(view)
+                let contact = view["contact"] as? [String: Any] ?? [:]
+                #expect(contact["email"] as? String == "ana@example.com")
+                #expect(contact["phone"] as? String == "+••••••••678")
+                #expect(!view.text.contains("712345678"))
+                let destination = view["destination"] as? [String: Any] ?? [:]
+                #expect(destination["line1"] as? String == "Str. Lipscani 12")
+                #expect(destination["line2"] as? String == "Bl. 4, ap. 17")
+                #expect(destination["postal_code"] as? String == "030031")
+            }
+            // The merchant previews each view; nobody else's token or key sees this order.
+            let preview = try await service.call(.get, "/v1/orders/\(id)/customer-view?proof=postal_code", key: merchant.apiKey)
+            #expect((preview["destination"] as? [String: Any])?["postal_code"] == nil)
+            let other = try await service.createOrder(merchant)
+            #expect(try await service.call(.get, "/v1/orders/\(other)/customer-view", key: link["token"] as! String).status == .notFound)
+            let stranger = try await service.newMerchant()
+            #expect(try await service.call(.get, "/v1/orders/\(id)/customer-view", key: stranger.apiKey).status == .notFound)
+            #expect(try await service.call(.post, "/v1/orders/\(id)/customer-links", key: stranger.apiKey, json: [:]).status == .notFound)
+        }
+    }
+
+    @Test func aCustomerLinkLastsAsLongAsTheMerchantChoseAndCannotBeForged() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let id = try await service.createOrder(merchant)
+            let tooLong = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: ["expires_in_days": 91])
+            #expect(tooLong.status == .unprocessableContent && tooLong.errorFields == ["expires_in_days"])
+            let standard = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: [:])
+            let expiresAt = try #require(APITime.instant(standard["expires_at"] as? String ?? ""))
+            #expect(abs(expiresAt.timeIntervalSinceNow - 30 * 86_400) < 60)
+            let token = standard["token"] as! String
+            let tampered = String(token.dropLast(2)) + (token.hasSuffix("AA") ? "BB" : "AA")
+            #expect(try await service.call(.get, "/v1/orders/\(id)/customer-view", key: tampered).status == .unauthorized)
+            #expect(try await service.call(.get, "/v1/orders", key: token).status == .forbidden)
+            #expect(try await service.call(.post, "/v1/orders/\(id)/cancellations", key: token, json: ["reason": "other"]).status == .forbidden)
+        }
+    }
+
+    @Test func wrongGuessesLookLikeUnknownOrdersAndAreThrottledPerOrderNumber() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
             let order = sampleOrder()
             _ = try await service.createOrder(merchant, order)
             let number = order["order_number"] as! String
 
-            let unknown = try await service.call(.post, "/v1/order-lookups", key: merchant.apiKey,
-                                                 json: ["order_number": "NO-SUCH-ORDER", "email": "ana@example.com"])
-            let wrong = try await service.call(.post, "/v1/order-lookups", key: merchant.apiKey,
-                                               json: ["order_number": number, "email": "thief@example.com"])
+            let unknown = try await lookUp(service, merchant.apiKey, ["order_number": "NO-SUCH-ORDER", "email": "ana@example.com"])
+            let wrong = try await lookUp(service, merchant.apiKey, ["order_number": number, "email": "thief@example.com"])
             #expect(unknown.status == .notFound)
             #expect(wrong.status == .notFound)
             #expect(unknown["detail"] as? String == wrong["detail"] as? String)
 
             for _ in 0..<4 {
-                _ = try await service.call(.post, "/v1/order-lookups", key: merchant.apiKey, json: ["order_number": number, "email": "thief@example.com"])
+                _ = try await lookUp(service, merchant.apiKey, ["order_number": number, "email": "thief@example.com"])
             }
-            let throttled = try await service.call(.post, "/v1/order-lookups", key: merchant.apiKey,
-                                                   json: ["order_number": number, "email": "ana@example.com"])
+            let throttled = try await lookUp(service, merchant.apiKey, ["order_number": number, "email": "ana@example.com"])
             #expect(throttled.status == .tooManyRequests)
             #expect(throttled.isProblem)
+            #expect((throttled["detail"] as? String)?.contains("order number") == true)
             #expect(throttled.headers[.retryAfter].flatMap(Int.init).map { $0 > 0 } == true)
 
-            let neither = try await service.call(.post, "/v1/order-lookups", key: merchant.apiKey, json: ["order_number": number])
+            let neither = try await lookUp(service, merchant.apiKey, ["order_number": number])
             #expect(neither.status == .unprocessableContent)
+        }
+    }
+
+    @Test func walkingOrderNumbersFromOneAddressIsStoppedForThatAddressOnly() async throws {
+        let forwarded = HTTPField.Name("X-Forwarded-For")!
+        try await withService(clientAddressHeader: forwarded) { service in
+            let merchant = try await service.newMerchant()
+            let order = sampleOrder()
+            _ = try await service.createOrder(merchant, order)
+            let walker: HTTPFields = [forwarded: "198.51.100.7, 203.0.113.9"]
+            let neighbour: HTTPFields = [forwarded: "198.51.100.7, 203.0.113.10"]
+            for guess in 1...10 {
+                let miss = try await lookUp(service, merchant.apiKey, ["order_number": "WALK-\(guess)", "postal_code": "030031"], headers: walker)
+                #expect(miss.status == .notFound)
+            }
+            // Now even a right answer from that address is refused; the proxy's other client is not.
+            let blocked = try await lookUp(service, merchant.apiKey, ["order_number": order["order_number"]!, "postal_code": "030031"], headers: walker)
+            #expect(blocked.status == .tooManyRequests)
+            #expect((blocked["detail"] as? String)?.contains("your address") == true)
+            let other = try await lookUp(service, merchant.apiKey, ["order_number": order["order_number"]!, "postal_code": "030031"], headers: neighbour)
+            #expect(other.status == .ok)
+            // Another merchant's lookups from the same address are counted apart.
+            let elsewhere = try await service.newMerchant()
+            let elsewhereOrder = sampleOrder()
+            _ = try await service.createOrder(elsewhere, elsewhereOrder)
+            let fine = try await lookUp(service, elsewhere.apiKey, ["order_number": elsewhereOrder["order_number"]!, "postal_code": "030031"], headers: walker)
+            #expect(fine.status == .ok)
+            // The merchant's operations can alert on it.
+            let metrics = try await service.call(.get, "/metrics")
+            #expect(metrics.text.contains("order_lookups_refused_total{merchant_id=\"\(merchant.id)\",reason=\"client_address\"} 1"), "\(metrics.text.split(separator: "\n").filter { $0.contains("lookups") })")
+        }
+    }
+
+    @Test func hitsAndMissesTakeTheSameTime() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let order = sampleOrder()
+            _ = try await service.createOrder(merchant, order)
+            var hits: [Duration] = []
+            var misses: [Duration] = []
+            let clock = ContinuousClock()
+            // Alternating, and fewer misses than the per-address limit.
+            for guess in 0..<8 {
+                var reply: Reply?
+                hits.append(try await clock.measure {
+                    reply = try await lookUp(service, merchant.apiKey, ["order_number": order["order_number"]!, "postal_code": "030031"])
+                })
+                #expect(reply?.status == .ok)
+                misses.append(try await clock.measure {
+                    reply = try await lookUp(service, merchant.apiKey, ["order_number": "MISS-\(guess)", "postal_code": "030031"])
+                })
+                #expect(reply?.status == .notFound)
+            }
+            func median(_ values: [Duration]) -> Duration { values.sorted()[values.count / 2] }
+            let gap = abs((median(hits) - median(misses)) / .milliseconds(1))
+            #expect(gap < 5, "hits \(median(hits)), misses \(median(misses))")
+            #expect(median(misses) >= .milliseconds(100))
         }
     }
 }

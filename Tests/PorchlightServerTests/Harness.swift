@@ -52,9 +52,11 @@ let testWebhookSettings = WebhookSettings(
     pollInterval: .milliseconds(50), timeout: .seconds(2))
 
 /// Runs `body` against the real service (real HTTP server, real PostgreSQL at `url`).
-func withService(url: String = databaseURL, _ body: @Sendable (Service) async throws -> Void) async throws {
+func withService(url: String = databaseURL, clientAddressHeader: HTTPField.Name? = nil,
+                 _ body: @Sendable (Service) async throws -> Void) async throws {
     let app = try await buildApplication(
-        configuration: AppConfiguration(databaseURL: url, host: "127.0.0.1", port: 0, webhooks: testWebhookSettings),
+        configuration: AppConfiguration(databaseURL: url, host: "127.0.0.1", port: 0, webhooks: testWebhookSettings,
+                                        clientAddressHeader: clientAddressHeader),
         logger: testLogger)
     try await app.test(.live) { client in
         let service = Service(client: client)

@@ -3,8 +3,8 @@ import Foundation
 /// The order exactly as the API shows it (the `Order` schema of openapi.yaml), built from the
 /// aggregate after every change and stored with it, so that a read sends the stored text as is.
 /// Field names are spelled out in `CodingKeys`; absent values are omitted.
-public struct OrderDocument: Sendable, Equatable, Encodable {
-    struct Line: Sendable, Equatable, Encodable {
+public struct OrderDocument: Sendable, Equatable, Codable {
+    struct Line: Sendable, Equatable, Codable {
         var sku: String
         var name: String
         var quantity: Int
@@ -24,8 +24,8 @@ public struct OrderDocument: Sendable, Equatable, Encodable {
         }
     }
 
-    struct Promise: Sendable, Equatable, Encodable {
-        struct Slot: Sendable, Equatable, Encodable { var date: String; var start: String; var end: String }
+    struct Promise: Sendable, Equatable, Codable {
+        struct Slot: Sendable, Equatable, Codable { var date: String; var start: String; var end: String }
         var earliest: String
         var latest: String
         var confidence: Double
@@ -45,7 +45,7 @@ public struct OrderDocument: Sendable, Equatable, Encodable {
         }
     }
 
-    struct Estimate: Sendable, Equatable, Encodable {
+    struct Estimate: Sendable, Equatable, Codable {
         var earliest: String
         var latest: String
         var confidence: Double
@@ -130,11 +130,16 @@ public struct OrderDocument: Sendable, Equatable, Encodable {
 
     /// The stored text: compact, keys sorted, so equal documents have equal text.
     public func json() throws -> String { try JSON.text(of: self) }
+
+    /// A stored document read back (for views built from it, such as the customer's).
+    public init(json: Data) throws {
+        self = try JSONDecoder().decode(Self.self, from: json)
+    }
 }
 
 /// A shipment exactly as the API shows it (the `Shipment` schema), stored beside its order's document.
-public struct ShipmentDocument: Sendable, Equatable, Encodable {
-    struct Event: Sendable, Equatable, Encodable {
+public struct ShipmentDocument: Sendable, Equatable, Codable {
+    struct Event: Sendable, Equatable, Codable {
         var id: String
         var status: TrackingStatus
         var substatus: TrackingSubstatus?
@@ -209,7 +214,7 @@ public struct ShipmentDocument: Sendable, Equatable, Encodable {
 
 // The contract's spelling of the nested value types.
 
-struct CustomerFields: Sendable, Equatable, Encodable {
+struct CustomerFields: Sendable, Equatable, Codable {
     var email: String
     var phone: String?
     var name: String?
@@ -220,7 +225,7 @@ struct CustomerFields: Sendable, Equatable, Encodable {
     }
 }
 
-struct AddressFields: Sendable, Equatable, Encodable {
+struct AddressFields: Sendable, Equatable, Codable {
     var name: String?
     var line1: String
     var line2: String?
@@ -239,7 +244,7 @@ struct AddressFields: Sendable, Equatable, Encodable {
     }
 }
 
-struct LocationFields: Sendable, Equatable, Encodable {
+struct LocationFields: Sendable, Equatable, Codable {
     var city: String?
     var region: String?
     var postalCode: String?

@@ -40,26 +40,3 @@ public struct OrderFilter: Sendable, Equatable {
         self.updatedSince = updatedSince
     }
 }
-
-/// Customer order lookup: the order number plus the email or the destination postal code.
-public struct OrderLookup: Sendable, Equatable {
-    public var orderNumber: String
-    public var email: String?
-    public var postalCode: String?
-
-    public init(orderNumber: String, email: String?, postalCode: String?) {
-        self.orderNumber = orderNumber
-        self.email = email?.lowercased()
-        self.postalCode = postalCode.map(Formats.normalizedPostalCode)
-    }
-
-    public func validate() throws(DomainError) {
-        var v = Validator()
-        v.text(orderNumber, "order_number", min: 1, max: 64)
-        v.text(email, "email", max: 320)
-        v.text(postalCode, "postal_code", max: 20)
-        v.check(email?.isEmpty == false || postalCode?.isEmpty == false, "email",
-                "give the customer's email or the destination postal_code")
-        try v.finish()
-    }
-}

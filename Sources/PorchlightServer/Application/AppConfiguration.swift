@@ -1,3 +1,4 @@
+import HTTPTypes
 import Logging
 
 /// Settings read from the environment, all validated together so that one run names every problem.
@@ -11,13 +12,18 @@ public struct AppConfiguration: Sendable {
     /// The most connections the API's pool opens (`DATABASE_POOL_SIZE`).
     public var databasePoolSize: Int
     public var webhooks: WebhookSettings
+    /// `CLIENT_ADDRESS_HEADER`: the header a trusted proxy puts the client's address in (see
+    /// `ClientAddress`); unset, the client is the peer of the connection.
+    public var clientAddressHeader: HTTPField.Name?
 
     public enum LogFormat: String, Sendable, CaseIterable {
         case text, json
     }
 
     public init(databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
-                logFormat: LogFormat = .text, databasePoolSize: Int = 20, webhooks: WebhookSettings = .init()) {
+                logFormat: LogFormat = .text, databasePoolSize: Int = 20, webhooks: WebhookSettings = .init(),
+                clientAddressHeader: HTTPField.Name? = nil) {
+        self.clientAddressHeader = clientAddressHeader
         self.databaseURL = databaseURL
         self.logFormat = logFormat
         self.databasePoolSize = databasePoolSize
@@ -33,7 +39,7 @@ public struct AppConfiguration: Sendable {
     }
 
     /// Reads `DATABASE_URL` (required), `DATABASE_POOL_SIZE`, `HOST`, `PORT`, `LOG_LEVEL`,
-    /// `LOG_FORMAT` and `WEBHOOKS_ALLOW_LOOPBACK`.
+    /// `LOG_FORMAT`, `WEBHOOKS_ALLOW_LOOPBACK` and `CLIENT_ADDRESS_HEADER`.
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var problems: [String] = []
         let databaseURL = environment["DATABASE_URL"] ?? ""
@@ -74,8 +80,13 @@ public struct AppConfiguration: Sendable {
         case "true": webhooks.allowLoopback = true
         case let text?: problems.append("WEBHOOKS_ALLOW_LOOPBACK must be true or false, not '\(text)'")
         }
+        var clientAddressHeader: HTTPField.Name?
+        if let text = environment["CLIENT_ADDRESS_HEADER"] {
+            clientAddressHeader = HTTPField.Name(text)
+            if clientAddressHeader == nil { problems.append("CLIENT_ADDRESS_HEADER must be a header name such as X-Forwarded-For, not '\(text)'") }
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel, logFormat: logFormat,
-                                databasePoolSize: databasePoolSize, webhooks: webhooks)
+                                databasePoolSize: databasePoolSize, webhooks: webhooks, clientAddressHeader: clientAddressHeader)
     }
 }

@@ -31,18 +31,19 @@ public func buildApplication(
     let idempotency = IdempotencyStore(database: database)
     let webhookAddresses = WebhookAddresses(policy: WebhookAddressPolicy(allowLoopback: configuration.webhooks.allowLoopback))
     let webhookDeliveries = WebhookDeliveries(database: database)
+    let lookups = OrderLookupStore(database: database)
     let handlers = APIHandlers(
         orders: OrderStore(database: database), shipments: ShipmentStore(database: database),
-        lookups: OrderLookupStore(database: database), promises: promises, planner: PromisePlanner(store: promises),
+        lookups: lookups, promises: promises, planner: PromisePlanner(store: promises),
         events: EventFeed(database: database), merchants: merchants, webhookEndpoints: WebhookEndpointStore(database: database),
         webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger),
         tokens: tokens, registry: registry)
 
-    let router = Router()
+    let router = Router(context: PorchlightRequestContext.self)
     let routes = RouteCatalog()
     // Outermost first: every response gets a request id and is counted; every error below
     // becomes a problem; bodies are bounded before any handler reads them.
-    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: RequestIDMiddleware(clientAddressHeader: configuration.clientAddressHeader))
     router.add(middleware: PrometheusMetricsMiddleware(registry: registry))
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: BodyLimitMiddleware())
@@ -65,6 +66,7 @@ public func buildApplication(
             RetentionPurger(purges: [
                 .init(name: "idempotency keys") { try await idempotency.purgeExpired(logger: $0) },
                 .init(name: "webhook deliveries") { try await webhookDeliveries.purgeEnded(logger: $0) },
+                .init(name: "order lookup misses") { try await lookups.purgeEnded(logger: $0) },
             ], interval: .seconds(600), logger: logger),
             WebhookDispatcher(
                 deliveries: WebhookDeliveries(database: Database(client: webhookClient, observer: .metrics(registry, pool: "webhooks"))),
@@ -127,7 +129,7 @@ extension Database.Observer {
     /// `db_connection_timeouts_total{pool}` (waits given up after the lease timeout: 503s).
     static func metrics(_ registry: PrometheusCollectorRegistry, pool: String) -> Database.Observer {
         let waits = registry.makeDurationHistogram(name: "db_connection_wait_seconds", labels: [("pool", pool)],
-                                                   buckets: PrometheusMetricsMiddleware<BasicRequestContext>.latencyBuckets)
+                                                   buckets: PrometheusMetricsMiddleware<PorchlightRequestContext>.latencyBuckets)
         let timeouts = registry.makeCounter(name: "db_connection_timeouts_total", labels: [("pool", pool)])
         return Database.Observer(leased: { waits.record($0) }, timedOut: { timeouts.increment() })
     }

@@ -268,3 +268,23 @@ extension Components.Schemas.CountryCode {
         var description: String { "country code '\(code)' passed Core's check but is not in the contract's CountryCode" }
     }
 }
+
+extension CustomerProof {
+    init(_ proof: Components.Schemas.CustomerProof) {
+        self = switch proof {
+        case .postalCode: .postalCode
+        case .email: .email
+        case .link: .link
+        }
+    }
+}
+
+extension Components.Schemas.CustomerProof {
+    init(_ proof: CustomerProof) {
+        self = switch proof {
+        case .postalCode: .postalCode
+        case .email: .email
+        case .link: .link
+        }
+    }
+}

@@ -8,6 +8,8 @@ import PorchlightStore
 struct RequestScope: Sendable {
     var requestID: String
     var logger: Logger
+    /// The client's address (see `ClientAddress`), when known.
+    var clientAddress: String?
 
     @TaskLocal static var current: RequestScope?
 
@@ -18,8 +20,8 @@ struct RequestScope: Sendable {
 /// Who is calling, as established by `AuthMiddleware`.
 enum Caller: Sendable {
     case merchant(APIKeyGrant)
-    /// A customer holding a token for one order.
-    case customer(merchant: MerchantID, orderID: UUID)
+    /// A customer holding a token for one order, given for this proof.
+    case customer(merchant: MerchantID, orderID: UUID, proof: CustomerProof)
 
     @TaskLocal static var current: Caller?
 
@@ -28,18 +30,24 @@ enum Caller: Sendable {
     static func merchant() throws -> MerchantID {
         switch current {
         case .merchant(let grant): grant.merchant
-        case .customer(let merchant, _): merchant
+        case .customer(let merchant, _, _): merchant
         case nil: throw Problem.unauthorized("Send an API key as 'Authorization: Bearer <key>'.")
         }
     }
 
-    /// Whether the caller may read this order: any order of its merchant with an API key, only
-    /// the token's own order with a customer token.
-    static func mayRead(order orderID: UUID) -> Bool {
+    /// How the caller may see this order: a merchant sees all of any of its orders; a customer
+    /// sees their own order as their proof allows, and no other; nil means not at all.
+    static func view(of orderID: UUID) -> OrderViewer? {
         switch current {
-        case .merchant: true
-        case .customer(_, let tokenOrder): tokenOrder == orderID
-        case nil: false
+        case .merchant: .merchant
+        case .customer(_, let tokenOrder, let proof) where tokenOrder == orderID: .customer(proof)
+        case .customer, nil: nil
         }
     }
+}
+
+/// Who is looking at an order, and so which view of it they get.
+enum OrderViewer: Equatable {
+    case merchant
+    case customer(CustomerProof)
 }

@@ -21,9 +21,11 @@ struct AuthMiddleware: ServerMiddleware {
             .open
         case Operations.UpsertOrder.id, Operations.CancelOrder.id, Operations.CreateShipment.id:
             .scope(.ordersWrite)
-        case Operations.ListOrders.id, Operations.GetShipment.id, Operations.FindShipments.id:
+        case Operations.CreateCustomerLink.id:
+            .scope(.ordersWrite)
+        case Operations.GetOrder.id, Operations.ListOrders.id, Operations.GetShipment.id, Operations.FindShipments.id:
             .scope(.ordersRead)
-        case Operations.GetOrder.id, Operations.GetArrivalEstimate.id:
+        case Operations.GetCustomerOrderView.id, Operations.GetArrivalEstimate.id:
             .scopeOrCustomer(.ordersRead)
         case Operations.ListLocations.id, Operations.GetLocation.id, Operations.ListCarrierServices.id,
              Operations.GetPromiseSettings.id, Operations.GetPromiseAnalytics.id:
@@ -75,7 +77,7 @@ struct AuthMiddleware: ServerMiddleware {
         case (.merchant(let grant), _) where !grant.scopes.contains(required):
             throw Problem.forbidden("This API key lacks the scope '\(required.rawValue)'.")
         case (.customer, .scope):
-            throw Problem.forbidden("A customer token can only read its own order.")
+            throw Problem.forbidden("A customer token sees only its own order: GET /v1/orders/{order_id}/customer-view and its arrival estimate.")
         default:
             break
         }

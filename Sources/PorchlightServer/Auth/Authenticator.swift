@@ -21,7 +21,7 @@ final class Authenticator: Sendable {
 
     func caller(for credential: String, logger: Logger) async throws -> Caller? {
         if credential.hasPrefix(CustomerTokens.prefix) {
-            return try tokens.get().verify(credential, now: Date()).map { .customer(merchant: $0.merchant, orderID: $0.orderID) }
+            return try tokens.get().verify(credential, now: Date()).map { .customer(merchant: $0.merchant, orderID: $0.orderID, proof: $0.proof) }
         }
         let now = ContinuousClock.now
         let keyHash = MerchantStore.hash(credential)

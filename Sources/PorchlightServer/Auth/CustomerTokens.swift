@@ -2,17 +2,18 @@ import Crypto
 import Foundation
 import PorchlightCore
 
-/// Short-lived tokens that let a customer (or an app or chatbot acting for one) read one order.
-/// A token is `pct_<payload>.<signature>`: the payload names merchant, order and expiry, and the
-/// signature is HMAC-SHA256 with a secret shared by all replicas, so no token is stored.
+/// Tokens that let a customer (or an app or chatbot acting for one) see one order. A token is
+/// `pct_<payload>.<signature>`: the payload names merchant, order, expiry and the proof the
+/// customer gave, and the signature is HMAC-SHA256 with a secret shared by all replicas, so no
+/// token is stored. Lookups give tokens for an hour; customer links for up to 90 days.
 struct CustomerTokens: Sendable {
     static let prefix = "pct_"
+    static let lookupLifetime: Duration = .seconds(3600)
+    static let longestLinkDays = 90
     let secret: [UInt8]
-    let lifetime: Duration
 
-    init(secret: [UInt8], lifetime: Duration = .seconds(3600)) {
+    init(secret: [UInt8]) {
         self.secret = secret
-        self.lifetime = lifetime
     }
 
     private var key: SymmetricKey { SymmetricKey(data: secret) }
@@ -22,18 +23,20 @@ struct CustomerTokens: Sendable {
         var o: UUID
         /// Expiry, whole seconds since 1970.
         var e: Int64
+        /// The proof. Tokens issued before proofs existed carry none and count as the weakest.
+        var p: CustomerProof?
     }
 
-    func issue(merchant: MerchantID, orderID: UUID, now: Date) -> (token: String, expiresAt: Date) {
+    func issue(merchant: MerchantID, orderID: UUID, proof: CustomerProof, lifetime: Duration, now: Date) -> (token: String, expiresAt: Date) {
         let expiry = Int64(now.timeIntervalSince1970) + lifetime.components.seconds
-        let payload = Data(try! JSONEncoder().encode(Payload(m: merchant.rawValue, o: orderID, e: expiry)))
+        let payload = Data(try! JSONEncoder().encode(Payload(m: merchant.rawValue, o: orderID, e: expiry, p: proof)))
         let signature = Data(HMAC<SHA256>.authenticationCode(for: payload, using: key))
         let token = Self.prefix + Base64URL.encode(payload) + "." + Base64URL.encode(signature)
         return (token, Date(timeIntervalSince1970: TimeInterval(expiry)))
     }
 
-    /// The merchant and order of a genuine, unexpired token; nil otherwise.
-    func verify(_ token: String, now: Date) -> (merchant: MerchantID, orderID: UUID)? {
+    /// The merchant, order and proof of a genuine, unexpired token; nil otherwise.
+    func verify(_ token: String, now: Date) -> (merchant: MerchantID, orderID: UUID, proof: CustomerProof)? {
         guard token.hasPrefix(Self.prefix) else { return nil }
         let parts = token.dropFirst(Self.prefix.count).split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2,
@@ -43,6 +46,6 @@ struct CustomerTokens: Sendable {
               let decoded = try? JSONDecoder().decode(Payload.self, from: payload),
               decoded.e > Int64(now.timeIntervalSince1970)
         else { return nil }
-        return (MerchantID(decoded.m), decoded.o)
+        return (MerchantID(decoded.m), decoded.o, decoded.p ?? .postalCode)
     }
 }

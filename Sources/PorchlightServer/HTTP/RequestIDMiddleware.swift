@@ -9,13 +9,18 @@ extension HTTPField.Name {
 }
 
 /// Gives every request an id (the caller's `X-Request-Id` when it is sane, else a new UUID),
-/// puts it on the logger and the response, and logs each request once it is answered.
-struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
+/// puts it on the logger and the response, and logs each request once it is answered. It also
+/// sets the request scope the handlers read: the id, the logger and the client's address.
+struct RequestIDMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
+    /// `CLIENT_ADDRESS_HEADER`, when the service runs behind a proxy that sets it.
+    let clientAddressHeader: HTTPField.Name?
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = request.headers[.requestID].flatMap(Self.acceptable) ?? UUID().uuidString.lowercased()
         var context = context
         context.logger[metadataKey: "request_id"] = .string(requestID)
-        let scope = RequestScope(requestID: requestID, logger: context.logger)
+        let scope = RequestScope(requestID: requestID, logger: context.logger,
+                                 clientAddress: ClientAddress.of(request, peer: context.remoteAddress, trustedHeader: clientAddressHeader))
         let started = ContinuousClock.now
         var response = try await RequestScope.$current.withValue(scope) {
             try await next(request, context)

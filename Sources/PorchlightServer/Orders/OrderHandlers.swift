@@ -16,10 +16,37 @@ extension APIHandlers {
 
     func getOrder(_ input: Operations.GetOrder.Input) async throws -> Operations.GetOrder.Output {
         let orderID = try parseID(input.path.orderId, "order_id")
-        guard Caller.mayRead(order: orderID),
-              let order = try await orders.order(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
+        guard let order = try await orders.order(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
         throw PreparedResponse(status: .ok, json: order.json)
+    }
+
+    func getCustomerOrderView(_ input: Operations.GetCustomerOrderView.Input) async throws -> Operations.GetCustomerOrderView.Output {
+        let orderID = try parseID(input.path.orderId, "order_id")
+        let proof: CustomerProof
+        switch Caller.view(of: orderID) {
+        case .merchant: proof = input.query.proof.map(CustomerProof.init) ?? .email
+        case .customer(let tokenProof): proof = tokenProof
+        case nil: throw DomainError.notFound("No order with id \(input.path.orderId).")
+        }
+        guard let order = try await orders.order(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
+        else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        let view = CustomerOrderView(try OrderDocument(json: order.json), proof: proof)
+        throw PreparedResponse(status: .ok, json: Data(try view.json().utf8))
+    }
+
+    func createCustomerLink(_ input: Operations.CreateCustomerLink.Input) async throws -> Operations.CreateCustomerLink.Output {
+        let orderID = try parseID(input.path.orderId, "order_id")
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let days = body.expiresInDays ?? 30
+        var v = Validator()
+        v.range(days, "expires_in_days", 1...CustomerTokens.longestLinkDays)
+        try v.finish()
+        let merchant = try Caller.merchant()
+        guard try await orders.order(orderID, merchant: merchant, logger: RequestScope.logger) != nil
+        else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        let issued = try tokens.get().issue(merchant: merchant, orderID: orderID, proof: .link, lifetime: .seconds(days * 86_400), now: Date())
+        return .created(.init(body: .json(.init(token: issued.token, orderId: orderID.apiText, proof: .link, expiresAt: issued.expiresAt))))
     }
 
     func listOrders(_ input: Operations.ListOrders.Input) async throws -> Operations.ListOrders.Output {
@@ -50,14 +77,46 @@ extension APIHandlers {
         }
     }
 
+    /// Every lookup answer, hit, miss or refusal, takes at least this long, so that timing tells
+    /// nothing about which order numbers exist (the work itself takes a few milliseconds).
+    static let lookupAnswerTime: Duration = .milliseconds(100)
+
     func lookUpOrder(_ input: Operations.LookUpOrder.Input) async throws -> Operations.LookUpOrder.Output {
+        let started = ContinuousClock.now
+        do {
+            let output = try await findOrderForCustomer(input)
+            try? await Task.sleep(until: started + Self.lookupAnswerTime)
+            return output
+        } catch {
+            try? await Task.sleep(until: started + Self.lookupAnswerTime)
+            throw error
+        }
+    }
+
+    private func findOrderForCustomer(_ input: Operations.LookUpOrder.Input) async throws -> Operations.LookUpOrder.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let lookup = OrderLookup(orderNumber: body.orderNumber, email: body.email, postalCode: body.postalCode)
         try lookup.validate()
         let merchant = try Caller.merchant()
-        let orderID = try await lookups.findOrder(lookup, merchant: merchant, logger: RequestScope.logger)
-        let issued = try tokens.get().issue(merchant: merchant, orderID: orderID, now: Date())
-        return .ok(.init(body: .json(.init(token: issued.token, orderId: orderID.uuidString.lowercased(), expiresAt: issued.expiresAt))))
+        let found: (orderID: UUID, proof: CustomerProof)
+        do {
+            found = try await lookups.findOrder(lookup, clientAddress: RequestScope.current?.clientAddress, merchant: merchant,
+                                                logger: RequestScope.logger)
+        } catch let throttled as OrderLookupStore.Throttled {
+            registry.makeCounter(name: "order_lookups_total", labels: [("outcome", "refused")]).increment()
+            // Per merchant, so that a merchant's operations can alert on someone walking their orders.
+            registry.makeCounter(name: "order_lookups_refused_total",
+                                 labels: [("merchant_id", merchant.rawValue.apiText), ("reason", throttled.subject.reason)]).increment()
+            throw throttled.refusal
+        } catch let error as DomainError {
+            registry.makeCounter(name: "order_lookups_total", labels: [("outcome", "missed")]).increment()
+            throw error
+        }
+        registry.makeCounter(name: "order_lookups_total", labels: [("outcome", "found")]).increment()
+        let issued = try tokens.get().issue(merchant: merchant, orderID: found.orderID, proof: found.proof,
+                                            lifetime: CustomerTokens.lookupLifetime, now: Date())
+        return .ok(.init(body: .json(.init(token: issued.token, orderId: found.orderID.apiText, proof: .init(found.proof),
+                                           expiresAt: issued.expiresAt))))
     }
 }
 

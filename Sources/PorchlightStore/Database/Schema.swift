@@ -426,5 +426,6 @@ enum Schema {
         storedDocumentsAndEvents,
         webhooks,
         apiKeyManagement,
+        lookupMisses,
     ]
 }

@@ -1,0 +1,198 @@
+import Foundation
+
+/// What a customer proved to get their token. The proof decides how much of the order they see,
+/// and which customer actions they may take.
+public enum CustomerProof: String, Sendable, Codable, CaseIterable {
+    /// The order number and the destination's postal code: guessable, so the least detail.
+    case postalCode = "postal_code"
+    /// The order number and the customer's email.
+    case email
+    /// A link the merchant sent to the customer (`POST /v1/orders/{id}/customer-links`).
+    case link
+
+    /// Whether this proof is enough for something that needs `required`. A link counts as much as
+    /// the email: the merchant sent it to the customer's email or phone.
+    public func satisfies(_ required: CustomerProof) -> Bool {
+        strength >= required.strength
+    }
+
+    private var strength: Int {
+        switch self {
+        case .postalCode: 1
+        case .email, .link: 2
+        }
+    }
+}
+
+/// The order as its customer sees it (the `CustomerOrder` schema): status, lines, shipments and
+/// their timelines, promise and estimate. Never the merchant's metadata, prices, internal ids of
+/// other objects, or why the merchant cancelled. How much of the address and contact shows
+/// depends on the proof: with a postal code, the city and a masked street and no contact
+/// details; with the email or a link, the full address and email, and the phone masked.
+public struct CustomerOrderView: Sendable, Equatable, Encodable {
+    struct Contact: Sendable, Equatable, Encodable {
+        var name: String?
+        var email: String
+        var phone: String?
+    }
+
+    struct Destination: Sendable, Equatable, Encodable {
+        var name: String?
+        var line1: String
+        var line2: String?
+        var city: String
+        var region: String?
+        var postalCode: String?
+        var country: String
+
+        enum CodingKeys: String, CodingKey {
+            case name, line1, line2, city, region, postalCode = "postal_code", country
+        }
+    }
+
+    struct Line: Sendable, Equatable, Encodable {
+        var sku: String
+        var name: String
+        var imageUrl: String?
+        var productUrl: String?
+        var quantity: Int
+        var cancelledQuantity: Int
+        var shippedQuantity: Int
+        var deliveredQuantity: Int
+
+        enum CodingKeys: String, CodingKey {
+            case sku, name, imageUrl = "image_url", productUrl = "product_url", quantity
+            case cancelledQuantity = "cancelled_quantity", shippedQuantity = "shipped_quantity", deliveredQuantity = "delivered_quantity"
+        }
+    }
+
+    struct Window: Sendable, Equatable, Encodable {
+        var earliest: String
+        var latest: String
+    }
+
+    struct Promise: Sendable, Equatable, Encodable {
+        var earliest: String
+        var latest: String
+        var slot: OrderDocument.Promise.Slot?
+        var outcome: PromiseOutcome?
+        var deliveredOn: String?
+
+        enum CodingKeys: String, CodingKey {
+            case earliest, latest, slot, outcome, deliveredOn = "delivered_on"
+        }
+    }
+
+    struct Shipment: Sendable, Equatable, Encodable {
+        struct Event: Sendable, Equatable, Encodable {
+            var status: TrackingStatus
+            var substatus: TrackingSubstatus?
+            var description: String?
+            var location: Place?
+            var occurredAt: String
+
+            enum CodingKeys: String, CodingKey {
+                case status, substatus, description, location, occurredAt = "occurred_at"
+            }
+        }
+
+        /// Where a scan happened, without the postal code.
+        struct Place: Sendable, Equatable, Encodable {
+            var city: String?
+            var region: String?
+            var country: String?
+        }
+
+        var carrier: String
+        var serviceLevel: String?
+        var trackingNumber: String
+        var status: TrackingStatus
+        var substatus: TrackingSubstatus?
+        var shippedAt: String?
+        var deliveredAt: String?
+        var estimate: Window?
+        var lines: [LineQuantity]
+        var events: [Event]
+
+        enum CodingKeys: String, CodingKey {
+            case carrier, serviceLevel = "service_level", trackingNumber = "tracking_number", status, substatus
+            case shippedAt = "shipped_at", deliveredAt = "delivered_at", estimate, lines, events
+        }
+    }
+
+    var id: String
+    var orderNumber: String
+    var proof: CustomerProof
+    var status: OrderStatus
+    var placedAt: String
+    var cancelledAt: String?
+    var contact: Contact?
+    var destination: Destination
+    var lines: [Line]
+    var shipments: [Shipment]
+    var promise: Promise?
+    var estimate: Window?
+    var promiseAtRisk: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case id, orderNumber = "order_number", proof, status, placedAt = "placed_at", cancelledAt = "cancelled_at"
+        case contact, destination, lines, shipments, promise, estimate, promiseAtRisk = "promise_at_risk"
+    }
+
+    public init(_ order: OrderDocument, proof: CustomerProof) {
+        let full = proof.satisfies(.email)
+        id = order.id
+        orderNumber = order.orderNumber
+        self.proof = proof
+        status = order.status
+        placedAt = order.placedAt
+        cancelledAt = order.cancelledAt
+        contact = full ? Contact(name: order.customer.name, email: order.customer.email, phone: order.customer.phone.map(Masking.phone)) : nil
+        let address = order.destination
+        destination = full
+            ? Destination(name: address.name, line1: address.line1, line2: address.line2, city: address.city,
+                          region: address.region, postalCode: address.postalCode, country: address.country)
+            : Destination(line1: Masking.street(address.line1), city: address.city, region: address.region, country: address.country)
+        lines = order.lines.map { line in
+            Line(sku: line.sku, name: line.name, imageUrl: line.imageUrl, productUrl: line.productUrl, quantity: line.quantity,
+                 cancelledQuantity: line.cancelledQuantity, shippedQuantity: line.shippedQuantity, deliveredQuantity: line.deliveredQuantity)
+        }
+        shipments = order.shipments.map { shipment in
+            Shipment(
+                carrier: shipment.carrier, serviceLevel: shipment.serviceLevel, trackingNumber: shipment.trackingNumber,
+                status: shipment.status, substatus: shipment.substatus, shippedAt: shipment.shippedAt, deliveredAt: shipment.deliveredAt,
+                estimate: shipment.estimate.map { Window(earliest: $0.earliest, latest: $0.latest) },
+                lines: shipment.lines,
+                events: shipment.events.map { event in
+                    Shipment.Event(status: event.status, substatus: event.substatus, description: event.carrierStatusText,
+                                   location: event.location.map { Shipment.Place(city: $0.city, region: $0.region, country: $0.country) },
+                                   occurredAt: event.occurredAt)
+                })
+        }
+        promise = order.promise.map {
+            Promise(earliest: $0.earliest, latest: $0.latest, slot: $0.slot, outcome: $0.outcome, deliveredOn: $0.deliveredOn)
+        }
+        estimate = order.estimate.map { Window(earliest: $0.earliest, latest: $0.latest) }
+        promiseAtRisk = order.promiseAtRisk
+    }
+
+    public func json() throws -> String { try JSON.text(of: self) }
+}
+
+/// How personal data is shown to someone who proved less than the whole of it.
+public enum Masking {
+    /// Each word keeps its first character, and words with a digit (house numbers) or ending in a
+    /// full stop (abbreviations such as "Str.") stay whole: "Str. Lipscani 12" → "Str. L••••• 12".
+    /// Masked words have a fixed length, so the mask does not tell how long the name is.
+    public static func street(_ line: String) -> String {
+        line.split(separator: " ").map { word in
+            word.contains(where: \.isNumber) || word.hasSuffix(".") ? String(word) : String(word.prefix(1)) + "•••••"
+        }.joined(separator: " ")
+    }
+
+    /// The plus sign and the last three digits: "+40712345678" → "+••••••••678".
+    public static func phone(_ number: String) -> String {
+        let digits = number.dropFirst()
+        return "+" + String(repeating: "•", count: max(0, digits.count - 3)) + digits.suffix(3)
+    }
+}
