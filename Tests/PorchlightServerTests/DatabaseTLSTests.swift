@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import PorchlightServer
 import PorchlightStore
@@ -68,6 +69,9 @@ import Testing
         #expect(problems(["DATABASE_URL": base, "DATABASE_POOL_SIZE": "0"]).contains("DATABASE_POOL_SIZE"))
         #expect(problems(["DATABASE_URL": base, "LOG_FORMAT": "xml"]).contains("LOG_FORMAT must be text or json"))
         #expect(problems(["DATABASE_URL": base, "WEBHOOKS_ALLOW_LOOPBACK": "yes"]).contains("WEBHOOKS_ALLOW_LOOPBACK"))
+        #expect(problems(["DATABASE_URL": base, "CLIENT_ADDRESS_HEADER": "X Forwarded"]).contains("CLIENT_ADDRESS_HEADER"))
+        #expect(try AppConfiguration.fromEnvironment(["DATABASE_URL": base, "CLIENT_ADDRESS_HEADER": "X-Forwarded-For"]).clientAddressHeader
+                == HTTPField.Name("X-Forwarded-For"))
         #expect(problems(["DATABASE_URL": base + "?sslmode=require&connect_timeout=5", "DATABASE_POOL_SIZE": "50"]) == "")
     }
 }
