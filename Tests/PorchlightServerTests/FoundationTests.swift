@@ -81,6 +81,8 @@ import Testing
         expectTwins(Components.Schemas.Channel._TypePayload.init, ChannelType.init)
         expectTwins(Components.Schemas.Weekday.init, Weekday.init)
         expectTwins(Components.Schemas.EventType.init, EventType.init)
+        expectTwins(Components.Schemas.CustomerProof.init, CustomerProof.init)
+        expectTwins(Components.Schemas.CustomerViewField.init, CustomerViewField.init)
     }
 
     /// One-way conversions keep the wire value, and reach every case of the other side (Core builds the stored

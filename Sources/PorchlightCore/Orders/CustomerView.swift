@@ -24,6 +24,18 @@ public enum CustomerProof: String, Sendable, Codable, CaseIterable {
     }
 }
 
+/// What a merchant can keep out of every customer view, on top of what is never in it.
+public enum CustomerViewField: String, Sendable, Codable, CaseIterable {
+    /// Shipments' tracking numbers (some merchants keep customers on their own tracking page).
+    case trackingNumbers = "tracking_numbers"
+    /// The carrier's own words on each scan, which can name drivers or neighbours.
+    case eventDescriptions = "event_descriptions"
+    /// Where each scan happened.
+    case eventLocations = "event_locations"
+    case productLinks = "product_links"
+    case images
+}
+
 /// The order as its customer sees it (the `CustomerOrder` schema): status, lines, shipments and
 /// their timelines, promise and estimate. Never the merchant's metadata, prices, internal ids of
 /// other objects, or why the merchant cancelled. How much of the address and contact shows
@@ -105,7 +117,7 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
 
         var carrier: String
         var serviceLevel: String?
-        var trackingNumber: String
+        var trackingNumber: String?
         var status: TrackingStatus
         var substatus: TrackingSubstatus?
         var shippedAt: String?
@@ -139,7 +151,8 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
         case contact, destination, lines, shipments, promise, estimate, promiseAtRisk = "promise_at_risk"
     }
 
-    public init(_ order: OrderDocument, proof: CustomerProof) {
+    /// The view for `proof`, without the fields the merchant hides.
+    public init(_ order: OrderDocument, proof: CustomerProof, hiding hidden: Set<CustomerViewField> = []) {
         let full = proof.satisfies(.email)
         id = order.id
         orderNumber = order.orderNumber
@@ -154,18 +167,22 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
                           region: address.region, postalCode: address.postalCode, country: address.country)
             : Destination(line1: Masking.street(address.line1), city: address.city, region: address.region, country: address.country)
         lines = order.lines.map { line in
-            Line(sku: line.sku, name: line.name, imageUrl: line.imageUrl, productUrl: line.productUrl, quantity: line.quantity,
+            Line(sku: line.sku, name: line.name, imageUrl: hidden.contains(.images) ? nil : line.imageUrl,
+                 productUrl: hidden.contains(.productLinks) ? nil : line.productUrl, quantity: line.quantity,
                  cancelledQuantity: line.cancelledQuantity, shippedQuantity: line.shippedQuantity, deliveredQuantity: line.deliveredQuantity)
         }
         shipments = order.shipments.map { shipment in
             Shipment(
-                carrier: shipment.carrier, serviceLevel: shipment.serviceLevel, trackingNumber: shipment.trackingNumber,
+                carrier: shipment.carrier, serviceLevel: shipment.serviceLevel,
+                trackingNumber: hidden.contains(.trackingNumbers) ? nil : shipment.trackingNumber,
                 status: shipment.status, substatus: shipment.substatus, shippedAt: shipment.shippedAt, deliveredAt: shipment.deliveredAt,
                 estimate: shipment.estimate.map { Window(earliest: $0.earliest, latest: $0.latest) },
                 lines: shipment.lines,
                 events: shipment.events.map { event in
-                    Shipment.Event(status: event.status, substatus: event.substatus, description: event.carrierStatusText,
-                                   location: event.location.map { Shipment.Place(city: $0.city, region: $0.region, country: $0.country) },
+                    Shipment.Event(status: event.status, substatus: event.substatus,
+                                   description: hidden.contains(.eventDescriptions) ? nil : event.carrierStatusText,
+                                   location: hidden.contains(.eventLocations) ? nil
+                                       : event.location.map { Shipment.Place(city: $0.city, region: $0.region, country: $0.country) },
                                    occurredAt: event.occurredAt)
                 })
         }

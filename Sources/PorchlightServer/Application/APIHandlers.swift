@@ -10,6 +10,7 @@ struct APIHandlers: APIProtocol {
     let orders: OrderStore
     let shipments: ShipmentStore
     let lookups: OrderLookupStore
+    let customerViews: CustomerViewStore
     let promises: PromiseStore
     let planner: PromisePlanner
     let events: EventFeed

@@ -34,7 +34,7 @@ public func buildApplication(
     let lookups = OrderLookupStore(database: database)
     let handlers = APIHandlers(
         orders: OrderStore(database: database), shipments: ShipmentStore(database: database),
-        lookups: lookups, promises: promises, planner: PromisePlanner(store: promises),
+        lookups: lookups, customerViews: CustomerViewStore(database: database), promises: promises, planner: PromisePlanner(store: promises),
         events: EventFeed(database: database), merchants: merchants, webhookEndpoints: WebhookEndpointStore(database: database),
         webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger),
         tokens: tokens, registry: registry)

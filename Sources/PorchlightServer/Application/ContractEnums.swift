@@ -288,3 +288,27 @@ extension Components.Schemas.CustomerProof {
         }
     }
 }
+
+extension CustomerViewField {
+    init(_ field: Components.Schemas.CustomerViewField) {
+        self = switch field {
+        case .trackingNumbers: .trackingNumbers
+        case .eventDescriptions: .eventDescriptions
+        case .eventLocations: .eventLocations
+        case .productLinks: .productLinks
+        case .images: .images
+        }
+    }
+}
+
+extension Components.Schemas.CustomerViewField {
+    init(_ field: CustomerViewField) {
+        self = switch field {
+        case .trackingNumbers: .trackingNumbers
+        case .eventDescriptions: .eventDescriptions
+        case .eventLocations: .eventLocations
+        case .productLinks: .productLinks
+        case .images: .images
+        }
+    }
+}

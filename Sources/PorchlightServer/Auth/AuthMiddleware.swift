@@ -21,9 +21,9 @@ struct AuthMiddleware: ServerMiddleware {
             .open
         case Operations.UpsertOrder.id, Operations.CancelOrder.id, Operations.CreateShipment.id:
             .scope(.ordersWrite)
-        case Operations.CreateCustomerLink.id:
+        case Operations.CreateCustomerLink.id, Operations.UpdateCustomerViewSettings.id:
             .scope(.ordersWrite)
-        case Operations.GetOrder.id, Operations.ListOrders.id, Operations.GetShipment.id, Operations.FindShipments.id:
+        case Operations.GetCustomerViewSettings.id, Operations.GetOrder.id, Operations.ListOrders.id, Operations.GetShipment.id, Operations.FindShipments.id:
             .scope(.ordersRead)
         case Operations.GetCustomerOrderView.id, Operations.GetArrivalEstimate.id:
             .scopeOrCustomer(.ordersRead)

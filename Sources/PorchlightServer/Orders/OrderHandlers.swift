@@ -29,10 +29,22 @@ extension APIHandlers {
         case .customer(let tokenProof): proof = tokenProof
         case nil: throw DomainError.notFound("No order with id \(input.path.orderId).")
         }
-        guard let order = try await orders.order(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
+        guard let source = try await customerViews.source(of: orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
-        let view = CustomerOrderView(try OrderDocument(json: order.json), proof: proof)
+        let view = CustomerOrderView(source.document, proof: proof, hiding: source.hidden)
         throw PreparedResponse(status: .ok, json: Data(try view.json().utf8))
+    }
+
+    func getCustomerViewSettings(_ input: Operations.GetCustomerViewSettings.Input) async throws -> Operations.GetCustomerViewSettings.Output {
+        let hidden = try await customerViews.hiddenFields(merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(hidden))))
+    }
+
+    func updateCustomerViewSettings(_ input: Operations.UpdateCustomerViewSettings.Input) async throws -> Operations.UpdateCustomerViewSettings.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let hidden = Set(body.hiddenFields.map(CustomerViewField.init))
+        try await customerViews.setHiddenFields(hidden, merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(hidden))))
     }
 
     func createCustomerLink(_ input: Operations.CreateCustomerLink.Input) async throws -> Operations.CreateCustomerLink.Output {
@@ -117,6 +129,12 @@ extension APIHandlers {
                                             lifetime: CustomerTokens.lookupLifetime, now: Date())
         return .ok(.init(body: .json(.init(token: issued.token, orderId: found.orderID.apiText, proof: .init(found.proof),
                                            expiresAt: issued.expiresAt))))
+    }
+}
+
+extension Components.Schemas.CustomerViewSettings {
+    init(_ hidden: Set<CustomerViewField>) {
+        self.init(hiddenFields: CustomerViewField.allCases.filter(hidden.contains).map(Components.Schemas.CustomerViewField.init))
     }
 }
 

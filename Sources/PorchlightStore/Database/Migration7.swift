@@ -1,7 +1,8 @@
 extension Schema {
-    /// Version 7: lookup misses are counted per subject (an order number, or a client address),
-    /// so one table throttles both; the old per-order-number counts only lived 15 minutes.
-    static let lookupMisses = Migration(version: 7, name: "lookup misses per subject", statements: [
+    /// Version 7, customer views: lookup misses are counted per subject (an order number, or a
+    /// client address), so one table throttles both (the old per-order-number counts only lived
+    /// 15 minutes); merchants choose fields to hide from every customer view.
+    static let customerViews = Migration(version: 7, name: "customer views", statements: [
         "DROP TABLE order_lookup_failures",
         """
         CREATE TABLE order_lookup_misses (
@@ -13,5 +14,6 @@ extension Schema {
         )
         """,
         "CREATE INDEX order_lookup_misses_by_window ON order_lookup_misses (window_started_at)",
+        "ALTER TABLE merchants ADD COLUMN customer_view_hidden text[] NOT NULL DEFAULT '{}'",
     ])
 }

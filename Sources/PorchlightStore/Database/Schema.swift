@@ -426,6 +426,6 @@ enum Schema {
         storedDocumentsAndEvents,
         webhooks,
         apiKeyManagement,
-        lookupMisses,
+        customerViews,
     ]
 }

@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// What customer views are built from: an order's stored document and the fields its merchant
+/// hides from customers.
+public struct CustomerViewStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// The order's document and the merchant's hidden fields, in one query; nil for no such order.
+    public func source(of orderID: UUID, merchant: MerchantID,
+                       logger: Logger) async throws -> (document: OrderDocument, hidden: Set<CustomerViewField>)? {
+        let rows = try await database.query("""
+            SELECT d.document::text, m.customer_view_hidden
+            FROM order_documents d JOIN merchants m ON m.id = d.merchant_id
+            WHERE d.merchant_id = \(merchant.rawValue) AND d.order_id = \(orderID)
+            """, logger: logger)
+        for (json, hidden) in try rows.decode((String, [String]).self) {
+            return (try OrderDocument(json: Data(json.utf8)), try Self.fields(hidden))
+        }
+        return nil
+    }
+
+    public func hiddenFields(merchant: MerchantID, logger: Logger) async throws -> Set<CustomerViewField> {
+        let rows = try await database.query("SELECT customer_view_hidden FROM merchants WHERE id = \(merchant.rawValue)", logger: logger)
+        return try Self.fields(rows.decode([String].self).first ?? [])
+    }
+
+    public func setHiddenFields(_ fields: Set<CustomerViewField>, merchant: MerchantID, logger: Logger) async throws {
+        let values = CustomerViewField.allCases.filter(fields.contains).map(\.rawValue)
+        try await database.query("UPDATE merchants SET customer_view_hidden = \(values) WHERE id = \(merchant.rawValue)", logger: logger)
+    }
+
+    private static func fields(_ stored: [String]) throws -> Set<CustomerViewField> {
+        Set(try stored.map { try StoredValue.decode(CustomerViewField.self, $0, "merchants.customer_view_hidden") })
+    }
+}
