@@ -136,6 +136,9 @@ extension Service {
             #expect(try await service.call(.get, "/v1/customer-view-settings", key: other.apiKey)["hidden_fields"] as? [String] == [])
             let unknown = try await service.call(.put, "/v1/customer-view-settings", key: merchant.apiKey, json: ["hidden_fields": ["email"]])
             #expect(unknown.status == .badRequest && unknown.errorFields == ["hidden_fields[0]"], "\(unknown.text)")
+            let repeated = try await service.call(.put, "/v1/customer-view-settings", key: merchant.apiKey,
+                                                  json: ["hidden_fields": ["images", "images"]])
+            #expect(repeated.status == .unprocessableContent && repeated.errorFields == ["hidden_fields"], "\(repeated.text)")
         }
     }
 

@@ -57,7 +57,8 @@ public enum Formats {
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
         else { return false }
-        return !value.unicodeScalars.contains { CharacterSet.whitespacesAndNewlines.contains($0) || $0 == "\0" }
+        // NUL is refused for every text, by `Validator.text`.
+        return !value.unicodeScalars.contains { CharacterSet.whitespacesAndNewlines.contains($0) }
     }
 
     /// E.164: a plus sign and 7 to 15 digits, the first not zero.

@@ -34,6 +34,14 @@ public enum CustomerViewField: String, Sendable, Codable, CaseIterable {
     case eventLocations = "event_locations"
     case productLinks = "product_links"
     case images
+
+    /// The fields a merchant chose to hide, each at most once.
+    public static func hidden(_ fields: [CustomerViewField]) throws(DomainError) -> Set<CustomerViewField> {
+        var v = Validator()
+        v.check(Set(fields).count == fields.count, "hidden_fields", "must not repeat a field")
+        try v.finish()
+        return Set(fields)
+    }
 }
 
 /// The order as its customer sees it (the `CustomerOrder` schema): status, lines, shipments and

@@ -42,7 +42,7 @@ extension APIHandlers {
 
     func updateCustomerViewSettings(_ input: Operations.UpdateCustomerViewSettings.Input) async throws -> Operations.UpdateCustomerViewSettings.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
-        let hidden = Set(body.hiddenFields.map(CustomerViewField.init))
+        let hidden = try CustomerViewField.hidden(body.hiddenFields.map(CustomerViewField.init))
         try await customerViews.setHiddenFields(hidden, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(hidden))))
     }
