@@ -158,14 +158,46 @@ private func fields(_ draft: OrderDraft) -> [String] {
 
     @Test func aSubjectAtItsLimitIsRefusedUntilItsWindowEnds() throws {
         let lookup = OrderLookup(orderNumber: "1001", email: nil, postalCode: "030031")
-        let subjects = LookupThrottle.subjects(of: lookup, clientAddress: "203.0.113.9")
+        let client = try #require(IPAddress(parsing: "203.0.113.9"))
+        let subjects = LookupThrottle.subjects(of: lookup, clientAddress: client)
         #expect(subjects.map(\.key) == ["order:1001", "address:203.0.113.9"])
-        #expect(LookupThrottle.refusal(of: subjects, counts: [.init(key: "order:1001", misses: 4, secondsLeft: 60),
-                                                             .init(key: "address:203.0.113.9", misses: 9, secondsLeft: 60)]) == nil)
-        let refused = try #require(LookupThrottle.refusal(of: subjects, counts: [.init(key: "address:203.0.113.9", misses: 10, secondsLeft: 0)]))
-        #expect(refused.subject == .clientAddress("203.0.113.9"))
+        // The counts include this attempt: the 5th for the order number and the 10th from the address still go ahead.
+        #expect(LookupThrottle.refusal(of: subjects, counts: [.init(key: "order:1001", misses: 5, secondsLeft: 60),
+                                                             .init(key: "address:203.0.113.9", misses: 10, secondsLeft: 60)]) == nil)
+        let refused = try #require(LookupThrottle.refusal(of: subjects, counts: [.init(key: "address:203.0.113.9", misses: 11, secondsLeft: 0)]))
+        #expect(refused.subject == .clientAddress(client))
         guard case .tooManyRequests(_, let retryAfter) = refused.error else { Issue.record("\(refused.error)"); return }
         #expect(retryAfter == 1)
         #expect(LookupThrottle.subjects(of: lookup, clientAddress: nil).count == 1)
+    }
+
+    @Test func anIPv6ClientCountsByItsSlash64AndAMappedIPv4AsIPv4() throws {
+        let one = LookupThrottle.Subject.clientAddress(try #require(IPAddress(parsing: "2001:db8:1:2:aaaa::1")))
+        let sameLine = LookupThrottle.Subject.clientAddress(try #require(IPAddress(parsing: "2001:db8:1:2:bbbb::9")))
+        let otherLine = LookupThrottle.Subject.clientAddress(try #require(IPAddress(parsing: "2001:db8:1:3::1")))
+        #expect(one.key == "address:2001:db8:1:2:0:0:0:0/64")
+        #expect(one.key == sameLine.key && one.key != otherLine.key)
+        #expect(LookupThrottle.Subject.clientAddress(try #require(IPAddress(parsing: "::ffff:198.51.100.7"))).key == "address:198.51.100.7")
+    }
+
+    @Test func aLookupPostalCodeMustLookLikeOne() {
+        #expect(throws: DomainError.self) { try OrderLookup(orderNumber: "1", email: "wrong@example.com", postalCode: "-").validate() }
+        #expect(throws: Never.self) { try OrderLookup(orderNumber: "1", email: nil, postalCode: "030 031").validate() }
+    }
+
+    @Test func customerLinksLastThirtyDaysUnlessToldAndAtMostNinety() throws {
+        #expect(try CustomerLink.lifetime(days: nil) == .seconds(30 * 86_400))
+        #expect(try CustomerLink.lifetime(days: 90) == .seconds(90 * 86_400))
+        #expect(throws: DomainError.self) { try CustomerLink.lifetime(days: 91) }
+        #expect(throws: DomainError.self) { try CustomerLink.lifetime(days: 0) }
+    }
+
+    @Test func aPostalCodeProofNeverSeesTrackingNumbersOrTheCarriersWords() {
+        let postal = ShipmentDetail(proof: .postalCode, hiding: [])
+        #expect(!postal.trackingNumbers && !postal.eventDescriptions && postal.eventLocations)
+        let email = ShipmentDetail(proof: .email, hiding: [])
+        #expect(email.trackingNumbers && email.eventDescriptions && email.eventLocations)
+        let hidden = ShipmentDetail(proof: .link, hiding: [.trackingNumbers, .eventLocations])
+        #expect(!hidden.trackingNumbers && hidden.eventDescriptions && !hidden.eventLocations)
     }
 }

@@ -20,19 +20,26 @@ extension Service {
         order["destination"] = ["name": "Ana Popescu", "line1": "Str. Lipscani 12", "line2": "Bl. 4, ap. 17", "city": "Bucharest",
                                 "region": "B", "postal_code": "030031", "country": "RO"]
         order["metadata"] = ["fraud_score": "0.93", "margin": "low"]
+        order["lines"] = [["sku": "TEE", "name": "Red tee", "quantity": 2, "unit_price": 4990,
+                           "image_url": "https://shop.example/tee.jpg", "product_url": "https://shop.example/tee"],
+                          ["sku": "MUG", "name": "Mug", "quantity": 1, "unit_price": 2990]]
         let id = try await service.createOrder(merchant, order)
         let shipment = try await service.ship(merchant, order: id, tracking: "PRIV\(UInt32.random(in: 0...UInt32.max))",
                                               lines: [["sku": "TEE", "quantity": 2]])
         var moving = scan("in_transit", "2026-11-21T08:00:00Z", id: "carrier-secret-id")
         moving["location"] = ["city": "Vienna", "postal_code": "1010", "country": "AT"]
+        moving["carrier_status_text"] = "Handed to neighbour Ion"
+        let tracking = shipment["tracking_number"] as! String
         _ = try await service.scans(merchant, shipment: shipment["id"] as! String, [moving])
         let cancelled = try await service.call(.post, "/v1/orders/\(id)/cancellations", key: merchant.apiKey, json: ["reason": "fraud"])
         #expect(cancelled.status == .ok, "\(cancelled.text)")
-        return (id, order)
+        var withTracking = order
+        withTracking["tracking_number"] = tracking
+        return (id, withTracking)
     }
 
     /// What no customer view ever shows, whatever the proof.
-    private func expectNothingOfTheMerchants(_ view: Reply, eventFields: Set<String> = ["status", "location", "occurred_at"],
+    private func expectNothingOfTheMerchants(_ view: Reply, eventFields: Set<String>,
                                              sourceLocation: SourceLocation = #_sourceLocation) throws {
         #expect(view.status == .ok, "\(view.text)", sourceLocation: sourceLocation)
         _ = try ContractJSON.decode(Components.Schemas.CustomerOrder.self, from: Data(view.text.utf8))
@@ -59,20 +66,28 @@ extension Service {
             let token = lookup["token"] as! String
 
             let view = try await service.call(.get, "/v1/orders/\(id)/customer-view", key: token)
-            try expectNothingOfTheMerchants(view)
+            try expectNothingOfTheMerchants(view, eventFields: ["status", "location", "occurred_at"])
             #expect(view["proof"] as? String == "postal_code")
             #expect(view["contact"] == nil)
             let destination = view["destination"] as? [String: Any] ?? [:]
             #expect(Set(destination.keys) == ["line1", "city", "region", "country"])
             #expect(destination["line1"] as? String == "Str. L••••• 12")
-            for personal in ["ana@example.com", "Popescu", "712345678", "Lipscani", "ap. 17", "030031"] {
+            for personal in ["ana@example.com", "Popescu", "712345678", "Lipscani", "ap. 17", "030031", "neighbour",
+                             order["tracking_number"] as! String] {
                 #expect(!view.text.contains(personal), "\(personal) in \(view.text)")
             }
             // Asking for more detail does not give it.
             let greedy = try await service.call(.get, "/v1/orders/\(id)/customer-view?proof=email", key: token)
-            #expect(greedy["contact"] == nil)
-            // The arrival estimate needs no more than this proof; the merchant's view is not for customers.
-            #expect(try await service.call(.get, "/v1/orders/\(id)/arrival-estimate", key: token).status == .ok)
+            #expect(greedy.status == .ok)
+            #expect(greedy["proof"] as? String == "postal_code" && greedy["contact"] == nil)
+            // The arrival estimate needs no more than this proof, and shows the last scan as the view does.
+            let estimate = try await service.call(.get, "/v1/orders/\(id)/arrival-estimate", key: token)
+            #expect(estimate.status == .ok)
+            let lastScan = estimate["last_scan"] as? [String: Any] ?? [:]
+            #expect(lastScan["status"] as? String == "in_transit")
+            #expect(lastScan["text"] == nil && (lastScan["location"] as? [String: Any])?["postal_code"] == nil, "\(lastScan)")
+            #expect((lastScan["location"] as? [String: Any])?["city"] as? String == "Vienna")
+            // The merchant's view is not for customers.
             let merchantView = try await service.call(.get, "/v1/orders/\(id)", key: token)
             #expect(merchantView.status == .forbidden)
             #expect((merchantView["detail"] as? String)?.contains("customer-view") == true)
@@ -94,7 +109,8 @@ extension Service {
 
             for token in [lookup["token"] as! String, link["token"] as! String] {
                 let view = try await service.call(.get, "/v1/orders/\(id)/customer-view", key: token)
-                try expectNothingOfTheMerchants(view)
+                try expectNothingOfTheMerchants(view, eventFields: ["status", "description", "location", "occurred_at"])
+                #expect(view.text.contains("Handed to neighbour Ion") && view.text.contains(order["tracking_number"] as! String))
                 let contact = view["contact"] as? [String: Any] ?? [:]
                 #expect(contact["email"] as? String == "ana@example.com")
                 #expect(contact["phone"] as? String == "+••••••••678")
@@ -106,7 +122,8 @@ extension Service {
             }
             // The merchant previews each view; nobody else's token or key sees this order.
             let preview = try await service.call(.get, "/v1/orders/\(id)/customer-view?proof=postal_code", key: merchant.apiKey)
-            #expect((preview["destination"] as? [String: Any])?["postal_code"] == nil)
+            #expect(preview.status == .ok && preview["proof"] as? String == "postal_code")
+            #expect((preview["destination"] as? [String: Any])?["line1"] as? String == "Str. L••••• 12")
             let other = try await service.createOrder(merchant)
             #expect(try await service.call(.get, "/v1/orders/\(other)/customer-view", key: link["token"] as! String).status == .notFound)
             let stranger = try await service.newMerchant()
@@ -121,16 +138,20 @@ extension Service {
             let (id, _) = try await sensitiveOrder(service, merchant)
             #expect(try await service.call(.get, "/v1/customer-view-settings", key: merchant.apiKey)["hidden_fields"] as? [String] == [])
             let before = try await service.call(.get, "/v1/orders/\(id)/customer-view", key: merchant.apiKey)
-            #expect(before.text.contains("tracking_number") && before.text.contains("Vienna"))
+            for shown in ["tracking_number", "Vienna", "Handed to neighbour", "tee.jpg", "shop.example/tee\""] {
+                #expect(before.text.contains(shown), "\(shown)")
+            }
 
-            let hide = ["hidden_fields": ["event_locations", "tracking_numbers"]]
+            let hide = ["hidden_fields": ["images", "event_locations", "event_descriptions", "product_links", "tracking_numbers"]]
             let saved = try await service.call(.put, "/v1/customer-view-settings", key: merchant.apiKey, json: hide)
             #expect(saved.status == .ok)
-            #expect(saved["hidden_fields"] as? [String] == ["tracking_numbers", "event_locations"])
+            #expect(saved["hidden_fields"] as? [String] == ["tracking_numbers", "event_descriptions", "event_locations", "product_links", "images"])
             let after = try await service.call(.get, "/v1/orders/\(id)/customer-view", key: merchant.apiKey)
             try expectNothingOfTheMerchants(after, eventFields: ["status", "occurred_at"])
-            #expect(!after.text.contains("tracking_number") && !after.text.contains("Vienna"))
-            #expect(after.text.contains("in_transit"))
+            for hidden in ["tracking_number", "Vienna", "Handed to neighbour", "image_url", "product_url"] {
+                #expect(!after.text.contains(hidden), "\(hidden)")
+            }
+            #expect(after.text.contains("in_transit") && after.text.contains("Red tee"))
             // Other merchants' views are untouched; a customer token cannot change settings.
             let other = try await service.newMerchant()
             #expect(try await service.call(.get, "/v1/customer-view-settings", key: other.apiKey)["hidden_fields"] as? [String] == [])
@@ -156,6 +177,34 @@ extension Service {
             #expect(try await service.call(.get, "/v1/orders/\(id)/customer-view", key: tampered).status == .unauthorized)
             #expect(try await service.call(.get, "/v1/orders", key: token).status == .forbidden)
             #expect(try await service.call(.post, "/v1/orders/\(id)/cancellations", key: token, json: ["reason": "other"]).status == .forbidden)
+        }
+    }
+
+    @Test func tokensStopAtTheirExpiry() {
+        let tokens = CustomerTokens(secret: Array(repeating: 7, count: 32))
+        let now = Date()
+        let issued = tokens.issue(merchant: MerchantID(UUID()), orderID: UUID(), proof: .link, lifetime: .seconds(86_400), now: now)
+        #expect(tokens.verify(issued.token, now: now.addingTimeInterval(86_399))?.proof == .link)
+        #expect(tokens.verify(issued.token, now: now.addingTimeInterval(86_401)) == nil)
+    }
+
+    @Test func parallelGuessesCannotSlipPastTheLimit() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let order = sampleOrder()
+            _ = try await service.createOrder(merchant, order)
+            let number = order["order_number"] as! String
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for guess in 0..<20 {
+                    group.addTask {
+                        try await service.lookUp(merchant.apiKey, ["order_number": number, "postal_code": "99\(guess)"]).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.count == 20)
+            #expect(statuses.filter { $0 == .notFound }.count == 5, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 15)
         }
     }
 
@@ -210,6 +259,10 @@ extension Service {
             _ = try await service.createOrder(elsewhere, elsewhereOrder)
             let fine = try await service.lookUp(elsewhere.apiKey, ["order_number": elsewhereOrder["order_number"]!, "postal_code": "030031"], headers: walker)
             #expect(fine.status == .ok)
+            // Without the header (or with no address in it), the client is the connection's peer.
+            let direct = try await service.lookUp(merchant.apiKey, ["order_number": order["order_number"]!, "postal_code": "030031"],
+                                                  headers: [forwarded: "unknown"])
+            #expect(direct.status == .ok)
             // The merchant's operations can alert on it.
             let metrics = try await service.call(.get, "/metrics")
             #expect(metrics.text.contains("order_lookups_refused_total{merchant_id=\"\(merchant.id)\",reason=\"client_address\"} 1"), "\(metrics.text.split(separator: "\n").filter { $0.contains("lookups") })")

@@ -156,7 +156,7 @@ public struct WebhookAddressPolicy: Sendable {
 }
 
 /// An IPv4 or IPv6 address as bytes, classified for `WebhookAddressPolicy`.
-public struct IPAddress: Sendable, Equatable, CustomStringConvertible {
+public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     /// 4 bytes (IPv4) or 16 (IPv6).
     public var bytes: [UInt8]
 

@@ -24,6 +24,21 @@ public enum CustomerProof: String, Sendable, Codable, CaseIterable {
     }
 }
 
+/// A customer link: a token the merchant sends the customer, lasting as long as the merchant
+/// chooses (30 days unless told, at most 90).
+public enum CustomerLink {
+    public static let defaultDays = 30
+    public static let longestDays = 90
+
+    public static func lifetime(days: Int?) throws(DomainError) -> Duration {
+        let days = days ?? defaultDays
+        var v = Validator()
+        v.range(days, "expires_in_days", 1...longestDays)
+        try v.finish()
+        return .seconds(days * 86_400)
+    }
+}
+
 /// What a merchant can keep out of every customer view, on top of what is never in it.
 public enum CustomerViewField: String, Sendable, Codable, CaseIterable {
     /// Shipments' tracking numbers (some merchants keep customers on their own tracking page).
@@ -41,6 +56,22 @@ public enum CustomerViewField: String, Sendable, Codable, CaseIterable {
         v.check(Set(fields).count == fields.count, "hidden_fields", "must not repeat a field")
         try v.finish()
         return Set(fields)
+    }
+}
+
+/// What a customer sees of shipments and their scans. A postal-code proof never sees tracking
+/// numbers or the carrier's words, whatever the merchant chose: the carrier's own page, or "left
+/// with <neighbour>", tell names and addresses. Scan places never include a postal code.
+public struct ShipmentDetail: Sendable, Equatable {
+    public var trackingNumbers: Bool
+    public var eventDescriptions: Bool
+    public var eventLocations: Bool
+
+    public init(proof: CustomerProof, hiding hidden: Set<CustomerViewField>) {
+        let full = proof.satisfies(.email)
+        trackingNumbers = full && !hidden.contains(.trackingNumbers)
+        eventDescriptions = full && !hidden.contains(.eventDescriptions)
+        eventLocations = !hidden.contains(.eventLocations)
     }
 }
 
@@ -162,6 +193,7 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
     /// The view for `proof`, without the fields the merchant hides.
     public init(_ order: OrderDocument, proof: CustomerProof, hiding hidden: Set<CustomerViewField> = []) {
         let full = proof.satisfies(.email)
+        let detail = ShipmentDetail(proof: proof, hiding: hidden)
         id = order.id
         orderNumber = order.orderNumber
         self.proof = proof
@@ -182,15 +214,15 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
         shipments = order.shipments.map { shipment in
             Shipment(
                 carrier: shipment.carrier, serviceLevel: shipment.serviceLevel,
-                trackingNumber: hidden.contains(.trackingNumbers) ? nil : shipment.trackingNumber,
+                trackingNumber: detail.trackingNumbers ? shipment.trackingNumber : nil,
                 status: shipment.status, substatus: shipment.substatus, shippedAt: shipment.shippedAt, deliveredAt: shipment.deliveredAt,
                 estimate: shipment.estimate.map { Window(earliest: $0.earliest, latest: $0.latest) },
                 lines: shipment.lines,
                 events: shipment.events.map { event in
                     Shipment.Event(status: event.status, substatus: event.substatus,
-                                   description: hidden.contains(.eventDescriptions) ? nil : event.carrierStatusText,
-                                   location: hidden.contains(.eventLocations) ? nil
-                                       : event.location.map { Shipment.Place(city: $0.city, region: $0.region, country: $0.country) },
+                                   description: detail.eventDescriptions ? event.carrierStatusText : nil,
+                                   location: detail.eventLocations
+                                       ? event.location.map { Shipment.Place(city: $0.city, region: $0.region, country: $0.country) } : nil,
                                    occurredAt: event.occurredAt)
                 })
         }

@@ -6,10 +6,13 @@ public struct OrderLookup: Sendable, Equatable {
     public var email: String?
     public var postalCode: String?
 
+    private var givenPostalCode: String?
+
     public init(orderNumber: String, email: String?, postalCode: String?) {
         self.orderNumber = orderNumber
         self.email = email?.lowercased()
         self.postalCode = postalCode.map(Formats.normalizedPostalCode)
+        givenPostalCode = postalCode
     }
 
     public func validate() throws(DomainError) {
@@ -19,6 +22,11 @@ public struct OrderLookup: Sendable, Equatable {
         v.text(postalCode, "postal_code", max: 20)
         v.check(email?.isEmpty == false || postalCode?.isEmpty == false, "email",
                 "give the customer's email or the destination postal_code")
+        // Checked as given (the stored form drops spaces and dashes), so "-" cannot match an
+        // order stored without a postal code.
+        if let given = givenPostalCode {
+            v.check(Formats.isPostalCode(given), "postal_code", "must be 2 to 10 letters and digits, e.g. 400001")
+        }
         try v.finish()
     }
 
@@ -28,20 +36,28 @@ public struct OrderLookup: Sendable, Equatable {
     }
 }
 
-/// Stops guessing, not just slows it: misses are counted per order number (someone trying
+/// Stops guessing, not just slows it: attempts are counted per order number (someone trying
 /// postal codes for one order) and per client address (someone walking many order numbers), each
-/// in a window of 15 minutes, and a subject at its limit is refused until its window ends.
+/// in a window of 15 minutes, and a subject past its limit is refused until its window ends.
+/// Each attempt is counted before the order is looked for (so parallel guesses cannot slip past
+/// the limit) and given back when it finds the order: what stays counted are the misses.
 /// Unknown order numbers count like wrong answers, so the answers never tell which exist.
 public enum LookupThrottle {
     public enum Subject: Sendable, Hashable {
         case orderNumber(String)
-        case clientAddress(String)
+        case clientAddress(IPAddress)
 
-        /// How the subject is stored.
+        /// How the subject is stored. An IPv6 client counts by its /64, the block one customer's
+        /// line gets (else one line would be a world of addresses); an IPv4 one embedded in IPv6
+        /// counts as that IPv4 address.
         public var key: String {
             switch self {
-            case .orderNumber(let number): "order:" + number
-            case .clientAddress(let address): "address:" + address
+            case .orderNumber(let number):
+                return "order:" + number
+            case .clientAddress(let address):
+                let client = address.embeddedIPv4 ?? address
+                guard client.bytes.count == 16 else { return "address:\(client)" }
+                return "address:\(IPAddress(bytes: Array(client.bytes[0..<8]) + Array(repeating: 0, count: 8))!)/64"
             }
         }
 
@@ -63,7 +79,7 @@ public enum LookupThrottle {
         }
     }
 
-    /// A subject's misses in its current window, as stored.
+    /// A subject's attempts in its current window, this one included, as stored.
     public struct Count: Sendable, Equatable {
         public var key: String
         public var misses: Int
@@ -77,14 +93,15 @@ public enum LookupThrottle {
     public static let window: Duration = .seconds(15 * 60)
 
     /// What a lookup is counted against; without a known client address, only its order number.
-    public static func subjects(of lookup: OrderLookup, clientAddress: String?) -> [Subject] {
+    public static func subjects(of lookup: OrderLookup, clientAddress: IPAddress?) -> [Subject] {
         [.orderNumber(lookup.orderNumber)] + (clientAddress.map { [.clientAddress($0)] } ?? [])
     }
 
-    /// The first subject at its limit, with its refusal (429 with `Retry-After`); nil to go ahead.
+    /// The first subject past its limit with this attempt, with its refusal (429 with
+    /// `Retry-After`); nil to go ahead.
     public static func refusal(of subjects: [Subject], counts: [Count]) -> (subject: Subject, error: DomainError)? {
         for subject in subjects {
-            guard let count = counts.first(where: { $0.key == subject.key }), count.misses >= subject.limit else { continue }
+            guard let count = counts.first(where: { $0.key == subject.key }), count.misses > subject.limit else { continue }
             let seconds = max(1, count.secondsLeft)
             let detail = switch subject {
             case .orderNumber: "Too many attempts for this order number. Try again in \(seconds) seconds."

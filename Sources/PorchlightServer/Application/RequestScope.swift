@@ -9,7 +9,7 @@ struct RequestScope: Sendable {
     var requestID: String
     var logger: Logger
     /// The client's address (see `ClientAddress`), when known.
-    var clientAddress: String?
+    var clientAddress: IPAddress?
 
     @TaskLocal static var current: RequestScope?
 

@@ -5,11 +5,10 @@ import PorchlightCore
 /// Tokens that let a customer (or an app or chatbot acting for one) see one order. A token is
 /// `pct_<payload>.<signature>`: the payload names merchant, order, expiry and the proof the
 /// customer gave, and the signature is HMAC-SHA256 with a secret shared by all replicas, so no
-/// token is stored. Lookups give tokens for an hour; customer links for up to 90 days.
+/// token is stored. Lookups give tokens for an hour; customer links last as `CustomerLink` says.
 struct CustomerTokens: Sendable {
     static let prefix = "pct_"
     static let lookupLifetime: Duration = .seconds(3600)
-    static let longestLinkDays = 90
     let secret: [UInt8]
 
     init(secret: [UInt8]) {

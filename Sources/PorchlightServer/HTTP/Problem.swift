@@ -150,8 +150,6 @@ struct Problem: Error, Sendable {
                        slug: "malformed-request", title: "Malformed request", detail: detail, errors: errors)
     }
 
-    nonisolated(unsafe) private static let unknownEnumValue = /^Cannot initialize (\w+) from invalid \w+ value (.*)$/
-
     private static func describe(_ error: DecodingError) -> (path: String, message: String) {
         func path(_ codingPath: [any CodingKey]) -> String {
             codingPath.reduce("") { result, key in
@@ -167,7 +165,7 @@ struct Problem: Error, Sendable {
         case .keyNotFound(let key, let context):
             return (path(context.codingPath + [key]), "is required")
         case .dataCorrupted(let context):
-            if let unknown = context.debugDescription.firstMatch(of: unknownEnumValue) {
+            if let unknown = context.debugDescription.firstMatch(of: /^Cannot initialize (\w+) from invalid \w+ value (.*)$/) {
                 // The standard library's words for a value outside a contract enum.
                 return (path(context.codingPath), "must be one of the \(unknown.1) values that openapi.yaml lists, not '\(unknown.2)'")
             }

@@ -50,14 +50,11 @@ extension APIHandlers {
     func createCustomerLink(_ input: Operations.CreateCustomerLink.Input) async throws -> Operations.CreateCustomerLink.Output {
         let orderID = try parseID(input.path.orderId, "order_id")
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
-        let days = body.expiresInDays ?? 30
-        var v = Validator()
-        v.range(days, "expires_in_days", 1...CustomerTokens.longestLinkDays)
-        try v.finish()
+        let lifetime = try CustomerLink.lifetime(days: body.expiresInDays)
         let merchant = try Caller.merchant()
         guard try await orders.order(orderID, merchant: merchant, logger: RequestScope.logger) != nil
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
-        let issued = try tokens.get().issue(merchant: merchant, orderID: orderID, proof: .link, lifetime: .seconds(days * 86_400), now: Date())
+        let issued = try tokens.get().issue(merchant: merchant, orderID: orderID, proof: .link, lifetime: lifetime, now: Date())
         return .created(.init(body: .json(.init(token: issued.token, orderId: orderID.apiText, proof: .link, expiresAt: issued.expiresAt))))
     }
 
@@ -110,21 +107,23 @@ extension APIHandlers {
         let lookup = OrderLookup(orderNumber: body.orderNumber, email: body.email, postalCode: body.postalCode)
         try lookup.validate()
         let merchant = try Caller.merchant()
+        let outcome = try await lookups.findOrder(lookup, clientAddress: RequestScope.current?.clientAddress, merchant: merchant,
+                                                  logger: RequestScope.logger)
         let found: (orderID: UUID, proof: CustomerProof)
-        do {
-            found = try await lookups.findOrder(lookup, clientAddress: RequestScope.current?.clientAddress, merchant: merchant,
-                                                logger: RequestScope.logger)
-        } catch let throttled as OrderLookupStore.Throttled {
+        switch outcome {
+        case .found(let orderID, let proof):
+            registry.makeCounter(name: "order_lookups_total", labels: [("outcome", "found")]).increment()
+            found = (orderID, proof)
+        case .missed:
+            registry.makeCounter(name: "order_lookups_total", labels: [("outcome", "missed")]).increment()
+            throw DomainError.notFound("No order matches that order number and email or postal code.")
+        case .refused(let subject, let refusal):
             registry.makeCounter(name: "order_lookups_total", labels: [("outcome", "refused")]).increment()
             // Per merchant, so that a merchant's operations can alert on someone walking their orders.
             registry.makeCounter(name: "order_lookups_refused_total",
-                                 labels: [("merchant_id", merchant.rawValue.apiText), ("reason", throttled.subject.reason)]).increment()
-            throw throttled.refusal
-        } catch let error as DomainError {
-            registry.makeCounter(name: "order_lookups_total", labels: [("outcome", "missed")]).increment()
-            throw error
+                                 labels: [("merchant_id", merchant.rawValue.apiText), ("reason", subject.reason)]).increment()
+            throw refusal
         }
-        registry.makeCounter(name: "order_lookups_total", labels: [("outcome", "found")]).increment()
         let issued = try tokens.get().issue(merchant: merchant, orderID: found.orderID, proof: found.proof,
                                             lifetime: CustomerTokens.lookupLifetime, now: Date())
         return .ok(.init(body: .json(.init(token: issued.token, orderId: found.orderID.apiText, proof: .init(found.proof),

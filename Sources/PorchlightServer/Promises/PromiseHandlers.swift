@@ -84,10 +84,16 @@ extension APIHandlers {
 
     func getArrivalEstimate(_ input: Operations.GetArrivalEstimate.Input) async throws -> Operations.GetArrivalEstimate.Output {
         let orderID = try parseID(input.path.orderId, "order_id")
-        guard Caller.view(of: orderID) != nil,
+        guard let viewer = Caller.view(of: orderID),
               let document = try await orders.order(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
         let order = try Components.Schemas.Order(document)
+        // A customer sees the last scan as the customer view shows scans.
+        let detail: ShipmentDetail? = switch viewer {
+        case .merchant: nil
+        case .customer(let proof):
+            ShipmentDetail(proof: proof, hiding: try await customerViews.hiddenFields(merchant: Caller.merchant(), logger: RequestScope.logger))
+        }
         let language = CustomerLanguage.negotiate(input.headers.acceptLanguage ?? order.customer.locale)
         let window = order.estimate.flatMap { estimate in
             LocalDate(estimate.earliest).flatMap { earliest in
@@ -109,7 +115,14 @@ extension APIHandlers {
                 confidence: order.estimate?.confidence,
                 promise: order.promise.map { .init(earliest: $0.earliest, latest: $0.latest) },
                 atRisk: order.promiseAtRisk ?? false,
-                lastScan: lastScan.map { .init(occurredAt: $0.occurredAt, status: $0.status, location: $0.location, text: $0.carrierStatusText) },
+                lastScan: lastScan.map { scan in
+                    guard let detail else {
+                        return .init(occurredAt: scan.occurredAt, status: scan.status, location: scan.location, text: scan.carrierStatusText)
+                    }
+                    return .init(occurredAt: scan.occurredAt, status: scan.status,
+                                 location: detail.eventLocations ? scan.location.map { .init(city: $0.city, region: $0.region, country: $0.country) } : nil,
+                                 text: detail.eventDescriptions ? scan.carrierStatusText : nil)
+                },
                 delayReason: delayReason,
                 deliveredAt: lastDelivery,
                 message: message, language: language.rawValue))))

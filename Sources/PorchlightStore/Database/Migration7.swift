@@ -1,9 +1,9 @@
 extension Schema {
-    /// Version 7, customer views: lookup misses are counted per subject (an order number, or a
-    /// client address), so one table throttles both (the old per-order-number counts only lived
-    /// 15 minutes); merchants choose fields to hide from every customer view.
+    /// Version 7, customer views: lookup attempts are counted per subject (an order number, or a
+    /// client address), so one table throttles both; merchants choose fields to hide from every
+    /// customer view. `order_lookup_failures` stays for replicas still running the previous
+    /// version during a rolling deploy; a later migration drops it.
     static let customerViews = Migration(version: 7, name: "customer views", statements: [
-        "DROP TABLE order_lookup_failures",
         """
         CREATE TABLE order_lookup_misses (
             merchant_id uuid NOT NULL,
