@@ -40,7 +40,7 @@ func makeLogger(_ configuration: AppConfiguration) -> Logger {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the HTTP API (reads DATABASE_URL, DATABASE_POOL_SIZE, HOST, PORT, LOG_LEVEL, LOG_FORMAT, WEBHOOKS_ALLOW_LOOPBACK, CLIENT_ADDRESS_HEADER); migrates first.")
+        abstract: "Run the HTTP API (reads DATABASE_URL, DATABASE_POOL_SIZE, HOST, PORT, LOG_LEVEL, LOG_FORMAT, WEBHOOKS_ALLOW_LOOPBACK, CLIENT_ADDRESS_HEADER, REPLICAS); migrates first.")
 
     func run() async throws {
         let configuration = try loadConfiguration()

@@ -201,3 +201,12 @@ private func fields(_ draft: OrderDraft) -> [String] {
         #expect(!hidden.trackingNumbers && hidden.eventDescriptions && !hidden.eventLocations)
     }
 }
+
+@Suite struct ConnectionBudgetTests {
+    @Test func replicasThatCouldOpenMoreConnectionsThanPostgreSQLTakesAreWarnedAbout() throws {
+        #expect(ConnectionBudget(replicas: 3, poolSize: 20, dispatcherPoolSize: 3).warning(maxConnections: 100, reserved: 3) == nil)
+        let warning = try #require(ConnectionBudget(replicas: 5, poolSize: 20, dispatcherPoolSize: 3).warning(maxConnections: 100, reserved: 3))
+        #expect(warning.contains("= 115 connections") && warning.contains("takes 97"), "\(warning)")
+        #expect(warning.contains("DATABASE_POOL_SIZE to at most 16"), "\(warning)")
+    }
+}

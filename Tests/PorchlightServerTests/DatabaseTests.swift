@@ -55,3 +55,42 @@ private final class Lines: Sendable {
     func add(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.withLock { $0 } }
 }
+
+/// The schema distributes by merchant as it is (Citus): every table but the global ones carries
+/// `merchant_id`, and every primary key, unique constraint or index and foreign key includes it.
+@Suite struct DistributableSchemaTests {
+    @Test func everyKeyAndReferenceIncludesTheMerchant() async throws {
+        let breaches = try await withDatabase(url: databaseURL, logger: testLogger) { client in
+            try await migrate(client: client, logger: testLogger)
+            let rows = try await client.query("""
+                SELECT c.relname, 'table without merchant_id'
+                FROM pg_class c
+                WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
+                  AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'merchant_id' AND NOT a.attisdropped)
+                UNION ALL
+                SELECT k.conrelid::regclass::text, k.conname || ': ' || pg_get_constraintdef(k.oid)
+                FROM pg_constraint k
+                WHERE k.connamespace = 'public'::regnamespace AND k.contype IN ('p', 'u', 'f')
+                  AND (NOT EXISTS (SELECT 1 FROM pg_attribute a
+                                   WHERE a.attrelid = k.conrelid AND a.attname = 'merchant_id' AND a.attnum = ANY(k.conkey))
+                       OR (k.contype = 'f' AND NOT EXISTS (SELECT 1 FROM pg_attribute a
+                           WHERE a.attrelid = k.confrelid AND a.attnum = ANY(k.confkey)
+                             AND (a.attname = 'merchant_id' OR (k.confrelid = 'merchants'::regclass AND a.attname = 'id')))))
+                UNION ALL
+                SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text || ': unique index without merchant_id'
+                FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+                WHERE i.indisunique AND c.relnamespace = 'public'::regnamespace
+                  AND NOT EXISTS (SELECT 1 FROM pg_attribute a
+                                  WHERE a.attrelid = i.indrelid AND a.attname = 'merchant_id' AND a.attnum = ANY(i.indkey))
+                """, logger: testLogger)
+            var found: [String] = []
+            for try await (table, what) in rows.decode((String, String).self) { found.append("\(table): \(what)") }
+            return found
+        }
+        let exceptions = Schema.distributionExceptions
+        let unexpected = breaches.filter { !exceptions.contains(String($0.prefix { $0 != ":" })) }
+        #expect(unexpected.isEmpty, "\(unexpected)")
+        // The check itself sees what it should: the global tables are found, and only they are excused.
+        #expect(Set(breaches.map { String($0.prefix { $0 != ":" }) }) == exceptions, "\(breaches)")
+    }
+}

@@ -11,6 +11,9 @@ public struct AppConfiguration: Sendable {
     public var logFormat: LogFormat
     /// The most connections the API's pool opens (`DATABASE_POOL_SIZE`).
     public var databasePoolSize: Int
+    /// How many replicas share the database (`REPLICAS`), for the start-up check of the
+    /// connection budget (see `ConnectionBudget`).
+    public var replicas: Int
     public var webhooks: WebhookSettings
     /// `CLIENT_ADDRESS_HEADER`: the header a trusted proxy puts the client's address in (see
     /// `ClientAddress`); unset, the client is the peer of the connection.
@@ -22,8 +25,9 @@ public struct AppConfiguration: Sendable {
 
     public init(databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
                 logFormat: LogFormat = .text, databasePoolSize: Int = 20, webhooks: WebhookSettings = .init(),
-                clientAddressHeader: HTTPField.Name? = nil) {
+                clientAddressHeader: HTTPField.Name? = nil, replicas: Int = 1) {
         self.clientAddressHeader = clientAddressHeader
+        self.replicas = replicas
         self.databaseURL = databaseURL
         self.logFormat = logFormat
         self.databasePoolSize = databasePoolSize
@@ -39,7 +43,7 @@ public struct AppConfiguration: Sendable {
     }
 
     /// Reads `DATABASE_URL` (required), `DATABASE_POOL_SIZE`, `HOST`, `PORT`, `LOG_LEVEL`,
-    /// `LOG_FORMAT`, `WEBHOOKS_ALLOW_LOOPBACK` and `CLIENT_ADDRESS_HEADER`.
+    /// `LOG_FORMAT`, `WEBHOOKS_ALLOW_LOOPBACK`, `CLIENT_ADDRESS_HEADER` and `REPLICAS`.
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var problems: [String] = []
         let databaseURL = environment["DATABASE_URL"] ?? ""
@@ -85,8 +89,15 @@ public struct AppConfiguration: Sendable {
             clientAddressHeader = HTTPField.Name(text)
             if clientAddressHeader == nil { problems.append("CLIENT_ADDRESS_HEADER must be a header name such as X-Forwarded-For, not '\(text)'") }
         }
+        var replicas = 1
+        if let text = environment["REPLICAS"] {
+            if let value = Int(text), (1...1000).contains(value) { replicas = value } else {
+                problems.append("REPLICAS must be a number from 1 to 1000, not '\(text)'")
+            }
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel, logFormat: logFormat,
-                                databasePoolSize: databasePoolSize, webhooks: webhooks, clientAddressHeader: clientAddressHeader)
+                                databasePoolSize: databasePoolSize, webhooks: webhooks, clientAddressHeader: clientAddressHeader,
+                                replicas: replicas)
     }
 }

@@ -23,7 +23,9 @@ public func buildApplication(
                                 backgroundLogger: logger)
     let database = Database(client: client, observer: .metrics(registry, pool: "api"))
     // The dispatcher's own small pool: API load cannot starve webhook delivery, nor it the API.
-    let webhookClient = PostgresClient(configuration: try settings.clientConfiguration(maximumConnections: 3), backgroundLogger: logger)
+    let budget = ConnectionBudget(replicas: configuration.replicas, poolSize: configuration.databasePoolSize, dispatcherPoolSize: 3)
+    let webhookClient = PostgresClient(configuration: try settings.clientConfiguration(maximumConnections: budget.dispatcherPoolSize),
+                                       backgroundLogger: logger)
     let tokens = StartupValue<CustomerTokens>()
     let migrated = StartupValue<Void>()
     let merchants = MerchantStore(database: database)
@@ -78,6 +80,10 @@ public func buildApplication(
     app.beforeServerStarts {
         try await migrate(client: client, logger: logger)
         migrated.set(())
+        let limits = try await database.connectionLimits(logger: logger)
+        if let warning = budget.warning(maxConnections: limits.maxConnections, reserved: limits.reserved) {
+            logger.warning("database connection budget exceeded", metadata: ["detail": "\(warning)"])
+        }
         let secret = try await ServiceSecrets(database: database).secret(named: "customer_tokens", logger: logger)
         tokens.set(CustomerTokens(secret: secret))
     }

@@ -75,6 +75,14 @@ public struct Database: Sendable {
 
     /// Runs one statement and collects its rows (so the connection goes back to the pool at once).
     @discardableResult
+    /// What the server takes: `max_connections`, of which `reserved` are for superusers.
+    public func connectionLimits(logger: Logger) async throws -> (maxConnections: Int, reserved: Int) {
+        let rows = try await query(
+            "SELECT current_setting('max_connections')::int8, current_setting('superuser_reserved_connections')::int8", logger: logger)
+        guard let limits = try rows.first?.decode((Int, Int).self) else { throw DatabaseUnavailable() }
+        return limits
+    }
+
     public func query(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
         try await withConnection { connection in
             try await connection.query(query, logger: logger).collect()

@@ -1,6 +1,6 @@
 /// The schema, as numbered migrations. Every table carries `merchant_id` first in its primary key:
 /// it is the tenant boundary and the distribution key should one PostgreSQL not be enough.
-enum Schema {
+public enum Schema {
     static let migrations: [Migration] = [
         Migration(version: 1, name: "merchants and orders", statements: [
             """
@@ -427,5 +427,6 @@ enum Schema {
         webhooks,
         apiKeyManagement,
         customerViews,
+        distributableSchema,
     ]
 }

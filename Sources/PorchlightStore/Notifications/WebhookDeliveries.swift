@@ -207,8 +207,9 @@ public struct WebhookDeliveries: Sendable {
                     \(outcomes.map(\.decision.status.rawValue)), \(NullableArray(outcomes.map(\.decision.nextAttemptAt)))::timestamptz[]
                 ) AS o (endpoint_id, event_id, lease, attempted_at, status_code, latency_ms, response_body, error, status, next_attempt_at)
             ), attempts AS (
-                INSERT INTO webhook_attempts (endpoint_id, event_id, attempted_at, status_code, latency_ms, response_body, error)
-                SELECT endpoint_id, event_id, attempted_at, status_code, latency_ms, response_body, error FROM outcome
+                INSERT INTO webhook_attempts (merchant_id, endpoint_id, event_id, attempted_at, status_code, latency_ms, response_body, error)
+                SELECT d.merchant_id, o.endpoint_id, o.event_id, o.attempted_at, o.status_code, o.latency_ms, o.response_body, o.error
+                FROM outcome o JOIN webhook_deliveries d ON d.endpoint_id = o.endpoint_id AND d.event_id = o.event_id
             ), delivery AS (
                 UPDATE webhook_deliveries d SET status = o.status, next_attempt_at = o.next_attempt_at, lease = NULL,
                     completed_at = CASE WHEN o.status <> 'pending' THEN now() END
@@ -448,7 +449,7 @@ struct NewDeliveries {
             INSERT INTO webhook_deliveries (merchant_id, endpoint_id, event_id, event_type, sequence, occurred_at, body, status, next_attempt_at)
             SELECT \(merchant.rawValue), x.* , 'pending', now()
             FROM unnest(\(endpoints), \(events), \(types), \(NullableArray(sequences))::bigint[], \(occurredAt), \(bodies)) AS x
-            ON CONFLICT (endpoint_id, event_id) DO UPDATE
+            ON CONFLICT (merchant_id, endpoint_id, event_id) DO UPDATE
                 SET status = 'pending', next_attempt_at = now(), attempt_count = 0, completed_at = NULL, lease = NULL, body = excluded.body
                 WHERE \(resend)
             """, logger: logger)

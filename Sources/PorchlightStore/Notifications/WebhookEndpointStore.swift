@@ -55,7 +55,7 @@ public struct WebhookEndpointStore: Sendable {
                 """, logger: logger).collect()
             let endpoint = try Self.endpoint(from: rows[0])
             try await connection.query("""
-                INSERT INTO webhook_secrets (endpoint_id, secret) VALUES (\(endpoint.id), \(secret.text))
+                INSERT INTO webhook_secrets (merchant_id, endpoint_id, secret) VALUES (\(merchant.rawValue), \(endpoint.id), \(secret.text))
                 """, logger: logger)
             try await idempotency?.record((endpoint, secret), merchant: merchant, on: connection, logger: logger)
             return (endpoint, secret)
@@ -132,7 +132,7 @@ public struct WebhookEndpointStore: Sendable {
                 UPDATE webhook_secrets SET expires_at = \(expireAt) WHERE endpoint_id = \(id) AND expires_at IS NULL
                 """, logger: logger)
             try await connection.query("""
-                INSERT INTO webhook_secrets (endpoint_id, secret) VALUES (\(id), \(secret.text))
+                INSERT INTO webhook_secrets (merchant_id, endpoint_id, secret) VALUES (\(merchant.rawValue), \(id), \(secret.text))
                 """, logger: logger)
             return (secret, expireAt)
         }
