@@ -63,25 +63,34 @@ private final class Lines: Sendable {
         let breaches = try await withDatabase(url: databaseURL, logger: testLogger) { client in
             try await migrate(client: client, logger: testLogger)
             let rows = try await client.query("""
-                SELECT c.relname, 'table without merchant_id'
-                FROM pg_class c
-                WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
-                  AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'merchant_id' AND NOT a.attisdropped)
+                WITH tables AS (
+                    SELECT c.oid, c.relname, a.attnum AS merchant, a.attnotnull AS merchant_not_null
+                    FROM pg_class c
+                    LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'merchant_id' AND NOT a.attisdropped
+                    WHERE c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace
+                ), keys AS (
+                    -- Where each table keeps the merchant: merchant_id, or the id of merchants itself.
+                    SELECT t.oid, coalesce(t.merchant, (SELECT attnum FROM pg_attribute
+                                                        WHERE attrelid = t.oid AND attname = 'id' AND t.relname = 'merchants')) AS merchant
+                    FROM tables t
+                )
+                SELECT t.relname, 'no merchant_id' FROM tables t JOIN keys k ON k.oid = t.oid WHERE k.merchant IS NULL
+                UNION ALL
+                SELECT relname, 'merchant_id may be null' FROM tables WHERE merchant IS NOT NULL AND NOT merchant_not_null
                 UNION ALL
                 SELECT k.conrelid::regclass::text, k.conname || ': ' || pg_get_constraintdef(k.oid)
                 FROM pg_constraint k
-                WHERE k.connamespace = 'public'::regnamespace AND k.contype IN ('p', 'u', 'f')
-                  AND (NOT EXISTS (SELECT 1 FROM pg_attribute a
-                                   WHERE a.attrelid = k.conrelid AND a.attname = 'merchant_id' AND a.attnum = ANY(k.conkey))
-                       OR (k.contype = 'f' AND NOT EXISTS (SELECT 1 FROM pg_attribute a
-                           WHERE a.attrelid = k.confrelid AND a.attnum = ANY(k.confkey)
-                             AND (a.attname = 'merchant_id' OR (k.confrelid = 'merchants'::regclass AND a.attname = 'id')))))
+                JOIN keys own ON own.oid = k.conrelid
+                LEFT JOIN keys other ON other.oid = k.confrelid
+                WHERE k.connamespace = 'public'::regnamespace AND k.contype IN ('p', 'u', 'f', 'x')
+                  AND (own.merchant IS NULL OR NOT own.merchant = ANY(k.conkey)
+                       -- A reference pairs the merchant with the merchant, column for column.
+                       OR (k.contype = 'f' AND (other.merchant IS NULL
+                           OR array_position(k.conkey, own.merchant) IS DISTINCT FROM array_position(k.confkey, other.merchant))))
                 UNION ALL
                 SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text || ': unique index without merchant_id'
-                FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
-                WHERE i.indisunique AND c.relnamespace = 'public'::regnamespace
-                  AND NOT EXISTS (SELECT 1 FROM pg_attribute a
-                                  WHERE a.attrelid = i.indrelid AND a.attname = 'merchant_id' AND a.attnum = ANY(i.indkey))
+                FROM pg_index i JOIN keys own ON own.oid = i.indrelid
+                WHERE i.indisunique AND (own.merchant IS NULL OR NOT own.merchant = ANY(i.indkey))
                 """, logger: testLogger)
             var found: [String] = []
             for try await (table, what) in rows.decode((String, String).self) { found.append("\(table): \(what)") }

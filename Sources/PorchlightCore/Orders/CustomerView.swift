@@ -87,20 +87,6 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
         var phone: String?
     }
 
-    struct Destination: Sendable, Equatable, Encodable {
-        var name: String?
-        var line1: String
-        var line2: String?
-        var city: String
-        var region: String?
-        var postalCode: String?
-        var country: String
-
-        enum CodingKeys: String, CodingKey {
-            case name, line1, line2, city, region, postalCode = "postal_code", country
-        }
-    }
-
     struct Line: Sendable, Equatable, Encodable {
         var sku: String
         var name: String
@@ -178,7 +164,7 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
     var placedAt: String
     var cancelledAt: String?
     var contact: Contact?
-    var destination: Destination
+    var destination: AddressFields
     var lines: [Line]
     var shipments: [Shipment]
     var promise: Promise?
@@ -201,11 +187,12 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
         placedAt = order.placedAt
         cancelledAt = order.cancelledAt
         contact = full ? Contact(name: order.customer.name, email: order.customer.email, phone: order.customer.phone.map(Masking.phone)) : nil
-        let address = order.destination
-        destination = full
-            ? Destination(name: address.name, line1: address.line1, line2: address.line2, city: address.city,
-                          region: address.region, postalCode: address.postalCode, country: address.country)
-            : Destination(line1: Masking.street(address.line1), city: address.city, region: address.region, country: address.country)
+        destination = order.destination
+        if !full {
+            // The city, region and country, and the street masked.
+            destination.line1 = Masking.street(destination.line1)
+            (destination.name, destination.line2, destination.postalCode) = (nil, nil, nil)
+        }
         lines = order.lines.map { line in
             Line(sku: line.sku, name: line.name, imageUrl: hidden.contains(.images) ? nil : line.imageUrl,
                  productUrl: hidden.contains(.productLinks) ? nil : line.productUrl, quantity: line.quantity,

@@ -73,16 +73,20 @@ public struct Database: Sendable {
         }
     }
 
-    /// Runs one statement and collects its rows (so the connection goes back to the pool at once).
-    @discardableResult
-    /// What the server takes: `max_connections`, of which `reserved` are for superusers.
+    /// What the server takes: `max_connections`, of which `reserved` are kept for superusers (and,
+    /// from PostgreSQL 16, for roles with `pg_use_reserved_connections`).
     public func connectionLimits(logger: Logger) async throws -> (maxConnections: Int, reserved: Int) {
-        let rows = try await query(
-            "SELECT current_setting('max_connections')::int8, current_setting('superuser_reserved_connections')::int8", logger: logger)
+        let rows = try await query("""
+            SELECT current_setting('max_connections')::int8,
+                   current_setting('superuser_reserved_connections')::int8
+                   + coalesce(current_setting('reserved_connections', true)::int8, 0)
+            """, logger: logger)
         guard let limits = try rows.first?.decode((Int, Int).self) else { throw DatabaseUnavailable() }
         return limits
     }
 
+    /// Runs one statement and collects its rows (so the connection goes back to the pool at once).
+    @discardableResult
     public func query(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
         try await withConnection { connection in
             try await connection.query(query, logger: logger).collect()

@@ -1,9 +1,9 @@
 extension Schema {
     /// Version 8, ready to distribute by merchant (e.g. Citus): the webhook tables that were keyed
-    /// by endpoint alone carry `merchant_id`, and every key and reference includes it. The tables
-    /// without it are global and small, and would be reference tables: `merchants` (keyed by the
-    /// merchant id itself), `api_keys` (found by the key's hash before the merchant is known),
-    /// `service_secrets` and `schema_migrations` (see `distributionExceptions`).
+    /// by endpoint alone carry `merchant_id`, and every key and reference includes it (`merchants`
+    /// is keyed by the merchant id itself). The global tables, small, would be reference tables
+    /// (see `distributionExceptions`). Not safe to roll: replicas of the previous version write
+    /// webhook rows without `merchant_id`, so stop them first.
     static let distributableSchema = Migration(version: 8, name: "merchant in every webhook key", statements: [
         "ALTER TABLE webhook_secrets ADD COLUMN merchant_id uuid",
         "UPDATE webhook_secrets s SET merchant_id = e.merchant_id FROM webhook_endpoints e WHERE e.id = s.endpoint_id",
@@ -35,6 +35,7 @@ extension Schema {
         "CREATE INDEX webhook_deliveries_by_endpoint_event ON webhook_deliveries (endpoint_id, event_id)",
     ])
 
-    /// Global tables, without `merchant_id`: reference tables when distributed.
-    public static let distributionExceptions: Set<String> = ["merchants", "api_keys", "service_secrets", "schema_migrations"]
+    /// Global tables, reference tables when distributed: `api_keys` (found by the key's hash
+    /// before the merchant is known), `service_secrets` and `schema_migrations`.
+    public static let distributionExceptions: Set<String> = ["api_keys", "service_secrets", "schema_migrations"]
 }
