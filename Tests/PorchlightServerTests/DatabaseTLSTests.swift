@@ -70,6 +70,8 @@ import Testing
         #expect(problems(["DATABASE_URL": base, "LOG_FORMAT": "xml"]).contains("LOG_FORMAT must be text or json"))
         #expect(problems(["DATABASE_URL": base, "WEBHOOKS_ALLOW_LOOPBACK": "yes"]).contains("WEBHOOKS_ALLOW_LOOPBACK"))
         #expect(problems(["DATABASE_URL": base, "CLIENT_ADDRESS_HEADER": "X Forwarded"]).contains("CLIENT_ADDRESS_HEADER"))
+        #expect(problems(["DATABASE_URL": base, "REPLICAS": "0"]).contains("REPLICAS must be a number from 1 to 1000"))
+        #expect(try AppConfiguration.fromEnvironment(["DATABASE_URL": base, "REPLICAS": "3"]).replicas == 3)
         #expect(try AppConfiguration.fromEnvironment(["DATABASE_URL": base, "CLIENT_ADDRESS_HEADER": "X-Forwarded-For"]).clientAddressHeader
                 == HTTPField.Name("X-Forwarded-For"))
         #expect(problems(["DATABASE_URL": base + "?sslmode=require&connect_timeout=5", "DATABASE_POOL_SIZE": "50"]) == "")
