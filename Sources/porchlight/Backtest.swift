@@ -16,12 +16,16 @@ struct Backtest: ParsableCommand {
     @Option(name: .customLong("on-time-target"), help: "The share of orders promises aim to deliver on time (0.5 to 0.99).")
     var onTimeTarget: Double = PromisePolicy.defaultOnTimeTarget
 
+    @Option(name: .customLong("learning-sample"), help: "Shipments each day's model learns from at most, sampled as the service samples them.")
+    var learningSample: Int = LearningSample.size
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
     func validate() throws {
         if let scoreFrom, LocalDate(scoreFrom) == nil { throw ValidationError("--score-from must be a date such as 2018-01-01") }
         guard PromisePolicy.onTimeTargets.contains(onTimeTarget) else { throw ValidationError("--on-time-target must be between 0.5 and 0.99") }
+        guard learningSample >= 1 else { throw ValidationError("--learning-sample must be at least 1") }
     }
 
     func run() throws {
@@ -33,7 +37,7 @@ struct Backtest: ParsableCommand {
         }
         let orders = try ShipmentHistoryCSV.parse(text)
         let report = PromiseBacktest(orders: orders, policy: PromisePolicy(onTimeTarget: onTimeTarget),
-                                     scoreFrom: scoreFrom.flatMap(LocalDate.init)).run()
+                                     scoreFrom: scoreFrom.flatMap(LocalDate.init), learningSample: learningSample).run()
         if json {
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -77,7 +77,7 @@ let courier = CarrierService(
     @Test func aLaneWithLittleDataLeansOnBroaderLevels() {
         let now = instant("2026-11-20T12:00:00Z")
         func record(_ destinationRegion: String, handedOff: String, delivered: String) -> ShipmentHistoryRecord {
-            ShipmentHistoryRecord(service: courier.key, locationCode: "BUC-1", origin: Destination(country: "RO", region: "B"),
+            ShipmentHistoryRecord(orderID: UUID().uuidString, service: courier.key, locationCode: "BUC-1", origin: Destination(country: "RO", region: "B"),
                                   destination: Destination(country: "RO", region: destinationRegion),
                                   placedAt: instant(handedOff).addingTimeInterval(-86_400), handedOffAt: instant(handedOff),
                                   deliveredAt: instant(delivered))

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PorchlightCore
 import PorchlightServer
 import PorchlightStore
 import Synchronization
@@ -101,5 +102,45 @@ private final class Lines: Sendable {
         #expect(unexpected.isEmpty, "\(unexpected)")
         // The check itself sees what it should: the global tables are found, and only they are excused.
         #expect(Set(breaches.map { String($0.prefix { $0 != ":" }) }) == exceptions, "\(breaches)")
+    }
+}
+
+/// The transit model reads its sample by learning key: the write path stores Core's key with every
+/// order, and `porchlight migrate` sets it for orders that have none (stored before, or seeded).
+@Suite struct LearningKeyTests {
+    @Test func everyOrderGetsCoresLearningKeyOnWriteAndOnBackfill() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            var orders: [String] = []
+            for _ in 0..<3 { orders.append(try await service.createOrder(merchant)) }
+            let ids = try orders.map { try #require(UUID(uuidString: $0)) }
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                func keys() async throws -> [UUID: (placedAt: Date, key: Date?)] {
+                    var found: [UUID: (placedAt: Date, key: Date?)] = [:]
+                    let rows = try await client.query("""
+                        SELECT id, placed_at, learning_key FROM orders WHERE merchant_id = \(UUID(uuidString: merchant.id)!)
+                        """, logger: testLogger)
+                    for try await (id, placedAt, key) in rows.decode((UUID, Date, Date?).self) { found[id] = (placedAt, key) }
+                    return found
+                }
+                func expectCoresKeys(_ stored: [UUID: (placedAt: Date, key: Date?)]) throws {
+                    #expect(Set(stored.keys) == Set(ids))
+                    for id in ids {
+                        let row = try #require(stored[id])
+                        let expected = LearningSample.key(orderID: id.uuidString, placedAt: row.placedAt)
+                        let key = try #require(row.key, "order \(id) has no learning key")
+                        // PostgreSQL keeps microseconds.
+                        #expect(abs(key.timeIntervalSince(expected)) < 0.000_01, "order \(id): \(key) ≠ \(expected)")
+                    }
+                }
+                try expectCoresKeys(try await keys())
+
+                try await client.query("UPDATE orders SET learning_key = NULL WHERE merchant_id = \(UUID(uuidString: merchant.id)!)",
+                                       logger: testLogger)
+                #expect(try await keys().values.allSatisfy { $0.key == nil })
+                try await migrate(client: client, logger: testLogger)
+                try expectCoresKeys(try await keys())
+            }
+        }
     }
 }

@@ -34,11 +34,14 @@ public struct PromiseBacktest {
     public let orders: [HistoricalOrder]
     public let policy: PromisePolicy
     public let scoreFrom: LocalDate?
+    /// Shipments each model learns from at most (the service's `LearningSample.size`).
+    public let learningSample: Int
 
-    public init(orders: [HistoricalOrder], policy: PromisePolicy, scoreFrom: LocalDate?) {
+    public init(orders: [HistoricalOrder], policy: PromisePolicy, scoreFrom: LocalDate?, learningSample: Int = LearningSample.size) {
         self.orders = orders.sorted { $0.placedAt < $1.placedAt }
         self.policy = policy
         self.scoreFrom = scoreFrom
+        self.learningSample = learningSample
     }
 
     /// The fresh merchant: one location per origin region (working Monday to Friday, cut-off at
@@ -73,7 +76,7 @@ public struct PromiseBacktest {
     public func run() -> Report {
         let (locations, services) = Self.merchantSetup(for: orders)
         let history = orders.map { order in
-            ShipmentHistoryRecord(service: order.service, locationCode: Self.locationCode(order), origin: order.origin,
+            ShipmentHistoryRecord(orderID: order.orderID, service: order.service, locationCode: Self.locationCode(order), origin: order.origin,
                                   destination: order.destination, placedAt: order.placedAt,
                                   handedOffAt: order.shippedAt, deliveredAt: order.deliveredAt)
         }
@@ -85,7 +88,7 @@ public struct PromiseBacktest {
         var outcomes: [(deliveredAt: Date, pit: Double)] = []
         func model(on day: LocalDate, in timeZone: TimeZone) -> TransitModel {
             if let model = models[day] { return model }
-            let model = TransitModel(history: prepared, asOf: day.instant(atMinute: 0, in: timeZone))
+            let model = TransitModel(history: prepared, asOf: day.instant(atMinute: 0, in: timeZone), sampleSize: learningSample)
             models[day] = model
             return model
         }

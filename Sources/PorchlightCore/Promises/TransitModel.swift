@@ -1,8 +1,9 @@
 import Foundation
 
-/// One shipment as history knows it: where it went, when it was ordered, handed to the carrier
-/// and delivered (either may still be ahead).
+/// One shipment as history knows it: its order, where it went, when it was ordered, handed to the
+/// carrier and delivered (either may still be ahead).
 public struct ShipmentHistoryRecord: Sendable, Equatable {
+    public var orderID: String
     public var service: ServiceKey
     public var locationCode: String
     public var origin: Destination
@@ -11,8 +12,9 @@ public struct ShipmentHistoryRecord: Sendable, Equatable {
     public var handedOffAt: Date?
     public var deliveredAt: Date?
 
-    public init(service: ServiceKey, locationCode: String, origin: Destination, destination: Destination,
+    public init(orderID: String, service: ServiceKey, locationCode: String, origin: Destination, destination: Destination,
                 placedAt: Date, handedOffAt: Date?, deliveredAt: Date?) {
+        self.orderID = orderID
         self.service = service
         self.locationCode = locationCode
         self.origin = origin
@@ -67,6 +69,7 @@ public struct PreparedHistory: Sendable {
         var timeZone: TimeZone
         var workingDays: WorkCalendar
         var placedAt: Date
+        var learningKey: Date
         var handlingStart: LocalDate
         var handedOffAt: Date?
         var handedOffOn: LocalDate?
@@ -92,7 +95,8 @@ public struct PreparedHistory: Sendable {
                 transitDays = service.deliveryDays.openDays(after: handedOffOn, through: LocalDate(deliveredAt, in: location.timeZone))
             }
             return Entry(locationCode: record.locationCode, timeZone: location.timeZone, workingDays: location.workingDays,
-                         placedAt: record.placedAt, handlingStart: start, handedOffAt: record.handedOffAt, handedOffOn: handedOffOn,
+                         placedAt: record.placedAt, learningKey: LearningSample.key(orderID: record.orderID, placedAt: record.placedAt),
+                         handlingStart: start, handedOffAt: record.handedOffAt, handedOffOn: handedOffOn,
                          handlingDays: handedOffOn.map { location.workingDays.openDays(after: start, through: $0) },
                          deliveredAt: record.deliveredAt, transitDays: transitDays,
                          transitKeys: service == nil ? [] : TransitKey.chain(service: record.service, origin: record.origin, destination: record.destination).map(\.0),
@@ -120,19 +124,23 @@ public struct TransitModel: Sendable {
     private var transit: [TransitKey: DayDistribution] = [:]
 
     /// Learns from what was known at `asOf` only: later hand-offs and deliveries are treated as not
-    /// yet happened.
-    public init(history: PreparedHistory, asOf: Date) {
+    /// yet happened. Of the orders placed in the lookback, learns from at most `sampleSize`
+    /// shipments, as `LearningSample` chooses and weighs them.
+    public init(history: PreparedHistory, asOf: Date, sampleSize: Int = LearningSample.size) {
         self.asOf = asOf
         var handling: [String: [DurationObservation]] = [:]
         var allHandling: [DurationObservation] = []
         var transitObservations: [TransitKey: [DurationObservation]] = [:]
-        for entry in history.entries where entry.placedAt <= asOf && asOf.timeIntervalSince(entry.placedAt) <= Self.lookbackDays * 86_400 {
+        let known = history.entries.filter { $0.placedAt <= asOf && asOf.timeIntervalSince($0.placedAt) <= Self.lookbackDays * 86_400 }
+        let threshold = LearningSample.threshold(of: known.map(\.learningKey), size: sampleSize)
+        for entry in known where threshold.map({ entry.learningKey > $0 }) ?? true {
+            let sampling = LearningSample.inverseInclusion(placedAt: entry.placedAt, threshold: threshold)
             // Time-zone lookups are slow; only observations still under way need one.
             var yesterday: LocalDate { LocalDate(asOf, in: entry.timeZone).adding(days: -1) }
             // Handling: finished at the hand-off; still going, it is known only that every working
             // day until yesterday passed without one.
             var handlingObservation: DurationObservation?
-            let placedWeight = Self.weight(since: entry.placedAt, asOf: asOf)
+            let placedWeight = Self.weight(since: entry.placedAt, asOf: asOf) * sampling
             if let handedOffAt = entry.handedOffAt, handedOffAt <= asOf, let days = entry.handlingDays {
                 handlingObservation = DurationObservation(days: days, finished: true, weight: placedWeight)
             } else if yesterday >= entry.handlingStart {
@@ -147,7 +155,7 @@ public struct TransitModel: Sendable {
             guard let handedOffAt = entry.handedOffAt, handedOffAt <= asOf, let handedOffOn = entry.handedOffOn,
                   let deliveryDays = entry.deliveryDays
             else { continue }
-            let weight = Self.weight(since: handedOffAt, asOf: asOf)
+            let weight = Self.weight(since: handedOffAt, asOf: asOf) * sampling
             let observation: DurationObservation
             if let deliveredAt = entry.deliveredAt, deliveredAt <= asOf, let days = entry.transitDays {
                 observation = DurationObservation(days: days, finished: true, weight: weight)

@@ -4,7 +4,7 @@ import PorchlightCore
 import PorchlightStore
 
 /// Makes quotes and estimates with what each merchant's history has taught the engine. Learning
-/// reads a year of shipments, so the learned model (with the merchant's setup) is relearned at most
+/// reads a sample of a year of shipments (`LearningSample`, up to 50,000), so the learned model (with the merchant's setup) is relearned at most
 /// once a minute per merchant, in the background; this replica forgets it at once when the
 /// merchant changes the setup (other replicas within the minute).
 actor PromisePlanner {
@@ -44,7 +44,7 @@ actor PromisePlanner {
         let store = self.store
         let task = Task<Learned, any Error> {
             let setup = try await store.setup(merchant: merchant, logger: logger)
-            let history = try await store.history(merchant: merchant, since: now.addingTimeInterval(-TransitModel.lookbackDays * 86_400), logger: logger)
+            let history = try await store.history(merchant: merchant, asOf: now, logger: logger)
             let model = TransitModel(history: history, asOf: now, locations: setup.locations, services: setup.services)
             // Once a minute per merchant at most: a fitting moment to drop quotes nobody can use.
             try await store.purgeExpiredQuotes(merchant: merchant, logger: logger)

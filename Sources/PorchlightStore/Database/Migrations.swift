@@ -11,7 +11,8 @@ struct Migration: Sendable {
 
 /// Applies migrations in order, each in its own transaction, under an advisory lock so that
 /// instances starting together take turns; applied versions are recorded in `schema_migrations`.
-/// Then, still under the lock, builds the stored documents that orders lack (`DocumentBackfill`).
+/// Then, still under the lock, builds the stored documents that orders lack (`DocumentBackfill`)
+/// and sets their learning keys (`LearningKeyBackfill`).
 public struct Migrator: Sendable {
     /// Any constant unique to this application; other users of advisory locks pick their own.
     private static let advisoryLockKey: Int64 = 0x706F_7263_686C_6967  // "porchlig"
@@ -33,6 +34,8 @@ public struct Migrator: Sendable {
                 try await applyPending(on: connection)
                 let built = try await DocumentBackfill(database: database, logger: logger).run()
                 if built > 0 { logger.info("built stored order documents", metadata: ["orders": "\(built)"]) }
+                let keyed = try await LearningKeyBackfill(database: database, logger: logger).run()
+                if keyed > 0 { logger.info("set learning keys", metadata: ["orders": "\(keyed)"]) }
             } catch {
                 _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
                 throw error

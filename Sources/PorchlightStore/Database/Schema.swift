@@ -428,5 +428,6 @@ public enum Schema {
         apiKeyManagement,
         customerViews,
         distributableSchema,
+        learningSample,
     ]
 }

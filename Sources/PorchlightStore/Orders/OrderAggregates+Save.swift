@@ -80,7 +80,7 @@ extension OrderAggregates {
                     customer_name = \(order.customer.name), customer_locale = \(order.customer.locale),
                     destination = \(try Documents.encode(order.destination))::jsonb,
                     destination_postal_code = \(order.destination.postalCode.map(Formats.normalizedPostalCode)),
-                    placed_at = \(order.placedAt), currency = \(order.currency), metadata = \(try order.metadata.text())::jsonb,
+                    placed_at = \(order.placedAt), learning_key = \(order.learningKey), currency = \(order.currency), metadata = \(try order.metadata.text())::jsonb,
                     status = \(order.status.rawValue), cancellation_reason = \(order.cancellationReason?.rawValue),
                     cancelled_at = \(order.cancelledAt), updated_at = \(order.updatedAt),
                     subtotal = \(order.subtotal), item_count = \(order.itemCount)
@@ -186,9 +186,9 @@ extension OrderAggregates {
     private static func insertOrder(_ order: OrderRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
         let rows = try await connection.query("""
             INSERT INTO orders (merchant_id, id, order_number, status, channel_type, customer_email, destination,
-                placed_at, currency, metadata, created_at, updated_at)
+                placed_at, learning_key, currency, metadata, created_at, updated_at)
             VALUES (\(merchant.rawValue), \(order.id), \(order.orderNumber), \(order.status.rawValue), \(order.channel.type.rawValue),
-                \(order.customer.email), \(try Documents.encode(order.destination))::jsonb, \(order.placedAt), \(order.currency),
+                \(order.customer.email), \(try Documents.encode(order.destination))::jsonb, \(order.placedAt), \(order.learningKey), \(order.currency),
                 \(try order.metadata.text())::jsonb, \(order.createdAt), \(order.updatedAt))
             ON CONFLICT (merchant_id, order_number) DO NOTHING
             RETURNING id

@@ -186,23 +186,26 @@ public struct PromiseStore: Sendable {
 
     // MARK: History
 
-    /// Shipments of orders placed since `since` that left from a known location: what the transit
-    /// model learns from. Newest first, at most `limit`.
-    public func history(merchant: MerchantID, since: Date, limit: Int = 50_000, logger: Logger) async throws -> [ShipmentHistoryRecord] {
+    /// What the transit model learns from at `asOf`: shipments that left from a known location, of
+    /// orders placed in the lookback, latest learning key first. One more than `LearningSample.size`,
+    /// so that the model sees the first key its sample leaves out. Orders whose key is not set yet
+    /// (stored by the previous version, until `porchlight migrate` runs) are not read.
+    public func history(merchant: MerchantID, asOf: Date, logger: Logger) async throws -> [ShipmentHistoryRecord] {
         let rows = try await database.query("""
-            SELECT s.carrier, coalesce(s.service_level, ''), s.origin_location, l.country, l.region,
+            SELECT o.id, s.carrier, coalesce(s.service_level, ''), s.origin_location, l.country, l.region,
                    o.destination->>'country', o.destination->>'region', o.placed_at, s.shipped_at, s.delivered_at
             FROM orders o
             JOIN shipments s ON s.merchant_id = o.merchant_id AND s.order_id = o.id
             JOIN fulfilment_locations l ON l.merchant_id = s.merchant_id AND l.code = s.origin_location
-            WHERE o.merchant_id = \(merchant.rawValue) AND o.placed_at >= \(since)
-            ORDER BY o.placed_at DESC
-            LIMIT \(limit)
+            WHERE o.merchant_id = \(merchant.rawValue) AND o.learning_key IS NOT NULL
+              AND o.placed_at BETWEEN \(asOf.addingTimeInterval(-TransitModel.lookbackDays * 86_400)) AND \(asOf)
+            ORDER BY o.learning_key DESC
+            LIMIT \(LearningSample.size + 1)
             """, logger: logger)
-        return try rows.decode((String, String, String, String, String?, String, String?, Date, Date?, Date?).self).map {
-            (carrier, level, location, originCountry, originRegion, country, region, placedAt, shippedAt, deliveredAt) in
+        return try rows.decode((UUID, String, String, String, String, String?, String, String?, Date, Date?, Date?).self).map {
+            (orderID, carrier, level, location, originCountry, originRegion, country, region, placedAt, shippedAt, deliveredAt) in
             ShipmentHistoryRecord(
-                service: ServiceKey(carrier: carrier, serviceLevel: level), locationCode: location,
+                orderID: orderID.uuidString, service: ServiceKey(carrier: carrier, serviceLevel: level), locationCode: location,
                 origin: Destination(country: originCountry, region: originRegion),
                 destination: Destination(country: country, region: region),
                 placedAt: placedAt, handedOffAt: shippedAt, deliveredAt: deliveredAt)
