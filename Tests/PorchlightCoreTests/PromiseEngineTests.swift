@@ -77,15 +77,16 @@ let courier = CarrierService(
     @Test func aLaneWithLittleDataLeansOnBroaderLevels() {
         let now = instant("2026-11-20T12:00:00Z")
         func record(_ destinationRegion: String, handedOff: String, delivered: String) -> ShipmentHistoryRecord {
-            ShipmentHistoryRecord(orderID: UUID().uuidString, service: courier.key, locationCode: "BUC-1", origin: Destination(country: "RO", region: "B"),
+            ShipmentHistoryRecord(service: courier.key, locationCode: "BUC-1", origin: Destination(country: "RO", region: "B"),
                                   destination: Destination(country: "RO", region: destinationRegion),
                                   placedAt: instant(handedOff).addingTimeInterval(-86_400), handedOffAt: instant(handedOff),
-                                  deliveredAt: instant(delivered))
+                                  deliveredAt: instant(delivered), learningKey: instant(handedOff))
         }
         // 60 shipments to Iași (IS) took 4 delivery days; 3 to Cluj (CJ) took 1.
         let history = (0..<60).map { _ in record("IS", handedOff: "2026-11-02T10:00:00Z", delivered: "2026-11-06T10:00:00Z") }
             + (0..<3).map { _ in record("CJ", handedOff: "2026-11-02T10:00:00Z", delivered: "2026-11-03T10:00:00Z") }
-        let model = TransitModel(history: history, asOf: now, locations: ["BUC-1": warehouse], services: [courier.key: courier])
+        let model = TransitModel(history: HistorySample(shipments: history, threshold: nil), asOf: now,
+                                 locations: ["BUC-1": warehouse], services: [courier.key: courier])
         let origin = Destination(country: "RO", region: "B")
         let (iasi, iasiBasis) = model.transit(courier, from: origin, to: Destination(country: "RO", region: "IS"))!
         #expect(iasiBasis == .lane)
@@ -102,7 +103,7 @@ let courier = CarrierService(
 }
 
 @Suite struct PromiseEngineTests {
-    let engine = PromiseEngine(model: TransitModel(history: [], asOf: Date(), locations: [:], services: [:]), policy: PromisePolicy())
+    let engine = PromiseEngine(model: TransitModel(history: HistorySample(shipments: [], threshold: nil), asOf: Date(), locations: [:], services: [:]), policy: PromisePolicy())
 
     @Test func aQuoteCountsHandlingPickupAndDeliveryDays() throws {
         // Thursday 13:00 local: handled Thursday, handed off Friday, delivered Saturday or Monday.
@@ -210,7 +211,7 @@ let courier = CarrierService(
     }
 
     @Test func aPromiseAimsAtTheHonestLevel() throws {
-        let model = TransitModel(history: [], asOf: Date(), locations: [:], services: [:])
+        let model = TransitModel(history: HistorySample(shipments: [], threshold: nil), asOf: Date(), locations: [:], services: [:])
         let raw = PromiseEngine(model: model, policy: PromisePolicy())
         let honest = PromiseEngine(model: model, policy: PromisePolicy(), recalibration: Recalibration(pits: (0..<100).map { 0.5 + Double($0) / 200 }))
         let at = instant("2026-11-26T11:00:00Z")

@@ -443,7 +443,8 @@ import Testing
                 let deliveries = WebhookDeliveries(database: Database(client: client))
                 func outcome(lease: UUID) -> WebhookDeliveries.Outcome {
                     let claimed = WebhookDeliveries.Claimed(
-                        endpointID: endpointID, eventID: eventID, url: "https://hooks.example.com/", body: "{}", attempt: 1, lease: lease,
+                        merchantID: UUID(uuidString: merchant.id)!, endpointID: endpointID, eventID: eventID,
+                        url: "https://hooks.example.com/", body: "{}", attempt: 1, lease: lease,
                         secrets: [], endpointFailingSince: nil, endpointEnabled: true)
                     let attempt = WebhookDeliveries.Attempt(at: Date(), result: .answered(status: 204, retryAfter: nil),
                                                             latency: .milliseconds(3), responseBody: nil)

@@ -6,11 +6,15 @@ public struct DurationObservation: Sendable, Equatable {
     public var days: Int
     public var finished: Bool
     public var weight: Double
+    /// What it counts for as evidence: its weight, unless the weight was scaled up to stand for
+    /// shipments left out of a sample; one sampled shipment is still one shipment's information.
+    public var evidence: Double
 
-    public init(days: Int, finished: Bool, weight: Double = 1) {
+    public init(days: Int, finished: Bool, weight: Double = 1, evidence: Double? = nil) {
         self.days = days
         self.finished = finished
         self.weight = weight
+        self.evidence = evidence ?? weight
     }
 }
 
@@ -21,7 +25,7 @@ public struct DayDistribution: Sendable, Equatable {
 
     /// `probabilities[d]` is the chance the duration is exactly `d` days.
     public private(set) var probabilities: [Double]
-    /// The weight of evidence behind it: the summed weights of the observations it was learned
+    /// The weight of evidence behind it: the summed evidence of the observations it was learned
     /// from (recent ones count fully, old ones less); 0 for configured ones.
     public let evidence: Double
     /// The longest duration the data reached; the mass left past it (durations still running when
@@ -54,13 +58,14 @@ public struct DayDistribution: Sendable, Equatable {
     public static func kaplanMeier(_ observations: [DurationObservation]) -> DayDistribution? {
         var finished = [Double](repeating: 0, count: maxDays + 2)
         var leaving = [Double](repeating: 0, count: maxDays + 2)  // weight leaving the risk set after day d
-        var total = 0.0
+        var total = 0.0, evidence = 0.0
         var anyFinished = false
         var lastDay = 0
         for observation in observations where observation.days >= 0 && observation.weight > 0 {
             let day = min(observation.days, maxDays + 1)
             lastDay = max(lastDay, min(day, maxDays))
             total += observation.weight
+            evidence += observation.evidence
             leaving[day] += observation.weight
             if observation.finished && day <= maxDays {
                 finished[day] += observation.weight
@@ -77,7 +82,7 @@ public struct DayDistribution: Sendable, Equatable {
             survival *= 1 - hazard
             atRisk -= leaving[day]
         }
-        return DayDistribution(probabilities: probabilities, evidence: total, lastObservedDay: lastDay)
+        return DayDistribution(probabilities: probabilities, evidence: evidence, lastObservedDay: lastDay)
     }
 
     /// Learned data shrunk towards a broader prior: with little evidence the prior dominates, with

@@ -5,16 +5,24 @@ import Foundation
 /// by a random number of half-lives (exponentially distributed, drawn from a hash of the order id,
 /// so every replica and every pass agrees). The shipments with the latest keys form the sample:
 /// an order placed at t is in it with probability min(1, 2^((t − x) / half-life)), where x is the
-/// first key left out, that is in proportion to its recency weight. Each sampled weight is divided
-/// by that probability, so the sample's weights add up, in expectation, to the whole history's;
-/// orders placed after x are always in. A year of a large merchant's orders costs what 50,000 do.
+/// first key left out. Each sampled weight is divided by that probability, so the sample's
+/// weights add up, in expectation, to the whole history's; orders placed after x are always in.
+/// A year of a large merchant's orders costs what 50,000 shipments do.
 public enum LearningSample {
     /// Shipments learned from at most.
     public static let size = 50_000
 
-    static var halfLife: TimeInterval { TransitModel.halfLifeDays * 86_400 }
+    /// How fast an order's chance of being sampled falls with its age. Stored keys depend on it:
+    /// changing it means keying every order again. It matches `TransitModel.halfLifeDays`, where a
+    /// sample is most efficient; the weights are right whatever it is.
+    static let halfLife: TimeInterval = 30 * 86_400
 
     /// The order's learning key: the store reads shipments in descending key order.
+    public static func key(order id: UUID, placedAt: Date) -> Date {
+        key(orderID: id.uuidString, placedAt: placedAt)
+    }
+
+    /// The same for an order known by any string id (the backtest's history files).
     public static func key(orderID: String, placedAt: Date) -> Date {
         placedAt.addingTimeInterval(halfLife * -log2(draw(orderID)))
     }
@@ -47,7 +55,18 @@ public enum LearningSample {
     }
 }
 
+/// What learning reads: shipments in descending learning key, and the first key that reading
+/// left out (nil when it read them all).
+public struct HistorySample: Sendable {
+    public var shipments: [ShipmentHistoryRecord]
+    public var threshold: Date?
+
+    public init(shipments: [ShipmentHistoryRecord], threshold: Date?) {
+        self.shipments = shipments
+        self.threshold = threshold
+    }
+}
+
 extension OrderRecord {
-    /// The order's learning key, its id written as the store's history names it (`uuidString`).
-    public var learningKey: Date { LearningSample.key(orderID: id.uuidString, placedAt: placedAt) }
+    public var learningKey: Date { LearningSample.key(order: id, placedAt: placedAt) }
 }

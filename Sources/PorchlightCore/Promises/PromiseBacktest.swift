@@ -76,9 +76,10 @@ public struct PromiseBacktest {
     public func run() -> Report {
         let (locations, services) = Self.merchantSetup(for: orders)
         let history = orders.map { order in
-            ShipmentHistoryRecord(orderID: order.orderID, service: order.service, locationCode: Self.locationCode(order), origin: order.origin,
+            ShipmentHistoryRecord(service: order.service, locationCode: Self.locationCode(order), origin: order.origin,
                                   destination: order.destination, placedAt: order.placedAt,
-                                  handedOffAt: order.shippedAt, deliveredAt: order.deliveredAt)
+                                  handedOffAt: order.shippedAt, deliveredAt: order.deliveredAt,
+                                  learningKey: LearningSample.key(orderID: order.orderID, placedAt: order.placedAt))
         }
         let prepared = PreparedHistory(history, locations: locations, services: services)
         // One model per local day, learned from what was known at that day's midnight; promises
@@ -88,7 +89,7 @@ public struct PromiseBacktest {
         var outcomes: [(deliveredAt: Date, pit: Double)] = []
         func model(on day: LocalDate, in timeZone: TimeZone) -> TransitModel {
             if let model = models[day] { return model }
-            let model = TransitModel(history: prepared, asOf: day.instant(atMinute: 0, in: timeZone), sampleSize: learningSample)
+            let model = TransitModel.sampling(prepared, asOf: day.instant(atMinute: 0, in: timeZone), sampleSize: learningSample)
             models[day] = model
             return model
         }

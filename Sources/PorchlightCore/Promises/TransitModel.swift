@@ -1,9 +1,8 @@
 import Foundation
 
-/// One shipment as history knows it: its order, where it went, when it was ordered, handed to the
-/// carrier and delivered (either may still be ahead).
+/// One shipment as history knows it: where it went, when it was ordered, handed to the carrier
+/// and delivered (either may still be ahead), and its order's learning key (`LearningSample`).
 public struct ShipmentHistoryRecord: Sendable, Equatable {
-    public var orderID: String
     public var service: ServiceKey
     public var locationCode: String
     public var origin: Destination
@@ -11,10 +10,10 @@ public struct ShipmentHistoryRecord: Sendable, Equatable {
     public var placedAt: Date
     public var handedOffAt: Date?
     public var deliveredAt: Date?
+    public var learningKey: Date
 
-    public init(orderID: String, service: ServiceKey, locationCode: String, origin: Destination, destination: Destination,
-                placedAt: Date, handedOffAt: Date?, deliveredAt: Date?) {
-        self.orderID = orderID
+    public init(service: ServiceKey, locationCode: String, origin: Destination, destination: Destination,
+                placedAt: Date, handedOffAt: Date?, deliveredAt: Date?, learningKey: Date) {
         self.service = service
         self.locationCode = locationCode
         self.origin = origin
@@ -22,6 +21,7 @@ public struct ShipmentHistoryRecord: Sendable, Equatable {
         self.placedAt = placedAt
         self.handedOffAt = handedOffAt
         self.deliveredAt = deliveredAt
+        self.learningKey = learningKey
     }
 }
 
@@ -83,6 +83,11 @@ public struct PreparedHistory: Sendable {
 
     let entries: [Entry]
 
+    /// The shipments of orders placed in the lookback before `asOf`.
+    func known(at asOf: Date) -> [Entry] {
+        entries.filter { $0.placedAt <= asOf && asOf.timeIntervalSince($0.placedAt) <= TransitModel.lookbackDays * 86_400 }
+    }
+
     /// Records from unknown locations teach nothing; from unknown services, only handling.
     public init(_ history: [ShipmentHistoryRecord], locations: [String: FulfilmentLocation], services: [ServiceKey: CarrierService]) {
         entries = history.compactMap { record in
@@ -95,8 +100,7 @@ public struct PreparedHistory: Sendable {
                 transitDays = service.deliveryDays.openDays(after: handedOffOn, through: LocalDate(deliveredAt, in: location.timeZone))
             }
             return Entry(locationCode: record.locationCode, timeZone: location.timeZone, workingDays: location.workingDays,
-                         placedAt: record.placedAt, learningKey: LearningSample.key(orderID: record.orderID, placedAt: record.placedAt),
-                         handlingStart: start, handedOffAt: record.handedOffAt, handedOffOn: handedOffOn,
+                         placedAt: record.placedAt, learningKey: record.learningKey, handlingStart: start, handedOffAt: record.handedOffAt, handedOffOn: handedOffOn,
                          handlingDays: handedOffOn.map { location.workingDays.openDays(after: start, through: $0) },
                          deliveredAt: record.deliveredAt, transitDays: transitDays,
                          transitKeys: service == nil ? [] : TransitKey.chain(service: record.service, origin: record.origin, destination: record.destination).map(\.0),
@@ -124,28 +128,26 @@ public struct TransitModel: Sendable {
     private var transit: [TransitKey: DayDistribution] = [:]
 
     /// Learns from what was known at `asOf` only: later hand-offs and deliveries are treated as not
-    /// yet happened. Of the orders placed in the lookback, learns from at most `sampleSize`
-    /// shipments, as `LearningSample` chooses and weighs them.
-    public init(history: PreparedHistory, asOf: Date, sampleSize: Int = LearningSample.size) {
+    /// yet happened. With a `threshold`, learns from the sample of orders whose learning key is
+    /// later, each weighed as `LearningSample` says.
+    public init(history: PreparedHistory, asOf: Date, threshold: Date?) {
         self.asOf = asOf
         var handling: [String: [DurationObservation]] = [:]
         var allHandling: [DurationObservation] = []
         var transitObservations: [TransitKey: [DurationObservation]] = [:]
-        let known = history.entries.filter { $0.placedAt <= asOf && asOf.timeIntervalSince($0.placedAt) <= Self.lookbackDays * 86_400 }
-        let threshold = LearningSample.threshold(of: known.map(\.learningKey), size: sampleSize)
-        for entry in known where threshold.map({ entry.learningKey > $0 }) ?? true {
+        for entry in history.known(at: asOf) where threshold.map({ entry.learningKey > $0 }) ?? true {
             let sampling = LearningSample.inverseInclusion(placedAt: entry.placedAt, threshold: threshold)
             // Time-zone lookups are slow; only observations still under way need one.
             var yesterday: LocalDate { LocalDate(asOf, in: entry.timeZone).adding(days: -1) }
             // Handling: finished at the hand-off; still going, it is known only that every working
             // day until yesterday passed without one.
             var handlingObservation: DurationObservation?
-            let placedWeight = Self.weight(since: entry.placedAt, asOf: asOf) * sampling
+            let placedWeight = Self.weight(since: entry.placedAt, asOf: asOf)
             if let handedOffAt = entry.handedOffAt, handedOffAt <= asOf, let days = entry.handlingDays {
-                handlingObservation = DurationObservation(days: days, finished: true, weight: placedWeight)
+                handlingObservation = DurationObservation(days: days, finished: true, weight: placedWeight * sampling, evidence: placedWeight)
             } else if yesterday >= entry.handlingStart {
                 handlingObservation = DurationObservation(days: entry.workingDays.openDays(after: entry.handlingStart, through: yesterday),
-                                                          finished: false, weight: placedWeight)
+                                                          finished: false, weight: placedWeight * sampling, evidence: placedWeight)
             }
             if let handlingObservation {
                 handling[entry.locationCode, default: []].append(handlingObservation)
@@ -155,12 +157,13 @@ public struct TransitModel: Sendable {
             guard let handedOffAt = entry.handedOffAt, handedOffAt <= asOf, let handedOffOn = entry.handedOffOn,
                   let deliveryDays = entry.deliveryDays
             else { continue }
-            let weight = Self.weight(since: handedOffAt, asOf: asOf) * sampling
+            let weight = Self.weight(since: handedOffAt, asOf: asOf)
             let observation: DurationObservation
             if let deliveredAt = entry.deliveredAt, deliveredAt <= asOf, let days = entry.transitDays {
-                observation = DurationObservation(days: days, finished: true, weight: weight)
+                observation = DurationObservation(days: days, finished: true, weight: weight * sampling, evidence: weight)
             } else if yesterday >= handedOffOn {
-                observation = DurationObservation(days: deliveryDays.openDays(after: handedOffOn, through: yesterday), finished: false, weight: weight)
+                observation = DurationObservation(days: deliveryDays.openDays(after: handedOffOn, through: yesterday), finished: false,
+                                                  weight: weight * sampling, evidence: weight)
             } else { continue }
             for key in entry.transitKeys { transitObservations[key, default: []].append(observation) }
         }
@@ -169,9 +172,17 @@ public struct TransitModel: Sendable {
         transit = transitObservations.compactMapValues(DayDistribution.kaplanMeier)
     }
 
-    public init(history: [ShipmentHistoryRecord], asOf: Date,
-                locations: [String: FulfilmentLocation], services: [ServiceKey: CarrierService]) {
-        self.init(history: PreparedHistory(history, locations: locations, services: services), asOf: asOf)
+    /// Learns from what the store read.
+    public init(history: HistorySample, asOf: Date, locations: [String: FulfilmentLocation], services: [ServiceKey: CarrierService]) {
+        self.init(history: PreparedHistory(history.shipments, locations: locations, services: services), asOf: asOf,
+                  threshold: history.threshold)
+    }
+
+    /// Learns from at most `sampleSize` of the shipments known at `asOf`, chosen as the store
+    /// chooses them (the backtest, which holds the whole history in memory).
+    public static func sampling(_ history: PreparedHistory, asOf: Date, sampleSize: Int) -> TransitModel {
+        let keys = history.known(at: asOf).map(\.learningKey)
+        return TransitModel(history: history, asOf: asOf, threshold: LearningSample.threshold(of: keys, size: sampleSize))
     }
 
     /// Working days from the start of handling to the hand-off at `location`: the configured days,

@@ -4,7 +4,7 @@ import PorchlightCore
 import PorchlightStore
 
 /// Makes quotes and estimates with what each merchant's history has taught the engine. Learning
-/// reads a sample of a year of shipments (`LearningSample`, up to 50,000), so the learned model (with the merchant's setup) is relearned at most
+/// reads a sample of a year of shipments (`LearningSample`), so the learned model (with the merchant's setup) is relearned at most
 /// once a minute per merchant, in the background; this replica forgets it at once when the
 /// merchant changes the setup (other replicas within the minute).
 actor PromisePlanner {

@@ -429,5 +429,6 @@ public enum Schema {
         customerViews,
         distributableSchema,
         learningSample,
+        webhookQueriesByMerchant,
     ]
 }

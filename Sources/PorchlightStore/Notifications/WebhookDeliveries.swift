@@ -80,7 +80,7 @@ public struct WebhookDeliveries: Sendable {
             try await deliveries.insert(merchant: merchant, resend: false, on: connection, logger: logger)
             try await connection.query("""
                 UPDATE webhook_endpoints SET feed_position = greatest(feed_position, \(last))
-                WHERE id = ANY(\(endpoints.map(\.id)))
+                WHERE merchant_id = \(merchant.rawValue) AND id = ANY(\(endpoints.map(\.id)))
                 """, logger: logger)
             return deliveries.count
         }
@@ -90,6 +90,7 @@ public struct WebhookDeliveries: Sendable {
 
     /// A delivery a dispatcher has leased, with what it needs to send it.
     public struct Claimed: Sendable {
+        public var merchantID: UUID
         public var endpointID: UUID
         public var eventID: UUID
         public var url: String
@@ -109,10 +110,10 @@ public struct WebhookDeliveries: Sendable {
         guard total > 0 else { return [] }
         let rows = try await database.query("""
             WITH locked AS (
-                SELECT d.endpoint_id, d.event_id, d.next_attempt_at FROM webhook_endpoints e
+                SELECT d.merchant_id, d.endpoint_id, d.event_id, d.next_attempt_at FROM webhook_endpoints e
                 CROSS JOIN LATERAL (
-                    SELECT endpoint_id, event_id, next_attempt_at FROM webhook_deliveries
-                    WHERE endpoint_id = e.id AND status = 'pending' AND next_attempt_at <= now()
+                    SELECT merchant_id, endpoint_id, event_id, next_attempt_at FROM webhook_deliveries
+                    WHERE merchant_id = e.merchant_id AND endpoint_id = e.id AND status = 'pending' AND next_attempt_at <= now()
                       -- A test message goes to a disabled endpoint too, so it can be checked first.
                       AND (e.disabled_reason IS NULL OR event_type = \(WebhookMessage.testType))
                     ORDER BY next_attempt_at
@@ -120,9 +121,10 @@ public struct WebhookDeliveries: Sendable {
                     FOR UPDATE SKIP LOCKED
                 ) d
             ), claimed AS (
-                SELECT l.endpoint_id, l.event_id FROM (
-                    SELECT *, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS rank FROM locked
+                SELECT l.merchant_id, l.endpoint_id, l.event_id FROM (
+                    SELECT *, row_number() OVER (PARTITION BY merchant_id, endpoint_id ORDER BY next_attempt_at) AS rank FROM locked
                 ) l
+                -- Endpoint ids are generated (random), so an id alone names one merchant's endpoint here.
                 LEFT JOIN unnest(\(Array(inFlight.keys)), \(Array(inFlight.values))) AS busy (endpoint_id, attempts)
                     ON busy.endpoint_id = l.endpoint_id
                 WHERE l.rank <= \(perEndpoint) - coalesce(busy.attempts, 0)
@@ -134,15 +136,17 @@ public struct WebhookDeliveries: Sendable {
             SET next_attempt_at = now() + \(lease.seconds) * interval '1 second', attempt_count = d.attempt_count + 1,
                 lease = gen_random_uuid()
             FROM claimed, webhook_endpoints e
-            WHERE d.endpoint_id = claimed.endpoint_id AND d.event_id = claimed.event_id AND e.id = d.endpoint_id
-            RETURNING d.endpoint_id, d.event_id, e.url, d.body, d.attempt_count, d.lease, e.failing_since, e.disabled_reason IS NULL,
+            WHERE d.merchant_id = claimed.merchant_id AND d.endpoint_id = claimed.endpoint_id AND d.event_id = claimed.event_id
+              AND e.merchant_id = d.merchant_id AND e.id = d.endpoint_id
+            RETURNING d.merchant_id, d.endpoint_id, d.event_id, e.url, d.body, d.attempt_count, d.lease, e.failing_since,
+                e.disabled_reason IS NULL,
                 (SELECT array_agg(secret ORDER BY created_at DESC) FROM webhook_secrets s
-                 WHERE s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now()))
+                 WHERE s.merchant_id = d.merchant_id AND s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now()))
             """, logger: logger)
         return try rows.map { row in
-            let (endpointID, eventID, url, body, attempt, leaseToken, failingSince, enabled, secrets) =
-                try row.decode((UUID, UUID, String, String, Int, UUID, Date?, Bool, [String]?).self)
-            return Claimed(endpointID: endpointID, eventID: eventID, url: url, body: body, attempt: attempt, lease: leaseToken,
+            let (merchantID, endpointID, eventID, url, body, attempt, leaseToken, failingSince, enabled, secrets) =
+                try row.decode((UUID, UUID, UUID, String, String, Int, UUID, Date?, Bool, [String]?).self)
+            return Claimed(merchantID: merchantID, endpointID: endpointID, eventID: eventID, url: url, body: body, attempt: attempt, lease: leaseToken,
                            secrets: try (secrets ?? []).map { text in
                                guard let secret = WebhookSecret(text: text) else {
                                    throw StoredValue.Unknown(column: "webhook_secrets.secret", value: "(not a whsec_ secret)")
@@ -183,12 +187,14 @@ public struct WebhookDeliveries: Sendable {
     /// an endpoint's last change to `failing_since`, and its first reason to disable, win.
     public func record(_ outcomes: [Outcome], logger: Logger) async throws {
         guard !outcomes.isEmpty else { return }
-        var health: [UUID: (changesFailingSince: Bool, failingSince: Date?, disable: WebhookDisabledReason?)] = [:]
+        struct Endpoint: Hashable { var merchantID, id: UUID }
+        var health: [Endpoint: (changesFailingSince: Bool, failingSince: Date?, disable: WebhookDisabledReason?)] = [:]
         for outcome in outcomes {
-            var endpoint = health[outcome.delivery.endpointID] ?? (false, nil, nil)
+            let key = Endpoint(merchantID: outcome.delivery.merchantID, id: outcome.delivery.endpointID)
+            var endpoint = health[key] ?? (false, nil, nil)
             if let change = outcome.decision.failingSince { endpoint.changesFailingSince = true; endpoint.failingSince = change }
             endpoint.disable = endpoint.disable ?? outcome.decision.disable
-            health[outcome.delivery.endpointID] = endpoint
+            health[key] = endpoint
         }
         health = health.filter { $0.value.changesFailingSince || $0.value.disable != nil }
         let answers = outcomes.map { outcome -> (status: Int?, error: String?) in
@@ -200,32 +206,37 @@ public struct WebhookDeliveries: Sendable {
         try await database.query("""
             WITH outcome AS (
                 SELECT * FROM unnest(
-                    \(outcomes.map(\.delivery.endpointID)), \(outcomes.map(\.delivery.eventID)), \(outcomes.map(\.delivery.lease)),
+                    \(outcomes.map(\.delivery.merchantID)), \(outcomes.map(\.delivery.endpointID)), \(outcomes.map(\.delivery.eventID)),
+                    \(outcomes.map(\.delivery.lease)),
                     \(outcomes.map(\.attempt.at)), \(NullableArray(answers.map(\.status)))::int8[],
                     \(outcomes.map { Int(($0.attempt.latency.seconds * 1000).rounded()) }),
                     \(NullableArray(outcomes.map(\.attempt.responseBody)))::text[], \(NullableArray(answers.map(\.error)))::text[],
                     \(outcomes.map(\.decision.status.rawValue)), \(NullableArray(outcomes.map(\.decision.nextAttemptAt)))::timestamptz[]
-                ) AS o (endpoint_id, event_id, lease, attempted_at, status_code, latency_ms, response_body, error, status, next_attempt_at)
+                ) AS o (merchant_id, endpoint_id, event_id, lease, attempted_at, status_code, latency_ms, response_body, error, status,
+                        next_attempt_at)
             ), attempts AS (
+                -- Only for deliveries that still exist (a deleted endpoint takes its deliveries with it).
                 INSERT INTO webhook_attempts (merchant_id, endpoint_id, event_id, attempted_at, status_code, latency_ms, response_body, error)
-                SELECT d.merchant_id, o.endpoint_id, o.event_id, o.attempted_at, o.status_code, o.latency_ms, o.response_body, o.error
-                FROM outcome o JOIN webhook_deliveries d ON d.endpoint_id = o.endpoint_id AND d.event_id = o.event_id
+                SELECT o.merchant_id, o.endpoint_id, o.event_id, o.attempted_at, o.status_code, o.latency_ms, o.response_body, o.error
+                FROM outcome o JOIN webhook_deliveries d
+                    ON d.merchant_id = o.merchant_id AND d.endpoint_id = o.endpoint_id AND d.event_id = o.event_id
             ), delivery AS (
                 UPDATE webhook_deliveries d SET status = o.status, next_attempt_at = o.next_attempt_at, lease = NULL,
                     completed_at = CASE WHEN o.status <> 'pending' THEN now() END
                 FROM outcome o
-                WHERE d.endpoint_id = o.endpoint_id AND d.event_id = o.event_id AND d.lease = o.lease
-                RETURNING d.endpoint_id
+                WHERE d.merchant_id = o.merchant_id AND d.endpoint_id = o.endpoint_id AND d.event_id = o.event_id AND d.lease = o.lease
+                RETURNING d.merchant_id, d.endpoint_id
             )
             UPDATE webhook_endpoints e SET
                 failing_since = CASE WHEN h.changes_failing_since THEN h.failing_since ELSE e.failing_since END,
                 disabled_reason = coalesce(e.disabled_reason, h.disable),
                 disabled_at = CASE WHEN e.disabled_reason IS NULL AND h.disable IS NOT NULL THEN now() ELSE e.disabled_at END
-            FROM unnest(\(Array(health.keys)), \(health.values.map(\.changesFailingSince)),
+            FROM unnest(\(health.keys.map(\.merchantID)), \(health.keys.map(\.id)), \(health.values.map(\.changesFailingSince)),
                         \(NullableArray(health.values.map(\.failingSince)))::timestamptz[],
                         \(NullableArray(health.values.map { $0.disable?.rawValue }))::text[])
-                AS h (endpoint_id, changes_failing_since, failing_since, disable)
-            WHERE e.id = h.endpoint_id AND h.endpoint_id IN (SELECT endpoint_id FROM delivery)
+                AS h (merchant_id, endpoint_id, changes_failing_since, failing_since, disable)
+            WHERE e.merchant_id = h.merchant_id AND e.id = h.endpoint_id
+              AND (h.merchant_id, h.endpoint_id) IN (SELECT merchant_id, endpoint_id FROM delivery)
             """, logger: logger)
     }
 
@@ -235,9 +246,12 @@ public struct WebhookDeliveries: Sendable {
     /// Deletes up to `limit` deliveries that ended more than `retentionDays` ago; returns how many.
     public func purgeEnded(limit: Int = 10_000, logger: Logger) async throws -> Int {
         try await database.query("""
-            DELETE FROM webhook_deliveries WHERE ctid = ANY(ARRAY(
-                SELECT ctid FROM webhook_deliveries
-                WHERE status <> 'pending' AND completed_at < now() - \(Self.retentionDays) * interval '1 day' LIMIT \(limit)))
+            DELETE FROM webhook_deliveries d USING (
+                SELECT merchant_id, endpoint_id, event_id FROM webhook_deliveries
+                WHERE status <> 'pending' AND completed_at < now() - \(Self.retentionDays) * interval '1 day' LIMIT \(limit)) ended
+            WHERE d.merchant_id = ended.merchant_id AND d.endpoint_id = ended.endpoint_id AND d.event_id = ended.event_id
+              -- Again on the row as it is now: a redelivery may have queued it again meanwhile.
+              AND d.status <> 'pending' AND d.completed_at < now() - \(Self.retentionDays) * interval '1 day'
             RETURNING 1
             """, logger: logger).count
     }
@@ -259,7 +273,7 @@ public struct WebhookDeliveries: Sendable {
             var deliveries = NewDeliveries()
             deliveries.append(endpoint: endpointID, event: event, body: try event.webhookBody())
             try await deliveries.insert(merchant: merchant, resend: true, on: connection, logger: logger)
-            return try await Self.delivery(endpointID, eventID, on: connection, logger: logger)
+            return try await Self.delivery(endpointID, eventID, merchant: merchant, on: connection, logger: logger)
         }
     }
 
@@ -294,7 +308,7 @@ public struct WebhookDeliveries: Sendable {
             deliveries.append(endpoint: endpointID, eventID: eventID, type: WebhookMessage.testType, sequence: nil, occurredAt: now,
                               body: try WebhookMessage.testBody(eventID: eventID, endpointID: endpointID, now: now))
             try await deliveries.insert(merchant: merchant, resend: true, on: connection, logger: logger)
-            return try await Self.delivery(endpointID, eventID, on: connection, logger: logger)
+            return try await Self.delivery(endpointID, eventID, merchant: merchant, on: connection, logger: logger)
         }
     }
 
@@ -306,7 +320,8 @@ public struct WebhookDeliveries: Sendable {
             _ = try await WebhookEndpointStore.endpoint(endpointID, merchant: merchant, on: connection, logger: logger)
             let rows = try await connection.query("""
                 SELECT \(unescaped: Self.deliveryColumns) FROM webhook_deliveries d
-                WHERE d.endpoint_id = \(endpointID) AND (\(status?.rawValue)::text IS NULL OR d.status = \(status?.rawValue))
+                WHERE d.merchant_id = \(merchant.rawValue) AND d.endpoint_id = \(endpointID)
+                  AND (\(status?.rawValue)::text IS NULL OR d.status = \(status?.rawValue))
                   AND (\(after?.micros)::int8 IS NULL
                        OR (d.created_at, d.event_id) < ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
                 ORDER BY d.created_at DESC, d.event_id DESC
@@ -330,7 +345,7 @@ public struct WebhookDeliveries: Sendable {
         let rows = try await database.query("""
             SELECT e.id, e.disabled_reason,
                    coalesce((SELECT extract(epoch FROM now() - min(d.occurred_at))::float8 FROM webhook_deliveries d
-                             WHERE d.endpoint_id = e.id AND d.status = 'pending'), 0)
+                             WHERE d.merchant_id = e.merchant_id AND d.endpoint_id = e.id AND d.status = 'pending'), 0)
             FROM webhook_endpoints e
             """, logger: logger).decode((UUID, String?, Double).self)
         var health = Health(lag: [], disabled: [:])
@@ -355,13 +370,16 @@ public struct WebhookDeliveries: Sendable {
         d.event_id, d.event_type, d.sequence, d.status, d.attempt_count, d.next_attempt_at, d.created_at, d.completed_at,
         (SELECT coalesce(json_agg(json_build_object('at_us', (extract(epoch FROM a.attempted_at) * 1e6)::bigint, 'status_code', a.status_code, 'latency_ms', a.latency_ms,
                  'response_body', a.response_body, 'error', a.error) ORDER BY a.attempted_at DESC), '[]')::text
-         FROM (SELECT * FROM webhook_attempts a WHERE a.endpoint_id = d.endpoint_id AND a.event_id = d.event_id
+         FROM (SELECT * FROM webhook_attempts a
+               WHERE a.merchant_id = d.merchant_id AND a.endpoint_id = d.endpoint_id AND a.event_id = d.event_id
                ORDER BY a.attempted_at DESC LIMIT \(WebhookDeliveryRecord.attemptsShown)) a)
         """
 
-    static func delivery(_ endpointID: UUID, _ eventID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> WebhookDeliveryRecord {
+    static func delivery(_ endpointID: UUID, _ eventID: UUID, merchant: MerchantID, on connection: PostgresConnection,
+                         logger: Logger) async throws -> WebhookDeliveryRecord {
         let rows = try await connection.query("""
-            SELECT \(unescaped: deliveryColumns) FROM webhook_deliveries d WHERE d.endpoint_id = \(endpointID) AND d.event_id = \(eventID)
+            SELECT \(unescaped: deliveryColumns) FROM webhook_deliveries d
+            WHERE d.merchant_id = \(merchant.rawValue) AND d.endpoint_id = \(endpointID) AND d.event_id = \(eventID)
             """, logger: logger).collect()
         return try delivery(from: rows[0])
     }

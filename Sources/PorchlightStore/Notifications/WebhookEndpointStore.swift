@@ -99,7 +99,7 @@ public struct WebhookEndpointStore: Sendable {
                     feed_position = CASE WHEN \(after.receivesSince != before.receivesSince)
                                     THEN (SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = e.merchant_id)
                                     ELSE feed_position END
-                WHERE id = \(id)
+                WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
                 """, logger: logger)
             return after
         }
@@ -127,9 +127,10 @@ public struct WebhookEndpointStore: Sendable {
             guard let expireAt = try rows.first?.decode(Date.self) else { throw Self.notFound(id) }
             try await connection.query("""
                 WITH replaced AS (
-                    DELETE FROM webhook_secrets WHERE endpoint_id = \(id) AND expires_at IS NOT NULL
+                    DELETE FROM webhook_secrets WHERE merchant_id = \(merchant.rawValue) AND endpoint_id = \(id) AND expires_at IS NOT NULL
                 )
-                UPDATE webhook_secrets SET expires_at = \(expireAt) WHERE endpoint_id = \(id) AND expires_at IS NULL
+                UPDATE webhook_secrets SET expires_at = \(expireAt)
+                WHERE merchant_id = \(merchant.rawValue) AND endpoint_id = \(id) AND expires_at IS NULL
                 """, logger: logger)
             try await connection.query("""
                 INSERT INTO webhook_secrets (merchant_id, endpoint_id, secret) VALUES (\(merchant.rawValue), \(id), \(secret.text))

@@ -186,30 +186,35 @@ public struct PromiseStore: Sendable {
 
     // MARK: History
 
-    /// What the transit model learns from at `asOf`: shipments that left from a known location, of
-    /// orders placed in the lookback, latest learning key first. One more than `LearningSample.size`,
-    /// so that the model sees the first key its sample leaves out. Orders whose key is not set yet
-    /// (stored by the previous version, until `porchlight migrate` runs) are not read.
-    public func history(merchant: MerchantID, asOf: Date, logger: Logger) async throws -> [ShipmentHistoryRecord] {
+    /// What the transit model learns from at `asOf`: up to `LearningSample.size` shipments that
+    /// left from a known location, of orders placed in the lookback, latest learning key first, and
+    /// the first key left out. Orders whose key is not set yet (stored by the previous version,
+    /// until `porchlight migrate` runs) are not read.
+    public func history(merchant: MerchantID, asOf: Date, logger: Logger) async throws -> HistorySample {
+        let since = asOf.addingTimeInterval(-TransitModel.lookbackDays * 86_400)
+        // A key is never earlier than its order's placement: the key bound ends the index scan
+        // at the lookback, and the placement bound drops older orders whose key fell inside it.
         let rows = try await database.query("""
-            SELECT o.id, s.carrier, coalesce(s.service_level, ''), s.origin_location, l.country, l.region,
+            SELECT o.learning_key, s.carrier, coalesce(s.service_level, ''), s.origin_location, l.country, l.region,
                    o.destination->>'country', o.destination->>'region', o.placed_at, s.shipped_at, s.delivered_at
             FROM orders o
             JOIN shipments s ON s.merchant_id = o.merchant_id AND s.order_id = o.id
             JOIN fulfilment_locations l ON l.merchant_id = s.merchant_id AND l.code = s.origin_location
-            WHERE o.merchant_id = \(merchant.rawValue) AND o.learning_key IS NOT NULL
-              AND o.placed_at BETWEEN \(asOf.addingTimeInterval(-TransitModel.lookbackDays * 86_400)) AND \(asOf)
+            WHERE o.merchant_id = \(merchant.rawValue) AND o.learning_key >= \(since) AND o.placed_at BETWEEN \(since) AND \(asOf)
             ORDER BY o.learning_key DESC
             LIMIT \(LearningSample.size + 1)
             """, logger: logger)
-        return try rows.decode((UUID, String, String, String, String, String?, String, String?, Date, Date?, Date?).self).map {
-            (orderID, carrier, level, location, originCountry, originRegion, country, region, placedAt, shippedAt, deliveredAt) in
+        var shipments = try rows.decode((Date, String, String, String, String, String?, String, String?, Date, Date?, Date?).self).map {
+            (learningKey, carrier, level, location, originCountry, originRegion, country, region, placedAt, shippedAt, deliveredAt) in
             ShipmentHistoryRecord(
-                orderID: orderID.uuidString, service: ServiceKey(carrier: carrier, serviceLevel: level), locationCode: location,
+                service: ServiceKey(carrier: carrier, serviceLevel: level), locationCode: location,
                 origin: Destination(country: originCountry, region: originRegion),
                 destination: Destination(country: country, region: region),
-                placedAt: placedAt, handedOffAt: shippedAt, deliveredAt: deliveredAt)
+                placedAt: placedAt, handedOffAt: shippedAt, deliveredAt: deliveredAt, learningKey: learningKey)
         }
+        guard shipments.count > LearningSample.size else { return HistorySample(shipments: shipments, threshold: nil) }
+        let leftOut = shipments.removeLast()
+        return HistorySample(shipments: shipments, threshold: leftOut.learningKey)
     }
 
     // MARK: Quotes
