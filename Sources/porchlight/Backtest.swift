@@ -19,6 +19,12 @@ struct Backtest: ParsableCommand {
     @Option(name: .customLong("learning-sample"), help: "Shipments each day's model learns from at most, sampled as the service samples them.")
     var learningSample: Int = LearningSample.size
 
+    @Flag(name: .customLong("public-holidays"), help: "Close the merchant's calendars on the origin country's public holidays.")
+    var publicHolidays = false
+
+    @Flag(name: .customLong("location-per-origin"), help: "Make each origin postal area a location of its own (handling learned per seller).")
+    var locationPerOrigin = false
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -37,7 +43,8 @@ struct Backtest: ParsableCommand {
         }
         let orders = try ShipmentHistoryCSV.parse(text)
         let report = PromiseBacktest(orders: orders, policy: PromisePolicy(onTimeTarget: onTimeTarget),
-                                     scoreFrom: scoreFrom.flatMap(LocalDate.init), learningSample: learningSample).run()
+                                     scoreFrom: scoreFrom.flatMap(LocalDate.init), learningSample: learningSample,
+                                     publicHolidays: publicHolidays, locationPerOrigin: locationPerOrigin).run()
         if json {
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -69,6 +76,12 @@ struct Backtest: ParsableCommand {
         lines += [
             "",
             "estimate at carrier hand-off: \(report.handoffEstimates) orders, delivered within its window \(percent(report.handoffOnTimeRate)), median width \(days(report.handoffMedianWindowDays))",
+            "hand-off calibration (aimed-at coverage, realised inside, median width):",
+        ]
+        for level in report.handoffCalibration {
+            lines.append("  \(percent(level.level).padding(toLength: 8, withPad: " ", startingAt: 0))inside \(percent(level.realisedInsideRate))  width \(days(level.medianWindowDays))")
+        }
+        lines += [
             "transit learned from: " + report.transitBasis.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
         ]
         return lines.joined(separator: "\n")

@@ -138,6 +138,25 @@ let courier = CarrierService(
         #expect(outForDelivery.latest.description == "2026-11-24" && basis == .latestScan)
     }
 
+    /// Estimates aim at their own coverage (90%), not at the merchant's on-time target: a slow
+    /// carrier (1 to 10 delivery days, evenly) gives a window of days 1 to 10 at 90%, 3 to 8 at 50%.
+    @Test func estimatesAimAtTheirCoverageWhateverTheOnTimeTarget() throws {
+        var slow = courier
+        slow.baselineTransit = [BaselineTransit(country: "RO", days: 1...10)]
+        let handedOff = instant("2026-11-23T09:00:00Z")  // Monday; delivery days Monday to Saturday
+        let romania = Destination(country: "RO", region: nil)
+        for target in [0.5, 0.93] {
+            let engine = PromiseEngine(model: engine.model, policy: PromisePolicy(onTimeTarget: target))
+            let (window, _) = try #require(engine.estimate(.inTransit(handedOffAt: handedOff), service: slow, from: warehouse,
+                                                           to: romania, now: handedOff))
+            #expect(window.earliest.description == "2026-11-24" && window.latest.description == "2026-12-04", "target \(target)")
+            #expect(window.confidence >= 0.95)
+        }
+        let (half, _) = try #require(engine.estimate(.inTransit(handedOffAt: handedOff), service: slow, from: warehouse,
+                                                     to: romania, now: handedOff, coverage: 0.5))
+        #expect(half.earliest.description == "2026-11-26" && half.latest.description == "2026-12-02")
+    }
+
     @Test func trackingDecidesWhatIsLeftToEstimate() {
         let placed = instant("2026-11-20T09:00:00Z"), pickedUp = instant("2026-11-21T09:00:00Z"), out = instant("2026-11-23T07:00:00Z")
         func stage(_ events: [TimelineEntry]) -> PromiseEngine.Progress? {

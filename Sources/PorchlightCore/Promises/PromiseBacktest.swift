@@ -13,6 +13,14 @@ public struct PromiseBacktest {
         public var realisedOnTimeRate: Double
     }
 
+    /// How often hand-off estimates aimed at one coverage (a window between the two quantiles
+    /// that leave (1 − level) / 2 on each side) held the delivery, and how wide they were.
+    public struct Coverage: Codable, Sendable {
+        public var level: Double
+        public var realisedInsideRate: Double
+        public var medianWindowDays: Double
+    }
+
     public struct Report: Codable, Sendable {
         public var ordersRead: Int
         public var ordersScored: Int
@@ -28,6 +36,7 @@ public struct PromiseBacktest {
         public var handoffEstimates: Int
         public var handoffOnTimeRate: Double
         public var handoffMedianWindowDays: Double
+        public var handoffCalibration: [Coverage]
         public var transitBasis: [String: Int]
     }
 
@@ -36,30 +45,49 @@ public struct PromiseBacktest {
     public let scoreFrom: LocalDate?
     /// Shipments each model learns from at most (the service's `LearningSample.size`).
     public let learningSample: Int
+    /// Whether the merchant's calendars close on the origin country's public holidays.
+    public let publicHolidays: Bool
+    /// Whether each origin postal area is a location of its own (handling learned per seller),
+    /// rather than each origin region.
+    public let locationPerOrigin: Bool
 
-    public init(orders: [HistoricalOrder], policy: PromisePolicy, scoreFrom: LocalDate?, learningSample: Int = LearningSample.size) {
+    public init(orders: [HistoricalOrder], policy: PromisePolicy, scoreFrom: LocalDate?, learningSample: Int = LearningSample.size,
+                publicHolidays: Bool = false, locationPerOrigin: Bool = false) {
         self.orders = orders.sorted { $0.placedAt < $1.placedAt }
         self.policy = policy
         self.scoreFrom = scoreFrom
         self.learningSample = learningSample
+        self.publicHolidays = publicHolidays
+        self.locationPerOrigin = locationPerOrigin
     }
 
     /// The fresh merchant: one location per origin region (working Monday to Friday, cut-off at
     /// noon, two handling days until data says otherwise) and each carrier service picking up
     /// Monday to Friday, delivering Monday to Saturday, with a wide 2–20 day baseline per country.
-    public static func merchantSetup(for orders: [HistoricalOrder]) -> ([String: FulfilmentLocation], [ServiceKey: CarrierService]) {
+    /// With `publicHolidays`, locations and carriers close on the holidays of the country the
+    /// shipments leave from (`PublicHolidays`).
+    public static func merchantSetup(for orders: [HistoricalOrder], publicHolidays: Bool, locationPerOrigin: Bool)
+        -> ([String: FulfilmentLocation], [ServiceKey: CarrierService]) {
         var locations: [String: FulfilmentLocation] = [:]
         var services: [ServiceKey: CarrierService] = [:]
+        let years = orders.map { LocalDate($0.placedAt, in: $0.timeZone).components.year }
+        var holidays: [String: Set<LocalDate>] = [:]
         for order in orders {
-            let code = locationCode(order)
+            let code = locationCode(order, perOrigin: locationPerOrigin)
+            let country = order.origin.country
+            if holidays[country] == nil, let first = years.min(), let last = years.max() {
+                holidays[country] = publicHolidays ? PublicHolidays.dates(country: country, years: first...last + 1) : []
+            }
+            let closed = holidays[country] ?? []
             if locations[code] == nil {
                 locations[code] = FulfilmentLocation(code: code, country: order.origin.country, region: order.origin.region,
                                                      timeZone: order.timeZone, cutoffMinutes: 12 * 60, handlingDays: 2,
-                                                     workingDays: WorkCalendar(days: Weekday.mondayToFriday))
+                                                     workingDays: WorkCalendar(days: Weekday.mondayToFriday, holidays: closed))
             }
             var service = services[order.service] ?? CarrierService(
                 carrier: order.service.carrier, serviceLevel: order.service.serviceLevel,
-                pickupDays: WorkCalendar(days: Weekday.mondayToFriday), deliveryDays: WorkCalendar(days: Weekday.mondayToSaturday),
+                pickupDays: WorkCalendar(days: Weekday.mondayToFriday, holidays: closed),
+                deliveryDays: WorkCalendar(days: Weekday.mondayToSaturday, holidays: closed),
                 baselineTransit: [])
             if service.baseline(for: order.destination) == nil {
                 service.baselineTransit.append(BaselineTransit(country: order.destination.country, days: 2...20))
@@ -69,14 +97,14 @@ public struct PromiseBacktest {
         return (locations, services)
     }
 
-    static func locationCode(_ order: HistoricalOrder) -> String {
-        "\(order.origin.country)-\(order.origin.region ?? "")"
+    static func locationCode(_ order: HistoricalOrder, perOrigin: Bool) -> String {
+        "\(order.origin.country)-\(order.origin.region ?? "")" + (perOrigin ? "-\(order.originPostalPrefix)" : "")
     }
 
     public func run() -> Report {
-        let (locations, services) = Self.merchantSetup(for: orders)
+        let (locations, services) = Self.merchantSetup(for: orders, publicHolidays: publicHolidays, locationPerOrigin: locationPerOrigin)
         let history = orders.map { order in
-            ShipmentHistoryRecord(service: order.service, locationCode: Self.locationCode(order), origin: order.origin,
+            ShipmentHistoryRecord(service: order.service, locationCode: Self.locationCode(order, perOrigin: locationPerOrigin), origin: order.origin,
                                   destination: order.destination, placedAt: order.placedAt,
                                   handedOffAt: order.shippedAt, deliveredAt: order.deliveredAt,
                                   learningKey: LearningSample.key(orderID: order.orderID, placedAt: order.placedAt))
@@ -109,12 +137,14 @@ public struct PromiseBacktest {
         var calibrationCount = [Int](repeating: 0, count: Self.calibrationLevels.count)
         var handoffs = 0, handoffInWindow = 0
         var handoffWidths: [Double] = []
+        var coverageInside = [Int](repeating: 0, count: Self.calibrationLevels.count)
+        var coverageWidths = [[Double]](repeating: [], count: Self.calibrationLevels.count)
         var bases: [String: Int] = [:]
 
         for order in orders {
             let zone = order.timeZone
             let placedOn = LocalDate(order.placedAt, in: zone)
-            guard let location = locations[Self.locationCode(order)], let service = services[order.service] else { continue }
+            guard let location = locations[Self.locationCode(order, perOrigin: locationPerOrigin)], let service = services[order.service] else { continue }
             let deliveredOn = LocalDate(order.deliveredAt, in: zone)
             let recalibration = recalibration(on: placedOn, in: zone)
             let engine = PromiseEngine(model: model(on: placedOn, in: zone), policy: policy, recalibration: recalibration)
@@ -150,6 +180,12 @@ public struct PromiseBacktest {
                     if estimate.earliest <= deliveredOn && deliveredOn <= estimate.latest { handoffInWindow += 1 }
                     handoffWidths.append(Double(estimate.widthDays))
                 }
+                for (index, level) in Self.calibrationLevels.enumerated() {
+                    guard let (window, _) = handoffEngine.estimate(.inTransit(handedOffAt: shippedAt), service: service, from: location,
+                                                                   to: order.destination, now: shippedAt, coverage: level) else { continue }
+                    if window.earliest <= deliveredOn && deliveredOn <= window.latest { coverageInside[index] += 1 }
+                    coverageWidths[index].append(Double(window.widthDays))
+                }
             }
         }
 
@@ -167,7 +203,12 @@ public struct PromiseBacktest {
             },
             merchantOnTimeRate: rate(merchantOnTime, scored), merchantMedianPromisedLeadDays: Self.median(merchantLeads),
             handoffEstimates: handoffs, handoffOnTimeRate: rate(handoffInWindow, handoffs),
-            handoffMedianWindowDays: Self.median(handoffWidths), transitBasis: bases)
+            handoffMedianWindowDays: Self.median(handoffWidths),
+            handoffCalibration: Self.calibrationLevels.indices.map { index in
+                Coverage(level: Self.calibrationLevels[index], realisedInsideRate: rate(coverageInside[index], coverageWidths[index].count),
+                         medianWindowDays: Self.median(coverageWidths[index]))
+            },
+            transitBasis: bases)
     }
 
     static func median(_ values: [Double]) -> Double {

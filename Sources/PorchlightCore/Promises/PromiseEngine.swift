@@ -72,6 +72,10 @@ public struct PromiseEngine: Sendable {
     public static let version = "promise-engine/1"
     /// Carriers deliver nearly every parcel that is out for delivery the same day.
     public static let outForDeliveryConfidence = 0.95
+    /// Live estimates aim to hold the delivery this often: their window leaves (1 − coverage) / 2
+    /// of the forecast on each side, whatever the merchant's on-time target for promises (a
+    /// promise is a commitment; an estimate is a forecast, right as often as it says).
+    public static let estimateCoverage = 0.9
 
     public let model: TransitModel
     public let policy: PromisePolicy
@@ -131,9 +135,11 @@ public struct PromiseEngine: Sendable {
     }
 
     /// The current estimate for a shipment, given its progress: time already spent waiting or
-    /// travelling rules out the fast outcomes, and "out for delivery" means today.
+    /// travelling rules out the fast outcomes, and "out for delivery" means today. The window
+    /// aims to hold the delivery with probability `coverage`.
     public func estimate(_ progress: Progress, service: CarrierService, from location: FulfilmentLocation,
-                         to destination: Destination, now: Date) -> (DeliveryWindow, EstimateBasis)? {
+                         to destination: Destination, now: Date, coverage: Double = estimateCoverage) -> (DeliveryWindow, EstimateBasis)? {
+        let central = PromisePolicy(onTimeTarget: (1 + coverage) / 2)
         let today = LocalDate(now, in: location.timeZone)
         let origin = Destination(country: location.country, region: location.region)
         switch progress {
@@ -145,14 +151,14 @@ public struct PromiseEngine: Sendable {
             let handedOffOn = LocalDate(handedOffAt, in: location.timeZone)
             let elapsed = today > handedOffOn ? service.deliveryDays.openDays(after: handedOffOn, through: today.adding(days: -1)) + 1 : 0
             let dates = Self.deliveryDates(pickupOn: handedOffOn, transit: transit.given(atLeast: elapsed), service: service)
-            return dates.window(policy).map { ($0, basis) }
+            return dates.window(central).map { ($0, basis) }
         case .awaitingHandOff(let placedAt):
             guard let (transit, basis) = model.transit(service, from: origin, to: destination) else { return nil }
             let start = location.handlingStart(forOrderPlacedAt: placedAt)
             let elapsed = today > start ? location.workingDays.openDays(after: start, through: today.adding(days: -1)) + 1 : 0
             let handling = model.handling(at: location).0.given(atLeast: elapsed)
             let dates = Self.deliveryDates(handlingStart: start, handling: handling, transit: transit, location: location, service: service)
-            return dates.window(policy).map { ($0, basis) }
+            return dates.window(central).map { ($0, basis) }
         }
     }
 

@@ -10,6 +10,8 @@ public struct HistoricalOrder: Sendable, Equatable {
     public var promisedBy: LocalDate
     public var service: ServiceKey
     public var origin: Destination
+    /// Where in the origin country it left from (the seller's postal area); empty when unknown.
+    public var originPostalPrefix: String
     public var destination: Destination
 }
 
@@ -66,6 +68,7 @@ public enum ShipmentHistoryCSV {
                 deliveredAt: deliveredAt, promisedBy: promisedBy,
                 service: ServiceKey(carrier: value("carrier"), serviceLevel: value("service")),
                 origin: Destination(country: value("origin_country"), region: value("origin_region")),
+                originPostalPrefix: column["origin_postal_prefix"] == nil ? "" : value("origin_postal_prefix"),
                 destination: Destination(country: value("destination_country"), region: value("destination_region")))
         }
     }
