@@ -219,20 +219,41 @@ let courier = CarrierService(
     }
 }
 
+/// Recent promises that were all delivered, with these PITs.
+func delivered(_ pits: [Double]) -> [PromiseStanding] { pits.map { PromiseStanding(pit: $0, delivered: true) } }
+
 @Suite struct RecalibrationTests {
     @Test func lateRunningDeliveriesMakeStatedConfidenceHonest() {
         // Deliveries have been landing late: every PIT in the top half of the forecast.
-        let late = Recalibration(pits: (0..<100).map { 0.5 + Double($0) / 200 })
+        let late = Recalibration(delivered((0..<100).map { 0.5 + Double($0) / 200 }))
         #expect(late.honest(0.5) < 0.02)
         #expect(abs(late.honest(0.9) - 0.8) < 0.02)
-        #expect(Recalibration(pits: [0.9, 0.95]).isIdentity, "two outcomes are too few to learn from")
+        #expect(Recalibration(delivered([0.9, 0.95])).isIdentity, "two outcomes are too few to learn from")
         #expect(Recalibration.identity.honest(0.93) == 0.93)
+    }
+
+    /// A slow spell: of 200 recent promises, the 100 delivered came early in their forecasts
+    /// (PITs up to 0.5) and the other 100 are still under way, already past PIT 0.5. Counting the
+    /// delivered ones alone would call a raw 0.5 certain; the promises made recently say half.
+    @Test func promisesStillUnderWayCountAsLaterThanTheyHaveGot() {
+        let arrived = delivered((0..<100).map { Double($0) / 200 })
+        let underWay = (0..<100).map { _ in PromiseStanding(pit: 0.5, delivered: false) }
+        #expect(Recalibration(arrived).honest(0.5) == 1)
+        let honest = Recalibration(arrived + underWay)
+        #expect(abs(honest.honest(0.5) - 0.5) < 0.01)
+        #expect(abs(honest.honest(0.25) - 0.25) < 0.01)
+        // Still under way today: at least the PIT of a delivery today, whatever happened later.
+        let forecast = [0.2, 0.6, 1.0]
+        let standing = PromiseStanding(deliveredOn: date("2026-11-30"), today: date("2026-11-26"), forecast: forecast, from: date("2026-11-25"))
+        #expect(standing == PromiseStanding(pit: 0.4, delivered: false))
+        let done = PromiseStanding(deliveredOn: date("2026-11-25"), today: date("2026-11-26"), forecast: forecast, from: date("2026-11-25"))
+        #expect(done == PromiseStanding(pit: 0.1, delivered: true))
     }
 
     @Test func aPromiseAimsAtTheHonestLevel() throws {
         let model = TransitModel(history: HistorySample(shipments: [], threshold: nil), asOf: Date(), locations: [:], services: [:])
         let raw = PromiseEngine(model: model, policy: PromisePolicy())
-        let honest = PromiseEngine(model: model, policy: PromisePolicy(), recalibration: Recalibration(pits: (0..<100).map { 0.5 + Double($0) / 200 }))
+        let honest = PromiseEngine(model: model, policy: PromisePolicy(), recalibration: Recalibration(delivered((0..<100).map { 0.5 + Double($0) / 200 })))
         let at = instant("2026-11-26T11:00:00Z")
         let destination = Destination(country: "RO", region: nil)
         let rawOption = try #require(raw.quote(courier, from: warehouse, to: destination, at: at))

@@ -111,10 +111,10 @@ public struct PromiseBacktest {
         }
         let prepared = PreparedHistory(history, locations: locations, services: services)
         // One model per local day, learned from what was known at that day's midnight; promises
-        // are recalibrated with the outcomes of promises delivered before that midnight.
+        // are recalibrated with how the promises of the last 90 days stood at that midnight.
         var models: [LocalDate: TransitModel] = [:]
         var recalibrations: [LocalDate: Recalibration] = [:]
-        var outcomes: [(deliveredAt: Date, pit: Double)] = []
+        var promises: [(placedAt: Date, deliveredOn: LocalDate, forecast: [Double], start: LocalDate)] = []
         func model(on day: LocalDate, in timeZone: TimeZone) -> TransitModel {
             if let model = models[day] { return model }
             let model = TransitModel.sampling(prepared, asOf: day.instant(atMinute: 0, in: timeZone), sampleSize: learningSample)
@@ -124,8 +124,10 @@ public struct PromiseBacktest {
         func recalibration(on day: LocalDate, in timeZone: TimeZone) -> Recalibration {
             if let known = recalibrations[day] { return known }
             let midnight = day.instant(atMinute: 0, in: timeZone)
-            let recent = outcomes.filter { $0.deliveredAt < midnight && midnight.timeIntervalSince($0.deliveredAt) <= Recalibration.windowDays * 86_400 }
-            let recalibration = Recalibration(pits: recent.map(\.pit))
+            let recent = promises.filter { $0.placedAt < midnight && midnight.timeIntervalSince($0.placedAt) <= Recalibration.windowDays * 86_400 }
+            let recalibration = Recalibration(recent.map {
+                PromiseStanding(deliveredOn: $0.deliveredOn, today: day, forecast: $0.forecast, from: $0.start)
+            })
             recalibrations[day] = recalibration
             return recalibration
         }
@@ -149,9 +151,9 @@ public struct PromiseBacktest {
             let recalibration = recalibration(on: placedOn, in: zone)
             let engine = PromiseEngine(model: model(on: placedOn, in: zone), policy: policy, recalibration: recalibration)
             let outlook = engine.outlook(service, from: location, to: order.destination, at: order.placedAt)
-            // Every order teaches the recalibration once delivered, scored or not.
+            // Every promise teaches the recalibration, scored or not.
             if let outlook {
-                outcomes.append((order.deliveredAt, Recalibration.pit(of: deliveredOn, cumulative: outlook.dates.cumulative, from: outlook.dates.first)))
+                promises.append((order.placedAt, deliveredOn, outlook.dates.cumulative, outlook.dates.first))
             }
             if let scoreFrom, placedOn < scoreFrom { continue }
             scored += 1

@@ -1,40 +1,83 @@
 import Foundation
 
-/// Makes stated confidence mean what it says, from how past promises turned out. For each
-/// delivered order, its PIT is where the delivery date fell in the forecast made at checkout (the
-/// forecast's probability of delivery by that date). If forecasts were honest, PITs would spread
-/// evenly over 0…1; when deliveries have been running later than forecast, they bunch high. The
-/// share of recent PITs at or below a raw probability is the honest probability.
+/// A promise as recalibration sees it: where the delivery fell in the forecast made at checkout
+/// (its PIT, the forecast's probability of delivery by that date), or, while it is still under
+/// way, the PIT it has already passed (the one it would have if it arrived today).
+public struct PromiseStanding: Sendable, Equatable {
+    public var pit: Double
+    public var delivered: Bool
+
+    public init(pit: Double, delivered: Bool) {
+        self.pit = pit
+        self.delivered = delivered
+    }
+
+    /// The outcome as known at the start of `today`: delivered on `deliveredOn` if that was
+    /// before today; otherwise still under way, with at least the PIT a delivery today would have.
+    public init(deliveredOn: LocalDate?, today: LocalDate, forecast cumulative: [Double], from start: LocalDate) {
+        if let deliveredOn, deliveredOn < today {
+            self.init(pit: Recalibration.pit(of: deliveredOn, cumulative: cumulative, from: start), delivered: true)
+        } else {
+            self.init(pit: Recalibration.pit(of: today, cumulative: cumulative, from: start), delivered: false)
+        }
+    }
+}
+
+/// Makes stated confidence mean what it says, from how recent promises are turning out. If
+/// forecasts were honest, PITs would spread evenly over 0…1; when deliveries have been running
+/// later than forecast, they bunch high. The share of recent promises' PITs at or below a raw
+/// probability is the honest probability. Recent means *made* recently, delivered or not: counting
+/// only the promises delivered recently would count the fast ones of a slow spell and miss its
+/// slow ones, which have not arrived yet. Those still under way count as censored (Kaplan–Meier).
 public struct Recalibration: Sendable, Equatable {
-    /// Fewer resolved promises than this say too little; the raw forecast stands.
+    /// Fewer delivered promises than this say too little; the raw forecast stands.
     public static let minimumSample = 50
-    /// Only promises delivered in this many recent days count: the point is to follow drift.
+    /// Only promises made in this many recent days count: the point is to follow drift.
     public static let windowDays = 90.0
 
-    private let sortedPITs: [Double]
+    /// Steps of the honest distribution: at each PIT, the share of promises at or below it.
+    private let pits: [Double]
+    private let shares: [Double]
 
-    public static let identity = Recalibration(sortedPITs: [])
+    public static let identity = Recalibration(pits: [], shares: [])
 
-    private init(sortedPITs: [Double]) {
-        self.sortedPITs = sortedPITs
+    private init(pits: [Double], shares: [Double]) {
+        self.pits = pits
+        self.shares = shares
     }
 
-    /// Identity when there are too few outcomes to learn from.
-    public init(pits: [Double]) {
-        self.init(sortedPITs: pits.count >= Self.minimumSample ? pits.sorted() : [])
+    /// Identity when too few promises were delivered to learn from.
+    public init(_ outcomes: [PromiseStanding]) {
+        guard outcomes.filter(\.delivered).count >= Self.minimumSample else {
+            self = .identity
+            return
+        }
+        // At equal PITs a delivery comes before a censoring: the censored one is still at risk then.
+        let sorted = outcomes.sorted { ($0.pit, $0.delivered ? 0 : 1) < ($1.pit, $1.delivered ? 0 : 1) }
+        var atRisk = Double(sorted.count), survival = 1.0
+        var pits: [Double] = [], shares: [Double] = []
+        for outcome in sorted {
+            if outcome.delivered {
+                survival *= 1 - 1 / atRisk
+                pits.append(outcome.pit)
+                shares.append(1 - survival)
+            }
+            atRisk -= 1
+        }
+        self.init(pits: pits, shares: shares)
     }
 
-    public var isIdentity: Bool { sortedPITs.isEmpty }
+    public var isIdentity: Bool { pits.isEmpty }
 
-    /// The honest probability for a raw one: the share of past outcomes at or below it.
+    /// The honest probability for a raw one: the share of recent promises at or below it.
     public func honest(_ raw: Double) -> Double {
-        guard !sortedPITs.isEmpty else { return raw }
-        var low = 0, high = sortedPITs.count
+        guard !pits.isEmpty else { return raw }
+        var low = 0, high = pits.count
         while low < high {
             let middle = (low + high) / 2
-            if sortedPITs[middle] <= raw + 1e-12 { low = middle + 1 } else { high = middle }
+            if pits[middle] <= raw + 1e-12 { low = middle + 1 } else { high = middle }
         }
-        return Double(low) / Double(sortedPITs.count)
+        return low == 0 ? 0 : shares[low - 1]
     }
 
     /// Where `date` fell in a forecast given as cumulative probabilities by day from `start`: the

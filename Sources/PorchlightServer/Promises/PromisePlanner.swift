@@ -43,7 +43,7 @@ actor PromisePlanner {
     private func startLearning(_ merchant: MerchantID, now: Date, logger: Logger) -> Task<Learned, any Error> {
         let store = self.store
         let task = Task<Learned, any Error> {
-            let setup = try await store.setup(merchant: merchant, logger: logger)
+            let setup = try await store.setup(merchant: merchant, now: now, logger: logger)
             let history = try await store.history(merchant: merchant, asOf: now, logger: logger)
             let model = TransitModel(history: history, asOf: now, locations: setup.locations, services: setup.services)
             // Once a minute per merchant at most: a fitting moment to drop quotes nobody can use.

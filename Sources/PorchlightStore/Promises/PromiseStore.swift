@@ -18,7 +18,7 @@ public struct PromiseSetup: Sendable {
     public var locations: [String: FulfilmentLocation]
     public var services: [ServiceKey: CarrierService]
     public var policy: PromisePolicy
-    /// From how recently delivered promises turned out.
+    /// From how the promises of the last 90 days stand.
     public var recalibration: Recalibration
 }
 
@@ -167,21 +167,31 @@ public struct PromiseStore: Sendable {
             """, logger: logger)
     }
 
-    public func setup(merchant: MerchantID, logger: Logger) async throws -> PromiseSetup {
+    public func setup(merchant: MerchantID, now: Date, logger: Logger) async throws -> PromiseSetup {
         async let locations = locations(merchant: merchant, logger: logger)
         async let services = services(merchant: merchant, logger: logger)
         async let policy = policy(merchant: merchant, logger: logger)
-        async let outcomes = database.query("""
-            SELECT pit FROM delivery_promises
-            WHERE merchant_id = \(merchant.rawValue) AND pit IS NOT NULL
-              AND delivered_on >= current_date - \(Int(Recalibration.windowDays))::integer
-            ORDER BY delivered_on DESC LIMIT 2000
+        // The latest promises made in the window, delivered or not; a cancelled order's promise
+        // will never be delivered, so it does not count.
+        async let promises = database.query("""
+            SELECT p.location_code, p.forecast_start::text, p.forecast, p.delivered_on::text FROM delivery_promises p
+            JOIN orders o ON o.merchant_id = p.merchant_id AND o.id = p.order_id
+            WHERE p.merchant_id = \(merchant.rawValue) AND o.status <> 'cancelled'
+              AND p.promised_at BETWEEN \(now.addingTimeInterval(-Recalibration.windowDays * 86_400)) AND \(now)
+            ORDER BY p.promised_at DESC LIMIT 2000
             """, logger: logger)
+        let locationsByCode = Dictionary(try await locations.map { ($0.value.code, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let standings = try await promises.decode((String, String, [Double], String?).self).map { code, start, forecast, deliveredOn in
+            let timeZone = locationsByCode[code]?.timeZone ?? TimeZone(identifier: "UTC")!
+            return PromiseStanding(deliveredOn: try deliveredOn.map { try StoredValue.date($0, "delivery_promises.delivered_on") },
+                                   today: LocalDate(now, in: timeZone), forecast: forecast,
+                                   from: try StoredValue.date(start, "delivery_promises.forecast_start"))
+        }
         return PromiseSetup(
-            locations: Dictionary(try await locations.map { ($0.value.code, $0.value) }, uniquingKeysWith: { first, _ in first }),
+            locations: locationsByCode,
             services: Dictionary(try await services.map { ($0.value.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
             policy: try await policy,
-            recalibration: Recalibration(pits: try await outcomes.decode(Double.self)))
+            recalibration: Recalibration(standings))
     }
 
     // MARK: History
