@@ -72,10 +72,6 @@ public struct PromiseEngine: Sendable {
     public static let version = "promise-engine/1"
     /// Carriers deliver nearly every parcel that is out for delivery the same day.
     public static let outForDeliveryConfidence = 0.95
-    /// Live estimates aim to hold the delivery this often: their window leaves (1 − coverage) / 2
-    /// of the forecast on each side, whatever the merchant's on-time target for promises (a
-    /// promise is a commitment; an estimate is a forecast, right as often as it says).
-    public static let estimateCoverage = 0.9
 
     public let model: TransitModel
     public let policy: PromisePolicy
@@ -135,11 +131,13 @@ public struct PromiseEngine: Sendable {
     }
 
     /// The current estimate for a shipment, given its progress: time already spent waiting or
-    /// travelling rules out the fast outcomes, and "out for delivery" means today. The window
-    /// aims to hold the delivery with probability `coverage`.
+    /// travelling rules out the fast outcomes, and "out for delivery" means today. The window is
+    /// the merchant's, like the promise's, because `promise_at_risk` compares their latest dates;
+    /// a `coverage` asks instead for the window that leaves (1 − coverage) / 2 on each side (the
+    /// backtest measures how often such windows hold the delivery).
     public func estimate(_ progress: Progress, service: CarrierService, from location: FulfilmentLocation,
-                         to destination: Destination, now: Date, coverage: Double = estimateCoverage) -> (DeliveryWindow, EstimateBasis)? {
-        let central = PromisePolicy(onTimeTarget: (1 + coverage) / 2)
+                         to destination: Destination, now: Date, coverage: Double? = nil) -> (DeliveryWindow, EstimateBasis)? {
+        let central = coverage.map { PromisePolicy(onTimeTarget: (1 + $0) / 2) } ?? policy
         let today = LocalDate(now, in: location.timeZone)
         let origin = Destination(country: location.country, region: location.region)
         switch progress {

@@ -11,11 +11,12 @@ public enum PublicHolidays {
         }
     }
 
-    /// Brazil's national holidays (laws 662/1949, 6.802/1980 and 10.607/2002), and the days
-    /// around Easter that commerce and carriers close for too: Carnival Monday and Tuesday, Good
-    /// Friday and Corpus Christi.
+    /// Brazil's national holidays (laws 662/1949, 6.802/1980, 10.607/2002 and, from 2024,
+    /// 14.759/2023), and the days around Easter that commerce and carriers close for too: Carnival
+    /// Monday and Tuesday, Good Friday and Corpus Christi.
     static func brazil(_ year: Int) -> [LocalDate] {
-        let fixed = [(1, 1), (4, 21), (5, 1), (9, 7), (10, 12), (11, 2), (11, 15), (12, 25)]
+        let blackConsciousness = year >= 2024 ? [(11, 20)] : []
+        let fixed = ([(1, 1), (4, 21), (5, 1), (9, 7), (10, 12), (11, 2), (11, 15), (12, 25)] + blackConsciousness)
             .map { LocalDate(year: year, month: $0.0, day: $0.1) }
         let easter = easterSunday(year)
         return fixed + [-48, -47, -2, 60].map { easter.adding(days: $0) }

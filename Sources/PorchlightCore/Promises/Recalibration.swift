@@ -69,9 +69,14 @@ public struct Recalibration: Sendable, Equatable {
 
     public var isIdentity: Bool { pits.isEmpty }
 
-    /// The honest probability for a raw one: the share of recent promises at or below it.
+    /// The honest probability for a raw one: the share of recent promises at or below it. Past
+    /// the last delivered PIT, the share still under way there (lost parcels, a slow spell) is
+    /// spread evenly up to a raw 1, so every level stays reachable and a quote always has a window.
     public func honest(_ raw: Double) -> Double {
-        guard !pits.isEmpty else { return raw }
+        guard let lastPIT = pits.last, let lastShare = shares.last else { return raw }
+        if raw > lastPIT + 1e-12 {
+            return lastPIT >= 1 ? 1 : min(1, lastShare + (1 - lastShare) * (raw - lastPIT) / (1 - lastPIT))
+        }
         var low = 0, high = pits.count
         while low < high {
             let middle = (low + high) / 2

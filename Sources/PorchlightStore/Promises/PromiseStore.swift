@@ -171,14 +171,15 @@ public struct PromiseStore: Sendable {
         async let locations = locations(merchant: merchant, logger: logger)
         async let services = services(merchant: merchant, logger: logger)
         async let policy = policy(merchant: merchant, logger: logger)
-        // The latest promises made in the window, delivered or not; a cancelled order's promise
-        // will never be delivered, so it does not count.
+        // Promises made in the window, delivered or not, at most 2,000 chosen by a hash of the
+        // order (spread over the window, not only the newest, most of them still under way); a
+        // cancelled order's promise will never be delivered, so it does not count.
         async let promises = database.query("""
             SELECT p.location_code, p.forecast_start::text, p.forecast, p.delivered_on::text FROM delivery_promises p
             JOIN orders o ON o.merchant_id = p.merchant_id AND o.id = p.order_id
             WHERE p.merchant_id = \(merchant.rawValue) AND o.status <> 'cancelled'
               AND p.promised_at BETWEEN \(now.addingTimeInterval(-Recalibration.windowDays * 86_400)) AND \(now)
-            ORDER BY p.promised_at DESC LIMIT 2000
+            ORDER BY hashtext(p.order_id::text) LIMIT 2000
             """, logger: logger)
         let locationsByCode = Dictionary(try await locations.map { ($0.value.code, $0.value) }, uniquingKeysWith: { first, _ in first })
         let standings = try await promises.decode((String, String, [Double], String?).self).map { code, start, forecast, deliveredOn in
