@@ -25,6 +25,9 @@ struct Backtest: ParsableCommand {
     @Flag(name: .customLong("location-per-origin"), help: "Make each origin postal area a location of its own (handling learned per seller).")
     var locationPerOrigin = false
 
+    @Flag(name: .customLong("no-adaptive-level"), help: "Cut promises at the recalibrated target alone, without the adaptive level.")
+    var noAdaptiveLevel = false
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -44,7 +47,8 @@ struct Backtest: ParsableCommand {
         let orders = try ShipmentHistoryCSV.parse(text)
         let report = PromiseBacktest(orders: orders, policy: PromisePolicy(onTimeTarget: onTimeTarget),
                                      scoreFrom: scoreFrom.flatMap(LocalDate.init), learningSample: learningSample,
-                                     publicHolidays: publicHolidays, locationPerOrigin: locationPerOrigin).run()
+                                     publicHolidays: publicHolidays, locationPerOrigin: locationPerOrigin,
+                                     adaptiveCalibration: !noAdaptiveLevel).run()
         if json {
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase

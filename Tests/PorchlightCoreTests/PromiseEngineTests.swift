@@ -281,3 +281,77 @@ func delivered(_ pits: [Double]) -> [PromiseStanding] { pits.map { PromiseStandi
         #expect(Recalibration.pit(of: date("2026-12-30"), cumulative: [0.2, 0.6, 1], from: date("2026-11-25")) == 1)
     }
 }
+
+@Suite struct AdaptiveLevelTests {
+    @Test func aPromiseResolvesWhenItsDeliveryOrItsLatestDateHasPassed() {
+        let latest = date("2026-11-27")
+        // Delivered on the latest date: kept, known once that day is over.
+        #expect(PromiseResolution(latest: latest, deliveredOn: latest, today: date("2026-11-27")) == nil)
+        #expect(PromiseResolution(latest: latest, deliveredOn: latest, today: date("2026-11-28")) == PromiseResolution(knownOn: latest, kept: true))
+        // Not delivered by the latest date: missed from the next day, whether it came later or not at all.
+        #expect(PromiseResolution(latest: latest, deliveredOn: nil, today: date("2026-11-27")) == nil)
+        #expect(PromiseResolution(latest: latest, deliveredOn: nil, today: date("2026-11-28")) == PromiseResolution(knownOn: date("2026-11-28"), kept: false))
+        #expect(PromiseResolution(latest: latest, deliveredOn: date("2026-12-02"), today: date("2026-12-05"))
+                == PromiseResolution(knownOn: date("2026-11-28"), kept: false))
+    }
+
+    @Test func theLevelRisesAfterMissesAndFallsAfterKeptPromises() {
+        func days(_ count: Int, missed: Int) -> [PromiseResolution] {
+            (0..<30).flatMap { day in
+                (0..<count).map { PromiseResolution(knownOn: date("2026-10-01").adding(days: day), kept: $0 >= missed) }
+            }
+        }
+        // A month in which 3 of every 10 promises were missed, against a target that allows 0.7.
+        let missing = AdaptiveLevel(target: 0.93, resolutions: days(10, missed: 3))
+        let step = AdaptiveLevel.stepPerDay * (0.3 - 0.07) * 10 / (10 + AdaptiveLevel.halfWeightResolutions)
+        #expect(abs(missing.offset - 30 * step) < 1e-9)
+        // All kept: it falls, but never below the window's opening quantile.
+        let keeping = AdaptiveLevel(target: 0.93, resolutions: days(10, missed: 0))
+        #expect(keeping.offset < 0)
+        #expect(AdaptiveLevel(target: 0.6, resolutions: days(200, missed: 0) + days(200, missed: 0)).offset >= 1 - 2 * 0.6)
+        // Exactly on target: no move. A thin day moves it less than a full one.
+        #expect(abs(AdaptiveLevel(target: 0.9, resolutions: days(10, missed: 1)).offset) < 1e-12)
+        let thin = AdaptiveLevel(target: 0.93, resolutions: [PromiseResolution(knownOn: date("2026-10-01"), kept: false)])
+        let full = AdaptiveLevel(target: 0.93, resolutions: (0..<100).map { _ in PromiseResolution(knownOn: date("2026-10-01"), kept: false) })
+        #expect(thin.offset > 0 && thin.offset < full.offset)
+    }
+
+    @Test func promisesAreCutAtTheAdaptiveLevelAndStateWhatItMeans() throws {
+        let model = TransitModel(history: HistorySample(shipments: [], threshold: nil), asOf: Date(), locations: [:], services: [:])
+        let at = instant("2026-11-26T11:00:00Z")
+        let destination = Destination(country: "RO", region: nil)
+        // The courier's configured 1–2 days: half the forecast on each day. Eight of ten missed
+        // against a target of one half.
+        let missing = AdaptiveLevel(target: 0.5, resolutions: (0..<30).flatMap { day in
+            (0..<10).map { PromiseResolution(knownOn: date("2026-10-01").adding(days: day), kept: $0 >= 8) }
+        })
+        #expect(missing.offset > 0.05)
+        let plain = try #require(PromiseEngine(model: model, policy: PromisePolicy(onTimeTarget: 0.5)).quote(courier, from: warehouse, to: destination, at: at))
+        let adapted = try #require(PromiseEngine(model: model, policy: PromisePolicy(onTimeTarget: 0.5), adaptive: missing)
+            .quote(courier, from: warehouse, to: destination, at: at))
+        #expect(adapted.window.latest > plain.window.latest)
+        // The stated confidence is the forecast's (no recalibration here) less the offset: what
+        // recent promises bear out.
+        let raw = adapted.forecast[adapted.window.latest.days(since: adapted.handlingStartsOn)]
+        #expect(abs(adapted.window.confidence - (raw - missing.offset)) < 1e-3)
+        #expect(adapted.window.confidence < 1)
+    }
+
+    @Test func onlyPromisesCutAtTheTargetAndResolvedInTheWindowCount() {
+        let now = instant("2026-11-26T11:00:00Z")
+        let zone = TimeZone(identifier: "Europe/Bucharest")!
+        func promise(latest: String, deliveredOn: String?, cutAtTarget: Bool = true) -> MadePromise {
+            MadePromise(promisedAt: instant("2026-08-01T10:00:00Z"), forecastStart: date("2026-08-01"), forecast: [0.5, 1],
+                        latest: date(latest), deliveredOn: deliveredOn.map(date), timeZone: zone, cutAtTarget: cutAtTarget)
+        }
+        let missedRecently = promise(latest: "2026-11-20", deliveredOn: nil)
+        let level = AdaptiveLevel(target: 0.93, promises: [
+            missedRecently,
+            promise(latest: "2026-11-20", deliveredOn: nil, cutAtTarget: false),  // a slot the customer chose
+            promise(latest: "2026-08-10", deliveredOn: "2026-08-09"),  // known before the window
+            promise(latest: "2026-11-30", deliveredOn: nil),  // still open
+        ], now: now)
+        #expect(level == AdaptiveLevel(target: 0.93, resolutions: [PromiseResolution(knownOn: date("2026-11-21"), kept: false)]))
+        #expect(level.offset > 0)
+    }
+}

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
+import PorchlightCore
 import PorchlightServer
+import PorchlightStore
 import PostgresNIO
 import Testing
 
@@ -196,6 +198,52 @@ func isoTime(_ date: Date) -> String {
             #expect(overall["kept"] as? Int == 1)
             #expect(overall["kept_rate"] as? Double == 1)
             #expect((analytics["by_lane"] as? [[String: Any]])?.first?["destination_region"] as? String == "CJ")
+        }
+    }
+
+    /// What the store reads back to calibrate the next promises: a delivered promise kept, a
+    /// lapsed one missed, a cancelled order's promise not at all.
+    @Test func recentOutcomesDecideWhereTheNextPromisesAreCut() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            var orders: [(id: String, latest: LocalDate)] = []
+            for _ in 0..<5 {
+                let quoted = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey,
+                                                    json: ["location": "BUC-1", "destination": ["country": "RO", "region": "CJ"]])
+                var order = sampleOrder()
+                order["delivery"] = ["quote_id": try #require(quoted["id"] as? String), "option_id": "fan_courier:express"]
+                let id = try await service.createOrder(merchant, order)
+                let promise = try await service.call(.get, "/v1/orders/\(id)", key: merchant.apiKey)["promise"] as? [String: Any]
+                orders.append((id, try #require((promise?["latest"] as? String).flatMap { LocalDate($0) })))
+            }
+            let now = Date()
+            for order in orders.prefix(2) {
+                let shipment = try await service.call(.post, "/v1/orders/\(order.id)/shipments", key: merchant.apiKey, json: [
+                    "carrier": "fan_courier", "service_level": "express", "tracking_number": "CAL\(UInt32.random(in: 0...UInt32.max))",
+                    "lines": [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]],
+                ])
+                let delivered = try await service.scans(merchant, shipment: try #require(shipment["id"] as? String), [scan("delivered", isoTime(now))])
+                #expect(delivered.status == .ok, "\(delivered.text)")
+            }
+            let cancelled = try await service.call(.post, "/v1/orders/\(orders[2].id)/cancellations", key: merchant.apiKey, json: ["reason": "fraud"])
+            #expect(cancelled.status == .ok, "\(cancelled.text)")
+
+            // A month on, every latest date has passed: two kept, two missed, the cancelled one left out.
+            let later = now.addingTimeInterval(30 * 86_400)
+            let setup = try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                try await PromiseStore(database: Database(client: client))
+                    .setup(merchant: MerchantID(try #require(UUID(uuidString: merchant.id))), now: later, logger: testLogger)
+            }
+            let deliveredOn = LocalDate(now, in: try #require(TimeZone(identifier: "Europe/Bucharest")))
+            let expected = AdaptiveLevel(target: PromisePolicy.defaultOnTimeTarget, resolutions: [
+                PromiseResolution(knownOn: deliveredOn, kept: true), PromiseResolution(knownOn: deliveredOn, kept: true),
+                PromiseResolution(knownOn: orders[3].latest.adding(days: 1), kept: false),
+                PromiseResolution(knownOn: orders[4].latest.adding(days: 1), kept: false),
+            ])
+            #expect(setup.adaptive == expected)
+            #expect(setup.adaptive.offset > 0)
+            #expect(setup.recalibration.isIdentity, "four outcomes are too few to recalibrate")
         }
     }
 

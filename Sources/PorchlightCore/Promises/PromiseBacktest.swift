@@ -50,15 +50,18 @@ public struct PromiseBacktest {
     /// Whether each origin postal area is a location of its own (handling learned per seller),
     /// rather than each origin region.
     public let locationPerOrigin: Bool
+    /// Whether promises are cut at an adaptive level (`AdaptiveLevel`) after recalibration.
+    public let adaptiveCalibration: Bool
 
     public init(orders: [HistoricalOrder], policy: PromisePolicy, scoreFrom: LocalDate?, learningSample: Int = LearningSample.size,
-                publicHolidays: Bool = false, locationPerOrigin: Bool = false) {
+                publicHolidays: Bool = false, locationPerOrigin: Bool = false, adaptiveCalibration: Bool = true) {
         self.orders = orders.sorted { $0.placedAt < $1.placedAt }
         self.policy = policy
         self.scoreFrom = scoreFrom
         self.learningSample = learningSample
         self.publicHolidays = publicHolidays
         self.locationPerOrigin = locationPerOrigin
+        self.adaptiveCalibration = adaptiveCalibration
     }
 
     /// The fresh merchant: one location per origin region (working Monday to Friday, cut-off at
@@ -113,23 +116,26 @@ public struct PromiseBacktest {
         // One model per local day, learned from what was known at that day's midnight; promises
         // are recalibrated with how the promises of the last 90 days stood at that midnight.
         var models: [LocalDate: TransitModel] = [:]
-        var recalibrations: [LocalDate: Recalibration] = [:]
-        var promises: [(placedAt: Date, deliveredOn: LocalDate, forecast: [Double], start: LocalDate)] = []
+        // Each order's promise as it would have been made at each level (the policy's target
+        // first, then `calibrationLevels`): a level adapts to the promises it shaped itself.
+        let levels = [policy.onTimeTarget] + Self.calibrationLevels
+        var made = [[MadePromise]](repeating: [], count: levels.count)
+        var calibrations: [LocalDate: (Recalibration, [AdaptiveLevel])] = [:]
         func model(on day: LocalDate, in timeZone: TimeZone) -> TransitModel {
             if let model = models[day] { return model }
             let model = TransitModel.sampling(prepared, asOf: day.instant(atMinute: 0, in: timeZone), sampleSize: learningSample)
             models[day] = model
             return model
         }
-        func recalibration(on day: LocalDate, in timeZone: TimeZone) -> Recalibration {
-            if let known = recalibrations[day] { return known }
+        // How the promises made so far stood at that day's midnight.
+        func calibration(on day: LocalDate, in timeZone: TimeZone) -> (Recalibration, [AdaptiveLevel]) {
+            if let known = calibrations[day] { return known }
             let midnight = day.instant(atMinute: 0, in: timeZone)
-            let recent = promises.filter { $0.placedAt < midnight && midnight.timeIntervalSince($0.placedAt) <= Recalibration.windowDays * 86_400 }
-            let recalibration = Recalibration(recent.map {
-                PromiseStanding(deliveredOn: $0.deliveredOn, today: day, forecast: $0.forecast, from: $0.start)
+            let calibration = (Recalibration(made[0], now: midnight), levels.indices.map { index in
+                adaptiveCalibration ? AdaptiveLevel(target: levels[index], promises: made[index], now: midnight) : .none
             })
-            recalibrations[day] = recalibration
-            return recalibration
+            calibrations[day] = calibration
+            return calibration
         }
 
         var scored = 0, withoutPromise = 0, onTime = 0, merchantOnTime = 0
@@ -148,26 +154,30 @@ public struct PromiseBacktest {
             let placedOn = LocalDate(order.placedAt, in: zone)
             guard let location = locations[Self.locationCode(order, perOrigin: locationPerOrigin)], let service = services[order.service] else { continue }
             let deliveredOn = LocalDate(order.deliveredAt, in: zone)
-            let recalibration = recalibration(on: placedOn, in: zone)
+            let (recalibration, adaptive) = calibration(on: placedOn, in: zone)
             let engine = PromiseEngine(model: model(on: placedOn, in: zone), policy: policy, recalibration: recalibration)
             let outlook = engine.outlook(service, from: location, to: order.destination, at: order.placedAt)
-            // Every promise teaches the recalibration, scored or not.
+            // Every promise teaches calibration, scored or not.
             if let outlook {
-                promises.append((order.placedAt, deliveredOn, outlook.dates.cumulative, outlook.dates.first))
+                for index in levels.indices {
+                    guard let window = outlook.dates.window(PromisePolicy(onTimeTarget: levels[index]), recalibration, adaptive[index]) else { continue }
+                    made[index].append(MadePromise(promisedAt: order.placedAt, forecastStart: outlook.dates.first, forecast: outlook.dates.cumulative,
+                                                   latest: window.latest, deliveredOn: deliveredOn, timeZone: zone, cutAtTarget: true))
+                }
             }
             if let scoreFrom, placedOn < scoreFrom { continue }
             scored += 1
             merchantLeads.append(Double(order.promisedBy.days(since: placedOn)))
             if deliveredOn <= order.promisedBy { merchantOnTime += 1 }
 
-            guard let outlook, let window = outlook.dates.window(policy, recalibration) else { withoutPromise += 1; continue }
+            guard let outlook, let window = outlook.dates.window(policy, recalibration, adaptive[0]) else { withoutPromise += 1; continue }
             bases[outlook.transitBasis.rawValue, default: 0] += 1
             if deliveredOn <= window.latest { onTime += 1 }
             leads.append(Double(window.latest.days(since: placedOn)))
             widths.append(Double(window.widthDays))
             confidences.append(window.confidence)
             for (index, level) in Self.calibrationLevels.enumerated() {
-                guard let levelWindow = outlook.dates.window(PromisePolicy(onTimeTarget: level), recalibration) else { continue }
+                guard let levelWindow = outlook.dates.window(PromisePolicy(onTimeTarget: level), recalibration, adaptive[index + 1]) else { continue }
                 calibrationCount[index] += 1
                 calibrationStated[index] += levelWindow.confidence
                 if deliveredOn <= levelWindow.latest { calibrationKept[index] += 1 }

@@ -39,15 +39,16 @@ struct DateDistribution {
 
     /// The window between the policy's two quantiles, in honest probabilities; nil when the
     /// latest falls in the unknown tail.
-    func window(_ policy: PromisePolicy, _ recalibration: Recalibration = .identity) -> DeliveryWindow? {
+    func window(_ policy: PromisePolicy, _ recalibration: Recalibration = .identity, _ adaptive: AdaptiveLevel = .none) -> DeliveryWindow? {
         var sum = 0.0
         var earliest: LocalDate?
         for (offset, probability) in probabilities.enumerated() {
             sum += probability
             let honest = recalibration.honest(sum)
             if earliest == nil, honest >= policy.earliestLevel - 1e-9 { earliest = first.adding(days: offset) }
-            if honest >= policy.onTimeTarget - 1e-9, let earliest {
-                return DeliveryWindow(earliest: earliest, latest: first.adding(days: offset), confidence: min(honest, 1))
+            if honest >= policy.onTimeTarget + adaptive.offset - 1e-9, let earliest {
+                return DeliveryWindow(earliest: earliest, latest: first.adding(days: offset),
+                                      confidence: min(max(honest - adaptive.offset, 0), 1))
             }
         }
         return nil
@@ -77,17 +78,20 @@ public struct PromiseEngine: Sendable {
     public let policy: PromisePolicy
     /// Learned from how recent promises turned out; applied to promises made before checkout.
     public let recalibration: Recalibration
+    /// Where after recalibration promises are cut, from how recent ones were kept.
+    public let adaptive: AdaptiveLevel
 
-    public init(model: TransitModel, policy: PromisePolicy, recalibration: Recalibration = .identity) {
+    public init(model: TransitModel, policy: PromisePolicy, recalibration: Recalibration = .identity, adaptive: AdaptiveLevel = .none) {
         self.model = model
         self.policy = policy
         self.recalibration = recalibration
+        self.adaptive = adaptive
     }
 
     /// The option for an order placed at `instant`; nil where the service cannot deliver there.
     public func quote(_ service: CarrierService, from location: FulfilmentLocation, to destination: Destination, at instant: Date) -> DeliveryOption? {
         guard let outlook = outlook(service, from: location, to: destination, at: instant),
-              let window = outlook.dates.window(policy, recalibration)
+              let window = outlook.dates.window(policy, recalibration, adaptive)
         else { return nil }
         return DeliveryOption(service: service.key, forecast: outlook.dates.cumulative, orderBy: outlook.handlingStart.instant(atMinute: location.cutoffMinutes, in: location.timeZone),
                               handlingStartsOn: outlook.handlingStart, window: window,

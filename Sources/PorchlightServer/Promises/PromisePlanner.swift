@@ -48,7 +48,8 @@ actor PromisePlanner {
             let model = TransitModel(history: history, asOf: now, locations: setup.locations, services: setup.services)
             // Once a minute per merchant at most: a fitting moment to drop quotes nobody can use.
             try await store.purgeExpiredQuotes(merchant: merchant, logger: logger)
-            return Learned(setup: setup, engine: PromiseEngine(model: model, policy: setup.policy, recalibration: setup.recalibration), learnedAt: now)
+            return Learned(setup: setup, engine: PromiseEngine(model: model, policy: setup.policy, recalibration: setup.recalibration,
+                                                                  adaptive: setup.adaptive), learnedAt: now)
         }
         learning[merchant] = task
         Task { await self.finish(task, for: merchant) }

@@ -20,6 +20,8 @@ public struct PromiseSetup: Sendable {
     public var policy: PromisePolicy
     /// From how the promises of the last 90 days stand.
     public var recalibration: Recalibration
+    /// From how the promises resolved in the last 90 days were kept.
+    public var adaptive: AdaptiveLevel
 }
 
 /// Fulfilment locations, carrier services, promise settings, quotes and the history the engine
@@ -170,29 +172,35 @@ public struct PromiseStore: Sendable {
     public func setup(merchant: MerchantID, now: Date, logger: Logger) async throws -> PromiseSetup {
         async let locations = locations(merchant: merchant, logger: logger)
         async let services = services(merchant: merchant, logger: logger)
-        async let policy = policy(merchant: merchant, logger: logger)
-        // Promises made in the window, delivered or not, at most 2,000 chosen by a hash of the
-        // order (spread over the window, not only the newest, most of them still under way); a
+        async let storedPolicy = policy(merchant: merchant, logger: logger)
+        // Promises that may have resolved in the adaptive level's window (those made in
+        // recalibration's shorter window among them), at most 4,000 chosen by a hash of the
+        // order: spread over the window, not only the newest, most of them still under way. A
         // cancelled order's promise will never be delivered, so it does not count.
         async let promises = database.query("""
-            SELECT p.location_code, p.forecast_start::text, p.forecast, p.delivered_on::text FROM delivery_promises p
+            SELECT p.promised_at, p.location_code, p.forecast_start::text, p.forecast, p.latest::text, p.delivered_on::text,
+                p.slot_date IS NULL
+            FROM delivery_promises p
             JOIN orders o ON o.merchant_id = p.merchant_id AND o.id = p.order_id
             WHERE p.merchant_id = \(merchant.rawValue) AND o.status <> 'cancelled'
-              AND p.promised_at BETWEEN \(now.addingTimeInterval(-Recalibration.windowDays * 86_400)) AND \(now)
-            ORDER BY hashtext(p.order_id::text) LIMIT 2000
+              AND p.promised_at BETWEEN \(now.addingTimeInterval(-AdaptiveLevel.candidateDays * 86_400)) AND \(now)
+            ORDER BY hashtext(p.order_id::text) LIMIT 4000
             """, logger: logger)
         let locationsByCode = Dictionary(try await locations.map { ($0.value.code, $0.value) }, uniquingKeysWith: { first, _ in first })
-        let standings = try await promises.decode((String, String, [Double], String?).self).map { code, start, forecast, deliveredOn in
-            let timeZone = locationsByCode[code]?.timeZone ?? TimeZone(identifier: "UTC")!
-            return PromiseStanding(deliveredOn: try deliveredOn.map { try StoredValue.date($0, "delivery_promises.delivered_on") },
-                                   today: LocalDate(now, in: timeZone), forecast: forecast,
-                                   from: try StoredValue.date(start, "delivery_promises.forecast_start"))
+        let made = try await promises.decode((Date, String, String, [Double], String, String?, Bool).self).map {
+            promisedAt, code, start, forecast, latest, deliveredOn, cutAtTarget in
+            MadePromise(promisedAt: promisedAt, forecastStart: try StoredValue.date(start, "delivery_promises.forecast_start"), forecast: forecast,
+                        latest: try StoredValue.date(latest, "delivery_promises.latest"),
+                        deliveredOn: try deliveredOn.map { try StoredValue.date($0, "delivery_promises.delivered_on") },
+                        timeZone: locationsByCode[code]?.timeZone ?? TimeZone(identifier: "UTC")!, cutAtTarget: cutAtTarget)
         }
+        let policy = try await storedPolicy
         return PromiseSetup(
             locations: locationsByCode,
             services: Dictionary(try await services.map { ($0.value.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
-            policy: try await policy,
-            recalibration: Recalibration(standings))
+            policy: policy,
+            recalibration: Recalibration(made, now: now),
+            adaptive: AdaptiveLevel(target: policy.onTimeTarget, promises: made, now: now))
     }
 
     // MARK: History
