@@ -79,7 +79,7 @@ struct Backtest: ParsableCommand {
         }
         lines += [
             "",
-            "estimate at carrier hand-off: \(report.handoffEstimates) orders, delivered within its window \(percent(report.handoffOnTimeRate)), median width \(days(report.handoffMedianWindowDays))",
+            "estimate at carrier hand-off: \(report.handoffEstimates) orders, delivered within its window \(percent(report.handoffOnTimeRate)), by its latest date \(percent(report.handoffByLatestRate)), median width \(days(report.handoffMedianWindowDays))",
             "hand-off calibration (aimed-at coverage, realised inside, median width):",
         ]
         for level in report.handoffCalibration {

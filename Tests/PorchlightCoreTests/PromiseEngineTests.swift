@@ -337,6 +337,24 @@ func delivered(_ pits: [Double]) -> [PromiseStanding] { pits.map { PromiseStandi
         #expect(adapted.window.confidence < 1)
     }
 
+    /// The estimate compares its latest date with the promise's, so it is cut at the same
+    /// calibrated level: an order just placed is not at risk however far calibration moved both.
+    @Test func anEstimateIsCutWhereThePromiseIs() throws {
+        let model = TransitModel(history: HistorySample(shipments: [], threshold: nil), asOf: Date(), locations: [:], services: [:])
+        let at = instant("2026-11-26T11:00:00Z")
+        let destination = Destination(country: "RO", region: nil)
+        let missing = AdaptiveLevel(target: 0.5, resolutions: (0..<30).flatMap { day in
+            (0..<10).map { PromiseResolution(knownOn: date("2026-10-01").adding(days: day), kept: $0 >= 8) }
+        })
+        let engine = PromiseEngine(model: model, policy: PromisePolicy(onTimeTarget: 0.5), adaptive: missing)
+        let promise = try #require(engine.quote(courier, from: warehouse, to: destination, at: at))
+        let (estimate, _) = try #require(engine.estimate(.awaitingHandOff(placedAt: at), service: courier, from: warehouse, to: destination, now: at))
+        #expect(estimate == promise.window)
+        let (raw, _) = try #require(PromiseEngine(model: model, policy: PromisePolicy(onTimeTarget: 0.5))
+            .estimate(.awaitingHandOff(placedAt: at), service: courier, from: warehouse, to: destination, now: at))
+        #expect(raw.latest < estimate.latest)
+    }
+
     @Test func onlyPromisesCutAtTheTargetAndResolvedInTheWindowCount() {
         let now = instant("2026-11-26T11:00:00Z")
         let zone = TimeZone(identifier: "Europe/Bucharest")!

@@ -35,6 +35,9 @@ public struct PromiseBacktest {
         public var merchantMedianPromisedLeadDays: Double
         public var handoffEstimates: Int
         public var handoffOnTimeRate: Double
+        /// How often the parcel came by the hand-off estimate's latest date: the merchant's target
+        /// when estimates are calibrated like promises.
+        public var handoffByLatestRate: Double
         public var handoffMedianWindowDays: Double
         public var handoffCalibration: [Coverage]
         public var transitBasis: [String: Int]
@@ -143,7 +146,8 @@ public struct PromiseBacktest {
         var calibrationStated = [Double](repeating: 0, count: Self.calibrationLevels.count)
         var calibrationKept = [Int](repeating: 0, count: Self.calibrationLevels.count)
         var calibrationCount = [Int](repeating: 0, count: Self.calibrationLevels.count)
-        var handoffs = 0, handoffInWindow = 0
+        var handedOff: [(HistoricalOrder, shippedAt: Date, FulfilmentLocation, CarrierService)] = []
+        var handoffs = 0, handoffInWindow = 0, handoffByLatest = 0
         var handoffWidths: [Double] = []
         var coverageInside = [Int](repeating: 0, count: Self.calibrationLevels.count)
         var coverageWidths = [[Double]](repeating: [], count: Self.calibrationLevels.count)
@@ -183,21 +187,31 @@ public struct PromiseBacktest {
                 if deliveredOn <= levelWindow.latest { calibrationKept[index] += 1 }
             }
 
-            // The estimate made when the carrier took the parcel (estimates are not recalibrated).
             if let shippedAt = order.shippedAt, shippedAt >= order.placedAt, shippedAt <= order.deliveredAt {
-                let handoffEngine = PromiseEngine(model: model(on: LocalDate(shippedAt, in: zone), in: zone), policy: policy)
-                if let (estimate, _) = handoffEngine.estimate(.inTransit(handedOffAt: shippedAt), service: service, from: location,
-                                                              to: order.destination, now: shippedAt) {
-                    handoffs += 1
-                    if estimate.earliest <= deliveredOn && deliveredOn <= estimate.latest { handoffInWindow += 1 }
-                    handoffWidths.append(Double(estimate.widthDays))
-                }
-                for (index, level) in Self.calibrationLevels.enumerated() {
-                    guard let (window, _) = handoffEngine.estimate(.inTransit(handedOffAt: shippedAt), service: service, from: location,
-                                                                   to: order.destination, now: shippedAt, coverage: level) else { continue }
-                    if window.earliest <= deliveredOn && deliveredOn <= window.latest { coverageInside[index] += 1 }
-                    coverageWidths[index].append(Double(window.widthDays))
-                }
+                handedOff.append((order, shippedAt, location, service))
+            }
+        }
+
+        // The estimate made when the carrier took each parcel, once every promise made before
+        // that day is known (calibration on the hand-off day counts promises made after this
+        // order was placed).
+        for (order, shippedAt, location, service) in handedOff {
+            let zone = order.timeZone
+            let shippedOn = LocalDate(shippedAt, in: zone), deliveredOn = LocalDate(order.deliveredAt, in: zone)
+            let (recalibration, adaptive) = calibration(on: shippedOn, in: zone)
+            let engine = PromiseEngine(model: model(on: shippedOn, in: zone), policy: policy, recalibration: recalibration, adaptive: adaptive[0])
+            if let (estimate, _) = engine.estimate(.inTransit(handedOffAt: shippedAt), service: service, from: location,
+                                                   to: order.destination, now: shippedAt) {
+                handoffs += 1
+                if estimate.earliest <= deliveredOn && deliveredOn <= estimate.latest { handoffInWindow += 1 }
+                if deliveredOn <= estimate.latest { handoffByLatest += 1 }
+                handoffWidths.append(Double(estimate.widthDays))
+            }
+            for (index, level) in Self.calibrationLevels.enumerated() {
+                guard let (window, _) = engine.estimate(.inTransit(handedOffAt: shippedAt), service: service, from: location,
+                                                        to: order.destination, now: shippedAt, coverage: level) else { continue }
+                if window.earliest <= deliveredOn && deliveredOn <= window.latest { coverageInside[index] += 1 }
+                coverageWidths[index].append(Double(window.widthDays))
             }
         }
 
@@ -214,7 +228,7 @@ public struct PromiseBacktest {
                             realisedOnTimeRate: rate(calibrationKept[index], calibrationCount[index]))
             },
             merchantOnTimeRate: rate(merchantOnTime, scored), merchantMedianPromisedLeadDays: Self.median(merchantLeads),
-            handoffEstimates: handoffs, handoffOnTimeRate: rate(handoffInWindow, handoffs),
+            handoffEstimates: handoffs, handoffOnTimeRate: rate(handoffInWindow, handoffs), handoffByLatestRate: rate(handoffByLatest, handoffs),
             handoffMedianWindowDays: Self.median(handoffWidths),
             handoffCalibration: Self.calibrationLevels.indices.map { index in
                 Coverage(level: Self.calibrationLevels[index], realisedInsideRate: rate(coverageInside[index], coverageWidths[index].count),

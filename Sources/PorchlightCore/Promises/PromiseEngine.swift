@@ -136,12 +136,13 @@ public struct PromiseEngine: Sendable {
 
     /// The current estimate for a shipment, given its progress: time already spent waiting or
     /// travelling rules out the fast outcomes, and "out for delivery" means today. The window is
-    /// the merchant's, like the promise's, because `promise_at_risk` compares their latest dates;
-    /// a `coverage` asks instead for the window that leaves (1 − coverage) / 2 on each side (the
-    /// backtest measures how often such windows hold the delivery).
+    /// the merchant's, cut at the same calibrated level as the promise's, because
+    /// `promise_at_risk` compares their latest dates: a raw cut would flag promises whenever
+    /// recalibration moved them. A `coverage` asks instead for the raw window that leaves
+    /// (1 − coverage) / 2 on each side (the backtest measures how often the model's windows hold
+    /// the delivery).
     public func estimate(_ progress: Progress, service: CarrierService, from location: FulfilmentLocation,
                          to destination: Destination, now: Date, coverage: Double? = nil) -> (DeliveryWindow, EstimateBasis)? {
-        let central = coverage.map { PromisePolicy(onTimeTarget: (1 + $0) / 2) } ?? policy
         let today = LocalDate(now, in: location.timeZone)
         let origin = Destination(country: location.country, region: location.region)
         switch progress {
@@ -153,15 +154,20 @@ public struct PromiseEngine: Sendable {
             let handedOffOn = LocalDate(handedOffAt, in: location.timeZone)
             let elapsed = today > handedOffOn ? service.deliveryDays.openDays(after: handedOffOn, through: today.adding(days: -1)) + 1 : 0
             let dates = Self.deliveryDates(pickupOn: handedOffOn, transit: transit.given(atLeast: elapsed), service: service)
-            return dates.window(central).map { ($0, basis) }
+            return window(of: dates, coverage: coverage).map { ($0, basis) }
         case .awaitingHandOff(let placedAt):
             guard let (transit, basis) = model.transit(service, from: origin, to: destination) else { return nil }
             let start = location.handlingStart(forOrderPlacedAt: placedAt)
             let elapsed = today > start ? location.workingDays.openDays(after: start, through: today.adding(days: -1)) + 1 : 0
             let handling = model.handling(at: location).0.given(atLeast: elapsed)
             let dates = Self.deliveryDates(handlingStart: start, handling: handling, transit: transit, location: location, service: service)
-            return dates.window(central).map { ($0, basis) }
+            return window(of: dates, coverage: coverage).map { ($0, basis) }
         }
+    }
+
+    private func window(of dates: DateDistribution, coverage: Double?) -> DeliveryWindow? {
+        guard let coverage else { return dates.window(policy, recalibration, adaptive) }
+        return dates.window(PromisePolicy(onTimeTarget: (1 + coverage) / 2))
     }
 
     /// Combines handling and transit into a distribution over delivery dates. Each handling outcome
