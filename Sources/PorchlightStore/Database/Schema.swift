@@ -430,5 +430,6 @@ public enum Schema {
         distributableSchema,
         learningSample,
         webhookQueriesByMerchant,
+        unusedIndexesDropped,
     ]
 }
