@@ -141,7 +141,7 @@ func isoTime(_ date: Date) -> String {
             let created = try await service.call(.get, "/v1/orders/\(orderID)", key: merchant.apiKey)
             let promise = try #require(created["promise"] as? [String: Any])
             #expect(promise["latest"] as? String == window["latest"] as? String)
-            #expect(promise["engine_version"] as? String == "promise-engine/1")
+            #expect(promise["engine_version"] as? String == "promise-engine/2")
             #expect(created["promise_at_risk"] as? Bool == false)
 
             // The same choice again changes nothing; another quote cannot replace the promise.
@@ -235,15 +235,27 @@ func isoTime(_ date: Date) -> String {
                 try await PromiseStore(database: Database(client: client))
                     .setup(merchant: MerchantID(try #require(UUID(uuidString: merchant.id))), now: later, logger: testLogger)
             }
-            let deliveredOn = LocalDate(now, in: try #require(TimeZone(identifier: "Europe/Bucharest")))
-            let expected = AdaptiveLevel(target: PromisePolicy.defaultOnTimeTarget, resolutions: [
-                PromiseResolution(knownOn: deliveredOn, kept: true), PromiseResolution(knownOn: deliveredOn, kept: true),
-                PromiseResolution(knownOn: orders[3].latest.adding(days: 1), kept: false),
-                PromiseResolution(knownOn: orders[4].latest.adding(days: 1), kept: false),
-            ])
+            let bucharest = try #require(TimeZone(identifier: "Europe/Bucharest"))
+            let deliveredOn = LocalDate(now, in: bucharest), today = LocalDate(later, in: bucharest)
+            let expected = AdaptiveLevel.start(from: nil, target: PromisePolicy.defaultOnTimeTarget, today: today, targetSetOn: nil)
+                .advanced(to: today, resolutions: [
+                    PromiseResolution(decidedOn: deliveredOn, outcome: .kept), PromiseResolution(decidedOn: deliveredOn, outcome: .kept),
+                    PromiseResolution(decidedOn: orders[3].latest, outcome: .missed), PromiseResolution(decidedOn: orders[4].latest, outcome: .missed),
+                ])
             #expect(setup.adaptive == expected)
             #expect(setup.adaptive.offset > 0)
             #expect(setup.recalibration.isIdentity, "four outcomes are too few to recalibrate")
+
+            // The level is stored, and the next learning pass, on any replica, carries on from it
+            // rather than stepping the same days again.
+            let (stored, again) = try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                let store = PromiseStore(database: Database(client: client))
+                let merchantID = MerchantID(try #require(UUID(uuidString: merchant.id)))
+                return (try await store.adaptiveLevel(merchant: merchantID, logger: testLogger),
+                        try await store.setup(merchant: merchantID, now: later, logger: testLogger).adaptive)
+            }
+            #expect(stored == expected)
+            #expect(again == expected)
         }
     }
 

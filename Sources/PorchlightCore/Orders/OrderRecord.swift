@@ -277,7 +277,7 @@ extension OrderRecord {
            let lastDelivery = shipments.compactMap(\.deliveredAt).max() {
             let deliveredOn = LocalDate(lastDelivery, in: promise.timeZone)
             promise.deliveredOn = deliveredOn
-            promise.outcome = deliveredOn <= promise.window.latest ? .kept : .missed
+            promise.outcome = PromiseOutcome(deliveredOn: deliveredOn, latest: promise.window.latest)
             promise.pit = Recalibration.pit(of: deliveredOn, cumulative: promise.forecast, from: promise.forecastStart)
             self.promise = promise
         }

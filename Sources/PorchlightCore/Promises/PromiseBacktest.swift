@@ -117,27 +117,33 @@ public struct PromiseBacktest {
         }
         let prepared = PreparedHistory(history, locations: locations, services: services)
         // One model per local day, learned from what was known at that day's midnight; promises
-        // are recalibrated with how the promises of the last 90 days stood at that midnight.
-        var models: [LocalDate: TransitModel] = [:]
+        // are calibrated with how the promises made before that midnight stood then.
+        var models: [Date: TransitModel] = [:]
         // Each order's promise as it would have been made at each level (the policy's target
         // first, then `calibrationLevels`): a level adapts to the promises it shaped itself.
         let levels = [policy.onTimeTarget] + Self.calibrationLevels
         var made = [[MadePromise]](repeating: [], count: levels.count)
-        var calibrations: [LocalDate: (Recalibration, [AdaptiveLevel])] = [:]
+        var calibrations: [Date: DayCalibration] = [:]
         func model(on day: LocalDate, in timeZone: TimeZone) -> TransitModel {
-            if let model = models[day] { return model }
-            let model = TransitModel.sampling(prepared, asOf: day.instant(atMinute: 0, in: timeZone), sampleSize: learningSample)
-            models[day] = model
+            let midnight = day.instant(atMinute: 0, in: timeZone)
+            if let model = models[midnight] { return model }
+            let model = TransitModel.sampling(prepared, asOf: midnight, sampleSize: learningSample)
+            models[midnight] = model
             return model
         }
-        // How the promises made so far stood at that day's midnight.
-        func calibration(on day: LocalDate, in timeZone: TimeZone) -> (Recalibration, [AdaptiveLevel]) {
-            if let known = calibrations[day] { return known }
+        func calibration(on day: LocalDate, in timeZone: TimeZone) -> DayCalibration {
             let midnight = day.instant(atMinute: 0, in: timeZone)
-            let calibration = (Recalibration(made[0], now: midnight), levels.indices.map { index in
-                adaptiveCalibration ? AdaptiveLevel(target: levels[index], promises: made[index], now: midnight) : .none
+            if let known = calibrations[midnight] { return known }
+            // Each level's state carries on from the latest day before this one (as the store
+            // keeps it), stepped through the days since with the promises made before midnight.
+            let previous = calibrations.filter { $0.key < midnight }.max { $0.key < $1.key }?.value
+            let known = made.map { $0.filter { $0.promisedAt < midnight } }
+            let calibration = DayCalibration(recalibration: Recalibration(known[0], now: midnight), levels: levels.indices.map { index in
+                guard adaptiveCalibration else { return .none(target: levels[index]) }
+                let state = previous?.levels[index] ?? AdaptiveLevel.start(from: nil, target: levels[index], today: day, targetSetOn: nil)
+                return state.advanced(to: day, now: midnight, promises: known[index])
             })
-            calibrations[day] = calibration
+            calibrations[midnight] = calibration
             return calibration
         }
 
@@ -158,15 +164,18 @@ public struct PromiseBacktest {
             let placedOn = LocalDate(order.placedAt, in: zone)
             guard let location = locations[Self.locationCode(order, perOrigin: locationPerOrigin)], let service = services[order.service] else { continue }
             let deliveredOn = LocalDate(order.deliveredAt, in: zone)
-            let (recalibration, adaptive) = calibration(on: placedOn, in: zone)
-            let engine = PromiseEngine(model: model(on: placedOn, in: zone), policy: policy, recalibration: recalibration)
+            let calibration = calibration(on: placedOn, in: zone)
+            let engine = PromiseEngine(model: model(on: placedOn, in: zone), policy: policy, recalibration: calibration.recalibration)
             let outlook = engine.outlook(service, from: location, to: order.destination, at: order.placedAt)
+            let windows = levels.indices.map { index in
+                outlook?.dates.window(PromisePolicy(onTimeTarget: levels[index]), calibration.recalibration, offset: calibration.levels[index].offset)
+            }
             // Every promise teaches calibration, scored or not.
             if let outlook {
-                for index in levels.indices {
-                    guard let window = outlook.dates.window(PromisePolicy(onTimeTarget: levels[index]), recalibration, adaptive[index]) else { continue }
+                for (index, window) in windows.enumerated() {
+                    guard let window else { continue }
                     made[index].append(MadePromise(promisedAt: order.placedAt, forecastStart: outlook.dates.first, forecast: outlook.dates.cumulative,
-                                                   latest: window.latest, deliveredOn: deliveredOn, timeZone: zone, cutAtTarget: true))
+                                                   latest: window.latest, deliveredOn: deliveredOn, timeZone: zone))
                 }
             }
             if let scoreFrom, placedOn < scoreFrom { continue }
@@ -174,14 +183,14 @@ public struct PromiseBacktest {
             merchantLeads.append(Double(order.promisedBy.days(since: placedOn)))
             if deliveredOn <= order.promisedBy { merchantOnTime += 1 }
 
-            guard let outlook, let window = outlook.dates.window(policy, recalibration, adaptive[0]) else { withoutPromise += 1; continue }
+            guard let outlook, let window = windows[0] else { withoutPromise += 1; continue }
             bases[outlook.transitBasis.rawValue, default: 0] += 1
             if deliveredOn <= window.latest { onTime += 1 }
             leads.append(Double(window.latest.days(since: placedOn)))
             widths.append(Double(window.widthDays))
             confidences.append(window.confidence)
-            for (index, level) in Self.calibrationLevels.enumerated() {
-                guard let levelWindow = outlook.dates.window(PromisePolicy(onTimeTarget: level), recalibration, adaptive[index + 1]) else { continue }
+            for index in Self.calibrationLevels.indices {
+                guard let levelWindow = windows[index + 1] else { continue }
                 calibrationCount[index] += 1
                 calibrationStated[index] += levelWindow.confidence
                 if deliveredOn <= levelWindow.latest { calibrationKept[index] += 1 }
@@ -198,8 +207,9 @@ public struct PromiseBacktest {
         for (order, shippedAt, location, service) in handedOff {
             let zone = order.timeZone
             let shippedOn = LocalDate(shippedAt, in: zone), deliveredOn = LocalDate(order.deliveredAt, in: zone)
-            let (recalibration, adaptive) = calibration(on: shippedOn, in: zone)
-            let engine = PromiseEngine(model: model(on: shippedOn, in: zone), policy: policy, recalibration: recalibration, adaptive: adaptive[0])
+            let calibration = calibration(on: shippedOn, in: zone)
+            let engine = PromiseEngine(model: model(on: shippedOn, in: zone), policy: policy, recalibration: calibration.recalibration,
+                                       levelOffset: calibration.levels[0].offset)
             if let (estimate, _) = engine.estimate(.inTransit(handedOffAt: shippedAt), service: service, from: location,
                                                    to: order.destination, now: shippedAt) {
                 handoffs += 1
@@ -235,6 +245,13 @@ public struct PromiseBacktest {
                          medianWindowDays: Self.median(coverageWidths[index]))
             },
             transitBasis: bases)
+    }
+
+    /// How promises made on one day are calibrated: the recalibration, and the adaptive level of
+    /// the policy's target and of each of `calibrationLevels`, in that order.
+    struct DayCalibration {
+        var recalibration: Recalibration
+        var levels: [AdaptiveLevel]
     }
 
     static func median(_ values: [Double]) -> Double {

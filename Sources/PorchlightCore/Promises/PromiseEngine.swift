@@ -39,16 +39,16 @@ struct DateDistribution {
 
     /// The window between the policy's two quantiles, in honest probabilities; nil when the
     /// latest falls in the unknown tail.
-    func window(_ policy: PromisePolicy, _ recalibration: Recalibration = .identity, _ adaptive: AdaptiveLevel = .none) -> DeliveryWindow? {
+    func window(_ policy: PromisePolicy, _ recalibration: Recalibration = .identity, offset: Double = 0) -> DeliveryWindow? {
         var sum = 0.0
         var earliest: LocalDate?
-        for (offset, probability) in probabilities.enumerated() {
+        for (day, probability) in probabilities.enumerated() {
             sum += probability
             let honest = recalibration.honest(sum)
-            if earliest == nil, honest >= policy.earliestLevel - 1e-9 { earliest = first.adding(days: offset) }
-            if honest >= policy.onTimeTarget + adaptive.offset - 1e-9, let earliest {
-                return DeliveryWindow(earliest: earliest, latest: first.adding(days: offset),
-                                      confidence: min(max(honest - adaptive.offset, 0), 1))
+            if earliest == nil, honest >= policy.earliestLevel - 1e-9 { earliest = first.adding(days: day) }
+            if honest >= policy.onTimeTarget + offset - 1e-9, let earliest {
+                return DeliveryWindow(earliest: earliest, latest: first.adding(days: day),
+                                      confidence: min(max(honest - offset, 0), 1))
             }
         }
         return nil
@@ -70,28 +70,30 @@ struct DateDistribution {
 
 /// The promise engine: pure calendar and probability arithmetic over what `TransitModel` learned.
 public struct PromiseEngine: Sendable {
-    public static let version = "promise-engine/1"
+    public static let version = "promise-engine/2"
     /// Carriers deliver nearly every parcel that is out for delivery the same day.
     public static let outForDeliveryConfidence = 0.95
 
     public let model: TransitModel
     public let policy: PromisePolicy
-    /// Learned from how recent promises turned out; applied to promises made before checkout.
+    /// Learned from how recent promises turned out; applied to promises and to the estimates
+    /// compared with them.
     public let recalibration: Recalibration
-    /// Where after recalibration promises are cut, from how recent ones were kept.
-    public let adaptive: AdaptiveLevel
+    /// Added to the target after recalibration (`AdaptiveLevel.offset`), from how recent
+    /// promises were kept.
+    public let levelOffset: Double
 
-    public init(model: TransitModel, policy: PromisePolicy, recalibration: Recalibration = .identity, adaptive: AdaptiveLevel = .none) {
+    public init(model: TransitModel, policy: PromisePolicy, recalibration: Recalibration = .identity, levelOffset: Double = 0) {
         self.model = model
         self.policy = policy
         self.recalibration = recalibration
-        self.adaptive = adaptive
+        self.levelOffset = levelOffset
     }
 
     /// The option for an order placed at `instant`; nil where the service cannot deliver there.
     public func quote(_ service: CarrierService, from location: FulfilmentLocation, to destination: Destination, at instant: Date) -> DeliveryOption? {
         guard let outlook = outlook(service, from: location, to: destination, at: instant),
-              let window = outlook.dates.window(policy, recalibration, adaptive)
+              let window = outlook.dates.window(policy, recalibration, offset: levelOffset)
         else { return nil }
         return DeliveryOption(service: service.key, forecast: outlook.dates.cumulative, orderBy: outlook.handlingStart.instant(atMinute: location.cutoffMinutes, in: location.timeZone),
                               handlingStartsOn: outlook.handlingStart, window: window,
@@ -166,7 +168,7 @@ public struct PromiseEngine: Sendable {
     }
 
     private func window(of dates: DateDistribution, coverage: Double?) -> DeliveryWindow? {
-        guard let coverage else { return dates.window(policy, recalibration, adaptive) }
+        guard let coverage else { return dates.window(policy, recalibration, offset: levelOffset) }
         return dates.window(PromisePolicy(onTimeTarget: (1 + coverage) / 2))
     }
 

@@ -8,22 +8,31 @@ public struct MadePromise: Sendable {
     public var forecast: [Double]
     public var latest: LocalDate
     public var deliveredOn: LocalDate?
+    /// When the order was cancelled, if it was: a parcel never sent is neither kept nor missed,
+    /// but one lost and refunded after its latest date was missed.
+    public var cancelledAt: Date?
     /// The location's, whose calendar "today" is counted in.
     public var timeZone: TimeZone
-    /// Whether the engine chose `latest` at the merchant's target: a delivery slot the customer
-    /// picked says nothing about the level promises are cut at.
-    public var cutAtTarget: Bool
+    /// A delivery slot the customer picked: its latest date was not cut at the merchant's target.
+    public var hasSlot: Bool
 
     public init(promisedAt: Date, forecastStart: LocalDate, forecast: [Double], latest: LocalDate, deliveredOn: LocalDate?,
-                timeZone: TimeZone, cutAtTarget: Bool) {
+                cancelledAt: Date? = nil, timeZone: TimeZone, hasSlot: Bool = false) {
         self.promisedAt = promisedAt
         self.forecastStart = forecastStart
         self.forecast = forecast
         self.latest = latest
         self.deliveredOn = deliveredOn
+        self.cancelledAt = cancelledAt
         self.timeZone = timeZone
-        self.cutAtTarget = cutAtTarget
+        self.hasSlot = hasSlot
     }
+
+    /// The day the order was cancelled on, in the location's calendar.
+    var cancelledOn: LocalDate? { cancelledAt.map { LocalDate($0, in: timeZone) } }
+
+    /// Whether the order was cancelled before its promise could be missed.
+    var withdrawn: Bool { cancelledOn.map { $0 <= latest && deliveredOn == nil } ?? false }
 }
 
 /// A promise as recalibration sees it: where the delivery fell in the forecast made at checkout
@@ -93,10 +102,13 @@ public struct Recalibration: Sendable, Equatable {
         self.init(pits: pits, shares: shares)
     }
 
-    /// From the promises made in the last `windowDays` before `now`.
+    /// From the promises made in the last `windowDays` before `now`. One cancelled after its
+    /// latest date stays under way where it stood on the cancellation day.
     public init(_ promises: [MadePromise], now: Date) {
-        self.init(promises.filter { $0.promisedAt < now && now.timeIntervalSince($0.promisedAt) <= Self.windowDays * 86_400 }.map {
-            PromiseStanding(deliveredOn: $0.deliveredOn, today: LocalDate(now, in: $0.timeZone), forecast: $0.forecast, from: $0.forecastStart)
+        self.init(promises.filter { $0.promisedAt < now && now.timeIntervalSince($0.promisedAt) <= Self.windowDays * 86_400 && !$0.withdrawn }.map {
+            let today = LocalDate(now, in: $0.timeZone)
+            return PromiseStanding(deliveredOn: $0.deliveredOn, today: $0.cancelledOn.map { min($0.adding(days: 1), today) } ?? today,
+                                   forecast: $0.forecast, from: $0.forecastStart)
         })
     }
 
@@ -126,81 +138,5 @@ public struct Recalibration: Sendable, Equatable {
             index < 0 ? 0 : index < cumulative.count ? cumulative[index] : 1
         }
         return (at(offset - 1) + at(offset)) / 2
-    }
-}
-
-/// A promise's outcome once it is known: kept on the day it was delivered, or missed on the day
-/// after its latest date passed without a delivery.
-public struct PromiseResolution: Sendable, Equatable {
-    public var knownOn: LocalDate
-    public var kept: Bool
-
-    public init(knownOn: LocalDate, kept: Bool) {
-        self.knownOn = knownOn
-        self.kept = kept
-    }
-
-    /// The resolution known by the start of `today`; nil while the promise is still open.
-    public init?(latest: LocalDate, deliveredOn: LocalDate?, today: LocalDate) {
-        if let deliveredOn, deliveredOn <= latest {
-            guard deliveredOn < today else { return nil }
-            self.init(knownOn: deliveredOn, kept: true)
-        } else {
-            guard latest < today else { return nil }
-            self.init(knownOn: latest.adding(days: 1), kept: false)
-        }
-    }
-}
-
-/// Adaptive conformal inference (Gibbs & Candès, 2021) after `Recalibration`: the level a
-/// promise is cut at moves each day by how far that day's resolved promises strayed from the
-/// target, so the share kept returns to the target whatever the drift. Recalibration follows
-/// drift with a lag of its window; this catches what it has not caught yet. A day is one step
-/// whatever the merchant's volume, and a day with few resolutions moves it less. Resolutions
-/// count by the day they became known, not by when the promise was made: among recent promises
-/// the kept ones are known early and the missed ones late, so counting by promise would lean
-/// towards "kept" exactly when deliveries slow down.
-public struct AdaptiveLevel: Sendable, Equatable {
-    /// Days of resolutions the level is built from, starting from no offset.
-    public static let windowDays = 90
-    /// Promises made this many days back may still resolve inside the window; older ones rarely do.
-    public static let candidateDays = 180.0
-    /// How far one day's full miss rate moves the level: memory of about 1 / step days.
-    public static let stepPerDay = 0.02
-    /// Resolutions at which a day counts half.
-    public static let halfWeightResolutions = 10.0
-    public static let none = AdaptiveLevel(offset: 0)
-
-    /// Added to the target to find the honest level to cut at; taken from the honest
-    /// probability to state the confidence.
-    public let offset: Double
-
-    init(offset: Double) {
-        self.offset = offset
-    }
-
-    /// From the promises cut at `target` whose outcome became known in the last `windowDays`.
-    public init(target: Double, promises: [MadePromise], now: Date) {
-        self.init(target: target, resolutions: promises.compactMap { promise in
-            let today = LocalDate(now, in: promise.timeZone)
-            guard promise.cutAtTarget, promise.promisedAt < now,
-                  let resolution = PromiseResolution(latest: promise.latest, deliveredOn: promise.deliveredOn, today: today),
-                  resolution.knownOn >= today.adding(days: -Self.windowDays) else { return nil }
-            return resolution
-        })
-    }
-
-    /// Steps through the days in order, from no offset.
-    public init(target: Double, resolutions: [PromiseResolution]) {
-        var offset = 0.0
-        for day in Dictionary(grouping: resolutions, by: \.knownOn).sorted(by: { $0.key < $1.key }) {
-            let count = Double(day.value.count)
-            let missRate = Double(day.value.filter { !$0.kept }.count) / count
-            offset += Self.stepPerDay * (missRate - (1 - target)) * count / (count + Self.halfWeightResolutions)
-            // A level past 1 asks for a window no forecast can give; below the window's opening
-            // quantile, for one that closes before it opens.
-            offset = min(max(offset, 1 - 2 * target), 0.999 - target)
-        }
-        self.init(offset: offset)
     }
 }

@@ -49,7 +49,7 @@ actor PromisePlanner {
             // Once a minute per merchant at most: a fitting moment to drop quotes nobody can use.
             try await store.purgeExpiredQuotes(merchant: merchant, logger: logger)
             return Learned(setup: setup, engine: PromiseEngine(model: model, policy: setup.policy, recalibration: setup.recalibration,
-                                                                  adaptive: setup.adaptive), learnedAt: now)
+                                                                  levelOffset: setup.adaptive.offset), learnedAt: now)
         }
         learning[merchant] = task
         Task { await self.finish(task, for: merchant) }

@@ -431,5 +431,6 @@ public enum Schema {
         learningSample,
         webhookQueriesByMerchant,
         unusedIndexesDropped,
+        adaptiveLevels,
     ]
 }

@@ -20,7 +20,7 @@ public struct PromiseSetup: Sendable {
     public var policy: PromisePolicy
     /// From how the promises of the last 90 days stand.
     public var recalibration: Recalibration
-    /// From how the promises resolved in the last 90 days were kept.
+    /// The merchant's adaptive level, stepped through yesterday.
     public var adaptive: AdaptiveLevel
 }
 
@@ -169,38 +169,81 @@ public struct PromiseStore: Sendable {
             """, logger: logger)
     }
 
+    /// Promises made this many days back feed calibration: recalibration reads those of the last
+    /// 90 days, and a new adaptive level warms up on the promises decided in the last 90 (made
+    /// up to about 90 days before that).
+    static let calibrationLookbackDays = 180.0
+
+    /// What the engine needs, with the adaptive level stepped through yesterday and stored, so
+    /// that the next learning pass, on any replica, carries on from it.
     public func setup(merchant: MerchantID, now: Date, logger: Logger) async throws -> PromiseSetup {
         async let locations = locations(merchant: merchant, logger: logger)
         async let services = services(merchant: merchant, logger: logger)
-        async let storedPolicy = policy(merchant: merchant, logger: logger)
-        // Promises that may have resolved in the adaptive level's window (those made in
-        // recalibration's shorter window among them), at most 4,000 chosen by a hash of the
-        // order: spread over the window, not only the newest, most of them still under way. A
-        // cancelled order's promise will never be delivered, so it does not count.
+        async let settings = database.query(
+            "SELECT on_time_target, updated_at FROM promise_settings WHERE merchant_id = \(merchant.rawValue)", logger: logger)
+        async let storedLevel = adaptiveLevel(merchant: merchant, logger: logger)
+        // At most 4,000 promises chosen by a hash of the order: spread over the lookback, not
+        // only the newest, most of them still under way.
         async let promises = database.query("""
             SELECT p.promised_at, p.location_code, p.forecast_start::text, p.forecast, p.latest::text, p.delivered_on::text,
-                p.slot_date IS NULL
+                p.slot_date IS NOT NULL, o.cancelled_at
             FROM delivery_promises p
             JOIN orders o ON o.merchant_id = p.merchant_id AND o.id = p.order_id
-            WHERE p.merchant_id = \(merchant.rawValue) AND o.status <> 'cancelled'
-              AND p.promised_at BETWEEN \(now.addingTimeInterval(-AdaptiveLevel.candidateDays * 86_400)) AND \(now)
+            WHERE p.merchant_id = \(merchant.rawValue)
+              AND p.promised_at BETWEEN \(now.addingTimeInterval(-Self.calibrationLookbackDays * 86_400)) AND \(now)
             ORDER BY hashtext(p.order_id::text) LIMIT 4000
             """, logger: logger)
         let locationsByCode = Dictionary(try await locations.map { ($0.value.code, $0.value) }, uniquingKeysWith: { first, _ in first })
-        let made = try await promises.decode((Date, String, String, [Double], String, String?, Bool).self).map {
-            promisedAt, code, start, forecast, latest, deliveredOn, cutAtTarget in
-            MadePromise(promisedAt: promisedAt, forecastStart: try StoredValue.date(start, "delivery_promises.forecast_start"), forecast: forecast,
-                        latest: try StoredValue.date(latest, "delivery_promises.latest"),
-                        deliveredOn: try deliveredOn.map { try StoredValue.date($0, "delivery_promises.delivered_on") },
-                        timeZone: locationsByCode[code]?.timeZone ?? TimeZone(identifier: "UTC")!, cutAtTarget: cutAtTarget)
+        let made = try await promises.decode((Date, String, String, [Double], String, String?, Bool, Date?).self).compactMap {
+            promisedAt, code, start, forecast, latest, deliveredOn, hasSlot, cancelledAt -> MadePromise? in
+            guard let location = locationsByCode[code] else { return nil }  // a promise always names a location of the merchant
+            return MadePromise(promisedAt: promisedAt, forecastStart: try StoredValue.date(start, "delivery_promises.forecast_start"),
+                               forecast: forecast, latest: try StoredValue.date(latest, "delivery_promises.latest"),
+                               deliveredOn: try deliveredOn.map { try StoredValue.date($0, "delivery_promises.delivered_on") },
+                               cancelledAt: cancelledAt, timeZone: location.timeZone, hasSlot: hasSlot)
         }
-        let policy = try await storedPolicy
+        let setting = try await settings.decode((Double, Date).self).first
+        let policy = PromisePolicy(onTimeTarget: setting?.0 ?? PromisePolicy.defaultOnTimeTarget)
+        let zones = locationsByCode.values.map(\.timeZone)
+        var adaptive = AdaptiveLevel.none(target: policy.onTimeTarget)
+        if let today = AdaptiveLevel.today(now, timeZones: zones) {
+            let stored = try await storedLevel
+            adaptive = AdaptiveLevel.start(from: stored, target: policy.onTimeTarget, today: today,
+                                           targetSetOn: setting.flatMap { AdaptiveLevel.today($0.1, timeZones: zones) })
+                .advanced(to: today, now: now, promises: made)
+            if adaptive != stored { adaptive = try await save(adaptive, merchant: merchant, logger: logger) }
+        }
         return PromiseSetup(
             locations: locationsByCode,
             services: Dictionary(try await services.map { ($0.value.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
             policy: policy,
             recalibration: Recalibration(made, now: now),
-            adaptive: AdaptiveLevel(target: policy.onTimeTarget, promises: made, now: now))
+            adaptive: adaptive)
+    }
+
+    /// The merchant's stored adaptive level, if it has one yet.
+    public func adaptiveLevel(merchant: MerchantID, logger: Logger) async throws -> AdaptiveLevel? {
+        let rows = try await database.query(
+            "SELECT on_time_target, level_offset, stepped_through::text FROM adaptive_levels WHERE merchant_id = \(merchant.rawValue)",
+            logger: logger)
+        return try rows.decode((Double, Double, String).self).first.map { target, offset, steppedThrough in
+            AdaptiveLevel(target: target, offset: offset, steppedThrough: try StoredValue.date(steppedThrough, "adaptive_levels.stepped_through"))
+        }
+    }
+
+    /// Stores the level unless another replica has stored one stepped as far for the same
+    /// target; returns the level stored.
+    private func save(_ level: AdaptiveLevel, merchant: MerchantID, logger: Logger) async throws -> AdaptiveLevel {
+        let rows = try await database.query("""
+            INSERT INTO adaptive_levels (merchant_id, on_time_target, level_offset, stepped_through)
+            VALUES (\(merchant.rawValue), \(level.target), \(level.offset), \(level.steppedThrough.description)::date)
+            ON CONFLICT (merchant_id) DO UPDATE SET on_time_target = excluded.on_time_target, level_offset = excluded.level_offset,
+                stepped_through = excluded.stepped_through, updated_at = now()
+            WHERE adaptive_levels.on_time_target <> excluded.on_time_target OR adaptive_levels.stepped_through < excluded.stepped_through
+            RETURNING 1
+            """, logger: logger)
+        if !rows.isEmpty { return level }
+        return try await adaptiveLevel(merchant: merchant, logger: logger) ?? level
     }
 
     // MARK: History
