@@ -237,7 +237,7 @@ func isoTime(_ date: Date) -> String {
             }
             let bucharest = try #require(TimeZone(identifier: "Europe/Bucharest"))
             let deliveredOn = LocalDate(now, in: bucharest), today = LocalDate(later, in: bucharest)
-            let expected = AdaptiveLevel.start(from: nil, target: PromisePolicy.defaultOnTimeTarget, today: today, targetSetOn: nil)
+            let expected = AdaptiveLevel.start(from: nil, target: PromisePolicy.defaultOnTimeTarget, today: today)
                 .advanced(to: today, resolutions: [
                     PromiseResolution(decidedOn: deliveredOn, outcome: .kept), PromiseResolution(decidedOn: deliveredOn, outcome: .kept),
                     PromiseResolution(decidedOn: orders[3].latest, outcome: .missed), PromiseResolution(decidedOn: orders[4].latest, outcome: .missed),
@@ -246,16 +246,20 @@ func isoTime(_ date: Date) -> String {
             #expect(setup.adaptive.offset > 0)
             #expect(setup.recalibration.isIdentity, "four outcomes are too few to recalibrate")
 
-            // The level is stored, and the next learning pass, on any replica, carries on from it
-            // rather than stepping the same days again.
-            let (stored, again) = try await withDatabase(url: databaseURL, logger: testLogger) { client in
+            // The level is stored; the next learning pass, on any replica, carries on from it, and
+            // one with an older clock does not take it back.
+            let (stored, nextDay, behind) = try await withDatabase(url: databaseURL, logger: testLogger) { client in
                 let store = PromiseStore(database: Database(client: client))
                 let merchantID = MerchantID(try #require(UUID(uuidString: merchant.id)))
-                return (try await store.adaptiveLevel(merchant: merchantID, logger: testLogger),
-                        try await store.setup(merchant: merchantID, now: later, logger: testLogger).adaptive)
+                let stored = try await store.adaptiveLevel(merchant: merchantID, logger: testLogger)
+                let nextDay = try await store.setup(merchant: merchantID, now: later.addingTimeInterval(86_400), logger: testLogger).adaptive
+                _ = try await store.setup(merchant: merchantID, now: later, logger: testLogger)
+                return (stored, nextDay, try await store.adaptiveLevel(merchant: merchantID, logger: testLogger))
             }
             #expect(stored == expected)
-            #expect(again == expected)
+            #expect(nextDay.steppedThrough == expected.steppedThrough.adding(days: 1))
+            #expect(nextDay.offset == expected.offset, "no promise was decided on the day stepped")
+            #expect(behind == nextDay)
         }
     }
 

@@ -45,8 +45,8 @@ public struct PromiseResolution: Sendable, Equatable {
 ///
 /// The state is the offset and the last day stepped through; the store keeps it per merchant so
 /// that it accumulates beyond any window and every replica starts from the same one. A day is
-/// stepped once, when it has ended: a delivery reported after that still counts in
-/// recalibration, not here.
+/// stepped once, `reportingGraceDays` after it ended, so that deliveries reported a little late
+/// still count (a delivery reported later than that counts in recalibration, not here).
 public struct AdaptiveLevel: Sendable, Equatable {
     /// A merchant without a state starts this many days back, so its first level already
     /// reflects its recent promises.
@@ -55,6 +55,8 @@ public struct AdaptiveLevel: Sendable, Equatable {
     public static let stepPerDay = 0.02
     /// Resolutions at which a day counts half.
     public static let halfWeightResolutions = 10.0
+    /// Days a day's deliveries may take to be reported before the day is stepped.
+    public static let reportingGraceDays = 3
 
     public var target: Double
     /// Added to the target to find the honest level to cut at; taken from the honest
@@ -75,19 +77,18 @@ public struct AdaptiveLevel: Sendable, Equatable {
     }
 
     /// Where a merchant with this stored state (nil: none, or kept for another target) starts:
-    /// the stored state, or no offset from `warmUpDays` before today, or from the day the target
-    /// last changed if later (promises cut at another target say nothing about this one).
-    public static func start(from stored: AdaptiveLevel?, target: Double, today: LocalDate, targetSetOn: LocalDate?) -> AdaptiveLevel {
+    /// the stored state, or no offset from `warmUpDays` before today.
+    public static func start(from stored: AdaptiveLevel?, target: Double, today: LocalDate) -> AdaptiveLevel {
         if let stored, stored.target == target { return stored }
-        let warmUp = today.adding(days: -warmUpDays)
-        let first = targetSetOn.map { max($0, warmUp) } ?? warmUp
-        return AdaptiveLevel(target: target, offset: 0, steppedThrough: first.adding(days: -1))
+        return AdaptiveLevel(target: target, offset: 0, steppedThrough: today.adding(days: -warmUpDays - 1))
     }
 
-    /// Steps through each day after `steppedThrough` that has ended by `today`, in order.
+    /// Steps through each day after `steppedThrough` that ended at least `reportingGraceDays`
+    /// before `today`, in order.
     public func advanced(to today: LocalDate, resolutions: [PromiseResolution]) -> AdaptiveLevel {
         var level = self
-        let days = Dictionary(grouping: resolutions.filter { $0.decidedOn > steppedThrough && $0.decidedOn < today }, by: \.decidedOn)
+        let through = today.adding(days: -1 - Self.reportingGraceDays)
+        let days = Dictionary(grouping: resolutions.filter { $0.decidedOn > steppedThrough && $0.decidedOn <= through }, by: \.decidedOn)
         for (_, resolved) in days.sorted(by: { $0.key < $1.key }) {
             let count = Double(resolved.count)
             let missRate = Double(resolved.filter { $0.outcome == .missed }.count) / count
@@ -96,15 +97,19 @@ public struct AdaptiveLevel: Sendable, Equatable {
             // quantile, for one that closes before it opens.
             level.offset = min(max(level.offset, 1 - 2 * target), 0.999 - target)
         }
-        level.steppedThrough = max(steppedThrough, today.adding(days: -1))
+        level.steppedThrough = max(steppedThrough, through)
         return level
     }
 
-    /// The state after stepping through the promises' resolutions up to `today`, the earliest
-    /// of the merchant's locations' dates (`today(_:timeZones:)`): a day is stepped once it has
-    /// ended everywhere.
-    public func advanced(to today: LocalDate, now: Date, promises: [MadePromise]) -> AdaptiveLevel {
-        advanced(to: today, resolutions: promises.compactMap { PromiseResolution($0, today: LocalDate(now, in: $0.timeZone)) })
+    /// The state after stepping through the resolutions of the promises made since the target
+    /// was set (`targetSetAt`; those cut at another target say nothing about this one), up to
+    /// `today`, the earliest of the merchant's locations' dates (`today(_:timeZones:)`): a day
+    /// is stepped once it has ended everywhere.
+    public func advanced(to today: LocalDate, now: Date, promises: [MadePromise], targetSetAt: Date?) -> AdaptiveLevel {
+        advanced(to: today, resolutions: promises.compactMap { promise in
+            if let targetSetAt, promise.promisedAt < targetSetAt { return nil }
+            return PromiseResolution(promise, today: LocalDate(now, in: promise.timeZone))
+        })
     }
 
     /// The earliest of the dates at `now` in these time zones; nil without any.

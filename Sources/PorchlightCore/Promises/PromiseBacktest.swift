@@ -124,6 +124,7 @@ public struct PromiseBacktest {
         let levels = [policy.onTimeTarget] + Self.calibrationLevels
         var made = [[MadePromise]](repeating: [], count: levels.count)
         var calibrations: [Date: DayCalibration] = [:]
+        let timeZones = Set(locations.values.map(\.timeZone))
         func model(on day: LocalDate, in timeZone: TimeZone) -> TransitModel {
             let midnight = day.instant(atMinute: 0, in: timeZone)
             if let model = models[midnight] { return model }
@@ -138,10 +139,11 @@ public struct PromiseBacktest {
             // keeps it), stepped through the days since with the promises made before midnight.
             let previous = calibrations.filter { $0.key < midnight }.max { $0.key < $1.key }?.value
             let known = made.map { $0.filter { $0.promisedAt < midnight } }
+            let today = AdaptiveLevel.today(midnight, timeZones: timeZones) ?? day
             let calibration = DayCalibration(recalibration: Recalibration(known[0], now: midnight), levels: levels.indices.map { index in
                 guard adaptiveCalibration else { return .none(target: levels[index]) }
-                let state = previous?.levels[index] ?? AdaptiveLevel.start(from: nil, target: levels[index], today: day, targetSetOn: nil)
-                return state.advanced(to: day, now: midnight, promises: known[index])
+                let state = previous?.levels[index] ?? AdaptiveLevel.start(from: nil, target: levels[index], today: today)
+                return state.advanced(to: today, now: midnight, promises: known[index], targetSetAt: nil)
             })
             calibrations[midnight] = calibration
             return calibration

@@ -166,6 +166,8 @@ public struct PromiseStore: Sendable {
         try await database.query("""
             INSERT INTO promise_settings (merchant_id, on_time_target) VALUES (\(merchant.rawValue), \(policy.onTimeTarget))
             ON CONFLICT (merchant_id) DO UPDATE SET on_time_target = excluded.on_time_target, updated_at = now()
+            -- When the target changed: calibration counts only the promises made since.
+            WHERE promise_settings.on_time_target <> excluded.on_time_target
             """, logger: logger)
     }
 
@@ -208,9 +210,8 @@ public struct PromiseStore: Sendable {
         var adaptive = AdaptiveLevel.none(target: policy.onTimeTarget)
         if let today = AdaptiveLevel.today(now, timeZones: zones) {
             let stored = try await storedLevel
-            adaptive = AdaptiveLevel.start(from: stored, target: policy.onTimeTarget, today: today,
-                                           targetSetOn: setting.flatMap { AdaptiveLevel.today($0.1, timeZones: zones) })
-                .advanced(to: today, now: now, promises: made)
+            adaptive = AdaptiveLevel.start(from: stored, target: policy.onTimeTarget, today: today)
+                .advanced(to: today, now: now, promises: made, targetSetAt: setting?.1)
             if adaptive != stored { adaptive = try await save(adaptive, merchant: merchant, logger: logger) }
         }
         return PromiseSetup(
