@@ -1,7 +1,8 @@
 import Foundation
 
 /// What happened to an order, as merchants' systems learn it (pulled from the feed, later pushed
-/// to webhooks). Every type here is emitted by `OrderEvents.between`.
+/// to webhooks). The order's own types are emitted by `OrderEvents.between`, the reviews' by
+/// `ReviewEvents`.
 public enum EventType: String, Sendable, Codable, CaseIterable {
     case orderCreated = "order.created"
     case orderUpdated = "order.updated"
@@ -14,6 +15,9 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case promiseMissed = "promise.missed"
     case estimateChanged = "estimate.changed"
     case promiseAtRisk = "promise.at_risk"
+    case reviewSubmitted = "review.submitted"
+    case reviewHelpRequested = "review.help_requested"
+    case reviewPublished = "review.published"
 }
 
 /// One event of a change, before the store gives it an id, a version and a place in the feed.

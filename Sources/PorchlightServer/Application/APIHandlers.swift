@@ -13,6 +13,7 @@ struct APIHandlers: APIProtocol {
     let customerViews: CustomerViewStore
     let promises: PromiseStore
     let planner: PromisePlanner
+    let reviews: ReviewStore
     let events: EventFeed
     let merchants: MerchantStore
     let webhookEndpoints: WebhookEndpointStore

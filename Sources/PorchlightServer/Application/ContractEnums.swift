@@ -176,6 +176,9 @@ extension EventType {
         case .promise_missed: .promiseMissed
         case .estimate_changed: .estimateChanged
         case .promise_atRisk: .promiseAtRisk
+        case .review_submitted: .reviewSubmitted
+        case .review_helpRequested: .reviewHelpRequested
+        case .review_published: .reviewPublished
         }
     }
 }
@@ -194,6 +197,9 @@ extension Components.Schemas.EventType {
         case .promiseMissed: .promise_missed
         case .estimateChanged: .estimate_changed
         case .promiseAtRisk: .promise_atRisk
+        case .reviewSubmitted: .review_submitted
+        case .reviewHelpRequested: .review_helpRequested
+        case .reviewPublished: .review_published
         }
     }
 }
@@ -251,6 +257,8 @@ extension Components.Schemas.Scope {
         case .eventsRead: .events_colon_read
         case .webhooksManage: .webhooks_colon_manage
         case .keysManage: .keys_colon_manage
+        case .reviewsRead: .reviews_colon_read
+        case .reviewsWrite: .reviews_colon_write
         }
     }
 }

@@ -9,7 +9,7 @@ extension APIHandlers {
         var v = Validator()
         v.text(body.name, "name", min: 1, max: 100)
         v.check(!body.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "name", "must not be blank")
-        v.count(body.scopes.count, "scopes", 1...10)
+        v.count(body.scopes.count, "scopes", 1...Scope.allCases.count)
         v.check(Set(body.scopes).count == body.scopes.count, "scopes", "must not repeat a scope")
         try v.finish()
         let scopes = Set(try body.scopes.map(Scope.init))

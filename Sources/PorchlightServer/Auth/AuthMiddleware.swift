@@ -47,6 +47,12 @@ struct AuthMiddleware: ServerMiddleware {
             .scope(.webhooksManage)
         case Operations.CreateApiKey.id, Operations.ListApiKeys.id, Operations.RevokeApiKey.id:
             .scope(.keysManage)
+        case Operations.SubmitReview.id:
+            .scopeOrCustomer(.reviewsWrite)
+        case Operations.ModerateReview.id:
+            .scope(.reviewsWrite)
+        case Operations.GetReview.id, Operations.GetReviewSummary.id:
+            .scope(.reviewsRead)
         default:
             nil
         }
@@ -77,7 +83,7 @@ struct AuthMiddleware: ServerMiddleware {
         case (.merchant(let grant), _) where !grant.scopes.contains(required):
             throw Problem.forbidden("This API key lacks the scope '\(required.rawValue)'.")
         case (.customer, .scope):
-            throw Problem.forbidden("A customer token sees only its own order: GET /v1/orders/{order_id}/customer-view and its arrival estimate.")
+            throw Problem.forbidden("A customer token sees only its own order: GET /v1/orders/{order_id}/customer-view, its arrival estimate, and reviews of its lines.")
         default:
             break
         }

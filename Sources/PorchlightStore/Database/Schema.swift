@@ -432,5 +432,6 @@ public enum Schema {
         webhookQueriesByMerchant,
         unusedIndexesDropped,
         adaptiveLevels,
+        reviews,
     ]
 }

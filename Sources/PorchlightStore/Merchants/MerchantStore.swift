@@ -16,6 +16,8 @@ public enum Scope: String, Sendable, CaseIterable, Codable {
     case eventsRead = "events:read"
     case webhooksManage = "webhooks:manage"
     case keysManage = "keys:manage"
+    case reviewsRead = "reviews:read"
+    case reviewsWrite = "reviews:write"
 }
 
 public struct APIKeyGrant: Sendable, Equatable {

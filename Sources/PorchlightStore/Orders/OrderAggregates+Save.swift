@@ -181,6 +181,19 @@ extension OrderAggregates {
         return Saved(order: order, document: document, shipmentDocuments: shipmentDocuments)
     }
 
+    /// Appends events of a change that leaves the order's document as it is (a review), at its
+    /// current version; the caller holds the order's lock or a row that references it.
+    static func append(_ events: [DomainEvent], orderID: UUID, version: Int, now: Date, merchant: MerchantID,
+                       on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
+            SELECT \(merchant.rawValue), e.id, e.type, \(orderID), \(version), \(now), e.data::json
+            FROM unnest(\(events.map { _ in UUID() })::uuid[], \(events.map(\.type.rawValue))::text[],
+                \(try events.map { try $0.data.text() })::text[]) WITH ORDINALITY AS e(id, type, data, n)
+            ORDER BY e.n
+            """, logger: logger)
+    }
+
     /// Inserts a new order's row, or finds that a concurrent transaction has just inserted one
     /// with the same number (the unique order number decides which).
     private static func insertOrder(_ order: OrderRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {

@@ -1,0 +1,243 @@
+import Foundation
+
+/// A review of one order line as the customer submits it, checked against the limits the
+/// contract declares (and the rules it cannot: an https photo URL with a host).
+public struct ReviewDraft: Sendable, Equatable {
+    public static let maximumPhotos = 5
+
+    public var sku: String
+    public var rating: Int
+    public var title: String?
+    public var text: String?
+    public var displayName: String
+    public var photoURLs: [String]
+    /// Structured attributes, e.g. `fit: true_to_size`.
+    public var attributes: [String: String]
+    /// The customer was given something for the review; shown with it, as review feeds require.
+    public var incentivised: Bool
+    /// The customer asked for help rather than (or as well as) leaving a rating.
+    public var needsHelp: Bool
+
+    public init(sku: String, rating: Int, title: String?, text: String?, displayName: String, photoURLs: [String],
+                attributes: [String: String], incentivised: Bool, needsHelp: Bool) {
+        self.sku = sku
+        self.rating = rating
+        self.title = title
+        self.text = text
+        self.displayName = displayName
+        self.photoURLs = photoURLs
+        self.attributes = attributes
+        self.incentivised = incentivised
+        self.needsHelp = needsHelp
+    }
+
+    public func validate() throws(DomainError) -> ReviewDraft {
+        var v = Validator()
+        v.text(sku, "sku", min: 1, max: 100)
+        v.range(rating, "rating", 1...5)
+        v.text(title, "title", max: 150)
+        v.text(text, "text", max: 5000)
+        v.text(displayName, "display_name", min: 1, max: 60)
+        v.check(displayName.contains { !$0.isWhitespace }, "display_name", "must not be blank")
+        v.count(photoURLs.count, "photo_urls", 0...Self.maximumPhotos)
+        for (index, url) in photoURLs.enumerated() {
+            v.text(url, "photo_urls[\(index)]", min: 9, max: 2048)
+            let parsed = URLComponents(string: url)
+            v.check(parsed?.scheme?.lowercased() == "https" && parsed?.host?.isEmpty == false && parsed?.user == nil,
+                    "photo_urls[\(index)]", "must be an https URL with a host and no credentials")
+        }
+        v.count(attributes.count, "attributes", 0...10)
+        for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            v.check(name.range(of: "^[a-z][a-z0-9_]{0,39}$", options: .regularExpression) != nil,
+                    "attributes.\(name)", "must be named with 1 to 40 lowercase letters, digits and '_', starting with a letter")
+            v.text(value, "attributes.\(name)", min: 1, max: 60)
+        }
+        try v.finish()
+        return self
+    }
+}
+
+/// Where a review stands. Moderation never looks at the rating: a low one is published like a
+/// high one (review feeds and the FTC's rule forbid suppressing by rating).
+public enum ReviewStatus: String, Sendable, Codable, CaseIterable {
+    case pending, published, rejected, spam, hidden
+
+    /// The moves moderation may make: a pending review is published, rejected or marked spam;
+    /// a published one may be hidden and shown again. Rejected and spam are final.
+    public func canMove(to next: ReviewStatus) -> Bool {
+        switch (self, next) {
+        case (.pending, .published), (.pending, .rejected), (.pending, .spam), (.published, .hidden), (.hidden, .published): true
+        default: false
+        }
+    }
+
+    /// Every status but publishing needs a reason, kept for the audit trail.
+    public var needsReason: Bool { self != .published }
+}
+
+/// How the server decided the review is from a buyer: never set by a client.
+public struct ReviewVerification: Sendable, Equatable {
+    public static let deliveredOrder = "delivered_order"
+
+    public var method: String
+    public var orderID: UUID
+    public var deliveredAt: Date
+
+    public init(method: String, orderID: UUID, deliveredAt: Date) {
+        self.method = method
+        self.orderID = orderID
+        self.deliveredAt = deliveredAt
+    }
+}
+
+/// What the customer is offered before (not instead of) the stars count: help comes first when
+/// a rating is low or the customer asked for it.
+public enum ReviewHelpOption: String, Sendable, Codable, CaseIterable {
+    case contactSupport = "contact_support"
+    /// The line may be returned (it is not final sale).
+    case startReturn = "start_return"
+    /// The order's delivery promise was missed: the merchant's delay remedies apply.
+    case deliveryRemedy = "delivery_remedy"
+}
+
+public struct ReviewRecord: Sendable, Equatable {
+    public var id: UUID
+    public var orderID: UUID
+    public var sku: String
+    public var rating: Int
+    public var title: String?
+    public var text: String?
+    public var displayName: String
+    public var photoURLs: [String]
+    public var attributes: [String: String]
+    public var incentivised: Bool
+    public var verification: ReviewVerification
+    public var status: ReviewStatus
+    public var statusReason: String?
+    public var helpRequested: Bool
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: UUID, orderID: UUID, sku: String, rating: Int, title: String?, text: String?, displayName: String,
+                photoURLs: [String], attributes: [String: String], incentivised: Bool, verification: ReviewVerification,
+                status: ReviewStatus, statusReason: String?, helpRequested: Bool, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.orderID = orderID
+        self.sku = sku
+        self.rating = rating
+        self.title = title
+        self.text = text
+        self.displayName = displayName
+        self.photoURLs = photoURLs
+        self.attributes = attributes
+        self.incentivised = incentivised
+        self.verification = verification
+        self.status = status
+        self.statusReason = statusReason
+        self.helpRequested = helpRequested
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Moves the review to `next`, or refuses with a conflict that names where it stands.
+    public mutating func moderate(to next: ReviewStatus, reason: String?, now: Date) throws(DomainError) {
+        guard status.canMove(to: next) else {
+            throw .conflict("The review is \(status.rawValue); it cannot become \(next.rawValue).")
+        }
+        var v = Validator()
+        v.text(reason, "reason", max: 500)
+        v.check(!next.needsReason || reason?.contains { !$0.isWhitespace } == true, "reason", "is required to make a review \(next.rawValue)")
+        try v.finish()
+        (status, statusReason, updatedAt) = (next, reason, now)
+    }
+}
+
+/// Who may review what, and what a submission starts.
+public enum ReviewRules {
+    /// Days after delivery a line can be reviewed.
+    public static let windowDays = 90
+    /// A rating at or below this asks for help first.
+    public static let helpRatingAtMost = 2
+
+    /// When the line was delivered: the last delivery of a shipment that carried it. Refuses a
+    /// line the order does not have, one not delivered yet, and one delivered too long ago.
+    public static func deliveredAt(of sku: String, in order: OrderRecord, now: Date) throws(DomainError) -> Date {
+        guard order.lines.contains(where: { $0.sku == sku }) else {
+            throw .validation([FieldError(field: "sku", message: "is not a line of this order")])
+        }
+        let deliveries = order.shipments.filter { $0.status == .delivered && $0.lines.contains { $0.sku == sku } }.compactMap(\.deliveredAt)
+        guard let deliveredAt = deliveries.max() else {
+            throw .validation([FieldError(field: "sku", message: "cannot be reviewed before it is delivered")])
+        }
+        guard now.timeIntervalSince(deliveredAt) <= Double(windowDays) * 86_400 else {
+            throw .validation([FieldError(field: "sku", message: "can no longer be reviewed: reviews close \(windowDays) days after delivery")])
+        }
+        return deliveredAt
+    }
+
+    /// A verified review of a delivered line, pending moderation.
+    public static func review(_ draft: ReviewDraft, of order: OrderRecord, id: UUID, now: Date) throws(DomainError) -> ReviewRecord {
+        let deliveredAt = try deliveredAt(of: draft.sku, in: order, now: now)
+        return ReviewRecord(
+            id: id, orderID: order.id, sku: draft.sku, rating: draft.rating, title: draft.title, text: draft.text,
+            displayName: draft.displayName, photoURLs: draft.photoURLs, attributes: draft.attributes, incentivised: draft.incentivised,
+            verification: ReviewVerification(method: ReviewVerification.deliveredOrder, orderID: order.id, deliveredAt: deliveredAt),
+            status: .pending, statusReason: nil, helpRequested: help(for: draft, in: order) != nil, createdAt: now, updatedAt: now)
+    }
+
+    /// The help to offer first; nil when the rating is good and no help was asked for.
+    public static func help(for draft: ReviewDraft, in order: OrderRecord) -> [ReviewHelpOption]? {
+        guard draft.rating <= helpRatingAtMost || draft.needsHelp else { return nil }
+        var options: [ReviewHelpOption] = [.contactSupport]
+        if order.lines.contains(where: { $0.sku == draft.sku && !$0.finalSale }) { options.append(.startReturn) }
+        if order.promise?.outcome == .missed { options.append(.deliveryRemedy) }
+        return options
+    }
+}
+
+/// Published reviews of one SKU at a glance.
+public struct ReviewSummary: Sendable, Equatable {
+    public var count: Int
+    /// Rounded to two decimals; nil without reviews.
+    public var averageRating: Double?
+    /// Reviews per star, 1 to 5.
+    public var histogram: [Int]
+
+    /// From the number of published reviews per rating.
+    public init(countsByRating: [Int: Int]) {
+        histogram = (1...5).map { countsByRating[$0] ?? 0 }
+        count = histogram.reduce(0, +)
+        let total = zip(1...5, histogram).map { $0 * $1 }.reduce(0, +)
+        averageRating = count == 0 ? nil : (Double(total) / Double(count) * 100).rounded() / 100
+    }
+}
+
+/// The events of a review, carrying like every event the order's id, number and status.
+public enum ReviewEvents {
+    public static func submitted(_ review: ReviewRecord, of order: OrderRecord, help: [ReviewHelpOption]?) -> [DomainEvent] {
+        var events = [event(.reviewSubmitted, review, orderNumber: order.orderNumber, orderStatus: order.status, [
+            "verified": .bool(true), "incentivised": .bool(review.incentivised),
+        ])]
+        if let help {
+            events.append(event(.reviewHelpRequested, review, orderNumber: order.orderNumber, orderStatus: order.status, [
+                "options": .array(help.map { .string($0.rawValue) }),
+            ]))
+        }
+        return events
+    }
+
+    /// The event of a moderation, if it is one merchants' systems act on.
+    public static func moderated(_ review: ReviewRecord, orderNumber: String, orderStatus: OrderStatus) -> DomainEvent? {
+        review.status == .published ? event(.reviewPublished, review, orderNumber: orderNumber, orderStatus: orderStatus, [:]) : nil
+    }
+
+    private static func event(_ type: EventType, _ review: ReviewRecord, orderNumber: String, orderStatus: OrderStatus,
+                              _ fields: [String: JSONValue]) -> DomainEvent {
+        var data: [String: JSONValue] = [
+            "order_id": .string(review.orderID.apiText), "order_number": .string(orderNumber), "status": .string(orderStatus.rawValue),
+            "review_id": .string(review.id.apiText), "sku": .string(review.sku), "rating": .integer(Int64(review.rating)),
+        ]
+        data.merge(fields) { _, new in new }
+        return DomainEvent(type: type, data: .object(data))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import PorchlightAPI
+import PorchlightCore
+import PorchlightStore
+
+extension APIHandlers {
+    func submitReview(_ input: Operations.SubmitReview.Input) async throws -> Operations.SubmitReview.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let orderID = try parseID(input.path.orderId, "order_id")
+        guard Caller.view(of: orderID) != nil else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        let draft = try ReviewDraft(
+            sku: body.sku, rating: body.rating, title: body.title, text: body.text, displayName: body.displayName,
+            photoURLs: body.photoUrls ?? [], attributes: body.attributes?.additionalProperties ?? [:],
+            incentivised: body.incentivised ?? false, needsHelp: body.needsHelp ?? false).validate()
+        guard let (review, help) = try await reviews.submit(draft, orderID: orderID, merchant: Caller.merchant(), logger: RequestScope.logger) else {
+            throw DomainError.notFound("No order with id \(input.path.orderId).")
+        }
+        return .created(.init(body: .json(.init(value1: .init(review), value2: .init(help: help?.map(Components.Schemas.ReviewHelpOption.init))))))
+    }
+
+    func getReview(_ input: Operations.GetReview.Input) async throws -> Operations.GetReview.Output {
+        let id = try parseID(input.path.reviewId, "review_id")
+        guard let review = try await reviews.review(id, merchant: Caller.merchant(), logger: RequestScope.logger) else {
+            throw DomainError.notFound("No review with id \(input.path.reviewId).")
+        }
+        return .ok(.init(body: .json(.init(review))))
+    }
+
+    func moderateReview(_ input: Operations.ModerateReview.Input) async throws -> Operations.ModerateReview.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let id = try parseID(input.path.reviewId, "review_id")
+        let status = try ReviewStatus(body.status)
+        guard let review = try await reviews.moderate(id, to: status, reason: body.reason, merchant: Caller.merchant(), logger: RequestScope.logger) else {
+            throw DomainError.notFound("No review with id \(input.path.reviewId).")
+        }
+        return .ok(.init(body: .json(.init(review))))
+    }
+
+    func getReviewSummary(_ input: Operations.GetReviewSummary.Input) async throws -> Operations.GetReviewSummary.Output {
+        var v = Validator()
+        v.text(input.path.sku, "sku", min: 1, max: 100)
+        try v.finish()
+        let summary = try await reviews.summary(sku: input.path.sku, merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(sku: input.path.sku, count: summary.count, averageRating: summary.averageRating, histogram: summary.histogram))))
+    }
+}
+
+extension Components.Schemas.Review {
+    init(_ review: ReviewRecord) {
+        self.init(
+            id: review.id.apiText, orderId: review.orderID.apiText, sku: review.sku, rating: review.rating, title: review.title,
+            text: review.text, displayName: review.displayName, photoUrls: review.photoURLs,
+            attributes: .init(additionalProperties: review.attributes), incentivised: review.incentivised,
+            verification: .init(method: .deliveredOrder, orderId: review.verification.orderID.apiText, deliveredAt: review.verification.deliveredAt),
+            status: .init(review.status), statusReason: review.statusReason, helpRequested: review.helpRequested,
+            createdAt: review.createdAt, updatedAt: review.updatedAt)
+    }
+}
+
+extension Components.Schemas.ReviewStatus {
+    init(_ status: ReviewStatus) {
+        self = switch status {
+        case .pending: .pending
+        case .published: .published
+        case .rejected: .rejected
+        case .spam: .spam
+        case .hidden: .hidden
+        }
+    }
+}
+
+extension ReviewStatus {
+    init(_ status: Components.Schemas.ReviewModerationInput.StatusPayload) throws {
+        guard let known = ReviewStatus(rawValue: status.rawValue) else { throw UnknownStatus(raw: status.rawValue) }
+        self = known
+    }
+
+    /// The contract lists only moves Core knows; another value means drift.
+    struct UnknownStatus: Error {
+        var raw: String
+    }
+}
+
+extension Components.Schemas.ReviewHelpOption {
+    init(_ option: ReviewHelpOption) {
+        self = switch option {
+        case .contactSupport: .contactSupport
+        case .startReturn: .startReturn
+        case .deliveryRemedy: .deliveryRemedy
+        }
+    }
+}

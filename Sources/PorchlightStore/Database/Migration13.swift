@@ -1,0 +1,51 @@
+extension Schema {
+    /// Version 13: reviews of order lines, one per line, with their moderation trail; the event
+    /// feed learns the review events.
+    static let reviews = Migration(version: 13, name: "reviews", statements: [
+        """
+        CREATE TABLE reviews (
+            merchant_id uuid NOT NULL,
+            id uuid NOT NULL,
+            order_id uuid NOT NULL,
+            sku text NOT NULL,
+            rating smallint NOT NULL CHECK (rating BETWEEN 1 AND 5),
+            title text,
+            body text,
+            display_name text NOT NULL,
+            photo_urls text[] NOT NULL,
+            attributes jsonb NOT NULL,
+            incentivised boolean NOT NULL,
+            verified_by text NOT NULL,
+            delivered_at timestamptz NOT NULL,
+            status text NOT NULL CHECK (status IN ('pending', 'published', 'rejected', 'spam', 'hidden')),
+            status_reason text,
+            help_requested boolean NOT NULL,
+            created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL,
+            PRIMARY KEY (merchant_id, id),
+            -- One review per line: a second submission, even a concurrent one, is a conflict.
+            UNIQUE (merchant_id, order_id, sku),
+            FOREIGN KEY (merchant_id, order_id) REFERENCES orders (merchant_id, id)
+        )
+        """,
+        "CREATE INDEX reviews_published_by_sku ON reviews (merchant_id, sku, created_at DESC) WHERE status = 'published'",
+        """
+        CREATE TABLE review_moderations (
+            merchant_id uuid NOT NULL,
+            review_id uuid NOT NULL,
+            moderated_at timestamptz NOT NULL,
+            from_status text NOT NULL,
+            to_status text NOT NULL,
+            reason text,
+            PRIMARY KEY (merchant_id, review_id, moderated_at),
+            FOREIGN KEY (merchant_id, review_id) REFERENCES reviews (merchant_id, id)
+        )
+        """,
+        "ALTER TABLE events DROP CONSTRAINT events_type_check",
+        """
+        ALTER TABLE events ADD CONSTRAINT events_type_check CHECK (type IN ('order.created', 'order.updated', 'order.cancelled',
+            'order.status_changed', 'shipment.created', 'shipment.status_changed', 'promise.recorded', 'promise.kept', 'promise.missed',
+            'estimate.changed', 'promise.at_risk', 'review.submitted', 'review.help_requested', 'review.published'))
+        """,
+    ])
+}

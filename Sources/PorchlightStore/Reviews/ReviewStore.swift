@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// Reviews of order lines. A submission takes the order's lock, like every change to an order,
+/// so it sees the deliveries as they are and its events join the order's in the feed; it does
+/// not change the order's document, so the events carry the document's current version.
+public struct ReviewStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Stores a verified review of a delivered line with its events; nil when the merchant has
+    /// no such order. A line already reviewed is a conflict naming the review.
+    public func submit(_ draft: ReviewDraft, orderID: UUID, merchant: MerchantID, logger: Logger)
+        async throws -> (review: ReviewRecord, help: [ReviewHelpOption]?)? {
+        try await database.withTransaction(logger: logger) { connection in
+            guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
+            let now = Date().asStored
+            let existing = try await connection.query("""
+                SELECT id FROM reviews WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID) AND sku = \(draft.sku)
+                """, logger: logger).collect()
+            if let row = existing.first {
+                throw DomainError.conflict("This line is already reviewed: review \(try row.decode(UUID.self).apiText).")
+            }
+            let review = try ReviewRules.review(draft, of: order, id: UUID(), now: now)
+            let help = ReviewRules.help(for: draft, in: order)
+            try await connection.query("""
+                INSERT INTO reviews (merchant_id, id, order_id, sku, rating, title, body, display_name, photo_urls, attributes,
+                    incentivised, verified_by, delivered_at, status, help_requested, created_at, updated_at)
+                VALUES (\(merchant.rawValue), \(review.id), \(orderID), \(review.sku), \(Int16(review.rating)), \(review.title), \(review.text),
+                    \(review.displayName), \(review.photoURLs), \(try Self.encode(review.attributes))::jsonb, \(review.incentivised),
+                    \(review.verification.method), \(review.verification.deliveredAt), \(review.status.rawValue), \(review.helpRequested),
+                    \(now), \(now))
+                """, logger: logger)
+            try await OrderAggregates.append(ReviewEvents.submitted(review, of: order, help: help), orderID: orderID, version: order.version,
+                                             now: now, merchant: merchant, on: connection, logger: logger)
+            return (review, help)
+        }
+    }
+
+    public func review(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> ReviewRecord? {
+        let rows = try await database.query("""
+            SELECT \(unescaped: Self.columns) FROM reviews r WHERE r.merchant_id = \(merchant.rawValue) AND r.id = \(id)
+            """, logger: logger)
+        return try rows.first.map { try Self.review($0.makeRandomAccess()) }
+    }
+
+    /// Moves the review to `status` (Core decides whether it may), records the move in the
+    /// moderation trail, and emits `review.published` when it is published.
+    public func moderate(_ id: UUID, to status: ReviewStatus, reason: String?, merchant: MerchantID, logger: Logger) async throws -> ReviewRecord? {
+        try await database.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT \(unescaped: Self.columns), o.order_number, o.status, coalesce(d.version, 0)
+                FROM reviews r JOIN orders o ON o.merchant_id = r.merchant_id AND o.id = r.order_id
+                LEFT JOIN order_documents d ON d.merchant_id = r.merchant_id AND d.order_id = r.order_id
+                WHERE r.merchant_id = \(merchant.rawValue) AND r.id = \(id)
+                FOR UPDATE OF r
+                """, logger: logger).collect()
+            guard let row = rows.first?.makeRandomAccess() else { return nil }
+            let before = try Self.review(row)
+            let orderNumber = try row[Self.columnCount].decode(String.self)
+            let orderStatus = try row[Self.columnCount + 1].decode(String.self)
+            let version = try row[Self.columnCount + 2].decode(Int.self)
+            let now = Date().asStored
+            var review = before
+            try review.moderate(to: status, reason: reason, now: now)
+            try await connection.query("""
+                WITH moved AS (
+                    UPDATE reviews SET status = \(review.status.rawValue), status_reason = \(review.statusReason), updated_at = \(now)
+                    WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
+                )
+                INSERT INTO review_moderations (merchant_id, review_id, moderated_at, from_status, to_status, reason)
+                VALUES (\(merchant.rawValue), \(id), \(now), \(before.status.rawValue), \(review.status.rawValue), \(review.statusReason))
+                """, logger: logger)
+            let status = try StoredValue.decode(OrderStatus.self, orderStatus, "orders.status")
+            if let event = ReviewEvents.moderated(review, orderNumber: orderNumber, orderStatus: status) {
+                try await OrderAggregates.append([event], orderID: review.orderID, version: version, now: now, merchant: merchant,
+                                                 on: connection, logger: logger)
+            }
+            return review
+        }
+    }
+
+    /// The published reviews of a SKU, counted by rating.
+    public func summary(sku: String, merchant: MerchantID, logger: Logger) async throws -> ReviewSummary {
+        let rows = try await database.query("""
+            SELECT rating, count(*)::int FROM reviews
+            WHERE merchant_id = \(merchant.rawValue) AND sku = \(sku) AND status = 'published'
+            GROUP BY rating
+            """, logger: logger)
+        return ReviewSummary(countsByRating: Dictionary(uniqueKeysWithValues: try rows.decode((Int16, Int).self).map { (Int($0), $1) }))
+    }
+
+    static let columns = """
+        r.id, r.order_id, r.sku, r.rating, r.title, r.body, r.display_name, r.photo_urls, r.attributes::text, r.incentivised,
+        r.verified_by, r.delivered_at, r.status, r.status_reason, r.help_requested, r.created_at, r.updated_at
+        """
+    static let columnCount = 17
+
+    static func review(_ row: PostgresRandomAccessRow) throws -> ReviewRecord {
+        func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
+        let orderID: UUID = try column(1)
+        return ReviewRecord(
+            id: try column(0), orderID: orderID, sku: try column(2), rating: Int(try column(3, Int16.self)), title: try column(4),
+            text: try column(5), displayName: try column(6), photoURLs: try column(7),
+            attributes: try JSONDecoder().decode([String: String].self, from: Data(try column(8, String.self).utf8)),
+            incentivised: try column(9),
+            verification: ReviewVerification(method: try column(10), orderID: orderID, deliveredAt: try column(11)),
+            status: try StoredValue.decode(ReviewStatus.self, try column(12), "reviews.status"), statusReason: try column(13),
+            helpRequested: try column(14), createdAt: try column(15), updatedAt: try column(16))
+    }
+
+    /// Attributes as they were given: their names are the merchant's, not to be re-cased.
+    static func encode(_ attributes: [String: String]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(attributes), as: UTF8.self)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import PorchlightCore
+import Testing
+
+private let placed = Date(timeIntervalSince1970: 1_763_600_000)  // 2025-11-20T00:53:20Z
+
+/// An order of TEE and MUG (final sale) whose TEE was delivered `deliveredAfter` seconds after placing, if at all.
+private func order(teeDeliveredAfter deliveredAfter: TimeInterval?) throws -> OrderRecord {
+    var order = OrderRecord(OrderDraft(
+        orderNumber: "1001", channel: Channel(type: .web, name: nil),
+        customer: Customer(email: "ana@example.com", phone: nil, name: "Ana", locale: "pt"),
+        destination: Address(name: nil, line1: "Rua A 1", line2: nil, city: "São Paulo", region: "SP", postalCode: "01000-000", country: "BR"),
+        placedAt: placed, currency: "BRL",
+        lines: [OrderLineDraft(sku: "TEE", name: "Tee", quantity: 1, unitPrice: 4990, category: nil, imageUrl: nil, productUrl: nil, finalSale: false),
+                OrderLineDraft(sku: "MUG", name: "Mug", quantity: 1, unitPrice: 2990, category: nil, imageUrl: nil, productUrl: nil, finalSale: true)],
+        metadataJSON: "{}"), id: UUID(), metadata: .object([:]), now: placed)
+    guard let deliveredAfter else { return order }
+    let shipment = UUID()
+    try order.addShipment(ShipmentDraft(carrier: "correios", serviceLevel: nil, trackingNumber: "BR1", originLocation: nil,
+                                        lines: [LineQuantity(sku: "TEE", quantity: 1)]), id: shipment, now: placed)
+    _ = order.recordTracking([TrackingEventDraft(status: .delivered, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil,
+                                                 location: nil, occurredAt: placed.addingTimeInterval(deliveredAfter), carrierEventId: "d")],
+                             shipment: shipment, now: placed.addingTimeInterval(deliveredAfter), newID: UUID.init, estimator: { _ in nil })
+    order.settle(now: placed.addingTimeInterval(deliveredAfter))
+    return order
+}
+
+private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = false) -> ReviewDraft {
+    ReviewDraft(sku: sku, rating: rating, title: nil, text: "Muito bom", displayName: "Ana", photoURLs: [], attributes: [:],
+                incentivised: false, needsHelp: needsHelp)
+}
+
+@Suite struct ReviewRulesTests {
+    @Test func aLineIsReviewableFromItsDeliveryForNinetyDays() throws {
+        let delivered = try order(teeDeliveredAfter: 86_400)
+        let deliveredAt = placed.addingTimeInterval(86_400)
+        let lastMoment = deliveredAt.addingTimeInterval(Double(ReviewRules.windowDays) * 86_400)
+        #expect(try ReviewRules.deliveredAt(of: "TEE", in: delivered, now: lastMoment) == deliveredAt)
+        #expect(throws: DomainError.validation([FieldError(field: "sku", message: "can no longer be reviewed: reviews close 90 days after delivery")])) {
+            try ReviewRules.deliveredAt(of: "TEE", in: delivered, now: lastMoment.addingTimeInterval(1))
+        }
+        #expect(throws: DomainError.validation([FieldError(field: "sku", message: "cannot be reviewed before it is delivered")])) {
+            try ReviewRules.deliveredAt(of: "MUG", in: delivered, now: deliveredAt)
+        }
+        #expect(throws: DomainError.validation([FieldError(field: "sku", message: "is not a line of this order")])) {
+            try ReviewRules.deliveredAt(of: "HAT", in: delivered, now: deliveredAt)
+        }
+        let review = try ReviewRules.review(draft(), of: delivered, id: UUID(), now: deliveredAt)
+        #expect(review.verification == ReviewVerification(method: "delivered_order", orderID: delivered.id, deliveredAt: deliveredAt))
+        #expect(review.status == .pending && !review.helpRequested)
+    }
+
+    @Test func helpComesFirstForLowRatingsOrWhenAskedFor() throws {
+        let delivered = try order(teeDeliveredAfter: 3_600)
+        #expect(ReviewRules.help(for: draft(rating: 3), in: delivered) == nil)
+        #expect(ReviewRules.help(for: draft(rating: 2), in: delivered) == [.contactSupport, .startReturn])
+        #expect(ReviewRules.help(for: draft("MUG", rating: 5, needsHelp: true), in: delivered) == [.contactSupport])
+        let events = ReviewEvents.submitted(try ReviewRules.review(draft(rating: 1), of: delivered, id: UUID(), now: placed.addingTimeInterval(7_200)),
+                                            of: delivered, help: [.contactSupport])
+        #expect(events.map(\.type) == [.reviewSubmitted, .reviewHelpRequested])
+    }
+
+    @Test func moderationMovesOnlyAlongItsEdges() throws {
+        let allowed: Set<String> = ["pending>published", "pending>rejected", "pending>spam", "published>hidden", "hidden>published"]
+        for from in ReviewStatus.allCases {
+            for to in ReviewStatus.allCases {
+                #expect(from.canMove(to: to) == allowed.contains("\(from.rawValue)>\(to.rawValue)"), "\(from) → \(to)")
+            }
+        }
+        var review = try ReviewRules.review(draft(), of: try order(teeDeliveredAfter: 60), id: UUID(), now: placed.addingTimeInterval(120))
+        #expect(throws: DomainError.validation([FieldError(field: "reason", message: "is required to make a review rejected")])) {
+            try review.moderate(to: .rejected, reason: "  ", now: placed)
+        }
+        try review.moderate(to: .published, reason: nil, now: placed)
+        #expect(throws: DomainError.conflict("The review is published; it cannot become spam.")) {
+            try review.moderate(to: .spam, reason: "bot", now: placed)
+        }
+        #expect(ReviewEvents.moderated(review, orderNumber: "1001", orderStatus: .delivered)?.type == .reviewPublished)
+    }
+
+    @Test func theSummaryCountsPerStarAndRoundsTheAverage() {
+        let none = ReviewSummary(countsByRating: [:])
+        #expect(none.count == 0 && none.histogram == [0, 0, 0, 0, 0] && none.averageRating == nil)
+        let summary = ReviewSummary(countsByRating: [5: 2, 1: 1])
+        #expect(summary.count == 3 && summary.histogram == [1, 0, 0, 0, 2] && summary.averageRating == 3.67)
+    }
+
+    @Test func photosMustBeHTTPSAndAttributesNamedPlainly() {
+        var bad = draft()
+        bad.photoURLs = ["http://cdn.example.com/a.jpg", "https://user:pw@cdn.example.com/a.jpg", "https://cdn.example.com/b.jpg"]
+        bad.attributes = ["Fit": "small", "fit": ""]
+        #expect(throws: DomainError.validation([
+            FieldError(field: "photo_urls[0]", message: "must be an https URL with a host and no credentials"),
+            FieldError(field: "photo_urls[1]", message: "must be an https URL with a host and no credentials"),
+            FieldError(field: "attributes.Fit", message: "must be named with 1 to 40 lowercase letters, digits and '_', starting with a letter"),
+            FieldError(field: "attributes.fit", message: "must be 1 to 60 characters long"),
+        ])) {
+            try bad.validate()
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+/// A new order with lines TEE and MUG (final sale), delivered a minute ago unless told not to,
+/// and a customer token for it.
+private func reviewableOrder(_ service: Service, _ merchant: TestMerchant, delivered: Bool = true) async throws -> (id: String, token: String) {
+    let id = try await service.createOrder(merchant)
+    if delivered {
+        let shipment = try await service.ship(merchant, order: id, tracking: "RV\(UInt32.random(in: 0...UInt32.max))",
+                                              lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
+        let scanned = try await service.scans(merchant, shipment: try #require(shipment["id"] as? String),
+                                              [scan("delivered", isoTime(Date().addingTimeInterval(-60)))])
+        #expect(scanned.status == .ok, "\(scanned.text)")
+    }
+    let link = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: [:])
+    return (id, try #require(link["token"] as? String))
+}
+
+/// The messages of a problem's field errors, by field; fails when the reply has none.
+private func fieldErrors(_ reply: Reply) throws -> [String: String] {
+    let errors = try #require(reply["errors"] as? [[String: Any]], "\(reply.text)")
+    return Dictionary(try errors.map { (try #require($0["field"] as? String), try #require($0["message"] as? String)) }, uniquingKeysWith: { $1 })
+}
+
+@Suite struct ReviewTests {
+    @Test func aDeliveredLineIsReviewedOnceAndTheServerVerifiesIt() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let waiting = try await reviewableOrder(service, merchant, delivered: false)
+            let early = try await service.call(.post, "/v1/orders/\(waiting.id)/reviews", key: waiting.token,
+                                               json: ["sku": "TEE", "rating": 5, "display_name": "Ana P."])
+            #expect(early.status == .unprocessableContent)
+            #expect(try fieldErrors(early)["sku"]?.hasPrefix("cannot be reviewed before it is delivered") == true, "\(early.text)")
+
+            let order = try await reviewableOrder(service, merchant)
+            let review: [String: Any] = ["sku": "TEE", "rating": 5, "title": "Ótimo", "text": "Chegou antes do prazo, recomendo! 👍",
+                                         "display_name": "Ana P.", "attributes": ["fit": "true_to_size"],
+                                         "photo_urls": ["https://cdn.example.com/p/1.jpg"]]
+            let created = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token, json: review)
+            #expect(created.status == .created, "\(created.text)")
+            let verification = try #require(created["verification"] as? [String: Any])
+            #expect(verification["method"] as? String == "delivered_order")
+            #expect(verification["order_id"] as? String == order.id)
+            #expect(created["status"] as? String == "pending")
+            #expect(created["help"] == nil)
+            #expect(created["text"] as? String == "Chegou antes do prazo, recomendo! 👍")
+            #expect((created["attributes"] as? [String: String]) == ["fit": "true_to_size"])
+            let reviewID = try #require(created["id"] as? String)
+            let stored = try await service.call(.get, "/v1/reviews/\(reviewID)", key: merchant.apiKey)
+            #expect(stored["rating"] as? Int == 5 && stored["order_id"] as? String == order.id)
+
+            // Once per line; a line the order does not have; another order's token; a client
+            // cannot claim verification; photos only over https.
+            let again = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token, json: review)
+            #expect(again.status == .conflict)
+            #expect((again["detail"] as? String)?.contains(reviewID) == true, "\(again.text)")
+            let unknown = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                                 json: ["sku": "HAT", "rating": 4, "display_name": "Ana"])
+            #expect(try fieldErrors(unknown)["sku"] == "is not a line of this order")
+            let stranger = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: waiting.token, json: review)
+            #expect(stranger.status == .notFound)
+            var claimed = review
+            claimed["sku"] = "MUG"
+            claimed["verification"] = ["method": "delivered_order"]
+            #expect(try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token, json: claimed).status == .badRequest)
+            var insecure = review
+            insecure["sku"] = "MUG"
+            insecure["photo_urls"] = ["http://cdn.example.com/p/1.jpg"]
+            let refused = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token, json: insecure)
+            #expect(refused.status.code / 100 == 4 && refused.text.contains("photo_urls[0]"), "\(refused.text)")
+            // Nothing was half-written: the MUG line can still be reviewed.
+            var mug = review
+            mug["sku"] = "MUG"
+            #expect(try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token, json: mug).status == .created)
+        }
+    }
+
+    @Test func aLowRatingOffersHelpFirstAndKeepsTheReview() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let order = try await reviewableOrder(service, merchant)
+            // The mug is final sale: no return to offer.
+            let low = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                             json: ["sku": "MUG", "rating": 2, "text": "Veio trincada.", "display_name": "Ana"])
+            #expect(low.status == .created, "\(low.text)")
+            #expect(low["help"] as? [String] == ["contact_support"])
+            #expect(low["help_requested"] as? Bool == true)
+            // Asking for help gets it whatever the rating; the tee can be returned.
+            let asked = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: merchant.apiKey,
+                                               json: ["sku": "TEE", "rating": 4, "display_name": "Ana", "needs_help": true])
+            #expect(asked["help"] as? [String] == ["contact_support", "start_return"])
+
+            let feed = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
+            let items = try #require(feed["items"] as? [[String: Any]]).filter { $0["order_id"] as? String == order.id }
+            let types = items.compactMap { $0["type"] as? String }.filter { $0.hasPrefix("review.") }
+            #expect(types == ["review.submitted", "review.help_requested", "review.submitted", "review.help_requested"])
+            let help = try #require(items.first { $0["type"] as? String == "review.help_requested" }?["data"] as? [String: Any])
+            #expect(help["review_id"] as? String == low["id"] as? String && help["options"] as? [String] == ["contact_support"])
+        }
+    }
+
+    @Test func moderationMovesReviewsAndTheSummaryCountsOnlyPublishedOnes() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            var ids: [String] = []
+            for rating in [5, 4, 1] {
+                let order = try await reviewableOrder(service, merchant)
+                let created = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                                     json: ["sku": "TEE", "rating": rating, "display_name": "Cliente \(rating)"])
+                ids.append(try #require(created["id"] as? String))
+            }
+            func moderate(_ id: String, _ body: [String: Any], key: String? = nil) async throws -> Reply {
+                try await service.call(.post, "/v1/reviews/\(id)/moderation", key: key ?? merchant.apiKey, json: body)
+            }
+            func summary() async throws -> Reply { try await service.call(.get, "/v1/products/TEE/review-summary", key: merchant.apiKey) }
+            #expect(try await summary()["count"] as? Int == 0)
+            #expect(try await summary()["average_rating"] == nil)
+
+            // The one-star review is published like the others: moderation does not look at ratings.
+            for id in ids { #expect(try await moderate(id, ["status": "published"]).status == .ok) }
+            let all = try await summary()
+            #expect(all["count"] as? Int == 3 && all["average_rating"] as? Double == 3.33 && all["histogram"] as? [Int] == [1, 0, 0, 1, 1])
+
+            let hidden = try await moderate(ids[2], ["status": "hidden", "reason": "Contains a phone number."])
+            #expect(hidden["status"] as? String == "hidden" && hidden["status_reason"] as? String == "Contains a phone number.")
+            let shown = try await summary()
+            #expect(shown["count"] as? Int == 2 && shown["average_rating"] as? Double == 4.5 && shown["histogram"] as? [Int] == [0, 0, 0, 1, 1])
+
+            // Moves moderation may not make, a missing reason, a customer token, an unknown review.
+            let illegal = try await moderate(ids[0], ["status": "rejected", "reason": "Changed my mind."])
+            #expect(illegal.status == .conflict && (illegal["detail"] as? String)?.contains("published") == true, "\(illegal.text)")
+            let order = try await reviewableOrder(service, merchant)
+            let pending = try #require(try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                                              json: ["sku": "TEE", "rating": 3, "display_name": "X"])["id"] as? String)
+            #expect(try fieldErrors(try await moderate(pending, ["status": "spam"]))["reason"]?.hasPrefix("is required") == true)
+            #expect(try await moderate(pending, ["status": "spam", "reason": "Bot."], key: order.token).status == .forbidden)
+            #expect(try await moderate(UUID().uuidString, ["status": "published"]).status == .notFound)
+            #expect(try await service.call(.get, "/v1/reviews/\(pending)", key: merchant.apiKey)["status"] as? String == "pending")
+
+            let feed = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
+            let published = try #require(feed["items"] as? [[String: Any]]).filter { $0["type"] as? String == "review.published" }
+            #expect(Set(published.compactMap { ($0["data"] as? [String: Any])?["review_id"] as? String }) == Set(ids))
+            #expect(published.count == 3)
+        }
+    }
+
+    @Test func concurrentReviewsOfOneLineMakeOne() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let order = try await reviewableOrder(service, merchant)
+            async let first = service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                           json: ["sku": "TEE", "rating": 5, "display_name": "Ana"])
+            async let second = service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                            json: ["sku": "TEE", "rating": 5, "display_name": "Ana"])
+            let statuses = try await [first.status.code, second.status.code].sorted()
+            #expect(statuses == [201, 409])
+        }
+    }
+}
