@@ -45,9 +45,9 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
         #expect(throws: DomainError.validation([FieldError(field: "sku", message: "is not a line of this order")])) {
             try ReviewRules.deliveredAt(of: "HAT", in: delivered, now: deliveredAt)
         }
-        let review = try ReviewRules.review(draft(), of: delivered, id: UUID(), now: deliveredAt)
-        #expect(review.verification == ReviewVerification(method: "delivered_order", orderID: delivered.id, deliveredAt: deliveredAt))
-        #expect(review.status == .pending && !review.helpRequested)
+        let (review, help) = try ReviewRules.review(draft(), of: delivered, by: .customer, id: UUID(), now: deliveredAt)
+        #expect(review.verification == ReviewVerification(method: .deliveredOrder, orderID: delivered.id, deliveredAt: deliveredAt))
+        #expect(review.status == .pending && !review.helpRequested && help == nil)
     }
 
     @Test func helpComesFirstForLowRatingsOrWhenAskedFor() throws {
@@ -55,8 +55,9 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
         #expect(ReviewRules.help(for: draft(rating: 3), in: delivered) == nil)
         #expect(ReviewRules.help(for: draft(rating: 2), in: delivered) == [.contactSupport, .startReturn])
         #expect(ReviewRules.help(for: draft("MUG", rating: 5, needsHelp: true), in: delivered) == [.contactSupport])
-        let events = ReviewEvents.submitted(try ReviewRules.review(draft(rating: 1), of: delivered, id: UUID(), now: placed.addingTimeInterval(7_200)),
-                                            of: delivered, help: [.contactSupport])
+        let (low, help) = try ReviewRules.review(draft(rating: 1), of: delivered, by: .merchant, id: UUID(), now: placed.addingTimeInterval(7_200))
+        #expect(low.helpRequested && help == [.contactSupport, .startReturn])
+        let events = ReviewEvents.submitted(low, of: delivered, help: help)
         #expect(events.map(\.type) == [.reviewSubmitted, .reviewHelpRequested])
     }
 
@@ -67,7 +68,7 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
                 #expect(from.canMove(to: to) == allowed.contains("\(from.rawValue)>\(to.rawValue)"), "\(from) → \(to)")
             }
         }
-        var review = try ReviewRules.review(draft(), of: try order(teeDeliveredAfter: 60), id: UUID(), now: placed.addingTimeInterval(120))
+        var (review, _) = try ReviewRules.review(draft(), of: try order(teeDeliveredAfter: 60), by: .customer, id: UUID(), now: placed.addingTimeInterval(120))
         #expect(throws: DomainError.validation([FieldError(field: "reason", message: "is required to make a review rejected")])) {
             try review.moderate(to: .rejected, reason: "  ", now: placed)
         }

@@ -42,7 +42,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             let verification = try #require(created["verification"] as? [String: Any])
             #expect(verification["method"] as? String == "delivered_order")
             #expect(verification["order_id"] as? String == order.id)
-            #expect(created["status"] as? String == "pending")
+            #expect(created["status"] as? String == "pending" && created["submitted_by"] as? String == "customer")
             #expect(created["help"] == nil)
             #expect(created["text"] as? String == "Chegou antes do prazo, recomendo! 👍")
             #expect((created["attributes"] as? [String: String]) == ["fit": "true_to_size"])
@@ -68,7 +68,14 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             insecure["sku"] = "MUG"
             insecure["photo_urls"] = ["http://cdn.example.com/p/1.jpg"]
             let refused = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token, json: insecure)
-            #expect(refused.status.code / 100 == 4 && refused.text.contains("photo_urls[0]"), "\(refused.text)")
+            #expect(refused.status == .badRequest || refused.status == .unprocessableContent)
+            #expect(refused.text.contains("photo_urls[0]"), "\(refused.text)")
+            // A postal-code lookup is too easy to guess to speak for the buyer.
+            let orderNumber = try #require(try await service.call(.get, "/v1/orders/\(order.id)", key: merchant.apiKey)["order_number"] as? String)
+            let postalLookup = try await service.lookUp(try await lookupOnlyKey(for: merchant), ["order_number": orderNumber, "postal_code": "030031"])
+            #expect(postalLookup["proof"] as? String == "postal_code")
+            let postalToken = try #require(postalLookup["token"] as? String)
+            #expect(try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: postalToken, json: insecure).status == .forbidden)
             // Nothing was half-written: the MUG line can still be reviewed.
             var mug = review
             mug["sku"] = "MUG"
@@ -90,6 +97,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             let asked = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: merchant.apiKey,
                                                json: ["sku": "TEE", "rating": 4, "display_name": "Ana", "needs_help": true])
             #expect(asked["help"] as? [String] == ["contact_support", "start_return"])
+            #expect(asked["submitted_by"] as? String == "merchant")
 
             let feed = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
             let items = try #require(feed["items"] as? [[String: Any]]).filter { $0["order_id"] as? String == order.id }
@@ -127,6 +135,15 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             let shown = try await summary()
             #expect(shown["count"] as? Int == 2 && shown["average_rating"] as? Double == 4.5 && shown["histogram"] as? [Int] == [0, 0, 0, 1, 1])
 
+            // The storefront's list: published ones only, newest first, a page at a time, nothing of the order.
+            let first = try await service.call(.get, "/v1/products/TEE/reviews?limit=1", key: merchant.apiKey)
+            let cursor = try #require(first["next_cursor"] as? String)
+            let second = try await service.call(.get, "/v1/products/TEE/reviews?limit=1&cursor=\(cursor)", key: merchant.apiKey)
+            #expect(second["next_cursor"] == nil)
+            let listed = try [first, second].flatMap { try #require($0["items"] as? [[String: Any]]) }
+            #expect(listed.compactMap { $0["id"] as? String } == [ids[1], ids[0]])
+            #expect(listed.allSatisfy { $0["verified"] as? Bool == true && $0["order_id"] == nil })
+
             // Moves moderation may not make, a missing reason, a customer token, an unknown review.
             let illegal = try await moderate(ids[0], ["status": "rejected", "reason": "Changed my mind."])
             #expect(illegal.status == .conflict && (illegal["detail"] as? String)?.contains("published") == true, "\(illegal.text)")
@@ -135,8 +152,12 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
                                                               json: ["sku": "TEE", "rating": 3, "display_name": "X"])["id"] as? String)
             #expect(try fieldErrors(try await moderate(pending, ["status": "spam"]))["reason"]?.hasPrefix("is required") == true)
             #expect(try await moderate(pending, ["status": "spam", "reason": "Bot."], key: order.token).status == .forbidden)
+            let early = try await moderate(pending, ["status": "hidden", "reason": "Not yet."])
+            #expect(early.status == .conflict && (early["detail"] as? String)?.contains("pending") == true)
+            #expect(try await moderate(pending, ["status": "spam", "reason": "Bot."]).status == .ok)
+            #expect(try await moderate(pending, ["status": "published"]).status == .conflict, "spam is final")
             #expect(try await moderate(UUID().uuidString, ["status": "published"]).status == .notFound)
-            #expect(try await service.call(.get, "/v1/reviews/\(pending)", key: merchant.apiKey)["status"] as? String == "pending")
+            #expect(try await service.call(.get, "/v1/reviews/\(pending)", key: merchant.apiKey)["status"] as? String == "spam")
 
             let feed = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
             let published = try #require(feed["items"] as? [[String: Any]]).filter { $0["type"] as? String == "review.published" }
@@ -149,12 +170,16 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
         try await withService { service in
             let merchant = try await service.newMerchant()
             let order = try await reviewableOrder(service, merchant)
-            async let first = service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
-                                           json: ["sku": "TEE", "rating": 5, "display_name": "Ana"])
-            async let second = service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
-                                            json: ["sku": "TEE", "rating": 5, "display_name": "Ana"])
-            let statuses = try await [first.status.code, second.status.code].sorted()
-            #expect(statuses == [201, 409])
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                               json: ["sku": "TEE", "rating": 5, "display_name": "Ana"]).status.code
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }.sorted()
+            }
+            #expect(statuses == [201] + Array(repeating: 409, count: 7))
         }
     }
 }

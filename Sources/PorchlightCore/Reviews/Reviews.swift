@@ -48,9 +48,11 @@ public struct ReviewDraft: Sendable, Equatable {
         }
         v.count(attributes.count, "attributes", 0...10)
         for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            // A name that breaks the rule is echoed only in part: it is the client's text.
+            let field = "attributes.\(name.prefix(40))"
             v.check(name.range(of: "^[a-z][a-z0-9_]{0,39}$", options: .regularExpression) != nil,
-                    "attributes.\(name)", "must be named with 1 to 40 lowercase letters, digits and '_', starting with a letter")
-            v.text(value, "attributes.\(name)", min: 1, max: 60)
+                    field, "must be named with 1 to 40 lowercase letters, digits and '_', starting with a letter")
+            v.text(value, field, min: 1, max: 60)
         }
         try v.finish()
         return self
@@ -77,13 +79,16 @@ public enum ReviewStatus: String, Sendable, Codable, CaseIterable {
 
 /// How the server decided the review is from a buyer: never set by a client.
 public struct ReviewVerification: Sendable, Equatable {
-    public static let deliveredOrder = "delivered_order"
+    public enum Method: String, Sendable {
+        /// The line was delivered to the order's customer.
+        case deliveredOrder = "delivered_order"
+    }
 
-    public var method: String
+    public var method: Method
     public var orderID: UUID
     public var deliveredAt: Date
 
-    public init(method: String, orderID: UUID, deliveredAt: Date) {
+    public init(method: Method, orderID: UUID, deliveredAt: Date) {
         self.method = method
         self.orderID = orderID
         self.deliveredAt = deliveredAt
@@ -100,6 +105,12 @@ public enum ReviewHelpOption: String, Sendable, Codable, CaseIterable {
     case deliveryRemedy = "delivery_remedy"
 }
 
+/// Who sent a review: the customer with their token, or the merchant with an API key (its own
+/// review form, say). Either way the server verified the purchase.
+public enum ReviewSubmitter: String, Sendable {
+    case customer, merchant
+}
+
 public struct ReviewRecord: Sendable, Equatable {
     public var id: UUID
     public var orderID: UUID
@@ -112,6 +123,7 @@ public struct ReviewRecord: Sendable, Equatable {
     public var attributes: [String: String]
     public var incentivised: Bool
     public var verification: ReviewVerification
+    public var submittedBy: ReviewSubmitter
     public var status: ReviewStatus
     public var statusReason: String?
     public var helpRequested: Bool
@@ -120,7 +132,7 @@ public struct ReviewRecord: Sendable, Equatable {
 
     public init(id: UUID, orderID: UUID, sku: String, rating: Int, title: String?, text: String?, displayName: String,
                 photoURLs: [String], attributes: [String: String], incentivised: Bool, verification: ReviewVerification,
-                status: ReviewStatus, statusReason: String?, helpRequested: Bool, createdAt: Date, updatedAt: Date) {
+                submittedBy: ReviewSubmitter, status: ReviewStatus, statusReason: String?, helpRequested: Bool, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.orderID = orderID
         self.sku = sku
@@ -132,6 +144,7 @@ public struct ReviewRecord: Sendable, Equatable {
         self.attributes = attributes
         self.incentivised = incentivised
         self.verification = verification
+        self.submittedBy = submittedBy
         self.status = status
         self.statusReason = statusReason
         self.helpRequested = helpRequested
@@ -159,8 +172,9 @@ public enum ReviewRules {
     /// A rating at or below this asks for help first.
     public static let helpRatingAtMost = 2
 
-    /// When the line was delivered: the last delivery of a shipment that carried it. Refuses a
-    /// line the order does not have, one not delivered yet, and one delivered too long ago.
+    /// When the line was delivered: the last delivery of a shipment that carried it (a line sent
+    /// in two parcels is reviewable once the first arrives, for 90 days from the last). Refuses
+    /// a line the order does not have, one not delivered yet, and one delivered too long ago.
     public static func deliveredAt(of sku: String, in order: OrderRecord, now: Date) throws(DomainError) -> Date {
         guard order.lines.contains(where: { $0.sku == sku }) else {
             throw .validation([FieldError(field: "sku", message: "is not a line of this order")])
@@ -175,14 +189,17 @@ public enum ReviewRules {
         return deliveredAt
     }
 
-    /// A verified review of a delivered line, pending moderation.
-    public static func review(_ draft: ReviewDraft, of order: OrderRecord, id: UUID, now: Date) throws(DomainError) -> ReviewRecord {
+    /// A verified review of a delivered line, pending moderation, with the help to offer first.
+    public static func review(_ draft: ReviewDraft, of order: OrderRecord, by submitter: ReviewSubmitter, id: UUID, now: Date)
+        throws(DomainError) -> (review: ReviewRecord, help: [ReviewHelpOption]?) {
         let deliveredAt = try deliveredAt(of: draft.sku, in: order, now: now)
-        return ReviewRecord(
+        let help = help(for: draft, in: order)
+        let review = ReviewRecord(
             id: id, orderID: order.id, sku: draft.sku, rating: draft.rating, title: draft.title, text: draft.text,
             displayName: draft.displayName, photoURLs: draft.photoURLs, attributes: draft.attributes, incentivised: draft.incentivised,
-            verification: ReviewVerification(method: ReviewVerification.deliveredOrder, orderID: order.id, deliveredAt: deliveredAt),
-            status: .pending, statusReason: nil, helpRequested: help(for: draft, in: order) != nil, createdAt: now, updatedAt: now)
+            verification: ReviewVerification(method: .deliveredOrder, orderID: order.id, deliveredAt: deliveredAt),
+            submittedBy: submitter, status: .pending, statusReason: nil, helpRequested: help != nil, createdAt: now, updatedAt: now)
+        return (review, help)
     }
 
     /// The help to offer first; nil when the rating is good and no help was asked for.

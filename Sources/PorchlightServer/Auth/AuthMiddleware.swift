@@ -51,7 +51,7 @@ struct AuthMiddleware: ServerMiddleware {
             .scopeOrCustomer(.reviewsWrite)
         case Operations.ModerateReview.id:
             .scope(.reviewsWrite)
-        case Operations.GetReview.id, Operations.GetReviewSummary.id:
+        case Operations.GetReview.id, Operations.GetReviewSummary.id, Operations.ListProductReviews.id:
             .scope(.reviewsRead)
         default:
             nil

@@ -7,12 +7,18 @@ extension APIHandlers {
     func submitReview(_ input: Operations.SubmitReview.Input) async throws -> Operations.SubmitReview.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let orderID = try parseID(input.path.orderId, "order_id")
-        guard Caller.view(of: orderID) != nil else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        let submitter: ReviewSubmitter
+        switch Caller.view(of: orderID) {
+        case .merchant: submitter = .merchant
+        case .customer(let proof) where proof.satisfies(.email): submitter = .customer
+        case .customer: throw Problem.forbidden("A postal-code lookup cannot review: look the order up with the customer's email, or use the link the merchant sent.")
+        case nil: throw DomainError.notFound("No order with id \(input.path.orderId).")
+        }
         let draft = try ReviewDraft(
             sku: body.sku, rating: body.rating, title: body.title, text: body.text, displayName: body.displayName,
             photoURLs: body.photoUrls ?? [], attributes: body.attributes?.additionalProperties ?? [:],
             incentivised: body.incentivised ?? false, needsHelp: body.needsHelp ?? false).validate()
-        guard let (review, help) = try await reviews.submit(draft, orderID: orderID, merchant: Caller.merchant(), logger: RequestScope.logger) else {
+        guard let (review, help) = try await reviews.submit(draft, orderID: orderID, by: submitter, merchant: Caller.merchant(), logger: RequestScope.logger) else {
             throw DomainError.notFound("No order with id \(input.path.orderId).")
         }
         return .created(.init(body: .json(.init(value1: .init(review), value2: .init(help: help?.map(Components.Schemas.ReviewHelpOption.init))))))
@@ -29,17 +35,29 @@ extension APIHandlers {
     func moderateReview(_ input: Operations.ModerateReview.Input) async throws -> Operations.ModerateReview.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let id = try parseID(input.path.reviewId, "review_id")
-        let status = try ReviewStatus(body.status)
+        let status = ReviewStatus(body.status)
         guard let review = try await reviews.moderate(id, to: status, reason: body.reason, merchant: Caller.merchant(), logger: RequestScope.logger) else {
             throw DomainError.notFound("No review with id \(input.path.reviewId).")
         }
         return .ok(.init(body: .json(.init(review))))
     }
 
+    func listProductReviews(_ input: Operations.ListProductReviews.Input) async throws -> Operations.ListProductReviews.Output {
+        let limit = input.query.limit ?? 50
+        var v = Validator()
+        v.text(input.path.sku, "sku", min: 1, max: 100)
+        v.text(input.query.cursor, "cursor", max: 512)
+        v.range(limit, "limit", 1...100)
+        if !v.errors.isEmpty { throw DomainError.badRequest("Some parameters are invalid; see errors.", v.errors) }
+        let page = try await reviews.published(sku: input.path.sku, limit: limit, cursor: input.query.cursor,
+                                               merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.PublishedReview.init), nextCursor: page.nextCursor))))
+    }
+
     func getReviewSummary(_ input: Operations.GetReviewSummary.Input) async throws -> Operations.GetReviewSummary.Output {
         var v = Validator()
         v.text(input.path.sku, "sku", min: 1, max: 100)
-        try v.finish()
+        if !v.errors.isEmpty { throw DomainError.badRequest("Some parameters are invalid; see errors.", v.errors) }
         let summary = try await reviews.summary(sku: input.path.sku, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(sku: input.path.sku, count: summary.count, averageRating: summary.averageRating, histogram: summary.histogram))))
     }
@@ -51,9 +69,19 @@ extension Components.Schemas.Review {
             id: review.id.apiText, orderId: review.orderID.apiText, sku: review.sku, rating: review.rating, title: review.title,
             text: review.text, displayName: review.displayName, photoUrls: review.photoURLs,
             attributes: .init(additionalProperties: review.attributes), incentivised: review.incentivised,
-            verification: .init(method: .deliveredOrder, orderId: review.verification.orderID.apiText, deliveredAt: review.verification.deliveredAt),
-            status: .init(review.status), statusReason: review.statusReason, helpRequested: review.helpRequested,
+            verification: .init(method: .init(review.verification.method), orderId: review.verification.orderID.apiText,
+                                deliveredAt: review.verification.deliveredAt),
+            submittedBy: .init(review.submittedBy), status: .init(review.status), statusReason: review.statusReason, helpRequested: review.helpRequested,
             createdAt: review.createdAt, updatedAt: review.updatedAt)
+    }
+}
+
+extension Components.Schemas.PublishedReview {
+    init(_ review: ReviewRecord) {
+        self.init(
+            id: review.id.apiText, sku: review.sku, rating: review.rating, title: review.title, text: review.text,
+            displayName: review.displayName, photoUrls: review.photoURLs, attributes: .init(additionalProperties: review.attributes),
+            incentivised: review.incentivised, verified: true, createdAt: review.createdAt)
     }
 }
 
@@ -70,14 +98,30 @@ extension Components.Schemas.ReviewStatus {
 }
 
 extension ReviewStatus {
-    init(_ status: Components.Schemas.ReviewModerationInput.StatusPayload) throws {
-        guard let known = ReviewStatus(rawValue: status.rawValue) else { throw UnknownStatus(raw: status.rawValue) }
-        self = known
+    init(_ status: Components.Schemas.ReviewModerationInput.StatusPayload) {
+        self = switch status {
+        case .published: .published
+        case .rejected: .rejected
+        case .spam: .spam
+        case .hidden: .hidden
+        }
     }
+}
 
-    /// The contract lists only moves Core knows; another value means drift.
-    struct UnknownStatus: Error {
-        var raw: String
+extension Components.Schemas.Review.VerificationPayload.MethodPayload {
+    init(_ method: ReviewVerification.Method) {
+        self = switch method {
+        case .deliveredOrder: .deliveredOrder
+        }
+    }
+}
+
+extension Components.Schemas.Review.SubmittedByPayload {
+    init(_ submitter: ReviewSubmitter) {
+        self = switch submitter {
+        case .customer: .customer
+        case .merchant: .merchant
+        }
     }
 }
 

@@ -182,7 +182,7 @@ extension OrderAggregates {
     }
 
     /// Appends events of a change that leaves the order's document as it is (a review), at its
-    /// current version; the caller holds the order's lock or a row that references it.
+    /// current version; the caller holds the order's lock.
     static func append(_ events: [DomainEvent], orderID: UUID, version: Int, now: Date, merchant: MerchantID,
                        on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""

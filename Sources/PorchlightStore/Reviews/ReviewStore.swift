@@ -3,9 +3,9 @@ import Logging
 import PorchlightCore
 import PostgresNIO
 
-/// Reviews of order lines. A submission takes the order's lock, like every change to an order,
-/// so it sees the deliveries as they are and its events join the order's in the feed; it does
-/// not change the order's document, so the events carry the document's current version.
+/// Reviews of order lines. A submission or a moderation takes the order's lock, like every
+/// change to an order, so it sees the deliveries as they are and its events join the order's in
+/// the feed; it does not change the order's document, so the events carry its current version.
 public struct ReviewStore: Sendable {
     let database: Database
 
@@ -15,27 +15,28 @@ public struct ReviewStore: Sendable {
 
     /// Stores a verified review of a delivered line with its events; nil when the merchant has
     /// no such order. A line already reviewed is a conflict naming the review.
-    public func submit(_ draft: ReviewDraft, orderID: UUID, merchant: MerchantID, logger: Logger)
+    public func submit(_ draft: ReviewDraft, orderID: UUID, by submitter: ReviewSubmitter, merchant: MerchantID, logger: Logger)
         async throws -> (review: ReviewRecord, help: [ReviewHelpOption]?)? {
         try await database.withTransaction(logger: logger) { connection in
             guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
             let now = Date().asStored
-            let existing = try await connection.query("""
-                SELECT id FROM reviews WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID) AND sku = \(draft.sku)
-                """, logger: logger).collect()
-            if let row = existing.first {
-                throw DomainError.conflict("This line is already reviewed: review \(try row.decode(UUID.self).apiText).")
-            }
-            let review = try ReviewRules.review(draft, of: order, id: UUID(), now: now)
-            let help = ReviewRules.help(for: draft, in: order)
-            try await connection.query("""
+            let (review, help) = try ReviewRules.review(draft, of: order, by: submitter, id: UUID(), now: now)
+            let inserted = try await connection.query("""
                 INSERT INTO reviews (merchant_id, id, order_id, sku, rating, title, body, display_name, photo_urls, attributes,
-                    incentivised, verified_by, delivered_at, status, help_requested, created_at, updated_at)
+                    incentivised, verified_by, submitted_by, delivered_at, status, help_requested, created_at, updated_at)
                 VALUES (\(merchant.rawValue), \(review.id), \(orderID), \(review.sku), \(Int16(review.rating)), \(review.title), \(review.text),
                     \(review.displayName), \(review.photoURLs), \(try Self.encode(review.attributes))::jsonb, \(review.incentivised),
-                    \(review.verification.method), \(review.verification.deliveredAt), \(review.status.rawValue), \(review.helpRequested),
-                    \(now), \(now))
-                """, logger: logger)
+                    \(review.verification.method.rawValue), \(submitter.rawValue), \(review.verification.deliveredAt), \(review.status.rawValue),
+                    \(review.helpRequested), \(now), \(now))
+                ON CONFLICT (merchant_id, order_id, sku) DO NOTHING
+                RETURNING id
+                """, logger: logger).collect()
+            guard !inserted.isEmpty else {
+                let existing = try await connection.query("""
+                    SELECT id FROM reviews WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID) AND sku = \(draft.sku)
+                    """, logger: logger).collect()
+                throw DomainError.conflict("This line is already reviewed: review \(try existing.first?.decode(UUID.self).apiText ?? "?").")
+            }
             try await OrderAggregates.append(ReviewEvents.submitted(review, of: order, help: help), orderID: orderID, version: order.version,
                                              now: now, merchant: merchant, on: connection, logger: logger)
             return (review, help)
@@ -53,18 +54,23 @@ public struct ReviewStore: Sendable {
     /// moderation trail, and emits `review.published` when it is published.
     public func moderate(_ id: UUID, to status: ReviewStatus, reason: String?, merchant: MerchantID, logger: Logger) async throws -> ReviewRecord? {
         try await database.withTransaction(logger: logger) { connection in
+            // The order's lock first, as every change to an order takes it, so that the event's
+            // document version is the one the feed has when the event joins it; then, in later
+            // statements, the review and the version as the previous holder left them.
+            let orders = try await connection.query("""
+                SELECT o.order_number, o.status FROM orders o
+                WHERE o.merchant_id = \(merchant.rawValue) AND o.id = (SELECT order_id FROM reviews WHERE merchant_id = \(merchant.rawValue) AND id = \(id))
+                FOR UPDATE
+                """, logger: logger).collect()
+            guard let (orderNumber, orderStatus) = try orders.decode((String, String).self).first else { return nil }
             let rows = try await connection.query("""
-                SELECT \(unescaped: Self.columns), o.order_number, o.status, coalesce(d.version, 0)
-                FROM reviews r JOIN orders o ON o.merchant_id = r.merchant_id AND o.id = r.order_id
-                LEFT JOIN order_documents d ON d.merchant_id = r.merchant_id AND d.order_id = r.order_id
+                SELECT \(unescaped: Self.columns), coalesce(d.version, 0)
+                FROM reviews r LEFT JOIN order_documents d ON d.merchant_id = r.merchant_id AND d.order_id = r.order_id
                 WHERE r.merchant_id = \(merchant.rawValue) AND r.id = \(id)
-                FOR UPDATE OF r
                 """, logger: logger).collect()
             guard let row = rows.first?.makeRandomAccess() else { return nil }
             let before = try Self.review(row)
-            let orderNumber = try row[Self.columnCount].decode(String.self)
-            let orderStatus = try row[Self.columnCount + 1].decode(String.self)
-            let version = try row[Self.columnCount + 2].decode(Int.self)
+            let version = try row[Self.columnCount].decode(Int.self)
             let now = Date().asStored
             var review = before
             try review.moderate(to: status, reason: reason, now: now)
@@ -85,6 +91,23 @@ public struct ReviewStore: Sendable {
         }
     }
 
+    /// A page of a SKU's published reviews, newest first.
+    public func published(sku: String, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger)
+        async throws -> (items: [ReviewRecord], nextCursor: String?) {
+        let after = try cursor.map(PageCursor.init(token:))
+        let rows = try await database.query("""
+            SELECT \(unescaped: Self.columns) FROM reviews r
+            WHERE r.merchant_id = \(merchant.rawValue) AND r.sku = \(sku) AND r.status = 'published'
+              AND (\(after?.micros)::int8 IS NULL
+                   OR (r.created_at, r.id) < ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
+            ORDER BY r.created_at DESC, r.id DESC
+            LIMIT \(limit + 1)
+            """, logger: logger)
+        let items = try rows.prefix(limit).map { try Self.review($0.makeRandomAccess()) }
+        let next = rows.count > limit ? items.last.map { PageCursor(time: $0.createdAt, id: $0.id).token } : nil
+        return (items, next)
+    }
+
     /// The published reviews of a SKU, counted by rating.
     public func summary(sku: String, merchant: MerchantID, logger: Logger) async throws -> ReviewSummary {
         let rows = try await database.query("""
@@ -97,9 +120,9 @@ public struct ReviewStore: Sendable {
 
     static let columns = """
         r.id, r.order_id, r.sku, r.rating, r.title, r.body, r.display_name, r.photo_urls, r.attributes::text, r.incentivised,
-        r.verified_by, r.delivered_at, r.status, r.status_reason, r.help_requested, r.created_at, r.updated_at
+        r.verified_by, r.delivered_at, r.submitted_by, r.status, r.status_reason, r.help_requested, r.created_at, r.updated_at
         """
-    static let columnCount = 17
+    static let columnCount = 18
 
     static func review(_ row: PostgresRandomAccessRow) throws -> ReviewRecord {
         func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
@@ -109,9 +132,11 @@ public struct ReviewStore: Sendable {
             text: try column(5), displayName: try column(6), photoURLs: try column(7),
             attributes: try JSONDecoder().decode([String: String].self, from: Data(try column(8, String.self).utf8)),
             incentivised: try column(9),
-            verification: ReviewVerification(method: try column(10), orderID: orderID, deliveredAt: try column(11)),
-            status: try StoredValue.decode(ReviewStatus.self, try column(12), "reviews.status"), statusReason: try column(13),
-            helpRequested: try column(14), createdAt: try column(15), updatedAt: try column(16))
+            verification: ReviewVerification(method: try StoredValue.decode(ReviewVerification.Method.self, try column(10), "reviews.verified_by"),
+                                             orderID: orderID, deliveredAt: try column(11)),
+            submittedBy: try StoredValue.decode(ReviewSubmitter.self, try column(12), "reviews.submitted_by"),
+            status: try StoredValue.decode(ReviewStatus.self, try column(13), "reviews.status"), statusReason: try column(14),
+            helpRequested: try column(15), createdAt: try column(16), updatedAt: try column(17))
     }
 
     /// Attributes as they were given: their names are the merchant's, not to be re-cased.
