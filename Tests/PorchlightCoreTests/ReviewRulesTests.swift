@@ -82,8 +82,9 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
     @Test func theSummaryCountsPerStarAndRoundsTheAverage() {
         let none = ReviewSummary(countsByRating: [:])
         #expect(none.count == 0 && none.histogram == [0, 0, 0, 0, 0] && none.averageRating == nil)
-        let summary = ReviewSummary(countsByRating: [5: 2, 1: 1])
+        let summary = ReviewSummary(countsByRating: [5: 2, 1: 1], attributeCounts: [("fit", "runs_small", 1), ("fit", "true_to_size", 2), ("colour", "as_pictured", 3)])
         #expect(summary.count == 3 && summary.histogram == [1, 0, 0, 0, 2] && summary.averageRating == 3.67)
+        #expect(summary.attributes == ["fit": ["runs_small": 1, "true_to_size": 2], "colour": ["as_pictured": 3]])
     }
 
     @Test func photosMustBeHTTPSAndAttributesNamedPlainly() {

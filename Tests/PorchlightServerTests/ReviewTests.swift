@@ -114,8 +114,9 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             var ids: [String] = []
             for rating in [5, 4, 1] {
                 let order = try await reviewableOrder(service, merchant)
-                let created = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
-                                                     json: ["sku": "TEE", "rating": rating, "display_name": "Cliente \(rating)"])
+                let created = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token, json: [
+                    "sku": "TEE", "rating": rating, "display_name": "Cliente \(rating)", "attributes": ["fit": rating > 1 ? "true_to_size" : "runs_small"],
+                ])
                 ids.append(try #require(created["id"] as? String))
             }
             func moderate(_ id: String, _ body: [String: Any], key: String? = nil) async throws -> Reply {
@@ -129,11 +130,13 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             for id in ids { #expect(try await moderate(id, ["status": "published"]).status == .ok) }
             let all = try await summary()
             #expect(all["count"] as? Int == 3 && all["average_rating"] as? Double == 3.33 && all["histogram"] as? [Int] == [1, 0, 0, 1, 1])
+            #expect(all["attributes"] as? [String: [String: Int]] == ["fit": ["true_to_size": 2, "runs_small": 1]])
 
             let hidden = try await moderate(ids[2], ["status": "hidden", "reason": "Contains a phone number."])
             #expect(hidden["status"] as? String == "hidden" && hidden["status_reason"] as? String == "Contains a phone number.")
             let shown = try await summary()
             #expect(shown["count"] as? Int == 2 && shown["average_rating"] as? Double == 4.5 && shown["histogram"] as? [Int] == [0, 0, 0, 1, 1])
+            #expect(shown["attributes"] as? [String: [String: Int]] == ["fit": ["true_to_size": 2]])
 
             // The storefront's list: published ones only, newest first, a page at a time, nothing of the order.
             let first = try await service.call(.get, "/v1/products/TEE/reviews?limit=1", key: merchant.apiKey)

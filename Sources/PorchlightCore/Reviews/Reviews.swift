@@ -219,9 +219,12 @@ public struct ReviewSummary: Sendable, Equatable {
     public var averageRating: Double?
     /// Reviews per star, 1 to 5.
     public var histogram: [Int]
+    /// For each attribute, how many reviews gave each value (e.g. fit: runs small 3, true to size 12).
+    public var attributes: [String: [String: Int]]
 
-    /// From the number of published reviews per rating.
-    public init(countsByRating: [Int: Int]) {
+    /// From the number of published reviews per rating, and per attribute value.
+    public init(countsByRating: [Int: Int], attributeCounts: [(name: String, value: String, count: Int)] = []) {
+        attributes = attributeCounts.reduce(into: [:]) { tallies, entry in tallies[entry.name, default: [:]][entry.value] = entry.count }
         histogram = (1...5).map { countsByRating[$0] ?? 0 }
         count = histogram.reduce(0, +)
         let total = zip(1...5, histogram).map { $0 * $1 }.reduce(0, +)

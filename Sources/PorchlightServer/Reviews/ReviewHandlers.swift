@@ -59,7 +59,9 @@ extension APIHandlers {
         v.text(input.path.sku, "sku", min: 1, max: 100)
         if !v.errors.isEmpty { throw DomainError.badRequest("Some parameters are invalid; see errors.", v.errors) }
         let summary = try await reviews.summary(sku: input.path.sku, merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(sku: input.path.sku, count: summary.count, averageRating: summary.averageRating, histogram: summary.histogram))))
+        return .ok(.init(body: .json(.init(
+            sku: input.path.sku, count: summary.count, averageRating: summary.averageRating, histogram: summary.histogram,
+            attributes: .init(additionalProperties: summary.attributes.mapValues { .init(additionalProperties: $0) })))))
     }
 }
 

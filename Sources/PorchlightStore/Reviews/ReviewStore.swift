@@ -108,14 +108,20 @@ public struct ReviewStore: Sendable {
         return (items, next)
     }
 
-    /// The published reviews of a SKU, counted by rating.
+    /// The published reviews of a SKU, counted by rating and by attribute value.
     public func summary(sku: String, merchant: MerchantID, logger: Logger) async throws -> ReviewSummary {
-        let rows = try await database.query("""
+        async let ratings = database.query("""
             SELECT rating, count(*)::int FROM reviews
             WHERE merchant_id = \(merchant.rawValue) AND sku = \(sku) AND status = 'published'
             GROUP BY rating
             """, logger: logger)
-        return ReviewSummary(countsByRating: Dictionary(uniqueKeysWithValues: try rows.decode((Int16, Int).self).map { (Int($0), $1) }))
+        async let attributes = database.query("""
+            SELECT a.key, a.value, count(*)::int FROM reviews r CROSS JOIN LATERAL jsonb_each_text(r.attributes) a
+            WHERE r.merchant_id = \(merchant.rawValue) AND r.sku = \(sku) AND r.status = 'published'
+            GROUP BY a.key, a.value
+            """, logger: logger)
+        return ReviewSummary(countsByRating: Dictionary(uniqueKeysWithValues: try await ratings.decode((Int16, Int).self).map { (Int($0), $1) }),
+                             attributeCounts: try await attributes.decode((String, String, Int).self).map { ($0, $1, $2) })
     }
 
     static let columns = """
