@@ -79,6 +79,21 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
         #expect(ReviewEvents.moderated(review, orderNumber: "1001", orderStatus: .delivered)?.type == .reviewPublished)
     }
 
+    @Test func theWordsCanBeEditedForTwoWeeks() throws {
+        let submitted = placed.addingTimeInterval(120)
+        var (review, _) = try ReviewRules.review(draft(), of: try order(teeDeliveredAfter: 60), by: .customer, id: UUID(), now: submitted)
+        let lastMoment = submitted.addingTimeInterval(Double(ReviewRules.editableDays) * 86_400)
+        try review.edit(ReviewEdit(title: "Boa", text: nil, displayName: nil, photoURLs: nil), now: lastMoment)
+        #expect(review.title == "Boa" && review.text == "Muito bom" && review.rating == 5 && review.updatedAt == lastMoment)
+        #expect(throws: DomainError.conflict("The review can be edited for 14 days after it was submitted; that time has passed.")) {
+            try review.edit(ReviewEdit(title: nil, text: "Later", displayName: nil, photoURLs: nil), now: lastMoment.addingTimeInterval(1))
+        }
+        #expect(throws: DomainError.validation([FieldError(field: "display_name", message: "must not be blank")])) {
+            try review.edit(ReviewEdit(title: nil, text: nil, displayName: "\u{85}", photoURLs: nil), now: lastMoment)
+        }
+        #expect(review.title == "Boa" && review.displayName == "Ana", "a refused edit changes nothing")
+    }
+
     @Test func theSummaryCountsPerStarAndRoundsTheAverage() {
         let none = ReviewSummary(countsByRating: [:])
         #expect(none.count == 0 && none.histogram == [0, 0, 0, 0, 0] && none.averageRating == nil)

@@ -169,6 +169,38 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
         }
     }
 
+    @Test func theReviewerEditsTheWordsNotTheRatingAndTheMerchantReplies() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let order = try await reviewableOrder(service, merchant)
+            let other = try await reviewableOrder(service, merchant)
+            let created = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                                 json: ["sku": "TEE", "rating": 4, "title": "Boa", "text": "Gostei.", "display_name": "Ana"])
+            let id = try #require(created["id"] as? String)
+            let edited = try await service.call(.patch, "/v1/reviews/\(id)", key: order.token, json: ["text": "Gostei. Depois de lavar, continua ótima!"])
+            #expect(edited.status == .ok, "\(edited.text)")
+            #expect(edited["text"] as? String == "Gostei. Depois de lavar, continua ótima!" && edited["title"] as? String == "Boa" && edited["rating"] as? Int == 4)
+            #expect(try await service.call(.patch, "/v1/reviews/\(id)", key: order.token, json: ["rating": 5]).status == .badRequest)
+            #expect(try await service.call(.patch, "/v1/reviews/\(id)", key: other.token, json: ["text": "Not mine"]).status == .notFound)
+            let insecure = try await service.call(.patch, "/v1/reviews/\(id)", key: order.token, json: ["photo_urls": ["http://cdn.example.com/a.jpg"]])
+            #expect(insecure.status == .badRequest || insecure.status == .unprocessableContent)
+            #expect(try await service.call(.get, "/v1/reviews/\(id)", key: merchant.apiKey)["photo_urls"] as? [String] == [])
+
+            // A public reply shows under the published review; a private one does not.
+            let replied = try await service.call(.put, "/v1/reviews/\(id)/reply", key: merchant.apiKey, json: ["text": "Obrigado, Ana!"])
+            #expect((replied["reply"] as? [String: Any])?["public"] as? Bool == true, "\(replied.text)")
+            #expect(try await service.call(.put, "/v1/reviews/\(id)/reply", key: order.token, json: ["text": "Me"]).status == .forbidden)
+            _ = try await service.call(.post, "/v1/reviews/\(id)/moderation", key: merchant.apiKey, json: ["status": "published"])
+            func listedReply() async throws -> [String: Any]? {
+                let page = try await service.call(.get, "/v1/products/TEE/reviews", key: merchant.apiKey)
+                return try #require((page["items"] as? [[String: Any]])?.first)["reply"] as? [String: Any]
+            }
+            #expect(try await listedReply()?["text"] as? String == "Obrigado, Ana!")
+            _ = try await service.call(.put, "/v1/reviews/\(id)/reply", key: merchant.apiKey, json: ["text": "Enviamos um cupom.", "public": false])
+            #expect(try await listedReply() == nil)
+        }
+    }
+
     @Test func concurrentReviewsOfOneLineMakeOne() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()

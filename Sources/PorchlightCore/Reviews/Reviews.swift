@@ -105,6 +105,43 @@ public enum ReviewHelpOption: String, Sendable, Codable, CaseIterable {
     case deliveryRemedy = "delivery_remedy"
 }
 
+/// The merchant's answer to a review: public (shown under it) or private (for the reviewer).
+public struct ReviewReply: Sendable, Equatable {
+    public var text: String
+    public var isPublic: Bool
+    public var repliedAt: Date
+
+    public init(text: String, isPublic: Bool, repliedAt: Date) {
+        self.text = text
+        self.isPublic = isPublic
+        self.repliedAt = repliedAt
+    }
+
+    public static func validated(text: String, isPublic: Bool, now: Date) throws(DomainError) -> ReviewReply {
+        var v = Validator()
+        v.text(text, "text", min: 1, max: 2000)
+        v.check(text.contains { !$0.isWhitespace }, "text", "must not be blank")
+        try v.finish()
+        return ReviewReply(text: text, isPublic: isPublic, repliedAt: now)
+    }
+}
+
+/// What the reviewer may change after submitting, within `ReviewRules.editableDays`: the words
+/// and photos, never the rating. Nil leaves a field as it is.
+public struct ReviewEdit: Sendable, Equatable {
+    public var title: String?
+    public var text: String?
+    public var displayName: String?
+    public var photoURLs: [String]?
+
+    public init(title: String?, text: String?, displayName: String?, photoURLs: [String]?) {
+        self.title = title
+        self.text = text
+        self.displayName = displayName
+        self.photoURLs = photoURLs
+    }
+}
+
 /// Who sent a review: the customer with their token, or the merchant with an API key (its own
 /// review form, say). Either way the server verified the purchase.
 public enum ReviewSubmitter: String, Sendable {
@@ -127,12 +164,14 @@ public struct ReviewRecord: Sendable, Equatable {
     public var status: ReviewStatus
     public var statusReason: String?
     public var helpRequested: Bool
+    public var reply: ReviewReply?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(id: UUID, orderID: UUID, sku: String, rating: Int, title: String?, text: String?, displayName: String,
                 photoURLs: [String], attributes: [String: String], incentivised: Bool, verification: ReviewVerification,
-                submittedBy: ReviewSubmitter, status: ReviewStatus, statusReason: String?, helpRequested: Bool, createdAt: Date, updatedAt: Date) {
+                submittedBy: ReviewSubmitter, status: ReviewStatus, statusReason: String?, helpRequested: Bool, reply: ReviewReply? = nil,
+                createdAt: Date, updatedAt: Date) {
         self.id = id
         self.orderID = orderID
         self.sku = sku
@@ -148,8 +187,22 @@ public struct ReviewRecord: Sendable, Equatable {
         self.status = status
         self.statusReason = statusReason
         self.helpRequested = helpRequested
+        self.reply = reply
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Applies the reviewer's edit within `ReviewRules.editableDays` of submitting; the result is
+    /// checked like a new review.
+    public mutating func edit(_ edit: ReviewEdit, now: Date) throws(DomainError) {
+        guard now.timeIntervalSince(createdAt) <= Double(ReviewRules.editableDays) * 86_400 else {
+            throw .conflict("The review can be edited for \(ReviewRules.editableDays) days after it was submitted; that time has passed.")
+        }
+        var draft = ReviewDraft(sku: sku, rating: rating, title: edit.title ?? title, text: edit.text ?? text,
+                                displayName: edit.displayName ?? displayName, photoURLs: edit.photoURLs ?? photoURLs,
+                                attributes: attributes, incentivised: incentivised, needsHelp: false)
+        draft = try draft.validate()
+        (title, text, displayName, photoURLs, updatedAt) = (draft.title, draft.text, draft.displayName, draft.photoURLs, now)
     }
 
     /// Moves the review to `next`, or refuses with a conflict that names where it stands.
@@ -169,6 +222,8 @@ public struct ReviewRecord: Sendable, Equatable {
 public enum ReviewRules {
     /// Days after delivery a line can be reviewed.
     public static let windowDays = 90
+    /// Days after submitting a reviewer can still edit the words and photos.
+    public static let editableDays = 14
     /// A rating at or below this asks for help first.
     public static let helpRatingAtMost = 2
 

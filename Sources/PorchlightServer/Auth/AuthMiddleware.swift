@@ -47,9 +47,9 @@ struct AuthMiddleware: ServerMiddleware {
             .scope(.webhooksManage)
         case Operations.CreateApiKey.id, Operations.ListApiKeys.id, Operations.RevokeApiKey.id:
             .scope(.keysManage)
-        case Operations.SubmitReview.id:
+        case Operations.SubmitReview.id, Operations.EditReview.id:
             .scopeOrCustomer(.reviewsWrite)
-        case Operations.ModerateReview.id:
+        case Operations.ModerateReview.id, Operations.ReplyToReview.id:
             .scope(.reviewsWrite)
         case Operations.GetReview.id, Operations.GetReviewSummary.id, Operations.ListProductReviews.id:
             .scope(.reviewsRead)

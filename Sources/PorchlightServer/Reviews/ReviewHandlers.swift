@@ -7,13 +7,7 @@ extension APIHandlers {
     func submitReview(_ input: Operations.SubmitReview.Input) async throws -> Operations.SubmitReview.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let orderID = try parseID(input.path.orderId, "order_id")
-        let submitter: ReviewSubmitter
-        switch Caller.view(of: orderID) {
-        case .merchant: submitter = .merchant
-        case .customer(let proof) where proof.satisfies(.email): submitter = .customer
-        case .customer: throw Problem.forbidden("A postal-code lookup cannot review: look the order up with the customer's email, or use the link the merchant sent.")
-        case nil: throw DomainError.notFound("No order with id \(input.path.orderId).")
-        }
+        guard let submitter = try Self.reviewer(of: orderID) else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
         let draft = try ReviewDraft(
             sku: body.sku, rating: body.rating, title: body.title, text: body.text, displayName: body.displayName,
             photoURLs: body.photoUrls ?? [], attributes: body.attributes?.additionalProperties ?? [:],
@@ -22,6 +16,40 @@ extension APIHandlers {
             throw DomainError.notFound("No order with id \(input.path.orderId).")
         }
         return .created(.init(body: .json(.init(value1: .init(review), value2: .init(help: help?.map(Components.Schemas.ReviewHelpOption.init))))))
+    }
+
+    /// Who may write a review of this order's lines: the merchant, or its customer with a token
+    /// from an email lookup or a link (a postal-code lookup is too easy to guess to speak for the
+    /// buyer); nil for a token of another order.
+    static func reviewer(of orderID: UUID) throws -> ReviewSubmitter? {
+        switch Caller.view(of: orderID) {
+        case .merchant: return .merchant
+        case .customer(let proof) where proof.satisfies(.email): return .customer
+        case .customer: throw Problem.forbidden("A postal-code lookup cannot write reviews: look the order up with the customer's email, or use the link the merchant sent.")
+        case nil: return nil
+        }
+    }
+
+    func editReview(_ input: Operations.EditReview.Input) async throws -> Operations.EditReview.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let id = try parseID(input.path.reviewId, "review_id")
+        let merchant = try Caller.merchant()
+        guard let review = try await reviews.review(id, merchant: merchant, logger: RequestScope.logger),
+              try Self.reviewer(of: review.orderID) != nil,
+              let edited = try await reviews.edit(id, ReviewEdit(title: body.title, text: body.text, displayName: body.displayName, photoURLs: body.photoUrls),
+                                                  merchant: merchant, logger: RequestScope.logger)
+        else { throw DomainError.notFound("No review with id \(input.path.reviewId).") }
+        return .ok(.init(body: .json(.init(edited))))
+    }
+
+    func replyToReview(_ input: Operations.ReplyToReview.Input) async throws -> Operations.ReplyToReview.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let id = try parseID(input.path.reviewId, "review_id")
+        let reply = try ReviewReply.validated(text: body.text, isPublic: body._public ?? true, now: Date())
+        guard let review = try await reviews.reply(id, reply, merchant: Caller.merchant(), logger: RequestScope.logger) else {
+            throw DomainError.notFound("No review with id \(input.path.reviewId).")
+        }
+        return .ok(.init(body: .json(.init(review))))
     }
 
     func getReview(_ input: Operations.GetReview.Input) async throws -> Operations.GetReview.Output {
@@ -74,6 +102,7 @@ extension Components.Schemas.Review {
             verification: .init(method: .init(review.verification.method), orderId: review.verification.orderID.apiText,
                                 deliveredAt: review.verification.deliveredAt),
             submittedBy: .init(review.submittedBy), status: .init(review.status), statusReason: review.statusReason, helpRequested: review.helpRequested,
+            reply: review.reply.map { .init(text: $0.text, _public: $0.isPublic, repliedAt: $0.repliedAt) },
             createdAt: review.createdAt, updatedAt: review.updatedAt)
     }
 }
@@ -83,7 +112,8 @@ extension Components.Schemas.PublishedReview {
         self.init(
             id: review.id.apiText, sku: review.sku, rating: review.rating, title: review.title, text: review.text,
             displayName: review.displayName, photoUrls: review.photoURLs, attributes: .init(additionalProperties: review.attributes),
-            incentivised: review.incentivised, verified: true, createdAt: review.createdAt)
+            incentivised: review.incentivised, verified: true,
+            reply: review.reply.flatMap { $0.isPublic ? .init(text: $0.text, repliedAt: $0.repliedAt) : nil }, createdAt: review.createdAt)
     }
 }
 

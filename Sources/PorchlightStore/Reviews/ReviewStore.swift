@@ -91,6 +91,35 @@ public struct ReviewStore: Sendable {
         }
     }
 
+    /// Applies the reviewer's edit (Core checks the time and the result) under the review's lock.
+    public func edit(_ id: UUID, _ edit: ReviewEdit, merchant: MerchantID, logger: Logger) async throws -> ReviewRecord? {
+        try await database.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT \(unescaped: Self.columns) FROM reviews r WHERE r.merchant_id = \(merchant.rawValue) AND r.id = \(id) FOR UPDATE
+                """, logger: logger).collect()
+            guard let row = rows.first?.makeRandomAccess() else { return nil }
+            var review = try Self.review(row)
+            try review.edit(edit, now: Date().asStored)
+            try await connection.query("""
+                UPDATE reviews SET title = \(review.title), body = \(review.text), display_name = \(review.displayName),
+                    photo_urls = \(review.photoURLs), updated_at = \(review.updatedAt)
+                WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
+                """, logger: logger)
+            return review
+        }
+    }
+
+    /// Sets the merchant's reply, replacing any earlier one.
+    public func reply(_ id: UUID, _ reply: ReviewReply, merchant: MerchantID, logger: Logger) async throws -> ReviewRecord? {
+        let rows = try await database.query("""
+            UPDATE reviews r SET reply_text = \(reply.text), reply_public = \(reply.isPublic), replied_at = \(reply.repliedAt),
+                updated_at = \(reply.repliedAt)
+            WHERE r.merchant_id = \(merchant.rawValue) AND r.id = \(id)
+            RETURNING \(unescaped: Self.columns)
+            """, logger: logger)
+        return try rows.first.map { try Self.review($0.makeRandomAccess()) }
+    }
+
     /// A page of a SKU's published reviews, newest first.
     public func published(sku: String, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger)
         async throws -> (items: [ReviewRecord], nextCursor: String?) {
@@ -126,9 +155,10 @@ public struct ReviewStore: Sendable {
 
     static let columns = """
         r.id, r.order_id, r.sku, r.rating, r.title, r.body, r.display_name, r.photo_urls, r.attributes::text, r.incentivised,
-        r.verified_by, r.delivered_at, r.submitted_by, r.status, r.status_reason, r.help_requested, r.created_at, r.updated_at
+        r.verified_by, r.delivered_at, r.submitted_by, r.status, r.status_reason, r.help_requested, r.created_at, r.updated_at,
+        r.reply_text, r.reply_public, r.replied_at
         """
-    static let columnCount = 18
+    static let columnCount = 21
 
     static func review(_ row: PostgresRandomAccessRow) throws -> ReviewRecord {
         func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
@@ -142,7 +172,9 @@ public struct ReviewStore: Sendable {
                                              orderID: orderID, deliveredAt: try column(11)),
             submittedBy: try StoredValue.decode(ReviewSubmitter.self, try column(12), "reviews.submitted_by"),
             status: try StoredValue.decode(ReviewStatus.self, try column(13), "reviews.status"), statusReason: try column(14),
-            helpRequested: try column(15), createdAt: try column(16), updatedAt: try column(17))
+            helpRequested: try column(15),
+            reply: try column(18, String?.self).map { ReviewReply(text: $0, isPublic: try column(19), repliedAt: try column(20)) },
+            createdAt: try column(16), updatedAt: try column(17))
     }
 
     /// Attributes as they were given: their names are the merchant's, not to be re-cased.
