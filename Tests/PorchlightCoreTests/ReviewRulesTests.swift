@@ -116,3 +116,38 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
         }
     }
 }
+
+@Suite struct ReviewRequestTests {
+    private let bucharest = TimeZone(identifier: "Europe/Bucharest")!
+    private func local(_ text: String) -> Date {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = bucharest
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
+        return formatter.date(from: text)!
+    }
+
+    @Test func aRequestIsDueAfterTheDelayMovedIntoDaytime() {
+        let threeDays = ReviewSettings.default
+        #expect(ReviewRequests.dueAt(deliveredAt: local("2026-11-20T15:30:00"), settings: threeDays, timeZone: bucharest) == local("2026-11-23T15:30:00"))
+        // Before 10:00 it waits for 10:00; from 20:00 for 10:00 the next day.
+        #expect(ReviewRequests.dueAt(deliveredAt: local("2026-11-20T07:15:00"), settings: threeDays, timeZone: bucharest) == local("2026-11-23T10:00:00"))
+        #expect(ReviewRequests.dueAt(deliveredAt: local("2026-11-20T20:00:00"), settings: threeDays, timeZone: bucharest) == local("2026-11-24T10:00:00"))
+        #expect(ReviewRequests.dueAt(deliveredAt: local("2026-11-20T19:59:00"), settings: ReviewSettings(requestDelayDays: 0), timeZone: bucharest)
+                == local("2026-11-20T19:59:00"))
+    }
+
+    @Test func onlyDueRequestsWithLinesStillOpenAreListed() {
+        func candidate(_ delivered: String, skus: [String] = ["TEE"]) -> ReviewCandidate {
+            ReviewCandidate(orderID: UUID(), orderNumber: "1", shipmentID: UUID(), customer: Customer(email: "a@example.com", phone: nil, name: nil, locale: nil),
+                            deliveredAt: local(delivered), skus: skus, timeZone: bucharest)
+        }
+        let now = local("2026-11-26T12:00:00")
+        let due = ReviewRequests.due([
+            candidate("2026-11-22T12:00:00"),  // due 25 Nov 12:00
+            candidate("2026-11-23T12:30:00"),  // due 26 Nov 12:30: not yet
+            candidate("2026-11-22T12:00:00", skus: []),  // every line reviewed
+            candidate("2026-08-27T11:00:00"),  // more than 90 days ago
+        ], settings: .default, by: now, now: now)
+        #expect(due.map(\.dueAt) == [local("2026-11-25T12:00:00")])
+    }
+}

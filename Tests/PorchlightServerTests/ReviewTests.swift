@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import PorchlightCore
 import Testing
 
 /// A new order with lines TEE and MUG (final sale), delivered a minute ago unless told not to,
@@ -198,6 +199,46 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             #expect(try await listedReply()?["text"] as? String == "Obrigado, Ana!")
             _ = try await service.call(.put, "/v1/reviews/\(id)/reply", key: merchant.apiKey, json: ["text": "Enviamos um cupom.", "public": false])
             #expect(try await listedReply() == nil)
+        }
+    }
+
+    @Test func requestsAreDueAfterTheDelayInDaytimeUntilEveryLineIsReviewed() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            let id = try await service.createOrder(merchant)
+            let delivered = Date().addingTimeInterval(-60)
+            let shipment = try await service.call(.post, "/v1/orders/\(id)/shipments", key: merchant.apiKey, json: [
+                "carrier": "fan_courier", "service_level": "express", "tracking_number": "RQ\(UInt32.random(in: 0...UInt32.max))",
+                "origin_location": "BUC-1", "lines": [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]],
+            ])
+            let shipmentID = try #require(shipment["id"] as? String)
+            _ = try await service.scans(merchant, shipment: shipmentID, [scan("delivered", isoTime(delivered))])
+            let stranger = try await service.newMerchant()
+            func requests(dueBefore: Date, of owner: TestMerchant? = nil) async throws -> [[String: Any]] {
+                let page = try await service.call(.get, "/v1/review-requests?due_before=\(isoTime(dueBefore))", key: (owner ?? merchant).apiKey)
+                return try #require(page["items"] as? [[String: Any]], "\(page.text)")
+            }
+            // Three days by default, then the next daytime hour in Bucharest.
+            #expect(try await requests(dueBefore: Date()).isEmpty)
+            let due = try #require(try await requests(dueBefore: Date().addingTimeInterval(4.5 * 86_400)).first)
+            #expect(due["shipment_id"] as? String == shipmentID && due["skus"] as? [String] == ["MUG", "TEE"])
+            let dueAt = try #require(APITime.instant(due["due_at"] as? String ?? ""))
+            let bucharest = try #require(TimeZone(identifier: "Europe/Bucharest"))
+            let hour = Calendar(identifier: .gregorian).dateComponents(in: bucharest, from: dueAt).hour ?? -1
+            #expect(dueAt.timeIntervalSince(delivered) >= 3 * 86_400 - 1 && (10..<20).contains(hour), "\(dueAt)")
+            #expect((due["customer"] as? [String: Any])?["email"] as? String == "ana@example.com")
+
+            // A shorter delay; a reviewed line drops out, and with both reviewed the request goes.
+            #expect(try await service.call(.put, "/v1/review-settings", key: merchant.apiKey, json: ["request_delay_days": 0]).status == .ok)
+            #expect(try await service.call(.put, "/v1/review-settings", key: merchant.apiKey, json: ["request_delay_days": 31]).status == .unprocessableContent)
+            let soon = Date().addingTimeInterval(86_400)
+            #expect(try await requests(dueBefore: soon).first?["skus"] as? [String] == ["MUG", "TEE"])
+            #expect(try await requests(dueBefore: soon, of: stranger).isEmpty)
+            _ = try await service.call(.post, "/v1/orders/\(id)/reviews", key: merchant.apiKey, json: ["sku": "TEE", "rating": 5, "display_name": "Ana"])
+            #expect(try await requests(dueBefore: soon).first?["skus"] as? [String] == ["MUG"])
+            _ = try await service.call(.post, "/v1/orders/\(id)/reviews", key: merchant.apiKey, json: ["sku": "MUG", "rating": 4, "display_name": "Ana"])
+            #expect(try await requests(dueBefore: soon).isEmpty)
         }
     }
 

@@ -49,9 +49,10 @@ struct AuthMiddleware: ServerMiddleware {
             .scope(.keysManage)
         case Operations.SubmitReview.id, Operations.EditReview.id:
             .scopeOrCustomer(.reviewsWrite)
-        case Operations.ModerateReview.id, Operations.ReplyToReview.id:
+        case Operations.ModerateReview.id, Operations.ReplyToReview.id, Operations.UpdateReviewSettings.id:
             .scope(.reviewsWrite)
-        case Operations.GetReview.id, Operations.GetReviewSummary.id, Operations.ListProductReviews.id:
+        case Operations.GetReview.id, Operations.GetReviewSummary.id, Operations.ListProductReviews.id, Operations.ListReviewRequests.id,
+             Operations.GetReviewSettings.id:
             .scope(.reviewsRead)
         default:
             nil

@@ -52,6 +52,41 @@ extension APIHandlers {
         return .ok(.init(body: .json(.init(review))))
     }
 
+    func getReviewSettings(_ input: Operations.GetReviewSettings.Input) async throws -> Operations.GetReviewSettings.Output {
+        let settings = try await reviews.settings(merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(requestDelayDays: settings.requestDelayDays))))
+    }
+
+    func updateReviewSettings(_ input: Operations.UpdateReviewSettings.Input) async throws -> Operations.UpdateReviewSettings.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let settings = try ReviewSettings.validated(requestDelayDays: body.requestDelayDays)
+        try await reviews.updateSettings(settings, merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(requestDelayDays: settings.requestDelayDays))))
+    }
+
+    func listReviewRequests(_ input: Operations.ListReviewRequests.Input) async throws -> Operations.ListReviewRequests.Output {
+        let limit = input.query.limit ?? 50
+        var v = Validator()
+        v.text(input.query.cursor, "cursor", max: 512)
+        v.range(limit, "limit", 1...100)
+        if !v.errors.isEmpty { throw DomainError.badRequest("Some parameters are invalid; see errors.", v.errors) }
+        let now = Date()
+        let dueBefore = input.query.dueBefore ?? now
+        let merchant = try Caller.merchant()
+        let settings = try await reviews.settings(merchant: merchant, logger: RequestScope.logger)
+        // A request is never due before its delay has passed, and lines close after the window.
+        let page = try await reviews.reviewCandidates(
+            deliveredFrom: now.addingTimeInterval(-Double(ReviewRules.windowDays) * 86_400),
+            deliveredTo: dueBefore.addingTimeInterval(-Double(settings.requestDelayDays) * 86_400),
+            limit: limit, cursor: input.query.cursor, merchant: merchant, logger: RequestScope.logger)
+        let due = ReviewRequests.due(page.items, settings: settings, by: dueBefore, now: now)
+        return .ok(.init(body: .json(.init(items: due.map { candidate, dueAt in
+            .init(orderId: candidate.orderID.apiText, orderNumber: candidate.orderNumber, shipmentId: candidate.shipmentID.apiText,
+                  customer: .init(email: candidate.customer.email, name: candidate.customer.name, locale: candidate.customer.locale),
+                  skus: candidate.skus, deliveredAt: candidate.deliveredAt, dueAt: dueAt)
+        }, nextCursor: page.nextCursor))))
+    }
+
     func getReview(_ input: Operations.GetReview.Input) async throws -> Operations.GetReview.Output {
         let id = try parseID(input.path.reviewId, "review_id")
         guard let review = try await reviews.review(id, merchant: Caller.merchant(), logger: RequestScope.logger) else {

@@ -1,6 +1,6 @@
 extension Schema {
-    /// Version 13: reviews of order lines, one per line, with their moderation trail; the event
-    /// feed learns the review events.
+    /// Version 13: reviews of order lines, one per line, with their moderation trail; the
+    /// merchant's review settings; the event feed learns the review events.
     static let reviews = Migration(version: 13, name: "reviews", statements: [
         """
         CREATE TABLE reviews (
@@ -32,6 +32,15 @@ extension Schema {
             FOREIGN KEY (merchant_id, order_id) REFERENCES orders (merchant_id, id)
         )
         """,
+        """
+        CREATE TABLE review_settings (
+            merchant_id uuid PRIMARY KEY REFERENCES merchants (id),
+            request_delay_days integer NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        // Review requests walk a merchant's deliveries in time order.
+        "CREATE INDEX shipments_delivered ON shipments (merchant_id, delivered_at, id) WHERE status = 'delivered'",
         "CREATE INDEX reviews_published_by_sku ON reviews (merchant_id, sku, created_at DESC, id DESC) WHERE status = 'published'",
         """
         CREATE TABLE review_moderations (

@@ -120,6 +120,56 @@ public struct ReviewStore: Sendable {
         return try rows.first.map { try Self.review($0.makeRandomAccess()) }
     }
 
+    // MARK: Requests
+
+    public func settings(merchant: MerchantID, logger: Logger) async throws -> ReviewSettings {
+        let rows = try await database.query(
+            "SELECT request_delay_days FROM review_settings WHERE merchant_id = \(merchant.rawValue)", logger: logger)
+        return try rows.decode(Int.self).first.map(ReviewSettings.init(requestDelayDays:)) ?? .default
+    }
+
+    public func updateSettings(_ settings: ReviewSettings, merchant: MerchantID, logger: Logger) async throws {
+        try await database.query("""
+            INSERT INTO review_settings (merchant_id, request_delay_days) VALUES (\(merchant.rawValue), \(settings.requestDelayDays))
+            ON CONFLICT (merchant_id) DO UPDATE SET request_delay_days = excluded.request_delay_days, updated_at = now()
+            """, logger: logger)
+    }
+
+    /// A page of the merchant's deliveries between two instants, oldest first, each with the lines
+    /// it carried that are not reviewed yet; cancelled orders are left out.
+    public func reviewCandidates(deliveredFrom: Date, deliveredTo: Date, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger)
+        async throws -> (items: [ReviewCandidate], nextCursor: String?) {
+        let after = try cursor.map(PageCursor.init(token:))
+        let rows = try await database.query("""
+            SELECT o.id, o.order_number, o.customer_email, o.customer_phone, o.customer_name, o.customer_locale, s.id, s.delivered_at,
+                   l.time_zone,
+                   array(SELECT sl.sku FROM shipment_lines sl
+                         WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id
+                           AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.merchant_id = s.merchant_id AND r.order_id = s.order_id AND r.sku = sl.sku)
+                         ORDER BY sl.sku)
+            FROM shipments s
+            JOIN orders o ON o.merchant_id = s.merchant_id AND o.id = s.order_id
+            LEFT JOIN fulfilment_locations l ON l.merchant_id = s.merchant_id AND l.code = s.origin_location
+            WHERE s.merchant_id = \(merchant.rawValue) AND s.status = 'delivered' AND o.status <> 'cancelled'
+              AND s.delivered_at BETWEEN \(deliveredFrom) AND \(deliveredTo)
+              AND (\(after?.micros)::int8 IS NULL
+                   OR (s.delivered_at, s.id) > ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
+            ORDER BY s.delivered_at, s.id
+            LIMIT \(limit + 1)
+            """, logger: logger)
+        // A shipment without a location is timed in UTC (see `ReviewCandidate.timeZone`).
+        let utc = TimeZone(secondsFromGMT: 0)
+        let items = try rows.prefix(limit).map { row in
+            let (orderID, number, email, phone, name, locale, shipmentID, deliveredAt, zone, skus) =
+                try row.decode((UUID, String, String, String?, String?, String?, UUID, Date, String?, [String]).self)
+            return ReviewCandidate(orderID: orderID, orderNumber: number, shipmentID: shipmentID,
+                                   customer: Customer(email: email, phone: phone, name: name, locale: locale), deliveredAt: deliveredAt,
+                                   skus: skus, timeZone: zone.flatMap(TimeZone.init(identifier:)) ?? utc!)
+        }
+        let next = rows.count > limit ? items.last.map { PageCursor(time: $0.deliveredAt, id: $0.shipmentID).token } : nil
+        return (items, next)
+    }
+
     /// A page of a SKU's published reviews, newest first.
     public func published(sku: String, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger)
         async throws -> (items: [ReviewRecord], nextCursor: String?) {

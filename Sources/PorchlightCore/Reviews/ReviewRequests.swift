@@ -1,0 +1,72 @@
+import Foundation
+
+/// The merchant's choices for review requests.
+public struct ReviewSettings: Sendable, Equatable {
+    public static let requestDelayDaysRange = 0...30
+    public static let `default` = ReviewSettings(requestDelayDays: 3)
+
+    /// Days after delivery before asking: time to unpack and use what came.
+    public var requestDelayDays: Int
+
+    public init(requestDelayDays: Int) {
+        self.requestDelayDays = requestDelayDays
+    }
+
+    public static func validated(requestDelayDays: Int) throws(DomainError) -> ReviewSettings {
+        var v = Validator()
+        v.range(requestDelayDays, "request_delay_days", requestDelayDaysRange)
+        try v.finish()
+        return ReviewSettings(requestDelayDays: requestDelayDays)
+    }
+}
+
+/// A delivered shipment whose lines are waiting for a review, as the store finds it.
+public struct ReviewCandidate: Sendable, Equatable {
+    public var orderID: UUID
+    public var orderNumber: String
+    public var shipmentID: UUID
+    public var customer: Customer
+    public var deliveredAt: Date
+    /// The lines the shipment carried that have no review yet.
+    public var skus: [String]
+    /// The time zone of the location the shipment left from; UTC when it has none.
+    public var timeZone: TimeZone
+
+    public init(orderID: UUID, orderNumber: String, shipmentID: UUID, customer: Customer, deliveredAt: Date, skus: [String], timeZone: TimeZone) {
+        self.orderID = orderID
+        self.orderNumber = orderNumber
+        self.shipmentID = shipmentID
+        self.customer = customer
+        self.deliveredAt = deliveredAt
+        self.skus = skus
+        self.timeZone = timeZone
+    }
+}
+
+/// When to ask for a review: the merchant's delay after delivery, moved into daytime (10:00 to
+/// 20:00) so that the message does not arrive at night. The customer's own time zone is not
+/// known; the shipment's location's stands in for it (most merchants ship within their zone).
+public enum ReviewRequests {
+    public static let daytimeStartsMinutes = 10 * 60
+    public static let daytimeEndsMinutes = 20 * 60
+
+    public static func dueAt(deliveredAt: Date, settings: ReviewSettings, timeZone: TimeZone) -> Date {
+        let after = deliveredAt.addingTimeInterval(Double(settings.requestDelayDays) * 86_400)
+        let day = LocalDate(after, in: timeZone)
+        let minutes = Int(after.timeIntervalSince(day.instant(atMinute: 0, in: timeZone)) / 60)
+        if minutes < daytimeStartsMinutes { return day.instant(atMinute: daytimeStartsMinutes, in: timeZone) }
+        if minutes >= daytimeEndsMinutes { return day.adding(days: 1).instant(atMinute: daytimeStartsMinutes, in: timeZone) }
+        return after
+    }
+
+    /// The candidates due by `dueBefore`, each with its due time, while its lines can still be
+    /// reviewed (`ReviewRules.windowDays` after delivery).
+    public static func due(_ candidates: [ReviewCandidate], settings: ReviewSettings, by dueBefore: Date, now: Date)
+        -> [(candidate: ReviewCandidate, dueAt: Date)] {
+        candidates.compactMap { candidate in
+            let dueAt = dueAt(deliveredAt: candidate.deliveredAt, settings: settings, timeZone: candidate.timeZone)
+            let open = now.timeIntervalSince(candidate.deliveredAt) <= Double(ReviewRules.windowDays) * 86_400
+            return dueAt <= dueBefore && open && !candidate.skus.isEmpty ? (candidate, dueAt) : nil
+        }
+    }
+}
