@@ -24,6 +24,20 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
     return Dictionary(try errors.map { (try #require($0["field"] as? String), try #require($0["message"] as? String)) }, uniquingKeysWith: { $1 })
 }
 
+/// The review events in the merchant's feed, oldest first, once there are `count` (or after 15 s):
+/// an event is numbered, and so in the feed, once every transaction older than its own has ended,
+/// which other tests running at the same time can delay.
+private func reviewEvents(_ service: Service, _ merchant: TestMerchant, atLeast count: Int) async throws -> [[String: Any]] {
+    var events: [[String: Any]] = []
+    for _ in 0..<300 {
+        let feed = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
+        events = try #require(feed["items"] as? [[String: Any]]).filter { ($0["type"] as? String)?.hasPrefix("review.") == true }
+        if events.count >= count { break }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return events
+}
+
 @Suite struct ReviewTests {
     @Test func aDeliveredLineIsReviewedOnceAndTheServerVerifiesIt() async throws {
         try await withService { service in
@@ -100,9 +114,8 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             #expect(asked["help"] as? [String] == ["contact_support", "start_return"])
             #expect(asked["submitted_by"] as? String == "merchant")
 
-            let feed = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
-            let items = try #require(feed["items"] as? [[String: Any]]).filter { $0["order_id"] as? String == order.id }
-            let types = items.compactMap { $0["type"] as? String }.filter { $0.hasPrefix("review.") }
+            let items = try await reviewEvents(service, merchant, atLeast: 4).filter { $0["order_id"] as? String == order.id }
+            let types = items.compactMap { $0["type"] as? String }
             #expect(types == ["review.submitted", "review.help_requested", "review.submitted", "review.help_requested"])
             let help = try #require(items.first { $0["type"] as? String == "review.help_requested" }?["data"] as? [String: Any])
             #expect(help["review_id"] as? String == low["id"] as? String && help["options"] as? [String] == ["contact_support"])
@@ -163,8 +176,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             #expect(try await moderate(UUID().uuidString, ["status": "published"]).status == .notFound)
             #expect(try await service.call(.get, "/v1/reviews/\(pending)", key: merchant.apiKey)["status"] as? String == "spam")
 
-            let feed = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
-            let published = try #require(feed["items"] as? [[String: Any]]).filter { $0["type"] as? String == "review.published" }
+            let published = try await reviewEvents(service, merchant, atLeast: 8).filter { $0["type"] as? String == "review.published" }
             #expect(Set(published.compactMap { ($0["data"] as? [String: Any])?["review_id"] as? String }) == Set(ids))
             #expect(published.count == 3)
         }
