@@ -195,6 +195,7 @@ private func reviewEvents(_ service: Service, _ merchant: TestMerchant, atLeast 
             #expect(edited["text"] as? String == "Gostei. Depois de lavar, continua ótima!" && edited["title"] as? String == "Boa" && edited["rating"] as? Int == 4)
             #expect(try await service.call(.patch, "/v1/reviews/\(id)", key: order.token, json: ["rating": 5]).status == .badRequest)
             #expect(try await service.call(.patch, "/v1/reviews/\(id)", key: other.token, json: ["text": "Not mine"]).status == .notFound)
+            #expect(try await service.call(.patch, "/v1/reviews/\(id)", key: merchant.apiKey, json: ["text": "Perfeito!"]).status == .forbidden)
             let insecure = try await service.call(.patch, "/v1/reviews/\(id)", key: order.token, json: ["photo_urls": ["http://cdn.example.com/a.jpg"]])
             #expect(insecure.status == .badRequest || insecure.status == .unprocessableContent)
             #expect(try await service.call(.get, "/v1/reviews/\(id)", key: merchant.apiKey)["photo_urls"] as? [String] == [])

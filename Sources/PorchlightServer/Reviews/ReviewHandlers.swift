@@ -35,8 +35,13 @@ extension APIHandlers {
         let id = try parseID(input.path.reviewId, "review_id")
         let merchant = try Caller.merchant()
         guard let review = try await reviews.review(id, merchant: merchant, logger: RequestScope.logger),
-              try Self.reviewer(of: review.orderID) != nil,
-              let edited = try await reviews.edit(id, ReviewEdit(title: body.title, text: body.text, displayName: body.displayName, photoURLs: body.photoUrls),
+              let editor = try Self.reviewer(of: review.orderID)
+        else { throw DomainError.notFound("No review with id \(input.path.reviewId).") }
+        // The words are the reviewer's: a merchant may correct only what its own form sent.
+        if editor == .merchant && review.submittedBy == .customer {
+            throw Problem.forbidden("A customer's review can be edited only by the customer; reply to it, or hide it with a reason.")
+        }
+        guard let edited = try await reviews.edit(id, ReviewEdit(title: body.title, text: body.text, displayName: body.displayName, photoURLs: body.photoUrls),
                                                   merchant: merchant, logger: RequestScope.logger)
         else { throw DomainError.notFound("No review with id \(input.path.reviewId).") }
         return .ok(.init(body: .json(.init(edited))))

@@ -39,6 +39,49 @@ extension Schema {
             updated_at timestamptz NOT NULL DEFAULT now()
         )
         """,
+        // A product's summary reads counts kept as reviews enter and leave `published`, not a scan
+        // of its reviews: kept by the database, so no write path (moderation, a bulk load) can
+        // skip them. Ratings and attributes never change after submission.
+        """
+        CREATE TABLE review_rating_tallies (
+            merchant_id uuid NOT NULL,
+            sku text NOT NULL,
+            rating smallint NOT NULL,
+            reviews integer NOT NULL,
+            PRIMARY KEY (merchant_id, sku, rating)
+        )
+        """,
+        """
+        CREATE TABLE review_attribute_tallies (
+            merchant_id uuid NOT NULL,
+            sku text NOT NULL,
+            name text NOT NULL,
+            value text NOT NULL,
+            reviews integer NOT NULL,
+            PRIMARY KEY (merchant_id, sku, name, value)
+        )
+        """,
+        """
+        CREATE FUNCTION tally_published_reviews() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            delta integer := (CASE WHEN NEW.status = 'published' THEN 1 ELSE 0 END)
+                - (CASE WHEN TG_OP = 'UPDATE' AND OLD.status = 'published' THEN 1 ELSE 0 END);
+        BEGIN
+            IF delta <> 0 THEN
+                INSERT INTO review_rating_tallies VALUES (NEW.merchant_id, NEW.sku, NEW.rating, delta)
+                ON CONFLICT (merchant_id, sku, rating) DO UPDATE SET reviews = review_rating_tallies.reviews + delta;
+                INSERT INTO review_attribute_tallies
+                SELECT NEW.merchant_id, NEW.sku, a.key, a.value, delta FROM jsonb_each_text(NEW.attributes) a
+                ON CONFLICT (merchant_id, sku, name, value) DO UPDATE SET reviews = review_attribute_tallies.reviews + delta;
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER reviews_are_tallied AFTER INSERT OR UPDATE OF status ON reviews
+        FOR EACH ROW EXECUTE FUNCTION tally_published_reviews()
+        """,
         // Review requests walk a merchant's deliveries in time order.
         "CREATE INDEX shipments_delivered ON shipments (merchant_id, delivered_at, id) WHERE status = 'delivered'",
         "CREATE INDEX reviews_published_by_sku ON reviews (merchant_id, sku, created_at DESC, id DESC) WHERE status = 'published'",

@@ -189,15 +189,14 @@ public struct ReviewStore: Sendable {
 
     /// The published reviews of a SKU, counted by rating and by attribute value.
     public func summary(sku: String, merchant: MerchantID, logger: Logger) async throws -> ReviewSummary {
+        // The tallies the database keeps (migration 13's trigger), not a scan of the reviews.
         async let ratings = database.query("""
-            SELECT rating, count(*)::int FROM reviews
-            WHERE merchant_id = \(merchant.rawValue) AND sku = \(sku) AND status = 'published'
-            GROUP BY rating
+            SELECT rating, reviews FROM review_rating_tallies
+            WHERE merchant_id = \(merchant.rawValue) AND sku = \(sku) AND reviews > 0
             """, logger: logger)
         async let attributes = database.query("""
-            SELECT a.key, a.value, count(*)::int FROM reviews r CROSS JOIN LATERAL jsonb_each_text(r.attributes) a
-            WHERE r.merchant_id = \(merchant.rawValue) AND r.sku = \(sku) AND r.status = 'published'
-            GROUP BY a.key, a.value
+            SELECT name, value, reviews FROM review_attribute_tallies
+            WHERE merchant_id = \(merchant.rawValue) AND sku = \(sku) AND reviews > 0
             """, logger: logger)
         return ReviewSummary(countsByRating: Dictionary(uniqueKeysWithValues: try await ratings.decode((Int16, Int).self).map { (Int($0), $1) }),
                              attributeCounts: try await attributes.decode((String, String, Int).self).map { ($0, $1, $2) })
