@@ -91,7 +91,14 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
         #expect(throws: DomainError.validation([FieldError(field: "display_name", message: "must not be blank")])) {
             try review.edit(ReviewEdit(title: nil, text: nil, displayName: "\u{85}", photoURLs: nil), now: lastMoment)
         }
-        #expect(review.title == "Boa" && review.displayName == "Ana", "a refused edit changes nothing")
+        #expect(review.title == "Boa" && review.text == "Muito bom" && review.displayName == "Ana", "a refused edit changes nothing")
+        #expect(throws: DomainError.validation([FieldError(field: "title", message: "give at least one of title, text, display_name and photo_urls")])) {
+            try review.edit(ReviewEdit(title: nil, text: nil, displayName: nil, photoURLs: nil), now: lastMoment)
+        }
+        // New words on a published review go back to moderation.
+        try review.moderate(to: .published, reason: nil, now: lastMoment)
+        try review.edit(ReviewEdit(title: nil, text: "Depois de lavar, encolheu.", displayName: nil, photoURLs: nil), now: lastMoment)
+        #expect(review.status == .pending && review.statusReason == "edited by the reviewer")
     }
 
     @Test func theSummaryCountsPerStarAndRoundsTheAverage() {
@@ -134,6 +141,11 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
         #expect(ReviewRequests.dueAt(deliveredAt: local("2026-11-20T20:00:00"), settings: threeDays, timeZone: bucharest) == local("2026-11-24T10:00:00"))
         #expect(ReviewRequests.dueAt(deliveredAt: local("2026-11-20T19:59:00"), settings: ReviewSettings(requestDelayDays: 0), timeZone: bucharest)
                 == local("2026-11-20T19:59:00"))
+        // Three days of 24 hours across the night the clocks go forward (29 March) land an hour
+        // later on the clock, and stay as they are: in daytime, never before the delay.
+        #expect(ReviewRequests.dueAt(deliveredAt: local("2026-03-26T09:30:00"), settings: threeDays, timeZone: bucharest) == local("2026-03-29T10:30:00"))
+        #expect(ReviewRequests.dueAt(deliveredAt: local("2026-03-28T19:30:00"), settings: ReviewSettings(requestDelayDays: 1), timeZone: bucharest)
+                == local("2026-03-30T10:00:00"), "24 hours later it is 20:30 on the clock: night")
     }
 
     @Test func onlyDueRequestsWithLinesStillOpenAreListed() {

@@ -212,6 +212,12 @@ private func reviewEvents(_ service: Service, _ merchant: TestMerchant, atLeast 
             #expect(try await listedReply()?["text"] as? String == "Obrigado, Ana!")
             _ = try await service.call(.put, "/v1/reviews/\(id)/reply", key: merchant.apiKey, json: ["text": "Enviamos um cupom.", "public": false])
             #expect(try await listedReply() == nil)
+
+            // New words on a published review go back to moderation, and out of the product's reads.
+            let rewritten = try await service.call(.patch, "/v1/reviews/\(id)", key: order.token, json: ["text": "Depois de lavar, encolheu."])
+            #expect(rewritten["status"] as? String == "pending")
+            #expect(try await service.call(.get, "/v1/products/TEE/review-summary", key: merchant.apiKey)["count"] as? Int == 0)
+            #expect(try await service.call(.patch, "/v1/reviews/\(id)", key: order.token, json: [:]).status == .unprocessableContent)
         }
     }
 

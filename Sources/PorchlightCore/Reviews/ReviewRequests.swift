@@ -53,9 +53,13 @@ public enum ReviewRequests {
     public static func dueAt(deliveredAt: Date, settings: ReviewSettings, timeZone: TimeZone) -> Date {
         let after = deliveredAt.addingTimeInterval(Double(settings.requestDelayDays) * 86_400)
         let day = LocalDate(after, in: timeZone)
-        let minutes = Int(after.timeIntervalSince(day.instant(atMinute: 0, in: timeZone)) / 60)
-        if minutes < daytimeStartsMinutes { return day.instant(atMinute: daytimeStartsMinutes, in: timeZone) }
-        if minutes >= daytimeEndsMinutes { return day.adding(days: 1).instant(atMinute: daytimeStartsMinutes, in: timeZone) }
+        // Compared as instants, not as minutes since midnight: a day that changes the clock is
+        // an hour shorter or longer.
+        let opens = day.instant(atMinute: daytimeStartsMinutes, in: timeZone)
+        if after < opens { return opens }
+        if after >= day.instant(atMinute: daytimeEndsMinutes, in: timeZone) {
+            return day.adding(days: 1).instant(atMinute: daytimeStartsMinutes, in: timeZone)
+        }
         return after
     }
 

@@ -193,8 +193,12 @@ public struct ReviewRecord: Sendable, Equatable {
     }
 
     /// Applies the reviewer's edit within `ReviewRules.editableDays` of submitting; the result is
-    /// checked like a new review.
+    /// checked like a new review. A published review goes back to moderation: what was approved
+    /// is not what it says any more.
     public mutating func edit(_ edit: ReviewEdit, now: Date) throws(DomainError) {
+        guard edit != ReviewEdit(title: nil, text: nil, displayName: nil, photoURLs: nil) else {
+            throw .validation([FieldError(field: "title", message: "give at least one of title, text, display_name and photo_urls")])
+        }
         guard now.timeIntervalSince(createdAt) <= Double(ReviewRules.editableDays) * 86_400 else {
             throw .conflict("The review can be edited for \(ReviewRules.editableDays) days after it was submitted; that time has passed.")
         }
@@ -203,6 +207,9 @@ public struct ReviewRecord: Sendable, Equatable {
                                 attributes: attributes, incentivised: incentivised, needsHelp: false)
         draft = try draft.validate()
         (title, text, displayName, photoURLs, updatedAt) = (draft.title, draft.text, draft.displayName, draft.photoURLs, now)
+        if status == .published || status == .hidden {
+            (status, statusReason) = (.pending, "edited by the reviewer")
+        }
     }
 
     /// Moves the review to `next`, or refuses with a conflict that names where it stands.

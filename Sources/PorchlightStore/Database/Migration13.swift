@@ -47,7 +47,7 @@ extension Schema {
             merchant_id uuid NOT NULL,
             sku text NOT NULL,
             rating smallint NOT NULL,
-            reviews integer NOT NULL,
+            reviews integer NOT NULL CHECK (reviews >= 0),
             PRIMARY KEY (merchant_id, sku, rating)
         )
         """,
@@ -57,29 +57,35 @@ extension Schema {
             sku text NOT NULL,
             name text NOT NULL,
             value text NOT NULL,
-            reviews integer NOT NULL,
+            reviews integer NOT NULL CHECK (reviews >= 0),
             PRIMARY KEY (merchant_id, sku, name, value)
         )
         """,
         """
         CREATE FUNCTION tally_published_reviews() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE
-            delta integer := (CASE WHEN NEW.status = 'published' THEN 1 ELSE 0 END)
-                - (CASE WHEN TG_OP = 'UPDATE' AND OLD.status = 'published' THEN 1 ELSE 0 END);
         BEGIN
-            IF delta <> 0 THEN
-                INSERT INTO review_rating_tallies VALUES (NEW.merchant_id, NEW.sku, NEW.rating, delta)
-                ON CONFLICT (merchant_id, sku, rating) DO UPDATE SET reviews = review_rating_tallies.reviews + delta;
+            -- The old row's share leaves, the new row's arrives (a change to any column a
+            -- tally counts by, or a delete, keeps them true).
+            IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'published' THEN
+                UPDATE review_rating_tallies SET reviews = reviews - 1
+                WHERE merchant_id = OLD.merchant_id AND sku = OLD.sku AND rating = OLD.rating;
+                UPDATE review_attribute_tallies t SET reviews = t.reviews - 1
+                FROM jsonb_each_text(OLD.attributes) a
+                WHERE t.merchant_id = OLD.merchant_id AND t.sku = OLD.sku AND t.name = a.key AND t.value = a.value;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'published' THEN
+                INSERT INTO review_rating_tallies VALUES (NEW.merchant_id, NEW.sku, NEW.rating, 1)
+                ON CONFLICT (merchant_id, sku, rating) DO UPDATE SET reviews = review_rating_tallies.reviews + 1;
                 INSERT INTO review_attribute_tallies
-                SELECT NEW.merchant_id, NEW.sku, a.key, a.value, delta FROM jsonb_each_text(NEW.attributes) a
-                ON CONFLICT (merchant_id, sku, name, value) DO UPDATE SET reviews = review_attribute_tallies.reviews + delta;
+                SELECT NEW.merchant_id, NEW.sku, a.key, a.value, 1 FROM jsonb_each_text(NEW.attributes) a
+                ON CONFLICT (merchant_id, sku, name, value) DO UPDATE SET reviews = review_attribute_tallies.reviews + 1;
             END IF;
             RETURN NULL;
         END
         $$
         """,
         """
-        CREATE TRIGGER reviews_are_tallied AFTER INSERT OR UPDATE OF status ON reviews
+        CREATE TRIGGER reviews_are_tallied AFTER INSERT OR UPDATE OR DELETE ON reviews
         FOR EACH ROW EXECUTE FUNCTION tally_published_reviews()
         """,
         // Review requests walk a merchant's deliveries in time order.

@@ -98,13 +98,21 @@ public struct ReviewStore: Sendable {
                 SELECT \(unescaped: Self.columns) FROM reviews r WHERE r.merchant_id = \(merchant.rawValue) AND r.id = \(id) FOR UPDATE
                 """, logger: logger).collect()
             guard let row = rows.first?.makeRandomAccess() else { return nil }
-            var review = try Self.review(row)
+            let before = try Self.review(row)
+            var review = before
             try review.edit(edit, now: Date().asStored)
             try await connection.query("""
                 UPDATE reviews SET title = \(review.title), body = \(review.text), display_name = \(review.displayName),
-                    photo_urls = \(review.photoURLs), updated_at = \(review.updatedAt)
+                    photo_urls = \(review.photoURLs), status = \(review.status.rawValue), status_reason = \(review.statusReason),
+                    updated_at = \(review.updatedAt)
                 WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
                 """, logger: logger)
+            if review.status != before.status {
+                try await connection.query("""
+                    INSERT INTO review_moderations (merchant_id, review_id, moderated_at, from_status, to_status, reason)
+                    VALUES (\(merchant.rawValue), \(id), \(review.updatedAt), \(before.status.rawValue), \(review.status.rawValue), \(review.statusReason))
+                    """, logger: logger)
+            }
             return review
         }
     }
