@@ -197,17 +197,21 @@ public struct ReviewStore: Sendable {
 
     /// The published reviews of a SKU, counted by rating and by attribute value.
     public func summary(sku: String, merchant: MerchantID, logger: Logger) async throws -> ReviewSummary {
-        // The tallies the database keeps (migration 13's trigger), not a scan of the reviews.
-        async let ratings = database.query("""
-            SELECT rating, reviews FROM review_rating_tallies
+        // The tallies the database keeps (migration 13's trigger), not a scan of the reviews; in one
+        // statement, so both come from the same moment. Rating rows have no attribute name.
+        let rows = try await database.query("""
+            SELECT rating, NULL::text, NULL::text, reviews FROM review_rating_tallies
+            WHERE merchant_id = \(merchant.rawValue) AND sku = \(sku) AND reviews > 0
+            UNION ALL
+            SELECT NULL::smallint, name, value, reviews FROM review_attribute_tallies
             WHERE merchant_id = \(merchant.rawValue) AND sku = \(sku) AND reviews > 0
             """, logger: logger)
-        async let attributes = database.query("""
-            SELECT name, value, reviews FROM review_attribute_tallies
-            WHERE merchant_id = \(merchant.rawValue) AND sku = \(sku) AND reviews > 0
-            """, logger: logger)
-        return ReviewSummary(countsByRating: Dictionary(uniqueKeysWithValues: try await ratings.decode((Int16, Int).self).map { (Int($0), $1) }),
-                             attributeCounts: try await attributes.decode((String, String, Int).self).map { ($0, $1, $2) })
+        var ratings: [Int: Int] = [:]
+        var attributes: [(name: String, value: String, count: Int)] = []
+        for (rating, name, value, count) in try rows.decode((Int16?, String?, String?, Int).self) {
+            if let rating { ratings[Int(rating)] = count } else if let name, let value { attributes.append((name, value, count)) }
+        }
+        return ReviewSummary(countsByRating: ratings, attributeCounts: attributes)
     }
 
     static let columns = """
