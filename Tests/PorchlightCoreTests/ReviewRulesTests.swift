@@ -161,5 +161,8 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
             candidate("2026-08-27T11:00:00"),  // more than 90 days ago
         ], settings: .default, by: now, now: now)
         #expect(due.map(\.dueAt) == [local("2026-11-25T12:00:00")])
+        // The store's bounds hold every delivery that can be due: none after the delay before `by`.
+        let bounds = ReviewRequests.deliveries(dueBefore: now, settings: .default, now: now)
+        #expect(bounds.to == local("2026-11-23T12:00:00") && bounds.from == now.addingTimeInterval(-90 * 86_400))
     }
 }

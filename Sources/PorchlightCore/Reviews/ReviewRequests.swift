@@ -69,8 +69,15 @@ public enum ReviewRequests {
         -> [(candidate: ReviewCandidate, dueAt: Date)] {
         candidates.compactMap { candidate in
             let dueAt = dueAt(deliveredAt: candidate.deliveredAt, settings: settings, timeZone: candidate.timeZone)
-            let open = now.timeIntervalSince(candidate.deliveredAt) <= Double(ReviewRules.windowDays) * 86_400
+            let open = ReviewRules.isOpen(deliveredAt: candidate.deliveredAt, now: now)
             return dueAt <= dueBefore && open && !candidate.skus.isEmpty ? (candidate, dueAt) : nil
         }
+    }
+
+    /// The deliveries that may hold a request due by `dueBefore`: a request is never due before
+    /// its delay has passed (`dueAt` only moves later), and lines close after the review window.
+    public static func deliveries(dueBefore: Date, settings: ReviewSettings, now: Date) -> (from: Date, to: Date) {
+        (now.addingTimeInterval(-Double(ReviewRules.windowDays) * 86_400),
+         dueBefore.addingTimeInterval(-Double(settings.requestDelayDays) * 86_400))
     }
 }

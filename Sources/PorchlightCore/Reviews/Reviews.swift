@@ -245,10 +245,15 @@ public enum ReviewRules {
         guard let deliveredAt = deliveries.max() else {
             throw .validation([FieldError(field: "sku", message: "cannot be reviewed before it is delivered")])
         }
-        guard now.timeIntervalSince(deliveredAt) <= Double(windowDays) * 86_400 else {
+        guard isOpen(deliveredAt: deliveredAt, now: now) else {
             throw .validation([FieldError(field: "sku", message: "can no longer be reviewed: reviews close \(windowDays) days after delivery")])
         }
         return deliveredAt
+    }
+
+    /// Whether a line delivered at `deliveredAt` can still be reviewed.
+    public static func isOpen(deliveredAt: Date, now: Date) -> Bool {
+        now.timeIntervalSince(deliveredAt) <= Double(windowDays) * 86_400
     }
 
     /// A verified review of a delivered line, pending moderation, with the help to offer first.

@@ -79,11 +79,9 @@ extension APIHandlers {
         let dueBefore = input.query.dueBefore ?? now
         let merchant = try Caller.merchant()
         let settings = try await reviews.settings(merchant: merchant, logger: RequestScope.logger)
-        // A request is never due before its delay has passed, and lines close after the window.
-        let page = try await reviews.reviewCandidates(
-            deliveredFrom: now.addingTimeInterval(-Double(ReviewRules.windowDays) * 86_400),
-            deliveredTo: dueBefore.addingTimeInterval(-Double(settings.requestDelayDays) * 86_400),
-            limit: limit, cursor: input.query.cursor, merchant: merchant, logger: RequestScope.logger)
+        let delivered = ReviewRequests.deliveries(dueBefore: dueBefore, settings: settings, now: now)
+        let page = try await reviews.reviewCandidates(deliveredFrom: delivered.from, deliveredTo: delivered.to,
+                                                      limit: limit, cursor: input.query.cursor, merchant: merchant, logger: RequestScope.logger)
         let due = ReviewRequests.due(page.items, settings: settings, by: dueBefore, now: now)
         return .ok(.init(body: .json(.init(items: due.map { candidate, dueAt in
             .init(orderId: candidate.orderID.apiText, orderNumber: candidate.orderNumber, shipmentId: candidate.shipmentID.apiText,
