@@ -85,14 +85,14 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
         let lastMoment = submitted.addingTimeInterval(Double(ReviewRules.editableDays) * 86_400)
         try review.edit(ReviewEdit(title: "Boa", text: nil, displayName: nil, photoURLs: nil), now: lastMoment)
         #expect(review.title == "Boa" && review.text == "Muito bom" && review.rating == 5 && review.updatedAt == lastMoment)
-        #expect(throws: DomainError.conflict("The review can be edited for 14 days after it was submitted; that time has passed.")) {
+        #expect(throws: DomainError.conflict("The review's words can be edited for 14 days after it was submitted; that time has passed.")) {
             try review.edit(ReviewEdit(title: nil, text: "Later", displayName: nil, photoURLs: nil), now: lastMoment.addingTimeInterval(1))
         }
         #expect(throws: DomainError.validation([FieldError(field: "display_name", message: "must not be blank")])) {
             try review.edit(ReviewEdit(title: nil, text: nil, displayName: "\u{85}", photoURLs: nil), now: lastMoment)
         }
         #expect(review.title == "Boa" && review.text == "Muito bom" && review.displayName == "Ana", "a refused edit changes nothing")
-        #expect(throws: DomainError.validation([FieldError(field: "title", message: "give at least one of title, text, display_name and photo_urls")])) {
+        #expect(throws: DomainError.validation([FieldError(field: "title", message: "give at least one of rating, title, text, display_name and photo_urls")])) {
             try review.edit(ReviewEdit(title: nil, text: nil, displayName: nil, photoURLs: nil), now: lastMoment)
         }
         // New words on a published review go back to moderation.
@@ -101,11 +101,79 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
         #expect(review.status == .pending && review.statusReason == "edited by the reviewer")
     }
 
+    @Test func aRatingIsRevisedOnceAndOnlyAfterAskingForHelp() throws {
+        let submitted = placed.addingTimeInterval(120)
+        let delivered = try order(teeDeliveredAfter: 60)
+        var (happy, _) = try ReviewRules.review(draft(rating: 4), of: delivered, by: .customer, id: UUID(), now: submitted)
+        #expect(throws: DomainError.conflict("The rating cannot be changed. Only a review that asked for help may revise its rating, once.")) {
+            try happy.edit(ReviewEdit(rating: 5, title: nil, text: nil, displayName: nil, photoURLs: nil), now: submitted)
+        }
+        try happy.edit(ReviewEdit(rating: 4, title: "Bom", text: nil, displayName: nil, photoURLs: nil), now: submitted)
+        #expect(happy.rating == 4 && happy.firstRating == nil, "restating the same rating is not a revision")
+
+        var (unhappy, _) = try ReviewRules.review(draft(rating: 1), of: delivered, by: .customer, id: UUID(), now: submitted)
+        try unhappy.moderate(to: .published, reason: nil, now: submitted)
+        // Past the words' two weeks, within the rating's window: the rating alone may change.
+        let later = submitted.addingTimeInterval(Double(ReviewRules.editableDays + 1) * 86_400)
+        #expect(throws: DomainError.conflict("The review's words can be edited for 14 days after it was submitted; that time has passed.")) {
+            try unhappy.edit(ReviewEdit(rating: 4, title: "Resolvido", text: nil, displayName: nil, photoURLs: nil), now: later)
+        }
+        #expect(unhappy.rating == 1)
+        try unhappy.edit(ReviewEdit(rating: 4, title: nil, text: nil, displayName: nil, photoURLs: nil), now: later)
+        #expect(unhappy.rating == 4 && unhappy.firstRating == 1 && unhappy.status == .pending)
+        #expect(throws: DomainError.conflict("The rating was revised once already (first 1, now 4); it cannot change again.")) {
+            try unhappy.edit(ReviewEdit(rating: 5, title: nil, text: nil, displayName: nil, photoURLs: nil), now: later)
+        }
+
+        var (late, _) = try ReviewRules.review(draft(rating: 2), of: delivered, by: .customer, id: UUID(), now: submitted)
+        let tooLate = submitted.addingTimeInterval(Double(ReviewRules.ratingRevisableDays) * 86_400 + 1)
+        #expect(throws: DomainError.conflict("The rating can be revised for 60 days after the review was submitted; that time has passed.")) {
+            try late.edit(ReviewEdit(rating: 4, title: nil, text: nil, displayName: nil, photoURLs: nil), now: tooLate)
+        }
+    }
+
+    @Test func votesNeedAPublishedReviewAndAPlainVoterID() throws {
+        let vote = try ReviewVote.validated(voter: "session:7f3a-9", helpful: true, on: .published)
+        #expect(vote.voter == "session:7f3a-9" && vote.helpful)
+        #expect(throws: DomainError.conflict("The review is hidden; only published reviews take votes.")) {
+            try ReviewVote.validated(voter: "s1", helpful: true, on: .hidden)
+        }
+        #expect(throws: DomainError.validation([FieldError(field: "voter_id", message: "must be letters, digits and . _ : - only")])) {
+            try ReviewVote.validated(voter: "ana@example.com", helpful: false, on: .published)
+        }
+    }
+
+    @Test func aDeliveryIsRatedOnlyOnceDeliveredAndWithinTheWindow() throws {
+        let delivered = try order(teeDeliveredAfter: 86_400)
+        let shipment = try #require(delivered.shipments.first)
+        let rating = try DeliveryRating.rating(DeliveryRatingDraft(shipmentID: shipment.id, rating: 2, comment: "Atrasou"), of: delivered,
+                                               by: .customer, now: placed.addingTimeInterval(2 * 86_400))
+        #expect(rating.carrier == "correios" && rating.rating == 2 && rating.orderID == delivered.id)
+        #expect(throws: DomainError.validation([FieldError(field: "shipment_id", message: "is not a shipment of this order")])) {
+            try DeliveryRating.rating(DeliveryRatingDraft(shipmentID: UUID(), rating: 5, comment: nil), of: delivered, by: .customer, now: placed)
+        }
+        let lastMoment = placed.addingTimeInterval(86_400 + Double(ReviewRules.windowDays) * 86_400)
+        #expect(throws: DomainError.validation([FieldError(field: "shipment_id", message: "can no longer be rated: ratings close 90 days after delivery")])) {
+            try DeliveryRating.rating(DeliveryRatingDraft(shipmentID: shipment.id, rating: 5, comment: nil), of: delivered, by: .customer,
+                                      now: lastMoment.addingTimeInterval(1))
+        }
+        var inTransit = try order(teeDeliveredAfter: nil)
+        let parcel = UUID()
+        try inTransit.addShipment(ShipmentDraft(carrier: "correios", serviceLevel: nil, trackingNumber: "BR2", originLocation: nil,
+                                                lines: [LineQuantity(sku: "TEE", quantity: 1)]), id: parcel, now: placed)
+        #expect(throws: DomainError.validation([FieldError(field: "shipment_id", message: "cannot be rated before it is delivered")])) {
+            try DeliveryRating.rating(DeliveryRatingDraft(shipmentID: parcel, rating: 5, comment: nil), of: inTransit, by: .customer, now: placed)
+        }
+        #expect(throws: DomainError.validation([FieldError(field: "rating", message: "must be between 1 and 5")])) {
+            try DeliveryRatingDraft(shipmentID: parcel, rating: 0, comment: nil).validate()
+        }
+    }
+
     @Test func theSummaryCountsPerStarAndRoundsTheAverage() {
         let none = ReviewSummary(countsByRating: [:])
-        #expect(none.count == 0 && none.histogram == [0, 0, 0, 0, 0] && none.averageRating == nil)
+        #expect(none.ratings.count == 0 && none.ratings.histogram == [0, 0, 0, 0, 0] && none.ratings.averageRating == nil)
         let summary = ReviewSummary(countsByRating: [5: 2, 1: 1], attributeCounts: [("fit", "runs_small", 1), ("fit", "true_to_size", 2), ("colour", "as_pictured", 3)])
-        #expect(summary.count == 3 && summary.histogram == [1, 0, 0, 0, 2] && summary.averageRating == 3.67)
+        #expect(summary.ratings.count == 3 && summary.ratings.histogram == [1, 0, 0, 0, 2] && summary.ratings.averageRating == 3.67)
         #expect(summary.attributes == ["fit": ["runs_small": 1, "true_to_size": 2], "colour": ["as_pictured": 3]])
     }
 
@@ -150,7 +218,7 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
 
     @Test func onlyDueRequestsWithLinesStillOpenAreListed() {
         func candidate(_ delivered: String, skus: [String] = ["TEE"]) -> ReviewCandidate {
-            ReviewCandidate(orderID: UUID(), orderNumber: "1", shipmentID: UUID(), customer: Customer(email: "a@example.com", phone: nil, name: nil, locale: nil),
+            ReviewCandidate(orderID: UUID(), orderNumber: "1", orderStatus: .delivered, shipmentID: UUID(), customer: Customer(email: "a@example.com", phone: nil, name: nil, locale: nil),
                             deliveredAt: local(delivered), skus: skus, timeZone: bucharest)
         }
         let now = local("2026-11-26T12:00:00")
@@ -164,5 +232,14 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
         // The store's bounds hold every delivery that can be due: none after the delay before `by`.
         let bounds = ReviewRequests.deliveries(dueBefore: now, settings: .default, now: now)
         #expect(bounds.to == local("2026-11-23T12:00:00") && bounds.from == now.addingTimeInterval(-90 * 86_400))
+
+        // Announced only while fresh: due at most seven days ago.
+        let sent = ReviewRequests.toSend([
+            candidate("2026-11-16T12:00:00"),  // due 19 Nov 12:00: exactly seven days ago
+            candidate("2026-11-16T11:59:00"),  // due 19 Nov 11:59: stale
+        ], settings: .default, now: now)
+        #expect(sent.map(\.dueAt) == [local("2026-11-19T12:00:00")])
+        let sendBounds = ReviewRequests.deliveriesToSend(settings: .default, now: now)
+        #expect(sendBounds.to == local("2026-11-23T12:00:00") && sendBounds.from == local("2026-11-15T12:00:00"))
     }
 }

@@ -1,21 +1,24 @@
 import Foundation
 import HTTPTypes
 import PorchlightCore
+import PorchlightServer
+import PorchlightStore
 import Testing
 
-/// A new order with lines TEE and MUG (final sale), delivered a minute ago unless told not to,
-/// and a customer token for it.
-private func reviewableOrder(_ service: Service, _ merchant: TestMerchant, delivered: Bool = true) async throws -> (id: String, token: String) {
+/// A new order with lines TEE and MUG (final sale), shipped (by dhl standard) and delivered
+/// `deliveredAgo` seconds ago, or not delivered when nil, and a customer token for it.
+private func reviewableOrder(_ service: Service, _ merchant: TestMerchant, deliveredAgo: TimeInterval? = 60) async throws
+    -> (id: String, token: String, shipment: String) {
     let id = try await service.createOrder(merchant)
-    if delivered {
-        let shipment = try await service.ship(merchant, order: id, tracking: "RV\(UInt32.random(in: 0...UInt32.max))",
-                                              lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
-        let scanned = try await service.scans(merchant, shipment: try #require(shipment["id"] as? String),
-                                              [scan("delivered", isoTime(Date().addingTimeInterval(-60)))])
+    let shipment = try await service.ship(merchant, order: id, tracking: "RV\(UInt32.random(in: 0...UInt32.max))",
+                                          lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
+    let shipmentID = try #require(shipment["id"] as? String, "\(shipment.text)")
+    if let deliveredAgo {
+        let scanned = try await service.scans(merchant, shipment: shipmentID, [scan("delivered", isoTime(Date().addingTimeInterval(-deliveredAgo)))])
         #expect(scanned.status == .ok, "\(scanned.text)")
     }
     let link = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: [:])
-    return (id, try #require(link["token"] as? String))
+    return (id, try #require(link["token"] as? String), shipmentID)
 }
 
 /// The messages of a problem's field errors, by field; fails when the reply has none.
@@ -42,7 +45,7 @@ private func reviewEvents(_ service: Service, _ merchant: TestMerchant, atLeast 
     @Test func aDeliveredLineIsReviewedOnceAndTheServerVerifiesIt() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            let waiting = try await reviewableOrder(service, merchant, delivered: false)
+            let waiting = try await reviewableOrder(service, merchant, deliveredAgo: nil)
             let early = try await service.call(.post, "/v1/orders/\(waiting.id)/reviews", key: waiting.token,
                                                json: ["sku": "TEE", "rating": 5, "display_name": "Ana P."])
             #expect(early.status == .unprocessableContent)
@@ -193,7 +196,8 @@ private func reviewEvents(_ service: Service, _ merchant: TestMerchant, atLeast 
             let edited = try await service.call(.patch, "/v1/reviews/\(id)", key: order.token, json: ["text": "Gostei. Depois de lavar, continua ótima!"])
             #expect(edited.status == .ok, "\(edited.text)")
             #expect(edited["text"] as? String == "Gostei. Depois de lavar, continua ótima!" && edited["title"] as? String == "Boa" && edited["rating"] as? Int == 4)
-            #expect(try await service.call(.patch, "/v1/reviews/\(id)", key: order.token, json: ["rating": 5]).status == .badRequest)
+            let rerated = try await service.call(.patch, "/v1/reviews/\(id)", key: order.token, json: ["rating": 5])
+            #expect(rerated.status == .conflict && (rerated["detail"] as? String)?.contains("Only a review that asked for help") == true, "\(rerated.text)")
             #expect(try await service.call(.patch, "/v1/reviews/\(id)", key: other.token, json: ["text": "Not mine"]).status == .notFound)
             #expect(try await service.call(.patch, "/v1/reviews/\(id)", key: merchant.apiKey, json: ["text": "Perfeito!"]).status == .forbidden)
             let insecure = try await service.call(.patch, "/v1/reviews/\(id)", key: order.token, json: ["photo_urls": ["http://cdn.example.com/a.jpg"]])
@@ -275,6 +279,167 @@ private func reviewEvents(_ service: Service, _ merchant: TestMerchant, atLeast 
                 return try await group.reduce(into: []) { $0.append($1) }.sorted()
             }
             #expect(statuses == [201] + Array(repeating: 409, count: 7))
+        }
+    }
+
+    @Test func aReviewThatAskedForHelpRevisesItsRatingOnceAndTheSummaryFollows() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let order = try await reviewableOrder(service, merchant)
+            let low = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                             json: ["sku": "TEE", "rating": 2, "text": "A costura abriu.", "display_name": "Ana"])
+            let id = try #require(low["id"] as? String)
+            _ = try await service.call(.post, "/v1/reviews/\(id)/moderation", key: merchant.apiKey, json: ["status": "published"])
+            func histogram() async throws -> [Int]? {
+                try await service.call(.get, "/v1/products/TEE/review-summary", key: merchant.apiKey)["histogram"] as? [Int]
+            }
+            #expect(try await histogram() == [0, 1, 0, 0, 0])
+            let revised = try await service.call(.patch, "/v1/reviews/\(id)", key: order.token,
+                                                 json: ["rating": 4, "text": "A loja trocou a peça em dois dias."])
+            #expect(revised.status == .ok, "\(revised.text)")
+            #expect(revised["rating"] as? Int == 4 && revised["first_rating"] as? Int == 2 && revised["status"] as? String == "pending")
+            #expect(try await histogram() == [0, 0, 0, 0, 0], "back in moderation, out of the summary")
+            _ = try await service.call(.post, "/v1/reviews/\(id)/moderation", key: merchant.apiKey, json: ["status": "published"])
+            #expect(try await histogram() == [0, 0, 0, 1, 0])
+            let again = try await service.call(.patch, "/v1/reviews/\(id)", key: order.token, json: ["rating": 5])
+            #expect(again.status == .conflict && (again["detail"] as? String)?.contains("revised once already") == true, "\(again.text)")
+            #expect(try await histogram() == [0, 0, 0, 1, 0])
+        }
+    }
+
+    @Test func helpfulVotesCountEachVoterOnceAndOrderTheReviews() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            var ids: [String] = []
+            for rating in [3, 5, 1] {
+                let order = try await reviewableOrder(service, merchant)
+                let created = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                                     json: ["sku": "TEE", "rating": rating, "display_name": "Cliente \(rating)"])
+                ids.append(try #require(created["id"] as? String))
+            }
+            func vote(_ id: String, _ voter: String, _ helpful: Bool) async throws -> Reply {
+                try await service.call(.put, "/v1/reviews/\(id)/votes/\(voter)", key: merchant.apiKey, json: ["helpful": helpful])
+            }
+            let early = try await vote(ids[0], "s1", true)
+            #expect(early.status == .conflict && (early["detail"] as? String)?.contains("pending") == true, "\(early.text)")
+            for id in ids { _ = try await service.call(.post, "/v1/reviews/\(id)/moderation", key: merchant.apiKey, json: ["status": "published"]) }
+
+            // Eight shoppers at once on the three-star review; one changes its mind on the five-star one.
+            let first = ids[0]
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for voter in 0..<8 {
+                    group.addTask {
+                        try await service.call(.put, "/v1/reviews/\(first)/votes/session:\(voter)", key: merchant.apiKey, json: ["helpful": true]).status.code
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: 8))
+            #expect(try await vote(ids[1], "session:0", true)["helpful_votes"] as? Int == 1)
+            let changed = try await vote(ids[1], "session:0", false)
+            #expect(changed["helpful_votes"] as? Int == 0 && changed["unhelpful_votes"] as? Int == 1, "\(changed.text)")
+            #expect(try await vote(ids[2], "session:1", true)["helpful_votes"] as? Int == 1)
+            #expect(try await vote(UUID().uuidString, "s1", true).status == .notFound)
+            #expect(try fieldErrors(try await vote(ids[0], "ana@example.com", true))["voter_id"] == "must be letters, digits and . _ : - only")
+            #expect(try await service.call(.put, "/v1/reviews/\(ids[0])/votes/s1", key: merchant.apiKey, json: ["helpful": "yes"]).status == .badRequest)
+
+            func listed(_ sort: String) async throws -> [String] {
+                let page = try await service.call(.get, "/v1/products/TEE/reviews?sort=\(sort)", key: merchant.apiKey)
+                return try #require(page["items"] as? [[String: Any]], "\(page.text)").compactMap { $0["id"] as? String }
+            }
+            #expect(try await listed("most_helpful") == [ids[0], ids[2], ids[1]])
+            #expect(try await listed("highest_rating") == [ids[1], ids[0], ids[2]])
+            #expect(try await listed("lowest_rating") == [ids[2], ids[0], ids[1]])
+            #expect(try await listed("newest") == [ids[2], ids[1], ids[0]])
+            let helpful = try await service.call(.get, "/v1/products/TEE/reviews?sort=most_helpful&limit=2", key: merchant.apiKey)
+            #expect((helpful["items"] as? [[String: Any]])?.first?["helpful_votes"] as? Int == 8)
+            let cursor = try #require(helpful["next_cursor"] as? String)
+            let rest = try await service.call(.get, "/v1/products/TEE/reviews?sort=most_helpful&limit=2&cursor=\(cursor)", key: merchant.apiKey)
+            #expect((rest["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [ids[1]])
+            // A cursor belongs to its sort.
+            let mixed = try await service.call(.get, "/v1/products/TEE/reviews?sort=newest&cursor=\(cursor)", key: merchant.apiKey)
+            #expect(mixed.status == .badRequest, "\(mixed.text)")
+            #expect(try await service.call(.get, "/v1/products/TEE/reviews?sort=loudest", key: merchant.apiKey).status == .badRequest)
+        }
+    }
+
+    @Test func dueRequestsAreAnnouncedOnceEvenByTwoReplicas() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            #expect(try await service.call(.put, "/v1/review-settings", key: merchant.apiKey, json: ["request_delay_days": 0]).status == .ok)
+            // Delivered two days ago, past any night: due. Twenty days ago: stale.
+            let recent = try await reviewableOrder(service, merchant, deliveredAgo: 2 * 86_400)
+            let old = try await reviewableOrder(service, merchant, deliveredAgo: 20 * 86_400)
+            // Two passes at once, as two replicas would run them, then one more.
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                let reviews = ReviewStore(database: Database(client: client))
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<2 { group.addTask { try await reviews.sendDueRequests(now: Date(), logger: testLogger) } }
+                    try await group.waitForAll()
+                }
+                _ = try await reviews.sendDueRequests(now: Date(), logger: testLogger)
+            }
+            let later = Date().addingTimeInterval(60)
+            let requested = try await reviewEvents(service, merchant, atLeast: 1).filter { $0["type"] as? String == "review.requested" }
+            #expect(requested.count == 1, "once, and not for the delivery whose request is 20 days stale")
+            let data = try #require(requested.first?["data"] as? [String: Any])
+            #expect(data["shipment_id"] as? String == recent.shipment && data["order_id"] as? String == recent.id)
+            #expect(data["skus"] as? [String] == ["MUG", "TEE"] && (data["customer"] as? [String: Any])?["email"] as? String == "ana@example.com")
+            let page = try await service.call(.get, "/v1/review-requests?due_before=\(isoTime(later))", key: merchant.apiKey)
+            let items = try #require(page["items"] as? [[String: Any]])
+            #expect(items.first { $0["shipment_id"] as? String == recent.shipment }?["requested_at"] is String)
+            #expect(items.contains { $0["shipment_id"] as? String == old.shipment && $0["requested_at"] == nil })
+
+            // The review that follows the request is syndicated as solicited after fulfilment; one
+            // without text is not syndicated at all.
+            let review = try await service.call(.post, "/v1/orders/\(recent.id)/reviews", key: recent.token,
+                                                json: ["sku": "TEE", "rating": 5, "title": "Ótimo", "text": "Chegou rápido.", "display_name": "Ana P.",
+                                                       "incentivised": true])
+            let bare = try await service.call(.post, "/v1/orders/\(old.id)/reviews", key: old.token,
+                                              json: ["sku": "TEE", "rating": 4, "display_name": "Ana"])
+            for created in [review, bare] {
+                let id = try #require(created["id"] as? String, "\(created.text)")
+                _ = try await service.call(.post, "/v1/reviews/\(id)/moderation", key: merchant.apiKey, json: ["status": "published"])
+            }
+            let feed = try await service.call(.get, "/v1/review-feed", key: merchant.apiKey)
+            let entries = try #require(feed["items"] as? [[String: Any]], "\(feed.text)")
+            #expect(entries.count == 1)
+            let entry = try #require(entries.first)
+            #expect(entry["review_id"] as? String == review["id"] as? String && entry["content"] as? String == "Chegou rápido.")
+            #expect(entry["collection_method"] as? String == "post_fulfillment" && entry["is_incentivized_review"] as? Bool == true)
+            let product = try #require((entry["products"] as? [[String: Any]])?.first)
+            #expect(product["product_name"] as? String == "Red tee" && (product["product_ids"] as? [String: Any])?["skus"] as? [String] == ["TEE"])
+            #expect((entry["ratings"] as? [String: Any]).flatMap { $0["overall"] as? [String: Int] } == ["value": 5, "min": 1, "max": 5])
+            let since = try await service.call(.get, "/v1/review-feed?changed_since=\(isoTime(later))", key: merchant.apiKey)
+            #expect((since["items"] as? [[String: Any]])?.isEmpty == true)
+        }
+    }
+
+    @Test func aDeliveryIsRatedOnceAndCountedPerCarrierService() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let order = try await reviewableOrder(service, merchant)
+            let waiting = try await reviewableOrder(service, merchant, deliveredAgo: nil)
+            func rate(_ orderID: String, _ body: [String: Any], key: String) async throws -> Reply {
+                try await service.call(.post, "/v1/orders/\(orderID)/delivery-ratings", key: key, json: body)
+            }
+            let rated = try await rate(order.id, ["shipment_id": order.shipment, "rating": 2, "comment": "Chegou amassado."], key: order.token)
+            #expect(rated.status == .created, "\(rated.text)")
+            #expect(rated["carrier"] as? String == "dhl" && rated["service_level"] as? String == "standard" && rated["submitted_by"] as? String == "customer")
+            #expect(try await rate(order.id, ["shipment_id": order.shipment, "rating": 5], key: order.token).status == .conflict)
+            let early = try await rate(waiting.id, ["shipment_id": waiting.shipment, "rating": 5], key: waiting.token)
+            #expect(try fieldErrors(early)["shipment_id"] == "cannot be rated before it is delivered")
+            let foreign = try await rate(order.id, ["shipment_id": waiting.shipment, "rating": 5], key: order.token)
+            #expect(try fieldErrors(foreign)["shipment_id"] == "is not a shipment of this order")
+            #expect(try await rate(order.id, ["shipment_id": order.shipment, "rating": 5], key: waiting.token).status == .notFound)
+            #expect(try fieldErrors(try await rate(order.id, ["shipment_id": order.shipment, "rating": 6], key: order.token))["rating"] == "must be between 1 and 5")
+
+            let analytics = try await service.call(.get, "/v1/promise-analytics", key: merchant.apiKey)
+            let ratings = try #require(analytics["delivery_ratings"] as? [String: Any], "\(analytics.text)")
+            #expect((ratings["overall"] as? [String: Any])?["histogram"] as? [Int] == [0, 1, 0, 0, 0])
+            let service = try #require((ratings["by_service"] as? [[String: Any]])?.first)
+            #expect(service["carrier"] as? String == "dhl" && service["service_level"] as? String == "standard")
+            #expect(service["ratings"] as? Int == 1 && service["average_rating"] as? Double == 2)
         }
     }
 }

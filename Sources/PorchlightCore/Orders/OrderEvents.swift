@@ -18,6 +18,7 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case reviewSubmitted = "review.submitted"
     case reviewHelpRequested = "review.help_requested"
     case reviewPublished = "review.published"
+    case reviewRequested = "review.requested"
 }
 
 /// One event of a change, before the store gives it an id, a version and a place in the feed.

@@ -24,6 +24,7 @@ public struct ReviewSettings: Sendable, Equatable {
 public struct ReviewCandidate: Sendable, Equatable {
     public var orderID: UUID
     public var orderNumber: String
+    public var orderStatus: OrderStatus
     public var shipmentID: UUID
     public var customer: Customer
     public var deliveredAt: Date
@@ -31,10 +32,15 @@ public struct ReviewCandidate: Sendable, Equatable {
     public var skus: [String]
     /// The time zone of the location the shipment left from; UTC when it has none.
     public var timeZone: TimeZone
+    /// When `review.requested` announced it, if it has been.
+    public var requestedAt: Date?
 
-    public init(orderID: UUID, orderNumber: String, shipmentID: UUID, customer: Customer, deliveredAt: Date, skus: [String], timeZone: TimeZone) {
+    public init(orderID: UUID, orderNumber: String, orderStatus: OrderStatus, shipmentID: UUID, customer: Customer, deliveredAt: Date,
+                skus: [String], timeZone: TimeZone, requestedAt: Date? = nil) {
+        self.requestedAt = requestedAt
         self.orderID = orderID
         self.orderNumber = orderNumber
+        self.orderStatus = orderStatus
         self.shipmentID = shipmentID
         self.customer = customer
         self.deliveredAt = deliveredAt
@@ -49,6 +55,9 @@ public struct ReviewCandidate: Sendable, Equatable {
 public enum ReviewRequests {
     public static let daytimeStartsMinutes = 10 * 60
     public static let daytimeEndsMinutes = 20 * 60
+    /// `review.requested` is not sent for a request due longer ago than this (the service was
+    /// down, or reviews were just switched on): asking weeks after delivery reads as spam.
+    public static let staleAfterDays = 7
 
     public static func dueAt(deliveredAt: Date, settings: ReviewSettings, timeZone: TimeZone) -> Date {
         let after = deliveredAt.addingTimeInterval(Double(settings.requestDelayDays) * 86_400)
@@ -72,6 +81,19 @@ public enum ReviewRequests {
             let open = ReviewRules.isOpen(deliveredAt: candidate.deliveredAt, now: now)
             return dueAt <= dueBefore && open && !candidate.skus.isEmpty ? (candidate, dueAt) : nil
         }
+    }
+
+    /// The requests to announce with `review.requested` now: due, and not stale.
+    public static func toSend(_ candidates: [ReviewCandidate], settings: ReviewSettings, now: Date)
+        -> [(candidate: ReviewCandidate, dueAt: Date)] {
+        due(candidates, settings: settings, by: now, now: now).filter { $0.dueAt >= now.addingTimeInterval(-Double(staleAfterDays) * 86_400) }
+    }
+
+    /// The deliveries that may hold a request to send now: due no later than now, and no
+    /// earlier than `staleAfterDays` ago (`dueAt` is at most a day after the delay has passed).
+    public static func deliveriesToSend(settings: ReviewSettings, now: Date) -> (from: Date, to: Date) {
+        let to = deliveries(dueBefore: now, settings: settings, now: now).to
+        return (to.addingTimeInterval(-Double(staleAfterDays + 1) * 86_400), to)
     }
 
     /// The deliveries that may hold a request due by `dueBefore`: a request is never due before

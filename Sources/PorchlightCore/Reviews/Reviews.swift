@@ -126,20 +126,25 @@ public struct ReviewReply: Sendable, Equatable {
     }
 }
 
-/// What the reviewer may change after submitting, within `ReviewRules.editableDays`: the words
-/// and photos, never the rating. Nil leaves a field as it is.
+/// What the reviewer may change after submitting: the words and photos within
+/// `ReviewRules.editableDays`; the rating only once, and only on a review that asked for help
+/// (the problem solved, the customer may think better of it). Nil leaves a field as it is.
 public struct ReviewEdit: Sendable, Equatable {
+    public var rating: Int?
     public var title: String?
     public var text: String?
     public var displayName: String?
     public var photoURLs: [String]?
 
-    public init(title: String?, text: String?, displayName: String?, photoURLs: [String]?) {
+    public init(rating: Int? = nil, title: String?, text: String?, displayName: String?, photoURLs: [String]?) {
+        self.rating = rating
         self.title = title
         self.text = text
         self.displayName = displayName
         self.photoURLs = photoURLs
     }
+
+    var changesWords: Bool { title != nil || text != nil || displayName != nil || photoURLs != nil }
 }
 
 /// Who sent a review: the customer with their token, or the merchant with an API key (its own
@@ -164,14 +169,17 @@ public struct ReviewRecord: Sendable, Equatable {
     public var status: ReviewStatus
     public var statusReason: String?
     public var helpRequested: Bool
+    /// The rating first given, when the reviewer has since revised it (once, after asking for help).
+    public var firstRating: Int?
+    public var votes: ReviewVotes
     public var reply: ReviewReply?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(id: UUID, orderID: UUID, sku: String, rating: Int, title: String?, text: String?, displayName: String,
                 photoURLs: [String], attributes: [String: String], incentivised: Bool, verification: ReviewVerification,
-                submittedBy: ReviewSubmitter, status: ReviewStatus, statusReason: String?, helpRequested: Bool, reply: ReviewReply? = nil,
-                createdAt: Date, updatedAt: Date) {
+                submittedBy: ReviewSubmitter, status: ReviewStatus, statusReason: String?, helpRequested: Bool, firstRating: Int? = nil,
+                votes: ReviewVotes = ReviewVotes(helpful: 0, unhelpful: 0), reply: ReviewReply? = nil, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.orderID = orderID
         self.sku = sku
@@ -187,26 +195,42 @@ public struct ReviewRecord: Sendable, Equatable {
         self.status = status
         self.statusReason = statusReason
         self.helpRequested = helpRequested
+        self.firstRating = firstRating
+        self.votes = votes
         self.reply = reply
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
 
-    /// Applies the reviewer's edit within `ReviewRules.editableDays` of submitting; the result is
-    /// checked like a new review. A published review goes back to moderation: what was approved
-    /// is not what it says any more.
+    /// Applies the reviewer's edit: the words within `ReviewRules.editableDays` of submitting, a
+    /// revised rating within `ReviewRules.ratingRevisableDays`; the result is checked like a new
+    /// review. A published review goes back to moderation: what was approved is not what it says
+    /// any more.
     public mutating func edit(_ edit: ReviewEdit, now: Date) throws(DomainError) {
-        guard edit != ReviewEdit(title: nil, text: nil, displayName: nil, photoURLs: nil) else {
-            throw .validation([FieldError(field: "title", message: "give at least one of title, text, display_name and photo_urls")])
+        guard edit.changesWords || edit.rating != nil else {
+            throw .validation([FieldError(field: "title", message: "give at least one of rating, title, text, display_name and photo_urls")])
         }
-        guard now.timeIntervalSince(createdAt) <= Double(ReviewRules.editableDays) * 86_400 else {
-            throw .conflict("The review can be edited for \(ReviewRules.editableDays) days after it was submitted; that time has passed.")
+        let age = now.timeIntervalSince(createdAt)
+        if edit.changesWords && age > Double(ReviewRules.editableDays) * 86_400 {
+            throw .conflict("The review's words can be edited for \(ReviewRules.editableDays) days after it was submitted; that time has passed.")
         }
-        var draft = ReviewDraft(sku: sku, rating: rating, title: edit.title ?? title, text: edit.text ?? text,
+        if let revised = edit.rating, revised != rating {
+            guard helpRequested else {
+                throw .conflict("The rating cannot be changed. Only a review that asked for help may revise its rating, once.")
+            }
+            guard firstRating == nil else {
+                throw .conflict("The rating was revised once already (first \(firstRating ?? rating), now \(rating)); it cannot change again.")
+            }
+            guard age <= Double(ReviewRules.ratingRevisableDays) * 86_400 else {
+                throw .conflict("The rating can be revised for \(ReviewRules.ratingRevisableDays) days after the review was submitted; that time has passed.")
+            }
+        }
+        var draft = ReviewDraft(sku: sku, rating: edit.rating ?? rating, title: edit.title ?? title, text: edit.text ?? text,
                                 displayName: edit.displayName ?? displayName, photoURLs: edit.photoURLs ?? photoURLs,
                                 attributes: attributes, incentivised: incentivised, needsHelp: false)
         draft = try draft.validate()
-        (title, text, displayName, photoURLs, updatedAt) = (draft.title, draft.text, draft.displayName, draft.photoURLs, now)
+        if draft.rating != rating { firstRating = rating }
+        (rating, title, text, displayName, photoURLs, updatedAt) = (draft.rating, draft.title, draft.text, draft.displayName, draft.photoURLs, now)
         if status == .published || status == .hidden {
             (status, statusReason) = (.pending, "edited by the reviewer")
         }
@@ -231,6 +255,9 @@ public enum ReviewRules {
     public static let windowDays = 90
     /// Days after submitting a reviewer can still edit the words and photos.
     public static let editableDays = 14
+    /// Days after submitting a reviewer who asked for help can revise the rating: time for a
+    /// return or a replacement to be settled.
+    public static let ratingRevisableDays = 60
     /// A rating at or below this asks for help first.
     public static let helpRatingAtMost = 2
 
@@ -279,23 +306,32 @@ public enum ReviewRules {
     }
 }
 
+/// Star ratings at a glance: of a SKU's published reviews, or of a carrier service's deliveries.
+public struct RatingStats: Sendable, Equatable {
+    public var count: Int
+    /// Rounded to two decimals; nil without ratings.
+    public var averageRating: Double?
+    /// Ratings with 1, 2, 3, 4 and 5 stars.
+    public var histogram: [Int]
+
+    public init(countsByRating: [Int: Int]) {
+        histogram = (1...5).map { countsByRating[$0] ?? 0 }
+        count = histogram.reduce(0, +)
+        let total = zip(1...5, histogram).map { $0 * $1 }.reduce(0, +)
+        averageRating = count == 0 ? nil : (Double(total) / Double(count) * 100).rounded() / 100
+    }
+}
+
 /// Published reviews of one SKU at a glance.
 public struct ReviewSummary: Sendable, Equatable {
-    public var count: Int
-    /// Rounded to two decimals; nil without reviews.
-    public var averageRating: Double?
-    /// Reviews per star, 1 to 5.
-    public var histogram: [Int]
+    public var ratings: RatingStats
     /// For each attribute, how many reviews gave each value (e.g. fit: runs small 3, true to size 12).
     public var attributes: [String: [String: Int]]
 
     /// From the number of published reviews per rating, and per attribute value.
     public init(countsByRating: [Int: Int], attributeCounts: [(name: String, value: String, count: Int)] = []) {
         attributes = attributeCounts.reduce(into: [:]) { tallies, entry in tallies[entry.name, default: [:]][entry.value] = entry.count }
-        histogram = (1...5).map { countsByRating[$0] ?? 0 }
-        count = histogram.reduce(0, +)
-        let total = zip(1...5, histogram).map { $0 * $1 }.reduce(0, +)
-        averageRating = count == 0 ? nil : (Double(total) / Double(count) * 100).rounded() / 100
+        ratings = RatingStats(countsByRating: countsByRating)
     }
 }
 
@@ -311,6 +347,19 @@ public enum ReviewEvents {
             ]))
         }
         return events
+    }
+
+    /// A review request is due: the merchant's messaging stack sends it to the customer.
+    public static func requested(_ candidate: ReviewCandidate, dueAt: Date) -> DomainEvent {
+        var customer: [String: JSONValue] = ["email": .string(candidate.customer.email)]
+        if let name = candidate.customer.name { customer["name"] = .string(name) }
+        if let locale = candidate.customer.locale { customer["locale"] = .string(locale) }
+        return DomainEvent(type: .reviewRequested, data: .object([
+            "order_id": .string(candidate.orderID.apiText), "order_number": .string(candidate.orderNumber),
+            "status": .string(candidate.orderStatus.rawValue), "shipment_id": .string(candidate.shipmentID.apiText),
+            "skus": .array(candidate.skus.map { .string($0) }), "customer": .object(customer),
+            "delivered_at": .string(APITime.text(candidate.deliveredAt)), "due_at": .string(APITime.text(dueAt)),
+        ]))
     }
 
     /// The event of a moderation, if it is one merchants' systems act on.

@@ -71,6 +71,7 @@ public func buildApplication(
                 .init(name: "webhook deliveries") { try await webhookDeliveries.purgeEnded(logger: $0) },
                 .init(name: "order lookup misses") { try await lookups.purgeEnded(logger: $0) },
             ], interval: .seconds(600), logger: logger),
+            ReviewRequester(reviews: handlers.reviews, interval: .seconds(60), migrated: migrated, logger: logger),
             WebhookDispatcher(
                 deliveries: WebhookDeliveries(database: Database(client: webhookClient, observer: .metrics(registry, pool: "webhooks"))),
                 sender: WebhookSender(client: WebhookSender.makeClient(timeout: configuration.webhooks.timeout),

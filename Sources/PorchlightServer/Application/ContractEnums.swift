@@ -179,6 +179,7 @@ extension EventType {
         case .review_submitted: .reviewSubmitted
         case .review_helpRequested: .reviewHelpRequested
         case .review_published: .reviewPublished
+        case .review_requested: .reviewRequested
         }
     }
 }
@@ -200,6 +201,7 @@ extension Components.Schemas.EventType {
         case .reviewSubmitted: .review_submitted
         case .reviewHelpRequested: .review_helpRequested
         case .reviewPublished: .review_published
+        case .reviewRequested: .review_requested
         }
     }
 }

@@ -47,12 +47,12 @@ struct AuthMiddleware: ServerMiddleware {
             .scope(.webhooksManage)
         case Operations.CreateApiKey.id, Operations.ListApiKeys.id, Operations.RevokeApiKey.id:
             .scope(.keysManage)
-        case Operations.SubmitReview.id, Operations.EditReview.id:
+        case Operations.SubmitReview.id, Operations.EditReview.id, Operations.RateDelivery.id:
             .scopeOrCustomer(.reviewsWrite)
-        case Operations.ModerateReview.id, Operations.ReplyToReview.id, Operations.UpdateReviewSettings.id:
+        case Operations.ModerateReview.id, Operations.ReplyToReview.id, Operations.UpdateReviewSettings.id, Operations.VoteOnReview.id:
             .scope(.reviewsWrite)
         case Operations.GetReview.id, Operations.GetReviewSummary.id, Operations.ListProductReviews.id, Operations.ListReviewRequests.id,
-             Operations.GetReviewSettings.id:
+             Operations.GetReviewSettings.id, Operations.GetReviewFeed.id:
             .scope(.reviewsRead)
         default:
             nil
@@ -84,7 +84,7 @@ struct AuthMiddleware: ServerMiddleware {
         case (.merchant(let grant), _) where !grant.scopes.contains(required):
             throw Problem.forbidden("This API key lacks the scope '\(required.rawValue)'.")
         case (.customer, .scope):
-            throw Problem.forbidden("A customer token sees only its own order: GET /v1/orders/{order_id}/customer-view, its arrival estimate, and reviews of its lines.")
+            throw Problem.forbidden("A customer token sees only its own order: GET /v1/orders/{order_id}/customer-view, its arrival estimate, and reviews and delivery ratings of its lines.")
         default:
             break
         }

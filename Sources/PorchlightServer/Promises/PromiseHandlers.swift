@@ -72,14 +72,19 @@ extension APIHandlers {
         guard from < to else {
             throw DomainError.badRequest("from must be before to.", [FieldError(field: "from", message: "must be before to")])
         }
-        let (overall, lanes) = try await promises.analytics(from: from, to: to, merchant: Caller.merchant(), logger: RequestScope.logger)
+        let merchant = try Caller.merchant()
+        let (overall, lanes) = try await promises.analytics(from: from, to: to, merchant: merchant, logger: RequestScope.logger)
+        let ratings = try await reviews.deliveryRatingStats(from: from, to: to, merchant: merchant, logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(
             from: from, to: to, overall: .init(overall),
             byLane: lanes.map { lane in
                 .init(value1: .init(lane.stats), value2: .init(
                     carrier: lane.carrier, serviceLevel: lane.serviceLevel, originRegion: lane.originRegion,
                     destinationCountry: lane.destinationCountry, destinationRegion: lane.destinationRegion))
-            }))))
+            },
+            deliveryRatings: .init(overall: .init(ratings.overall), byService: ratings.services.map { service in
+                .init(value1: .init(service.stats), value2: .init(carrier: service.carrier, serviceLevel: service.serviceLevel))
+            })))))
     }
 
     func getArrivalEstimate(_ input: Operations.GetArrivalEstimate.Input) async throws -> Operations.GetArrivalEstimate.Output {

@@ -41,8 +41,8 @@ extension APIHandlers {
         if editor == .merchant && review.submittedBy == .customer {
             throw Problem.forbidden("A customer's review can be edited only by the customer; reply to it, or hide it with a reason.")
         }
-        guard let edited = try await reviews.edit(id, ReviewEdit(title: body.title, text: body.text, displayName: body.displayName, photoURLs: body.photoUrls),
-                                                  merchant: merchant, logger: RequestScope.logger)
+        let edit = ReviewEdit(rating: body.rating, title: body.title, text: body.text, displayName: body.displayName, photoURLs: body.photoUrls)
+        guard let edited = try await reviews.edit(id, edit, merchant: merchant, logger: RequestScope.logger)
         else { throw DomainError.notFound("No review with id \(input.path.reviewId).") }
         return .ok(.init(body: .json(.init(edited))))
     }
@@ -55,6 +55,38 @@ extension APIHandlers {
             throw DomainError.notFound("No review with id \(input.path.reviewId).")
         }
         return .ok(.init(body: .json(.init(review))))
+    }
+
+    func voteOnReview(_ input: Operations.VoteOnReview.Input) async throws -> Operations.VoteOnReview.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let id = try parseID(input.path.reviewId, "review_id")
+        guard let votes = try await reviews.vote(id, voter: input.path.voterId, helpful: body.helpful, merchant: Caller.merchant(),
+                                                 logger: RequestScope.logger)
+        else { throw DomainError.notFound("No review with id \(input.path.reviewId).") }
+        return .ok(.init(body: .json(.init(reviewId: id.apiText, helpfulVotes: votes.helpful, unhelpfulVotes: votes.unhelpful))))
+    }
+
+    func rateDelivery(_ input: Operations.RateDelivery.Input) async throws -> Operations.RateDelivery.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let orderID = try parseID(input.path.orderId, "order_id")
+        guard let submitter = try Self.reviewer(of: orderID) else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        let draft = try DeliveryRatingDraft(shipmentID: parseID(body.shipmentId, "shipment_id"), rating: body.rating, comment: body.comment).validate()
+        guard let rating = try await reviews.rateDelivery(draft, orderID: orderID, by: submitter, merchant: Caller.merchant(), logger: RequestScope.logger)
+        else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        return .created(.init(body: .json(.init(
+            shipmentId: rating.shipmentID.apiText, orderId: rating.orderID.apiText, carrier: rating.carrier, serviceLevel: rating.serviceLevel,
+            rating: rating.rating, comment: rating.comment, submittedBy: .init(rating.submittedBy), createdAt: rating.createdAt))))
+    }
+
+    func getReviewFeed(_ input: Operations.GetReviewFeed.Input) async throws -> Operations.GetReviewFeed.Output {
+        let limit = input.query.limit ?? 50
+        var v = Validator()
+        v.text(input.query.cursor, "cursor", max: 512)
+        v.range(limit, "limit", 1...100)
+        if !v.errors.isEmpty { throw DomainError.badRequest("Some parameters are invalid; see errors.", v.errors) }
+        let page = try await reviews.feed(changedSince: input.query.changedSince, limit: limit, cursor: input.query.cursor,
+                                          merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.ReviewFeedEntry.init), nextCursor: page.nextCursor))))
     }
 
     func getReviewSettings(_ input: Operations.GetReviewSettings.Input) async throws -> Operations.GetReviewSettings.Output {
@@ -86,7 +118,7 @@ extension APIHandlers {
         return .ok(.init(body: .json(.init(items: due.map { candidate, dueAt in
             .init(orderId: candidate.orderID.apiText, orderNumber: candidate.orderNumber, shipmentId: candidate.shipmentID.apiText,
                   customer: .init(email: candidate.customer.email, name: candidate.customer.name, locale: candidate.customer.locale),
-                  skus: candidate.skus, deliveredAt: candidate.deliveredAt, dueAt: dueAt)
+                  skus: candidate.skus, deliveredAt: candidate.deliveredAt, dueAt: dueAt, requestedAt: candidate.requestedAt)
         }, nextCursor: page.nextCursor))))
     }
 
@@ -115,7 +147,8 @@ extension APIHandlers {
         v.text(input.query.cursor, "cursor", max: 512)
         v.range(limit, "limit", 1...100)
         if !v.errors.isEmpty { throw DomainError.badRequest("Some parameters are invalid; see errors.", v.errors) }
-        let page = try await reviews.published(sku: input.path.sku, limit: limit, cursor: input.query.cursor,
+        let sort = ReviewSort(rawValue: (input.query.sort ?? .newest).rawValue) ?? .newest
+        let page = try await reviews.published(sku: input.path.sku, sort: sort, limit: limit, cursor: input.query.cursor,
                                                merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.PublishedReview.init), nextCursor: page.nextCursor))))
     }
@@ -126,7 +159,7 @@ extension APIHandlers {
         if !v.errors.isEmpty { throw DomainError.badRequest("Some parameters are invalid; see errors.", v.errors) }
         let summary = try await reviews.summary(sku: input.path.sku, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(
-            sku: input.path.sku, count: summary.count, averageRating: summary.averageRating, histogram: summary.histogram,
+            sku: input.path.sku, count: summary.ratings.count, averageRating: summary.ratings.averageRating, histogram: summary.ratings.histogram,
             attributes: .init(additionalProperties: summary.attributes.mapValues { .init(additionalProperties: $0) })))))
     }
 }
@@ -140,6 +173,7 @@ extension Components.Schemas.Review {
             verification: .init(method: .init(review.verification.method), orderId: review.verification.orderID.apiText,
                                 deliveredAt: review.verification.deliveredAt),
             submittedBy: .init(review.submittedBy), status: .init(review.status), statusReason: review.statusReason, helpRequested: review.helpRequested,
+            firstRating: review.firstRating, helpfulVotes: review.votes.helpful, unhelpfulVotes: review.votes.unhelpful,
             reply: review.reply.map { .init(text: $0.text, _public: $0.isPublic, repliedAt: $0.repliedAt) },
             createdAt: review.createdAt, updatedAt: review.updatedAt)
     }
@@ -150,7 +184,7 @@ extension Components.Schemas.PublishedReview {
         self.init(
             id: review.id.apiText, sku: review.sku, rating: review.rating, title: review.title, text: review.text,
             displayName: review.displayName, photoUrls: review.photoURLs, attributes: .init(additionalProperties: review.attributes),
-            incentivised: review.incentivised, verified: true,
+            incentivised: review.incentivised, verified: true, helpfulVotes: review.votes.helpful, unhelpfulVotes: review.votes.unhelpful,
             reply: review.reply.flatMap { $0.isPublic ? .init(text: $0.text, repliedAt: $0.repliedAt) : nil }, createdAt: review.createdAt)
     }
 }
@@ -186,7 +220,7 @@ extension Components.Schemas.Review.VerificationPayload.MethodPayload {
     }
 }
 
-extension Components.Schemas.Review.SubmittedByPayload {
+extension Components.Schemas.Submitter {
     init(_ submitter: ReviewSubmitter) {
         self = switch submitter {
         case .customer: .customer
@@ -202,5 +236,24 @@ extension Components.Schemas.ReviewHelpOption {
         case .startReturn: .startReturn
         case .deliveryRemedy: .deliveryRemedy
         }
+    }
+}
+
+extension Components.Schemas.ReviewFeedEntry {
+    init(_ item: ReviewFeedItem) {
+        let review = item.review
+        self.init(
+            reviewId: review.id.apiText, reviewer: .init(name: review.displayName, isAnonymous: false), reviewTimestamp: review.createdAt,
+            title: review.title, content: review.text ?? "", reviewerImages: review.photoURLs,
+            ratings: .init(overall: .init(value: review.rating, min: 1, max: 5)),
+            products: [.init(productIds: .init(skus: [review.sku]), productName: item.productName, productUrl: item.productURL)],
+            collectionMethod: item.requestedFirst ? .postFulfillment : .unsolicited, isVerifiedPurchase: true,
+            isIncentivizedReview: review.incentivised, isSpam: false)
+    }
+}
+
+extension Components.Schemas.RatingStats {
+    init(_ stats: RatingStats) {
+        self.init(ratings: stats.count, averageRating: stats.averageRating, histogram: stats.histogram)
     }
 }

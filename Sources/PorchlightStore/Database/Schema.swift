@@ -433,5 +433,6 @@ public enum Schema {
         unusedIndexesDropped,
         adaptiveLevels,
         reviews,
+        reviewRequestsAndVotes,
     ]
 }

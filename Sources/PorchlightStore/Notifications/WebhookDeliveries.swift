@@ -315,7 +315,7 @@ public struct WebhookDeliveries: Sendable {
     /// The endpoint's deliveries, newest first, each with its latest attempts.
     public func list(endpointID: UUID, status: WebhookDeliveryStatus?, limit: Int, cursor: String?, merchant: MerchantID,
                      logger: Logger) async throws -> (items: [WebhookDeliveryRecord], nextCursor: String?) {
-        let after = try cursor.map(PageCursor.init(token:))
+        let after = try cursor.map { try PageCursor(token: $0) }
         return try await database.withConnection { connection in
             _ = try await WebhookEndpointStore.endpoint(endpointID, merchant: merchant, on: connection, logger: logger)
             let rows = try await connection.query("""

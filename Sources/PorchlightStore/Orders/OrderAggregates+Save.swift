@@ -181,15 +181,17 @@ extension OrderAggregates {
         return Saved(order: order, document: document, shipmentDocuments: shipmentDocuments)
     }
 
-    /// Appends events of a change that leaves the order's document as it is (a review), at its
-    /// current version; the caller holds the order's lock.
-    static func append(_ events: [DomainEvent], orderID: UUID, version: Int, now: Date, merchant: MerchantID,
+    /// Appends events of changes that leave the orders' documents as they are (a review, a review
+    /// request), each at its order's current version; the caller holds those orders' locks.
+    static func append(_ events: [(orderID: UUID, version: Int, event: DomainEvent)], now: Date, merchant: MerchantID,
                        on connection: PostgresConnection, logger: Logger) async throws {
+        guard !events.isEmpty else { return }
         try await connection.query("""
             INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
-            SELECT \(merchant.rawValue), e.id, e.type, \(orderID), \(version), \(now), e.data::json
-            FROM unnest(\(events.map { _ in UUID() })::uuid[], \(events.map(\.type.rawValue))::text[],
-                \(try events.map { try $0.data.text() })::text[]) WITH ORDINALITY AS e(id, type, data, n)
+            SELECT \(merchant.rawValue), e.id, e.type, e.order_id, e.version, \(now), e.data::json
+            FROM unnest(\(events.map { _ in UUID() })::uuid[], \(events.map(\.event.type.rawValue))::text[],
+                \(events.map(\.orderID))::uuid[], \(events.map(\.version))::int8[],
+                \(try events.map { try $0.event.data.text() })::text[]) WITH ORDINALITY AS e(id, type, order_id, version, data, n)
             ORDER BY e.n
             """, logger: logger)
     }

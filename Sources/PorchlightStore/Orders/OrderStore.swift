@@ -80,7 +80,7 @@ public struct OrderStore: Sendable {
 
     /// A page of order summaries, most recently updated first.
     public func list(_ filter: OrderFilter, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger) async throws -> (items: [OrderSummary], nextCursor: String?) {
-        let after = try cursor.map(PageCursor.init(token:))
+        let after = try cursor.map { try PageCursor(token: $0) }
         let rows = try await database.query("""
             SELECT o.id, o.order_number, o.status, o.channel_type, o.channel_name, o.customer_email, o.placed_at,
                    o.updated_at, o.currency, o.subtotal, o.item_count
@@ -111,34 +111,46 @@ public struct OrderStore: Sendable {
     }
 }
 
-/// An opaque position in a list ordered by a time and an id, newest first: the last item's time
-/// (exact microseconds since 1970, as PostgreSQL stores it) and id.
+/// An opaque position in a list ordered by a time and an id: the last item's time (exact
+/// microseconds since 1970, as PostgreSQL stores it) and id. A list ordered first by a rank (a
+/// rating, a vote count) names itself in its cursors, and keeps the rank too, so that a cursor
+/// of one order is not read as a position in another.
 struct PageCursor {
     var micros: Int64
     var id: UUID
+    var rank: Int64?
+    var list: String?
 
-    init(time: Date, id: UUID) {
+    init(time: Date, id: UUID, rank: Int64? = nil, list: String? = nil) {
         self.micros = Int64((time.timeIntervalSince1970 * 1_000_000).rounded())
         self.id = id
+        self.rank = rank
+        self.list = list
     }
 
     /// Times a cursor may hold: years 1 to 9999, well inside what PostgreSQL can compute with.
     static let microsRange: ClosedRange<Int64> = -62_135_596_800_000_000...253_402_300_799_999_999
 
-    init(token: String) throws {
-        guard let data = Base64URL.decode(token),
-              case let parts = String(decoding: data, as: UTF8.self).split(separator: " "), parts.count == 2,
-              let micros = Int64(parts[0]), Self.microsRange.contains(micros), let id = UUID(uuidString: String(parts[1]))
+    /// Reads a cursor of the plain list, or (with `list`) of the named ranked list.
+    init(token: String, list: String? = nil) throws {
+        let parts = Base64URL.decode(token).map { String(decoding: $0, as: UTF8.self).split(separator: " ").map(String.init) } ?? []
+        let position = list == nil ? parts : (parts.count == 4 && parts[0] == list ? Array(parts.dropFirst(2)) : [])
+        guard position.count == 2, let micros = Int64(position[0]), Self.microsRange.contains(micros), let id = UUID(uuidString: position[1]),
+              list == nil || Int64(parts[1]) != nil
         else {
-            throw DomainError.badRequest("The cursor is not one this API returned; start again without it.",
-                                         [FieldError(field: "cursor", message: "must be a next_cursor from a previous page")])
+            throw DomainError.badRequest("The cursor is not one this API returned for this list; start again without it.",
+                                         [FieldError(field: "cursor", message: "must be a next_cursor from a previous page of the same list")])
         }
         self.micros = micros
         self.id = id
+        self.list = list
+        self.rank = list == nil ? nil : Int64(parts[1])
     }
 
     var token: String {
-        Base64URL.encode(Data("\(micros) \(id.uuidString)".utf8))
+        let position = "\(micros) \(id.uuidString)"
+        guard let list else { return Base64URL.encode(Data(position.utf8)) }
+        return Base64URL.encode(Data("\(list) \(rank ?? 0) \(position)".utf8))
     }
 }
 

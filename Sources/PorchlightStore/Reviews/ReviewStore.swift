@@ -3,6 +3,15 @@ import Logging
 import PorchlightCore
 import PostgresNIO
 
+/// A published review as a review feed carries it.
+public struct ReviewFeedItem: Sendable {
+    public var review: ReviewRecord
+    public var productName: String
+    public var productURL: String?
+    /// A review request for the line was sent before the review was written.
+    public var requestedFirst: Bool
+}
+
 /// Reviews of order lines. A submission or a moderation takes the order's lock, like every
 /// change to an order, so it sees the deliveries as they are and its events join the order's in
 /// the feed; it does not change the order's document, so the events carry its current version.
@@ -37,7 +46,7 @@ public struct ReviewStore: Sendable {
                     """, logger: logger).collect()
                 throw DomainError.conflict("This line is already reviewed: review \(try existing.first?.decode(UUID.self).apiText ?? "?").")
             }
-            try await OrderAggregates.append(ReviewEvents.submitted(review, of: order, help: help), orderID: orderID, version: order.version,
+            try await OrderAggregates.append(ReviewEvents.submitted(review, of: order, help: help).map { (orderID, order.version, $0) },
                                              now: now, merchant: merchant, on: connection, logger: logger)
             return (review, help)
         }
@@ -84,14 +93,14 @@ public struct ReviewStore: Sendable {
                 """, logger: logger)
             let status = try StoredValue.decode(OrderStatus.self, orderStatus, "orders.status")
             if let event = ReviewEvents.moderated(review, orderNumber: orderNumber, orderStatus: status) {
-                try await OrderAggregates.append([event], orderID: review.orderID, version: version, now: now, merchant: merchant,
-                                                 on: connection, logger: logger)
+                try await OrderAggregates.append([(review.orderID, version, event)], now: now, merchant: merchant, on: connection, logger: logger)
             }
             return review
         }
     }
 
-    /// Applies the reviewer's edit (Core checks the time and the result) under the review's lock.
+    /// Applies the reviewer's edit (Core checks the time and the result) under the review's lock;
+    /// a revised rating moves the product's tallies with it (migration 14's trigger).
     public func edit(_ id: UUID, _ edit: ReviewEdit, merchant: MerchantID, logger: Logger) async throws -> ReviewRecord? {
         try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
@@ -102,7 +111,8 @@ public struct ReviewStore: Sendable {
             var review = before
             try review.edit(edit, now: Date().asStored)
             try await connection.query("""
-                UPDATE reviews SET title = \(review.title), body = \(review.text), display_name = \(review.displayName),
+                UPDATE reviews SET rating = \(Int16(review.rating)), first_rating = \(review.firstRating.map(Int16.init)),
+                    title = \(review.title), body = \(review.text), display_name = \(review.displayName),
                     photo_urls = \(review.photoURLs), status = \(review.status.rawValue), status_reason = \(review.statusReason),
                     updated_at = \(review.updatedAt)
                 WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
@@ -128,70 +138,98 @@ public struct ReviewStore: Sendable {
         return try rows.first.map { try Self.review($0.makeRandomAccess()) }
     }
 
-    // MARK: Requests
-
-    public func settings(merchant: MerchantID, logger: Logger) async throws -> ReviewSettings {
-        let rows = try await database.query(
-            "SELECT request_delay_days FROM review_settings WHERE merchant_id = \(merchant.rawValue)", logger: logger)
-        return try rows.decode(Int.self).first.map(ReviewSettings.init(requestDelayDays:)) ?? .default
+    /// Records a shopper's vote (Core checks the review takes votes) and recounts the review's
+    /// votes from the votes themselves, under the review's lock, so a changed or repeated vote
+    /// counts once.
+    public func vote(_ id: UUID, voter: String, helpful: Bool, merchant: MerchantID, logger: Logger) async throws -> ReviewVotes? {
+        try await database.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT status FROM reviews WHERE merchant_id = \(merchant.rawValue) AND id = \(id) FOR UPDATE
+                """, logger: logger).collect()
+            guard let status = try rows.first?.decode(String.self) else { return nil }
+            let vote = try ReviewVote.validated(voter: voter, helpful: helpful,
+                                                on: try StoredValue.decode(ReviewStatus.self, status, "reviews.status"))
+            try await connection.query("""
+                INSERT INTO review_votes (merchant_id, review_id, voter, helpful, voted_at)
+                VALUES (\(merchant.rawValue), \(id), \(vote.voter), \(vote.helpful), now())
+                ON CONFLICT (merchant_id, review_id, voter) DO UPDATE SET helpful = excluded.helpful, voted_at = excluded.voted_at
+                """, logger: logger)
+            let counted = try await connection.query("""
+                UPDATE reviews r SET helpful_votes = v.helpful, unhelpful_votes = v.unhelpful
+                FROM (SELECT count(*) FILTER (WHERE helpful) AS helpful, count(*) FILTER (WHERE NOT helpful) AS unhelpful
+                      FROM review_votes WHERE merchant_id = \(merchant.rawValue) AND review_id = \(id)) v
+                WHERE r.merchant_id = \(merchant.rawValue) AND r.id = \(id)
+                RETURNING r.helpful_votes, r.unhelpful_votes
+                """, logger: logger).collect()
+            return try counted.first.map { row in
+                let (helpful, unhelpful) = try row.decode((Int, Int).self)
+                return ReviewVotes(helpful: helpful, unhelpful: unhelpful)
+            }
+        }
     }
 
-    public func updateSettings(_ settings: ReviewSettings, merchant: MerchantID, logger: Logger) async throws {
-        try await database.query("""
-            INSERT INTO review_settings (merchant_id, request_delay_days) VALUES (\(merchant.rawValue), \(settings.requestDelayDays))
-            ON CONFLICT (merchant_id) DO UPDATE SET request_delay_days = excluded.request_delay_days, updated_at = now()
-            """, logger: logger)
-    }
-
-    /// A page of the merchant's deliveries between two instants, oldest first, each with the lines
-    /// it carried that are not reviewed yet; cancelled orders are left out.
-    public func reviewCandidates(deliveredFrom: Date, deliveredTo: Date, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger)
-        async throws -> (items: [ReviewCandidate], nextCursor: String?) {
-        let after = try cursor.map(PageCursor.init(token:))
+    /// A page of a SKU's published reviews in the order asked for; within a rank, newest first.
+    public func published(sku: String, sort: ReviewSort, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger)
+        async throws -> (items: [ReviewRecord], nextCursor: String?) {
+        let after = try cursor.map { try PageCursor(token: $0, list: sort.rawValue) }
+        let rank = Self.rank(sort)
         let rows = try await database.query("""
-            SELECT o.id, o.order_number, o.customer_email, o.customer_phone, o.customer_name, o.customer_locale, s.id, s.delivered_at,
-                   l.time_zone,
-                   array(SELECT sl.sku FROM shipment_lines sl
-                         WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id
-                           AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.merchant_id = s.merchant_id AND r.order_id = s.order_id AND r.sku = sl.sku)
-                         ORDER BY sl.sku)
-            FROM shipments s
-            JOIN orders o ON o.merchant_id = s.merchant_id AND o.id = s.order_id
-            LEFT JOIN fulfilment_locations l ON l.merchant_id = s.merchant_id AND l.code = s.origin_location
-            WHERE s.merchant_id = \(merchant.rawValue) AND s.status = 'delivered' AND o.status <> 'cancelled'
-              AND s.delivered_at BETWEEN \(deliveredFrom) AND \(deliveredTo)
+            SELECT \(unescaped: Self.columns), \(unescaped: rank) FROM reviews r
+            WHERE r.merchant_id = \(merchant.rawValue) AND r.sku = \(sku) AND r.status = 'published'
               AND (\(after?.micros)::int8 IS NULL
-                   OR (s.delivered_at, s.id) > ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
-            ORDER BY s.delivered_at, s.id
+                   OR (\(unescaped: rank), r.created_at, r.id)
+                      < (\(after?.rank)::int8, 'epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
+            ORDER BY \(unescaped: rank) DESC, r.created_at DESC, r.id DESC
             LIMIT \(limit + 1)
             """, logger: logger)
-        // A shipment without a location is timed in UTC (see `ReviewCandidate.timeZone`).
-        let utc = TimeZone(secondsFromGMT: 0)
-        let items = try rows.prefix(limit).map { row in
-            let (orderID, number, email, phone, name, locale, shipmentID, deliveredAt, zone, skus) =
-                try row.decode((UUID, String, String, String?, String?, String?, UUID, Date, String?, [String]).self)
-            return ReviewCandidate(orderID: orderID, orderNumber: number, shipmentID: shipmentID,
-                                   customer: Customer(email: email, phone: phone, name: name, locale: locale), deliveredAt: deliveredAt,
-                                   skus: skus, timeZone: zone.flatMap(TimeZone.init(identifier:)) ?? utc!)
+        var items: [ReviewRecord] = []
+        var lastRank: Int64 = 0
+        for row in rows.prefix(limit) {
+            let row = row.makeRandomAccess()
+            items.append(try Self.review(row))
+            lastRank = try row[Self.columnCount].decode(Int64.self)
         }
-        let next = rows.count > limit ? items.last.map { PageCursor(time: $0.deliveredAt, id: $0.shipmentID).token } : nil
+        let next = rows.count > limit ? items.last.map { PageCursor(time: $0.createdAt, id: $0.id, rank: lastRank, list: sort.rawValue).token } : nil
         return (items, next)
     }
 
-    /// A page of a SKU's published reviews, newest first.
-    public func published(sku: String, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger)
-        async throws -> (items: [ReviewRecord], nextCursor: String?) {
-        let after = try cursor.map(PageCursor.init(token:))
+    /// What a sort ranks reviews by, highest first (ties newest first).
+    private static func rank(_ sort: ReviewSort) -> String {
+        switch sort {
+        case .newest: "0::int8"
+        case .highestRating: "r.rating::int8"
+        case .lowestRating: "-r.rating::int8"
+        case .mostHelpful: "r.helpful_votes::int8"
+        }
+    }
+
+    /// A page of the merchant's published reviews with text for a review feed (Google's product
+    /// review feed, say), least recently changed first, from `changedSince`; each with its line's
+    /// product and whether a review request for the line came before it.
+    public func feed(changedSince: Date?, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger)
+        async throws -> (items: [ReviewFeedItem], nextCursor: String?) {
+        let after = try cursor.map { try PageCursor(token: $0, list: "feed") }
         let rows = try await database.query("""
-            SELECT \(unescaped: Self.columns) FROM reviews r
-            WHERE r.merchant_id = \(merchant.rawValue) AND r.sku = \(sku) AND r.status = 'published'
+            SELECT \(unescaped: Self.columns), l.name, l.product_url,
+                   EXISTS (SELECT 1 FROM review_requests q
+                           JOIN shipment_lines sl ON sl.merchant_id = q.merchant_id AND sl.shipment_id = q.shipment_id AND sl.sku = r.sku
+                           WHERE q.merchant_id = r.merchant_id AND q.order_id = r.order_id AND q.requested_at <= r.created_at)
+            FROM reviews r
+            JOIN order_lines l ON l.merchant_id = r.merchant_id AND l.order_id = r.order_id AND l.sku = r.sku
+            WHERE r.merchant_id = \(merchant.rawValue) AND r.status = 'published' AND r.body IS NOT NULL
+              AND (\(changedSince)::timestamptz IS NULL OR r.updated_at >= \(changedSince))
               AND (\(after?.micros)::int8 IS NULL
-                   OR (r.created_at, r.id) < ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
-            ORDER BY r.created_at DESC, r.id DESC
+                   OR (r.updated_at, r.id) > ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
+            ORDER BY r.updated_at, r.id
             LIMIT \(limit + 1)
             """, logger: logger)
-        let items = try rows.prefix(limit).map { try Self.review($0.makeRandomAccess()) }
-        let next = rows.count > limit ? items.last.map { PageCursor(time: $0.createdAt, id: $0.id).token } : nil
+        let items = try rows.prefix(limit).map { row in
+            let row = row.makeRandomAccess()
+            return ReviewFeedItem(review: try Self.review(row), productName: try row[Self.columnCount].decode(String.self),
+                                  productURL: try row[Self.columnCount + 1].decode(String?.self),
+                                  requestedFirst: try row[Self.columnCount + 2].decode(Bool.self))
+        }
+        let next = rows.count > limit ? items.last.map { PageCursor(time: $0.review.updatedAt, id: $0.review.id, rank: 0, list: "feed").token } : nil
         return (items, next)
     }
 
@@ -217,9 +255,9 @@ public struct ReviewStore: Sendable {
     static let columns = """
         r.id, r.order_id, r.sku, r.rating, r.title, r.body, r.display_name, r.photo_urls, r.attributes::text, r.incentivised,
         r.verified_by, r.delivered_at, r.submitted_by, r.status, r.status_reason, r.help_requested, r.created_at, r.updated_at,
-        r.reply_text, r.reply_public, r.replied_at
+        r.reply_text, r.reply_public, r.replied_at, r.first_rating, r.helpful_votes, r.unhelpful_votes
         """
-    static let columnCount = 21
+    static let columnCount = 24
 
     static func review(_ row: PostgresRandomAccessRow) throws -> ReviewRecord {
         func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
@@ -233,7 +271,8 @@ public struct ReviewStore: Sendable {
                                              orderID: orderID, deliveredAt: try column(11)),
             submittedBy: try StoredValue.decode(ReviewSubmitter.self, try column(12), "reviews.submitted_by"),
             status: try StoredValue.decode(ReviewStatus.self, try column(13), "reviews.status"), statusReason: try column(14),
-            helpRequested: try column(15),
+            helpRequested: try column(15), firstRating: try column(21, Int16?.self).map(Int.init),
+            votes: ReviewVotes(helpful: try column(22), unhelpful: try column(23)),
             reply: try column(18, String?.self).map { ReviewReply(text: $0, isPublic: try column(19), repliedAt: try column(20)) },
             createdAt: try column(16), updatedAt: try column(17))
     }
