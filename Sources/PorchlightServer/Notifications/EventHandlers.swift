@@ -11,7 +11,7 @@ extension APIHandlers {
         v.range(limit, "limit", 1...500)
         v.check((query.after ?? 0) >= 0, "after", "must be 0 or a sequence number from the feed")
         if let types = query.types { v.count(types.count, "types", 1...20) }
-        if !v.errors.isEmpty { throw DomainError.badRequest("Some query parameters are invalid; see errors.", v.errors) }
+        try v.finishParameters()
         let filter = EventFilter(
             after: query.after ?? 0, types: query.types.map { $0.map(EventType.init) },
             orderID: try query.orderId.map { try parseID($0, "order_id") })

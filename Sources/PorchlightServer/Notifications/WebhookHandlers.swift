@@ -58,11 +58,9 @@ extension APIHandlers {
     func listWebhookDeliveries(_ input: Operations.ListWebhookDeliveries.Input) async throws -> Operations.ListWebhookDeliveries.Output {
         let id = try parseID(input.path.endpointId, "endpoint_id")
         let query = input.query
-        let limit = query.limit ?? 50
         var v = Validator()
-        v.range(limit, "limit", 1...100)
-        v.text(query.cursor, "cursor", max: 512)
-        if !v.errors.isEmpty { throw DomainError.badRequest("Some query parameters are invalid; see errors.", v.errors) }
+        let limit = v.page(limit: query.limit, cursor: query.cursor)
+        try v.finishParameters()
         let page = try await webhookDeliveries.list(
             endpointID: id, status: query.status.map(WebhookDeliveryStatus.init), limit: limit, cursor: query.cursor,
             merchant: Caller.merchant(), logger: RequestScope.logger)

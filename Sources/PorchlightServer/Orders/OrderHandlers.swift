@@ -60,13 +60,11 @@ extension APIHandlers {
 
     func listOrders(_ input: Operations.ListOrders.Input) async throws -> Operations.ListOrders.Output {
         let query = input.query
-        let limit = query.limit ?? 50
         var v = Validator()
         v.text(query.customerEmail, "customer_email", max: 320)
         v.text(query.orderNumber, "order_number", min: 1, max: 64)
-        v.text(query.cursor, "cursor", max: 512)
-        v.range(limit, "limit", 1...100)
-        if !v.errors.isEmpty { throw DomainError.badRequest("Some query parameters are invalid; see errors.", v.errors) }
+        let limit = v.page(limit: query.limit, cursor: query.cursor)
+        try v.finishParameters()
         let filter = OrderFilter(
             customerEmail: query.customerEmail, orderNumber: query.orderNumber,
             status: query.status.map(OrderStatus.init), updatedSince: query.updatedSince)

@@ -28,7 +28,7 @@ extension APIHandlers {
         var v = Validator()
         v.text(input.query.carrier, "carrier", min: 1, max: 64)
         v.text(input.query.trackingNumber, "tracking_number", min: 1, max: 64)
-        if !v.errors.isEmpty { throw DomainError.badRequest("Some query parameters are invalid; see errors.", v.errors) }
+        try v.finishParameters()
         let found = try await shipments.find(
             carrier: input.query.carrier, trackingNumber: input.query.trackingNumber,
             merchant: Caller.merchant(), logger: RequestScope.logger)

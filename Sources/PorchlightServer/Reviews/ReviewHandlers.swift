@@ -79,11 +79,9 @@ extension APIHandlers {
     }
 
     func getReviewFeed(_ input: Operations.GetReviewFeed.Input) async throws -> Operations.GetReviewFeed.Output {
-        let limit = input.query.limit ?? 50
         var v = Validator()
-        v.text(input.query.cursor, "cursor", max: 512)
-        v.range(limit, "limit", 1...100)
-        if !v.errors.isEmpty { throw DomainError.badRequest("Some parameters are invalid; see errors.", v.errors) }
+        let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)
+        try v.finishParameters()
         let page = try await reviews.feed(changedSince: input.query.changedSince, limit: limit, cursor: input.query.cursor,
                                           merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.ReviewFeedEntry.init), nextCursor: page.nextCursor))))
@@ -102,11 +100,9 @@ extension APIHandlers {
     }
 
     func listReviewRequests(_ input: Operations.ListReviewRequests.Input) async throws -> Operations.ListReviewRequests.Output {
-        let limit = input.query.limit ?? 50
         var v = Validator()
-        v.text(input.query.cursor, "cursor", max: 512)
-        v.range(limit, "limit", 1...100)
-        if !v.errors.isEmpty { throw DomainError.badRequest("Some parameters are invalid; see errors.", v.errors) }
+        let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)
+        try v.finishParameters()
         let now = Date()
         let dueBefore = input.query.dueBefore ?? now
         let merchant = try Caller.merchant()
@@ -141,12 +137,10 @@ extension APIHandlers {
     }
 
     func listProductReviews(_ input: Operations.ListProductReviews.Input) async throws -> Operations.ListProductReviews.Output {
-        let limit = input.query.limit ?? 50
         var v = Validator()
         v.text(input.path.sku, "sku", min: 1, max: 100)
-        v.text(input.query.cursor, "cursor", max: 512)
-        v.range(limit, "limit", 1...100)
-        if !v.errors.isEmpty { throw DomainError.badRequest("Some parameters are invalid; see errors.", v.errors) }
+        let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)
+        try v.finishParameters()
         let sort = ReviewSort(rawValue: (input.query.sort ?? .newest).rawValue) ?? .newest
         let page = try await reviews.published(sku: input.path.sku, sort: sort, limit: limit, cursor: input.query.cursor,
                                                merchant: Caller.merchant(), logger: RequestScope.logger)
@@ -156,7 +150,7 @@ extension APIHandlers {
     func getReviewSummary(_ input: Operations.GetReviewSummary.Input) async throws -> Operations.GetReviewSummary.Output {
         var v = Validator()
         v.text(input.path.sku, "sku", min: 1, max: 100)
-        if !v.errors.isEmpty { throw DomainError.badRequest("Some parameters are invalid; see errors.", v.errors) }
+        try v.finishParameters()
         let summary = try await reviews.summary(sku: input.path.sku, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(
             sku: input.path.sku, count: summary.ratings.count, averageRating: summary.ratings.averageRating, histogram: summary.ratings.histogram,
