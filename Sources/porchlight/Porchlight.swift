@@ -181,6 +181,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "How many demo orders.")
     var orders: Int = 120
 
+    @Option(help: "A review file (score, title, message columns, e.g. datasets/olist/reviews.csv): each delivered demo order gets a published review from it.")
+    var reviews: String?
+
     func validate() throws {
         guard UUID(uuidString: merchantID) != nil else { throw ValidationError("--merchant-id must be a UUID") }
         guard (1...100_000).contains(orders) else { throw ValidationError("--orders must be 1 to 100000") }
@@ -191,8 +194,10 @@ struct Demo: AsyncParsableCommand {
         let logger = makeLogger(configuration)
         let merchant = UUID(uuidString: merchantID)!
         let count = orders
+        let demoReviews = try reviews.map { DemoReview.parse(csv: try String(contentsOfFile: $0, encoding: .utf8)) } ?? []
+        if reviews != nil && demoReviews.isEmpty { throw ValidationError("--reviews: no reviews read (the file needs score, title and message columns)") }
         try await withDatabase(url: configuration.databaseURL, logger: logger) { client in
-            try await loadDemoOrders(count: count, merchant: merchant, client: client, logger: logger)
+            try await loadDemoOrders(count: count, reviews: demoReviews, merchant: merchant, client: client, logger: logger)
         }
         FileHandle.standardError.write(Data("loaded \(count) demo orders\n".utf8))
     }

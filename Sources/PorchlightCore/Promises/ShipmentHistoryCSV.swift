@@ -28,18 +28,17 @@ public enum ShipmentHistoryCSV {
                                   "origin_country", "origin_region", "destination_country", "destination_region", "timezone"]
 
     public static func parse(_ text: String) throws -> [HistoricalOrder] {
-        var lines = text.split(whereSeparator: \.isNewline).map(String.init)
-        guard !lines.isEmpty else { return [] }
-        let header = fields(lines.removeFirst())
+        var records = CSV.records(text)
+        guard !records.isEmpty else { return [] }
+        let header = records.removeFirst()
         var column: [String: Int] = [:]
         for (index, name) in header.enumerated() { column[name] = index }
         if let missing = requiredColumns.first(where: { column[$0] == nil }) {
             throw ParseError(line: 1, message: "missing column \(missing)")
         }
         var timeZones: [String: TimeZone] = [:]
-        return try lines.enumerated().map { offset, line in
+        return try records.enumerated().map { offset, values in
             let lineNumber = offset + 2
-            let values = fields(line)
             func value(_ name: String) -> String {
                 let index = column[name]!
                 return index < values.count ? values[index] : ""
@@ -80,29 +79,5 @@ public enum ShipmentHistoryCSV {
         let clock = parts[1].split(separator: ":").compactMap { Int($0) }
         guard clock.count == 3, (0..<24).contains(clock[0]), (0..<60).contains(clock[1]), (0..<62).contains(clock[2]) else { return nil }
         return date.instant(atMinute: clock[0] * 60 + clock[1], in: timeZone).addingTimeInterval(Double(clock[2]))
-    }
-
-    /// Splits one CSV line, honouring double-quoted fields with doubled quotes inside.
-    static func fields(_ line: String) -> [String] {
-        var fields: [String] = []
-        var current = ""
-        var quoted = false
-        var iterator = line.makeIterator()
-        while let character = iterator.next() {
-            switch (character, quoted) {
-            case ("\"", true):
-                if let next = iterator.next() {
-                    if next == "\"" { current.append("\"") } else {
-                        quoted = false
-                        if next == "," { fields.append(current); current = "" } else { current.append(next) }
-                    }
-                } else { quoted = false }
-            case ("\"", false) where current.isEmpty: quoted = true
-            case (",", false): fields.append(current); current = ""
-            default: current.append(character)
-            }
-        }
-        fields.append(current)
-        return fields
     }
 }

@@ -7,14 +7,18 @@ import PostgresNIO
 /// Loads realistic demo orders for a merchant through the same stores the API uses, so every
 /// order is consistent: order numbers `DEMO-1001`…, a spread of states from processing to
 /// delivered, exceptions and cancellations, plus the warehouse they ship from and the carrier
-/// services they use, so delivery quotes work at once. Re-running updates the same data (idempotent).
-public func loadDemoOrders(count: Int, merchant merchantUUID: UUID, client: PostgresClient, logger: Logger) async throws {
+/// services they use, so delivery quotes work at once. With `reviews`, each delivered order gets a
+/// published review of its first line in a real customer's words. Re-running updates the same
+/// data (idempotent).
+public func loadDemoOrders(count: Int, reviews demoReviews: [DemoReview] = [], merchant merchantUUID: UUID, client: PostgresClient,
+                           logger: Logger) async throws {
     try await migrate(client: client, logger: logger)
     let merchant = MerchantID(merchantUUID)
     let database = Database(client: client)
     let orders = OrderStore(database: database)
     let shipments = ShipmentStore(database: database)
     let promises = PromiseStore(database: database)
+    let reviews = ReviewStore(database: database)
     try await loadDemoPromiseSetup(promises, merchant: merchant, logger: logger)
     let now = Date()
     let estimator = try await PromisePlanner(store: promises).estimator(for: merchant, now: now, logger: logger)
@@ -44,7 +48,53 @@ public func loadDemoOrders(count: Int, merchant merchantUUID: UUID, client: Post
             if !scans.isEmpty {
                 _ = try await shipments.record(demo.events(scans), shipmentID: shipment.id, merchant: merchant, estimator: estimator, logger: logger)
             }
+            if scans.contains(.delivered), !demoReviews.isEmpty {
+                try await loadDemoReview(demoReviews[index % demoReviews.count], of: demo.draft, orderID: order.id, reviews: reviews,
+                                         merchant: merchant, logger: logger)
+            }
         }
+    }
+}
+
+/// A real customer's review to load with the demo orders (e.g. from `datasets/olist/reviews.csv`).
+public struct DemoReview: Sendable, Equatable {
+    public var rating: Int
+    public var title: String?
+    public var text: String?
+
+    /// The rows of a review file with the columns `score`, `title` and `message` (others are
+    /// ignored); rows whose score is not 1 to 5 are skipped, and text is cut to what a review holds.
+    public static func parse(csv text: String) -> [DemoReview] {
+        var records = CSV.records(text)
+        guard !records.isEmpty else { return [] }
+        let header = records.removeFirst()
+        guard let score = header.firstIndex(of: "score"), let title = header.firstIndex(of: "title"),
+              let message = header.firstIndex(of: "message") else { return [] }
+        func value(_ record: [String], _ index: Int, max: Int) -> String? {
+            guard index < record.count else { return nil }
+            let text = record[index].trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? nil : String(text.prefix(max))
+        }
+        return records.compactMap { record in
+            guard score < record.count, let rating = Int(record[score]), (1...5).contains(rating) else { return nil }
+            return DemoReview(rating: rating, title: value(record, title, max: 150), text: value(record, message, max: 5000))
+        }
+    }
+}
+
+/// Submits the review for the order's first line, as the merchant's own form would, and publishes
+/// it; a line reviewed on an earlier run is left as it is.
+private func loadDemoReview(_ demo: DemoReview, of order: OrderDraft, orderID: UUID, reviews: ReviewStore, merchant: MerchantID,
+                            logger: Logger) async throws {
+    let name = order.customer.name.map { String($0.split(separator: " ").first ?? Substring($0)) } ?? "Cliente"
+    let draft = ReviewDraft(sku: order.lines[0].sku, rating: demo.rating, title: demo.title, text: demo.text, displayName: name,
+                            photoURLs: [], attributes: [:], incentivised: false, needsHelp: false)
+    do {
+        guard let (review, _) = try await reviews.submit(try draft.validate(), orderID: orderID, by: .merchant, merchant: merchant, logger: logger)
+        else { return }
+        _ = try await reviews.moderate(review.id, to: .published, reason: nil, merchant: merchant, logger: logger)
+    } catch DomainError.conflict {
+        // Reviewed on an earlier run.
     }
 }
 
