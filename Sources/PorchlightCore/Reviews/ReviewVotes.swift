@@ -17,16 +17,20 @@ public struct ReviewVote: Sendable, Equatable {
     public var voter: String
     public var helpful: Bool
 
-    public static func validated(voter: String, helpful: Bool, on status: ReviewStatus) throws(DomainError) -> ReviewVote {
+    public static func validated(voter: String, helpful: Bool) throws(DomainError) -> ReviewVote {
         var v = Validator()
         v.text(voter, "voter_id", min: 1, max: 100)
-        v.check(voter.range(of: "^[A-Za-z0-9._:-]+$", options: .regularExpression) != nil || voter.isEmpty,
+        v.check(voter.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._:-".unicodeScalars.contains($0)) },
                 "voter_id", "must be letters, digits and . _ : - only")
         try v.finish()
+        return ReviewVote(voter: voter, helpful: helpful)
+    }
+
+    /// Only a published review takes votes: what shoppers see is what they vote on.
+    public static func check(_ status: ReviewStatus) throws(DomainError) {
         guard status == .published else {
             throw .conflict("The review is \(status.rawValue); only published reviews take votes.")
         }
-        return ReviewVote(voter: voter, helpful: helpful)
     }
 }
 

@@ -210,6 +210,8 @@ public struct ReviewRecord: Sendable, Equatable {
         guard edit.changesWords || edit.rating != nil else {
             throw .validation([FieldError(field: "title", message: "give at least one of rating, title, text, display_name and photo_urls")])
         }
+        // The rating restated, and nothing else: nothing changes (and nothing goes back to moderation).
+        guard edit.changesWords || edit.rating != rating else { return }
         let age = now.timeIntervalSince(createdAt)
         if edit.changesWords && age > Double(ReviewRules.editableDays) * 86_400 {
             throw .conflict("The review's words can be edited for \(ReviewRules.editableDays) days after it was submitted; that time has passed.")

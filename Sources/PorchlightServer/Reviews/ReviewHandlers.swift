@@ -60,8 +60,8 @@ extension APIHandlers {
     func voteOnReview(_ input: Operations.VoteOnReview.Input) async throws -> Operations.VoteOnReview.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let id = try parseID(input.path.reviewId, "review_id")
-        guard let votes = try await reviews.vote(id, voter: input.path.voterId, helpful: body.helpful, merchant: Caller.merchant(),
-                                                 logger: RequestScope.logger)
+        let vote = try ReviewVote.validated(voter: input.path.voterId, helpful: body.helpful)
+        guard let votes = try await reviews.vote(id, vote, merchant: Caller.merchant(), logger: RequestScope.logger)
         else { throw DomainError.notFound("No review with id \(input.path.reviewId).") }
         return .ok(.init(body: .json(.init(reviewId: id.apiText, helpfulVotes: votes.helpful, unhelpfulVotes: votes.unhelpful))))
     }
@@ -141,7 +141,12 @@ extension APIHandlers {
         v.text(input.path.sku, "sku", min: 1, max: 100)
         let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)
         try v.finishParameters()
-        let sort = ReviewSort(rawValue: (input.query.sort ?? .newest).rawValue) ?? .newest
+        let sort: ReviewSort = switch input.query.sort ?? .newest {
+        case .newest: .newest
+        case .highestRating: .highestRating
+        case .lowestRating: .lowestRating
+        case .mostHelpful: .mostHelpful
+        }
         let page = try await reviews.published(sku: input.path.sku, sort: sort, limit: limit, cursor: input.query.cursor,
                                                merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.PublishedReview.init), nextCursor: page.nextCursor))))

@@ -60,6 +60,8 @@ extension Schema {
         )
         """,
         "CREATE INDEX delivery_ratings_by_time ON delivery_ratings (merchant_id, created_at)",
+        // The review feed walks a merchant's published reviews by when they last changed.
+        "CREATE INDEX reviews_published_by_change ON reviews (merchant_id, updated_at, id) WHERE status = 'published'",
         "ALTER TABLE events DROP CONSTRAINT events_type_check",
         """
         ALTER TABLE events ADD CONSTRAINT events_type_check CHECK (type IN ('order.created', 'order.updated', 'order.cancelled',

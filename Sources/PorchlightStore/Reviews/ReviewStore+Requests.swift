@@ -59,26 +59,36 @@ extension ReviewStore {
     }
 
 
-    /// Announces every merchant's review requests that are due at `now` and not stale, once each:
+    /// Announces every merchant's review requests that are due at `now` and not stale (see
+    /// `sendDueRequests(merchant:now:)`). One merchant's failure is logged and does not hold up
+    /// the others. Returns how many were announced.
+    public func sendDueRequests(now: Date, logger: Logger) async throws -> Int {
+        let merchants = try await database.query("SELECT id FROM merchants", logger: logger)
+        var sent = 0
+        for id in try merchants.decode(UUID.self) {
+            do {
+                sent += try await sendDueRequests(merchant: MerchantID(id), now: now, logger: logger)
+            } catch {
+                logger.error("could not announce review requests", metadata: ["merchant_id": "\(id)", "error": "\(error)"])
+            }
+        }
+        return sent
+    }
+
+    /// Announces the merchant's review requests that are due at `now` and not stale, once each:
     /// the claim in `review_requests` decides, so replicas running this together send each one
     /// once. Returns how many were announced.
-    public func sendDueRequests(now: Date, logger: Logger) async throws -> Int {
-        let merchants = try await database.query("""
-            SELECT m.id, s.request_delay_days FROM merchants m LEFT JOIN review_settings s ON s.merchant_id = m.id
-            """, logger: logger)
+    public func sendDueRequests(merchant: MerchantID, now: Date, logger: Logger) async throws -> Int {
+        let settings = try await settings(merchant: merchant, logger: logger)
+        let delivered = ReviewRequests.deliveriesToSend(settings: settings, now: now)
         var sent = 0
-        for (id, delay) in try merchants.decode((UUID, Int?).self) {
-            let settings = delay.map(ReviewSettings.init(requestDelayDays:)) ?? .default
-            let delivered = ReviewRequests.deliveriesToSend(settings: settings, now: now)
-            var cursor: String?
-            repeat {
-                let page = try await reviewCandidates(deliveredFrom: delivered.from, deliveredTo: delivered.to, unrequestedOnly: true,
-                                                      limit: 200, cursor: cursor, merchant: MerchantID(id), logger: logger)
-                sent += try await announce(ReviewRequests.toSend(page.items, settings: settings, now: now), now: now,
-                                           merchant: MerchantID(id), logger: logger)
-                cursor = page.nextCursor
-            } while cursor != nil
-        }
+        var cursor: String?
+        repeat {
+            let page = try await reviewCandidates(deliveredFrom: delivered.from, deliveredTo: delivered.to, unrequestedOnly: true,
+                                                  limit: 200, cursor: cursor, merchant: merchant, logger: logger)
+            sent += try await announce(ReviewRequests.toSend(page.items, settings: settings, now: now), now: now, merchant: merchant, logger: logger)
+            cursor = page.nextCursor
+        } while cursor != nil
         return sent
     }
 

@@ -110,6 +110,7 @@ public struct ReviewStore: Sendable {
             let before = try Self.review(row)
             var review = before
             try review.edit(edit, now: Date().asStored)
+            guard review != before else { return review }
             try await connection.query("""
                 UPDATE reviews SET rating = \(Int16(review.rating)), first_rating = \(review.firstRating.map(Int16.init)),
                     title = \(review.title), body = \(review.text), display_name = \(review.displayName),
@@ -141,14 +142,13 @@ public struct ReviewStore: Sendable {
     /// Records a shopper's vote (Core checks the review takes votes) and recounts the review's
     /// votes from the votes themselves, under the review's lock, so a changed or repeated vote
     /// counts once.
-    public func vote(_ id: UUID, voter: String, helpful: Bool, merchant: MerchantID, logger: Logger) async throws -> ReviewVotes? {
+    public func vote(_ id: UUID, _ vote: ReviewVote, merchant: MerchantID, logger: Logger) async throws -> ReviewVotes? {
         try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
-                SELECT status FROM reviews WHERE merchant_id = \(merchant.rawValue) AND id = \(id) FOR UPDATE
+                SELECT status FROM reviews WHERE merchant_id = \(merchant.rawValue) AND id = \(id) FOR NO KEY UPDATE
                 """, logger: logger).collect()
             guard let status = try rows.first?.decode(String.self) else { return nil }
-            let vote = try ReviewVote.validated(voter: voter, helpful: helpful,
-                                                on: try StoredValue.decode(ReviewStatus.self, status, "reviews.status"))
+            try ReviewVote.check(try StoredValue.decode(ReviewStatus.self, status, "reviews.status"))
             try await connection.query("""
                 INSERT INTO review_votes (merchant_id, review_id, voter, helpful, voted_at)
                 VALUES (\(merchant.rawValue), \(id), \(vote.voter), \(vote.helpful), now())
@@ -173,12 +173,16 @@ public struct ReviewStore: Sendable {
         async throws -> (items: [ReviewRecord], nextCursor: String?) {
         let after = try cursor.map { try PageCursor(token: $0, list: sort.rawValue) }
         let rank = Self.rank(sort)
+        // The rank compared apart from the time and id: for `newest` the rank is a constant, the
+        // first test folds away, and the index on (created_at, id) bounds the scan. The ranked
+        // sorts sort the SKU's published reviews.
         let rows = try await database.query("""
             SELECT \(unescaped: Self.columns), \(unescaped: rank) FROM reviews r
             WHERE r.merchant_id = \(merchant.rawValue) AND r.sku = \(sku) AND r.status = 'published'
               AND (\(after?.micros)::int8 IS NULL
-                   OR (\(unescaped: rank), r.created_at, r.id)
-                      < (\(after?.rank)::int8, 'epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
+                   OR \(unescaped: rank) < \(after?.rank)::int8
+                   OR (\(unescaped: rank) = \(after?.rank)::int8
+                       AND (r.created_at, r.id) < ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id))))
             ORDER BY \(unescaped: rank) DESC, r.created_at DESC, r.id DESC
             LIMIT \(limit + 1)
             """, logger: logger)
@@ -216,7 +220,7 @@ public struct ReviewStore: Sendable {
                            WHERE q.merchant_id = r.merchant_id AND q.order_id = r.order_id AND q.requested_at <= r.created_at)
             FROM reviews r
             JOIN order_lines l ON l.merchant_id = r.merchant_id AND l.order_id = r.order_id AND l.sku = r.sku
-            WHERE r.merchant_id = \(merchant.rawValue) AND r.status = 'published' AND r.body IS NOT NULL
+            WHERE r.merchant_id = \(merchant.rawValue) AND r.status = 'published' AND r.body ~ '\\S'
               AND (\(changedSince)::timestamptz IS NULL OR r.updated_at >= \(changedSince))
               AND (\(after?.micros)::int8 IS NULL
                    OR (r.updated_at, r.id) > ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
