@@ -373,7 +373,9 @@ private func reviewEvents(_ service: Service, _ merchant: TestMerchant, atLeast 
     @Test func dueRequestsAreAnnouncedOnceEvenByTwoReplicas() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            #expect(try await service.call(.put, "/v1/review-settings", key: merchant.apiKey, json: ["request_delay_days": 0]).status == .ok)
+            let quiet = try await service.call(.put, "/v1/review-settings", key: merchant.apiKey,
+                                               json: ["request_delay_days": 0, "announce_requests": false])
+            #expect(quiet["announce_requests"] as? Bool == false, "\(quiet.text)")
             // Delivered two days ago, past any night: due. Twenty days ago: stale.
             let recent = try await reviewableOrder(service, merchant, deliveredAgo: 2 * 86_400)
             let old = try await reviewableOrder(service, merchant, deliveredAgo: 20 * 86_400)
@@ -381,6 +383,9 @@ private func reviewEvents(_ service: Service, _ merchant: TestMerchant, atLeast 
             try await withDatabase(url: databaseURL, logger: testLogger) { client in
                 let reviews = ReviewStore(database: Database(client: client))
                 let id = MerchantID(try #require(UUID(uuidString: merchant.id)))
+                #expect(try await reviews.sendDueRequests(merchant: id, now: Date(), logger: testLogger) == 0, "the merchant turned the events off")
+                let announcing = try await service.call(.put, "/v1/review-settings", key: merchant.apiKey, json: ["request_delay_days": 0])
+                #expect(announcing["announce_requests"] as? Bool == true, "a PUT without it takes the default")
                 let sent = try await withThrowingTaskGroup(of: Int.self) { group in
                     for _ in 0..<2 { group.addTask { try await reviews.sendDueRequests(merchant: id, now: Date(), logger: testLogger) } }
                     return try await group.reduce(0, +)

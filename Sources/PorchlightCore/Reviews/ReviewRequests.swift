@@ -7,16 +7,20 @@ public struct ReviewSettings: Sendable, Equatable {
 
     /// Days after delivery before asking: time to unpack and use what came.
     public var requestDelayDays: Int
+    /// Whether due requests are announced with `review.requested` (a merchant whose messaging
+    /// stack reads `GET /v1/review-requests` instead may turn the events off).
+    public var announceRequests: Bool
 
-    public init(requestDelayDays: Int) {
+    public init(requestDelayDays: Int, announceRequests: Bool = true) {
         self.requestDelayDays = requestDelayDays
+        self.announceRequests = announceRequests
     }
 
-    public static func validated(requestDelayDays: Int) throws(DomainError) -> ReviewSettings {
+    public static func validated(requestDelayDays: Int, announceRequests: Bool) throws(DomainError) -> ReviewSettings {
         var v = Validator()
         v.range(requestDelayDays, "request_delay_days", requestDelayDaysRange)
         try v.finish()
-        return ReviewSettings(requestDelayDays: requestDelayDays)
+        return ReviewSettings(requestDelayDays: requestDelayDays, announceRequests: announceRequests)
     }
 }
 

@@ -89,14 +89,14 @@ extension APIHandlers {
 
     func getReviewSettings(_ input: Operations.GetReviewSettings.Input) async throws -> Operations.GetReviewSettings.Output {
         let settings = try await reviews.settings(merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(requestDelayDays: settings.requestDelayDays))))
+        return .ok(.init(body: .json(.init(settings))))
     }
 
     func updateReviewSettings(_ input: Operations.UpdateReviewSettings.Input) async throws -> Operations.UpdateReviewSettings.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
-        let settings = try ReviewSettings.validated(requestDelayDays: body.requestDelayDays)
+        let settings = try ReviewSettings.validated(requestDelayDays: body.requestDelayDays, announceRequests: body.announceRequests ?? true)
         try await reviews.updateSettings(settings, merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(requestDelayDays: settings.requestDelayDays))))
+        return .ok(.init(body: .json(.init(settings))))
     }
 
     func listReviewRequests(_ input: Operations.ListReviewRequests.Input) async throws -> Operations.ListReviewRequests.Output {
@@ -254,5 +254,11 @@ extension Components.Schemas.ReviewFeedEntry {
 extension Components.Schemas.RatingStats {
     init(_ stats: RatingStats) {
         self.init(ratings: stats.count, averageRating: stats.averageRating, histogram: stats.histogram)
+    }
+}
+
+extension Components.Schemas.ReviewSettings {
+    init(_ settings: ReviewSettings) {
+        self.init(requestDelayDays: settings.requestDelayDays, announceRequests: settings.announceRequests)
     }
 }

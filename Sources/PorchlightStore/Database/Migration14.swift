@@ -59,6 +59,7 @@ extension Schema {
             FOREIGN KEY (merchant_id, shipment_id) REFERENCES shipments (merchant_id, id)
         )
         """,
+        "ALTER TABLE review_settings ADD COLUMN announce_requests boolean NOT NULL DEFAULT true",
         "CREATE INDEX delivery_ratings_by_time ON delivery_ratings (merchant_id, created_at)",
         // The review feed walks a merchant's published reviews by when they last changed.
         "CREATE INDEX reviews_published_by_change ON reviews (merchant_id, updated_at, id) WHERE status = 'published'",

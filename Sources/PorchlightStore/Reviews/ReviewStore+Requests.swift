@@ -8,14 +8,16 @@ import PostgresNIO
 extension ReviewStore {
     public func settings(merchant: MerchantID, logger: Logger) async throws -> ReviewSettings {
         let rows = try await database.query(
-            "SELECT request_delay_days FROM review_settings WHERE merchant_id = \(merchant.rawValue)", logger: logger)
-        return try rows.decode(Int.self).first.map(ReviewSettings.init(requestDelayDays:)) ?? .default
+            "SELECT request_delay_days, announce_requests FROM review_settings WHERE merchant_id = \(merchant.rawValue)", logger: logger)
+        return try rows.decode((Int, Bool).self).first.map(ReviewSettings.init(requestDelayDays:announceRequests:)) ?? .default
     }
 
     public func updateSettings(_ settings: ReviewSettings, merchant: MerchantID, logger: Logger) async throws {
         try await database.query("""
-            INSERT INTO review_settings (merchant_id, request_delay_days) VALUES (\(merchant.rawValue), \(settings.requestDelayDays))
-            ON CONFLICT (merchant_id) DO UPDATE SET request_delay_days = excluded.request_delay_days, updated_at = now()
+            INSERT INTO review_settings (merchant_id, request_delay_days, announce_requests)
+            VALUES (\(merchant.rawValue), \(settings.requestDelayDays), \(settings.announceRequests))
+            ON CONFLICT (merchant_id) DO UPDATE
+            SET request_delay_days = excluded.request_delay_days, announce_requests = excluded.announce_requests, updated_at = now()
             """, logger: logger)
     }
 
@@ -80,6 +82,7 @@ extension ReviewStore {
     /// once. Returns how many were announced.
     public func sendDueRequests(merchant: MerchantID, now: Date, logger: Logger) async throws -> Int {
         let settings = try await settings(merchant: merchant, logger: logger)
+        guard settings.announceRequests else { return 0 }
         let delivered = ReviewRequests.deliveriesToSend(settings: settings, now: now)
         var sent = 0
         var cursor: String?
