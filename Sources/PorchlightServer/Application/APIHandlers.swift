@@ -14,6 +14,7 @@ struct APIHandlers: APIProtocol {
     let promises: PromiseStore
     let planner: PromisePlanner
     let reviews: ReviewStore
+    let returnPolicies: ReturnPolicyStore
     let events: EventFeed
     let merchants: MerchantStore
     let webhookEndpoints: WebhookEndpointStore

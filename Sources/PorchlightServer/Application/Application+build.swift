@@ -37,7 +37,7 @@ public func buildApplication(
     let handlers = APIHandlers(
         orders: OrderStore(database: database), shipments: ShipmentStore(database: database),
         lookups: lookups, customerViews: CustomerViewStore(database: database), promises: promises, planner: PromisePlanner(store: promises),
-        reviews: ReviewStore(database: database),
+        reviews: ReviewStore(database: database), returnPolicies: ReturnPolicyStore(database: database),
         events: EventFeed(database: database), merchants: merchants, webhookEndpoints: WebhookEndpointStore(database: database),
         webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger),
         tokens: tokens, registry: registry)

@@ -261,6 +261,8 @@ extension Components.Schemas.Scope {
         case .keysManage: .keys_colon_manage
         case .reviewsRead: .reviews_colon_read
         case .reviewsWrite: .reviews_colon_write
+        case .returnsRead: .returns_colon_read
+        case .returnsWrite: .returns_colon_write
         }
     }
 }

@@ -54,6 +54,12 @@ struct AuthMiddleware: ServerMiddleware {
         case Operations.GetReview.id, Operations.GetReviewSummary.id, Operations.ListProductReviews.id, Operations.ListReviewRequests.id,
              Operations.GetReviewSettings.id, Operations.GetReviewFeed.id:
             .scope(.reviewsRead)
+        case Operations.GetReturnEligibility.id, Operations.QuoteReturn.id:
+            .scopeOrCustomer(.returnsRead)
+        case Operations.GetReturnPolicy.id:
+            .scope(.returnsRead)
+        case Operations.UpdateReturnPolicy.id:
+            .scope(.returnsWrite)
         default:
             nil
         }

@@ -434,5 +434,6 @@ public enum Schema {
         adaptiveLevels,
         reviews,
         reviewRequestsAndVotes,
+        returnPolicies,
     ]
 }

@@ -18,6 +18,8 @@ public enum Scope: String, Sendable, CaseIterable, Codable {
     case keysManage = "keys:manage"
     case reviewsRead = "reviews:read"
     case reviewsWrite = "reviews:write"
+    case returnsRead = "returns:read"
+    case returnsWrite = "returns:write"
 }
 
 public struct APIKeyGrant: Sendable, Equatable {

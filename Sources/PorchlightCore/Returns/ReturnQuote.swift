@@ -1,0 +1,136 @@
+import Foundation
+
+/// Why the customer returns a line: a structured reason (for analytics) and an optional note.
+public enum ReturnReason: String, Sendable, CaseIterable {
+    case damaged, defective
+    case wrongItem = "wrong_item"
+    case notAsDescribed = "not_as_described"
+    case tooSmall = "too_small"
+    case tooLarge = "too_large"
+    case changedMind = "changed_mind"
+    case arrivedLate = "arrived_late"
+    case other
+}
+
+/// What the customer takes instead, for an exchange: the SKU and its current price.
+public struct ExchangeItem: Sendable, Equatable {
+    public var sku: String
+    public var unitPrice: Int
+
+    public init(sku: String, unitPrice: Int) {
+        self.sku = sku
+        self.unitPrice = unitPrice
+    }
+}
+
+/// One line of a return as the customer asks for it.
+public struct ReturnLineRequest: Sendable, Equatable {
+    public var sku: String
+    public var quantity: Int
+    public var reason: ReturnReason
+    public var note: String?
+    public var exchangeFor: ExchangeItem?
+
+    public init(sku: String, quantity: Int, reason: ReturnReason, note: String?, exchangeFor: ExchangeItem?) {
+        self.sku = sku
+        self.quantity = quantity
+        self.reason = reason
+        self.note = note
+        self.exchangeFor = exchangeFor
+    }
+}
+
+/// What a return would settle to, in the order's currency (minor units). Nothing is stored.
+public struct ReturnQuote: Sendable, Equatable {
+    public struct Line: Sendable, Equatable {
+        public var sku: String
+        public var quantity: Int
+        public var unitPrice: Int
+        /// `unitPrice` × `quantity`.
+        public var amount: Int
+        /// The exchange item's price × `quantity`, for an exchange.
+        public var exchangeAmount: Int?
+    }
+
+    public var currency: String
+    public var resolution: ReturnResolution
+    public var method: ReturnMethod
+    public var lines: [Line]
+    /// What the returned items were paid.
+    public var subtotal: Int
+    public var restockingFee: Int
+    public var returnShippingFee: Int
+    /// Back to the original payment (a refund, or keep-it).
+    public var refundTotal: Int?
+    public var storeCredit: Int?
+    /// For an exchange: what the customer pays (positive) or gets back (negative).
+    public var exchangeDifference: Int?
+}
+
+public enum ReturnQuotes {
+    /// The settlement of returning `lines` of `order` under `policy`, or field errors naming each
+    /// thing the policy or the order refuses (the reason for a line that cannot be returned).
+    public static func quote(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, of order: OrderRecord,
+                             policy: ReturnPolicy, eligibility: [LineEligibility]) throws(DomainError) -> ReturnQuote {
+        var v = Validator()
+        v.count(lines.count, "lines", 1...100)
+        v.check(policy.resolutions.contains(resolution), "resolution", "is not one the return policy allows (\(allowed(policy.resolutions)))")
+        v.check(policy.methods.contains(method), "method", "is not one the return policy allows (\(allowed(policy.methods)))")
+        v.check(resolution != .keepItem || method == .returnless, "method", "must be returnless when the customer keeps the item")
+        var seen = Set<String>()
+        var quoted: [ReturnQuote.Line] = []
+        for (index, line) in lines.enumerated() {
+            let field = "lines[\(index)]"
+            v.check(seen.insert(line.sku).inserted, "\(field).sku", "must appear once")
+            v.text(line.note, "\(field).note", max: 1000)
+            v.check((line.exchangeFor != nil) == (resolution == .exchange), "\(field).exchange_for",
+                    resolution == .exchange ? "is required for an exchange" : "is only for an exchange")
+            if let item = line.exchangeFor {
+                v.text(item.sku, "\(field).exchange_for.sku", min: 1, max: 100)
+                v.range(item.unitPrice, "\(field).exchange_for.unit_price", 0...100_000_000)
+            }
+            guard let orderLine = order.lines.first(where: { $0.sku == line.sku }),
+                  let eligible = eligibility.first(where: { $0.sku == line.sku })
+            else {
+                v.fail("\(field).sku", "is not a line of this order")
+                continue
+            }
+            if let reason = eligible.reason {
+                v.fail("\(field).sku", "cannot be returned: \(reason.rawValue)")
+                continue
+            }
+            v.check((1...max(1, eligible.returnableQuantity)).contains(line.quantity), "\(field).quantity",
+                    "must be between 1 and \(eligible.returnableQuantity), the units that can still be returned")
+            quoted.append(.init(sku: line.sku, quantity: line.quantity, unitPrice: orderLine.unitPrice, amount: orderLine.unitPrice * line.quantity,
+                                exchangeAmount: line.exchangeFor.map { $0.unitPrice * line.quantity }))
+        }
+        let subtotal = quoted.map(\.amount).reduce(0, +)
+        v.check(resolution != .keepItem || subtotal <= policy.keepItThreshold, "resolution",
+                "keep_item is only for returns worth at most \(policy.keepItThreshold) (this one: \(subtotal))")
+        try v.finish()
+
+        let restockingFee = resolution == .refund ? (subtotal * policy.restockingFeePercent + 50) / 100 : 0
+        let freeShipping = resolution == .exchange && policy.freeExchangeShipping
+        let shippingFee = method == .mail && !freeShipping ? policy.returnShippingFee : 0
+        var quote = ReturnQuote(currency: order.currency, resolution: resolution, method: method, lines: quoted, subtotal: subtotal,
+                                restockingFee: restockingFee, returnShippingFee: shippingFee)
+        switch resolution {
+        case .refund: quote.refundTotal = max(0, subtotal - restockingFee - shippingFee)
+        case .keepItem: quote.refundTotal = subtotal
+        case .storeCredit: quote.storeCredit = max(0, subtotal - shippingFee)
+        case .exchange: quote.exchangeDifference = quoted.compactMap(\.exchangeAmount).reduce(0, +) - subtotal + shippingFee
+        }
+        return quote
+    }
+
+    private static func allowed<T: RawRepresentable>(_ values: Set<T>) -> String where T.RawValue == String {
+        values.map(\.rawValue).sorted().joined(separator: ", ")
+    }
+}
+
+extension ReturnQuote {
+    init(currency: String, resolution: ReturnResolution, method: ReturnMethod, lines: [Line], subtotal: Int, restockingFee: Int, returnShippingFee: Int) {
+        self.init(currency: currency, resolution: resolution, method: method, lines: lines, subtotal: subtotal, restockingFee: restockingFee,
+                  returnShippingFee: returnShippingFee, refundTotal: nil, storeCredit: nil, exchangeDifference: nil)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// The merchant's return policy versions, and what an order's lines may return under the
+/// version it was placed under.
+public struct ReturnPolicyStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// The version in force now: the latest, or the standard policy (version 0).
+    public func current(merchant: MerchantID, logger: Logger) async throws -> ReturnPolicyVersion {
+        try await versions(merchant: merchant, on: nil, logger: logger).last ?? ReturnPolicyVersion(version: 0, policy: .standard, effectiveAt: nil)
+    }
+
+    /// Stores `policy` as the next version, in force from `now`, unless it is the one in force.
+    /// Two changes at the same moment: the second finds its version taken, a conflict.
+    public func update(_ policy: ReturnPolicy, now: Date, merchant: MerchantID, logger: Logger) async throws -> ReturnPolicyVersion {
+        try await database.withTransaction(logger: logger) { connection in
+            let unknown = try await connection.query("""
+                SELECT wanted.code FROM unnest(\(policy.inStoreLocations)::text[]) AS wanted(code)
+                WHERE NOT EXISTS (SELECT 1 FROM fulfilment_locations l WHERE l.merchant_id = \(merchant.rawValue) AND l.code = wanted.code)
+                """, logger: logger).collect()
+            if let code = try unknown.first?.decode(String.self), let index = policy.inStoreLocations.firstIndex(of: code) {
+                throw DomainError.validation([FieldError(field: "in_store_locations[\(index)]", message: "must be the code of one of your fulfilment locations")])
+            }
+            let latest = try await versions(merchant: merchant, on: connection, logger: logger).last
+            if let latest, latest.policy == policy { return latest }
+            let next = ReturnPolicyVersion(version: (latest?.version ?? 0) + 1, policy: policy, effectiveAt: now)
+            let inserted = try await connection.query("""
+                INSERT INTO return_policies (merchant_id, version, policy, effective_at)
+                VALUES (\(merchant.rawValue), \(next.version), \(try Documents.encode(StoredReturnPolicy(policy)))::jsonb, \(now))
+                ON CONFLICT (merchant_id, version) DO NOTHING
+                RETURNING version
+                """, logger: logger).collect()
+            guard !inserted.isEmpty else {
+                throw DomainError.conflict("The return policy was changed at the same moment; read it again and repeat the change if it still applies.")
+            }
+            return next
+        }
+    }
+
+    /// The order (nil when the merchant has none with this id), the policy version it was placed
+    /// under, and the eligibility of its lines at `now`.
+    public func eligibility(orderID: UUID, now: Date, merchant: MerchantID, logger: Logger)
+        async throws -> (order: OrderRecord, policy: ReturnPolicyVersion, lines: [LineEligibility])? {
+        try await database.withTransaction(logger: logger) { connection in
+            guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
+            let policy = ReturnPolicyVersion.inForce(at: order.placedAt, among: try await versions(merchant: merchant, on: connection, logger: logger))
+            return (order, policy, ReturnEligibility.lines(of: order, policy: policy.policy, now: now))
+        }
+    }
+
+    /// Every version, oldest first (a merchant changes its policy a handful of times a year).
+    private func versions(merchant: MerchantID, on connection: PostgresConnection?, logger: Logger) async throws -> [ReturnPolicyVersion] {
+        let query: PostgresQuery = """
+            SELECT version, policy::text, effective_at FROM return_policies WHERE merchant_id = \(merchant.rawValue) ORDER BY version
+            """
+        let rows = if let connection { try await connection.query(query, logger: logger).collect() } else { try await database.query(query, logger: logger) }
+        return try rows.map { row in
+            let (version, json, effectiveAt) = try row.decode((Int, String, Date).self)
+            let stored = try Documents.decode(StoredReturnPolicy.self, from: json)
+            return ReturnPolicyVersion(version: version, policy: try stored.policy(), effectiveAt: effectiveAt)
+        }
+    }
+}
+
+/// A policy as `return_policies.policy` keeps it.
+struct StoredReturnPolicy: Codable {
+    struct Holiday: Codable {
+        var placedFrom: String
+        var placedThrough: String
+        var returnableThrough: String
+    }
+
+    var windowDays: Int
+    var transitBufferDays: Int
+    var timeZone: String
+    var holidayExtension: Holiday?
+    var finalSaleSkus: [String]
+    var finalSaleCategories: [String]
+    var resolutions: [String]
+    var methods: [String]
+    var restockingFeePercent: Int
+    var returnShippingFee: Int
+    var freeExchangeShipping: Bool
+    var keepItThreshold: Int
+    var approval: String
+    var inStoreLocations: [String]
+
+    init(_ policy: ReturnPolicy) {
+        windowDays = policy.windowDays
+        transitBufferDays = policy.transitBufferDays
+        timeZone = policy.timeZone.identifier
+        holidayExtension = policy.holidayExtension.map {
+            Holiday(placedFrom: $0.placedFrom.description, placedThrough: $0.placedThrough.description, returnableThrough: $0.returnableThrough.description)
+        }
+        finalSaleSkus = policy.finalSaleSKUs.sorted()
+        finalSaleCategories = policy.finalSaleCategories.sorted()
+        resolutions = policy.resolutions.map(\.rawValue).sorted()
+        methods = policy.methods.map(\.rawValue).sorted()
+        restockingFeePercent = policy.restockingFeePercent
+        returnShippingFee = policy.returnShippingFee
+        freeExchangeShipping = policy.freeExchangeShipping
+        keepItThreshold = policy.keepItThreshold
+        approval = policy.approval.rawValue
+        inStoreLocations = policy.inStoreLocations
+    }
+
+    func policy() throws -> ReturnPolicy {
+        func date(_ text: String, _ field: String) throws -> LocalDate { try StoredValue.date(text, "return_policies.policy.\(field)") }
+        return ReturnPolicy(
+            windowDays: windowDays, transitBufferDays: transitBufferDays, timeZone: try StoredValue.timeZone(timeZone, "return_policies.policy.time_zone"),
+            holidayExtension: try holidayExtension.map {
+                HolidayExtension(placedFrom: try date($0.placedFrom, "placed_from"), placedThrough: try date($0.placedThrough, "placed_through"),
+                                 returnableThrough: try date($0.returnableThrough, "returnable_through"))
+            },
+            finalSaleSKUs: Set(finalSaleSkus), finalSaleCategories: Set(finalSaleCategories),
+            resolutions: Set(try resolutions.map { try StoredValue.decode(ReturnResolution.self, $0, "return_policies.policy.resolutions") }),
+            methods: Set(try methods.map { try StoredValue.decode(ReturnMethod.self, $0, "return_policies.policy.methods") }),
+            restockingFeePercent: restockingFeePercent, returnShippingFee: returnShippingFee, freeExchangeShipping: freeExchangeShipping,
+            keepItThreshold: keepItThreshold, approval: try StoredValue.decode(ReturnApproval.self, approval, "return_policies.policy.approval"),
+            inStoreLocations: inStoreLocations)
+    }
+}

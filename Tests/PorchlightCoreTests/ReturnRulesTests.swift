@@ -1,0 +1,181 @@
+import Foundation
+import PorchlightCore
+import Testing
+
+private func policy(windowDays: Int = 30, _ change: (inout ReturnPolicy) -> Void = { _ in }) -> ReturnPolicy {
+    var policy = ReturnPolicy.standard
+    policy.windowDays = windowDays
+    policy.timeZone = bucharest
+    policy.resolutions = Set(ReturnResolution.allCases)
+    policy.methods = Set(ReturnMethod.allCases)
+    policy.keepItThreshold = 3000
+    policy.inStoreLocations = ["BUC-1"]
+    change(&policy)
+    return policy
+}
+
+/// An order placed at `placedAt` of two TEE (apparel) and a MUG (final sale) in one shipment,
+/// delivered at `deliveredAt`, or only handed to the carrier at `shippedAt`.
+private func order(placedAt: String = "2026-11-18T10:00:00Z", deliveredAt: String? = nil, shippedAt: String? = nil,
+                   cancelledTees: Int = 0) throws -> OrderRecord {
+    let placed = instant(placedAt)
+    var order = OrderRecord(OrderDraft(
+        orderNumber: "1001", channel: Channel(type: .web, name: nil),
+        customer: Customer(email: "ana@example.com", phone: nil, name: "Ana", locale: "ro"),
+        destination: Address(name: nil, line1: "Strada Lipscani 12", line2: nil, city: "Bucharest", region: nil, postalCode: "030031", country: "RO"),
+        placedAt: placed, currency: "RON",
+        lines: [OrderLineDraft(sku: "TEE", name: "Tee", quantity: 2, unitPrice: 4990, category: "apparel", imageUrl: nil, productUrl: nil, finalSale: false),
+                OrderLineDraft(sku: "MUG", name: "Mug", quantity: 1, unitPrice: 2990, category: "home", imageUrl: nil, productUrl: nil, finalSale: true)],
+        metadataJSON: "{}"), id: UUID(), metadata: .object([:]), now: placed)
+    let shipment = UUID()
+    try order.addShipment(ShipmentDraft(carrier: "fan_courier", serviceLevel: nil, trackingNumber: "FC1", originLocation: nil,
+                                        lines: [LineQuantity(sku: "TEE", quantity: 2 - cancelledTees), LineQuantity(sku: "MUG", quantity: 1)]),
+                          id: shipment, now: placed)
+    var scans: [TrackingEventDraft] = []
+    if let shippedAt { scans.append(scan(.inTransit, shippedAt)) }
+    if let deliveredAt { scans.append(scan(.delivered, deliveredAt)) }
+    if !scans.isEmpty {
+        _ = order.recordTracking(scans, shipment: shipment, now: scans.map(\.occurredAt).max()!, newID: UUID.init, estimator: { _ in nil })
+        order.settle(now: scans.map(\.occurredAt).max()!)
+    }
+    return order
+}
+
+private func scan(_ status: TrackingStatus, _ at: String) -> TrackingEventDraft {
+    TrackingEventDraft(status: status, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil, location: nil,
+                       occurredAt: instant(at), carrierEventId: "\(status.rawValue)-\(at)")
+}
+
+private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #require(lines.first { $0.sku == "TEE" }) }
+
+@Suite struct ReturnRulesTests {
+    @Test func theWindowEndsAtTheEndOfItsLastDayInTheMerchantsTimeZone() throws {
+        // 22:30 UTC on 20 November is 00:30 on 21 November in Bucharest: the window counts from the 21st.
+        let delivered = try order(deliveredAt: "2026-11-20T22:30:00Z")
+        let open = try tee(ReturnEligibility.lines(of: delivered, policy: policy(), now: instant("2026-12-21T21:59:59Z")))
+        #expect(open.reason == nil && open.returnableQuantity == 2 && open.countedFrom == .delivery)
+        #expect(open.lastDay == LocalDate("2026-12-21") && open.deadline == instant("2026-12-21T22:00:00Z"))
+        let closed = try tee(ReturnEligibility.lines(of: delivered, policy: policy(), now: instant("2026-12-21T22:00:00Z")))
+        #expect(closed.reason == .windowClosed && closed.returnableQuantity == 0 && closed.arrivedQuantity == 2)
+        #expect(ReturnEligibilityMessage.sentence(closed, in: .en) == "The return window for this item closed at the end of Monday 21 December.")
+        #expect(ReturnEligibilityMessage.sentence(open, in: .es) == "Puedes devolver este artículo hasta el lunes, 21 de diciembre.")
+    }
+
+    @Test func aHolidayOrderIsReturnableUntilTheExtendedDate() throws {
+        let extended = policy { $0.holidayExtension = HolidayExtension(placedFrom: LocalDate("2026-11-15")!, placedThrough: LocalDate("2026-12-24")!,
+                                                                        returnableThrough: LocalDate("2027-01-31")!) }
+        let holiday = try tee(ReturnEligibility.lines(of: try order(deliveredAt: "2026-11-20T10:00:00Z"), policy: extended, now: instant("2027-01-31T21:59:59Z")))
+        #expect(holiday.reason == nil && holiday.lastDay == LocalDate("2027-01-31") && holiday.countedFrom == .holidayExtension)
+        // Placed the day before the range (in Bucharest: 23:30 UTC on the 13th is the 14th... so the 13th at 21:00 UTC).
+        let before = try tee(ReturnEligibility.lines(of: try order(placedAt: "2026-11-14T21:59:00Z", deliveredAt: "2026-11-20T10:00:00Z"),
+                                                     policy: extended, now: instant("2026-12-25T10:00:00Z")))
+        #expect(before.reason == .windowClosed && before.lastDay == LocalDate("2026-12-20"))
+        let first = try tee(ReturnEligibility.lines(of: try order(placedAt: "2026-11-14T22:00:00Z", deliveredAt: "2026-11-20T10:00:00Z"),
+                                                    policy: extended, now: instant("2026-12-25T10:00:00Z")))
+        #expect(first.reason == nil && first.countedFrom == .holidayExtension, "00:00 on the 15th in Bucharest is in the range")
+    }
+
+    @Test func finalSaleComesFromTheLineTheSKUListOrTheCategory() throws {
+        let delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        let now = instant("2026-11-25T10:00:00Z")
+        let lines = ReturnEligibility.lines(of: delivered, policy: policy(), now: now)
+        #expect(lines.first { $0.sku == "MUG" }?.reason == .finalSale)
+        #expect(try tee(lines).reason == nil)
+        #expect(try tee(ReturnEligibility.lines(of: delivered, policy: policy { $0.finalSaleSKUs = ["TEE"] }, now: now)).reason == .finalSale)
+        #expect(try tee(ReturnEligibility.lines(of: delivered, policy: policy { $0.finalSaleCategories = ["apparel"] }, now: now)).reason == .finalSale)
+        #expect(ReturnEligibilityMessage.sentence(try tee(ReturnEligibility.lines(of: delivered, policy: policy { $0.finalSaleSKUs = ["TEE"] }, now: now)),
+                                                  in: .ro) == "Acest produs a fost vândut fără drept de retur.")
+    }
+
+    @Test func anUnreportedDeliveryCountsFromHandOffPlusTheTransitBuffer() throws {
+        let travelling = try order(shippedAt: "2026-11-20T10:00:00Z")
+        let early = try tee(ReturnEligibility.lines(of: travelling, policy: policy(), now: instant("2026-11-26T21:59:59Z")))
+        #expect(early.reason == .notDelivered && early.returnableQuantity == 0)
+        #expect(ReturnEligibilityMessage.sentence(early, in: .zhHans) == "此商品送达后即可退货。")
+        // Seven days after hand-off (27 November in Bucharest), the parcel is taken to have arrived.
+        let assumed = try tee(ReturnEligibility.lines(of: travelling, policy: policy(), now: instant("2026-11-26T22:00:00Z")))
+        #expect(assumed.reason == nil && assumed.countedFrom == .handOffPlusTransit && assumed.lastDay == LocalDate("2026-12-27"))
+        let notShipped = try tee(ReturnEligibility.lines(of: try order(), policy: policy(), now: instant("2026-12-26T10:00:00Z")))
+        #expect(notShipped.reason == .notDelivered)
+    }
+
+    @Test func returnedUnitsLeaveTheRest() throws {
+        let delivered = try order(deliveredAt: "2026-11-20T10:00:00Z", cancelledTees: 0)
+        let now = instant("2026-11-25T10:00:00Z")
+        #expect(try tee(ReturnEligibility.lines(of: delivered, policy: policy(), returned: ["TEE": 1], now: now)).returnableQuantity == 1)
+        let all = try tee(ReturnEligibility.lines(of: delivered, policy: policy(), returned: ["TEE": 2], now: now))
+        #expect(all.reason == .alreadyReturned && all.returnableQuantity == 0)
+        let partial = try order(deliveredAt: "2026-11-20T10:00:00Z", cancelledTees: 1)
+        #expect(try tee(ReturnEligibility.lines(of: partial, policy: policy(), now: now)).returnableQuantity == 1)
+    }
+
+    @Test func aQuoteTakesFeesAndPricesExchangesBothWays() throws {
+        let delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        let now = instant("2026-11-25T10:00:00Z")
+        let charged = policy { $0.restockingFeePercent = 10; $0.returnShippingFee = 1500; $0.freeExchangeShipping = true }
+        func quote(_ lines: [ReturnLineRequest], _ resolution: ReturnResolution, _ method: ReturnMethod = .mail,
+                   policy: ReturnPolicy = charged) throws(DomainError) -> ReturnQuote {
+            try ReturnQuotes.quote(lines, resolution: resolution, method: method, of: delivered, policy: policy,
+                                   eligibility: ReturnEligibility.lines(of: delivered, policy: policy, now: now))
+        }
+        let two = ReturnLineRequest(sku: "TEE", quantity: 2, reason: .tooSmall, note: nil, exchangeFor: nil)
+        let refund = try quote([two], .refund)
+        #expect(refund.subtotal == 9980 && refund.restockingFee == 998 && refund.returnShippingFee == 1500 && refund.refundTotal == 7482)
+        let credit = try quote([two], .storeCredit, .inStore)
+        #expect(credit.restockingFee == 0 && credit.returnShippingFee == 0 && credit.storeCredit == 9980 && credit.refundTotal == nil)
+        var dearer = two
+        dearer.exchangeFor = ExchangeItem(sku: "TEE-L", unitPrice: 5490)
+        let up = try quote([dearer], .exchange)
+        #expect(up.exchangeDifference == 1000 && up.returnShippingFee == 0, "the customer pays 2 × 5.00 more; exchanges ship back free")
+        var cheaper = two
+        cheaper.exchangeFor = ExchangeItem(sku: "TEE-SALE", unitPrice: 3990)
+        let noFreeShipping = policy { $0.returnShippingFee = 1500; $0.freeExchangeShipping = false }
+        #expect(try quote([cheaper], .exchange, policy: noFreeShipping).exchangeDifference == -2000 + 1500)
+
+        let one = ReturnLineRequest(sku: "TEE", quantity: 1, reason: .damaged, note: "Rasgada", exchangeFor: nil)
+        #expect(try quote([one], .keepItem, .returnless, policy: policy { $0.keepItThreshold = 4990 }).refundTotal == 4990)
+        #expect(throws: DomainError.validation([FieldError(field: "resolution", message: "keep_item is only for returns worth at most 3000 (this one: 4990)")])) {
+            try quote([one], .keepItem, .returnless, policy: policy())
+        }
+        #expect(throws: DomainError.validation([FieldError(field: "method", message: "must be returnless when the customer keeps the item")])) {
+            try quote([one], .keepItem, .mail, policy: policy { $0.keepItThreshold = 4990 })
+        }
+    }
+
+    @Test func aQuoteRefusesWhatThePolicyOrTheOrderDoesNotAllow() throws {
+        let delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        let now = instant("2026-11-25T10:00:00Z")
+        let mailRefundsOnly = policy { $0.resolutions = [.refund]; $0.methods = [.mail] }
+        let eligibility = ReturnEligibility.lines(of: delivered, policy: mailRefundsOnly, now: now)
+        let lines = [ReturnLineRequest(sku: "TEE", quantity: 3, reason: .changedMind, note: nil, exchangeFor: nil),
+                     ReturnLineRequest(sku: "MUG", quantity: 1, reason: .damaged, note: nil, exchangeFor: nil),
+                     ReturnLineRequest(sku: "HAT", quantity: 1, reason: .other, note: nil, exchangeFor: ExchangeItem(sku: "CAP", unitPrice: 100))]
+        #expect(throws: DomainError.validation([
+            FieldError(field: "resolution", message: "is not one the return policy allows (refund)"),
+            FieldError(field: "method", message: "is not one the return policy allows (mail)"),
+            FieldError(field: "lines[0].exchange_for", message: "is required for an exchange"),
+            FieldError(field: "lines[0].quantity", message: "must be between 1 and 2, the units that can still be returned"),
+            FieldError(field: "lines[1].exchange_for", message: "is required for an exchange"),
+            FieldError(field: "lines[1].sku", message: "cannot be returned: final_sale"),
+            FieldError(field: "lines[2].sku", message: "is not a line of this order"),
+        ])) {
+            try ReturnQuotes.quote(lines, resolution: .exchange, method: .inStore, of: delivered, policy: mailRefundsOnly, eligibility: eligibility)
+        }
+    }
+
+    @Test func aPolicyIsCheckedAndAnOrderKeepsTheVersionItWasPlacedUnder() throws {
+        #expect(throws: DomainError.validation([
+            FieldError(field: "window_days", message: "must be between 1 and 365"),
+            FieldError(field: "resolutions", message: "must allow at least one resolution"),
+            FieldError(field: "in_store_locations", message: "must name a location when in_store is allowed"),
+        ])) {
+            try policy(windowDays: 0) { $0.resolutions = []; $0.inStoreLocations = [] }.validated()
+        }
+        let first = ReturnPolicyVersion(version: 1, policy: policy(windowDays: 30), effectiveAt: instant("2026-10-01T00:00:00Z"))
+        let second = ReturnPolicyVersion(version: 2, policy: policy(windowDays: 14), effectiveAt: instant("2026-11-20T12:00:00Z"))
+        #expect(ReturnPolicyVersion.inForce(at: instant("2026-11-20T11:59:59Z"), among: [first, second]).version == 1)
+        #expect(ReturnPolicyVersion.inForce(at: instant("2026-11-20T12:00:00Z"), among: [first, second]).version == 2)
+        #expect(ReturnPolicyVersion.inForce(at: instant("2026-01-01T00:00:00Z"), among: [first, second]).version == 1, "before any: the first")
+        #expect(ReturnPolicyVersion.inForce(at: instant("2026-01-01T00:00:00Z"), among: []).version == 0)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import PorchlightCore
+import Testing
+
+/// A policy for the Bucharest warehouse of `setUpPromises`: 14 days, every resolution and method,
+/// a 10% restocking fee and 15.00 for return shipping.
+private var fourteenDays: [String: Any] {
+    [
+    "window_days": 14, "time_zone": "Europe/Bucharest", "resolutions": ["refund", "store_credit", "exchange", "keep_item"],
+    "methods": ["mail", "in_store", "returnless"], "in_store_locations": ["BUC-1"], "restocking_fee_percent": 10,
+    "return_shipping_fee": 1500, "keep_it_threshold": 3000,
+    ]
+}
+
+/// A new order (TEE ×2, MUG final sale) placed at `placedAt`, delivered a minute ago, with a customer token.
+private func deliveredOrder(_ service: Service, _ merchant: TestMerchant, placedAt: String? = nil) async throws -> (id: String, token: String, deliveredAt: Date) {
+    var order = sampleOrder()
+    if let placedAt { order["placed_at"] = placedAt }
+    let id = try await service.createOrder(merchant, order)
+    let shipment = try await service.ship(merchant, order: id, tracking: "RT\(UInt32.random(in: 0...UInt32.max))",
+                                          lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
+    let deliveredAt = Date().addingTimeInterval(-60)
+    let scanned = try await service.scans(merchant, shipment: try #require(shipment["id"] as? String), [scan("delivered", isoTime(deliveredAt))])
+    #expect(scanned.status == .ok, "\(scanned.text)")
+    let link = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: [:])
+    return (id, try #require(link["token"] as? String), deliveredAt)
+}
+
+private func fieldErrors(_ reply: Reply) throws -> [String: String] {
+    let errors = try #require(reply["errors"] as? [[String: Any]], "\(reply.text)")
+    return Dictionary(try errors.map { (try #require($0["field"] as? String), try #require($0["message"] as? String)) }, uniquingKeysWith: { $1 })
+}
+
+@Suite struct ReturnTests {
+    @Test func aPolicyIsVersionedAndAnOrderKeepsTheVersionItWasPlacedUnder() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            let standard = try await service.call(.get, "/v1/return-policy", key: merchant.apiKey)
+            #expect(standard["version"] as? Int == 0 && standard["window_days"] as? Int == 30, "\(standard.text)")
+
+            let first = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            #expect(first.status == .ok && first["version"] as? Int == 1, "\(first.text)")
+            #expect(first["approval"] as? String == "automatic" && first["transit_buffer_days"] as? Int == 7)
+            let same = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            #expect(same["version"] as? Int == 1, "the same policy again is no new version")
+
+            var unknownStore = fourteenDays
+            unknownStore["in_store_locations"] = ["BUC-1", "CLUJ-9"]
+            #expect(try fieldErrors(try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: unknownStore))["in_store_locations[1]"]
+                    == "must be the code of one of your fulfilment locations")
+            var noZone = fourteenDays
+            noZone["time_zone"] = "Mars/Olympus"
+            #expect(try fieldErrors(try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: noZone))["time_zone"]?.hasPrefix("must be an IANA") == true)
+            var keepForFree = fourteenDays
+            keepForFree["keep_it_threshold"] = 0
+            #expect(try fieldErrors(try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: keepForFree))["keep_it_threshold"] != nil)
+            #expect(try await service.call(.get, "/v1/return-policy", key: merchant.apiKey)["version"] as? Int == 1, "refused changes change nothing")
+
+            // The order placed before any policy takes the first; one placed after a change, the new one.
+            let before = try await deliveredOrder(service, merchant)
+            var sixty = fourteenDays
+            sixty["window_days"] = 60
+            #expect(try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: sixty)["version"] as? Int == 2)
+            let after = try await deliveredOrder(service, merchant, placedAt: isoTime(Date().addingTimeInterval(2)))  // isoTime drops the fraction
+            func eligibility(_ order: String) async throws -> Reply {
+                try await service.call(.get, "/v1/orders/\(order)/return-eligibility", key: merchant.apiKey)
+            }
+            #expect(try await eligibility(before.id)["policy_version"] as? Int == 1)
+            #expect(try await eligibility(after.id)["policy_version"] as? Int == 2)
+            #expect(try await service.call(.put, "/v1/return-policy", key: try await lookupOnlyKey(for: merchant), json: sixty).status == .forbidden)
+        }
+    }
+
+    @Test func eligibilityGivesEachLineItsQuantityDeadlineAndReason() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            let order = try await deliveredOrder(service, merchant)
+            let other = try await deliveredOrder(service, merchant)
+            let reply = try await service.call(.get, "/v1/orders/\(order.id)/return-eligibility", key: order.token, headers: [.acceptLanguage: "es-ES"])
+            #expect(reply.status == .ok, "\(reply.text)")
+            #expect(reply.headers[.contentLanguage] == "es")
+            let lines = try #require(reply["lines"] as? [[String: Any]])
+            let tee = try #require(lines.first { $0["sku"] as? String == "TEE" })
+            let bucharest = try #require(TimeZone(identifier: "Europe/Bucharest"))
+            let lastDay = LocalDate(order.deliveredAt, in: bucharest).adding(days: 14)
+            #expect(tee["eligible"] as? Bool == true && tee["returnable_quantity"] as? Int == 2 && tee["counted_from"] as? String == "delivery")
+            #expect(tee["last_day"] as? String == lastDay.description)
+            #expect(tee["deadline"] as? String == APITime.text(lastDay.adding(days: 1).instant(atMinute: 0, in: bucharest)))
+            #expect((tee["message"] as? String)?.hasPrefix("Puedes devolver este artículo hasta el") == true, "\(tee)")
+            let mug = try #require(lines.first { $0["sku"] as? String == "MUG" })
+            #expect(mug["eligible"] as? Bool == false && mug["reason"] as? String == "final_sale" && mug["returnable_quantity"] as? Int == 0)
+
+            #expect(try await service.call(.get, "/v1/orders/\(order.id)/return-eligibility", key: other.token).status == .notFound)
+            #expect(try await service.call(.get, "/v1/orders/\(UUID().uuidString)/return-eligibility", key: merchant.apiKey).status == .notFound)
+            let stranger = try await service.newMerchant()
+            #expect(try await service.call(.get, "/v1/orders/\(order.id)/return-eligibility", key: stranger.apiKey).status == .notFound)
+        }
+    }
+
+    @Test func aQuoteSettlesWithFeesAndRefusesWhatThePolicyDoesNot() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            let order = try await deliveredOrder(service, merchant)
+            let other = try await deliveredOrder(service, merchant)
+            func quote(_ body: [String: Any], key: String? = nil) async throws -> Reply {
+                var body = body
+                body["order_id"] = body["order_id"] ?? order.id
+                return try await service.call(.post, "/v1/returns/quotes", key: key ?? order.token, json: body)
+            }
+            let refund = try await quote(["resolution": "refund", "method": "mail", "lines": [["sku": "TEE", "quantity": 2, "reason": "too_small"]]])
+            #expect(refund.status == .ok, "\(refund.text)")
+            #expect(refund["subtotal"] as? Int == 9980 && refund["restocking_fee"] as? Int == 998 && refund["return_shipping_fee"] as? Int == 1500)
+            #expect(refund["refund_total"] as? Int == 7482 && refund["currency"] as? String == "RON" && refund["store_credit"] == nil)
+            let exchange = try await quote(["resolution": "exchange", "method": "in_store", "lines": [
+                ["sku": "TEE", "quantity": 1, "reason": "too_small", "exchange_for": ["sku": "TEE-L", "unit_price": 3990]],
+            ]], key: merchant.apiKey)
+            #expect(exchange["exchange_difference"] as? Int == -1000 && exchange["return_shipping_fee"] as? Int == 0, "\(exchange.text)")
+
+            let refused = try await quote(["resolution": "keep_item", "method": "mail", "lines": [
+                ["sku": "TEE", "quantity": 3, "reason": "damaged"], ["sku": "MUG", "quantity": 1, "reason": "damaged"],
+            ]])
+            #expect(refused.status == .unprocessableContent, "\(refused.text)")
+            let errors = try fieldErrors(refused)
+            #expect(errors["method"] == "must be returnless when the customer keeps the item")
+            #expect(errors["lines[0].quantity"] == "must be between 1 and 2, the units that can still be returned")
+            #expect(errors["lines[1].sku"] == "cannot be returned: final_sale")
+            #expect(try await quote(["order_id": order.id, "resolution": "refund", "method": "mail",
+                                     "lines": [["sku": "TEE", "quantity": 1, "reason": "other"]]], key: other.token).status == .notFound)
+            #expect(try await quote(["resolution": "refund", "method": "mail", "lines": [["sku": "TEE", "quantity": 1, "reason": "bored"]]]).status == .badRequest)
+        }
+    }
+}
