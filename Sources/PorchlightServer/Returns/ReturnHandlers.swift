@@ -81,18 +81,17 @@ extension Components.Schemas.ReturnPolicy {
     init(_ stored: ReturnPolicyVersion) {
         let policy = stored.policy
         self.init(
-            value1: .init(
-                windowDays: policy.windowDays, transitBufferDays: policy.transitBufferDays, timeZone: policy.timeZone.identifier,
-                holidayExtension: policy.holidayExtension.map {
-                    .init(placedFrom: $0.placedFrom.description, placedThrough: $0.placedThrough.description, returnableThrough: $0.returnableThrough.description)
-                },
-                finalSaleSkus: policy.finalSaleSKUs.sorted(), finalSaleCategories: policy.finalSaleCategories.sorted(),
-                resolutions: policy.resolutions.sorted { $0.rawValue < $1.rawValue }.map(Components.Schemas.ReturnResolution.init),
-                methods: policy.methods.sorted { $0.rawValue < $1.rawValue }.map(Components.Schemas.ReturnMethod.init),
-                restockingFeePercent: policy.restockingFeePercent, returnShippingFee: policy.returnShippingFee,
-                freeExchangeShipping: policy.freeExchangeShipping, keepItThreshold: policy.keepItThreshold,
-                approval: policy.approval == .onRequest ? .onRequest : .automatic, inStoreLocations: policy.inStoreLocations),
-            value2: .init(version: stored.version, effectiveAt: stored.effectiveAt))
+            version: stored.version, effectiveAt: stored.effectiveAt, windowDays: policy.windowDays, transitBufferDays: policy.transitBufferDays,
+            timeZone: policy.timeZone.identifier,
+            holidayExtension: policy.holidayExtension.map {
+                .init(placedFrom: $0.placedFrom.description, placedThrough: $0.placedThrough.description, returnableThrough: $0.returnableThrough.description)
+            },
+            finalSaleSkus: policy.finalSaleSKUs.sorted(), finalSaleCategories: policy.finalSaleCategories.sorted(),
+            resolutions: policy.resolutions.sorted { $0.rawValue < $1.rawValue }.map(Components.Schemas.ReturnResolution.init),
+            methods: policy.methods.sorted { $0.rawValue < $1.rawValue }.map(Components.Schemas.ReturnMethod.init),
+            restockingFeePercent: policy.restockingFeePercent, returnShippingFee: policy.returnShippingFee,
+            freeExchangeShipping: policy.freeExchangeShipping, keepItThreshold: policy.keepItThreshold,
+            approval: policy.approval == .onRequest ? .onRequest : .automatic, inStoreLocations: policy.inStoreLocations)
     }
 }
 
