@@ -136,3 +136,148 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
         }
     }
 }
+
+/// The return events of an order in the merchant's feed, oldest first, once there are `count` (or after 15 s).
+private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: String, atLeast count: Int) async throws -> [String] {
+    var types: [String] = []
+    for _ in 0..<300 {
+        let feed = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
+        types = try #require(feed["items"] as? [[String: Any]])
+            .filter { ($0["type"] as? String)?.hasPrefix("return.") == true && $0["order_id"] as? String == order }
+            .compactMap { $0["type"] as? String }
+        if types.count >= count { break }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return types
+}
+
+@Suite struct ReturnLifecycleTests {
+    @Test func receivingNeverRefundsAndSettlingIsItsOwnStep() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            let order = try await deliveredOrder(service, merchant)
+            let opened = try await service.call(.post, "/v1/returns", key: order.token, json: [
+                "order_id": order.id, "resolution": "refund", "method": "mail", "label_reference": "LBL-1",
+                "lines": [["sku": "TEE", "quantity": 1, "reason": "too_small", "note": "Veste mic."]],
+            ])
+            #expect(opened.status == .created, "\(opened.text)")
+            let id = try #require(opened["id"] as? String)
+            #expect(opened["decision"] as? String == "approved" && opened["logistics"] as? String == "awaiting" && opened["money"] as? String == "pending")
+            #expect((opened["quote"] as? [String: Any])?["refund_total"] as? Int == 4990 - 499 - 1500 && opened["submitted_by"] as? String == "customer")
+            // One unit is held: the eligibility says so.
+            let eligibility = try await service.call(.get, "/v1/orders/\(order.id)/return-eligibility", key: merchant.apiKey)
+            #expect((eligibility["lines"] as? [[String: Any]])?.first { $0["sku"] as? String == "TEE" }?["returnable_quantity"] as? Int == 1)
+
+            func post(_ path: String, _ body: [String: Any], key: String? = nil) async throws -> Reply {
+                try await service.call(.post, "/v1/returns/\(id)/\(path)", key: key ?? merchant.apiKey, json: body)
+            }
+            let early = try await post("resolutions", [:])
+            #expect(early.status == .conflict && (early["detail"] as? String)?.contains("once the items are received") == true, "\(early.text)")
+            let uneven = try await post("receipts", ["lines": [["sku": "TEE", "received": 0, "disposition": "inspect"]]])
+            #expect(try fieldErrors(uneven)["lines[0].missing"] == "received and missing must add up to the 1 returned")
+            let noPlace = try await post("receipts", ["lines": [["sku": "TEE", "received": 1, "disposition": "restock"]]])
+            #expect(try fieldErrors(noPlace)["lines[0].location"] == "is required to restock")
+            #expect(try await post("receipts", ["lines": [["sku": "TEE", "received": 1, "disposition": "restock"]]], key: order.token).status == .forbidden)
+            let received = try await post("receipts", ["lines": [["sku": "TEE", "received": 1, "damaged": 0, "disposition": "restock", "location": "BUC-1"]]])
+            #expect(received["logistics"] as? String == "received" && received["money"] as? String == "pending", "receiving never refunds: \(received.text)")
+            #expect(((received["lines"] as? [[String: Any]])?.first?["receipt"] as? [String: Any])?["location"] as? String == "BUC-1")
+            #expect(try await post("receipts", ["lines": [["sku": "TEE", "received": 1, "disposition": "inspect"]]]).status == .conflict)
+            let cancelLate = try await post("cancellation", ["reason": "Too late"], key: order.token)
+            #expect(cancelLate.status == .conflict, "\(cancelLate.text)")
+            let settled = try await post("resolutions", [:])
+            #expect(settled["money"] as? String == "refunded", "\(settled.text)")
+            #expect(try await post("resolutions", [:]).status == .conflict)
+            #expect(try await returnEvents(service, merchant, order: order.id, atLeast: 4)
+                    == ["return.requested", "return.approved", "return.received", "return.resolved"])
+            let listed = try await service.call(.get, "/v1/returns?order_id=\(order.id)&money=refunded", key: merchant.apiKey)
+            #expect((listed["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
+        }
+    }
+
+    @Test func onRequestReturnsWaitForTheMerchantAndFreedUnitsCanBeReturnedAgain() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            var onRequest = fourteenDays
+            onRequest["approval"] = "on_request"
+            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: onRequest)
+            let order = try await deliveredOrder(service, merchant)
+            let body: [String: Any] = ["order_id": order.id, "resolution": "store_credit", "method": "in_store",
+                                       "lines": [["sku": "TEE", "quantity": 2, "reason": "changed_mind"]]]
+            let first = try await service.call(.post, "/v1/returns", key: order.token, json: body)
+            let id = try #require(first["id"] as? String, "\(first.text)")
+            #expect(first["decision"] as? String == "requested" && first["store_token"] is String)
+            let twice = try await service.call(.post, "/v1/returns", key: order.token, json: body)
+            #expect(try fieldErrors(twice)["lines[0].sku"] == "cannot be returned: already_returned", "the units are held")
+            func post(_ path: String, _ body: [String: Any]) async throws -> Reply {
+                try await service.call(.post, "/v1/returns/\(id)/\(path)", key: merchant.apiKey, json: body)
+            }
+            #expect(try await post("receipts", ["lines": [["sku": "TEE", "received": 2, "disposition": "inspect"]]]).status == .conflict)
+            #expect(try fieldErrors(try await post("decision", ["decision": "declined"]))["reason"] == "is required to decline a return")
+            let declined = try await post("decision", ["decision": "declined", "reason": "Worn and washed."])
+            #expect(declined["decision"] as? String == "declined" && declined["money"] as? String == "none", "\(declined.text)")
+            let again = try await post("decision", ["decision": "approved"])
+            #expect(again.status == .conflict && (again["detail"] as? String)?.contains("declined") == true)
+
+            // Declined, the units are free: a new return opens, and the customer cancels it.
+            let second = try await service.call(.post, "/v1/returns", key: order.token, json: body)
+            let secondID = try #require(second["id"] as? String, "\(second.text)")
+            let cancelled = try await service.call(.post, "/v1/returns/\(secondID)/cancellation", key: order.token, json: ["reason": "Decided to keep it."])
+            #expect(cancelled["decision"] as? String == "cancelled" && cancelled["money"] as? String == "none", "\(cancelled.text)")
+            #expect(try await service.call(.post, "/v1/returns/\(secondID)/cancellation", key: order.token, json: [:]).status == .conflict)
+            #expect(try await returnEvents(service, merchant, order: order.id, atLeast: 4)
+                    == ["return.requested", "return.declined", "return.requested", "return.cancelled"])
+        }
+    }
+
+    @Test func concurrentReturnsOfTheSameUnitsOpenOne() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            let order = try await deliveredOrder(service, merchant)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try await service.call(.post, "/v1/returns", key: order.token, json: [
+                            "order_id": order.id, "resolution": "refund", "method": "mail", "lines": [["sku": "TEE", "quantity": 2, "reason": "defective"]],
+                        ]).status.code
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }.sorted()
+            }
+            #expect(statuses == [201] + Array(repeating: 422, count: 5))
+        }
+    }
+
+    @Test func aGiftIsCreditedOrExchangedAndItsRecipientSeesNoPrices() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            let order = try await deliveredOrder(service, merchant)
+            let refund = try await service.call(.post, "/v1/returns", key: order.token, json: [
+                "order_id": order.id, "resolution": "refund", "method": "mail", "gift": true, "lines": [["sku": "TEE", "quantity": 1, "reason": "too_large"]],
+            ])
+            #expect(try fieldErrors(refund)["resolution"]?.hasPrefix("must be store_credit or exchange for a gift") == true, "\(refund.text)")
+            let exchange = try await service.call(.post, "/v1/returns", key: order.token, json: [
+                "order_id": order.id, "resolution": "exchange", "method": "mail", "gift": true,
+                "lines": [["sku": "TEE", "quantity": 1, "reason": "too_large", "exchange_for": ["sku": "TEE-S", "unit_price": 4990]]],
+            ])
+            #expect(exchange.status == .created, "\(exchange.text)")
+            #expect(exchange["quote"] == nil && (exchange["lines"] as? [[String: Any]])?.first?["unit_price"] == nil, "no prices for the recipient")
+            let id = try #require(exchange["id"] as? String)
+            let seenByMerchant = try await service.call(.get, "/v1/returns/\(id)", key: merchant.apiKey)
+            #expect((seenByMerchant["quote"] as? [String: Any])?["exchange_difference"] as? Int == 0)
+            #expect(try await service.call(.get, "/v1/returns/\(id)", key: order.token)["quote"] == nil)
+            // An exchange is settled before the item comes back: an instant exchange.
+            let instant = try await service.call(.post, "/v1/returns/\(id)/resolutions", key: merchant.apiKey, json: [:])
+            #expect(instant["money"] as? String == "exchanged" && instant["logistics"] as? String == "awaiting", "\(instant.text)")
+            let other = try await deliveredOrder(service, merchant)
+            #expect(try await service.call(.get, "/v1/returns/\(id)", key: other.token).status == .notFound)
+            #expect(try await service.call(.post, "/v1/returns/\(id)/cancellation", key: other.token, json: [:]).status == .notFound)
+        }
+    }
+}

@@ -19,6 +19,12 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case reviewHelpRequested = "review.help_requested"
     case reviewPublished = "review.published"
     case reviewRequested = "review.requested"
+    case returnRequested = "return.requested"
+    case returnApproved = "return.approved"
+    case returnDeclined = "return.declined"
+    case returnReceived = "return.received"
+    case returnResolved = "return.resolved"
+    case returnCancelled = "return.cancelled"
 }
 
 /// One event of a change, before the store gives it an id, a version and a place in the feed.

@@ -50,6 +50,14 @@ public struct ReturnQuote: Sendable, Equatable {
         public var amount: Int
         /// The exchange item's price × `quantity`, for an exchange.
         public var exchangeAmount: Int?
+
+        public init(sku: String, quantity: Int, unitPrice: Int, amount: Int, exchangeAmount: Int?) {
+            self.sku = sku
+            self.quantity = quantity
+            self.unitPrice = unitPrice
+            self.amount = amount
+            self.exchangeAmount = exchangeAmount
+        }
     }
 
     public var currency: String
@@ -65,6 +73,20 @@ public struct ReturnQuote: Sendable, Equatable {
     public var storeCredit: Int?
     /// For an exchange: what the customer pays (positive) or gets back (negative).
     public var exchangeDifference: Int?
+
+    public init(currency: String, resolution: ReturnResolution, method: ReturnMethod, lines: [Line], subtotal: Int, restockingFee: Int,
+                returnShippingFee: Int, refundTotal: Int? = nil, storeCredit: Int? = nil, exchangeDifference: Int? = nil) {
+        self.currency = currency
+        self.resolution = resolution
+        self.method = method
+        self.lines = lines
+        self.subtotal = subtotal
+        self.restockingFee = restockingFee
+        self.returnShippingFee = returnShippingFee
+        self.refundTotal = refundTotal
+        self.storeCredit = storeCredit
+        self.exchangeDifference = exchangeDifference
+    }
 }
 
 public enum ReturnQuotes {
@@ -125,12 +147,5 @@ public enum ReturnQuotes {
 
     private static func allowed<T: RawRepresentable>(_ values: Set<T>) -> String where T.RawValue == String {
         values.map(\.rawValue).sorted().joined(separator: ", ")
-    }
-}
-
-extension ReturnQuote {
-    init(currency: String, resolution: ReturnResolution, method: ReturnMethod, lines: [Line], subtotal: Int, restockingFee: Int, returnShippingFee: Int) {
-        self.init(currency: currency, resolution: resolution, method: method, lines: lines, subtotal: subtotal, restockingFee: restockingFee,
-                  returnShippingFee: returnShippingFee, refundTotal: nil, storeCredit: nil, exchangeDifference: nil)
     }
 }

@@ -29,11 +29,11 @@ public struct DeliveryRating: Sendable, Equatable {
     public var serviceLevel: String?
     public var rating: Int
     public var comment: String?
-    public var submittedBy: ReviewSubmitter
+    public var submittedBy: Submitter
     public var createdAt: Date
 
     public init(shipmentID: UUID, orderID: UUID, carrier: String, serviceLevel: String?, rating: Int, comment: String?,
-                submittedBy: ReviewSubmitter, createdAt: Date) {
+                submittedBy: Submitter, createdAt: Date) {
         self.shipmentID = shipmentID
         self.orderID = orderID
         self.carrier = carrier
@@ -46,7 +46,7 @@ public struct DeliveryRating: Sendable, Equatable {
 
     /// A rating of a shipment of `order` that was delivered, within the review window of its
     /// delivery (`ReviewRules.windowDays`).
-    public static func rating(_ draft: DeliveryRatingDraft, of order: OrderRecord, by submitter: ReviewSubmitter, now: Date)
+    public static func rating(_ draft: DeliveryRatingDraft, of order: OrderRecord, by submitter: Submitter, now: Date)
         throws(DomainError) -> DeliveryRating {
         guard let shipment = order.shipments.first(where: { $0.id == draft.shipmentID }) else {
             throw .validation([FieldError(field: "shipment_id", message: "is not a shipment of this order")])

@@ -147,12 +147,6 @@ public struct ReviewEdit: Sendable, Equatable {
     var changesWords: Bool { title != nil || text != nil || displayName != nil || photoURLs != nil }
 }
 
-/// Who sent a review: the customer with their token, or the merchant with an API key (its own
-/// review form, say). Either way the server verified the purchase.
-public enum ReviewSubmitter: String, Sendable {
-    case customer, merchant
-}
-
 public struct ReviewRecord: Sendable, Equatable {
     public var id: UUID
     public var orderID: UUID
@@ -165,7 +159,7 @@ public struct ReviewRecord: Sendable, Equatable {
     public var attributes: [String: String]
     public var incentivised: Bool
     public var verification: ReviewVerification
-    public var submittedBy: ReviewSubmitter
+    public var submittedBy: Submitter
     public var status: ReviewStatus
     public var statusReason: String?
     public var helpRequested: Bool
@@ -178,7 +172,7 @@ public struct ReviewRecord: Sendable, Equatable {
 
     public init(id: UUID, orderID: UUID, sku: String, rating: Int, title: String?, text: String?, displayName: String,
                 photoURLs: [String], attributes: [String: String], incentivised: Bool, verification: ReviewVerification,
-                submittedBy: ReviewSubmitter, status: ReviewStatus, statusReason: String?, helpRequested: Bool, firstRating: Int? = nil,
+                submittedBy: Submitter, status: ReviewStatus, statusReason: String?, helpRequested: Bool, firstRating: Int? = nil,
                 votes: ReviewVotes = ReviewVotes(helpful: 0, unhelpful: 0), reply: ReviewReply? = nil, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.orderID = orderID
@@ -286,7 +280,7 @@ public enum ReviewRules {
     }
 
     /// A verified review of a delivered line, pending moderation, with the help to offer first.
-    public static func review(_ draft: ReviewDraft, of order: OrderRecord, by submitter: ReviewSubmitter, id: UUID, now: Date)
+    public static func review(_ draft: ReviewDraft, of order: OrderRecord, by submitter: Submitter, id: UUID, now: Date)
         throws(DomainError) -> (review: ReviewRecord, help: [ReviewHelpOption]?) {
         let deliveredAt = try deliveredAt(of: draft.sku, in: order, now: now)
         let help = help(for: draft, in: order)

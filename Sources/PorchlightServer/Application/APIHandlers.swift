@@ -15,6 +15,7 @@ struct APIHandlers: APIProtocol {
     let planner: PromisePlanner
     let reviews: ReviewStore
     let returnPolicies: ReturnPolicyStore
+    let returns: ReturnStore
     let events: EventFeed
     let merchants: MerchantStore
     let webhookEndpoints: WebhookEndpointStore

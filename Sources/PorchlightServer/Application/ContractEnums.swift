@@ -180,6 +180,12 @@ extension EventType {
         case .review_helpRequested: .reviewHelpRequested
         case .review_published: .reviewPublished
         case .review_requested: .reviewRequested
+        case .return_requested: .returnRequested
+        case .return_approved: .returnApproved
+        case .return_declined: .returnDeclined
+        case .return_received: .returnReceived
+        case .return_resolved: .returnResolved
+        case .return_cancelled: .returnCancelled
         }
     }
 }
@@ -202,6 +208,12 @@ extension Components.Schemas.EventType {
         case .reviewHelpRequested: .review_helpRequested
         case .reviewPublished: .review_published
         case .reviewRequested: .review_requested
+        case .returnRequested: .return_requested
+        case .returnApproved: .return_approved
+        case .returnDeclined: .return_declined
+        case .returnReceived: .return_received
+        case .returnResolved: .return_resolved
+        case .returnCancelled: .return_cancelled
         }
     }
 }

@@ -44,6 +44,19 @@ enum Caller: Sendable {
         case .customer, nil: nil
         }
     }
+
+    /// Who may act for this order's buyer (write a review, open or cancel a return): the
+    /// merchant, or its customer with a token from an email lookup or a link (a postal-code
+    /// lookup is too easy to guess to speak for the buyer: 403); nil for a token of another order.
+    static func submitter(for orderID: UUID) throws -> Submitter? {
+        switch view(of: orderID) {
+        case .merchant: return .merchant
+        case .customer(let proof) where proof.satisfies(.email): return .customer
+        case .customer:
+            throw Problem.forbidden("A postal-code lookup cannot act for the buyer: look the order up with the customer's email, or use the link the merchant sent.")
+        case nil: return nil
+        }
+    }
 }
 
 /// Who is looking at an order, and so which view of it they get.

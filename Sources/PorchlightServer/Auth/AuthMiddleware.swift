@@ -54,11 +54,13 @@ struct AuthMiddleware: ServerMiddleware {
         case Operations.GetReview.id, Operations.GetReviewSummary.id, Operations.ListProductReviews.id, Operations.ListReviewRequests.id,
              Operations.GetReviewSettings.id, Operations.GetReviewFeed.id:
             .scope(.reviewsRead)
-        case Operations.GetReturnEligibility.id, Operations.QuoteReturn.id:
+        case Operations.GetReturnEligibility.id, Operations.QuoteReturn.id, Operations.GetReturn.id:
             .scopeOrCustomer(.returnsRead)
-        case Operations.GetReturnPolicy.id:
+        case Operations.CreateReturn.id, Operations.CancelReturn.id:
+            .scopeOrCustomer(.returnsWrite)
+        case Operations.GetReturnPolicy.id, Operations.ListReturns.id:
             .scope(.returnsRead)
-        case Operations.UpdateReturnPolicy.id:
+        case Operations.UpdateReturnPolicy.id, Operations.DecideReturn.id, Operations.ReceiveReturn.id, Operations.SettleReturn.id:
             .scope(.returnsWrite)
         default:
             nil
@@ -90,7 +92,7 @@ struct AuthMiddleware: ServerMiddleware {
         case (.merchant(let grant), _) where !grant.scopes.contains(required):
             throw Problem.forbidden("This API key lacks the scope '\(required.rawValue)'.")
         case (.customer, .scope):
-            throw Problem.forbidden("A customer token sees only its own order: GET /v1/orders/{order_id}/customer-view, its arrival estimate, and reviews and delivery ratings of its lines.")
+            throw Problem.forbidden("A customer token sees only its own order: GET /v1/orders/{order_id}/customer-view, its arrival estimate, and reviews, delivery ratings and returns of its lines.")
         default:
             break
         }

@@ -19,7 +19,7 @@ extension APIHandlers {
     func getReturnEligibility(_ input: Operations.GetReturnEligibility.Input) async throws -> Operations.GetReturnEligibility.Output {
         let orderID = try parseID(input.path.orderId, "order_id")
         guard Caller.view(of: orderID) != nil,
-              let (order, policy, lines) = try await returnPolicies.eligibility(orderID: orderID, now: Date(), merchant: Caller.merchant(),
+              let (order, policy, lines) = try await returns.eligibility(orderID: orderID, now: Date(), merchant: Caller.merchant(),
                                                                                  logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
         let language = CustomerLanguage.negotiate(input.headers.acceptLanguage ?? order.customer.locale)
@@ -37,20 +37,85 @@ extension APIHandlers {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let orderID = try parseID(body.orderId, "order_id")
         guard Caller.view(of: orderID) != nil,
-              let (order, policy, eligibility) = try await returnPolicies.eligibility(orderID: orderID, now: Date(), merchant: Caller.merchant(),
+              let (order, policy, eligibility) = try await returns.eligibility(orderID: orderID, now: Date(), merchant: Caller.merchant(),
                                                                                        logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(body.orderId).") }
-        let lines = body.lines.map { line in
-            ReturnLineRequest(sku: line.sku, quantity: line.quantity, reason: ReturnReason(line.reason), note: line.note,
-                              exchangeFor: line.exchangeFor.map { ExchangeItem(sku: $0.sku, unitPrice: $0.unitPrice) })
+        let quote = try ReturnQuotes.quote(body.lines.map(ReturnLineRequest.init), resolution: ReturnResolution(body.resolution),
+                                           method: ReturnMethod(body.method), of: order, policy: policy.policy, eligibility: eligibility)
+        return .ok(.init(body: .json(.init(quote))))
+    }
+
+    func createReturn(_ input: Operations.CreateReturn.Input) async throws -> Operations.CreateReturn.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let orderID = try parseID(body.orderId, "order_id")
+        guard let submitter = try Caller.submitter(for: orderID),
+              let record = try await returns.open(body.lines.map(ReturnLineRequest.init), resolution: ReturnResolution(body.resolution),
+                                                  method: ReturnMethod(body.method), gift: body.gift ?? false, labelReference: body.labelReference,
+                                                  orderID: orderID, by: submitter, merchant: Caller.merchant(), logger: RequestScope.logger)
+        else { throw DomainError.notFound("No order with id \(body.orderId).") }
+        return .created(.init(body: .json(.init(record, showPrices: submitter == .merchant || !record.gift))))
+    }
+
+    func getReturn(_ input: Operations.GetReturn.Input) async throws -> Operations.GetReturn.Output {
+        let id = try parseID(input.path.returnId, "return_id")
+        guard let record = try await returns.record(id, merchant: Caller.merchant(), logger: RequestScope.logger),
+              let viewer = Caller.view(of: record.orderID)
+        else { throw DomainError.notFound("No return with id \(input.path.returnId).") }
+        return .ok(.init(body: .json(.init(record, showPrices: viewer == .merchant || !record.gift))))
+    }
+
+    func listReturns(_ input: Operations.ListReturns.Input) async throws -> Operations.ListReturns.Output {
+        var v = Validator()
+        let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)
+        try v.finishParameters()
+        let orderID = try input.query.orderId.map { try parseID($0, "order_id") }
+        let page = try await returns.list(orderID: orderID, decision: input.query.decision.map(ReturnDecision.init),
+                                          money: input.query.money.map(ReturnMoney.init), limit: limit, cursor: input.query.cursor,
+                                          merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(items: page.items.map { .init($0, showPrices: true) }, nextCursor: page.nextCursor))))
+    }
+
+    func decideReturn(_ input: Operations.DecideReturn.Input) async throws -> Operations.DecideReturn.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let decision: ReturnDecision = body.decision == .approved ? .approved : .declined
+        let record = try await move(input.path.returnId) { try $0.decide(decision, reason: body.reason, now: $1) }
+        return .ok(.init(body: .json(.init(record, showPrices: true))))
+    }
+
+    func receiveReturn(_ input: Operations.ReceiveReturn.Input) async throws -> Operations.ReceiveReturn.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let receipt = body.lines.map { line in
+            ReturnReceiptLine(sku: line.sku, received: line.received, damaged: line.damaged ?? 0, missing: line.missing ?? 0,
+                              disposition: ReturnDisposition(line.disposition), location: line.location)
         }
-        let quote = try ReturnQuotes.quote(lines, resolution: ReturnResolution(body.resolution), method: ReturnMethod(body.method),
-                                           of: order, policy: policy.policy, eligibility: eligibility)
-        return .ok(.init(body: .json(.init(
-            currency: quote.currency, resolution: .init(quote.resolution), method: .init(quote.method),
-            lines: quote.lines.map { .init(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice, amount: $0.amount, exchangeAmount: $0.exchangeAmount) },
-            subtotal: quote.subtotal, restockingFee: quote.restockingFee, returnShippingFee: quote.returnShippingFee,
-            refundTotal: quote.refundTotal, storeCredit: quote.storeCredit, exchangeDifference: quote.exchangeDifference))))
+        let record = try await move(input.path.returnId) { try $0.receive(receipt, now: $1) }
+        return .ok(.init(body: .json(.init(record, showPrices: true))))
+    }
+
+    func settleReturn(_ input: Operations.SettleReturn.Input) async throws -> Operations.SettleReturn.Output {
+        guard case .json = input.body else { throw Problem.unsupportedMediaType }
+        let record = try await move(input.path.returnId) { try $0.settle(now: $1) }
+        return .ok(.init(body: .json(.init(record, showPrices: true))))
+    }
+
+    func cancelReturn(_ input: Operations.CancelReturn.Input) async throws -> Operations.CancelReturn.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let id = try parseID(input.path.returnId, "return_id")
+        // The buyer's proof is checked against the return's order before anything moves.
+        guard let existing = try await returns.record(id, merchant: Caller.merchant(), logger: RequestScope.logger),
+              let submitter = try Caller.submitter(for: existing.orderID)
+        else { throw DomainError.notFound("No return with id \(input.path.returnId).") }
+        let cancelled = try await move(input.path.returnId) { try $0.cancel(reason: body.reason, now: $1) }
+        return .ok(.init(body: .json(.init(cancelled, showPrices: submitter == .merchant || !cancelled.gift))))
+    }
+
+    /// Applies a move to the return (Core decides whether it may be made).
+    private func move(_ returnID: String, _ apply: @escaping @Sendable (inout ReturnRecord, Date) throws -> Void) async throws -> ReturnRecord {
+        let id = try parseID(returnID, "return_id")
+        guard let record = try await returns.move(id, merchant: Caller.merchant(), logger: RequestScope.logger, apply) else {
+            throw DomainError.notFound("No return with id \(returnID).")
+        }
+        return record
     }
 }
 
@@ -170,6 +235,135 @@ extension ReturnReason {
         case .changedMind: .changedMind
         case .arrivedLate: .arrivedLate
         case .other: .other
+        }
+    }
+}
+
+extension ReturnLineRequest {
+    init(_ line: Components.Schemas.ReturnLinesInputPayload) {
+        self.init(sku: line.sku, quantity: line.quantity, reason: ReturnReason(line.reason), note: line.note,
+                  exchangeFor: line.exchangeFor.map { ExchangeItem(sku: $0.sku, unitPrice: $0.unitPrice) })
+    }
+}
+
+extension Components.Schemas.ReturnQuote {
+    init(_ quote: ReturnQuote) {
+        self.init(
+            currency: quote.currency, resolution: .init(quote.resolution), method: .init(quote.method),
+            lines: quote.lines.map { .init(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice, amount: $0.amount, exchangeAmount: $0.exchangeAmount) },
+            subtotal: quote.subtotal, restockingFee: quote.restockingFee, returnShippingFee: quote.returnShippingFee,
+            refundTotal: quote.refundTotal, storeCredit: quote.storeCredit, exchangeDifference: quote.exchangeDifference)
+    }
+}
+
+extension Components.Schemas.Return {
+    /// A return as the API shows it; without prices for a gift's recipient.
+    init(_ record: ReturnRecord, showPrices: Bool) {
+        self.init(
+            id: record.id.apiText, orderId: record.orderID.apiText, policyVersion: record.policyVersion, resolution: .init(record.resolution),
+            method: .init(record.method), gift: record.gift, decision: .init(record.decision), decisionReason: record.decisionReason,
+            logistics: .init(record.logistics), money: .init(record.money),
+            lines: record.lines.map { line in
+                .init(sku: line.sku, quantity: line.quantity, reason: .init(line.reason), note: line.note, unitPrice: showPrices ? line.unitPrice : nil,
+                      exchangeFor: line.exchangeFor.map { .init(sku: $0.sku, unitPrice: showPrices ? $0.unitPrice : nil) },
+                      receipt: line.receipt.map { .init(received: $0.received, damaged: $0.damaged, missing: $0.missing,
+                                                        disposition: .init($0.disposition), location: $0.location) })
+            },
+            quote: showPrices ? .init(record.quote) : nil, storeToken: record.storeToken, labelReference: record.labelReference,
+            submittedBy: .init(record.submittedBy), createdAt: record.createdAt, updatedAt: record.updatedAt)
+    }
+}
+
+extension Components.Schemas.ReturnReason {
+    init(_ reason: ReturnReason) {
+        self = switch reason {
+        case .damaged: .damaged
+        case .defective: .defective
+        case .wrongItem: .wrongItem
+        case .notAsDescribed: .notAsDescribed
+        case .tooSmall: .tooSmall
+        case .tooLarge: .tooLarge
+        case .changedMind: .changedMind
+        case .arrivedLate: .arrivedLate
+        case .other: .other
+        }
+    }
+}
+
+extension Components.Schemas.ReturnDecision {
+    init(_ decision: ReturnDecision) {
+        self = switch decision {
+        case .requested: .requested
+        case .approved: .approved
+        case .declined: .declined
+        case .cancelled: .cancelled
+        }
+    }
+}
+
+extension ReturnDecision {
+    init(_ decision: Components.Schemas.ReturnDecision) {
+        self = switch decision {
+        case .requested: .requested
+        case .approved: .approved
+        case .declined: .declined
+        case .cancelled: .cancelled
+        }
+    }
+}
+
+extension Components.Schemas.ReturnLogistics {
+    init(_ logistics: ReturnLogistics) {
+        self = switch logistics {
+        case .notRequired: .notRequired
+        case .awaiting: .awaiting
+        case .received: .received
+        }
+    }
+}
+
+extension Components.Schemas.ReturnMoney {
+    init(_ money: ReturnMoney) {
+        self = switch money {
+        case .pending: .pending
+        case .refunded: .refunded
+        case .credited: .credited
+        case .exchanged: .exchanged
+        case .kept: .kept
+        case .none: .none
+        }
+    }
+}
+
+extension ReturnMoney {
+    init(_ money: Components.Schemas.ReturnMoney) {
+        self = switch money {
+        case .pending: .pending
+        case .refunded: .refunded
+        case .credited: .credited
+        case .exchanged: .exchanged
+        case .kept: .kept
+        case .none: .none
+        }
+    }
+}
+
+extension ReturnDisposition {
+    init(_ disposition: Components.Schemas.ReturnDisposition) {
+        self = switch disposition {
+        case .restock: .restock
+        case .doNotRestock: .doNotRestock
+        case .inspect: .inspect
+        }
+    }
+}
+
+extension Components.Schemas.ReturnDisposition {
+    init(_ disposition: ReturnDisposition) {
+        self = switch disposition {
+        case .restock: .restock
+        case .doNotRestock: .doNotRestock
+        case .inspect: .inspect
         }
     }
 }

@@ -7,7 +7,7 @@ extension APIHandlers {
     func submitReview(_ input: Operations.SubmitReview.Input) async throws -> Operations.SubmitReview.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let orderID = try parseID(input.path.orderId, "order_id")
-        guard let submitter = try Self.reviewer(of: orderID) else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        guard let submitter = try Caller.submitter(for: orderID) else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
         let draft = try ReviewDraft(
             sku: body.sku, rating: body.rating, title: body.title, text: body.text, displayName: body.displayName,
             photoURLs: body.photoUrls ?? [], attributes: body.attributes?.additionalProperties ?? [:],
@@ -18,24 +18,12 @@ extension APIHandlers {
         return .created(.init(body: .json(.init(value1: .init(review), value2: .init(help: help?.map(Components.Schemas.ReviewHelpOption.init))))))
     }
 
-    /// Who may write a review of this order's lines: the merchant, or its customer with a token
-    /// from an email lookup or a link (a postal-code lookup is too easy to guess to speak for the
-    /// buyer); nil for a token of another order.
-    static func reviewer(of orderID: UUID) throws -> ReviewSubmitter? {
-        switch Caller.view(of: orderID) {
-        case .merchant: return .merchant
-        case .customer(let proof) where proof.satisfies(.email): return .customer
-        case .customer: throw Problem.forbidden("A postal-code lookup cannot write reviews: look the order up with the customer's email, or use the link the merchant sent.")
-        case nil: return nil
-        }
-    }
-
     func editReview(_ input: Operations.EditReview.Input) async throws -> Operations.EditReview.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let id = try parseID(input.path.reviewId, "review_id")
         let merchant = try Caller.merchant()
         guard let review = try await reviews.review(id, merchant: merchant, logger: RequestScope.logger),
-              let editor = try Self.reviewer(of: review.orderID)
+              let editor = try Caller.submitter(for: review.orderID)
         else { throw DomainError.notFound("No review with id \(input.path.reviewId).") }
         // The words are the reviewer's: a merchant may correct only what its own form sent.
         if editor == .merchant && review.submittedBy == .customer {
@@ -69,7 +57,7 @@ extension APIHandlers {
     func rateDelivery(_ input: Operations.RateDelivery.Input) async throws -> Operations.RateDelivery.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let orderID = try parseID(input.path.orderId, "order_id")
-        guard let submitter = try Self.reviewer(of: orderID) else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        guard let submitter = try Caller.submitter(for: orderID) else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
         let draft = try DeliveryRatingDraft(shipmentID: parseID(body.shipmentId, "shipment_id"), rating: body.rating, comment: body.comment).validate()
         guard let rating = try await reviews.rateDelivery(draft, orderID: orderID, by: submitter, merchant: Caller.merchant(), logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
@@ -220,7 +208,7 @@ extension Components.Schemas.Review.VerificationPayload.MethodPayload {
 }
 
 extension Components.Schemas.Submitter {
-    init(_ submitter: ReviewSubmitter) {
+    init(_ submitter: Submitter) {
         self = switch submitter {
         case .customer: .customer
         case .merchant: .merchant

@@ -435,5 +435,6 @@ public enum Schema {
         reviews,
         reviewRequestsAndVotes,
         returnPolicies,
+        returns,
     ]
 }

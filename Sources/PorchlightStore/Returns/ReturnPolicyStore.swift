@@ -3,8 +3,7 @@ import Logging
 import PorchlightCore
 import PostgresNIO
 
-/// The merchant's return policy versions, and what an order's lines may return under the
-/// version it was placed under.
+/// The merchant's return policy, one version per change.
 public struct ReturnPolicyStore: Sendable {
     let database: Database
 
@@ -44,19 +43,8 @@ public struct ReturnPolicyStore: Sendable {
         }
     }
 
-    /// The order (nil when the merchant has none with this id), the policy version it was placed
-    /// under, and the eligibility of its lines at `now`.
-    public func eligibility(orderID: UUID, now: Date, merchant: MerchantID, logger: Logger)
-        async throws -> (order: OrderRecord, policy: ReturnPolicyVersion, lines: [LineEligibility])? {
-        try await database.withTransaction(logger: logger) { connection in
-            guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
-            let policy = ReturnPolicyVersion.inForce(at: order.placedAt, among: try await versions(merchant: merchant, on: connection, logger: logger))
-            return (order, policy, ReturnEligibility.lines(of: order, policy: policy.policy, now: now))
-        }
-    }
-
     /// Every version, oldest first (a merchant changes its policy a handful of times a year).
-    private func versions(merchant: MerchantID, on connection: PostgresConnection?, logger: Logger) async throws -> [ReturnPolicyVersion] {
+    func versions(merchant: MerchantID, on connection: PostgresConnection?, logger: Logger) async throws -> [ReturnPolicyVersion] {
         let query: PostgresQuery = """
             SELECT version, policy::text, effective_at FROM return_policies WHERE merchant_id = \(merchant.rawValue) ORDER BY version
             """

@@ -8,7 +8,7 @@ import PostgresNIO
 extension ReviewStore {
     /// Stores the rating (Core checks the shipment was delivered, recently enough); nil when the
     /// merchant has no such order. A shipment already rated is a conflict.
-    public func rateDelivery(_ draft: DeliveryRatingDraft, orderID: UUID, by submitter: ReviewSubmitter, merchant: MerchantID,
+    public func rateDelivery(_ draft: DeliveryRatingDraft, orderID: UUID, by submitter: Submitter, merchant: MerchantID,
                              logger: Logger) async throws -> DeliveryRating? {
         try await database.withTransaction(logger: logger) { connection in
             guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }

@@ -24,7 +24,7 @@ public struct ReviewStore: Sendable {
 
     /// Stores a verified review of a delivered line with its events; nil when the merchant has
     /// no such order. A line already reviewed is a conflict naming the review.
-    public func submit(_ draft: ReviewDraft, orderID: UUID, by submitter: ReviewSubmitter, merchant: MerchantID, logger: Logger)
+    public func submit(_ draft: ReviewDraft, orderID: UUID, by submitter: Submitter, merchant: MerchantID, logger: Logger)
         async throws -> (review: ReviewRecord, help: [ReviewHelpOption]?)? {
         try await database.withTransaction(logger: logger) { connection in
             guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
@@ -273,7 +273,7 @@ public struct ReviewStore: Sendable {
             incentivised: try column(9),
             verification: ReviewVerification(method: try StoredValue.decode(ReviewVerification.Method.self, try column(10), "reviews.verified_by"),
                                              orderID: orderID, deliveredAt: try column(11)),
-            submittedBy: try StoredValue.decode(ReviewSubmitter.self, try column(12), "reviews.submitted_by"),
+            submittedBy: try StoredValue.decode(Submitter.self, try column(12), "reviews.submitted_by"),
             status: try StoredValue.decode(ReviewStatus.self, try column(13), "reviews.status"), statusReason: try column(14),
             helpRequested: try column(15), firstRating: try column(21, Int16?.self).map(Int.init),
             votes: ReviewVotes(helpful: try column(22), unhelpful: try column(23)),

@@ -1,0 +1,272 @@
+import Foundation
+
+/// Whether the merchant agreed to the return.
+public enum ReturnDecision: String, Sendable, CaseIterable {
+    /// Waiting for the merchant (approval `on_request`).
+    case requested, approved, declined, cancelled
+}
+
+/// Where the items are.
+public enum ReturnLogistics: String, Sendable, CaseIterable {
+    /// Nothing travels back (a returnless method).
+    case notRequired = "not_required"
+    /// Waiting for the customer to send or bring them.
+    case awaiting
+    case received
+}
+
+/// Where the money is.
+public enum ReturnMoney: String, Sendable, CaseIterable {
+    case pending, refunded, credited, exchanged, kept
+    /// Nothing to settle: the return was declined or cancelled.
+    case none
+}
+
+/// What happens to a received unit.
+public enum ReturnDisposition: String, Sendable, CaseIterable {
+    case restock
+    case doNotRestock = "do_not_restock"
+    case inspect
+}
+
+/// One line of a return: what was asked for and, once received, what came back.
+public struct ReturnLine: Sendable, Equatable {
+    public var sku: String
+    public var quantity: Int
+    public var reason: ReturnReason
+    public var note: String?
+    public var exchangeFor: ExchangeItem?
+    /// What one unit was paid.
+    public var unitPrice: Int
+    public var receipt: ReturnReceiptLine?
+
+    public init(sku: String, quantity: Int, reason: ReturnReason, note: String?, exchangeFor: ExchangeItem?, unitPrice: Int, receipt: ReturnReceiptLine?) {
+        self.sku = sku
+        self.quantity = quantity
+        self.reason = reason
+        self.note = note
+        self.exchangeFor = exchangeFor
+        self.unitPrice = unitPrice
+        self.receipt = receipt
+    }
+}
+
+/// What came back of a line, counted by the merchant.
+public struct ReturnReceiptLine: Sendable, Equatable {
+    public var sku: String
+    public var received: Int
+    public var damaged: Int
+    public var missing: Int
+    public var disposition: ReturnDisposition
+    /// Where restocked units go (a fulfilment location's code).
+    public var location: String?
+
+    public init(sku: String, received: Int, damaged: Int, missing: Int, disposition: ReturnDisposition, location: String?) {
+        self.sku = sku
+        self.received = received
+        self.damaged = damaged
+        self.missing = missing
+        self.disposition = disposition
+        self.location = location
+    }
+}
+
+/// A return of some of an order's lines, with three state machines kept apart: the decision,
+/// the items' logistics and the money. Receiving never moves money; settling is its own step.
+public struct ReturnRecord: Sendable, Equatable {
+    public var id: UUID
+    public var orderID: UUID
+    public var policyVersion: Int
+    public var resolution: ReturnResolution
+    public var method: ReturnMethod
+    /// A gift's recipient returns it: store credit or an exchange, never a refund to the buyer's card.
+    public var gift: Bool
+    public var lines: [ReturnLine]
+    public var quote: ReturnQuote
+    public var decision: ReturnDecision
+    public var decisionReason: String?
+    public var logistics: ReturnLogistics
+    public var money: ReturnMoney
+    /// For an in-store return: the token the store scans.
+    public var storeToken: String?
+    public var labelReference: String?
+    public var submittedBy: Submitter
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: UUID, orderID: UUID, policyVersion: Int, resolution: ReturnResolution, method: ReturnMethod, gift: Bool, lines: [ReturnLine],
+                quote: ReturnQuote, decision: ReturnDecision, decisionReason: String?, logistics: ReturnLogistics, money: ReturnMoney,
+                storeToken: String?, labelReference: String?, submittedBy: Submitter, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.orderID = orderID
+        self.policyVersion = policyVersion
+        self.resolution = resolution
+        self.method = method
+        self.gift = gift
+        self.lines = lines
+        self.quote = quote
+        self.decision = decision
+        self.decisionReason = decisionReason
+        self.logistics = logistics
+        self.money = money
+        self.storeToken = storeToken
+        self.labelReference = labelReference
+        self.submittedBy = submittedBy
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Holds units of the order: not declined or cancelled.
+    public var isLive: Bool { decision == .requested || decision == .approved }
+
+    /// Under way: live and not settled yet.
+    public var isOpen: Bool { isLive && money == .pending }
+
+    /// The merchant approves or declines a requested return (a reason is required to decline).
+    public mutating func decide(_ next: ReturnDecision, reason: String?, now: Date) throws(DomainError) {
+        guard next == .approved || next == .declined else {
+            throw .validation([FieldError(field: "decision", message: "must be approved or declined")])
+        }
+        guard decision == .requested else {
+            throw .conflict("The return is \(decision.rawValue); only a requested return can be \(next.rawValue).")
+        }
+        var v = Validator()
+        v.text(reason, "reason", max: 500)
+        v.check(next == .approved || reason?.contains { !$0.isWhitespace } == true, "reason", "is required to decline a return")
+        try v.finish()
+        (decision, decisionReason, updatedAt) = (next, reason, now)
+        if next == .declined { money = .none }
+    }
+
+    /// The customer or the merchant calls the return off, before anything came back or was settled.
+    public mutating func cancel(reason: String?, now: Date) throws(DomainError) {
+        guard isLive else { throw .conflict("The return is \(decision.rawValue) already.") }
+        guard logistics != .received else { throw .conflict("The return's items were received; it can no longer be cancelled.") }
+        guard money == .pending else { throw .conflict("The return is settled (\(money.rawValue)); it can no longer be cancelled.") }
+        var v = Validator()
+        v.text(reason, "reason", max: 500)
+        try v.finish()
+        (decision, decisionReason, money, updatedAt) = (.cancelled, reason, .none, now)
+    }
+
+    /// Records what came back, per line. Receiving never refunds: settling is `settle`.
+    public mutating func receive(_ receipt: [ReturnReceiptLine], now: Date) throws(DomainError) {
+        guard decision == .approved else {
+            throw .conflict("The return is \(decision.rawValue); only an approved return is received.")
+        }
+        guard logistics == .awaiting else {
+            throw .conflict(logistics == .received ? "The return was received already." : "Nothing travels back for this return (\(method.rawValue)).")
+        }
+        var v = Validator()
+        v.count(receipt.count, "lines", 1...100)
+        var seen = Set<String>()
+        for (index, line) in receipt.enumerated() {
+            let field = "lines[\(index)]"
+            v.check(seen.insert(line.sku).inserted, "\(field).sku", "must appear once")
+            guard let returned = lines.first(where: { $0.sku == line.sku }) else {
+                v.fail("\(field).sku", "is not a line of this return")
+                continue
+            }
+            v.check(line.received >= 0 && line.damaged >= 0 && line.missing >= 0, "\(field).received", "must not be negative")
+            v.check(line.received + line.missing == returned.quantity, "\(field).missing",
+                    "received and missing must add up to the \(returned.quantity) returned")
+            v.check(line.damaged <= line.received, "\(field).damaged", "must be at most the units received")
+            v.check(line.disposition != .restock || line.location != nil, "\(field).location", "is required to restock")
+        }
+        v.check(lines.allSatisfy { line in receipt.contains { $0.sku == line.sku } }, "lines", "must account for every line of the return")
+        try v.finish()
+        for index in lines.indices {
+            lines[index].receipt = receipt.first { $0.sku == lines[index].sku }
+        }
+        (logistics, updatedAt) = (.received, now)
+    }
+
+    /// Settles the money as the resolution says. An exchange or a kept item may be settled before
+    /// the items come back (an instant exchange); a refund or store credit waits for them, unless
+    /// nothing travels back.
+    public mutating func settle(now: Date) throws(DomainError) {
+        guard decision == .approved else {
+            throw .conflict("The return is \(decision.rawValue); only an approved return is settled.")
+        }
+        guard money == .pending else { throw .conflict("The return is settled already (\(money.rawValue)).") }
+        let settlesBeforeReceipt = resolution == .exchange || resolution == .keepItem || logistics == .notRequired
+        guard settlesBeforeReceipt || logistics == .received else {
+            throw .conflict("A \(resolution.rawValue) is settled once the items are received; the return is \(logistics.rawValue).")
+        }
+        money = switch resolution {
+        case .refund: .refunded
+        case .storeCredit: .credited
+        case .exchange: .exchanged
+        case .keepItem: .kept
+        }
+        updatedAt = now
+    }
+}
+
+/// Opening a return: the quote's rules, the gift rule, and the policy's approval mode.
+public enum ReturnRules {
+    /// A new return of `lines` of `order`; `existing` are the order's other returns, whose live
+    /// units cannot be returned again. Refused with field errors naming what to fix.
+    public static func open(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, gift: Bool, labelReference: String?,
+                            of order: OrderRecord, policy: ReturnPolicyVersion, existing: [ReturnRecord], by submitter: Submitter,
+                            id: UUID, storeToken: String, now: Date) throws(DomainError) -> ReturnRecord {
+        var v = Validator()
+        v.check(!gift || resolution == .storeCredit || resolution == .exchange, "resolution",
+                "must be store_credit or exchange for a gift: a gift's recipient is never refunded to the buyer's payment")
+        v.text(labelReference, "label_reference", min: 1, max: 200)
+        try v.finish()
+        var returned: [String: Int] = [:]
+        for line in existing.filter(\.isLive).flatMap(\.lines) { returned[line.sku, default: 0] += line.quantity }
+        let eligibility = ReturnEligibility.lines(of: order, policy: policy.policy, returned: returned, now: now)
+        let quote = try ReturnQuotes.quote(lines, resolution: resolution, method: method, of: order, policy: policy.policy, eligibility: eligibility)
+        let recorded = lines.map { line in
+            ReturnLine(sku: line.sku, quantity: line.quantity, reason: line.reason, note: line.note, exchangeFor: line.exchangeFor,
+                       unitPrice: order.lines.first { $0.sku == line.sku }?.unitPrice ?? 0, receipt: nil)
+        }
+        return ReturnRecord(
+            id: id, orderID: order.id, policyVersion: policy.version, resolution: resolution, method: method, gift: gift, lines: recorded,
+            quote: quote, decision: policy.policy.approval == .automatic ? .approved : .requested, decisionReason: nil,
+            logistics: method == .returnless ? .notRequired : .awaiting, money: .pending, storeToken: method == .inStore ? storeToken : nil,
+            labelReference: labelReference, submittedBy: submitter, createdAt: now, updatedAt: now)
+    }
+}
+
+/// The events of a return, carrying like every event the order's id, number and status.
+public enum ReturnEvents {
+    /// Opening a return: `return.requested`, and `return.approved` when the policy approves at once.
+    public static func opened(_ record: ReturnRecord, orderNumber: String, orderStatus: OrderStatus) -> [DomainEvent] {
+        var events = [event(.returnRequested, record, orderNumber: orderNumber, orderStatus: orderStatus)]
+        if record.decision == .approved { events.append(event(.returnApproved, record, orderNumber: orderNumber, orderStatus: orderStatus)) }
+        return events
+    }
+
+    /// The event of a move from `before` to `after`, if the move is one merchants' systems act on.
+    public static func moved(from before: ReturnRecord, to after: ReturnRecord, orderNumber: String, orderStatus: OrderStatus) -> DomainEvent? {
+        let type: EventType? = if before.decision != after.decision {
+            switch after.decision {
+            case .approved: .returnApproved
+            case .declined: .returnDeclined
+            case .cancelled: .returnCancelled
+            case .requested: nil
+            }
+        } else if before.logistics != after.logistics, after.logistics == .received {
+            .returnReceived
+        } else if before.money != after.money {
+            .returnResolved
+        } else {
+            nil
+        }
+        return type.map { event($0, after, orderNumber: orderNumber, orderStatus: orderStatus) }
+    }
+
+    private static func event(_ type: EventType, _ record: ReturnRecord, orderNumber: String, orderStatus: OrderStatus) -> DomainEvent {
+        var data: [String: JSONValue] = [
+            "order_id": .string(record.orderID.apiText), "order_number": .string(orderNumber), "status": .string(orderStatus.rawValue),
+            "return_id": .string(record.id.apiText), "resolution": .string(record.resolution.rawValue), "method": .string(record.method.rawValue),
+            "decision": .string(record.decision.rawValue), "logistics": .string(record.logistics.rawValue), "money": .string(record.money.rawValue),
+            "lines": .array(record.lines.map { .object(["sku": .string($0.sku), "quantity": .integer(Int64($0.quantity))]) }),
+        ]
+        if let reason = record.decisionReason { data["reason"] = .string(reason) }
+        return DomainEvent(type: type, data: .object(data))
+    }
+}

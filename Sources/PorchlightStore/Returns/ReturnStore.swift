@@ -1,0 +1,208 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// Returns of order lines. Opening or moving a return takes the order's lock, like every change
+/// to an order, so two returns of the same units cannot both pass the eligibility check, and the
+/// events join the order's in the feed at its current document version.
+public struct ReturnStore: Sendable {
+    let database: Database
+    let policies: ReturnPolicyStore
+
+    public init(database: Database) {
+        self.database = database
+        self.policies = ReturnPolicyStore(database: database)
+    }
+
+    /// The order (nil when the merchant has none with this id), the policy version it was placed
+    /// under, and the eligibility of its lines at `now`, less the units its live returns hold.
+    public func eligibility(orderID: UUID, now: Date, merchant: MerchantID, logger: Logger)
+        async throws -> (order: OrderRecord, policy: ReturnPolicyVersion, lines: [LineEligibility])? {
+        try await database.withTransaction(logger: logger) { connection in
+            guard let (order, policy, existing) = try await load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
+            return (order, policy, ReturnEligibility.lines(of: order, policy: policy.policy, returned: Self.liveQuantities(existing), now: now))
+        }
+    }
+
+    /// Opens a return (Core checks it against the order, its policy version and its other
+    /// returns) and appends its events; nil when the merchant has no such order.
+    public func open(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, gift: Bool, labelReference: String?,
+                     orderID: UUID, by submitter: Submitter, merchant: MerchantID, logger: Logger) async throws -> ReturnRecord? {
+        try await database.withTransaction(logger: logger) { connection in
+            guard let (order, policy, existing) = try await load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
+            let now = Date().asStored
+            let record = try ReturnRules.open(lines, resolution: resolution, method: method, gift: gift, labelReference: labelReference, of: order,
+                                              policy: policy, existing: existing, by: submitter, id: UUID(),
+                                              storeToken: Base64URL.encode(Data((0..<16).map { _ in UInt8.random(in: 0...255) })), now: now)
+            try await insert(record, merchant: merchant, on: connection, logger: logger)
+            try await OrderAggregates.append(ReturnEvents.opened(record, orderNumber: order.orderNumber, orderStatus: order.status)
+                .map { (orderID, order.version, $0) }, now: now, merchant: merchant, on: connection, logger: logger)
+            return record
+        }
+    }
+
+    public func record(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> ReturnRecord? {
+        try await database.withConnection { connection in
+            try await Self.records(where: "r.id = $2", id, merchant: merchant, on: connection, logger: logger).first
+        }
+    }
+
+    /// Applies a move (Core decides whether it may be made) under the order's lock, writes the
+    /// return's states and receipt, and appends the move's event; nil when there is no such return.
+    public func move(_ id: UUID, merchant: MerchantID, logger: Logger, _ apply: @escaping @Sendable (inout ReturnRecord, Date) throws -> Void)
+        async throws -> ReturnRecord? {
+        try await database.withTransaction(logger: logger) { connection in
+            let orders = try await connection.query("""
+                SELECT o.order_number, o.status, coalesce(d.version, 0) FROM orders o
+                LEFT JOIN order_documents d ON d.merchant_id = o.merchant_id AND d.order_id = o.id
+                WHERE o.merchant_id = \(merchant.rawValue) AND o.id = (SELECT order_id FROM returns WHERE merchant_id = \(merchant.rawValue) AND id = \(id))
+                FOR UPDATE OF o
+                """, logger: logger).collect()
+            guard let (orderNumber, status, version) = try orders.first?.decode((String, String, Int).self),
+                  let before = try await Self.records(where: "r.id = $2", id, merchant: merchant, on: connection, logger: logger).first
+            else { return nil }
+            let now = Date().asStored
+            var after = before
+            try apply(&after, now)
+            try await connection.query("""
+                UPDATE returns SET decision = \(after.decision.rawValue), decision_reason = \(after.decisionReason),
+                    logistics = \(after.logistics.rawValue), money = \(after.money.rawValue), updated_at = \(after.updatedAt)
+                WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
+                """, logger: logger)
+            let receipts = after.lines.compactMap(\.receipt)
+            if before.lines.compactMap(\.receipt) != receipts {
+                try await connection.query("""
+                    UPDATE return_lines l SET received = r.received, damaged = r.damaged, missing = r.missing, disposition = r.disposition,
+                        restock_location = nullif(r.location, '')
+                    FROM unnest(\(receipts.map(\.sku))::text[], \(receipts.map(\.received))::int4[], \(receipts.map(\.damaged))::int4[],
+                                \(receipts.map(\.missing))::int4[], \(receipts.map(\.disposition.rawValue))::text[], \(receipts.map { $0.location ?? "" })::text[])
+                         AS r(sku, received, damaged, missing, disposition, location)
+                    WHERE l.merchant_id = \(merchant.rawValue) AND l.return_id = \(id) AND l.sku = r.sku
+                    """, logger: logger)
+            }
+            let orderStatus = try StoredValue.decode(OrderStatus.self, status, "orders.status")
+            if let event = ReturnEvents.moved(from: before, to: after, orderNumber: orderNumber, orderStatus: orderStatus) {
+                try await OrderAggregates.append([(after.orderID, version, event)], now: now, merchant: merchant, on: connection, logger: logger)
+            }
+            return after
+        }
+    }
+
+    /// A page of the merchant's returns, newest first, optionally of one order and in one state.
+    public func list(orderID: UUID?, decision: ReturnDecision?, money: ReturnMoney?, limit: Int, cursor: String?, merchant: MerchantID,
+                     logger: Logger) async throws -> (items: [ReturnRecord], nextCursor: String?) {
+        let after = try cursor.map { try PageCursor(token: $0) }
+        let ids = try await database.query("""
+            SELECT r.id FROM returns r
+            WHERE r.merchant_id = \(merchant.rawValue)
+              AND (\(orderID)::uuid IS NULL OR r.order_id = \(orderID))
+              AND (\(decision?.rawValue)::text IS NULL OR r.decision = \(decision?.rawValue))
+              AND (\(money?.rawValue)::text IS NULL OR r.money = \(money?.rawValue))
+              AND (\(after?.micros)::int8 IS NULL
+                   OR (r.created_at, r.id) < ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
+            ORDER BY r.created_at DESC, r.id DESC
+            LIMIT \(limit + 1)
+            """, logger: logger).map { try $0.decode(UUID.self) }
+        let page = Array(ids.prefix(limit))
+        let items = try await database.withConnection { connection in
+            try await Self.records(where: "r.id = ANY($2)", page, merchant: merchant, on: connection, logger: logger)
+        }.sorted { ($0.createdAt, $0.id.uuidString) > ($1.createdAt, $1.id.uuidString) }
+        let next = ids.count > limit ? items.last.map { PageCursor(time: $0.createdAt, id: $0.id).token } : nil
+        return (items, next)
+    }
+
+    // MARK: Rows
+
+    /// Locks and loads the order, with its policy version and its returns.
+    private func load(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger)
+        async throws -> (OrderRecord, ReturnPolicyVersion, [ReturnRecord])? {
+        guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
+        let policy = ReturnPolicyVersion.inForce(at: order.placedAt, among: try await policies.versions(merchant: merchant, on: connection, logger: logger))
+        let existing = try await Self.records(where: "r.order_id = $2", orderID, merchant: merchant, on: connection, logger: logger)
+        return (order, policy, existing)
+    }
+
+    static func liveQuantities(_ returns: [ReturnRecord]) -> [String: Int] {
+        returns.filter(\.isLive).flatMap(\.lines).reduce(into: [:]) { $0[$1.sku, default: 0] += $1.quantity }
+    }
+
+    private func insert(_ record: ReturnRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        let quote = record.quote
+        try await connection.query("""
+            INSERT INTO returns (merchant_id, id, order_id, policy_version, resolution, method, gift, decision, decision_reason, logistics, money,
+                currency, subtotal, restocking_fee, return_shipping_fee, refund_total, store_credit, exchange_difference, store_token,
+                label_reference, submitted_by, created_at, updated_at)
+            VALUES (\(merchant.rawValue), \(record.id), \(record.orderID), \(record.policyVersion), \(record.resolution.rawValue), \(record.method.rawValue),
+                \(record.gift), \(record.decision.rawValue), \(record.decisionReason), \(record.logistics.rawValue), \(record.money.rawValue),
+                \(quote.currency), \(quote.subtotal), \(quote.restockingFee), \(quote.returnShippingFee), \(quote.refundTotal), \(quote.storeCredit),
+                \(quote.exchangeDifference), \(record.storeToken), \(record.labelReference), \(record.submittedBy.rawValue), \(record.createdAt),
+                \(record.updatedAt))
+            """, logger: logger)
+        let lines = record.lines
+        try await connection.query("""
+            INSERT INTO return_lines (merchant_id, return_id, position, sku, quantity, reason, note, unit_price, exchange_sku, exchange_unit_price)
+            -- Absent texts and prices travel as '' and -1 (the arrays hold no NULLs).
+            SELECT \(merchant.rawValue), \(record.id), l.position, l.sku, l.quantity, l.reason, nullif(l.note, ''), l.unit_price,
+                   nullif(l.exchange_sku, ''), nullif(l.exchange_unit_price, -1)
+            FROM unnest(\(Array(lines.indices))::int4[], \(lines.map(\.sku))::text[], \(lines.map(\.quantity))::int4[],
+                        \(lines.map(\.reason.rawValue))::text[], \(lines.map { $0.note ?? "" })::text[], \(lines.map(\.unitPrice))::int8[],
+                        \(lines.map { $0.exchangeFor?.sku ?? "" })::text[], \(lines.map { $0.exchangeFor?.unitPrice ?? -1 })::int8[])
+                 AS l(position, sku, quantity, reason, note, unit_price, exchange_sku, exchange_unit_price)
+            """, logger: logger)
+    }
+
+    /// Returns and their lines, where `condition` (on `returns r`, with `$2`) holds.
+    private static func records(where condition: String, _ key: some PostgresEncodable & Sendable, merchant: MerchantID,
+                                on connection: PostgresConnection, logger: Logger) async throws -> [ReturnRecord] {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(merchant.rawValue)
+        try bindings.append(key)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT r.id, r.order_id, r.policy_version, r.resolution, r.method, r.gift, r.decision, r.decision_reason, r.logistics, r.money,
+                   r.currency, r.subtotal, r.restocking_fee, r.return_shipping_fee, r.refund_total, r.store_credit, r.exchange_difference,
+                   r.store_token, r.label_reference, r.submitted_by, r.created_at, r.updated_at,
+                   l.sku, l.quantity, l.reason, l.note, l.unit_price, l.exchange_sku, l.exchange_unit_price,
+                   l.received, l.damaged, l.missing, l.disposition, l.restock_location
+            FROM returns r JOIN return_lines l ON l.merchant_id = r.merchant_id AND l.return_id = r.id
+            WHERE r.merchant_id = $1 AND \(condition)
+            ORDER BY r.created_at, r.id, l.position
+            """, binds: bindings), logger: logger).collect()
+        var records: [ReturnRecord] = []
+        for row in rows {
+            let row = row.makeRandomAccess()
+            func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
+            let id: UUID = try column(0)
+            if records.last?.id != id {
+                let resolution = try StoredValue.decode(ReturnResolution.self, try column(3), "returns.resolution")
+                let method = try StoredValue.decode(ReturnMethod.self, try column(4), "returns.method")
+                records.append(ReturnRecord(
+                    id: id, orderID: try column(1), policyVersion: try column(2), resolution: resolution, method: method, gift: try column(5),
+                    lines: [],
+                    quote: ReturnQuote(currency: try column(10), resolution: resolution, method: method, lines: [], subtotal: try column(11),
+                                       restockingFee: try column(12), returnShippingFee: try column(13), refundTotal: try column(14),
+                                       storeCredit: try column(15), exchangeDifference: try column(16)),
+                    decision: try StoredValue.decode(ReturnDecision.self, try column(6), "returns.decision"), decisionReason: try column(7),
+                    logistics: try StoredValue.decode(ReturnLogistics.self, try column(8), "returns.logistics"),
+                    money: try StoredValue.decode(ReturnMoney.self, try column(9), "returns.money"), storeToken: try column(17),
+                    labelReference: try column(18), submittedBy: try StoredValue.decode(Submitter.self, try column(19), "returns.submitted_by"),
+                    createdAt: try column(20), updatedAt: try column(21)))
+            }
+            let sku: String = try column(22)
+            let quantity: Int = try column(23)
+            let unitPrice: Int = try column(26)
+            let exchange = try column(27, String?.self).map { ExchangeItem(sku: $0, unitPrice: try column(28, Int?.self) ?? 0) }
+            let receipt = try column(29, Int?.self).map { received in
+                ReturnReceiptLine(sku: sku, received: received, damaged: try column(30, Int?.self) ?? 0, missing: try column(31, Int?.self) ?? 0,
+                                  disposition: try StoredValue.decode(ReturnDisposition.self, try column(32, String?.self) ?? "", "return_lines.disposition"),
+                                  location: try column(33))
+            }
+            records[records.count - 1].lines.append(ReturnLine(
+                sku: sku, quantity: quantity, reason: try StoredValue.decode(ReturnReason.self, try column(24), "return_lines.reason"),
+                note: try column(25), exchangeFor: exchange, unitPrice: unitPrice, receipt: receipt))
+            records[records.count - 1].quote.lines.append(ReturnQuote.Line(
+                sku: sku, quantity: quantity, unitPrice: unitPrice, amount: unitPrice * quantity, exchangeAmount: exchange.map { $0.unitPrice * quantity }))
+        }
+        return records
+    }
+}
