@@ -280,4 +280,36 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
             #expect(try await service.call(.post, "/v1/returns/\(id)/cancellation", key: other.token, json: [:]).status == .notFound)
         }
     }
+
+    @Test func anOpenReturnHoldsBackTheReviewRequestAndAReturnedLineIsNotReviewed() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            try await setUpPromises(service, merchant)
+            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            _ = try await service.call(.put, "/v1/review-settings", key: merchant.apiKey, json: ["request_delay_days": 0])
+            let order = try await deliveredOrder(service, merchant)
+            /// The lines the order's review request asks about; nil when there is no request.
+            func requested() async throws -> [String]? {
+                let page = try await service.call(.get, "/v1/review-requests?due_before=\(isoTime(Date().addingTimeInterval(86_400)))", key: merchant.apiKey)
+                let items = try #require(page["items"] as? [[String: Any]], "\(page.text)")
+                return items.first { $0["order_id"] as? String == order.id }.map { $0["skus"] as? [String] ?? [] }
+            }
+            #expect(try await requested() == ["MUG", "TEE"])
+            let opened = try await service.call(.post, "/v1/returns", key: order.token, json: [
+                "order_id": order.id, "resolution": "refund", "method": "mail", "lines": [["sku": "TEE", "quantity": 2, "reason": "defective"]],
+            ])
+            let id = try #require(opened["id"] as? String, "\(opened.text)")
+            #expect(try await requested() == nil, "not while the return is open")
+            _ = try await service.call(.post, "/v1/returns/\(id)/receipts", key: merchant.apiKey,
+                                       json: ["lines": [["sku": "TEE", "received": 2, "damaged": 2, "disposition": "do_not_restock"]]])
+            let review = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                                json: ["sku": "TEE", "rating": 1, "display_name": "Ana"])
+            #expect(try fieldErrors(review)["sku"] == "can no longer be reviewed: it was returned", "\(review.text)")
+            _ = try await service.call(.post, "/v1/returns/\(id)/resolutions", key: merchant.apiKey, json: [:])
+            #expect(try await requested() == ["MUG"], "settled: the returned tee is not asked about")
+            #expect(try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                           json: ["sku": "MUG", "rating": 4, "display_name": "Ana"]).status == .created)
+            #expect(try await requested() == nil)
+        }
+    }
 }

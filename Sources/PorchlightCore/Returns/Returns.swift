@@ -122,6 +122,12 @@ public struct ReturnRecord: Sendable, Equatable {
     /// Under way: live and not settled yet.
     public var isOpen: Bool { isLive && money == .pending }
 
+    /// The merchant took the units back, or gave the money back: the customer no longer has
+    /// what they bought (a line so returned can no longer be reviewed).
+    public var tookBack: Bool {
+        isLive && (logistics == .received || money == .refunded || money == .credited || money == .kept)
+    }
+
     /// The merchant approves or declines a requested return (a reason is required to decline).
     public mutating func decide(_ next: ReturnDecision, reason: String?, now: Date) throws(DomainError) {
         guard next == .approved || next == .declined else {

@@ -274,15 +274,28 @@ public enum ReviewRules {
         return deliveredAt
     }
 
+    /// Whether every unit bought of a line was taken back (`ReturnRecord.tookBack`): the customer
+    /// no longer has it, so it is not reviewed, nor asked about. Part of a line returned leaves
+    /// the rest to review.
+    public static func returnedInFull(purchased: Int, returned: Int) -> Bool {
+        purchased > 0 && returned >= purchased
+    }
+
     /// Whether a line delivered at `deliveredAt` can still be reviewed.
     public static func isOpen(deliveredAt: Date, now: Date) -> Bool {
         now.timeIntervalSince(deliveredAt) <= Double(windowDays) * 86_400
     }
 
-    /// A verified review of a delivered line, pending moderation, with the help to offer first.
-    public static func review(_ draft: ReviewDraft, of order: OrderRecord, by submitter: Submitter, id: UUID, now: Date)
+    /// A verified review of a delivered line that was not returned (`returns`: the order's),
+    /// pending moderation, with the help to offer first.
+    public static func review(_ draft: ReviewDraft, of order: OrderRecord, returns: [ReturnRecord] = [], by submitter: Submitter, id: UUID, now: Date)
         throws(DomainError) -> (review: ReviewRecord, help: [ReviewHelpOption]?) {
         let deliveredAt = try deliveredAt(of: draft.sku, in: order, now: now)
+        if let line = order.lines.first(where: { $0.sku == draft.sku }),
+           returnedInFull(purchased: line.quantity - line.cancelledQuantity,
+                          returned: returns.filter(\.tookBack).flatMap(\.lines).filter { $0.sku == draft.sku }.map(\.quantity).reduce(0, +)) {
+            throw .validation([FieldError(field: "sku", message: "can no longer be reviewed: it was returned")])
+        }
         let help = help(for: draft, in: order)
         let review = ReviewRecord(
             id: id, orderID: order.id, sku: draft.sku, rating: draft.rating, title: draft.title, text: draft.text,

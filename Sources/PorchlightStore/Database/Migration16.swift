@@ -15,6 +15,11 @@ extension Schema {
             decision_reason text,
             logistics text NOT NULL CHECK (logistics IN ('not_required', 'awaiting', 'received')),
             money text NOT NULL CHECK (money IN ('pending', 'refunded', 'credited', 'exchanged', 'kept', 'none')),
+            -- Core's ReturnRecord.isOpen, stored so that other capabilities' queries (review
+            -- requests) can ask it without restating the rule.
+            open boolean NOT NULL,
+            -- Core's ReturnRecord.tookBack, likewise (review requests leave returned lines out).
+            took_back boolean NOT NULL,
             currency text NOT NULL,
             subtotal bigint NOT NULL,
             restocking_fee bigint NOT NULL,
@@ -32,6 +37,7 @@ extension Schema {
         )
         """,
         "CREATE INDEX returns_by_order ON returns (merchant_id, order_id)",
+        "CREATE INDEX returns_open_by_order ON returns (merchant_id, order_id) WHERE open",
         "CREATE INDEX returns_by_creation ON returns (merchant_id, created_at DESC, id DESC)",
         """
         CREATE TABLE return_lines (

@@ -67,7 +67,7 @@ public struct ReturnStore: Sendable {
             try apply(&after, now)
             try await connection.query("""
                 UPDATE returns SET decision = \(after.decision.rawValue), decision_reason = \(after.decisionReason),
-                    logistics = \(after.logistics.rawValue), money = \(after.money.rawValue), updated_at = \(after.updatedAt)
+                    logistics = \(after.logistics.rawValue), money = \(after.money.rawValue), open = \(after.isOpen), took_back = \(after.tookBack), updated_at = \(after.updatedAt)
                 WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
                 """, logger: logger)
             let receipts = after.lines.compactMap(\.receipt)
@@ -119,8 +119,12 @@ public struct ReturnStore: Sendable {
         async throws -> (OrderRecord, ReturnPolicyVersion, [ReturnRecord])? {
         guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
         let policy = ReturnPolicyVersion.inForce(at: order.placedAt, among: try await policies.versions(merchant: merchant, on: connection, logger: logger))
-        let existing = try await Self.records(where: "r.order_id = $2", orderID, merchant: merchant, on: connection, logger: logger)
-        return (order, policy, existing)
+        return (order, policy, try await Self.records(of: orderID, merchant: merchant, on: connection, logger: logger))
+    }
+
+    /// The order's returns, oldest first.
+    static func records(of orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [ReturnRecord] {
+        try await records(where: "r.order_id = $2", orderID, merchant: merchant, on: connection, logger: logger)
     }
 
     static func liveQuantities(_ returns: [ReturnRecord]) -> [String: Int] {
@@ -130,11 +134,11 @@ public struct ReturnStore: Sendable {
     private func insert(_ record: ReturnRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
         let quote = record.quote
         try await connection.query("""
-            INSERT INTO returns (merchant_id, id, order_id, policy_version, resolution, method, gift, decision, decision_reason, logistics, money,
+            INSERT INTO returns (merchant_id, id, order_id, policy_version, resolution, method, gift, decision, decision_reason, logistics, money, open, took_back,
                 currency, subtotal, restocking_fee, return_shipping_fee, refund_total, store_credit, exchange_difference, store_token,
                 label_reference, submitted_by, created_at, updated_at)
             VALUES (\(merchant.rawValue), \(record.id), \(record.orderID), \(record.policyVersion), \(record.resolution.rawValue), \(record.method.rawValue),
-                \(record.gift), \(record.decision.rawValue), \(record.decisionReason), \(record.logistics.rawValue), \(record.money.rawValue),
+                \(record.gift), \(record.decision.rawValue), \(record.decisionReason), \(record.logistics.rawValue), \(record.money.rawValue), \(record.isOpen), \(record.tookBack),
                 \(quote.currency), \(quote.subtotal), \(quote.restockingFee), \(quote.returnShippingFee), \(quote.refundTotal), \(quote.storeCredit),
                 \(quote.exchangeDifference), \(record.storeToken), \(record.labelReference), \(record.submittedBy.rawValue), \(record.createdAt),
                 \(record.updatedAt))

@@ -22,7 +22,8 @@ extension ReviewStore {
     }
 
     /// A page of the merchant's deliveries between two instants, oldest first, each with the lines
-    /// it carried that are not reviewed yet; cancelled orders are left out, and with
+    /// it carried that are not reviewed yet; cancelled orders and orders with an open return are
+    /// left out, and with
     /// `unrequestedOnly` those already announced by `review.requested`.
     public func reviewCandidates(deliveredFrom: Date, deliveredTo: Date, unrequestedOnly: Bool = false, limit: Int, cursor: String?,
                                  merchant: MerchantID, logger: Logger) async throws -> (items: [ReviewCandidate], nextCursor: String?) {
@@ -30,15 +31,28 @@ extension ReviewStore {
         let rows = try await database.query("""
             SELECT o.id, o.order_number, o.status, o.customer_email, o.customer_phone, o.customer_name, o.customer_locale, s.id, s.delivered_at,
                    l.time_zone, q.requested_at,
-                   array(SELECT sl.sku FROM shipment_lines sl
-                         WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id
-                           AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.merchant_id = s.merchant_id AND r.order_id = s.order_id AND r.sku = sl.sku)
-                         ORDER BY sl.sku)
+                   coalesce(u.skus, '{}'), coalesce(u.purchased, '{}'), coalesce(u.returned, '{}')
             FROM shipments s
+            -- The lines the shipment carried that are not reviewed yet, with the units bought and
+            -- the units taken back by returns (Core decides which are returned in full).
+            LEFT JOIN LATERAL (
+                SELECT array_agg(sl.sku ORDER BY sl.sku) AS skus,
+                       array_agg(ol.quantity - ol.cancelled_quantity ORDER BY sl.sku) AS purchased,
+                       array_agg(coalesce((SELECT sum(rl.quantity) FROM return_lines rl
+                                           JOIN returns rt ON rt.merchant_id = rl.merchant_id AND rt.id = rl.return_id
+                                           WHERE rt.merchant_id = s.merchant_id AND rt.order_id = s.order_id AND rt.took_back AND rl.sku = sl.sku),
+                                          0)::int8 ORDER BY sl.sku) AS returned
+                FROM shipment_lines sl
+                JOIN order_lines ol ON ol.merchant_id = sl.merchant_id AND ol.order_id = s.order_id AND ol.sku = sl.sku
+                WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id
+                  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.merchant_id = s.merchant_id AND r.order_id = s.order_id AND r.sku = sl.sku)
+            ) u ON true
             JOIN orders o ON o.merchant_id = s.merchant_id AND o.id = s.order_id
             LEFT JOIN fulfilment_locations l ON l.merchant_id = s.merchant_id AND l.code = s.origin_location
             LEFT JOIN review_requests q ON q.merchant_id = s.merchant_id AND q.shipment_id = s.id
             WHERE s.merchant_id = \(merchant.rawValue) AND s.status = 'delivered' AND o.status <> 'cancelled'
+              -- Not while a return is open on the order: ask once it is settled.
+              AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.merchant_id = s.merchant_id AND r.order_id = s.order_id AND r.open)
               AND NOT (\(unrequestedOnly) AND q.shipment_id IS NOT NULL)
               AND s.delivered_at BETWEEN \(deliveredFrom) AND \(deliveredTo)
               AND (\(after?.micros)::int8 IS NULL
@@ -49,8 +63,9 @@ extension ReviewStore {
         // A shipment without a location is timed in UTC (see `ReviewCandidate.timeZone`).
         let utc = TimeZone(secondsFromGMT: 0)
         let items = try rows.prefix(limit).map { row in
-            let (orderID, number, status, email, phone, name, locale, shipmentID, deliveredAt, zone, requestedAt, skus) =
-                try row.decode((UUID, String, String, String, String?, String?, String?, UUID, Date, String?, Date?, [String]).self)
+            let (orderID, number, status, email, phone, name, locale, shipmentID, deliveredAt, zone, requestedAt, unreviewed, purchased, returned) =
+                try row.decode((UUID, String, String, String, String?, String?, String?, UUID, Date, String?, Date?, [String], [Int], [Int]).self)
+            let skus = zip(unreviewed, zip(purchased, returned)).filter { !ReviewRules.returnedInFull(purchased: $1.0, returned: $1.1) }.map(\.0)
             return ReviewCandidate(orderID: orderID, orderNumber: number, orderStatus: try StoredValue.decode(OrderStatus.self, status, "orders.status"),
                                    shipmentID: shipmentID, customer: Customer(email: email, phone: phone, name: name, locale: locale),
                                    deliveredAt: deliveredAt, skus: skus, timeZone: zone.flatMap(TimeZone.init(identifier:)) ?? utc!,
