@@ -179,3 +179,69 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         #expect(ReturnPolicyVersion.inForce(at: instant("2026-01-01T00:00:00Z"), among: []).version == 0)
     }
 }
+
+@Suite struct ReturnStateTests {
+    private func opened(_ resolution: ReturnResolution, _ method: ReturnMethod, approval: ReturnApproval = .automatic, gift: Bool = false,
+                        exchange: ExchangeItem? = nil) throws -> ReturnRecord {
+        let delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        var rules = policy { $0.keepItThreshold = 5000 }
+        rules.approval = approval
+        return try ReturnRules.open([ReturnLineRequest(sku: "TEE", quantity: 1, reason: .defective, note: nil, exchangeFor: exchange)],
+                                    resolution: resolution, method: method, gift: gift, labelReference: nil, of: delivered,
+                                    policy: ReturnPolicyVersion(version: 1, policy: rules, effectiveAt: nil), existing: [], by: .customer,
+                                    id: UUID(), storeToken: "token", now: instant("2026-11-25T10:00:00Z"))
+    }
+
+    @Test func eachStateMachineMovesOnlyForward() throws {
+        let now = instant("2026-11-26T10:00:00Z")
+        var refund = try opened(.refund, .mail)
+        #expect(refund.decision == .approved && refund.logistics == .awaiting && refund.money == .pending && refund.storeToken == nil)
+        #expect(throws: DomainError.conflict("A refund is settled once the items are received; the return is awaiting.")) { try refund.settle(now: now) }
+        #expect(throws: DomainError.conflict("The return is approved; only a requested return can be declined.")) {
+            try refund.decide(.declined, reason: "No", now: now)
+        }
+        try refund.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 1, missing: 0, disposition: .inspect, location: nil)], now: now)
+        #expect(refund.money == .pending && refund.tookBack && refund.isOpen)
+        #expect(throws: DomainError.conflict("The return's items were received; it can no longer be cancelled.")) { try refund.cancel(reason: nil, now: now) }
+        try refund.settle(now: now)
+        #expect(refund.money == .refunded && !refund.isOpen)
+        #expect(throws: DomainError.conflict("The return is settled already (refunded).")) { try refund.settle(now: now) }
+
+        // Nothing travels back: settled at once, never received.
+        var kept = try opened(.keepItem, .returnless)
+        #expect(kept.logistics == .notRequired)
+        #expect(throws: DomainError.conflict("Nothing travels back for this return (returnless).")) {
+            try kept.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 0, missing: 0, disposition: .inspect, location: nil)], now: now)
+        }
+        try kept.settle(now: now)
+        #expect(kept.money == .kept && kept.tookBack)
+
+        var requested = try opened(.storeCredit, .inStore, approval: .onRequest)
+        #expect(requested.decision == .requested && requested.storeToken == "token" && !requested.tookBack)
+        #expect(throws: DomainError.conflict("The return is requested; only an approved return is settled.")) { try requested.settle(now: now) }
+        try requested.cancel(reason: "Kept it", now: now)
+        #expect(requested.decision == .cancelled && requested.money == .none && !requested.isLive)
+        #expect(throws: DomainError.conflict("The return is cancelled already.")) { try requested.cancel(reason: nil, now: now) }
+    }
+
+    @Test func aGiftIsNeverRefundedToTheBuyer() throws {
+        #expect(throws: DomainError.validation([FieldError(field: "resolution",
+            message: "must be store_credit or exchange for a gift: a gift's recipient is never refunded to the buyer's payment")])) {
+            try opened(.refund, .mail, gift: true)
+        }
+        #expect(try opened(.storeCredit, .mail, gift: true).gift)
+    }
+
+    @Test func eventsFollowTheMoves() throws {
+        var record = try opened(.exchange, .mail, approval: .onRequest, exchange: ExchangeItem(sku: "TEE-L", unitPrice: 4990))
+        #expect(ReturnEvents.opened(record, orderNumber: "1001", orderStatus: .delivered).map(\.type) == [.returnRequested])
+        let before = record
+        try record.decide(.approved, reason: nil, now: instant("2026-11-26T10:00:00Z"))
+        #expect(ReturnEvents.moved(from: before, to: record, orderNumber: "1001", orderStatus: .delivered)?.type == .returnApproved)
+        let approved = record
+        try record.settle(now: instant("2026-11-26T11:00:00Z"))
+        #expect(record.money == .exchanged && record.logistics == .awaiting, "an instant exchange")
+        #expect(ReturnEvents.moved(from: approved, to: record, orderNumber: "1001", orderStatus: .delivered)?.type == .returnResolved)
+        #expect(ReturnEvents.moved(from: record, to: record, orderNumber: "1001", orderStatus: .delivered) == nil)
+    }
+}

@@ -111,7 +111,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             func quote(_ body: [String: Any], key: String? = nil) async throws -> Reply {
                 var body = body
                 body["order_id"] = body["order_id"] ?? order.id
-                return try await service.call(.post, "/v1/returns/quotes", key: key ?? order.token, json: body)
+                return try await service.call(.post, "/v1/return-quotes", key: key ?? order.token, json: body)
             }
             let refund = try await quote(["resolution": "refund", "method": "mail", "lines": [["sku": "TEE", "quantity": 2, "reason": "too_small"]]])
             #expect(refund.status == .ok, "\(refund.text)")
