@@ -13,6 +13,18 @@ private var fourteenDays: [String: Any] {
     ]
 }
 
+/// A new merchant with the Bucharest warehouse of `setUpPromises` and `fourteenDays`, changed
+/// as told, as its return policy.
+private func merchantWithPolicy(_ service: Service, _ change: (inout [String: Any]) -> Void = { _ in }) async throws -> TestMerchant {
+    let merchant = try await service.newMerchant()
+    try await setUpPromises(service, merchant)
+    var policy = fourteenDays
+    change(&policy)
+    let stored = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: policy)
+    #expect(stored.status == .ok, "\(stored.text)")
+    return merchant
+}
+
 /// A new order (TEE ×2, MUG final sale) placed at `placedAt`, delivered a minute ago, with a customer token.
 private func deliveredOrder(_ service: Service, _ merchant: TestMerchant, placedAt: String? = nil) async throws -> (id: String, token: String, deliveredAt: Date) {
     var order = sampleOrder()
@@ -75,9 +87,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
 
     @Test func eligibilityGivesEachLineItsQuantityDeadlineAndReason() async throws {
         try await withService { service in
-            let merchant = try await service.newMerchant()
-            try await setUpPromises(service, merchant)
-            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            let merchant = try await merchantWithPolicy(service)
             let order = try await deliveredOrder(service, merchant)
             let other = try await deliveredOrder(service, merchant)
             let reply = try await service.call(.get, "/v1/orders/\(order.id)/return-eligibility", key: order.token, headers: [.acceptLanguage: "es-ES"])
@@ -103,9 +113,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
 
     @Test func aQuoteSettlesWithFeesAndRefusesWhatThePolicyDoesNot() async throws {
         try await withService { service in
-            let merchant = try await service.newMerchant()
-            try await setUpPromises(service, merchant)
-            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            let merchant = try await merchantWithPolicy(service)
             let order = try await deliveredOrder(service, merchant)
             let other = try await deliveredOrder(service, merchant)
             func quote(_ body: [String: Any], key: String? = nil) async throws -> Reply {
@@ -154,9 +162,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
 @Suite struct ReturnLifecycleTests {
     @Test func receivingNeverRefundsAndSettlingIsItsOwnStep() async throws {
         try await withService { service in
-            let merchant = try await service.newMerchant()
-            try await setUpPromises(service, merchant)
-            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            let merchant = try await merchantWithPolicy(service)
             let order = try await deliveredOrder(service, merchant)
             let opened = try await service.call(.post, "/v1/returns", key: order.token, json: [
                 "order_id": order.id, "resolution": "refund", "method": "mail", "label_reference": "LBL-1",
@@ -198,11 +204,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
 
     @Test func onRequestReturnsWaitForTheMerchantAndFreedUnitsCanBeReturnedAgain() async throws {
         try await withService { service in
-            let merchant = try await service.newMerchant()
-            try await setUpPromises(service, merchant)
-            var onRequest = fourteenDays
-            onRequest["approval"] = "on_request"
-            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: onRequest)
+            let merchant = try await merchantWithPolicy(service) { $0["approval"] = "on_request" }
             let order = try await deliveredOrder(service, merchant)
             let body: [String: Any] = ["order_id": order.id, "resolution": "store_credit", "method": "in_store",
                                        "lines": [["sku": "TEE", "quantity": 2, "reason": "changed_mind"]]]
@@ -234,9 +236,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
 
     @Test func concurrentReturnsOfTheSameUnitsOpenOne() async throws {
         try await withService { service in
-            let merchant = try await service.newMerchant()
-            try await setUpPromises(service, merchant)
-            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            let merchant = try await merchantWithPolicy(service)
             let order = try await deliveredOrder(service, merchant)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<6 {
@@ -254,9 +254,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
 
     @Test func aGiftIsCreditedOrExchangedAndItsRecipientSeesNoPrices() async throws {
         try await withService { service in
-            let merchant = try await service.newMerchant()
-            try await setUpPromises(service, merchant)
-            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            let merchant = try await merchantWithPolicy(service)
             let order = try await deliveredOrder(service, merchant)
             let refund = try await service.call(.post, "/v1/returns", key: order.token, json: [
                 "order_id": order.id, "resolution": "refund", "method": "mail", "gift": true, "lines": [["sku": "TEE", "quantity": 1, "reason": "too_large"]],
@@ -283,9 +281,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
 
     @Test func anOpenReturnHoldsBackTheReviewRequestAndAReturnedLineIsNotReviewed() async throws {
         try await withService { service in
-            let merchant = try await service.newMerchant()
-            try await setUpPromises(service, merchant)
-            _ = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: fourteenDays)
+            let merchant = try await merchantWithPolicy(service)
             _ = try await service.call(.put, "/v1/review-settings", key: merchant.apiKey, json: ["request_delay_days": 0])
             let order = try await deliveredOrder(service, merchant)
             /// The lines the order's review request asks about; nil when there is no request.
