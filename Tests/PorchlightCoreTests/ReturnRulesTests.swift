@@ -115,7 +115,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         let charged = policy { $0.restockingFeePercent = 10; $0.returnShippingFee = 1500; $0.freeExchangeShipping = true }
         func quote(_ lines: [ReturnLineRequest], _ resolution: ReturnResolution, _ method: ReturnMethod = .mail,
                    policy: ReturnPolicy = charged) throws(DomainError) -> ReturnQuote {
-            try ReturnQuotes.quote(lines, resolution: resolution, method: method, of: delivered, policy: policy,
+            try ReturnQuotes.quote(lines, resolution: resolution, method: method, gift: false, of: delivered, policy: policy,
                                    eligibility: ReturnEligibility.lines(of: delivered, policy: policy, now: now))
         }
         let two = ReturnLineRequest(sku: "TEE", quantity: 2, reason: .tooSmall, note: nil, exchangeFor: nil)
@@ -142,6 +142,34 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         }
     }
 
+    @Test func aGiftsLeftoverIsStoreCreditAndAbsurdInputIsRefusedNotOverflowed() throws {
+        let delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        let now = instant("2026-11-25T10:00:00Z")
+        let rules = policy()
+        let eligibility = ReturnEligibility.lines(of: delivered, policy: rules, now: now)
+        let cheaper = ReturnLineRequest(sku: "TEE", quantity: 2, reason: .tooLarge, note: nil, exchangeFor: ExchangeItem(sku: "TEE-S", unitPrice: 3990))
+        let gift = try ReturnQuotes.quote([cheaper], resolution: .exchange, method: .inStore, gift: true, of: delivered, policy: rules, eligibility: eligibility)
+        #expect(gift.exchangeDifference == 0 && gift.storeCredit == 2000, "never money back to the buyer")
+        let huge = ReturnLineRequest(sku: "TEE", quantity: Int.max, reason: .other, note: nil, exchangeFor: ExchangeItem(sku: "X", unitPrice: Int.max))
+        #expect(throws: DomainError.validation([FieldError(field: "lines[0].exchange_for.unit_price", message: "must be between 0 and 100000000")])) {
+            try ReturnQuotes.quote([huge], resolution: .exchange, method: .mail, gift: false, of: delivered, policy: rules, eligibility: eligibility)
+        }
+        var many = huge
+        many.exchangeFor = nil
+        #expect(throws: DomainError.validation([FieldError(field: "lines[0].quantity", message: "must be between 1 and 2, the units that can still be returned")])) {
+            try ReturnQuotes.quote([many], resolution: .refund, method: .mail, gift: false, of: delivered, policy: rules, eligibility: eligibility)
+        }
+    }
+
+    @Test func aParcelInTroubleHasNotArrived() throws {
+        var order = try order(shippedAt: "2026-11-20T10:00:00Z")
+        let shipment = try #require(order.shipments.first?.id)
+        _ = order.recordTracking([scan(.exception, "2026-11-21T10:00:00Z")], shipment: shipment, now: instant("2026-11-21T10:00:00Z"),
+                                 newID: UUID.init, estimator: { _ in nil })
+        let line = try tee(ReturnEligibility.lines(of: order, policy: policy(), now: instant("2026-12-10T10:00:00Z")))
+        #expect(line.reason == .notDelivered && line.arrivedQuantity == 0)
+    }
+
     @Test func aQuoteRefusesWhatThePolicyOrTheOrderDoesNotAllow() throws {
         let delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
         let now = instant("2026-11-25T10:00:00Z")
@@ -159,7 +187,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
             FieldError(field: "lines[1].sku", message: "cannot be returned: final_sale"),
             FieldError(field: "lines[2].sku", message: "is not a line of this order"),
         ])) {
-            try ReturnQuotes.quote(lines, resolution: .exchange, method: .inStore, of: delivered, policy: mailRefundsOnly, eligibility: eligibility)
+            try ReturnQuotes.quote(lines, resolution: .exchange, method: .inStore, gift: false, of: delivered, policy: mailRefundsOnly, eligibility: eligibility)
         }
     }
 
@@ -175,7 +203,8 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         let second = ReturnPolicyVersion(version: 2, policy: policy(windowDays: 14), effectiveAt: instant("2026-11-20T12:00:00Z"))
         #expect(ReturnPolicyVersion.inForce(at: instant("2026-11-20T11:59:59Z"), among: [first, second]).version == 1)
         #expect(ReturnPolicyVersion.inForce(at: instant("2026-11-20T12:00:00Z"), among: [first, second]).version == 2)
-        #expect(ReturnPolicyVersion.inForce(at: instant("2026-01-01T00:00:00Z"), among: [first, second]).version == 1, "before any: the first")
+        #expect(ReturnPolicyVersion.inForce(at: instant("2026-01-01T00:00:00Z"), among: [first, second]).version == 0,
+                "placed before any: the standard policy it was placed under")
         #expect(ReturnPolicyVersion.inForce(at: instant("2026-01-01T00:00:00Z"), among: []).version == 0)
     }
 }
@@ -200,8 +229,13 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         #expect(throws: DomainError.conflict("The return is approved; only a requested return can be declined.")) {
             try refund.decide(.declined, reason: "No", now: now)
         }
+        #expect(throws: DomainError.validation([FieldError(field: "lines[0].received", message: "must be between 0 and 1"),
+                                                FieldError(field: "lines[0].missing", message: "must be between 0 and 1")])) {
+            try refund.receive([ReturnReceiptLine(sku: "TEE", received: Int.max, damaged: 0, missing: Int.max, disposition: .inspect, location: nil)],
+                               now: now)
+        }
         try refund.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 1, missing: 0, disposition: .inspect, location: nil)], now: now)
-        #expect(refund.money == .pending && refund.tookBack && refund.isOpen)
+        #expect(refund.money == .pending && refund.unitsTakenBack(refund.lines[0]) == 1 && refund.isOpen)
         #expect(throws: DomainError.conflict("The return's items were received; it can no longer be cancelled.")) { try refund.cancel(reason: nil, now: now) }
         try refund.settle(now: now)
         #expect(refund.money == .refunded && !refund.isOpen)
@@ -214,14 +248,29 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
             try kept.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 0, missing: 0, disposition: .inspect, location: nil)], now: now)
         }
         try kept.settle(now: now)
-        #expect(kept.money == .kept && kept.tookBack)
+        #expect(kept.money == .kept && kept.unitsTakenBack(kept.lines[0]) == 1)
 
         var requested = try opened(.storeCredit, .inStore, approval: .onRequest)
-        #expect(requested.decision == .requested && requested.storeToken == "token" && !requested.tookBack)
+        #expect(requested.decision == .requested && requested.storeToken == "token" && requested.unitsTakenBack(requested.lines[0]) == 0)
         #expect(throws: DomainError.conflict("The return is requested; only an approved return is settled.")) { try requested.settle(now: now) }
         try requested.cancel(reason: "Kept it", now: now)
         #expect(requested.decision == .cancelled && requested.money == .none && !requested.isLive)
         #expect(throws: DomainError.conflict("The return is cancelled already.")) { try requested.cancel(reason: nil, now: now) }
+    }
+
+    @Test func whatWentMissingIsNotRefunded() throws {
+        let delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        var rules = policy { $0.restockingFeePercent = 10; $0.returnShippingFee = 500 }
+        rules.approval = .automatic
+        var both = try ReturnRules.open([ReturnLineRequest(sku: "TEE", quantity: 2, reason: .defective, note: nil, exchangeFor: nil)],
+                                        resolution: .refund, method: .mail, gift: false, labelReference: nil, of: delivered,
+                                        policy: ReturnPolicyVersion(version: 1, policy: rules, effectiveAt: nil), existing: [], by: .customer,
+                                        id: UUID(), storeToken: "t", now: instant("2026-11-25T10:00:00Z"))
+        #expect(both.quote.refundTotal == 9980 - 998 - 500)
+        try both.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 0, missing: 1, disposition: .restock, location: "BUC-1")],
+                         now: instant("2026-11-27T10:00:00Z"))
+        #expect(both.quote.subtotal == 4990 && both.quote.restockingFee == 499 && both.quote.refundTotal == 4990 - 499 - 500)
+        #expect(both.unitsTakenBack(both.lines[0]) == 1, "the missing unit is not taken back")
     }
 
     @Test func aGiftIsNeverRefundedToTheBuyer() throws {

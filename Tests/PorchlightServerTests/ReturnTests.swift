@@ -25,14 +25,16 @@ private func merchantWithPolicy(_ service: Service, _ change: (inout [String: An
     return merchant
 }
 
-/// A new order (TEE ×2, MUG final sale) placed at `placedAt`, delivered a minute ago, with a customer token.
+/// A new order (TEE ×2, MUG final sale) placed at `placedAt` (by default now, under the policy
+/// in force now), delivered just after, with a customer token.
 private func deliveredOrder(_ service: Service, _ merchant: TestMerchant, placedAt: String? = nil) async throws -> (id: String, token: String, deliveredAt: Date) {
     var order = sampleOrder()
-    if let placedAt { order["placed_at"] = placedAt }
+    // isoTime drops the fraction of a second: a second later is after the policy just stored.
+    order["placed_at"] = placedAt ?? isoTime(Date().addingTimeInterval(1))
     let id = try await service.createOrder(merchant, order)
     let shipment = try await service.ship(merchant, order: id, tracking: "RT\(UInt32.random(in: 0...UInt32.max))",
                                           lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
-    let deliveredAt = Date().addingTimeInterval(-60)
+    let deliveredAt = Date().addingTimeInterval(2)
     let scanned = try await service.scans(merchant, shipment: try #require(shipment["id"] as? String), [scan("delivered", isoTime(deliveredAt))])
     #expect(scanned.status == .ok, "\(scanned.text)")
     let link = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: [:])
@@ -70,16 +72,16 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             #expect(try fieldErrors(try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: keepForFree))["keep_it_threshold"] != nil)
             #expect(try await service.call(.get, "/v1/return-policy", key: merchant.apiKey)["version"] as? Int == 1, "refused changes change nothing")
 
-            // The order placed before any policy takes the first; one placed after a change, the new one.
-            let before = try await deliveredOrder(service, merchant)
+            // The order placed before any policy keeps the standard one; one placed after a change, the new one.
+            let before = try await deliveredOrder(service, merchant, placedAt: "2026-11-20T09:30:00+02:00")
             var sixty = fourteenDays
             sixty["window_days"] = 60
             #expect(try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: sixty)["version"] as? Int == 2)
-            let after = try await deliveredOrder(service, merchant, placedAt: isoTime(Date().addingTimeInterval(2)))  // isoTime drops the fraction
+            let after = try await deliveredOrder(service, merchant)
             func eligibility(_ order: String) async throws -> Reply {
                 try await service.call(.get, "/v1/orders/\(order)/return-eligibility", key: merchant.apiKey)
             }
-            #expect(try await eligibility(before.id)["policy_version"] as? Int == 1)
+            #expect(try await eligibility(before.id)["policy_version"] as? Int == 0)
             #expect(try await eligibility(after.id)["policy_version"] as? Int == 2)
             #expect(try await service.call(.put, "/v1/return-policy", key: try await lookupOnlyKey(for: merchant), json: sixty).status == .forbidden)
         }
@@ -265,11 +267,19 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
                 "lines": [["sku": "TEE", "quantity": 1, "reason": "too_large", "exchange_for": ["sku": "TEE-S", "unit_price": 4990]]],
             ])
             #expect(exchange.status == .created, "\(exchange.text)")
-            #expect(exchange["quote"] == nil && (exchange["lines"] as? [[String: Any]])?.first?["unit_price"] == nil, "no prices for the recipient")
+            #expect(exchange.status == .created, "\(exchange.text)")
+            let recipientQuote = try #require(exchange["quote"] as? [String: Any])
+            #expect(recipientQuote["subtotal"] == nil && recipientQuote["exchange_difference"] as? Int == 0, "no prices for the recipient")
+            #expect((exchange["lines"] as? [[String: Any]])?.first?["unit_price"] == nil)
             let id = try #require(exchange["id"] as? String)
             let seenByMerchant = try await service.call(.get, "/v1/returns/\(id)", key: merchant.apiKey)
             #expect((seenByMerchant["quote"] as? [String: Any])?["exchange_difference"] as? Int == 0)
-            #expect(try await service.call(.get, "/v1/returns/\(id)", key: order.token)["quote"] == nil)
+            let seenByRecipient = try await service.call(.get, "/v1/returns/\(id)", key: order.token)
+            #expect(seenByRecipient.status == .ok && (seenByRecipient["quote"] as? [String: Any])?["subtotal"] == nil, "\(seenByRecipient.text)")
+            let giftQuote = try await service.call(.post, "/v1/return-quotes", key: order.token, json: [
+                "order_id": order.id, "resolution": "store_credit", "method": "mail", "gift": true, "lines": [["sku": "TEE", "quantity": 1, "reason": "other"]],
+            ])
+            #expect(giftQuote.status == .ok && giftQuote["subtotal"] == nil && giftQuote["store_credit"] as? Int == 4990 - 1500, "\(giftQuote.text)")
             // An exchange is settled before the item comes back: an instant exchange.
             let instant = try await service.call(.post, "/v1/returns/\(id)/resolutions", key: merchant.apiKey, json: [:])
             #expect(instant["money"] as? String == "exchanged" && instant["logistics"] as? String == "awaiting", "\(instant.text)")
@@ -296,16 +306,66 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
             ])
             let id = try #require(opened["id"] as? String, "\(opened.text)")
             #expect(try await requested() == nil, "not while the return is open")
-            _ = try await service.call(.post, "/v1/returns/\(id)/receipts", key: merchant.apiKey,
-                                       json: ["lines": [["sku": "TEE", "received": 2, "damaged": 2, "disposition": "do_not_restock"]]])
+            let received = try await service.call(.post, "/v1/returns/\(id)/receipts", key: merchant.apiKey,
+                                                  json: ["lines": [["sku": "TEE", "received": 2, "damaged": 2, "disposition": "do_not_restock"]]])
+            #expect(received.status == .ok, "\(received.text)")
             let review = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
                                                 json: ["sku": "TEE", "rating": 1, "display_name": "Ana"])
             #expect(try fieldErrors(review)["sku"] == "can no longer be reviewed: it was returned", "\(review.text)")
-            _ = try await service.call(.post, "/v1/returns/\(id)/resolutions", key: merchant.apiKey, json: [:])
+            #expect(try await service.call(.post, "/v1/returns/\(id)/resolutions", key: merchant.apiKey, json: [:])["money"] as? String == "refunded")
             #expect(try await requested() == ["MUG"], "settled: the returned tee is not asked about")
             #expect(try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
                                            json: ["sku": "MUG", "rating": 4, "display_name": "Ana"]).status == .created)
             #expect(try await requested() == nil)
+        }
+    }
+
+    @Test func whoMayActOnAReturnAndRetriesOpenOne() async throws {
+        try await withService { service in
+            let merchant = try await merchantWithPolicy(service)
+            let order = try await deliveredOrder(service, merchant)
+            let body: [String: Any] = ["order_id": order.id, "resolution": "refund", "method": "mail", "lines": [["sku": "TEE", "quantity": 1, "reason": "other"]]]
+            // A retry with the same Idempotency-Key answers the first response; the units are held once.
+            let first = try await service.call(.post, "/v1/returns", key: order.token, json: body, headers: [.init("Idempotency-Key")!: "return-1"])
+            let retry = try await service.call(.post, "/v1/returns", key: order.token, json: body, headers: [.init("Idempotency-Key")!: "return-1"])
+            #expect(first.status == .created && retry.status == .created && retry["id"] as? String == first["id"] as? String, "\(retry.text)")
+            #expect(retry.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            let id = try #require(first["id"] as? String)
+            let eligibility = try await service.call(.get, "/v1/orders/\(order.id)/return-eligibility", key: merchant.apiKey)
+            #expect((eligibility["lines"] as? [[String: Any]])?.first { $0["sku"] as? String == "TEE" }?["returnable_quantity"] as? Int == 1)
+
+            // A postal-code token cannot act for the buyer; a customer cannot decide or settle; another merchant sees nothing.
+            let orderNumber = try #require(try await service.call(.get, "/v1/orders/\(order.id)", key: merchant.apiKey)["order_number"] as? String)
+            let postal = try await service.lookUp(try await lookupOnlyKey(for: merchant), ["order_number": orderNumber, "postal_code": "030031"])
+            let postalToken = try #require(postal["token"] as? String)
+            #expect(try await service.call(.post, "/v1/returns", key: postalToken, json: body).status == .forbidden)
+            #expect(try await service.call(.post, "/v1/returns/\(id)/cancellation", key: postalToken, json: [:]).status == .forbidden)
+            #expect(try await service.call(.post, "/v1/returns/\(id)/decision", key: order.token, json: ["decision": "approved"]).status == .forbidden)
+            #expect(try await service.call(.post, "/v1/returns/\(id)/resolutions", key: order.token, json: [:]).status == .forbidden)
+            let stranger = try await service.newMerchant()
+            #expect(try await service.call(.get, "/v1/returns/\(id)", key: stranger.apiKey).status == .notFound)
+            #expect(try await service.call(.post, "/v1/returns/\(id)/resolutions", key: stranger.apiKey, json: [:]).status == .notFound)
+            #expect(try await service.call(.post, "/v1/returns/\(id)/receipts", key: merchant.apiKey,
+                                           json: ["lines": [["sku": "TEE", "received": 1, "disposition": "restock", "location": "NOWHERE"]]])
+                    .status == .unprocessableContent)
+
+            // Two more returns, read a page at a time, newest first.
+            let second = try await deliveredOrder(service, merchant)
+            var ids = [id]
+            for _ in 0..<2 {
+                let opened = try await service.call(.post, "/v1/returns", key: merchant.apiKey, json: [
+                    "order_id": second.id, "resolution": "store_credit", "method": "mail", "lines": [["sku": "TEE", "quantity": 1, "reason": "other"]],
+                ])
+                ids.append(try #require(opened["id"] as? String, "\(opened.text)"))
+            }
+            var listed: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await service.call(.get, "/v1/returns?limit=2\(cursor.map { "&cursor=\($0)" } ?? "")", key: merchant.apiKey)
+                listed += try #require(page["items"] as? [[String: Any]], "\(page.text)").compactMap { $0["id"] as? String }
+                cursor = page["next_cursor"] as? String
+            } while cursor != nil && listed.count < 10
+            #expect(listed == ids.reversed())
         }
     }
 }

@@ -13,7 +13,9 @@ public enum ReturnIneligibility: String, Sendable, CaseIterable {
 public enum ReturnDeadlineBasis: String, Sendable {
     /// The last delivery of a shipment carrying the line.
     case delivery
-    /// A shipment whose delivery the carrier never reported: its hand-off plus the policy's transit buffer.
+    /// A shipment the carrier last reported moving (in transit, out for delivery) and then fell
+    /// silent about: its hand-off plus the policy's transit buffer. A parcel with an exception, a
+    /// failed attempt, waiting at a pickup point or sent back has not arrived.
     case handOffPlusTransit = "hand_off_plus_transit"
     /// The order was placed in the policy's holiday range.
     case holidayExtension = "holiday_extension"
@@ -52,7 +54,7 @@ public enum ReturnEligibility {
                 if shipment.status == .delivered, let deliveredAt = shipment.deliveredAt {
                     arrivals.append((LocalDate(deliveredAt, in: policy.timeZone), .delivery))
                     result.arrivedQuantity += quantity
-                } else if shipment.status != .returnedToSender, let shippedAt = shipment.shippedAt,
+                } else if shipment.status == .inTransit || shipment.status == .outForDelivery, let shippedAt = shipment.shippedAt,
                           case let assumed = LocalDate(shippedAt, in: policy.timeZone).adding(days: policy.transitBufferDays),
                           assumed <= LocalDate(now, in: policy.timeZone) {
                     arrivals.append((assumed, .handOffPlusTransit))

@@ -107,13 +107,17 @@ public struct ReturnPolicy: Sendable, Equatable {
             v.check(holiday.returnableThrough >= holiday.placedThrough, "holiday_extension.returnable_through", "must not be before placed_through")
         }
         v.count(finalSaleSKUs.count, "final_sale_skus", 0...1000)
+        for sku in finalSaleSKUs.sorted() { v.text(sku, "final_sale_skus[\(sku.prefix(40))]", min: 1, max: 100) }
         v.count(finalSaleCategories.count, "final_sale_categories", 0...100)
+        for category in finalSaleCategories.sorted() { v.text(category, "final_sale_categories[\(category.prefix(40))]", min: 1, max: 100) }
+        for (index, code) in inStoreLocations.enumerated() { v.text(code, "in_store_locations[\(index)]", min: 1, max: 64) }
         v.check(!resolutions.isEmpty, "resolutions", "must allow at least one resolution")
         v.check(!methods.isEmpty, "methods", "must allow at least one method")
         v.range(restockingFeePercent, "restocking_fee_percent", 0...100)
         v.range(returnShippingFee, "return_shipping_fee", 0...1_000_000)
         v.range(keepItThreshold, "keep_it_threshold", 0...1_000_000)
         v.check(!resolutions.contains(.keepItem) || keepItThreshold > 0, "keep_it_threshold", "must be above 0 when keep_item is allowed")
+        v.check(!resolutions.contains(.keepItem) || methods.contains(.returnless), "methods", "must allow returnless when keep_item is allowed")
         v.check(!methods.contains(.inStore) || !inStoreLocations.isEmpty, "in_store_locations", "must name a location when in_store is allowed")
         v.count(inStoreLocations.count, "in_store_locations", 0...100)
         try v.finish()
@@ -134,11 +138,13 @@ public struct ReturnPolicyVersion: Sendable, Equatable {
         self.effectiveAt = effectiveAt
     }
 
+    /// What a merchant that has set no policy offers, as a version.
+    public static let standard = ReturnPolicyVersion(version: 0, policy: .standard, effectiveAt: nil)
+
     /// The version an order placed at `placedAt` is judged by: the last one in force then; an
-    /// order placed before the first version takes the first (it is all the merchant has said).
-    /// `versions` oldest first.
+    /// order placed before the first version keeps the standard policy it was placed under (a
+    /// policy set later never shortens its window). `versions` oldest first.
     public static func inForce(at placedAt: Date, among versions: [ReturnPolicyVersion]) -> ReturnPolicyVersion {
-        versions.last { ($0.effectiveAt ?? .distantPast) <= placedAt } ?? versions.first
-            ?? ReturnPolicyVersion(version: 0, policy: .standard, effectiveAt: nil)
+        versions.last { ($0.effectiveAt ?? .distantPast) <= placedAt } ?? standard
     }
 }

@@ -92,11 +92,14 @@ public struct ReturnQuote: Sendable, Equatable {
 public enum ReturnQuotes {
     /// The settlement of returning `lines` of `order` under `policy`, or field errors naming each
     /// thing the policy or the order refuses (the reason for a line that cannot be returned).
-    public static func quote(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, of order: OrderRecord,
+    /// A gift's recipient gets store credit or an exchange, never money back to the buyer.
+    public static func quote(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, gift: Bool, of order: OrderRecord,
                              policy: ReturnPolicy, eligibility: [LineEligibility]) throws(DomainError) -> ReturnQuote {
         var v = Validator()
         v.count(lines.count, "lines", 1...100)
         v.check(policy.resolutions.contains(resolution), "resolution", "is not one the return policy allows (\(allowed(policy.resolutions)))")
+        v.check(!gift || resolution == .storeCredit || resolution == .exchange, "resolution",
+                "must be store_credit or exchange for a gift: a gift's recipient is never refunded to the buyer's payment")
         v.check(policy.methods.contains(method), "method", "is not one the return policy allows (\(allowed(policy.methods)))")
         v.check(resolution != .keepItem || method == .returnless, "method", "must be returnless when the customer keeps the item")
         var seen = Set<String>()
@@ -109,7 +112,10 @@ public enum ReturnQuotes {
                     resolution == .exchange ? "is required for an exchange" : "is only for an exchange")
             if let item = line.exchangeFor {
                 v.text(item.sku, "\(field).exchange_for.sku", min: 1, max: 100)
-                v.range(item.unitPrice, "\(field).exchange_for.unit_price", 0...100_000_000)
+                guard (0...maximumUnitPrice).contains(item.unitPrice) else {
+                    v.fail("\(field).exchange_for.unit_price", "must be between 0 and \(maximumUnitPrice)")
+                    continue
+                }
             }
             guard let orderLine = order.lines.first(where: { $0.sku == line.sku }),
                   let eligible = eligibility.first(where: { $0.sku == line.sku })
@@ -121,8 +127,10 @@ public enum ReturnQuotes {
                 v.fail("\(field).sku", "cannot be returned: \(reason.rawValue)")
                 continue
             }
-            v.check((1...max(1, eligible.returnableQuantity)).contains(line.quantity), "\(field).quantity",
-                    "must be between 1 and \(eligible.returnableQuantity), the units that can still be returned")
+            guard (1...max(1, eligible.returnableQuantity)).contains(line.quantity) else {
+                v.fail("\(field).quantity", "must be between 1 and \(eligible.returnableQuantity), the units that can still be returned")
+                continue
+            }
             quoted.append(.init(sku: line.sku, quantity: line.quantity, unitPrice: orderLine.unitPrice, amount: orderLine.unitPrice * line.quantity,
                                 exchangeAmount: line.exchangeFor.map { $0.unitPrice * line.quantity }))
         }
@@ -131,21 +139,54 @@ public enum ReturnQuotes {
                 "keep_item is only for returns worth at most \(policy.keepItThreshold) (this one: \(subtotal))")
         try v.finish()
 
-        let restockingFee = resolution == .refund ? (subtotal * policy.restockingFeePercent + 50) / 100 : 0
         let freeShipping = resolution == .exchange && policy.freeExchangeShipping
-        let shippingFee = method == .mail && !freeShipping ? policy.returnShippingFee : 0
-        var quote = ReturnQuote(currency: order.currency, resolution: resolution, method: method, lines: quoted, subtotal: subtotal,
-                                restockingFee: restockingFee, returnShippingFee: shippingFee)
-        switch resolution {
-        case .refund: quote.refundTotal = max(0, subtotal - restockingFee - shippingFee)
-        case .keepItem: quote.refundTotal = subtotal
-        case .storeCredit: quote.storeCredit = max(0, subtotal - shippingFee)
-        case .exchange: quote.exchangeDifference = quoted.compactMap(\.exchangeAmount).reduce(0, +) - subtotal + shippingFee
-        }
+        var quote = ReturnQuote(currency: order.currency, resolution: resolution, method: method, lines: quoted, subtotal: subtotal, restockingFee: 0,
+                                returnShippingFee: method == .mail && !freeShipping ? policy.returnShippingFee : 0)
+        quote.total(restockingFeePercent: policy.restockingFeePercent, gift: gift)
         return quote
     }
 
+    /// The most an exchange item may cost, in minor units.
+    public static let maximumUnitPrice = 100_000_000
+
     private static func allowed<T: RawRepresentable>(_ values: Set<T>) -> String where T.RawValue == String {
         values.map(\.rawValue).sorted().joined(separator: ", ")
+    }
+}
+
+extension ReturnQuote {
+    /// The same return counted again with the units that came back (`received` per SKU): what
+    /// went missing is not paid for. The return shipping fee stays as quoted.
+    public func recounted(received: [String: Int], restockingFeePercent: Int, gift: Bool) -> ReturnQuote {
+        var quote = self
+        quote.lines = lines.map { line in
+            let quantity = received[line.sku] ?? line.quantity
+            let unitExchange = line.exchangeAmount.map { $0 / max(line.quantity, 1) }
+            return Line(sku: line.sku, quantity: quantity, unitPrice: line.unitPrice, amount: line.unitPrice * quantity,
+                        exchangeAmount: unitExchange.map { $0 * quantity })
+        }
+        quote.total(restockingFeePercent: restockingFeePercent, gift: gift)
+        return quote
+    }
+
+    /// Fills in the subtotal, the restocking fee (taken from a refund to the original payment)
+    /// and what the customer gets, from the lines and the return shipping fee.
+    mutating func total(restockingFeePercent: Int, gift: Bool) {
+        subtotal = lines.map(\.amount).reduce(0, +)
+        restockingFee = resolution == .refund ? (subtotal * restockingFeePercent + 50) / 100 : 0
+        (refundTotal, storeCredit, exchangeDifference) = (nil, nil, nil)
+        switch resolution {
+        case .refund: refundTotal = max(0, subtotal - restockingFee - returnShippingFee)
+        case .keepItem: refundTotal = subtotal
+        case .storeCredit: storeCredit = max(0, subtotal - returnShippingFee)
+        case .exchange:
+            let difference = lines.compactMap(\.exchangeAmount).reduce(0, +) - subtotal + returnShippingFee
+            // What a gift's recipient has left over is store credit, never money to the buyer.
+            if gift && difference < 0 {
+                (exchangeDifference, storeCredit) = (0, -difference)
+            } else {
+                exchangeDifference = difference
+            }
+        }
     }
 }

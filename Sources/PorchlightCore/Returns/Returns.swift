@@ -83,6 +83,8 @@ public struct ReturnRecord: Sendable, Equatable {
     public var gift: Bool
     public var lines: [ReturnLine]
     public var quote: ReturnQuote
+    /// The policy's restocking fee when the return was opened, to count the refund again at receipt.
+    public var restockingFeePercent: Int
     public var decision: ReturnDecision
     public var decisionReason: String?
     public var logistics: ReturnLogistics
@@ -95,7 +97,7 @@ public struct ReturnRecord: Sendable, Equatable {
     public var updatedAt: Date
 
     public init(id: UUID, orderID: UUID, policyVersion: Int, resolution: ReturnResolution, method: ReturnMethod, gift: Bool, lines: [ReturnLine],
-                quote: ReturnQuote, decision: ReturnDecision, decisionReason: String?, logistics: ReturnLogistics, money: ReturnMoney,
+                quote: ReturnQuote, restockingFeePercent: Int, decision: ReturnDecision, decisionReason: String?, logistics: ReturnLogistics, money: ReturnMoney,
                 storeToken: String?, labelReference: String?, submittedBy: Submitter, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.orderID = orderID
@@ -105,6 +107,7 @@ public struct ReturnRecord: Sendable, Equatable {
         self.gift = gift
         self.lines = lines
         self.quote = quote
+        self.restockingFeePercent = restockingFeePercent
         self.decision = decision
         self.decisionReason = decisionReason
         self.logistics = logistics
@@ -122,10 +125,13 @@ public struct ReturnRecord: Sendable, Equatable {
     /// Under way: live and not settled yet.
     public var isOpen: Bool { isLive && money == .pending }
 
-    /// The merchant took the units back, or gave the money back: the customer no longer has
-    /// what they bought (a line so returned can no longer be reviewed).
-    public var tookBack: Bool {
-        isLive && (logistics == .received || money == .refunded || money == .credited || money == .kept)
+    /// The units of `line` the customer no longer has: those received, or, before anything came
+    /// back, all of them once the money went back (a refund, credit or keep-it). A line so
+    /// returned in full can no longer be reviewed.
+    public func unitsTakenBack(_ line: ReturnLine) -> Int {
+        guard isLive else { return 0 }
+        if let receipt = line.receipt { return receipt.received }
+        return money == .refunded || money == .credited || money == .kept ? line.quantity : 0
     }
 
     /// The merchant approves or declines a requested return (a reason is required to decline).
@@ -168,12 +174,17 @@ public struct ReturnRecord: Sendable, Equatable {
         var seen = Set<String>()
         for (index, line) in receipt.enumerated() {
             let field = "lines[\(index)]"
+            let errorsBefore = v.errors.count
             v.check(seen.insert(line.sku).inserted, "\(field).sku", "must appear once")
             guard let returned = lines.first(where: { $0.sku == line.sku }) else {
                 v.fail("\(field).sku", "is not a line of this return")
                 continue
             }
-            v.check(line.received >= 0 && line.damaged >= 0 && line.missing >= 0, "\(field).received", "must not be negative")
+            v.range(line.received, "\(field).received", 0...returned.quantity)
+            v.range(line.missing, "\(field).missing", 0...returned.quantity)
+            v.range(line.damaged, "\(field).damaged", 0...returned.quantity)
+            v.text(line.location, "\(field).location", min: 1, max: 64)
+            guard v.errors.count == errorsBefore else { continue }
             v.check(line.received + line.missing == returned.quantity, "\(field).missing",
                     "received and missing must add up to the \(returned.quantity) returned")
             v.check(line.damaged <= line.received, "\(field).damaged", "must be at most the units received")
@@ -183,6 +194,11 @@ public struct ReturnRecord: Sendable, Equatable {
         try v.finish()
         for index in lines.indices {
             lines[index].receipt = receipt.first { $0.sku == lines[index].sku }
+        }
+        // What went missing is not paid for (an exchange settled before receipt stays settled).
+        if money == .pending {
+            quote = quote.recounted(received: Dictionary(uniqueKeysWithValues: receipt.map { ($0.sku, $0.received) }),
+                                    restockingFeePercent: restockingFeePercent, gift: gift)
         }
         (logistics, updatedAt) = (.received, now)
     }
@@ -217,23 +233,26 @@ public enum ReturnRules {
                             of order: OrderRecord, policy: ReturnPolicyVersion, existing: [ReturnRecord], by submitter: Submitter,
                             id: UUID, storeToken: String, now: Date) throws(DomainError) -> ReturnRecord {
         var v = Validator()
-        v.check(!gift || resolution == .storeCredit || resolution == .exchange, "resolution",
-                "must be store_credit or exchange for a gift: a gift's recipient is never refunded to the buyer's payment")
         v.text(labelReference, "label_reference", min: 1, max: 200)
         try v.finish()
-        var returned: [String: Int] = [:]
-        for line in existing.filter(\.isLive).flatMap(\.lines) { returned[line.sku, default: 0] += line.quantity }
-        let eligibility = ReturnEligibility.lines(of: order, policy: policy.policy, returned: returned, now: now)
-        let quote = try ReturnQuotes.quote(lines, resolution: resolution, method: method, of: order, policy: policy.policy, eligibility: eligibility)
+        let eligibility = ReturnEligibility.lines(of: order, policy: policy.policy, returned: heldUnits(existing), now: now)
+        let quote = try ReturnQuotes.quote(lines, resolution: resolution, method: method, gift: gift, of: order, policy: policy.policy,
+                                           eligibility: eligibility)
         let recorded = lines.map { line in
             ReturnLine(sku: line.sku, quantity: line.quantity, reason: line.reason, note: line.note, exchangeFor: line.exchangeFor,
                        unitPrice: order.lines.first { $0.sku == line.sku }?.unitPrice ?? 0, receipt: nil)
         }
         return ReturnRecord(
             id: id, orderID: order.id, policyVersion: policy.version, resolution: resolution, method: method, gift: gift, lines: recorded,
-            quote: quote, decision: policy.policy.approval == .automatic ? .approved : .requested, decisionReason: nil,
+            quote: quote, restockingFeePercent: policy.policy.restockingFeePercent,
+            decision: policy.policy.approval == .automatic ? .approved : .requested, decisionReason: nil,
             logistics: method == .returnless ? .notRequired : .awaiting, money: .pending, storeToken: method == .inStore ? storeToken : nil,
             labelReference: labelReference, submittedBy: submitter, createdAt: now, updatedAt: now)
+    }
+
+    /// The units of each SKU that the order's live returns hold: they cannot be returned again.
+    public static func heldUnits(_ returns: [ReturnRecord]) -> [String: Int] {
+        returns.filter(\.isLive).flatMap(\.lines).reduce(into: [:]) { $0[$1.sku, default: 0] += $1.quantity }
     }
 }
 

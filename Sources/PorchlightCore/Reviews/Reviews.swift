@@ -274,7 +274,7 @@ public enum ReviewRules {
         return deliveredAt
     }
 
-    /// Whether every unit bought of a line was taken back (`ReturnRecord.tookBack`): the customer
+    /// Whether every unit bought of a line was taken back (`ReturnRecord.unitsTakenBack`): the customer
     /// no longer has it, so it is not reviewed, nor asked about. Part of a line returned leaves
     /// the rest to review.
     public static func returnedInFull(purchased: Int, returned: Int) -> Bool {
@@ -293,7 +293,7 @@ public enum ReviewRules {
         let deliveredAt = try deliveredAt(of: draft.sku, in: order, now: now)
         if let line = order.lines.first(where: { $0.sku == draft.sku }),
            returnedInFull(purchased: line.quantity - line.cancelledQuantity,
-                          returned: returns.filter(\.tookBack).flatMap(\.lines).filter { $0.sku == draft.sku }.map(\.quantity).reduce(0, +)) {
+                          returned: returns.flatMap { record in record.lines.filter { $0.sku == draft.sku }.map(record.unitsTakenBack) }.reduce(0, +)) {
             throw .validation([FieldError(field: "sku", message: "can no longer be reviewed: it was returned")])
         }
         let help = help(for: draft, in: order)

@@ -40,20 +40,28 @@ extension APIHandlers {
               let (order, policy, eligibility) = try await returns.eligibility(orderID: orderID, now: Date(), merchant: Caller.merchant(),
                                                                                        logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(body.orderId).") }
+        let gift = body.gift ?? false
         let quote = try ReturnQuotes.quote(body.lines.map(ReturnLineRequest.init), resolution: ReturnResolution(body.resolution),
-                                           method: ReturnMethod(body.method), of: order, policy: policy.policy, eligibility: eligibility)
-        return .ok(.init(body: .json(.init(quote))))
+                                           method: ReturnMethod(body.method), gift: gift, of: order, policy: policy.policy, eligibility: eligibility)
+        return .ok(.init(body: .json(.init(quote, showPrices: Caller.view(of: orderID) == .merchant || !gift))))
     }
 
     func createReturn(_ input: Operations.CreateReturn.Input) async throws -> Operations.CreateReturn.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let orderID = try parseID(body.orderId, "order_id")
-        guard let submitter = try Caller.submitter(for: orderID),
-              let record = try await returns.open(body.lines.map(ReturnLineRequest.init), resolution: ReturnResolution(body.resolution),
-                                                  method: ReturnMethod(body.method), gift: body.gift ?? false, labelReference: body.labelReference,
-                                                  orderID: orderID, by: submitter, merchant: Caller.merchant(), logger: RequestScope.logger)
-        else { throw DomainError.notFound("No order with id \(body.orderId).") }
-        return .created(.init(body: .json(.init(record, showPrices: submitter == .merchant || !record.gift))))
+        guard let submitter = try Caller.submitter(for: orderID) else { throw DomainError.notFound("No order with id \(body.orderId).") }
+        let merchant = try Caller.merchant()
+        let lines = body.lines.map(ReturnLineRequest.init)
+        try await respondWithStored({ record in
+            PreparedResponse(status: .created, json: try ContractJSON.encode(
+                Components.Schemas.Return(record, showPrices: submitter == .merchant || !record.gift)))
+        }) { idempotency in
+            guard let record = try await returns.open(lines, resolution: ReturnResolution(body.resolution), method: ReturnMethod(body.method),
+                                                      gift: body.gift ?? false, labelReference: body.labelReference, orderID: orderID, by: submitter,
+                                                      merchant: merchant, idempotency: idempotency, logger: RequestScope.logger)
+            else { throw DomainError.notFound("No order with id \(body.orderId).") }
+            return record
+        }
     }
 
     func getReturn(_ input: Operations.GetReturn.Input) async throws -> Operations.GetReturn.Output {
@@ -87,6 +95,10 @@ extension APIHandlers {
         let receipt = body.lines.map { line in
             ReturnReceiptLine(sku: line.sku, received: line.received, damaged: line.damaged ?? 0, missing: line.missing ?? 0,
                               disposition: ReturnDisposition(line.disposition), location: line.location)
+        }
+        let locations = receipt.map { $0.location ?? "" }
+        if let index = try await returnPolicies.unknownLocation(among: locations, merchant: Caller.merchant(), logger: RequestScope.logger) {
+            throw DomainError.validation([FieldError(field: "lines[\(index)].location", message: "must be the code of one of your fulfilment locations")])
         }
         let record = try await move(input.path.returnId) { try $0.receive(receipt, now: $1) }
         return .ok(.init(body: .json(.init(record, showPrices: true))))
@@ -247,12 +259,17 @@ extension ReturnLineRequest {
 }
 
 extension Components.Schemas.ReturnQuote {
-    init(_ quote: ReturnQuote) {
+    /// The quote; for a gift's recipient (`showPrices` false), what they get without the prices paid.
+    init(_ quote: ReturnQuote, showPrices: Bool) {
         self.init(
             currency: quote.currency, resolution: .init(quote.resolution), method: .init(quote.method),
-            lines: quote.lines.map { .init(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice, amount: $0.amount, exchangeAmount: $0.exchangeAmount) },
-            subtotal: quote.subtotal, restockingFee: quote.restockingFee, returnShippingFee: quote.returnShippingFee,
-            refundTotal: quote.refundTotal, storeCredit: quote.storeCredit, exchangeDifference: quote.exchangeDifference)
+            lines: quote.lines.map { line in
+                showPrices ? .init(sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice, amount: line.amount, exchangeAmount: line.exchangeAmount)
+                    : .init(sku: line.sku, quantity: line.quantity)
+            },
+            subtotal: showPrices ? quote.subtotal : nil, restockingFee: showPrices ? quote.restockingFee : nil,
+            returnShippingFee: showPrices ? quote.returnShippingFee : nil, refundTotal: showPrices ? quote.refundTotal : nil,
+            storeCredit: quote.storeCredit, exchangeDifference: quote.exchangeDifference)
     }
 }
 
@@ -269,7 +286,7 @@ extension Components.Schemas.Return {
                       receipt: line.receipt.map { .init(received: $0.received, damaged: $0.damaged, missing: $0.missing,
                                                         disposition: .init($0.disposition), location: $0.location) })
             },
-            quote: showPrices ? .init(record.quote) : nil, storeToken: record.storeToken, labelReference: record.labelReference,
+            quote: .init(record.quote, showPrices: showPrices), storeToken: record.storeToken, labelReference: record.labelReference,
             submittedBy: .init(record.submittedBy), createdAt: record.createdAt, updatedAt: record.updatedAt)
     }
 }

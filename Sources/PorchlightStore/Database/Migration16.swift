@@ -18,10 +18,9 @@ extension Schema {
             -- Core's ReturnRecord.isOpen, stored so that other capabilities' queries (review
             -- requests) can ask it without restating the rule.
             open boolean NOT NULL,
-            -- Core's ReturnRecord.tookBack, likewise (review requests leave returned lines out).
-            took_back boolean NOT NULL,
             currency text NOT NULL,
             subtotal bigint NOT NULL,
+            restocking_fee_percent integer NOT NULL,
             restocking_fee bigint NOT NULL,
             return_shipping_fee bigint NOT NULL,
             refund_total bigint,
@@ -46,7 +45,8 @@ extension Schema {
             position integer NOT NULL,
             sku text NOT NULL,
             quantity integer NOT NULL CHECK (quantity > 0),
-            reason text NOT NULL,
+            reason text NOT NULL CHECK (reason IN ('damaged', 'defective', 'wrong_item', 'not_as_described', 'too_small', 'too_large',
+                'changed_mind', 'arrived_late', 'other')),
             note text,
             unit_price bigint NOT NULL,
             exchange_sku text,
@@ -56,6 +56,9 @@ extension Schema {
             missing integer,
             disposition text CHECK (disposition IN ('restock', 'do_not_restock', 'inspect')),
             restock_location text,
+            -- Core's ReturnRecord.unitsTakenBack, stored likewise (review requests leave lines
+            -- returned in full out).
+            taken_back integer NOT NULL,
             PRIMARY KEY (merchant_id, return_id, position),
             UNIQUE (merchant_id, return_id, sku),
             FOREIGN KEY (merchant_id, return_id) REFERENCES returns (merchant_id, id)

@@ -13,20 +13,16 @@ public struct ReturnPolicyStore: Sendable {
 
     /// The version in force now: the latest, or the standard policy (version 0).
     public func current(merchant: MerchantID, logger: Logger) async throws -> ReturnPolicyVersion {
-        try await versions(merchant: merchant, on: nil, logger: logger).last ?? ReturnPolicyVersion(version: 0, policy: .standard, effectiveAt: nil)
+        try await versions(merchant: merchant, on: nil, logger: logger).last ?? .standard
     }
 
     /// Stores `policy` as the next version, in force from `now`, unless it is the one in force.
     /// Two changes at the same moment: the second finds its version taken, a conflict.
     public func update(_ policy: ReturnPolicy, now: Date, merchant: MerchantID, logger: Logger) async throws -> ReturnPolicyVersion {
-        try await database.withTransaction(logger: logger) { connection in
-            let unknown = try await connection.query("""
-                SELECT wanted.code FROM unnest(\(policy.inStoreLocations)::text[]) AS wanted(code)
-                WHERE NOT EXISTS (SELECT 1 FROM fulfilment_locations l WHERE l.merchant_id = \(merchant.rawValue) AND l.code = wanted.code)
-                """, logger: logger).collect()
-            if let code = try unknown.first?.decode(String.self), let index = policy.inStoreLocations.firstIndex(of: code) {
-                throw DomainError.validation([FieldError(field: "in_store_locations[\(index)]", message: "must be the code of one of your fulfilment locations")])
-            }
+        if let index = try await unknownLocation(among: policy.inStoreLocations, merchant: merchant, logger: logger) {
+            throw DomainError.validation([FieldError(field: "in_store_locations[\(index)]", message: "must be the code of one of your fulfilment locations")])
+        }
+        return try await database.withTransaction(logger: logger) { connection in
             let latest = try await versions(merchant: merchant, on: connection, logger: logger).last
             if let latest, latest.policy == policy { return latest }
             let next = ReturnPolicyVersion(version: (latest?.version ?? 0) + 1, policy: policy, effectiveAt: now)
@@ -41,6 +37,17 @@ public struct ReturnPolicyStore: Sendable {
             }
             return next
         }
+    }
+
+    /// The index of the first code that is not one of the merchant's fulfilment locations (an
+    /// empty code stands for none, and is not looked up).
+    public func unknownLocation(among codes: [String], merchant: MerchantID, logger: Logger) async throws -> Int? {
+        let rows = try await database.query("""
+            SELECT min(wanted.position) FROM unnest(\(codes)::text[]) WITH ORDINALITY AS wanted(code, position)
+            WHERE wanted.code <> ''
+              AND NOT EXISTS (SELECT 1 FROM fulfilment_locations l WHERE l.merchant_id = \(merchant.rawValue) AND l.code = wanted.code)
+            """, logger: logger)
+        return try rows.first?.decode(Int?.self).map { $0 - 1 }
     }
 
     /// Every version, oldest first (a merchant changes its policy a handful of times a year).

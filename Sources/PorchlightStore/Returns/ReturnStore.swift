@@ -21,14 +21,15 @@ public struct ReturnStore: Sendable {
         async throws -> (order: OrderRecord, policy: ReturnPolicyVersion, lines: [LineEligibility])? {
         try await database.withTransaction(logger: logger) { connection in
             guard let (order, policy, existing) = try await load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
-            return (order, policy, ReturnEligibility.lines(of: order, policy: policy.policy, returned: Self.liveQuantities(existing), now: now))
+            return (order, policy, ReturnEligibility.lines(of: order, policy: policy.policy, returned: ReturnRules.heldUnits(existing), now: now))
         }
     }
 
     /// Opens a return (Core checks it against the order, its policy version and its other
     /// returns) and appends its events; nil when the merchant has no such order.
     public func open(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, gift: Bool, labelReference: String?,
-                     orderID: UUID, by submitter: Submitter, merchant: MerchantID, logger: Logger) async throws -> ReturnRecord? {
+                     orderID: UUID, by submitter: Submitter, merchant: MerchantID, idempotency: IdempotentWrite<ReturnRecord>? = nil,
+                     logger: Logger) async throws -> ReturnRecord? {
         try await database.withTransaction(logger: logger) { connection in
             guard let (order, policy, existing) = try await load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
             let now = Date().asStored
@@ -38,6 +39,7 @@ public struct ReturnStore: Sendable {
             try await insert(record, merchant: merchant, on: connection, logger: logger)
             try await OrderAggregates.append(ReturnEvents.opened(record, orderNumber: order.orderNumber, orderStatus: order.status)
                 .map { (orderID, order.version, $0) }, now: now, merchant: merchant, on: connection, logger: logger)
+            try await idempotency?.record(record, merchant: merchant, on: connection, logger: logger)
             return record
         }
     }
@@ -65,22 +67,27 @@ public struct ReturnStore: Sendable {
             let now = Date().asStored
             var after = before
             try apply(&after, now)
+            let quote = after.quote
             try await connection.query("""
                 UPDATE returns SET decision = \(after.decision.rawValue), decision_reason = \(after.decisionReason),
-                    logistics = \(after.logistics.rawValue), money = \(after.money.rawValue), open = \(after.isOpen), took_back = \(after.tookBack), updated_at = \(after.updatedAt)
+                    logistics = \(after.logistics.rawValue), money = \(after.money.rawValue), open = \(after.isOpen),
+                    subtotal = \(quote.subtotal), restocking_fee = \(quote.restockingFee), refund_total = \(quote.refundTotal),
+                    store_credit = \(quote.storeCredit), exchange_difference = \(quote.exchangeDifference), updated_at = \(after.updatedAt)
                 WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
                 """, logger: logger)
-            let receipts = after.lines.compactMap(\.receipt)
-            if before.lines.compactMap(\.receipt) != receipts {
-                try await connection.query("""
-                    UPDATE return_lines l SET received = r.received, damaged = r.damaged, missing = r.missing, disposition = r.disposition,
-                        restock_location = nullif(r.location, '')
-                    FROM unnest(\(receipts.map(\.sku))::text[], \(receipts.map(\.received))::int4[], \(receipts.map(\.damaged))::int4[],
-                                \(receipts.map(\.missing))::int4[], \(receipts.map(\.disposition.rawValue))::text[], \(receipts.map { $0.location ?? "" })::text[])
-                         AS r(sku, received, damaged, missing, disposition, location)
-                    WHERE l.merchant_id = \(merchant.rawValue) AND l.return_id = \(id) AND l.sku = r.sku
-                    """, logger: logger)
-            }
+            // Every line: its units taken back may change with the money as well as with a receipt.
+            // Absent receipts travel as -1 and '' (the arrays hold no NULLs).
+            let lines = after.lines
+            try await connection.query("""
+                UPDATE return_lines l SET received = nullif(r.received, -1), damaged = nullif(r.damaged, -1), missing = nullif(r.missing, -1),
+                    disposition = nullif(r.disposition, ''), restock_location = nullif(r.location, ''), taken_back = r.taken_back
+                FROM unnest(\(lines.map(\.sku))::text[], \(lines.map { $0.receipt?.received ?? -1 })::int4[],
+                            \(lines.map { $0.receipt?.damaged ?? -1 })::int4[], \(lines.map { $0.receipt?.missing ?? -1 })::int4[],
+                            \(lines.map { $0.receipt?.disposition.rawValue ?? "" })::text[], \(lines.map { $0.receipt?.location ?? "" })::text[],
+                            \(lines.map(after.unitsTakenBack))::int4[])
+                     AS r(sku, received, damaged, missing, disposition, location, taken_back)
+                WHERE l.merchant_id = \(merchant.rawValue) AND l.return_id = \(id) AND l.sku = r.sku
+                """, logger: logger)
             let orderStatus = try StoredValue.decode(OrderStatus.self, status, "orders.status")
             if let event = ReturnEvents.moved(from: before, to: after, orderNumber: orderNumber, orderStatus: orderStatus) {
                 try await OrderAggregates.append([(after.orderID, version, event)], now: now, merchant: merchant, on: connection, logger: logger)
@@ -127,32 +134,30 @@ public struct ReturnStore: Sendable {
         try await records(where: "r.order_id = $2", orderID, merchant: merchant, on: connection, logger: logger)
     }
 
-    static func liveQuantities(_ returns: [ReturnRecord]) -> [String: Int] {
-        returns.filter(\.isLive).flatMap(\.lines).reduce(into: [:]) { $0[$1.sku, default: 0] += $1.quantity }
-    }
-
     private func insert(_ record: ReturnRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
         let quote = record.quote
         try await connection.query("""
-            INSERT INTO returns (merchant_id, id, order_id, policy_version, resolution, method, gift, decision, decision_reason, logistics, money, open, took_back,
-                currency, subtotal, restocking_fee, return_shipping_fee, refund_total, store_credit, exchange_difference, store_token,
+            INSERT INTO returns (merchant_id, id, order_id, policy_version, resolution, method, gift, decision, decision_reason, logistics, money, open,
+                currency, subtotal, restocking_fee_percent, restocking_fee, return_shipping_fee, refund_total, store_credit, exchange_difference, store_token,
                 label_reference, submitted_by, created_at, updated_at)
             VALUES (\(merchant.rawValue), \(record.id), \(record.orderID), \(record.policyVersion), \(record.resolution.rawValue), \(record.method.rawValue),
-                \(record.gift), \(record.decision.rawValue), \(record.decisionReason), \(record.logistics.rawValue), \(record.money.rawValue), \(record.isOpen), \(record.tookBack),
-                \(quote.currency), \(quote.subtotal), \(quote.restockingFee), \(quote.returnShippingFee), \(quote.refundTotal), \(quote.storeCredit),
+                \(record.gift), \(record.decision.rawValue), \(record.decisionReason), \(record.logistics.rawValue), \(record.money.rawValue), \(record.isOpen),
+                \(quote.currency), \(quote.subtotal), \(record.restockingFeePercent), \(quote.restockingFee), \(quote.returnShippingFee), \(quote.refundTotal), \(quote.storeCredit),
                 \(quote.exchangeDifference), \(record.storeToken), \(record.labelReference), \(record.submittedBy.rawValue), \(record.createdAt),
                 \(record.updatedAt))
             """, logger: logger)
         let lines = record.lines
         try await connection.query("""
-            INSERT INTO return_lines (merchant_id, return_id, position, sku, quantity, reason, note, unit_price, exchange_sku, exchange_unit_price)
+            INSERT INTO return_lines (merchant_id, return_id, position, sku, quantity, reason, note, unit_price, exchange_sku, exchange_unit_price,
+                taken_back)
             -- Absent texts and prices travel as '' and -1 (the arrays hold no NULLs).
             SELECT \(merchant.rawValue), \(record.id), l.position, l.sku, l.quantity, l.reason, nullif(l.note, ''), l.unit_price,
-                   nullif(l.exchange_sku, ''), nullif(l.exchange_unit_price, -1)
+                   nullif(l.exchange_sku, ''), nullif(l.exchange_unit_price, -1), l.taken_back
             FROM unnest(\(Array(lines.indices))::int4[], \(lines.map(\.sku))::text[], \(lines.map(\.quantity))::int4[],
                         \(lines.map(\.reason.rawValue))::text[], \(lines.map { $0.note ?? "" })::text[], \(lines.map(\.unitPrice))::int8[],
-                        \(lines.map { $0.exchangeFor?.sku ?? "" })::text[], \(lines.map { $0.exchangeFor?.unitPrice ?? -1 })::int8[])
-                 AS l(position, sku, quantity, reason, note, unit_price, exchange_sku, exchange_unit_price)
+                        \(lines.map { $0.exchangeFor?.sku ?? "" })::text[], \(lines.map { $0.exchangeFor?.unitPrice ?? -1 })::int8[],
+                        \(lines.map(record.unitsTakenBack))::int4[])
+                 AS l(position, sku, quantity, reason, note, unit_price, exchange_sku, exchange_unit_price, taken_back)
             """, logger: logger)
     }
 
@@ -167,7 +172,7 @@ public struct ReturnStore: Sendable {
                    r.currency, r.subtotal, r.restocking_fee, r.return_shipping_fee, r.refund_total, r.store_credit, r.exchange_difference,
                    r.store_token, r.label_reference, r.submitted_by, r.created_at, r.updated_at,
                    l.sku, l.quantity, l.reason, l.note, l.unit_price, l.exchange_sku, l.exchange_unit_price,
-                   l.received, l.damaged, l.missing, l.disposition, l.restock_location
+                   l.received, l.damaged, l.missing, l.disposition, l.restock_location, r.restocking_fee_percent
             FROM returns r JOIN return_lines l ON l.merchant_id = r.merchant_id AND l.return_id = r.id
             WHERE r.merchant_id = $1 AND \(condition)
             ORDER BY r.created_at, r.id, l.position
@@ -186,7 +191,7 @@ public struct ReturnStore: Sendable {
                     quote: ReturnQuote(currency: try column(10), resolution: resolution, method: method, lines: [], subtotal: try column(11),
                                        restockingFee: try column(12), returnShippingFee: try column(13), refundTotal: try column(14),
                                        storeCredit: try column(15), exchangeDifference: try column(16)),
-                    decision: try StoredValue.decode(ReturnDecision.self, try column(6), "returns.decision"), decisionReason: try column(7),
+                    restockingFeePercent: try column(34), decision: try StoredValue.decode(ReturnDecision.self, try column(6), "returns.decision"), decisionReason: try column(7),
                     logistics: try StoredValue.decode(ReturnLogistics.self, try column(8), "returns.logistics"),
                     money: try StoredValue.decode(ReturnMoney.self, try column(9), "returns.money"), storeToken: try column(17),
                     labelReference: try column(18), submittedBy: try StoredValue.decode(Submitter.self, try column(19), "returns.submitted_by"),

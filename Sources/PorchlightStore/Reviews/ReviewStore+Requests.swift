@@ -38,9 +38,9 @@ extension ReviewStore {
             LEFT JOIN LATERAL (
                 SELECT array_agg(sl.sku ORDER BY sl.sku) AS skus,
                        array_agg(ol.quantity - ol.cancelled_quantity ORDER BY sl.sku) AS purchased,
-                       array_agg(coalesce((SELECT sum(rl.quantity) FROM return_lines rl
+                       array_agg(coalesce((SELECT sum(rl.taken_back) FROM return_lines rl
                                            JOIN returns rt ON rt.merchant_id = rl.merchant_id AND rt.id = rl.return_id
-                                           WHERE rt.merchant_id = s.merchant_id AND rt.order_id = s.order_id AND rt.took_back AND rl.sku = sl.sku),
+                                           WHERE rt.merchant_id = s.merchant_id AND rt.order_id = s.order_id AND rl.sku = sl.sku),
                                           0)::int8 ORDER BY sl.sku) AS returned
                 FROM shipment_lines sl
                 JOIN order_lines ol ON ol.merchant_id = sl.merchant_id AND ol.order_id = s.order_id AND ol.sku = sl.sku
