@@ -348,6 +348,9 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
             #expect(try await service.call(.post, "/v1/returns/\(id)/receipts", key: merchant.apiKey,
                                            json: ["lines": [["sku": "TEE", "received": 1, "disposition": "restock", "location": "NOWHERE"]]])
                     .status == .unprocessableContent)
+            let nul = try await service.call(.post, "/v1/returns/\(id)/receipts", key: merchant.apiKey,
+                                             json: ["lines": [["sku": "TEE", "received": 1, "disposition": "inspect", "location": "A\u{0}"]]])
+            #expect(try fieldErrors(nul)["lines[0].location"] == "must not contain NUL characters", "a 4xx, not a database error")
 
             // Two more returns, read a page at a time, newest first.
             let second = try await deliveredOrder(service, merchant)

@@ -17,14 +17,19 @@ public struct Validator: Sendable {
 
     /// Text must be within the length limits (counted in Unicode code points, as JSON Schema does)
     /// and free of NUL characters, which PostgreSQL cannot store.
-    public mutating func text(_ value: String?, _ field: String, min: Int = 0, max: Int) {
-        guard let value else { return }
+    /// Returns whether the text passed.
+    @discardableResult
+    public mutating func text(_ value: String?, _ field: String, min: Int = 0, max: Int) -> Bool {
+        guard let value else { return true }
         let length = value.unicodeScalars.count
         if length < min || length > max {
             fail(field, min > 0 ? "must be \(min) to \(max) characters long" : "must be at most \(max) characters long")
+            return false
         } else if value.unicodeScalars.contains("\0") {
             fail(field, "must not contain NUL characters")
+            return false
         }
+        return true
     }
 
     /// An identifier the merchant chooses (carrier, service level, location code): 1 to 64

@@ -107,9 +107,10 @@ public struct ReturnPolicy: Sendable, Equatable {
             v.check(holiday.returnableThrough >= holiday.placedThrough, "holiday_extension.returnable_through", "must not be before placed_through")
         }
         v.count(finalSaleSKUs.count, "final_sale_skus", 0...1000)
-        for sku in finalSaleSKUs.sorted() { v.text(sku, "final_sale_skus[\(sku.prefix(40))]", min: 1, max: 100) }
+        // Sets have no positions to name: the first bad entry speaks for the list.
+        for sku in finalSaleSKUs.sorted() where !v.text(sku, "final_sale_skus", min: 1, max: 100) { break }
         v.count(finalSaleCategories.count, "final_sale_categories", 0...100)
-        for category in finalSaleCategories.sorted() { v.text(category, "final_sale_categories[\(category.prefix(40))]", min: 1, max: 100) }
+        for category in finalSaleCategories.sorted() where !v.text(category, "final_sale_categories", min: 1, max: 100) { break }
         for (index, code) in inStoreLocations.enumerated() { v.text(code, "in_store_locations[\(index)]", min: 1, max: 64) }
         v.check(!resolutions.isEmpty, "resolutions", "must allow at least one resolution")
         v.check(!methods.isEmpty, "methods", "must allow at least one method")

@@ -39,11 +39,13 @@ public struct ReturnPolicyStore: Sendable {
         }
     }
 
-    /// The index of the first code that is not one of the merchant's fulfilment locations (an
-    /// empty code stands for none, and is not looked up).
+    /// The index of the first code that is not one of the merchant's fulfilment locations. An
+    /// empty code stands for none, and one PostgreSQL cannot hold (a NUL) is left to Core to
+    /// refuse: neither is looked up.
     public func unknownLocation(among codes: [String], merchant: MerchantID, logger: Logger) async throws -> Int? {
+        let storable = codes.map { $0.unicodeScalars.contains("\0") ? "" : $0 }
         let rows = try await database.query("""
-            SELECT min(wanted.position) FROM unnest(\(codes)::text[]) WITH ORDINALITY AS wanted(code, position)
+            SELECT min(wanted.position) FROM unnest(\(storable)::text[]) WITH ORDINALITY AS wanted(code, position)
             WHERE wanted.code <> ''
               AND NOT EXISTS (SELECT 1 FROM fulfilment_locations l WHERE l.merchant_id = \(merchant.rawValue) AND l.code = wanted.code)
             """, logger: logger)
