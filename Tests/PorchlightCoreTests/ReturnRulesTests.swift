@@ -294,3 +294,20 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         #expect(ReturnEvents.moved(from: record, to: record, orderNumber: "1001", orderStatus: .delivered) == nil)
     }
 }
+
+@Suite struct ReturnAnalyticsTests {
+    @Test func ratesCountOnlyReturnsThatHoldTheirUnits() {
+        let analytics = ReturnAnalytics(
+            sold: [("TEE", "apparel", 10), ("SOCK", "apparel", 10), ("MUG", "home", 5), ("BOOK", nil, 4)],
+            returned: [("TEE", .approved, .tooSmall, 2), ("TEE", .requested, .tooLarge, 1), ("TEE", .declined, .changedMind, 5),
+                       ("MUG", .approved, .damaged, 1), ("SOCK", .cancelled, .other, 3), ("BOOK", .approved, .changedMind, 1)])
+        #expect(analytics.overall.unitsSold == 29 && analytics.overall.unitsReturned == 5 && analytics.overall.returnRate == 0.1724)
+        #expect(analytics.overall.topReasons.map(\.reason) == [.tooSmall, .changedMind, .damaged])
+        #expect(analytics.bySKU.map(\.sku) == ["TEE", "BOOK", "MUG"], "most units first, ties by SKU; SOCK's return was cancelled")
+        #expect(analytics.bySKU.first?.stats.returnRate == 0.3 && analytics.bySKU.first?.category == "apparel")
+        #expect(analytics.byCategory.map(\.category) == ["apparel", "home"])
+        #expect(analytics.byCategory.first?.stats.unitsSold == 20 && analytics.byCategory.first?.stats.returnRate == 0.15)
+        let none = ReturnAnalytics(sold: [], returned: [])
+        #expect(none.overall.returnRate == nil && none.bySKU.isEmpty)
+    }
+}

@@ -371,4 +371,34 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
             #expect(listed == ids.reversed())
         }
     }
+
+    @Test func analyticsCountTheReturnsOfOrdersPlacedInThePeriod() async throws {
+        try await withService { service in
+            let merchant = try await merchantWithPolicy(service)
+            let first = try await deliveredOrder(service, merchant)
+            let second = try await deliveredOrder(service, merchant)
+            func open(_ order: String, _ quantity: Int, _ reason: String) async throws -> String {
+                let opened = try await service.call(.post, "/v1/returns", key: merchant.apiKey, json: [
+                    "order_id": order, "resolution": "store_credit", "method": "mail", "lines": [["sku": "TEE", "quantity": quantity, "reason": reason]],
+                ])
+                return try #require(opened["id"] as? String, "\(opened.text)")
+            }
+            _ = try await open(first.id, 2, "too_small")
+            let cancelled = try await open(second.id, 1, "changed_mind")
+            _ = try await service.call(.post, "/v1/returns/\(cancelled)/cancellation", key: merchant.apiKey, json: [:])
+            _ = try await open(second.id, 1, "defective")
+            let window = "from=\(isoTime(Date().addingTimeInterval(-60)))&to=\(isoTime(Date().addingTimeInterval(60)))"
+            let analytics = try await service.call(.get, "/v1/return-analytics?\(window)", key: merchant.apiKey)
+            let overall = try #require(analytics["overall"] as? [String: Any], "\(analytics.text)")
+            // Two orders of TEE ×2 and MUG ×1: 6 units sold, 3 returned (the cancelled return does not count).
+            #expect(overall["units_sold"] as? Int == 6 && overall["units_returned"] as? Int == 3 && overall["return_rate"] as? Double == 0.5)
+            #expect((overall["top_reasons"] as? [[String: Any]])?.compactMap { $0["reason"] as? String } == ["too_small", "defective"])
+            let tee = try #require((analytics["by_sku"] as? [[String: Any]])?.first)
+            #expect(tee["sku"] as? String == "TEE" && tee["units_sold"] as? Int == 4 && tee["return_rate"] as? Double == 0.75)
+            let before = try await service.call(.get, "/v1/return-analytics?to=\(isoTime(Date().addingTimeInterval(-3600)))", key: merchant.apiKey)
+            #expect((before["overall"] as? [String: Any])?["units_sold"] as? Int == 0)
+            #expect(try await service.call(.get, "/v1/return-analytics?from=\(isoTime(Date()))&to=\(isoTime(Date().addingTimeInterval(-60)))",
+                                           key: merchant.apiKey).status == .badRequest)
+        }
+    }
 }

@@ -4,6 +4,9 @@ import Foundation
 public enum ReturnDecision: String, Sendable, CaseIterable {
     /// Waiting for the merchant (approval `on_request`).
     case requested, approved, declined, cancelled
+
+    /// A return so decided holds its units: they cannot be returned again, and they count as returned.
+    public var holdsUnits: Bool { self == .requested || self == .approved }
 }
 
 /// Where the items are.
@@ -120,7 +123,7 @@ public struct ReturnRecord: Sendable, Equatable {
     }
 
     /// Holds units of the order: not declined or cancelled.
-    public var isLive: Bool { decision == .requested || decision == .approved }
+    public var isLive: Bool { decision.holdsUnits }
 
     /// Under way: live and not settled yet.
     public var isOpen: Bool { isLive && money == .pending }

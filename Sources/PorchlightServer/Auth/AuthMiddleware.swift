@@ -58,7 +58,7 @@ struct AuthMiddleware: ServerMiddleware {
             .scopeOrCustomer(.returnsRead)
         case Operations.CreateReturn.id, Operations.CancelReturn.id:
             .scopeOrCustomer(.returnsWrite)
-        case Operations.GetReturnPolicy.id, Operations.ListReturns.id:
+        case Operations.GetReturnPolicy.id, Operations.ListReturns.id, Operations.GetReturnAnalytics.id:
             .scope(.returnsRead)
         case Operations.UpdateReturnPolicy.id, Operations.DecideReturn.id, Operations.ReceiveReturn.id, Operations.SettleReturn.id:
             .scope(.returnsWrite)

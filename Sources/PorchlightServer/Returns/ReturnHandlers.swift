@@ -121,6 +121,19 @@ extension APIHandlers {
         return .ok(.init(body: .json(.init(cancelled, showPrices: submitter == .merchant || !cancelled.gift))))
     }
 
+    func getReturnAnalytics(_ input: Operations.GetReturnAnalytics.Input) async throws -> Operations.GetReturnAnalytics.Output {
+        let to = input.query.to ?? Date()
+        let from = input.query.from ?? to.addingTimeInterval(-30 * 86_400)
+        guard from < to else {
+            throw DomainError.badRequest("from must be before to.", [FieldError(field: "from", message: "must be before to")])
+        }
+        let analytics = try await returns.analytics(from: from, to: to, merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(
+            from: from, to: to, overall: .init(analytics.overall),
+            bySku: analytics.bySKU.map { .init(value1: .init($0.stats), value2: .init(sku: $0.sku, category: $0.category)) },
+            byCategory: analytics.byCategory.map { .init(value1: .init($0.stats), value2: .init(category: $0.category)) }))))
+    }
+
     /// Applies a move to the return (Core decides whether it may be made).
     private func move(_ returnID: String, _ apply: @escaping @Sendable (inout ReturnRecord, Date) throws -> Void) async throws -> ReturnRecord {
         let id = try parseID(returnID, "return_id")
@@ -382,5 +395,12 @@ extension Components.Schemas.ReturnDisposition {
         case .doNotRestock: .doNotRestock
         case .inspect: .inspect
         }
+    }
+}
+
+extension Components.Schemas.ReturnStats {
+    init(_ stats: ReturnStats) {
+        self.init(unitsSold: stats.unitsSold, unitsReturned: stats.unitsReturned, returnRate: stats.returnRate,
+                  topReasons: stats.topReasons.map { .init(reason: .init($0.reason), units: $0.units) })
     }
 }

@@ -215,3 +215,32 @@ public struct ReturnStore: Sendable {
         return records
     }
 }
+
+extension ReturnStore {
+    /// The returns of the orders placed in [from, to), overall, per SKU and per category (Core
+    /// counts which returns hold units).
+    public func analytics(from: Date, to: Date, merchant: MerchantID, logger: Logger) async throws -> ReturnAnalytics {
+        let sold = try await database.query("""
+            SELECT l.sku, min(l.category), sum(l.quantity - l.cancelled_quantity)::int8
+            FROM orders o JOIN order_lines l ON l.merchant_id = o.merchant_id AND l.order_id = o.id
+            WHERE o.merchant_id = \(merchant.rawValue) AND o.placed_at >= \(from) AND o.placed_at < \(to)
+            GROUP BY l.sku
+            """, logger: logger).map { row in
+            let (sku, category, units) = try row.decode((String, String?, Int).self)
+            return (sku: sku, category: category, units: units)
+        }
+        let returned = try await database.query("""
+            SELECT rl.sku, r.decision, rl.reason, sum(rl.quantity)::int8
+            FROM orders o
+            JOIN returns r ON r.merchant_id = o.merchant_id AND r.order_id = o.id
+            JOIN return_lines rl ON rl.merchant_id = r.merchant_id AND rl.return_id = r.id
+            WHERE o.merchant_id = \(merchant.rawValue) AND o.placed_at >= \(from) AND o.placed_at < \(to)
+            GROUP BY rl.sku, r.decision, rl.reason
+            """, logger: logger).map { row in
+            let (sku, decision, reason, units) = try row.decode((String, String, String, Int).self)
+            return (sku: sku, decision: try StoredValue.decode(ReturnDecision.self, decision, "returns.decision"),
+                    reason: try StoredValue.decode(ReturnReason.self, reason, "return_lines.reason"), units: units)
+        }
+        return ReturnAnalytics(sold: sold, returned: returned)
+    }
+}
