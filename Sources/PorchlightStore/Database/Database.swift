@@ -73,6 +73,17 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs `body` in a read-only transaction that sees one snapshot in every statement
+    /// (REPEATABLE READ): several reads that must agree, without the locks a write takes.
+    public func withSnapshot<Result: Sendable>(
+        logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withTransaction(logger: logger) { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            return try await body(connection)
+        }
+    }
+
     /// What the server takes: `max_connections`, of which `reserved` are kept for superusers (and,
     /// from PostgreSQL 16, for roles with `pg_use_reserved_connections`).
     public func connectionLimits(logger: Logger) async throws -> (maxConnections: Int, reserved: Int) {

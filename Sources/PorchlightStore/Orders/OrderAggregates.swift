@@ -17,6 +17,13 @@ enum OrderAggregates {
         try await load(where: "o.id = $2", orderID, merchant: merchant, on: connection, logger: logger)
     }
 
+    /// Reads the order with this id without locking it, for a read that applies Core's rules to
+    /// the whole aggregate; the caller's transaction is a snapshot (`Database.withSnapshot`), so
+    /// the statements agree.
+    static func read(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+        try await load(where: "o.id = $2", orderID, merchant: merchant, locking: false, on: connection, logger: logger)
+    }
+
     /// Locks the order of this shipment and reads it; nil when the merchant has no such shipment.
     /// (A shipment never moves to another order.)
     static func load(shipment shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
@@ -32,7 +39,7 @@ enum OrderAggregates {
     /// Locks the order row, then reads the rest in later statements: a statement that waited for
     /// the lock sees the locked row as the previous holder left it, but not that holder's other
     /// rows (its new document version, a promise it recorded), which a new statement does.
-    private static func load(where condition: String, _ key: some PostgresEncodable & Sendable, merchant: MerchantID,
+    private static func load(where condition: String, _ key: some PostgresEncodable & Sendable, merchant: MerchantID, locking: Bool = true,
                              on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
         var bindings = PostgresBindings(capacity: 2)
         bindings.append(merchant.rawValue)
@@ -42,7 +49,7 @@ enum OrderAggregates {
                    customer_locale, destination::text, placed_at, currency, metadata::text, status,
                    cancellation_reason, cancelled_at, created_at, updated_at
             FROM orders o WHERE merchant_id = $1 AND \(condition)
-            FOR UPDATE
+            \(locking ? "FOR UPDATE" : "")
             """, binds: bindings), logger: logger).collect()
         guard let row = rows.first else { return nil }
         var order = try orderRow(row.makeRandomAccess())

@@ -17,10 +17,12 @@ public struct ReturnStore: Sendable {
 
     /// The order (nil when the merchant has none with this id), the policy version it was placed
     /// under, and the eligibility of its lines at `now`, less the units its live returns hold.
+    /// A read: one snapshot, no lock (opening a return checks again under the lock).
     public func eligibility(orderID: UUID, now: Date, merchant: MerchantID, logger: Logger)
         async throws -> (order: OrderRecord, policy: ReturnPolicyVersion, lines: [LineEligibility])? {
-        try await database.withTransaction(logger: logger) { connection in
-            guard let (order, policy, existing) = try await load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
+        try await database.withSnapshot(logger: logger) { connection in
+            guard let (order, policy, existing) = try await load(orderID, locking: false, merchant: merchant, on: connection, logger: logger)
+            else { return nil }
             return (order, policy, ReturnEligibility.lines(of: order, policy: policy.policy, returned: ReturnRules.heldUnits(existing), now: now))
         }
     }
@@ -121,10 +123,12 @@ public struct ReturnStore: Sendable {
 
     // MARK: Rows
 
-    /// Locks and loads the order, with its policy version and its returns.
-    private func load(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger)
+    /// Loads the order (locked, unless only read), with its policy version and its returns.
+    private func load(_ orderID: UUID, locking: Bool = true, merchant: MerchantID, on connection: PostgresConnection, logger: Logger)
         async throws -> (OrderRecord, ReturnPolicyVersion, [ReturnRecord])? {
-        guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
+        let order = locking ? try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger)
+            : try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger)
+        guard let order else { return nil }
         let policy = ReturnPolicyVersion.inForce(at: order.placedAt, among: try await policies.versions(merchant: merchant, on: connection, logger: logger))
         return (order, policy, try await Self.records(of: orderID, merchant: merchant, on: connection, logger: logger))
     }
