@@ -232,7 +232,7 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         #expect(!json.contains("null"))
         let keys = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]).keys.sorted()
         #expect(keys == ["channel", "created_at", "currency", "customer", "destination", "id", "lines", "metadata", "order_number",
-                         "placed_at", "shipments", "status", "subtotal", "updated_at", "version"])
+                         "placed_at", "returns", "shipments", "status", "subtotal", "updated_at", "version"])
     }
 
     @Test func timesAndDatesAreWrittenAsTheAPIWritesThem() {

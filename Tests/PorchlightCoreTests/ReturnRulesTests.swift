@@ -281,17 +281,33 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         #expect(try opened(.storeCredit, .mail, gift: true).gift)
     }
 
-    @Test func eventsFollowTheMoves() throws {
-        var record = try opened(.exchange, .mail, approval: .onRequest, exchange: ExchangeItem(sku: "TEE-L", unitPrice: 4990))
-        #expect(ReturnEvents.opened(record, orderNumber: "1001", orderStatus: .delivered).map(\.type) == [.returnRequested])
-        let before = record
-        try record.decide(.approved, reason: nil, now: instant("2026-11-26T10:00:00Z"))
-        #expect(ReturnEvents.moved(from: before, to: record, orderNumber: "1001", orderStatus: .delivered)?.type == .returnApproved)
-        let approved = record
-        try record.settle(now: instant("2026-11-26T11:00:00Z"))
-        #expect(record.money == .exchanged && record.logistics == .awaiting, "an instant exchange")
-        #expect(ReturnEvents.moved(from: approved, to: record, orderNumber: "1001", orderStatus: .delivered)?.type == .returnResolved)
-        #expect(ReturnEvents.moved(from: record, to: record, orderNumber: "1001", orderStatus: .delivered) == nil)
+    @Test func eventsFollowTheMovesAndTheOrderDocumentShowsThem() throws {
+        var delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        var rules = policy { $0.keepItThreshold = 5000 }
+        rules.approval = .onRequest
+        let opening = delivered
+        let record = try delivered.openReturn([ReturnLineRequest(sku: "TEE", quantity: 1, reason: .defective, note: nil, exchangeFor: nil)],
+                                              resolution: .refund, method: .mail, gift: false, labelReference: nil,
+                                              policy: ReturnPolicyVersion(version: 1, policy: rules, effectiveAt: instant("2026-11-01T00:00:00Z")),
+                                              by: .customer, id: UUID(), storeToken: "token", now: instant("2026-11-25T10:00:00Z"))
+        #expect(OrderEvents.between(opening, delivered).map(\.type) == [.returnRequested])
+        let requested = delivered
+        _ = try delivered.moveReturn(record.id, now: instant("2026-11-26T10:00:00Z")) { try $0.decide(.approved, reason: nil, now: $1) }
+        #expect(OrderEvents.between(requested, delivered).map(\.type) == [.returnApproved])
+        let approved = delivered
+        _ = try delivered.moveReturn(record.id, now: instant("2026-11-27T10:00:00Z")) {
+            try $0.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 0, missing: 0, disposition: .restock, location: "BUC-1")], now: $1)
+            try $0.settle(now: $1)
+        }
+        #expect(OrderEvents.between(approved, delivered).map(\.type) == [.returnReceived, .returnResolved])
+        #expect(OrderEvents.between(delivered, delivered).isEmpty)
+        #expect(delivered.returnedQuantities == ["TEE": 1])
+        let document = try OrderDocument(delivered).json()
+        #expect(document.contains(#""returned_quantity":1"#) && document.contains(#""money":"refunded""#))
+        let unknown = UUID()
+        #expect(throws: DomainError.notFound("No return with id \(unknown.apiText).")) {
+            try delivered.moveReturn(unknown, now: Date()) { try $0.settle(now: $1) }
+        }
     }
 }
 

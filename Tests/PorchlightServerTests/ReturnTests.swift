@@ -166,6 +166,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
         try await withService { service in
             let merchant = try await merchantWithPolicy(service)
             let order = try await deliveredOrder(service, merchant)
+            let delivered = try await service.call(.get, "/v1/orders/\(order.id)", key: merchant.apiKey)
             let opened = try await service.call(.post, "/v1/returns", key: order.token, json: [
                 "order_id": order.id, "resolution": "refund", "method": "mail", "label_reference": "LBL-1",
                 "lines": [["sku": "TEE", "quantity": 1, "reason": "too_small", "note": "Veste mic."]],
@@ -197,6 +198,13 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
             let settled = try await post("resolutions", [:])
             #expect(settled["money"] as? String == "refunded", "\(settled.text)")
             #expect(try await post("resolutions", [:]).status == .conflict)
+            // The order's document shows the return, and each move was a new version of it.
+            let document = try await service.call(.get, "/v1/orders/\(order.id)", key: merchant.apiKey)
+            #expect(document["version"] as? Int == (delivered["version"] as? Int).map { $0 + 3 }, "opened, received, settled: \(document.text)")
+            let tee = (document["lines"] as? [[String: Any]])?.first { $0["sku"] as? String == "TEE" }
+            #expect(tee?["returned_quantity"] as? Int == 1 && tee?["delivered_quantity"] as? Int == 2)
+            let shown = try #require((document["returns"] as? [[String: Any]])?.first)
+            #expect(shown["id"] as? String == id && shown["logistics"] as? String == "received" && shown["money"] as? String == "refunded")
             #expect(try await returnEvents(service, merchant, order: order.id, atLeast: 4)
                     == ["return.requested", "return.approved", "return.received", "return.resolved"])
             let listed = try await service.call(.get, "/v1/returns?order_id=\(order.id)&money=refunded", key: merchant.apiKey)

@@ -16,11 +16,38 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         var cancelledQuantity: Int
         var shippedQuantity: Int
         var deliveredQuantity: Int
+        /// Absent from documents stored before returns existed.
+        var returnedQuantity: Int?
 
         enum CodingKeys: String, CodingKey {
             case sku, name, quantity, unitPrice = "unit_price", category, imageUrl = "image_url", productUrl = "product_url"
             case finalSale = "final_sale", cancelledQuantity = "cancelled_quantity", shippedQuantity = "shipped_quantity"
-            case deliveredQuantity = "delivered_quantity"
+            case deliveredQuantity = "delivered_quantity", returnedQuantity = "returned_quantity"
+        }
+    }
+
+    /// A return of the order, in brief: its full record is `GET /v1/returns/{id}`.
+    struct Return: Sendable, Equatable, Codable {
+        struct Line: Sendable, Equatable, Codable { var sku: String; var quantity: Int }
+        var id: String
+        var resolution: String
+        var method: String
+        var decision: String
+        var logistics: String
+        var money: String
+        var lines: [Line]
+        var createdAt: String
+        var updatedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, resolution, method, decision, logistics, money, lines, createdAt = "created_at", updatedAt = "updated_at"
+        }
+
+        init(_ record: ReturnRecord) {
+            (id, resolution, method) = (record.id.apiText, record.resolution.rawValue, record.method.rawValue)
+            (decision, logistics, money) = (record.decision.rawValue, record.logistics.rawValue, record.money.rawValue)
+            lines = record.lines.map { Line(sku: $0.sku, quantity: $0.quantity) }
+            (createdAt, updatedAt) = (APITime.text(record.createdAt), APITime.text(record.updatedAt))
         }
     }
 
@@ -74,6 +101,8 @@ public struct OrderDocument: Sendable, Equatable, Codable {
     var subtotal: Int
     var lines: [Line]
     var shipments: [ShipmentDocument]
+    /// Absent from documents stored before returns existed.
+    var returns: [Return]?
     var promise: Promise?
     var estimate: Estimate?
     var promiseAtRisk: Bool?
@@ -85,7 +114,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, orderNumber = "order_number", version, status, channel, customer, destination, placedAt = "placed_at"
-        case currency, subtotal, lines, shipments, promise, estimate, promiseAtRisk = "promise_at_risk", metadata
+        case currency, subtotal, lines, shipments, returns, promise, estimate, promiseAtRisk = "promise_at_risk", metadata
         case cancelledAt = "cancelled_at", cancellationReason = "cancellation_reason"
         case createdAt = "created_at", updatedAt = "updated_at"
     }
@@ -93,6 +122,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
     public init(_ order: OrderRecord) {
         let shipped = order.lineQuantities
         let delivered = order.deliveredQuantities
+        let returned = order.returnedQuantities
         id = order.id.apiText
         orderNumber = order.orderNumber
         version = order.version
@@ -107,9 +137,10 @@ public struct OrderDocument: Sendable, Equatable, Codable {
             Line(sku: line.sku, name: line.name, quantity: line.quantity, unitPrice: line.unitPrice, category: line.category,
                  imageUrl: line.imageUrl, productUrl: line.productUrl, finalSale: line.finalSale,
                  cancelledQuantity: line.cancelledQuantity, shippedQuantity: shipped[line.sku]?.shipped ?? 0,
-                 deliveredQuantity: delivered[line.sku] ?? 0)
+                 deliveredQuantity: delivered[line.sku] ?? 0, returnedQuantity: returned[line.sku] ?? 0)
         }
         shipments = order.shipments.map { ShipmentDocument($0, of: order) }
+        returns = order.returns.map(Return.init)
         promise = order.promise.map { promise in
             Promise(earliest: promise.window.earliest.description, latest: promise.window.latest.description,
                     confidence: promise.window.confidence, carrier: promise.carrier, serviceLevel: promise.serviceLevel,

@@ -105,6 +105,14 @@ public enum OrderEvents {
                 "estimate_latest": newEstimate.map { .string($0.latest.description) },
             ])
         }
+        let earlierReturns = Dictionary(uniqueKeysWithValues: before.returns.map { ($0.id, $0) })
+        for record in after.returns {
+            if let earlier = earlierReturns[record.id] {
+                events += ReturnEvents.moved(from: earlier, to: record, of: after)
+            } else {
+                events += ReturnEvents.opened(record, of: after)
+            }
+        }
         return events
     }
 

@@ -21,6 +21,9 @@ public struct OrderRecord: Sendable, Equatable {
     /// Oldest first.
     public var shipments: [ShipmentRecord]
     public var promise: PromiseRecord?
+    /// The order's returns, oldest first: part of the order, so that they change under its lock
+    /// and its document shows them.
+    public var returns: [ReturnRecord] = []
     /// The stored document's version: 0 until the order is first stored, then one more per change.
     public var version: Int
 

@@ -262,39 +262,63 @@ public enum ReturnRules {
 /// The events of a return, carrying like every event the order's id, number and status.
 public enum ReturnEvents {
     /// Opening a return: `return.requested`, and `return.approved` when the policy approves at once.
-    public static func opened(_ record: ReturnRecord, orderNumber: String, orderStatus: OrderStatus) -> [DomainEvent] {
-        var events = [event(.returnRequested, record, orderNumber: orderNumber, orderStatus: orderStatus)]
-        if record.decision == .approved { events.append(event(.returnApproved, record, orderNumber: orderNumber, orderStatus: orderStatus)) }
+    static func opened(_ record: ReturnRecord, of order: OrderRecord) -> [DomainEvent] {
+        var events = [event(.returnRequested, record, of: order)]
+        if record.decision == .approved { events.append(event(.returnApproved, record, of: order)) }
         return events
     }
 
-    /// The event of a move from `before` to `after`, if the move is one merchants' systems act on.
-    public static func moved(from before: ReturnRecord, to after: ReturnRecord, orderNumber: String, orderStatus: OrderStatus) -> DomainEvent? {
-        let type: EventType? = if before.decision != after.decision {
+    /// The events of the moves from `before` to `after` that merchants' systems act on, in the
+    /// order the state machines run: the decision, the items, the money.
+    static func moved(from before: ReturnRecord, to after: ReturnRecord, of order: OrderRecord) -> [DomainEvent] {
+        var types: [EventType] = []
+        if before.decision != after.decision {
             switch after.decision {
-            case .approved: .returnApproved
-            case .declined: .returnDeclined
-            case .cancelled: .returnCancelled
-            case .requested: nil
+            case .approved: types.append(.returnApproved)
+            case .declined: types.append(.returnDeclined)
+            case .cancelled: types.append(.returnCancelled)
+            case .requested: break
             }
-        } else if before.logistics != after.logistics, after.logistics == .received {
-            .returnReceived
-        } else if before.money != after.money {
-            .returnResolved
-        } else {
-            nil
         }
-        return type.map { event($0, after, orderNumber: orderNumber, orderStatus: orderStatus) }
+        if before.logistics != after.logistics, after.logistics == .received { types.append(.returnReceived) }
+        // Declining or cancelling clears the money; that is no settlement.
+        if before.money != after.money, after.money != .none { types.append(.returnResolved) }
+        return types.map { event($0, after, of: order) }
     }
 
-    private static func event(_ type: EventType, _ record: ReturnRecord, orderNumber: String, orderStatus: OrderStatus) -> DomainEvent {
+    private static func event(_ type: EventType, _ record: ReturnRecord, of order: OrderRecord) -> DomainEvent {
         var data: [String: JSONValue] = [
-            "order_id": .string(record.orderID.apiText), "order_number": .string(orderNumber), "status": .string(orderStatus.rawValue),
+            "order_id": .string(order.id.apiText), "order_number": .string(order.orderNumber), "status": .string(order.status.rawValue),
             "return_id": .string(record.id.apiText), "resolution": .string(record.resolution.rawValue), "method": .string(record.method.rawValue),
             "decision": .string(record.decision.rawValue), "logistics": .string(record.logistics.rawValue), "money": .string(record.money.rawValue),
             "lines": .array(record.lines.map { .object(["sku": .string($0.sku), "quantity": .integer(Int64($0.quantity))]) }),
         ]
         if let reason = record.decisionReason { data["reason"] = .string(reason) }
         return DomainEvent(type: type, data: .object(data))
+    }
+}
+
+extension OrderRecord {
+    /// Opens a return of `lines`, checked against this order, the policy version it was placed
+    /// under and its other returns.
+    public mutating func openReturn(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, gift: Bool,
+                                    labelReference: String?, policy: ReturnPolicyVersion, by submitter: Submitter, id: UUID, storeToken: String,
+                                    now: Date) throws(DomainError) -> ReturnRecord {
+        let record = try ReturnRules.open(lines, resolution: resolution, method: method, gift: gift, labelReference: labelReference, of: self,
+                                          policy: policy, existing: returns, by: submitter, id: id, storeToken: storeToken, now: now)
+        returns.append(record)
+        return record
+    }
+
+    /// Applies a move to the return with this id (the return's own rules decide whether it may be made).
+    public mutating func moveReturn(_ id: UUID, now: Date, _ apply: (inout ReturnRecord, Date) throws -> Void) throws -> ReturnRecord {
+        guard let index = returns.firstIndex(where: { $0.id == id }) else { throw DomainError.notFound("No return with id \(id.apiText).") }
+        try apply(&returns[index], now)
+        return returns[index]
+    }
+
+    /// The units of each line that the customer no longer has (`ReturnRecord.unitsTakenBack`).
+    public var returnedQuantities: [String: Int] {
+        returns.flatMap { record in record.lines.map { ($0.sku, record.unitsTakenBack($0)) } }.reduce(into: [:]) { $0[$1.0, default: 0] += $1.1 }
     }
 }

@@ -56,11 +56,9 @@ extension APIHandlers {
             PreparedResponse(status: .created, json: try ContractJSON.encode(
                 Components.Schemas.Return(record, showPrices: submitter == .merchant || !record.gift)))
         }) { idempotency in
-            guard let record = try await returns.open(lines, resolution: ReturnResolution(body.resolution), method: ReturnMethod(body.method),
-                                                      gift: body.gift ?? false, labelReference: body.labelReference, orderID: orderID, by: submitter,
-                                                      merchant: merchant, idempotency: idempotency, logger: RequestScope.logger)
-            else { throw DomainError.notFound("No order with id \(body.orderId).") }
-            return record
+            try await returns.open(lines, resolution: ReturnResolution(body.resolution), method: ReturnMethod(body.method),
+                                   gift: body.gift ?? false, labelReference: body.labelReference, orderID: orderID, by: submitter,
+                                   merchant: merchant, idempotency: idempotency, logger: RequestScope.logger)
         }
     }
 
@@ -136,11 +134,7 @@ extension APIHandlers {
 
     /// Applies a move to the return (Core decides whether it may be made).
     private func move(_ returnID: String, _ apply: @escaping @Sendable (inout ReturnRecord, Date) throws -> Void) async throws -> ReturnRecord {
-        let id = try parseID(returnID, "return_id")
-        guard let record = try await returns.move(id, merchant: Caller.merchant(), logger: RequestScope.logger, apply) else {
-            throw DomainError.notFound("No return with id \(returnID).")
-        }
-        return record
+        try await returns.move(try parseID(returnID, "return_id"), merchant: Caller.merchant(), logger: RequestScope.logger, apply)
     }
 }
 

@@ -59,6 +59,7 @@ extension OrderAggregates {
         if before == nil {
             try await insertOrder(order, merchant: merchant, on: connection, logger: logger)
         }
+        try await ReturnStore.save(order.returns, replacing: before?.returns ?? [], merchant: merchant, on: connection, logger: logger)
         let previousShipments = Dictionary(uniqueKeysWithValues: (before?.shipments ?? []).map { ($0.id, $0) })
         let changedShipments = order.shipments.filter { previousShipments[$0.id] != $0 }
         let newShipments = changedShipments.filter { previousShipments[$0.id] == nil }

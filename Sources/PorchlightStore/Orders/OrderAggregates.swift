@@ -31,6 +31,12 @@ enum OrderAggregates {
                        merchant: merchant, on: connection, logger: logger)
     }
 
+    /// Locks the order of this return and reads it; nil when the merchant has no such return.
+    static func load(returned returnID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+        try await load(where: "o.id = (SELECT order_id FROM returns WHERE merchant_id = $1 AND id = $2)", returnID,
+                       merchant: merchant, on: connection, logger: logger)
+    }
+
     /// Locks the order with this order number and reads it; nil when there is none.
     static func load(orderNumber: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
         try await load(where: "o.order_number = $2", orderNumber, merchant: merchant, on: connection, logger: logger)
@@ -53,9 +59,13 @@ enum OrderAggregates {
             """, binds: bindings), logger: logger).collect()
         guard let row = rows.first else { return nil }
         var order = try orderRow(row.makeRandomAccess())
-        (order.version, order.promise) = try await versionAndPromise(order.id, merchant: merchant, on: connection, logger: logger)
+        let hasReturns: Bool
+        (order.version, order.promise, hasReturns) = try await versionAndPromise(order.id, merchant: merchant, on: connection, logger: logger)
         order.lines = try await lines(order.id, merchant: merchant, on: connection, logger: logger)
         order.shipments = try await shipments(order.id, merchant: merchant, on: connection, logger: logger)
+        if hasReturns {
+            order.returns = try await ReturnStore.records(of: order.id, merchant: merchant, on: connection, logger: logger)
+        }
         return order
     }
 
@@ -73,15 +83,17 @@ enum OrderAggregates {
             lines: [], shipments: [], promise: nil, version: 0)
     }
 
-    /// The stored document's version (0 when there is none yet) and the order's promise.
+    /// The stored document's version (0 when there is none yet), the order's promise, and whether
+    /// it has returns (most orders have none, and so cost no statement more).
     private static func versionAndPromise(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection,
-                                          logger: Logger) async throws -> (Int, PromiseRecord?) {
+                                          logger: Logger) async throws -> (Int, PromiseRecord?, Bool) {
         let rows = try await connection.query("""
             SELECT coalesce((SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID)), 0),
                    p.quote_id, p.option_id, p.slot_id, p.slot_date::text, p.slot_start, p.slot_end, p.carrier, p.service_level,
                    p.location_code, p.origin_region, p.destination_country, p.destination_region, p.earliest::text,
                    p.latest::text, p.confidence, p.basis, p.engine_version, p.promised_at, p.forecast_start::text,
-                   p.forecast, coalesce(l.time_zone, 'UTC'), p.outcome, p.delivered_on::text, p.pit
+                   p.forecast, coalesce(l.time_zone, 'UTC'), p.outcome, p.delivered_on::text, p.pit,
+                   EXISTS (SELECT 1 FROM returns r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = \(orderID))
             FROM (VALUES (1)) AS one
             LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = \(orderID)
             LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
@@ -89,7 +101,8 @@ enum OrderAggregates {
         guard let row = rows.first?.makeRandomAccess() else { throw StoredValue.Unknown(column: "order_documents.version", value: "no row") }
         func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
         let version: Int = try column(0)
-        guard let quoteID = try column(1, UUID?.self) else { return (version, nil) }
+        let hasReturns: Bool = try column(25)
+        guard let quoteID = try column(1, UUID?.self) else { return (version, nil, hasReturns) }
         let slotID = try column(3, String?.self)
         return (version, PromiseRecord(
             quoteID: quoteID, optionID: try column(2),
@@ -107,7 +120,7 @@ enum OrderAggregates {
             timeZone: try StoredValue.timeZone(column(21), "fulfilment_locations.time_zone"),
             outcome: try column(22, String?.self).map { try StoredValue.decode(PromiseOutcome.self, $0, "delivery_promises.outcome") },
             deliveredOn: try column(23, String?.self).map { try StoredValue.date($0, "delivery_promises.delivered_on") },
-            pit: try column(24)))
+            pit: try column(24)), hasReturns)
     }
 
     private static func lines(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderLineRecord] {

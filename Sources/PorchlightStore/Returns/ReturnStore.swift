@@ -3,15 +3,17 @@ import Logging
 import PorchlightCore
 import PostgresNIO
 
-/// Returns of order lines. Opening or moving a return takes the order's lock, like every change
-/// to an order, so two returns of the same units cannot both pass the eligibility check, and the
-/// events join the order's in the feed at its current document version.
+/// Returns of order lines. A return is part of its order: opening or moving one is a change to
+/// the order (`OrderStore.change`), under its lock, so two returns of the same units cannot both
+/// pass the eligibility check, and the order's document (which shows its returns) and events are
+/// written with it.
 public struct ReturnStore: Sendable {
-    let database: Database
+    let orders: OrderStore
     let policies: ReturnPolicyStore
+    var database: Database { orders.database }
 
     public init(database: Database) {
-        self.database = database
+        self.orders = OrderStore(database: database)
         self.policies = ReturnPolicyStore(database: database)
     }
 
@@ -21,29 +23,24 @@ public struct ReturnStore: Sendable {
     public func eligibility(orderID: UUID, now: Date, merchant: MerchantID, logger: Logger)
         async throws -> (order: OrderRecord, policy: ReturnPolicyVersion, lines: [LineEligibility])? {
         try await database.withSnapshot(logger: logger) { connection in
-            guard let (order, policy, existing) = try await load(orderID, locking: false, merchant: merchant, on: connection, logger: logger)
-            else { return nil }
-            return (order, policy, ReturnEligibility.lines(of: order, policy: policy.policy, returned: ReturnRules.heldUnits(existing), now: now))
+            guard let order = try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
+            let policy = ReturnPolicyVersion.inForce(at: order.placedAt, among: try await policies.versions(merchant: merchant, on: connection, logger: logger))
+            return (order, policy, ReturnEligibility.lines(of: order, policy: policy.policy, returned: ReturnRules.heldUnits(order.returns), now: now))
         }
     }
 
-    /// Opens a return (Core checks it against the order, its policy version and its other
-    /// returns) and appends its events; nil when the merchant has no such order.
+    /// Opens a return (Core checks it against the order, its policy version and its other returns).
     public func open(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, gift: Bool, labelReference: String?,
                      orderID: UUID, by submitter: Submitter, merchant: MerchantID, idempotency: IdempotentWrite<ReturnRecord>? = nil,
-                     logger: Logger) async throws -> ReturnRecord? {
-        try await database.withTransaction(logger: logger) { connection in
-            guard let (order, policy, existing) = try await load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
-            let now = Date().asStored
-            let record = try ReturnRules.open(lines, resolution: resolution, method: method, gift: gift, labelReference: labelReference, of: order,
-                                              policy: policy, existing: existing, by: submitter, id: UUID(),
-                                              storeToken: Base64URL.encode(Data((0..<16).map { _ in UInt8.random(in: 0...255) })), now: now)
-            try await insert(record, merchant: merchant, on: connection, logger: logger)
-            try await OrderAggregates.append(ReturnEvents.opened(record, orderNumber: order.orderNumber, orderStatus: order.status)
-                .map { (orderID, order.version, $0) }, now: now, merchant: merchant, on: connection, logger: logger)
-            try await idempotency?.record(record, merchant: merchant, on: connection, logger: logger)
-            return record
-        }
+                     logger: Logger) async throws -> ReturnRecord {
+        // Read before the lock: a version added meanwhile is in force from now, after the order was placed.
+        let versions = try await policies.versions(merchant: merchant, on: nil, logger: logger)
+        let storeToken = Base64URL.encode(Data((0..<16).map { _ in UInt8.random(in: 0...255) }))
+        return try await orders.change(.order(orderID), merchant: merchant, idempotency: idempotency?.pulledBack(\.outcome), logger: logger) {
+            order, now in
+            try order.openReturn(lines, resolution: resolution, method: method, gift: gift, labelReference: labelReference,
+                                 policy: .inForce(at: order.placedAt, among: versions), by: submitter, id: UUID(), storeToken: storeToken, now: now)
+        }.outcome
     }
 
     public func record(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> ReturnRecord? {
@@ -52,50 +49,50 @@ public struct ReturnStore: Sendable {
         }
     }
 
-    /// Applies a move (Core decides whether it may be made) under the order's lock, writes the
-    /// return's states and receipt, and appends the move's event; nil when there is no such return.
+    /// Applies a move to the return (Core decides whether it may be made) as a change to its order.
     public func move(_ id: UUID, merchant: MerchantID, logger: Logger, _ apply: @escaping @Sendable (inout ReturnRecord, Date) throws -> Void)
-        async throws -> ReturnRecord? {
-        try await database.withTransaction(logger: logger) { connection in
-            let orders = try await connection.query("""
-                SELECT o.order_number, o.status, coalesce(d.version, 0) FROM orders o
-                LEFT JOIN order_documents d ON d.merchant_id = o.merchant_id AND d.order_id = o.id
-                WHERE o.merchant_id = \(merchant.rawValue) AND o.id = (SELECT order_id FROM returns WHERE merchant_id = \(merchant.rawValue) AND id = \(id))
-                FOR UPDATE OF o
-                """, logger: logger).collect()
-            guard let (orderNumber, status, version) = try orders.first?.decode((String, String, Int).self),
-                  let before = try await Self.records(where: "r.id = $2", id, merchant: merchant, on: connection, logger: logger).first
-            else { return nil }
-            let now = Date().asStored
-            var after = before
-            try apply(&after, now)
-            let quote = after.quote
-            try await connection.query("""
-                UPDATE returns SET decision = \(after.decision.rawValue), decision_reason = \(after.decisionReason),
-                    logistics = \(after.logistics.rawValue), money = \(after.money.rawValue), open = \(after.isOpen),
-                    subtotal = \(quote.subtotal), restocking_fee = \(quote.restockingFee), refund_total = \(quote.refundTotal),
-                    store_credit = \(quote.storeCredit), exchange_difference = \(quote.exchangeDifference), updated_at = \(after.updatedAt)
-                WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
-                """, logger: logger)
-            // Every line: its units taken back may change with the money as well as with a receipt.
-            // Absent receipts travel as -1 and '' (the arrays hold no NULLs).
-            let lines = after.lines
-            try await connection.query("""
-                UPDATE return_lines l SET received = nullif(r.received, -1), damaged = nullif(r.damaged, -1), missing = nullif(r.missing, -1),
-                    disposition = nullif(r.disposition, ''), restock_location = nullif(r.location, ''), taken_back = r.taken_back
-                FROM unnest(\(lines.map(\.sku))::text[], \(lines.map { $0.receipt?.received ?? -1 })::int4[],
-                            \(lines.map { $0.receipt?.damaged ?? -1 })::int4[], \(lines.map { $0.receipt?.missing ?? -1 })::int4[],
-                            \(lines.map { $0.receipt?.disposition.rawValue ?? "" })::text[], \(lines.map { $0.receipt?.location ?? "" })::text[],
-                            \(lines.map(after.unitsTakenBack))::int4[])
-                     AS r(sku, received, damaged, missing, disposition, location, taken_back)
-                WHERE l.merchant_id = \(merchant.rawValue) AND l.return_id = \(id) AND l.sku = r.sku
-                """, logger: logger)
-            let orderStatus = try StoredValue.decode(OrderStatus.self, status, "orders.status")
-            if let event = ReturnEvents.moved(from: before, to: after, orderNumber: orderNumber, orderStatus: orderStatus) {
-                try await OrderAggregates.append([(after.orderID, version, event)], now: now, merchant: merchant, on: connection, logger: logger)
+        async throws -> ReturnRecord {
+        try await orders.change(.returned(id), merchant: merchant, idempotency: nil, logger: logger) { order, now in
+            try order.moveReturn(id, now: now, apply)
+        }.outcome
+    }
+
+    /// Writes the returns that differ between `before` and `after` (the order's, as loaded and as
+    /// changed): new ones whole, changed ones' states, amounts and receipts.
+    static func save(_ after: [ReturnRecord], replacing before: [ReturnRecord], merchant: MerchantID, on connection: PostgresConnection,
+                     logger: Logger) async throws {
+        let earlier = Dictionary(uniqueKeysWithValues: before.map { ($0.id, $0) })
+        for record in after where earlier[record.id] != record {
+            if earlier[record.id] == nil {
+                try await insert(record, merchant: merchant, on: connection, logger: logger)
+            } else {
+                try await update(record, merchant: merchant, on: connection, logger: logger)
             }
-            return after
         }
+    }
+
+    private static func update(_ after: ReturnRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        let quote = after.quote
+        try await connection.query("""
+            UPDATE returns SET decision = \(after.decision.rawValue), decision_reason = \(after.decisionReason),
+                logistics = \(after.logistics.rawValue), money = \(after.money.rawValue), open = \(after.isOpen),
+                subtotal = \(quote.subtotal), restocking_fee = \(quote.restockingFee), refund_total = \(quote.refundTotal),
+                store_credit = \(quote.storeCredit), exchange_difference = \(quote.exchangeDifference), updated_at = \(after.updatedAt)
+            WHERE merchant_id = \(merchant.rawValue) AND id = \(after.id)
+            """, logger: logger)
+        // Every line: its units taken back may change with the money as well as with a receipt.
+        // Absent receipts travel as -1 and '' (the arrays hold no NULLs).
+        let lines = after.lines
+        try await connection.query("""
+            UPDATE return_lines l SET received = nullif(r.received, -1), damaged = nullif(r.damaged, -1), missing = nullif(r.missing, -1),
+                disposition = nullif(r.disposition, ''), restock_location = nullif(r.location, ''), taken_back = r.taken_back
+            FROM unnest(\(lines.map(\.sku))::text[], \(lines.map { $0.receipt?.received ?? -1 })::int4[],
+                        \(lines.map { $0.receipt?.damaged ?? -1 })::int4[], \(lines.map { $0.receipt?.missing ?? -1 })::int4[],
+                        \(lines.map { $0.receipt?.disposition.rawValue ?? "" })::text[], \(lines.map { $0.receipt?.location ?? "" })::text[],
+                        \(lines.map(after.unitsTakenBack))::int4[])
+                 AS r(sku, received, damaged, missing, disposition, location, taken_back)
+            WHERE l.merchant_id = \(merchant.rawValue) AND l.return_id = \(after.id) AND l.sku = r.sku
+            """, logger: logger)
     }
 
     /// A page of the merchant's returns, newest first, optionally of one order and in one state.
@@ -123,22 +120,12 @@ public struct ReturnStore: Sendable {
 
     // MARK: Rows
 
-    /// Loads the order (locked, unless only read), with its policy version and its returns.
-    private func load(_ orderID: UUID, locking: Bool = true, merchant: MerchantID, on connection: PostgresConnection, logger: Logger)
-        async throws -> (OrderRecord, ReturnPolicyVersion, [ReturnRecord])? {
-        let order = locking ? try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger)
-            : try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger)
-        guard let order else { return nil }
-        let policy = ReturnPolicyVersion.inForce(at: order.placedAt, among: try await policies.versions(merchant: merchant, on: connection, logger: logger))
-        return (order, policy, try await Self.records(of: orderID, merchant: merchant, on: connection, logger: logger))
-    }
-
     /// The order's returns, oldest first.
     static func records(of orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [ReturnRecord] {
         try await records(where: "r.order_id = $2", orderID, merchant: merchant, on: connection, logger: logger)
     }
 
-    private func insert(_ record: ReturnRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+    private static func insert(_ record: ReturnRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
         let quote = record.quote
         try await connection.query("""
             INSERT INTO returns (merchant_id, id, order_id, policy_version, resolution, method, gift, decision, decision_reason, logistics, money, open,
