@@ -100,10 +100,24 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
     }
 
     @Test func returnedUnitsLeaveTheRest() throws {
-        let delivered = try order(deliveredAt: "2026-11-20T10:00:00Z", cancelledTees: 0)
+        var delivered = try order(deliveredAt: "2026-11-20T10:00:00Z", cancelledTees: 0)
         let now = instant("2026-11-25T10:00:00Z")
-        #expect(try tee(ReturnEligibility.lines(of: delivered, policy: policy(), returned: ["TEE": 1], now: now)).returnableQuantity == 1)
-        let all = try tee(ReturnEligibility.lines(of: delivered, policy: policy(), returned: ["TEE": 2], now: now))
+        func returnOne(_ resolution: ReturnResolution) throws -> ReturnRecord {
+            try delivered.openReturn([ReturnLineRequest(sku: "TEE", quantity: 1, reason: .defective, note: nil, exchangeFor: nil)],
+                                     resolution: resolution, method: .returnless, gift: false, labelReference: nil,
+                                     policy: ReturnPolicyVersion(version: 1, policy: policy(), effectiveAt: nil), by: .customer,
+                                     id: UUID(), storeToken: "t", now: now)
+        }
+        let first = try returnOne(.refund)
+        #expect(try tee(ReturnEligibility.lines(of: delivered, policy: policy(), now: now)).returnableQuantity == 1)
+        _ = try returnOne(.storeCredit)
+        let underWay = try tee(ReturnEligibility.lines(of: delivered, policy: policy(), now: now))
+        #expect(underWay.reason == .returnOpen && underWay.returnableQuantity == 0)
+        #expect(throws: DomainError.self) { try returnOne(.refund) }
+        _ = try delivered.moveReturn(first.id, now: now) { try $0.settle(now: $1) }
+        #expect(try tee(ReturnEligibility.lines(of: delivered, policy: policy(), now: now)).reason == .returnOpen, "one is still under way")
+        _ = try delivered.moveReturn(delivered.returns[1].id, now: now) { try $0.settle(now: $1) }
+        let all = try tee(ReturnEligibility.lines(of: delivered, policy: policy(), now: now))
         #expect(all.reason == .alreadyReturned && all.returnableQuantity == 0)
         let partial = try order(deliveredAt: "2026-11-20T10:00:00Z", cancelledTees: 1)
         #expect(try tee(ReturnEligibility.lines(of: partial, policy: policy(), now: now)).returnableQuantity == 1)
@@ -212,13 +226,13 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
 @Suite struct ReturnStateTests {
     private func opened(_ resolution: ReturnResolution, _ method: ReturnMethod, approval: ReturnApproval = .automatic, gift: Bool = false,
                         exchange: ExchangeItem? = nil) throws -> ReturnRecord {
-        let delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        var delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
         var rules = policy { $0.keepItThreshold = 5000 }
         rules.approval = approval
-        return try ReturnRules.open([ReturnLineRequest(sku: "TEE", quantity: 1, reason: .defective, note: nil, exchangeFor: exchange)],
-                                    resolution: resolution, method: method, gift: gift, labelReference: nil, of: delivered,
-                                    policy: ReturnPolicyVersion(version: 1, policy: rules, effectiveAt: nil), existing: [], by: .customer,
-                                    id: UUID(), storeToken: "token", now: instant("2026-11-25T10:00:00Z"))
+        return try delivered.openReturn([ReturnLineRequest(sku: "TEE", quantity: 1, reason: .defective, note: nil, exchangeFor: exchange)],
+                                        resolution: resolution, method: method, gift: gift, labelReference: nil,
+                                        policy: ReturnPolicyVersion(version: 1, policy: rules, effectiveAt: nil), by: .customer,
+                                        id: UUID(), storeToken: "token", now: instant("2026-11-25T10:00:00Z"))
     }
 
     @Test func eachStateMachineMovesOnlyForward() throws {
@@ -259,13 +273,13 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
     }
 
     @Test func whatWentMissingIsNotRefunded() throws {
-        let delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        var delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
         var rules = policy { $0.restockingFeePercent = 10; $0.returnShippingFee = 500 }
         rules.approval = .automatic
-        var both = try ReturnRules.open([ReturnLineRequest(sku: "TEE", quantity: 2, reason: .defective, note: nil, exchangeFor: nil)],
-                                        resolution: .refund, method: .mail, gift: false, labelReference: nil, of: delivered,
-                                        policy: ReturnPolicyVersion(version: 1, policy: rules, effectiveAt: nil), existing: [], by: .customer,
-                                        id: UUID(), storeToken: "t", now: instant("2026-11-25T10:00:00Z"))
+        var both = try delivered.openReturn([ReturnLineRequest(sku: "TEE", quantity: 2, reason: .defective, note: nil, exchangeFor: nil)],
+                                            resolution: .refund, method: .mail, gift: false, labelReference: nil,
+                                            policy: ReturnPolicyVersion(version: 1, policy: rules, effectiveAt: nil), by: .customer,
+                                            id: UUID(), storeToken: "t", now: instant("2026-11-25T10:00:00Z"))
         #expect(both.quote.refundTotal == 9980 - 998 - 500)
         try both.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 0, missing: 1, disposition: .restock, location: "BUC-1")],
                          now: instant("2026-11-27T10:00:00Z"))

@@ -44,6 +44,8 @@ import Testing
             let wrongMethodWithID = try await service.call(.put, "/v1/orders/\(UUID())")
             #expect(wrongMethodWithID.status == .methodNotAllowed)
             #expect(wrongMethodWithID.headers[.allow] == "GET")
+            let spelledOut = try await service.call(.get, "/v1/returns/quotes")
+            #expect(spelledOut.status == .methodNotAllowed && spelledOut.headers[.allow] == "POST", "a spelled-out segment wins over a parameter")
         }
     }
 }

@@ -121,7 +121,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             func quote(_ body: [String: Any], key: String? = nil) async throws -> Reply {
                 var body = body
                 body["order_id"] = body["order_id"] ?? order.id
-                return try await service.call(.post, "/v1/return-quotes", key: key ?? order.token, json: body)
+                return try await service.call(.post, "/v1/returns/quotes", key: key ?? order.token, json: body)
             }
             let refund = try await quote(["resolution": "refund", "method": "mail", "lines": [["sku": "TEE", "quantity": 2, "reason": "too_small"]]])
             #expect(refund.status == .ok, "\(refund.text)")
@@ -222,7 +222,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
             let id = try #require(first["id"] as? String, "\(first.text)")
             #expect(first["decision"] as? String == "requested" && first["store_token"] is String)
             let twice = try await service.call(.post, "/v1/returns", key: order.token, json: body)
-            #expect(try fieldErrors(twice)["lines[0].sku"] == "cannot be returned: already_returned", "the units are held")
+            #expect(try fieldErrors(twice)["lines[0].sku"] == "cannot be returned: return_open", "the units are held")
             func post(_ path: String, _ body: [String: Any]) async throws -> Reply {
                 try await service.call(.post, "/v1/returns/\(id)/\(path)", key: merchant.apiKey, json: body)
             }
@@ -284,7 +284,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
             #expect((seenByMerchant["quote"] as? [String: Any])?["exchange_difference"] as? Int == 0)
             let seenByRecipient = try await service.call(.get, "/v1/returns/\(id)", key: order.token)
             #expect(seenByRecipient.status == .ok && (seenByRecipient["quote"] as? [String: Any])?["subtotal"] == nil, "\(seenByRecipient.text)")
-            let giftQuote = try await service.call(.post, "/v1/return-quotes", key: order.token, json: [
+            let giftQuote = try await service.call(.post, "/v1/returns/quotes", key: order.token, json: [
                 "order_id": order.id, "resolution": "store_credit", "method": "mail", "gift": true, "lines": [["sku": "TEE", "quantity": 1, "reason": "other"]],
             ])
             #expect(giftQuote.status == .ok && giftQuote["subtotal"] == nil && giftQuote["store_credit"] as? Int == 4990 - 1500, "\(giftQuote.text)")

@@ -7,6 +7,8 @@ public enum ReturnIneligibility: String, Sendable, CaseIterable {
     case notDelivered = "not_delivered"
     /// Every unit that arrived has been returned.
     case alreadyReturned = "already_returned"
+    /// Every unit that arrived is returned or in a return still under way.
+    case returnOpen = "return_open"
 }
 
 /// What a line's return deadline counts from.
@@ -40,10 +42,10 @@ public struct LineEligibility: Sendable, Equatable {
 }
 
 public enum ReturnEligibility {
-    /// Each line of `order` under `policy` at `now`. `returned` holds the units already returned
-    /// (or in a return under way) per SKU.
-    public static func lines(of order: OrderRecord, policy: ReturnPolicy, returned: [String: Int] = [:], now: Date) -> [LineEligibility] {
-        order.lines.map { line in
+    /// Each line of `order` under `policy` at `now`, less the units its live returns hold.
+    public static func lines(of order: OrderRecord, policy: ReturnPolicy, now: Date) -> [LineEligibility] {
+        let (held, underWay) = (ReturnRules.heldUnits(order.returns), ReturnRules.unitsUnderWay(order.returns))
+        return order.lines.map { line in
             let purchased = line.quantity - line.cancelledQuantity
             var result = LineEligibility(sku: line.sku, purchasedQuantity: purchased, arrivedQuantity: 0, returnableQuantity: 0)
             let finalSale = line.finalSale || policy.finalSaleSKUs.contains(line.sku) || line.category.map(policy.finalSaleCategories.contains) == true
@@ -78,12 +80,12 @@ public enum ReturnEligibility {
             }
             let deadline = lastDay.adding(days: 1).instant(atMinute: 0, in: policy.timeZone)
             (result.lastDay, result.deadline, result.countedFrom) = (lastDay, deadline, basis)
-            result.returnableQuantity = max(0, result.arrivedQuantity - (returned[line.sku] ?? 0))
+            result.returnableQuantity = max(0, result.arrivedQuantity - (held[line.sku] ?? 0))
             if now >= deadline {
                 result.returnableQuantity = 0
                 result.reason = .windowClosed
             } else if result.returnableQuantity == 0 {
-                result.reason = .alreadyReturned
+                result.reason = underWay[line.sku] ?? 0 > 0 ? .returnOpen : .alreadyReturned
             }
             return result
         }
@@ -132,6 +134,12 @@ public enum ReturnEligibilityMessage {
         case (.alreadyReturned?, .id): return "Barang ini sudah dikembalikan."
         case (.alreadyReturned?, .ru): return "Этот товар уже возвращён."
         case (.alreadyReturned?, .zhHans): return "此商品已退货。"
+        case (.returnOpen?, .en): return "A return of this item is already under way."
+        case (.returnOpen?, .es): return "Ya hay una devolución de este artículo en curso."
+        case (.returnOpen?, .ro): return "Există deja un retur în curs pentru acest produs."
+        case (.returnOpen?, .id): return "Pengembalian barang ini sedang diproses."
+        case (.returnOpen?, .ru): return "Возврат этого товара уже оформлен."
+        case (.returnOpen?, .zhHans): return "此商品的退货正在处理中。"
         }
     }
 }

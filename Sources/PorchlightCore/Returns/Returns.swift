@@ -228,34 +228,19 @@ public struct ReturnRecord: Sendable, Equatable {
     }
 }
 
-/// Opening a return: the quote's rules, the gift rule, and the policy's approval mode.
 public enum ReturnRules {
-    /// A new return of `lines` of `order`; `existing` are the order's other returns, whose live
-    /// units cannot be returned again. Refused with field errors naming what to fix.
-    public static func open(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, gift: Bool, labelReference: String?,
-                            of order: OrderRecord, policy: ReturnPolicyVersion, existing: [ReturnRecord], by submitter: Submitter,
-                            id: UUID, storeToken: String, now: Date) throws(DomainError) -> ReturnRecord {
-        var v = Validator()
-        v.text(labelReference, "label_reference", min: 1, max: 200)
-        try v.finish()
-        let eligibility = ReturnEligibility.lines(of: order, policy: policy.policy, returned: heldUnits(existing), now: now)
-        let quote = try ReturnQuotes.quote(lines, resolution: resolution, method: method, gift: gift, of: order, policy: policy.policy,
-                                           eligibility: eligibility)
-        let recorded = lines.map { line in
-            ReturnLine(sku: line.sku, quantity: line.quantity, reason: line.reason, note: line.note, exchangeFor: line.exchangeFor,
-                       unitPrice: order.lines.first { $0.sku == line.sku }?.unitPrice ?? 0, receipt: nil)
-        }
-        return ReturnRecord(
-            id: id, orderID: order.id, policyVersion: policy.version, resolution: resolution, method: method, gift: gift, lines: recorded,
-            quote: quote, restockingFeePercent: policy.policy.restockingFeePercent,
-            decision: policy.policy.approval == .automatic ? .approved : .requested, decisionReason: nil,
-            logistics: method == .returnless ? .notRequired : .awaiting, money: .pending, storeToken: method == .inStore ? storeToken : nil,
-            labelReference: labelReference, submittedBy: submitter, createdAt: now, updatedAt: now)
+    /// The units of each SKU that the live returns hold: they cannot be returned again.
+    public static func heldUnits(_ returns: [ReturnRecord]) -> [String: Int] {
+        units(of: returns.filter(\.isLive))
     }
 
-    /// The units of each SKU that the order's live returns hold: they cannot be returned again.
-    public static func heldUnits(_ returns: [ReturnRecord]) -> [String: Int] {
-        returns.filter(\.isLive).flatMap(\.lines).reduce(into: [:]) { $0[$1.sku, default: 0] += $1.quantity }
+    /// The units of each SKU in returns still under way (`isOpen`).
+    static func unitsUnderWay(_ returns: [ReturnRecord]) -> [String: Int] {
+        units(of: returns.filter(\.isOpen))
+    }
+
+    private static func units(of returns: [ReturnRecord]) -> [String: Int] {
+        returns.flatMap(\.lines).reduce(into: [:]) { $0[$1.sku, default: 0] += $1.quantity }
     }
 }
 
@@ -300,12 +285,27 @@ public enum ReturnEvents {
 
 extension OrderRecord {
     /// Opens a return of `lines`, checked against this order, the policy version it was placed
-    /// under and its other returns.
+    /// under (the quote's rules, the gift rule) and its other returns, whose live units cannot be
+    /// returned again; the policy's approval mode decides whether it waits for the merchant.
     public mutating func openReturn(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, gift: Bool,
                                     labelReference: String?, policy: ReturnPolicyVersion, by submitter: Submitter, id: UUID, storeToken: String,
                                     now: Date) throws(DomainError) -> ReturnRecord {
-        let record = try ReturnRules.open(lines, resolution: resolution, method: method, gift: gift, labelReference: labelReference, of: self,
-                                          policy: policy, existing: returns, by: submitter, id: id, storeToken: storeToken, now: now)
+        var v = Validator()
+        v.text(labelReference, "label_reference", min: 1, max: 200)
+        try v.finish()
+        let eligibility = ReturnEligibility.lines(of: self, policy: policy.policy, now: now)
+        let quote = try ReturnQuotes.quote(lines, resolution: resolution, method: method, gift: gift, of: self, policy: policy.policy,
+                                           eligibility: eligibility)
+        let recorded = lines.map { line in
+            ReturnLine(sku: line.sku, quantity: line.quantity, reason: line.reason, note: line.note, exchangeFor: line.exchangeFor,
+                       unitPrice: self.lines.first { $0.sku == line.sku }?.unitPrice ?? 0, receipt: nil)
+        }
+        let record = ReturnRecord(
+            id: id, orderID: self.id, policyVersion: policy.version, resolution: resolution, method: method, gift: gift, lines: recorded,
+            quote: quote, restockingFeePercent: policy.policy.restockingFeePercent,
+            decision: policy.policy.approval == .automatic ? .approved : .requested, decisionReason: nil,
+            logistics: method == .returnless ? .notRequired : .awaiting, money: .pending, storeToken: method == .inStore ? storeToken : nil,
+            labelReference: labelReference, submittedBy: submitter, createdAt: now, updatedAt: now)
         returns.append(record)
         return record
     }

@@ -13,15 +13,21 @@ final class RouteCatalog: Sendable {
         routes.withLock { $0.append((method, path.split(separator: "/"))) }
     }
 
-    /// The methods registered for routes matching `path` (`{param}` segments match any value).
+    /// The methods registered for the routes `path` resolves to (`{param}` segments match any
+    /// value). As in the router, a segment spelled out wins over a parameter: `/v1/returns/quotes`
+    /// is the quotes route, not a return with the id `quotes`.
     func methods(for path: String) -> [HTTPRequest.Method] {
         let segments = path.split(separator: "/")
-        return routes.withLock { routes in
+        let matching = routes.withLock { routes in
             routes.filter { route in
                 route.segments.count == segments.count
                     && zip(route.segments, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
-            }.map(\.method).sorted { $0.rawValue < $1.rawValue }
+            }
         }
+        // Which segments each route spells out; the most specific, compared segment by segment, wins.
+        let spelled = { (route: (method: HTTPRequest.Method, segments: [Substring])) in route.segments.map { $0.hasPrefix("{") ? 0 : 1 } }
+        guard let best = matching.map(spelled).max(by: { $0.lexicographicallyPrecedes($1) }) else { return [] }
+        return matching.filter { spelled($0) == best }.map(\.method).sorted { $0.rawValue < $1.rawValue }
     }
 }
 

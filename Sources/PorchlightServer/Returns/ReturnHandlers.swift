@@ -228,6 +228,7 @@ extension Components.Schemas.ReturnIneligibility {
         case .windowClosed: .windowClosed
         case .notDelivered: .notDelivered
         case .alreadyReturned: .alreadyReturned
+        case .returnOpen: .returnOpen
         }
     }
 }

@@ -25,7 +25,7 @@ public struct ReturnStore: Sendable {
         try await database.withSnapshot(logger: logger) { connection in
             guard let order = try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
             let policy = ReturnPolicyVersion.inForce(at: order.placedAt, among: try await policies.versions(merchant: merchant, on: connection, logger: logger))
-            return (order, policy, ReturnEligibility.lines(of: order, policy: policy.policy, returned: ReturnRules.heldUnits(order.returns), now: now))
+            return (order, policy, ReturnEligibility.lines(of: order, policy: policy.policy, now: now))
         }
     }
 
