@@ -250,7 +250,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         }
         try refund.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 1, missing: 0, disposition: .inspect, location: nil)], now: now)
         #expect(refund.money == .pending && refund.unitsTakenBack(refund.lines[0]) == 1 && refund.isOpen)
-        #expect(throws: DomainError.conflict("The return's items were received; it can no longer be cancelled.")) { try refund.cancel(reason: nil, now: now) }
+        #expect(throws: DomainError.conflict("The return's items are received; it can no longer be cancelled.")) { try refund.cancel(reason: nil, now: now) }
         try refund.settle(now: now)
         #expect(refund.money == .refunded && !refund.isOpen)
         #expect(throws: DomainError.conflict("The return is settled already (refunded).")) { try refund.settle(now: now) }

@@ -25,6 +25,8 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case returnReceived = "return.received"
     case returnResolved = "return.resolved"
     case returnCancelled = "return.cancelled"
+    case returnLost = "return.lost"
+    case returnExpired = "return.expired"
 }
 
 /// One event of a change, before the store gives it an id, a version and a place in the feed.

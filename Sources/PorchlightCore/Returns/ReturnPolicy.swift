@@ -9,6 +9,8 @@ public enum ReturnResolution: String, Sendable, CaseIterable {
     case exchange
     /// Money back, and the customer keeps the item (below the keep-it threshold).
     case keepItem = "keep_item"
+    /// The items sent again: for a claim against a parcel the carrier lost or sent back.
+    case reship
 }
 
 /// How the item travels back.
@@ -70,10 +72,13 @@ public struct ReturnPolicy: Sendable, Equatable {
     public var approval: ReturnApproval
     /// Codes of the fulfilment locations that take in-store returns.
     public var inStoreLocations: [String]
+    /// Days from opening a return to send or bring the items; after that it expires.
+    public var shipBackDays: Int
 
     public init(windowDays: Int, transitBufferDays: Int, timeZone: TimeZone, holidayExtension: HolidayExtension?, finalSaleSKUs: Set<String>,
                 finalSaleCategories: Set<String>, resolutions: Set<ReturnResolution>, methods: Set<ReturnMethod>, restockingFeePercent: Int,
-                returnShippingFee: Int, freeExchangeShipping: Bool, keepItThreshold: Int, approval: ReturnApproval, inStoreLocations: [String]) {
+                returnShippingFee: Int, freeExchangeShipping: Bool, keepItThreshold: Int, approval: ReturnApproval, inStoreLocations: [String],
+                shipBackDays: Int = 30) {
         self.windowDays = windowDays
         self.transitBufferDays = transitBufferDays
         self.timeZone = timeZone
@@ -88,6 +93,7 @@ public struct ReturnPolicy: Sendable, Equatable {
         self.keepItThreshold = keepItThreshold
         self.approval = approval
         self.inStoreLocations = inStoreLocations
+        self.shipBackDays = shipBackDays
     }
 
     /// What a merchant that has set no policy offers: 30 days from delivery, refunds, store credit
@@ -117,6 +123,8 @@ public struct ReturnPolicy: Sendable, Equatable {
         v.range(restockingFeePercent, "restocking_fee_percent", 0...100)
         v.range(returnShippingFee, "return_shipping_fee", 0...1_000_000)
         v.range(keepItThreshold, "keep_it_threshold", 0...1_000_000)
+        v.range(shipBackDays, "ship_back_days", 1...365)
+        v.check(!resolutions.contains(.reship), "resolutions", "cannot include reship: it is for claims against the carrier")
         v.check(!resolutions.contains(.keepItem) || keepItThreshold > 0, "keep_it_threshold", "must be above 0 when keep_item is allowed")
         v.check(!resolutions.contains(.keepItem) || methods.contains(.returnless), "methods", "must allow returnless when keep_item is allowed")
         v.check(!methods.contains(.inStore) || !inStoreLocations.isEmpty, "in_store_locations", "must name a location when in_store is allowed")

@@ -178,6 +178,7 @@ extension ReturnQuote {
         switch resolution {
         case .refund: refundTotal = max(0, subtotal - restockingFee - returnShippingFee)
         case .keepItem: refundTotal = subtotal
+        case .reship: break  // the items go out again; no money moves
         case .storeCredit: storeCredit = max(0, subtotal - returnShippingFee)
         case .exchange:
             let difference = lines.compactMap(\.exchangeAmount).reduce(0, +) - subtotal + returnShippingFee

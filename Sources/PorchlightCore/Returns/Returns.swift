@@ -11,18 +11,75 @@ public enum ReturnDecision: String, Sendable, CaseIterable {
 
 /// Where the items are.
 public enum ReturnLogistics: String, Sendable, CaseIterable {
-    /// Nothing travels back (a returnless method).
+    /// Nothing travels back (a returnless method, or a parcel the carrier lost).
     case notRequired = "not_required"
     /// Waiting for the customer to send or bring them.
     case awaiting
+    /// The carrier has the parcel (its scans say so).
+    case inTransit = "in_transit"
+    /// The merchant counted what came back.
     case received
+    /// The carrier lost the parcel on its way back, or sent it back to the customer.
+    case lost
+    /// Nothing was sent within the policy's ship-back days: the units are free again.
+    case expired
 }
 
 /// Where the money is.
 public enum ReturnMoney: String, Sendable, CaseIterable {
     case pending, refunded, credited, exchanged, kept
-    /// Nothing to settle: the return was declined or cancelled.
+    /// A carrier claim settled by sending the items again.
+    case reshipped
+    /// Nothing to settle: the return was declined, cancelled or expired.
     case none
+}
+
+/// Who opened the return: the customer (or the merchant for them), or the carrier's failure, a
+/// claim against a parcel lost or sent back on its way to the customer.
+public enum ReturnKind: String, Sendable, CaseIterable {
+    case customerReturn = "return"
+    case lostParcel = "lost_parcel"
+    case returnedToSender = "returned_to_sender"
+
+    public var isClaim: Bool { self != .customerReturn }
+}
+
+/// The parcel carrying a return back, tracked with the shipments' statuses and rules
+/// (`TrackingRules`): its carrier scans decide when it is in transit or lost.
+public struct ReturnParcel: Sendable, Equatable {
+    /// One carrier scan, as much of it as the rules look at.
+    public struct Scan: Sendable, Equatable {
+        public var deduplicationKey: String
+        public var status: TrackingStatus
+        public var substatus: TrackingSubstatus?
+        public var occurredAt: Date
+
+        public init(deduplicationKey: String, status: TrackingStatus, substatus: TrackingSubstatus?, occurredAt: Date) {
+            self.deduplicationKey = deduplicationKey
+            self.status = status
+            self.substatus = substatus
+            self.occurredAt = occurredAt
+        }
+    }
+
+    public var carrier: String
+    public var trackingNumber: String
+    public var scans: [Scan]
+
+    public init(carrier: String, trackingNumber: String, scans: [Scan] = []) {
+        self.carrier = carrier
+        self.trackingNumber = trackingNumber
+        self.scans = scans
+    }
+
+    public var progress: ShipmentProgress {
+        TrackingRules.progress(of: scans.map { TimelineEntry(status: $0.status, substatus: $0.substatus, occurredAt: $0.occurredAt) })
+    }
+
+    /// The carrier lost it, or sent it back to the customer.
+    static func isLost(_ progress: ShipmentProgress) -> Bool {
+        progress.status == .returnedToSender || (progress.status == .exception && progress.substatus == .lost)
+    }
 }
 
 /// What happens to a received unit.
@@ -79,6 +136,9 @@ public struct ReturnReceiptLine: Sendable, Equatable {
 public struct ReturnRecord: Sendable, Equatable {
     public var id: UUID
     public var orderID: UUID
+    public var kind: ReturnKind = .customerReturn
+    /// For a claim: the shipment the carrier lost or sent back.
+    public var shipmentID: UUID?
     public var policyVersion: Int
     public var resolution: ReturnResolution
     public var method: ReturnMethod
@@ -95,6 +155,10 @@ public struct ReturnRecord: Sendable, Equatable {
     /// For an in-store return: the token the store scans.
     public var storeToken: String?
     public var labelReference: String?
+    /// The parcel going back, once its carrier and tracking number are known.
+    public var parcel: ReturnParcel?
+    /// The end of the policy's ship-back days, for a return whose items travel back.
+    public var shipBackBy: Date?
     public var submittedBy: Submitter
     public var createdAt: Date
     public var updatedAt: Date
@@ -122,17 +186,21 @@ public struct ReturnRecord: Sendable, Equatable {
         self.updatedAt = updatedAt
     }
 
-    /// Holds units of the order: not declined or cancelled.
-    public var isLive: Bool { decision.holdsUnits }
+    /// Holds units of the order: not declined, cancelled or expired.
+    public var isLive: Bool { decision.holdsUnits && logistics != .expired }
 
     /// Under way: live and not settled yet.
     public var isOpen: Bool { isLive && money == .pending }
 
+    /// When the return expires if nothing has been sent: only while its items are awaited and
+    /// nothing is settled (an instant exchange does not expire).
+    public var expiresAt: Date? { isOpen && logistics == .awaiting ? shipBackBy : nil }
+
     /// The units of `line` the customer no longer has: those received, or, before anything came
     /// back, all of them once the money went back (a refund, credit or keep-it). A line so
-    /// returned in full can no longer be reviewed.
+    /// returned in full can no longer be reviewed. A claim takes back nothing the customer had.
     public func unitsTakenBack(_ line: ReturnLine) -> Int {
-        guard isLive else { return 0 }
+        guard isLive, !kind.isClaim else { return 0 }
         if let receipt = line.receipt { return receipt.received }
         return money == .refunded || money == .credited || money == .kept ? line.quantity : 0
     }
@@ -155,8 +223,10 @@ public struct ReturnRecord: Sendable, Equatable {
 
     /// The customer or the merchant calls the return off, before anything came back or was settled.
     public mutating func cancel(reason: String?, now: Date) throws(DomainError) {
-        guard isLive else { throw .conflict("The return is \(decision.rawValue) already.") }
-        guard logistics != .received else { throw .conflict("The return's items were received; it can no longer be cancelled.") }
+        guard decision.holdsUnits else { throw .conflict("The return is \(decision.rawValue) already.") }
+        guard logistics == .awaiting || logistics == .notRequired else {
+            throw .conflict("The return's items are \(logistics.rawValue.replacingOccurrences(of: "_", with: " ")); it can no longer be cancelled.")
+        }
         guard money == .pending else { throw .conflict("The return is settled (\(money.rawValue)); it can no longer be cancelled.") }
         var v = Validator()
         v.text(reason, "reason", max: 500)
@@ -169,8 +239,11 @@ public struct ReturnRecord: Sendable, Equatable {
         guard decision == .approved else {
             throw .conflict("The return is \(decision.rawValue); only an approved return is received.")
         }
-        guard logistics == .awaiting else {
-            throw .conflict(logistics == .received ? "The return was received already." : "Nothing travels back for this return (\(method.rawValue)).")
+        switch logistics {
+        case .awaiting, .inTransit, .lost: break  // a parcel reported lost may still turn up
+        case .received: throw .conflict("The return was received already.")
+        case .expired: throw .conflict("The return expired: nothing was sent in time.")
+        case .notRequired: throw .conflict("Nothing travels back for this return (\(method.rawValue)).")
         }
         var v = Validator()
         v.count(receipt.count, "lines", 1...100)
@@ -208,13 +281,24 @@ public struct ReturnRecord: Sendable, Equatable {
 
     /// Settles the money as the resolution says. An exchange or a kept item may be settled before
     /// the items come back (an instant exchange); a refund or store credit waits for them, unless
-    /// nothing travels back.
-    public mutating func settle(now: Date) throws(DomainError) {
+    /// nothing travels back or the carrier lost them. A claim settles as the merchant chooses
+    /// (`instead`): by default the items are sent again.
+    public mutating func settle(instead chosen: ReturnResolution? = nil, now: Date) throws(DomainError) {
         guard decision == .approved else {
             throw .conflict("The return is \(decision.rawValue); only an approved return is settled.")
         }
         guard money == .pending else { throw .conflict("The return is settled already (\(money.rawValue)).") }
-        let settlesBeforeReceipt = resolution == .exchange || resolution == .keepItem || logistics == .notRequired
+        if let chosen, chosen != resolution {
+            let choices: Set<ReturnResolution> = kind.isClaim ? [.reship, .refund, .storeCredit] : []
+            guard choices.contains(chosen) else {
+                throw .validation([FieldError(field: "resolution", message: kind.isClaim
+                    ? "must be reship, refund or store_credit for a claim" : "must be the return's own (\(resolution.rawValue)): only a claim settles otherwise")])
+            }
+            resolution = chosen
+            quote.resolution = chosen
+            quote.total(restockingFeePercent: restockingFeePercent, gift: gift)
+        }
+        let settlesBeforeReceipt = resolution == .exchange || resolution == .keepItem || resolution == .reship || logistics == .notRequired || logistics == .lost
         guard settlesBeforeReceipt || logistics == .received else {
             throw .conflict("A \(resolution.rawValue) is settled once the items are received; the return is \(logistics.rawValue).")
         }
@@ -223,20 +307,54 @@ public struct ReturnRecord: Sendable, Equatable {
         case .storeCredit: .credited
         case .exchange: .exchanged
         case .keepItem: .kept
+        case .reship: .reshipped
         }
         updatedAt = now
+    }
+
+    /// Records the return parcel's new carrier scans (ones already known are ignored) and moves
+    /// the items with them: in transit once the carrier has the parcel, lost when it says so.
+    /// Returns how many scans were new.
+    public mutating func recordParcelScans(_ drafts: [TrackingEventDraft], now: Date) throws(DomainError) -> Int {
+        guard var parcel else {
+            throw .conflict("The return has no parcel to track: give its carrier and tracking number when opening it.")
+        }
+        var known = Set(parcel.scans.map(\.deduplicationKey))
+        let fresh = drafts.filter { known.insert($0.deduplicationKey).inserted }
+        guard !fresh.isEmpty else { return 0 }
+        parcel.scans += fresh.map { ReturnParcel.Scan(deduplicationKey: $0.deduplicationKey, status: $0.status, substatus: $0.substatus, occurredAt: $0.occurredAt) }
+        self.parcel = parcel
+        updatedAt = now
+        // The merchant's count (received), and a return that is over, stay as they are.
+        guard decision.holdsUnits, [.awaiting, .inTransit, .lost].contains(logistics) else { return fresh.count }
+        let progress = parcel.progress
+        if ReturnParcel.isLost(progress) {
+            logistics = .lost
+        } else if progress.shippedAt != nil {
+            logistics = .inTransit
+        }
+        return fresh.count
+    }
+
+    /// Expires a return whose items were never sent within the policy's ship-back days: its
+    /// units are free again and nothing is settled. False when it is not due.
+    public mutating func expireIfDue(now: Date) -> Bool {
+        guard let expiresAt, expiresAt <= now else { return false }
+        (logistics, money, updatedAt) = (.expired, .none, now)
+        return true
     }
 }
 
 public enum ReturnRules {
-    /// The units of each SKU that the live returns hold: they cannot be returned again.
+    /// The units of each SKU that the customer's live returns hold: they cannot be returned again.
+    /// (A claim's units never reached the customer.)
     public static func heldUnits(_ returns: [ReturnRecord]) -> [String: Int] {
-        units(of: returns.filter(\.isLive))
+        units(of: returns.filter { $0.isLive && !$0.kind.isClaim })
     }
 
-    /// The units of each SKU in returns still under way (`isOpen`).
+    /// The units of each SKU in the customer's returns still under way (`isOpen`).
     static func unitsUnderWay(_ returns: [ReturnRecord]) -> [String: Int] {
-        units(of: returns.filter(\.isOpen))
+        units(of: returns.filter { $0.isOpen && !$0.kind.isClaim })
     }
 
     private static func units(of returns: [ReturnRecord]) -> [String: Int] {
@@ -265,8 +383,15 @@ public enum ReturnEvents {
             case .requested: break
             }
         }
-        if before.logistics != after.logistics, after.logistics == .received { types.append(.returnReceived) }
-        // Declining or cancelling clears the money; that is no settlement.
+        if before.logistics != after.logistics {
+            switch after.logistics {
+            case .received: types.append(.returnReceived)
+            case .lost: types.append(.returnLost)
+            case .expired: types.append(.returnExpired)
+            case .notRequired, .awaiting, .inTransit: break
+            }
+        }
+        // Declining, cancelling or expiring clears the money; that is no settlement.
         if before.money != after.money, after.money != .none { types.append(.returnResolved) }
         return types.map { event($0, after, of: order) }
     }
@@ -274,11 +399,13 @@ public enum ReturnEvents {
     private static func event(_ type: EventType, _ record: ReturnRecord, of order: OrderRecord) -> DomainEvent {
         var data: [String: JSONValue] = [
             "order_id": .string(order.id.apiText), "order_number": .string(order.orderNumber), "status": .string(order.status.rawValue),
-            "return_id": .string(record.id.apiText), "resolution": .string(record.resolution.rawValue), "method": .string(record.method.rawValue),
+            "return_id": .string(record.id.apiText), "kind": .string(record.kind.rawValue),
+            "resolution": .string(record.resolution.rawValue), "method": .string(record.method.rawValue),
             "decision": .string(record.decision.rawValue), "logistics": .string(record.logistics.rawValue), "money": .string(record.money.rawValue),
             "lines": .array(record.lines.map { .object(["sku": .string($0.sku), "quantity": .integer(Int64($0.quantity))]) }),
         ]
         if let reason = record.decisionReason { data["reason"] = .string(reason) }
+        if let shipment = record.shipmentID { data["shipment_id"] = .string(shipment.apiText) }
         return DomainEvent(type: type, data: .object(data))
     }
 }
@@ -288,10 +415,15 @@ extension OrderRecord {
     /// under (the quote's rules, the gift rule) and its other returns, whose live units cannot be
     /// returned again; the policy's approval mode decides whether it waits for the merchant.
     public mutating func openReturn(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, gift: Bool,
-                                    labelReference: String?, policy: ReturnPolicyVersion, by submitter: Submitter, id: UUID, storeToken: String,
-                                    now: Date) throws(DomainError) -> ReturnRecord {
+                                    labelReference: String?, parcel: ReturnParcel? = nil, policy: ReturnPolicyVersion, by submitter: Submitter,
+                                    id: UUID, storeToken: String, now: Date) throws(DomainError) -> ReturnRecord {
         var v = Validator()
         v.text(labelReference, "label_reference", min: 1, max: 200)
+        if let parcel {
+            v.check(method == .mail, "parcel", "is only for a mail return")
+            v.text(parcel.carrier, "parcel.carrier", min: 1, max: 64)
+            v.text(parcel.trackingNumber, "parcel.tracking_number", min: 1, max: 64)
+        }
         try v.finish()
         let eligibility = ReturnEligibility.lines(of: self, policy: policy.policy, now: now)
         let quote = try ReturnQuotes.quote(lines, resolution: resolution, method: method, gift: gift, of: self, policy: policy.policy,
@@ -300,14 +432,45 @@ extension OrderRecord {
             ReturnLine(sku: line.sku, quantity: line.quantity, reason: line.reason, note: line.note, exchangeFor: line.exchangeFor,
                        unitPrice: self.lines.first { $0.sku == line.sku }?.unitPrice ?? 0, receipt: nil)
         }
-        let record = ReturnRecord(
+        var record = ReturnRecord(
             id: id, orderID: self.id, policyVersion: policy.version, resolution: resolution, method: method, gift: gift, lines: recorded,
             quote: quote, restockingFeePercent: policy.policy.restockingFeePercent,
             decision: policy.policy.approval == .automatic ? .approved : .requested, decisionReason: nil,
             logistics: method == .returnless ? .notRequired : .awaiting, money: .pending, storeToken: method == .inStore ? storeToken : nil,
             labelReference: labelReference, submittedBy: submitter, createdAt: now, updatedAt: now)
+        record.parcel = parcel.map { ReturnParcel(carrier: $0.carrier.lowercased(), trackingNumber: $0.trackingNumber) }
+        if record.logistics == .awaiting { record.shipBackBy = now.addingTimeInterval(Double(policy.policy.shipBackDays) * 86_400) }
         returns.append(record)
         return record
+    }
+
+    /// Opens a claim for a shipment the carrier lost or sent back, once: the merchant sends the
+    /// items again unless it settles otherwise, and a parcel coming back is received like a
+    /// return, without refunding anyone.
+    mutating func openClaimIfLost(_ shipment: ShipmentRecord, id: UUID, now: Date) {
+        let kind: ReturnKind
+        switch (shipment.status, shipment.substatus) {
+        case (.returnedToSender, _): kind = .returnedToSender
+        case (.exception, .lost?): kind = .lostParcel
+        default: return
+        }
+        guard !returns.contains(where: { $0.shipmentID == shipment.id }) else { return }
+        let lines = shipment.lines.map { line in
+            ReturnLine(sku: line.sku, quantity: line.quantity, reason: .other, note: nil, exchangeFor: nil,
+                       unitPrice: self.lines.first { $0.sku == line.sku }?.unitPrice ?? 0, receipt: nil)
+        }
+        let method: ReturnMethod = kind == .returnedToSender ? .mail : .returnless
+        var quote = ReturnQuote(currency: currency, resolution: .reship, method: method,
+                                lines: lines.map { .init(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice, amount: $0.unitPrice * $0.quantity,
+                                                         exchangeAmount: nil) },
+                                subtotal: 0, restockingFee: 0, returnShippingFee: 0)
+        quote.total(restockingFeePercent: 0, gift: false)
+        var claim = ReturnRecord(
+            id: id, orderID: self.id, policyVersion: 0, resolution: .reship, method: method, gift: false, lines: lines, quote: quote,
+            restockingFeePercent: 0, decision: .approved, decisionReason: nil, logistics: kind == .returnedToSender ? .inTransit : .notRequired,
+            money: .pending, storeToken: nil, labelReference: nil, submittedBy: .merchant, createdAt: now, updatedAt: now)
+        (claim.kind, claim.shipmentID) = (kind, shipment.id)
+        returns.append(claim)
     }
 
     /// Applies a move to the return with this id (the return's own rules decide whether it may be made).

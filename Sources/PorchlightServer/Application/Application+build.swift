@@ -72,7 +72,12 @@ public func buildApplication(
                 .init(name: "webhook deliveries") { try await webhookDeliveries.purgeEnded(logger: $0) },
                 .init(name: "order lookup misses") { try await lookups.purgeEnded(logger: $0) },
             ], interval: .seconds(600), logger: logger),
-            ReviewRequester(reviews: handlers.reviews, interval: .seconds(60), migrated: migrated, logger: logger),
+            PeriodicPass(name: "announced review requests", interval: .seconds(60), migrated: migrated, logger: logger) { [reviews = handlers.reviews] in
+                try await reviews.sendDueRequests(now: $0, logger: $1)
+            },
+            PeriodicPass(name: "expired returns", interval: .seconds(60), migrated: migrated, logger: logger) { [returns = handlers.returns] in
+                try await returns.expireDue(now: $0, logger: $1)
+            },
             WebhookDispatcher(
                 deliveries: WebhookDeliveries(database: Database(client: webhookClient, observer: .metrics(registry, pool: "webhooks"))),
                 sender: WebhookSender(client: WebhookSender.makeClient(timeout: configuration.webhooks.timeout),

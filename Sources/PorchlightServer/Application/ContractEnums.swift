@@ -57,6 +57,44 @@ extension TrackingStatus {
     }
 }
 
+extension Components.Schemas.TrackingStatus {
+    init(_ status: TrackingStatus) {
+        self = switch status {
+        case .pending: .pending
+        case .infoReceived: .infoReceived
+        case .inTransit: .inTransit
+        case .outForDelivery: .outForDelivery
+        case .attemptedDelivery: .attemptedDelivery
+        case .availableForPickup: .availableForPickup
+        case .delivered: .delivered
+        case .exception: .exception
+        case .returnedToSender: .returnedToSender
+        }
+    }
+}
+
+extension Components.Schemas.TrackingSubstatus {
+    init(_ substatus: TrackingSubstatus) {
+        self = switch substatus {
+        case .weatherDelay: .weatherDelay
+        case .carrierDelay: .carrierDelay
+        case .customsHold: .customsHold
+        case .heldAtFacility: .heldAtFacility
+        case .addressIssue: .addressIssue
+        case .damaged: .damaged
+        case .lost: .lost
+        case .refused: .refused
+        case .recipientUnavailable: .recipientUnavailable
+        case .paymentDue: .paymentDue
+        case .deliveredToNeighbour: .deliveredToNeighbour
+        case .deliveredToSafePlace: .deliveredToSafePlace
+        case .deliveredToPickupPoint: .deliveredToPickupPoint
+        case .signedFor: .signedFor
+        case .other: .other
+        }
+    }
+}
+
 extension TrackingSubstatus {
     init(_ substatus: Components.Schemas.TrackingSubstatus) {
         self = switch substatus {
@@ -186,6 +224,8 @@ extension EventType {
         case .return_received: .returnReceived
         case .return_resolved: .returnResolved
         case .return_cancelled: .returnCancelled
+        case .return_lost: .returnLost
+        case .return_expired: .returnExpired
         }
     }
 }
@@ -214,6 +254,8 @@ extension Components.Schemas.EventType {
         case .returnReceived: .return_received
         case .returnResolved: .return_resolved
         case .returnCancelled: .return_cancelled
+        case .returnLost: .return_lost
+        case .returnExpired: .return_expired
         }
     }
 }

@@ -34,7 +34,7 @@ struct AuthMiddleware: ServerMiddleware {
             .scope(.promisesWrite)
         case Operations.CreateDeliveryQuote.id:
             .scope(.quotesWrite)
-        case Operations.RecordTrackingEvents.id:
+        case Operations.RecordTrackingEvents.id, Operations.RecordReturnTrackingEvents.id:
             .scope(.trackingWrite)
         case Operations.LookUpOrder.id:
             .scope(.ordersLookup)

@@ -57,7 +57,8 @@ extension APIHandlers {
                 Components.Schemas.Return(record, showPrices: submitter == .merchant || !record.gift)))
         }) { idempotency in
             try await returns.open(lines, resolution: ReturnResolution(body.resolution), method: ReturnMethod(body.method),
-                                   gift: body.gift ?? false, labelReference: body.labelReference, orderID: orderID, by: submitter,
+                                   gift: body.gift ?? false, labelReference: body.labelReference,
+                                   parcel: body.parcel.map { ReturnParcel(carrier: $0.carrier, trackingNumber: $0.trackingNumber) }, orderID: orderID, by: submitter,
                                    merchant: merchant, idempotency: idempotency, logger: RequestScope.logger)
         }
     }
@@ -74,10 +75,16 @@ extension APIHandlers {
         var v = Validator()
         let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)
         try v.finishParameters()
-        let orderID = try input.query.orderId.map { try parseID($0, "order_id") }
-        let page = try await returns.list(orderID: orderID, decision: input.query.decision.map(ReturnDecision.init),
-                                          money: input.query.money.map(ReturnMoney.init), limit: limit, cursor: input.query.cursor,
-                                          merchant: Caller.merchant(), logger: RequestScope.logger)
+        let query = input.query
+        guard (query.carrier == nil) == (query.trackingNumber == nil) else {
+            let missing = query.carrier == nil ? "carrier" : "tracking_number"
+            throw DomainError.badRequest("carrier and tracking_number go together.", [FieldError(field: missing, message: "is required with the other")])
+        }
+        let filter = ReturnStore.Filter(
+            orderID: try query.orderId.map { try parseID($0, "order_id") }, kind: query.kind.map(ReturnKind.init),
+            decision: query.decision.map(ReturnDecision.init), money: query.money.map(ReturnMoney.init),
+            parcel: query.carrier.flatMap { carrier in query.trackingNumber.map { (carrier, $0) } })
+        let page = try await returns.list(filter, limit: limit, cursor: query.cursor, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(items: page.items.map { .init($0, showPrices: true) }, nextCursor: page.nextCursor))))
     }
 
@@ -103,8 +110,18 @@ extension APIHandlers {
     }
 
     func settleReturn(_ input: Operations.SettleReturn.Input) async throws -> Operations.SettleReturn.Output {
-        guard case .json = input.body else { throw Problem.unsupportedMediaType }
-        let record = try await move(input.path.returnId) { try $0.settle(now: $1) }
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let chosen = body.resolution.map(ReturnResolution.init)
+        let record = try await move(input.path.returnId) { try $0.settle(instead: chosen, now: $1) }
+        return .ok(.init(body: .json(.init(record, showPrices: true))))
+    }
+
+    func recordReturnTrackingEvents(_ input: Operations.RecordReturnTrackingEvents.Input) async throws -> Operations.RecordReturnTrackingEvents.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let id = try parseID(input.path.returnId, "return_id")
+        let events = body.events.map(TrackingEventDraft.init)
+        try TrackingEventDraft.validate(batch: events, now: Date())
+        let record = try await returns.recordParcelScans(events, returnID: id, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(record, showPrices: true))))
     }
 
@@ -157,7 +174,7 @@ extension ReturnPolicy {
             restockingFeePercent: input.restockingFeePercent ?? 0, returnShippingFee: input.returnShippingFee ?? 0,
             freeExchangeShipping: input.freeExchangeShipping ?? true, keepItThreshold: input.keepItThreshold ?? 0,
             approval: input.approval.map { $0 == .onRequest ? .onRequest : .automatic } ?? .automatic,
-            inStoreLocations: input.inStoreLocations ?? [])
+            inStoreLocations: input.inStoreLocations ?? [], shipBackDays: input.shipBackDays ?? ReturnPolicy.standard.shipBackDays)
     }
 }
 
@@ -175,7 +192,8 @@ extension Components.Schemas.ReturnPolicy {
             methods: policy.methods.sorted { $0.rawValue < $1.rawValue }.map(Components.Schemas.ReturnMethod.init),
             restockingFeePercent: policy.restockingFeePercent, returnShippingFee: policy.returnShippingFee,
             freeExchangeShipping: policy.freeExchangeShipping, keepItThreshold: policy.keepItThreshold,
-            approval: policy.approval == .onRequest ? .onRequest : .automatic, inStoreLocations: policy.inStoreLocations)
+            approval: policy.approval == .onRequest ? .onRequest : .automatic, inStoreLocations: policy.inStoreLocations,
+            shipBackDays: policy.shipBackDays)
     }
 }
 
@@ -186,6 +204,7 @@ extension ReturnResolution {
         case .storeCredit: .storeCredit
         case .exchange: .exchange
         case .keepItem: .keepItem
+        case .reship: .reship
         }
     }
 }
@@ -197,6 +216,7 @@ extension Components.Schemas.ReturnResolution {
         case .storeCredit: .storeCredit
         case .exchange: .exchange
         case .keepItem: .keepItem
+        case .reship: .reship
         }
     }
 }
@@ -285,7 +305,8 @@ extension Components.Schemas.Return {
     /// A return as the API shows it; without prices for a gift's recipient.
     init(_ record: ReturnRecord, showPrices: Bool) {
         self.init(
-            id: record.id.apiText, orderId: record.orderID.apiText, policyVersion: record.policyVersion, resolution: .init(record.resolution),
+            id: record.id.apiText, orderId: record.orderID.apiText, kind: .init(record.kind), shipmentId: record.shipmentID?.apiText,
+            policyVersion: record.policyVersion, resolution: .init(record.resolution),
             method: .init(record.method), gift: record.gift, decision: .init(record.decision), decisionReason: record.decisionReason,
             logistics: .init(record.logistics), money: .init(record.money),
             lines: record.lines.map { line in
@@ -295,7 +316,13 @@ extension Components.Schemas.Return {
                                                         disposition: .init($0.disposition), location: $0.location) })
             },
             quote: .init(record.quote, showPrices: showPrices), storeToken: record.storeToken, labelReference: record.labelReference,
-            submittedBy: .init(record.submittedBy), createdAt: record.createdAt, updatedAt: record.updatedAt)
+            parcel: record.parcel.map { parcel in
+                let progress = parcel.progress
+                return .init(carrier: parcel.carrier, trackingNumber: parcel.trackingNumber, status: .init(progress.status),
+                             substatus: progress.substatus.map(Components.Schemas.TrackingSubstatus.init), shippedAt: progress.shippedAt,
+                             scans: parcel.scans.count)
+            },
+            expiresAt: record.expiresAt, submittedBy: .init(record.submittedBy), createdAt: record.createdAt, updatedAt: record.updatedAt)
     }
 }
 
@@ -337,12 +364,35 @@ extension ReturnDecision {
     }
 }
 
+extension Components.Schemas.ReturnKind {
+    init(_ kind: ReturnKind) {
+        self = switch kind {
+        case .customerReturn: ._return
+        case .lostParcel: .lostParcel
+        case .returnedToSender: .returnedToSender
+        }
+    }
+}
+
+extension ReturnKind {
+    init(_ kind: Components.Schemas.ReturnKind) {
+        self = switch kind {
+        case ._return: .customerReturn
+        case .lostParcel: .lostParcel
+        case .returnedToSender: .returnedToSender
+        }
+    }
+}
+
 extension Components.Schemas.ReturnLogistics {
     init(_ logistics: ReturnLogistics) {
         self = switch logistics {
         case .notRequired: .notRequired
         case .awaiting: .awaiting
+        case .inTransit: .inTransit
         case .received: .received
+        case .lost: .lost
+        case .expired: .expired
         }
     }
 }
@@ -355,6 +405,7 @@ extension Components.Schemas.ReturnMoney {
         case .credited: .credited
         case .exchanged: .exchanged
         case .kept: .kept
+        case .reshipped: .reshipped
         case .none: .none
         }
     }
@@ -368,6 +419,7 @@ extension ReturnMoney {
         case .credited: .credited
         case .exchanged: .exchanged
         case .kept: .kept
+        case .reshipped: .reshipped
         case .none: .none
         }
     }

@@ -436,5 +436,6 @@ public enum Schema {
         reviewRequestsAndVotes,
         returnPolicies,
         returns,
+        returnParcelsAndClaims,
     ]
 }

@@ -88,6 +88,8 @@ struct StoredReturnPolicy: Codable {
     var keepItThreshold: Int
     var approval: String
     var inStoreLocations: [String]
+    /// Absent from versions stored before returns expired: the standard 30 days.
+    var shipBackDays: Int?
 
     init(_ policy: ReturnPolicy) {
         windowDays = policy.windowDays
@@ -106,6 +108,7 @@ struct StoredReturnPolicy: Codable {
         keepItThreshold = policy.keepItThreshold
         approval = policy.approval.rawValue
         inStoreLocations = policy.inStoreLocations
+        shipBackDays = policy.shipBackDays
     }
 
     func policy() throws -> ReturnPolicy {
@@ -121,6 +124,6 @@ struct StoredReturnPolicy: Codable {
             methods: Set(try methods.map { try StoredValue.decode(ReturnMethod.self, $0, "return_policies.policy.methods") }),
             restockingFeePercent: restockingFeePercent, returnShippingFee: returnShippingFee, freeExchangeShipping: freeExchangeShipping,
             keepItThreshold: keepItThreshold, approval: try StoredValue.decode(ReturnApproval.self, approval, "return_policies.policy.approval"),
-            inStoreLocations: inStoreLocations)
+            inStoreLocations: inStoreLocations, shipBackDays: shipBackDays ?? ReturnPolicy.standard.shipBackDays)
     }
 }

@@ -31,14 +31,14 @@ public struct ReturnStore: Sendable {
 
     /// Opens a return (Core checks it against the order, its policy version and its other returns).
     public func open(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, gift: Bool, labelReference: String?,
-                     orderID: UUID, by submitter: Submitter, merchant: MerchantID, idempotency: IdempotentWrite<ReturnRecord>? = nil,
+                     parcel: ReturnParcel?, orderID: UUID, by submitter: Submitter, merchant: MerchantID, idempotency: IdempotentWrite<ReturnRecord>? = nil,
                      logger: Logger) async throws -> ReturnRecord {
         // Read before the lock: a version added meanwhile is in force from now, after the order was placed.
         let versions = try await policies.versions(merchant: merchant, on: nil, logger: logger)
         let storeToken = Base64URL.encode(Data((0..<16).map { _ in UInt8.random(in: 0...255) }))
         return try await orders.change(.order(orderID), merchant: merchant, idempotency: idempotency?.pulledBack(\.outcome), logger: logger) {
             order, now in
-            try order.openReturn(lines, resolution: resolution, method: method, gift: gift, labelReference: labelReference,
+            try order.openReturn(lines, resolution: resolution, method: method, gift: gift, labelReference: labelReference, parcel: parcel,
                                  policy: .inForce(at: order.placedAt, among: versions), by: submitter, id: UUID(), storeToken: storeToken, now: now)
         }.outcome
     }
@@ -55,6 +55,36 @@ public struct ReturnStore: Sendable {
         try await orders.change(.returned(id), merchant: merchant, idempotency: nil, logger: logger) { order, now in
             try order.moveReturn(id, now: now, apply)
         }.outcome
+    }
+
+    /// Records the return parcel's carrier scans (Core moves the items with them).
+    public func recordParcelScans(_ events: [TrackingEventDraft], returnID: UUID, merchant: MerchantID, logger: Logger) async throws -> ReturnRecord {
+        let events = events.map { event in
+            var event = event
+            event.occurredAt = event.occurredAt.asStored
+            return event
+        }
+        return try await move(returnID, merchant: merchant, logger: logger) { record, now in _ = try record.recordParcelScans(events, now: now) }
+    }
+
+    /// Expires the returns, of every merchant, whose items were not sent by their `expiresAt`, each
+    /// as a change to its order (so replicas doing this at once expire each return once: Core's
+    /// `expireIfDue` finds the second try not due). Returns how many expired.
+    public func expireDue(now: Date, logger: Logger) async throws -> Int {
+        var expired = 0
+        while true {
+            let due = try await database.query("""
+                SELECT merchant_id, id FROM returns WHERE expires_at <= \(now) ORDER BY expires_at LIMIT 200
+                """, logger: logger).map { try $0.decode((UUID, UUID).self) }
+            var expiredNow = 0
+            for (merchant, id) in due {
+                let record = try await move(id, merchant: MerchantID(merchant), logger: logger) { record, at in _ = record.expireIfDue(now: at) }
+                if record.logistics == .expired { expiredNow += 1 }
+            }
+            expired += expiredNow
+            // (A batch that expired nothing would be read again: another replica is on it.)
+            if due.count < 200 || expiredNow == 0 { return expired }
+        }
     }
 
     /// Writes the returns that differ between `before` and `after` (the order's, as loaded and as
@@ -75,9 +105,10 @@ public struct ReturnStore: Sendable {
         let quote = after.quote
         try await connection.query("""
             UPDATE returns SET decision = \(after.decision.rawValue), decision_reason = \(after.decisionReason),
-                logistics = \(after.logistics.rawValue), money = \(after.money.rawValue), open = \(after.isOpen),
+                logistics = \(after.logistics.rawValue), money = \(after.money.rawValue), open = \(after.isOpen), resolution = \(after.resolution.rawValue),
                 subtotal = \(quote.subtotal), restocking_fee = \(quote.restockingFee), refund_total = \(quote.refundTotal),
-                store_credit = \(quote.storeCredit), exchange_difference = \(quote.exchangeDifference), updated_at = \(after.updatedAt)
+                store_credit = \(quote.storeCredit), exchange_difference = \(quote.exchangeDifference),
+                parcel_scans = \(try StoredParcelScan.json(after.parcel))::jsonb, expires_at = \(after.expiresAt), updated_at = \(after.updatedAt)
             WHERE merchant_id = \(merchant.rawValue) AND id = \(after.id)
             """, logger: logger)
         // Every line: its units taken back may change with the money as well as with a receipt.
@@ -95,9 +126,24 @@ public struct ReturnStore: Sendable {
             """, logger: logger)
     }
 
-    /// A page of the merchant's returns, newest first, optionally of one order and in one state.
-    public func list(orderID: UUID?, decision: ReturnDecision?, money: ReturnMoney?, limit: Int, cursor: String?, merchant: MerchantID,
+    /// What a page of returns is filtered by; nil fields do not filter.
+    public struct Filter: Sendable {
+        public var orderID: UUID?
+        public var kind: ReturnKind?
+        public var decision: ReturnDecision?
+        public var money: ReturnMoney?
+        public var parcel: (carrier: String, trackingNumber: String)?
+
+        public init(orderID: UUID?, kind: ReturnKind?, decision: ReturnDecision?, money: ReturnMoney?, parcel: (carrier: String, trackingNumber: String)?) {
+            (self.orderID, self.kind, self.decision, self.money, self.parcel) = (orderID, kind, decision, money, parcel)
+        }
+    }
+
+    /// A page of the merchant's returns, newest first.
+    public func list(_ filter: Filter, limit: Int, cursor: String?, merchant: MerchantID,
                      logger: Logger) async throws -> (items: [ReturnRecord], nextCursor: String?) {
+        let (orderID, decision, money) = (filter.orderID, filter.decision, filter.money)
+        let (kind, carrier, trackingNumber) = (filter.kind?.rawValue, filter.parcel?.carrier.lowercased(), filter.parcel?.trackingNumber)
         let after = try cursor.map { try PageCursor(token: $0) }
         let ids = try await database.query("""
             SELECT r.id FROM returns r
@@ -105,6 +151,8 @@ public struct ReturnStore: Sendable {
               AND (\(orderID)::uuid IS NULL OR r.order_id = \(orderID))
               AND (\(decision?.rawValue)::text IS NULL OR r.decision = \(decision?.rawValue))
               AND (\(money?.rawValue)::text IS NULL OR r.money = \(money?.rawValue))
+              AND (\(kind)::text IS NULL OR r.kind = \(kind))
+              AND (\(carrier)::text IS NULL OR (r.parcel_carrier = \(carrier) AND r.parcel_tracking_number = \(trackingNumber)))
               AND (\(after?.micros)::int8 IS NULL
                    OR (r.created_at, r.id) < ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
             ORDER BY r.created_at DESC, r.id DESC
@@ -128,13 +176,16 @@ public struct ReturnStore: Sendable {
     private static func insert(_ record: ReturnRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
         let quote = record.quote
         try await connection.query("""
-            INSERT INTO returns (merchant_id, id, order_id, policy_version, resolution, method, gift, decision, decision_reason, logistics, money, open,
-                currency, subtotal, restocking_fee_percent, restocking_fee, return_shipping_fee, refund_total, store_credit, exchange_difference, store_token,
-                label_reference, submitted_by, created_at, updated_at)
-            VALUES (\(merchant.rawValue), \(record.id), \(record.orderID), \(record.policyVersion), \(record.resolution.rawValue), \(record.method.rawValue),
-                \(record.gift), \(record.decision.rawValue), \(record.decisionReason), \(record.logistics.rawValue), \(record.money.rawValue), \(record.isOpen),
-                \(quote.currency), \(quote.subtotal), \(record.restockingFeePercent), \(quote.restockingFee), \(quote.returnShippingFee), \(quote.refundTotal), \(quote.storeCredit),
-                \(quote.exchangeDifference), \(record.storeToken), \(record.labelReference), \(record.submittedBy.rawValue), \(record.createdAt),
+            INSERT INTO returns (merchant_id, id, order_id, kind, shipment_id, policy_version, resolution, method, gift, decision, decision_reason,
+                logistics, money, open, currency, subtotal, restocking_fee_percent, restocking_fee, return_shipping_fee, refund_total, store_credit,
+                exchange_difference, store_token, label_reference, parcel_carrier, parcel_tracking_number, parcel_scans, expires_at, submitted_by,
+                created_at, updated_at)
+            VALUES (\(merchant.rawValue), \(record.id), \(record.orderID), \(record.kind.rawValue), \(record.shipmentID), \(record.policyVersion),
+                \(record.resolution.rawValue), \(record.method.rawValue), \(record.gift), \(record.decision.rawValue), \(record.decisionReason),
+                \(record.logistics.rawValue), \(record.money.rawValue), \(record.isOpen), \(quote.currency), \(quote.subtotal), \(record.restockingFeePercent),
+                \(quote.restockingFee), \(quote.returnShippingFee), \(quote.refundTotal), \(quote.storeCredit), \(quote.exchangeDifference),
+                \(record.storeToken), \(record.labelReference), \(record.parcel?.carrier), \(record.parcel?.trackingNumber),
+                \(try StoredParcelScan.json(record.parcel))::jsonb, \(record.expiresAt), \(record.submittedBy.rawValue), \(record.createdAt),
                 \(record.updatedAt))
             """, logger: logger)
         let lines = record.lines
@@ -163,7 +214,8 @@ public struct ReturnStore: Sendable {
                    r.currency, r.subtotal, r.restocking_fee, r.return_shipping_fee, r.refund_total, r.store_credit, r.exchange_difference,
                    r.store_token, r.label_reference, r.submitted_by, r.created_at, r.updated_at,
                    l.sku, l.quantity, l.reason, l.note, l.unit_price, l.exchange_sku, l.exchange_unit_price,
-                   l.received, l.damaged, l.missing, l.disposition, l.restock_location, r.restocking_fee_percent
+                   l.received, l.damaged, l.missing, l.disposition, l.restock_location, r.restocking_fee_percent,
+                   r.kind, r.shipment_id, r.parcel_carrier, r.parcel_tracking_number, r.parcel_scans::text, r.expires_at
             FROM returns r JOIN return_lines l ON l.merchant_id = r.merchant_id AND l.return_id = r.id
             WHERE r.merchant_id = $1 AND \(condition)
             ORDER BY r.created_at, r.id, l.position
@@ -187,6 +239,15 @@ public struct ReturnStore: Sendable {
                     money: try StoredValue.decode(ReturnMoney.self, try column(9), "returns.money"), storeToken: try column(17),
                     labelReference: try column(18), submittedBy: try StoredValue.decode(Submitter.self, try column(19), "returns.submitted_by"),
                     createdAt: try column(20), updatedAt: try column(21)))
+                records[records.count - 1].kind = try StoredValue.decode(ReturnKind.self, try column(35), "returns.kind")
+                records[records.count - 1].shipmentID = try column(36)
+                if let carrier = try column(37, String?.self), let trackingNumber = try column(38, String?.self) {
+                    let scans = try column(39, String?.self).map { try Documents.decode([StoredParcelScan].self, from: $0) } ?? []
+                    records[records.count - 1].parcel = ReturnParcel(carrier: carrier, trackingNumber: trackingNumber,
+                                                                     scans: try scans.map { try $0.scan() })
+                }
+                // Kept only while the return can expire (Core's `expiresAt`): afterwards nothing reads it.
+                records[records.count - 1].shipBackBy = try column(40)
             }
             let sku: String = try column(22)
             let quantity: Int = try column(23)
@@ -233,5 +294,28 @@ extension ReturnStore {
                     reason: try StoredValue.decode(ReturnReason.self, reason, "return_lines.reason"), units: units)
         }
         return ReturnAnalytics(sold: sold, returned: returned)
+    }
+}
+
+/// A return parcel's scan as `returns.parcel_scans` keeps it.
+struct StoredParcelScan: Codable {
+    var key: String
+    var status: String
+    var substatus: String?
+    var occurredAt: Date
+
+    /// The parcel's scans as stored, or nil without a parcel.
+    static func json(_ parcel: ReturnParcel?) throws -> String? {
+        try parcel.map { parcel in
+            try Documents.encode(parcel.scans.map {
+                StoredParcelScan(key: $0.deduplicationKey, status: $0.status.rawValue, substatus: $0.substatus?.rawValue, occurredAt: $0.occurredAt)
+            })
+        }
+    }
+
+    func scan() throws -> ReturnParcel.Scan {
+        ReturnParcel.Scan(deduplicationKey: key, status: try StoredValue.decode(TrackingStatus.self, status, "returns.parcel_scans.status"),
+                          substatus: try substatus.map { try StoredValue.decode(TrackingSubstatus.self, $0, "returns.parcel_scans.substatus") },
+                          occurredAt: occurredAt)
     }
 }
