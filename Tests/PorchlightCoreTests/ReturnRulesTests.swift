@@ -325,6 +325,140 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
     }
 }
 
+@Suite struct ReturnParcelAndClaimTests {
+    private let opening = instant("2026-11-25T10:00:00Z")
+
+    /// The delivered order with a mail return of one tee, sent with a DHL label.
+    private func mailReturn() throws -> (order: OrderRecord, id: UUID) {
+        var delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        let record = try delivered.openReturn([ReturnLineRequest(sku: "TEE", quantity: 1, reason: .tooSmall, note: nil, exchangeFor: nil)],
+                                              resolution: .refund, method: .mail, gift: false, labelReference: nil,
+                                              parcel: ReturnParcel(carrier: "DHL", trackingNumber: "RET1"),
+                                              policy: ReturnPolicyVersion(version: 1, policy: policy { $0.shipBackDays = 14 }, effectiveAt: nil),
+                                              by: .customer, id: UUID(), storeToken: "t", now: opening)
+        return (delivered, record.id)
+    }
+
+    private func lostScan(_ at: String) -> TrackingEventDraft {
+        TrackingEventDraft(status: .exception, substatus: .lost, carrierStatusCode: "LOST", carrierStatusText: nil, location: nil,
+                           occurredAt: instant(at), carrierEventId: "lost-\(at)")
+    }
+
+    @Test func theReturnParcelsScansMoveTheItemsAndALostParcelCanStillBeReceived() throws {
+        var (order, id) = try mailReturn()
+        var record = try #require(order.returns.first)
+        #expect(record.parcel?.carrier == "dhl" && record.expiresAt == instant("2026-12-09T10:00:00Z"), "14 days from opening")
+        let now = instant("2026-11-26T10:00:00Z")
+        #expect(try record.recordParcelScans([scan(.infoReceived, "2026-11-26T08:00:00Z")], now: now) == 1)
+        #expect(record.logistics == .awaiting, "a label printed is not a parcel handed over")
+        #expect(try record.recordParcelScans([scan(.infoReceived, "2026-11-26T08:00:00Z"), scan(.inTransit, "2026-11-26T09:00:00Z")], now: now) == 1)
+        #expect(record.logistics == .inTransit && record.expiresAt == nil, "a parcel on its way no longer expires")
+        _ = try record.recordParcelScans([lostScan("2026-11-28T09:00:00Z")], now: now)
+        #expect(record.logistics == .lost)
+        try record.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 0, missing: 0, disposition: .restock, location: "BUC-1")], now: now)
+        _ = try record.recordParcelScans([scan(.delivered, "2026-11-29T09:00:00Z")], now: now)
+        #expect(record.logistics == .received, "the merchant's count stands")
+
+        // Through the order: the move is an event.
+        let before = order
+        _ = try order.moveReturn(id, now: now) { _ = try $0.recordParcelScans([lostScan("2026-11-28T09:00:00Z")], now: $1) }
+        #expect(OrderEvents.between(before, order).map(\.type) == [.returnLost])
+
+        var untracked = try opened(.refund, .mail)
+        #expect(throws: DomainError.conflict("The return has no parcel to track: give its carrier and tracking number when opening it.")) {
+            try untracked.recordParcelScans([scan(.inTransit, "2026-11-26T09:00:00Z")], now: now)
+        }
+    }
+
+    @Test func aReturnWithNothingSentExpiresAtTheEndOfItsShipBackDaysAndFreesItsUnits() throws {
+        var (order, id) = try mailReturn()
+        let due = instant("2026-12-09T10:00:00Z")
+        var record = try #require(order.returns.first)
+        let early = record.expireIfDue(now: due.addingTimeInterval(-1))
+        #expect(!early && record.logistics == .awaiting)
+        let before = order
+        _ = try order.moveReturn(id, now: due) { record, now in
+            let expired = record.expireIfDue(now: now)
+            #expect(expired)
+        }
+        record = order.returns[0]
+        #expect(record.logistics == .expired && record.money == .none && !record.isLive && record.expiresAt == nil)
+        let again = record.expireIfDue(now: due)
+        #expect(!again, "once")
+        #expect(OrderEvents.between(before, order).map(\.type) == [.returnExpired])
+        let tee = try #require(ReturnEligibility.lines(of: order, policy: policy(), now: due).first { $0.sku == "TEE" })
+        #expect(tee.returnableQuantity == 2, "its unit can be returned again")
+        #expect(throws: DomainError.conflict("The return expired: nothing was sent in time.")) {
+            try order.moveReturn(id, now: due) {
+                try $0.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 0, missing: 0, disposition: .inspect, location: nil)], now: $1)
+            }
+        }
+
+        // An instant exchange was settled: it does not expire.
+        var exchange = try opened(.exchange, .mail, exchange: ExchangeItem(sku: "TEE-L", unitPrice: 4990))
+        try exchange.settle(now: opening)
+        let exchangeExpired = exchange.expireIfDue(now: instant("2027-06-01T00:00:00Z"))
+        #expect(exchange.expiresAt == nil && !exchangeExpired)
+    }
+
+    @Test func aShipmentTheCarrierLostOrSentBackOpensOneClaimThatReshipsByDefault() throws {
+        var lost = try order(shippedAt: "2026-11-19T10:00:00Z")
+        let shipment = try #require(lost.shipments.first?.id)
+        let now = instant("2026-11-22T10:00:00Z")
+        let before = lost
+        _ = lost.recordTracking([lostScan("2026-11-21T10:00:00Z")], shipment: shipment, now: now, newID: UUID.init, estimator: { _ in nil })
+        _ = lost.recordTracking([lostScan("2026-11-22T09:00:00Z")], shipment: shipment, now: now, newID: UUID.init, estimator: { _ in nil })
+        #expect(lost.returns.count == 1, "one claim per shipment")
+        var claim = try #require(lost.returns.first)
+        #expect(claim.kind == .lostParcel && claim.shipmentID == shipment && claim.resolution == .reship && claim.decision == .approved)
+        #expect(claim.logistics == .notRequired && claim.lines.map(\.quantity) == [2, 1] && claim.quote.subtotal == 2 * 4990 + 2990)
+        #expect(OrderEvents.between(before, lost).map(\.type).suffix(2) == [.returnRequested, .returnApproved])
+        #expect(claim.unitsTakenBack(claim.lines[0]) == 0 && ReturnRules.heldUnits(lost.returns).isEmpty, "the customer never had them")
+        #expect(throws: DomainError.validation([FieldError(field: "resolution", message: "must be reship, refund or store_credit for a claim")])) {
+            try claim.settle(instead: .exchange, now: now)
+        }
+        var refunded = claim
+        try refunded.settle(instead: .refund, now: now)
+        #expect(refunded.money == .refunded && refunded.quote.refundTotal == 2 * 4990 + 2990)
+        try claim.settle(now: now)
+        #expect(claim.money == .reshipped && claim.quote.refundTotal == nil)
+
+        // Sent back: the parcel is on its way to the merchant, and is received without a refund.
+        var sentBack = try order(shippedAt: "2026-11-19T10:00:00Z")
+        _ = sentBack.recordTracking([scan(.returnedToSender, "2026-11-24T10:00:00Z")], shipment: try #require(sentBack.shipments.first?.id),
+                                    now: now, newID: UUID.init, estimator: { _ in nil })
+        var back = try #require(sentBack.returns.first)
+        #expect(back.kind == .returnedToSender && back.logistics == .inTransit && back.method == .mail)
+        try back.receive([ReturnReceiptLine(sku: "TEE", received: 2, damaged: 0, missing: 0, disposition: .restock, location: "BUC-1"),
+                          ReturnReceiptLine(sku: "MUG", received: 1, damaged: 0, missing: 0, disposition: .restock, location: "BUC-1")], now: now)
+        #expect(back.logistics == .received && back.money == .pending)
+
+        // A customer's return settles as it was opened.
+        var refund = try opened(.refund, .returnless)
+        #expect(throws: DomainError.validation([FieldError(field: "resolution", message: "must be the return's own (refund): only a claim settles otherwise")])) {
+            try refund.settle(instead: .storeCredit, now: now)
+        }
+    }
+
+    @Test func noPolicyOffersReshipAndShipBackDaysAreBounded() throws {
+        var rules = policy()
+        rules.resolutions.insert(.reship)
+        rules.shipBackDays = 0
+        #expect(throws: DomainError.validation([FieldError(field: "ship_back_days", message: "must be between 1 and 365"),
+                                                FieldError(field: "resolutions", message: "cannot include reship: it is for claims against the carrier")])) {
+            try rules.validated()
+        }
+    }
+
+    private func opened(_ resolution: ReturnResolution, _ method: ReturnMethod, exchange: ExchangeItem? = nil) throws -> ReturnRecord {
+        var delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        return try delivered.openReturn([ReturnLineRequest(sku: "TEE", quantity: 1, reason: .defective, note: nil, exchangeFor: exchange)],
+                                        resolution: resolution, method: method, gift: false, labelReference: nil,
+                                        policy: ReturnPolicyVersion(version: 1, policy: policy(), effectiveAt: nil), by: .customer,
+                                        id: UUID(), storeToken: "t", now: opening)
+    }
+}
+
 @Suite struct ReturnAnalyticsTests {
     @Test func ratesCountOnlyReturnsThatHoldTheirUnits() {
         let analytics = ReturnAnalytics(

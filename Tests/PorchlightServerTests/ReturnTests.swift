@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import PorchlightCore
+import PorchlightServer
+import PorchlightStore
 import Testing
 
 /// A policy for the Bucharest warehouse of `setUpPromises`: 14 days, every resolution and method,
@@ -407,6 +409,121 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
             #expect((before["overall"] as? [String: Any])?["units_sold"] as? Int == 0)
             #expect(try await service.call(.get, "/v1/return-analytics?from=\(isoTime(Date()))&to=\(isoTime(Date().addingTimeInterval(-60)))",
                                            key: merchant.apiKey).status == .badRequest)
+        }
+    }
+}
+
+@Suite struct ReturnParcelTests {
+    @Test func theReturnParcelIsTrackedFoundByItsNumberAndReceivedWhenItTurnsUpAfterBeingLost() async throws {
+        try await withService { service in
+            let merchant = try await merchantWithPolicy(service)
+            let order = try await deliveredOrder(service, merchant)
+            let tracking = "RET\(UInt32.random(in: 0...UInt32.max))"
+            let opened = try await service.call(.post, "/v1/returns", key: order.token, json: [
+                "order_id": order.id, "resolution": "refund", "method": "mail", "parcel": ["carrier": "DHL", "tracking_number": tracking],
+                "lines": [["sku": "TEE", "quantity": 1, "reason": "too_small"]],
+            ])
+            let id = try #require(opened["id"] as? String, "\(opened.text)")
+            let parcel = try #require(opened["parcel"] as? [String: Any])
+            #expect(parcel["carrier"] as? String == "dhl" && parcel["status"] as? String == "pending" && parcel["scans"] as? Int == 0)
+            #expect(opened["expires_at"] is String && opened["kind"] as? String == "return")
+
+            func track(_ events: [[String: Any]], key: String? = nil) async throws -> Reply {
+                try await service.call(.post, "/v1/returns/\(id)/tracking-events", key: key ?? merchant.apiKey, json: ["events": events])
+            }
+            let pickedUp = isoTime(Date().addingTimeInterval(-3 * 3600))
+            #expect(try await track([scan("in_transit", pickedUp)], key: order.token).status == .forbidden)
+            let moving = try await track([scan("in_transit", pickedUp, id: "r1"), scan("in_transit", pickedUp, id: "r1")])
+            #expect(moving["logistics"] as? String == "in_transit" && moving["expires_at"] == nil, "\(moving.text)")
+            #expect((moving["parcel"] as? [String: Any])?["scans"] as? Int == 1, "the duplicate is ignored")
+            let future = try await track([scan("in_transit", isoTime(Date().addingTimeInterval(2 * 86_400)))])
+            #expect(future.status == .unprocessableContent, "the shipments' batch rules apply: \(future.text)")
+
+            let found = try await service.call(.get, "/v1/returns?carrier=dhl&tracking_number=\(tracking)", key: merchant.apiKey)
+            #expect((found["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id], "\(found.text)")
+            let half = try await service.call(.get, "/v1/returns?carrier=dhl", key: merchant.apiKey)
+            #expect(try fieldErrors(half)["tracking_number"] == "is required with the other")
+
+            var lost = scan("exception", isoTime(Date().addingTimeInterval(-3600)), id: "r2")
+            lost["substatus"] = "lost"
+            #expect(try await track([lost])["logistics"] as? String == "lost")
+            let refundLost = try await service.call(.post, "/v1/returns/\(id)/resolutions", key: merchant.apiKey, json: ["resolution": "store_credit"])
+            #expect(try fieldErrors(refundLost)["resolution"] == "must be the return's own (refund): only a claim settles otherwise")
+            let received = try await service.call(.post, "/v1/returns/\(id)/receipts", key: merchant.apiKey,
+                                                  json: ["lines": [["sku": "TEE", "received": 1, "disposition": "inspect"]]])
+            #expect(received["logistics"] as? String == "received" && received["money"] as? String == "pending", "\(received.text)")
+            #expect(try await returnEvents(service, merchant, order: order.id, atLeast: 4)
+                    == ["return.requested", "return.approved", "return.lost", "return.received"])
+
+            let untracked = try await service.call(.post, "/v1/returns", key: merchant.apiKey, json: [
+                "order_id": order.id, "resolution": "refund", "method": "mail", "lines": [["sku": "TEE", "quantity": 1, "reason": "too_small"]],
+            ])
+            let untrackedID = try #require(untracked["id"] as? String, "\(untracked.text)")
+            let nothing = try await service.call(.post, "/v1/returns/\(untrackedID)/tracking-events", key: merchant.apiKey,
+                                                 json: ["events": [scan("in_transit", "2026-11-27T09:00:00Z")]])
+            #expect(nothing.status == .conflict, "\(nothing.text)")
+            let inStore = try await service.call(.post, "/v1/returns", key: merchant.apiKey, json: [
+                "order_id": order.id, "resolution": "refund", "method": "in_store", "parcel": ["carrier": "dhl", "tracking_number": "X1"],
+                "lines": [["sku": "TEE", "quantity": 1, "reason": "too_small"]],
+            ])
+            #expect(try fieldErrors(inStore)["parcel"] == "is only for a mail return")
+        }
+    }
+
+    @Test func aShipmentSentBackOpensAClaimThatIsReceivedWithoutARefundAndReshipped() async throws {
+        try await withService { service in
+            let merchant = try await merchantWithPolicy(service)
+            let id = try await service.createOrder(merchant, sampleOrder())
+            let shipment = try await service.ship(merchant, order: id, tracking: "RT\(UInt32.random(in: 0...UInt32.max))",
+                                                  lines: [["sku": "TEE", "quantity": 2]])
+            let shipmentID = try #require(shipment["id"] as? String)
+            for _ in 0..<2 {
+                let scanned = try await service.scans(merchant, shipment: shipmentID, [scan("returned_to_sender", isoTime(Date().addingTimeInterval(-60)))])
+                #expect(scanned.status == .ok, "\(scanned.text)")
+            }
+            let claims = try await service.call(.get, "/v1/returns?order_id=\(id)&kind=returned_to_sender", key: merchant.apiKey)
+            let claim = try #require((claims["items"] as? [[String: Any]])?.first, "\(claims.text)")
+            #expect((claims["items"] as? [[String: Any]])?.count == 1, "one claim however often the carrier says so")
+            let claimID = try #require(claim["id"] as? String)
+            #expect(claim["shipment_id"] as? String == shipmentID && claim["resolution"] as? String == "reship")
+            #expect(claim["logistics"] as? String == "in_transit" && claim["decision"] as? String == "approved" && claim["submitted_by"] as? String == "merchant")
+            let received = try await service.call(.post, "/v1/returns/\(claimID)/receipts", key: merchant.apiKey,
+                                                  json: ["lines": [["sku": "TEE", "received": 2, "disposition": "restock", "location": "BUC-1"]]])
+            #expect(received["logistics"] as? String == "received" && received["money"] as? String == "pending", "\(received.text)")
+            let reshipped = try await service.call(.post, "/v1/returns/\(claimID)/resolutions", key: merchant.apiKey, json: [:])
+            #expect(reshipped["money"] as? String == "reshipped", "\(reshipped.text)")
+            let document = try await service.call(.get, "/v1/orders/\(id)", key: merchant.apiKey)
+            #expect((document["returns"] as? [[String: Any]])?.first?["money"] as? String == "reshipped")
+            #expect((document["lines"] as? [[String: Any]])?.first { $0["sku"] as? String == "TEE" }?["returned_quantity"] as? Int == 0,
+                    "the customer never had the units")
+        }
+    }
+
+    @Test func aReturnWithNothingSentExpiresOnceAndItsUnitsAreFreeAgain() async throws {
+        try await withService { service in
+            let merchant = try await merchantWithPolicy(service) { $0["ship_back_days"] = 1 }
+            let order = try await deliveredOrder(service, merchant)
+            let opened = try await service.call(.post, "/v1/returns", key: order.token, json: [
+                "order_id": order.id, "resolution": "refund", "method": "mail", "lines": [["sku": "TEE", "quantity": 2, "reason": "too_small"]],
+            ])
+            let id = try #require(opened["id"] as? String, "\(opened.text)")
+            let expiresAt = try #require(opened["expires_at"] as? String)
+            #expect(expiresAt.hasPrefix(isoTime(Date().addingTimeInterval(86_400)).prefix(10)), "one day: \(expiresAt)")
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                let returns = ReturnStore(database: Database(client: client))
+                try await client.query("UPDATE returns SET expires_at = now() - interval '1 second' WHERE id = \(try #require(UUID(uuidString: id)))",
+                                       logger: testLogger)
+                let expired = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<2 { group.addTask { try await returns.expireDue(now: Date(), logger: testLogger) } }
+                    return try await group.reduce(0, +)
+                }
+                #expect(expired == 1, "two replicas expire it once")
+            }
+            let shown = try await service.call(.get, "/v1/returns/\(id)", key: merchant.apiKey)
+            #expect(shown["logistics"] as? String == "expired" && shown["money"] as? String == "none" && shown["expires_at"] == nil, "\(shown.text)")
+            #expect(try await returnEvents(service, merchant, order: order.id, atLeast: 3) == ["return.requested", "return.approved", "return.expired"])
+            let eligibility = try await service.call(.get, "/v1/orders/\(order.id)/return-eligibility", key: order.token)
+            #expect((eligibility["lines"] as? [[String: Any]])?.first { $0["sku"] as? String == "TEE" }?["returnable_quantity"] as? Int == 2)
         }
     }
 }

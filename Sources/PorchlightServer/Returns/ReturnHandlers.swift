@@ -209,6 +209,17 @@ extension ReturnResolution {
     }
 }
 
+extension ReturnResolution {
+    init(_ resolution: Components.Schemas.ReturnOfferedResolution) {
+        self = switch resolution {
+        case .refund: .refund
+        case .storeCredit: .storeCredit
+        case .exchange: .exchange
+        case .keepItem: .keepItem
+        }
+    }
+}
+
 extension Components.Schemas.ReturnResolution {
     init(_ resolution: ReturnResolution) {
         self = switch resolution {

@@ -78,8 +78,12 @@ public struct ReturnStore: Sendable {
                 """, logger: logger).map { try $0.decode((UUID, UUID).self) }
             var expiredNow = 0
             for (merchant, id) in due {
-                let record = try await move(id, merchant: MerchantID(merchant), logger: logger) { record, at in _ = record.expireIfDue(now: at) }
-                if record.logistics == .expired { expiredNow += 1 }
+                let expiredIt = try await orders.change(.returned(id), merchant: MerchantID(merchant), idempotency: nil, logger: logger) { order, now in
+                    var expiredIt = false
+                    _ = try order.moveReturn(id, now: now) { record, at in expiredIt = record.expireIfDue(now: at) }
+                    return expiredIt
+                }.outcome
+                if expiredIt { expiredNow += 1 }
             }
             expired += expiredNow
             // (A batch that expired nothing would be read again: another replica is on it.)
