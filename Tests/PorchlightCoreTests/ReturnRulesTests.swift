@@ -250,7 +250,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         }
         try refund.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 1, missing: 0, disposition: .inspect, location: nil)], now: now)
         #expect(refund.money == .pending && refund.unitsTakenBack(refund.lines[0]) == 1 && refund.isOpen)
-        #expect(throws: DomainError.conflict("The return's items are received; it can no longer be cancelled.")) { try refund.cancel(reason: nil, now: now) }
+        #expect(throws: DomainError.conflict("The return's items are received; it can no longer be cancelled.")) { try refund.cancel(reason: nil, by: .customer, now: now) }
         try refund.settle(now: now)
         #expect(refund.money == .refunded && !refund.isOpen)
         #expect(throws: DomainError.conflict("The return is settled already (refunded).")) { try refund.settle(now: now) }
@@ -267,9 +267,9 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         var requested = try opened(.storeCredit, .inStore, approval: .onRequest)
         #expect(requested.decision == .requested && requested.storeToken == "token" && requested.unitsTakenBack(requested.lines[0]) == 0)
         #expect(throws: DomainError.conflict("The return is requested; only an approved return is settled.")) { try requested.settle(now: now) }
-        try requested.cancel(reason: "Kept it", now: now)
+        try requested.cancel(reason: "Kept it", by: .customer, now: now)
         #expect(requested.decision == .cancelled && requested.money == .none && !requested.isLive)
-        #expect(throws: DomainError.conflict("The return is cancelled already.")) { try requested.cancel(reason: nil, now: now) }
+        #expect(throws: DomainError.conflict("The return is cancelled already.")) { try requested.cancel(reason: nil, by: .customer, now: now) }
     }
 
     @Test func whatWentMissingIsNotRefunded() throws {
@@ -314,7 +314,6 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
             try $0.settle(now: $1)
         }
         #expect(OrderEvents.between(approved, delivered).map(\.type) == [.returnReceived, .returnResolved])
-        #expect(OrderEvents.between(delivered, delivered).isEmpty)
         #expect(delivered.returnedQuantities == ["TEE": 1])
         let document = try OrderDocument(delivered).json()
         #expect(document.contains(#""returned_quantity":1"#) && document.contains(#""money":"refunded""#))
@@ -349,19 +348,24 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         var record = try #require(order.returns.first)
         #expect(record.parcel?.carrier == "dhl" && record.expiresAt == instant("2026-12-09T10:00:00Z"), "14 days from opening")
         let now = instant("2026-11-26T10:00:00Z")
-        #expect(try record.recordParcelScans([scan(.infoReceived, "2026-11-26T08:00:00Z")], now: now) == 1)
+        try record.recordParcelScans([scan(.infoReceived, "2026-11-26T08:00:00Z")], now: now)
         #expect(record.logistics == .awaiting, "a label printed is not a parcel handed over")
-        #expect(try record.recordParcelScans([scan(.infoReceived, "2026-11-26T08:00:00Z"), scan(.inTransit, "2026-11-26T09:00:00Z")], now: now) == 1)
+        try record.recordParcelScans([scan(.infoReceived, "2026-11-26T08:00:00Z"), scan(.inTransit, "2026-11-26T09:00:00Z")], now: now)
+        #expect(record.parcel?.scans.count == 2, "the repeated scan is ignored")
         #expect(record.logistics == .inTransit && record.expiresAt == nil, "a parcel on its way no longer expires")
-        _ = try record.recordParcelScans([lostScan("2026-11-28T09:00:00Z")], now: now)
+        var sentBack = record
+        try sentBack.recordParcelScans([scan(.returnedToSender, "2026-11-27T09:00:00Z")], now: now)
+        #expect(sentBack.logistics == .awaiting, "back with the customer, who may send it again: not lost")
+        #expect(throws: DomainError.conflict("A refund is settled once the items are received; the return is awaiting.")) { try sentBack.settle(now: now) }
+        try record.recordParcelScans([lostScan("2026-11-28T09:00:00Z")], now: now)
         #expect(record.logistics == .lost)
         try record.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 0, missing: 0, disposition: .restock, location: "BUC-1")], now: now)
-        _ = try record.recordParcelScans([scan(.delivered, "2026-11-29T09:00:00Z")], now: now)
+        try record.recordParcelScans([scan(.delivered, "2026-11-29T09:00:00Z")], now: now)
         #expect(record.logistics == .received, "the merchant's count stands")
 
         // Through the order: the move is an event.
         let before = order
-        _ = try order.moveReturn(id, now: now) { _ = try $0.recordParcelScans([lostScan("2026-11-28T09:00:00Z")], now: $1) }
+        _ = try order.moveReturn(id, now: now) { try $0.recordParcelScans([lostScan("2026-11-28T09:00:00Z")], now: $1) }
         #expect(OrderEvents.between(before, order).map(\.type) == [.returnLost])
 
         var untracked = try opened(.refund, .mail)
@@ -413,7 +417,12 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         #expect(claim.kind == .lostParcel && claim.shipmentID == shipment && claim.resolution == .reship && claim.decision == .approved)
         #expect(claim.logistics == .notRequired && claim.lines.map(\.quantity) == [2, 1] && claim.quote.subtotal == 2 * 4990 + 2990)
         #expect(OrderEvents.between(before, lost).map(\.type).suffix(2) == [.returnRequested, .returnApproved])
-        #expect(claim.unitsTakenBack(claim.lines[0]) == 0 && ReturnRules.heldUnits(lost.returns).isEmpty, "the customer never had them")
+        #expect(claim.unitsTakenBack(claim.lines[0]) == 0 && !ReturnRecord.holdsCustomerUnits(kind: claim.kind, decision: claim.decision, logistics: claim.logistics),
+                "the customer never had them")
+        #expect(throws: DomainError.conflict("This is the merchant's claim against the carrier; only the merchant can cancel it.")) {
+            var cancelled = claim
+            try cancelled.cancel(reason: nil, by: .customer, now: now)
+        }
         #expect(throws: DomainError.validation([FieldError(field: "resolution", message: "must be reship, refund or store_credit for a claim")])) {
             try claim.settle(instead: .exchange, now: now)
         }
@@ -440,6 +449,57 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         }
     }
 
+    @Test func aRequestedReturnsShipBackDaysStartAtApprovalAndLateScansReviveAnExpiredOne() throws {
+        var delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        var rules = policy { $0.shipBackDays = 14 }
+        rules.approval = .onRequest
+        var record = try delivered.openReturn([ReturnLineRequest(sku: "TEE", quantity: 1, reason: .tooSmall, note: nil, exchangeFor: nil)],
+                                              resolution: .refund, method: .mail, gift: false, labelReference: nil,
+                                              parcel: ReturnParcel(carrier: "dhl", trackingNumber: "RET2"),
+                                              policy: ReturnPolicyVersion(version: 1, policy: rules, effectiveAt: nil),
+                                              by: .customer, id: UUID(), storeToken: "t", now: opening)
+        #expect(record.expiresAt == nil, "waiting for the merchant never expires")
+        let approvedAt = instant("2026-11-30T10:00:00Z")
+        try record.decide(.approved, reason: nil, now: approvedAt)
+        let due = instant("2026-12-14T10:00:00Z")
+        #expect(record.expiresAt == due, "14 days from approval")
+        let expired = record.expireIfDue(now: due)
+        #expect(expired)
+        var late = record
+        try late.recordParcelScans([scan(.inTransit, "2026-12-15T10:00:00Z")], now: due)
+        #expect(late.logistics == .expired && late.money == .none, "handed over after the deadline: it stays expired")
+        // The carrier's scans came late, but the parcel was handed over in time: the return goes on.
+        try record.recordParcelScans([scan(.inTransit, "2026-12-13T10:00:00Z")], now: due)
+        #expect(record.logistics == .inTransit && record.money == .pending && record.isOpen)
+    }
+
+    @Test func aClaimFollowsItsShipmentAndAReshipFreesTheUnitsToShipAgain() throws {
+        var lost = try order(shippedAt: "2026-11-19T10:00:00Z")
+        let shipment = try #require(lost.shipments.first?.id)
+        let now = instant("2026-11-22T10:00:00Z")
+        _ = lost.recordTracking([lostScan("2026-11-21T10:00:00Z")], shipment: shipment, now: now, newID: UUID.init, estimator: { _ in nil })
+        var found = lost
+        _ = found.recordTracking([scan(.delivered, "2026-11-22T09:00:00Z")], shipment: shipment, now: now, newID: UUID.init, estimator: { _ in nil })
+        #expect(found.returns.first?.decision == .cancelled && found.returns.first?.decisionReason == "The carrier delivered the parcel after all.")
+        var back = lost
+        _ = back.recordTracking([scan(.returnedToSender, "2026-11-22T09:00:00Z")], shipment: shipment, now: now, newID: UUID.init, estimator: { _ in nil })
+        #expect(back.returns.count == 1 && back.returns.first?.kind == .returnedToSender && back.returns.first?.logistics == .inTransit)
+
+        #expect(throws: DomainError.self, "the lost units still count as shipped until the claim is settled") {
+            try lost.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "RESHIP", originLocation: nil,
+                                               lines: [LineQuantity(sku: "TEE", quantity: 2)]), id: UUID(), now: now)
+        }
+        let claimID = try #require(lost.returns.first?.id)
+        _ = try lost.moveReturn(claimID, now: now) { try $0.settle(now: $1) }
+        let reship = UUID()
+        try lost.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "RESHIP", originLocation: nil,
+                                           lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]), id: reship, now: now)
+        _ = lost.recordTracking([scan(.delivered, "2026-11-24T09:00:00Z")], shipment: reship, now: now, newID: UUID.init, estimator: { _ in nil })
+        lost.settle(now: now)
+        #expect(lost.status == .delivered, "the replaced parcel no longer holds the order in exception")
+        #expect(lost.deliveredQuantities == ["TEE": 2, "MUG": 1])
+    }
+
     @Test func noPolicyOffersReshipAndShipBackDaysAreBounded() throws {
         var rules = policy()
         rules.resolutions.insert(.reship)
@@ -460,14 +520,20 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
 }
 
 @Suite struct ReturnAnalyticsTests {
+    private func units(_ sku: String, _ decision: ReturnDecision, _ reason: ReturnReason, _ units: Int, kind: ReturnKind = .customerReturn,
+                       logistics: ReturnLogistics = .awaiting) -> ReturnAnalytics.ReturnedUnits {
+        ReturnAnalytics.ReturnedUnits(sku: sku, kind: kind, decision: decision, logistics: logistics, reason: reason, units: units)
+    }
+
     @Test func ratesCountOnlyReturnsThatHoldTheirUnits() {
         let analytics = ReturnAnalytics(
             sold: [("TEE", "apparel", 10), ("SOCK", "apparel", 10), ("MUG", "home", 5), ("BOOK", nil, 4)],
-            returned: [("TEE", .approved, .tooSmall, 2), ("TEE", .requested, .tooLarge, 1), ("TEE", .declined, .changedMind, 5),
-                       ("MUG", .approved, .damaged, 1), ("SOCK", .cancelled, .other, 3), ("BOOK", .approved, .changedMind, 1)])
+            returned: [units("TEE", .approved, .tooSmall, 2), units("TEE", .requested, .tooLarge, 1), units("TEE", .declined, .changedMind, 5),
+                       units("MUG", .approved, .damaged, 1), units("SOCK", .cancelled, .other, 3), units("BOOK", .approved, .changedMind, 1),
+                       units("SOCK", .approved, .other, 4, kind: .lostParcel), units("SOCK", .approved, .tooSmall, 2, logistics: .expired)])
         #expect(analytics.overall.unitsSold == 29 && analytics.overall.unitsReturned == 5 && analytics.overall.returnRate == 0.1724)
         #expect(analytics.overall.topReasons.map(\.reason) == [.tooSmall, .changedMind, .damaged])
-        #expect(analytics.bySKU.map(\.sku) == ["TEE", "BOOK", "MUG"], "most units first, ties by SKU; SOCK's return was cancelled")
+        #expect(analytics.bySKU.map(\.sku) == ["TEE", "BOOK", "MUG"], "most units first, ties by SKU; SOCK's returns were cancelled, expired, or a claim")
         #expect(analytics.bySKU.first?.stats.returnRate == 0.3 && analytics.bySKU.first?.category == "apparel")
         #expect(analytics.byCategory.map(\.category) == ["apparel", "home"])
         #expect(analytics.byCategory.first?.stats.unitsSold == 20 && analytics.byCategory.first?.stats.returnRate == 0.15)

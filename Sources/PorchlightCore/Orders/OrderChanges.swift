@@ -96,7 +96,7 @@ extension OrderRecord {
         shipment.estimate = estimate(progress, of: shipment, estimator: estimator, now: now)
         shipment.updatedAt = now
         shipments[index] = shipment
-        openClaimIfLost(shipment, id: newID(), now: now)
+        keepClaimInStep(with: shipment, id: newID(), now: now)
         return fresh.count
     }
 

@@ -30,6 +30,8 @@ public struct OrderDocument: Sendable, Equatable, Codable {
     struct Return: Sendable, Equatable, Codable {
         struct Line: Sendable, Equatable, Codable { var sku: String; var quantity: Int }
         var id: String
+        var kind: String
+        var shipmentID: String?
         var resolution: String
         var method: String
         var decision: String
@@ -40,11 +42,13 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         var updatedAt: String
 
         enum CodingKeys: String, CodingKey {
-            case id, resolution, method, decision, logistics, money, lines, createdAt = "created_at", updatedAt = "updated_at"
+            case id, kind, shipmentID = "shipment_id", resolution, method, decision, logistics, money, lines
+            case createdAt = "created_at", updatedAt = "updated_at"
         }
 
         init(_ record: ReturnRecord) {
-            (id, resolution, method) = (record.id.apiText, record.resolution.rawValue, record.method.rawValue)
+            (id, kind, shipmentID) = (record.id.apiText, record.kind.rawValue, record.shipmentID?.apiText)
+            (resolution, method) = (record.resolution.rawValue, record.method.rawValue)
             (decision, logistics, money) = (record.decision.rawValue, record.logistics.rawValue, record.money.rawValue)
             lines = record.lines.map { Line(sku: $0.sku, quantity: $0.quantity) }
             (createdAt, updatedAt) = (APITime.text(record.createdAt), APITime.text(record.updatedAt))

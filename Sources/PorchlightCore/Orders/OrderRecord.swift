@@ -219,7 +219,7 @@ extension OrderRecord {
     /// Quantities per line: ordered, cancelled, and in shipments.
     public var lineQuantities: [String: LineQuantities] {
         var shipped: [String: Int] = [:]
-        for shipment in shipments {
+        for shipment in countedShipments {
             for line in shipment.lines { shipped[line.sku, default: 0] += line.quantity }
         }
         return Dictionary(uniqueKeysWithValues: lines.map {
@@ -230,7 +230,7 @@ extension OrderRecord {
     /// Units in delivered shipments, per line.
     public var deliveredQuantities: [String: Int] {
         var delivered: [String: Int] = [:]
-        for shipment in shipments where shipment.status == .delivered {
+        for shipment in countedShipments where shipment.status == .delivered {
             for line in shipment.lines { delivered[line.sku, default: 0] += line.quantity }
         }
         return delivered
@@ -274,7 +274,7 @@ extension OrderRecord {
     /// Re-derives what follows from the rows after a change at `now`: the roll-up status, when
     /// the order became cancelled, and the promise's outcome once everything is delivered.
     public mutating func settle(now: Date) {
-        status = OrderRollup.status(lines: Array(lineQuantities.values), shipments: shipments.map(\.status))
+        status = OrderRollup.status(lines: Array(lineQuantities.values), shipments: countedShipments.map(\.status))
         cancelledAt = status == .cancelled ? (cancelledAt ?? now) : nil
         if status == .delivered, var promise, promise.outcome == nil,
            let lastDelivery = shipments.compactMap(\.deliveredAt).max() {

@@ -3,7 +3,7 @@ import Foundation
 /// How much of what sold came back, and why.
 public struct ReturnStats: Sendable, Equatable {
     public var unitsSold: Int
-    /// Units in returns that hold them (requested or approved; not declined or cancelled).
+    /// Units in the customers' returns that hold them (`ReturnRecord.holdsCustomerUnits`).
     public var unitsReturned: Int
     /// Returned over sold; nil when nothing sold.
     public var returnRate: Double?
@@ -30,12 +30,26 @@ public struct ReturnAnalytics: Sendable, Equatable {
             && a.byCategory.map(\.category) == b.byCategory.map(\.category) && a.byCategory.map(\.stats) == b.byCategory.map(\.stats)
     }
 
-    /// From the units sold per SKU (with its category) and the units in returns per SKU, decision
-    /// and reason, as the store counts them.
-    public init(sold: [(sku: String, category: String?, units: Int)], returned: [(sku: String, decision: ReturnDecision, reason: ReturnReason, units: Int)]) {
-        let held = returned.filter { $0.decision.holdsUnits }
+    /// One count the store makes: the units of a SKU in returns of one kind, state and reason.
+    public struct ReturnedUnits: Sendable {
+        public var sku: String
+        public var kind: ReturnKind
+        public var decision: ReturnDecision
+        public var logistics: ReturnLogistics
+        public var reason: ReturnReason
+        public var units: Int
+
+        public init(sku: String, kind: ReturnKind, decision: ReturnDecision, logistics: ReturnLogistics, reason: ReturnReason, units: Int) {
+            (self.sku, self.kind, self.decision, self.logistics, self.reason, self.units) = (sku, kind, decision, logistics, reason, units)
+        }
+    }
+
+    /// From the units sold per SKU (with its category) and the units in returns, as the store
+    /// counts them; only those the customers' returns hold count as returned.
+    public init(sold: [(sku: String, category: String?, units: Int)], returned: [ReturnedUnits]) {
+        let held = returned.filter { ReturnRecord.holdsCustomerUnits(kind: $0.kind, decision: $0.decision, logistics: $0.logistics) }
         let categoryOf: [String: String] = Dictionary(sold.compactMap { line in line.category.map { (line.sku, $0) } }, uniquingKeysWith: { first, _ in first })
-        func stats(sold units: Int, _ returns: [(sku: String, decision: ReturnDecision, reason: ReturnReason, units: Int)]) -> ReturnStats {
+        func stats(sold units: Int, _ returns: [ReturnedUnits]) -> ReturnStats {
             let byReason = Dictionary(returns.map { ($0.reason, $0.units) }, uniquingKeysWith: +)
             let unitsReturned = byReason.values.reduce(0, +)
             return ReturnStats(

@@ -78,7 +78,7 @@ public struct ReturnPolicy: Sendable, Equatable {
     public init(windowDays: Int, transitBufferDays: Int, timeZone: TimeZone, holidayExtension: HolidayExtension?, finalSaleSKUs: Set<String>,
                 finalSaleCategories: Set<String>, resolutions: Set<ReturnResolution>, methods: Set<ReturnMethod>, restockingFeePercent: Int,
                 returnShippingFee: Int, freeExchangeShipping: Bool, keepItThreshold: Int, approval: ReturnApproval, inStoreLocations: [String],
-                shipBackDays: Int = 30) {
+                shipBackDays: Int) {
         self.windowDays = windowDays
         self.transitBufferDays = transitBufferDays
         self.timeZone = timeZone
@@ -101,7 +101,7 @@ public struct ReturnPolicy: Sendable, Equatable {
     public static let standard = ReturnPolicy(
         windowDays: 30, transitBufferDays: 7, timeZone: TimeZone(identifier: "UTC")!, holidayExtension: nil, finalSaleSKUs: [],
         finalSaleCategories: [], resolutions: [.refund, .storeCredit, .exchange], methods: [.mail], restockingFeePercent: 0,
-        returnShippingFee: 0, freeExchangeShipping: true, keepItThreshold: 0, approval: .automatic, inStoreLocations: [])
+        returnShippingFee: 0, freeExchangeShipping: true, keepItThreshold: 0, approval: .automatic, inStoreLocations: [], shipBackDays: 30)
 
     /// The policy, or field errors naming what to fix.
     public func validated() throws(DomainError) -> ReturnPolicy {

@@ -75,11 +75,6 @@ public struct ReturnParcel: Sendable, Equatable {
     public var progress: ShipmentProgress {
         TrackingRules.progress(of: scans.map { TimelineEntry(status: $0.status, substatus: $0.substatus, occurredAt: $0.occurredAt) })
     }
-
-    /// The carrier lost it, or sent it back to the customer.
-    static func isLost(_ progress: ShipmentProgress) -> Bool {
-        progress.status == .returnedToSender || (progress.status == .exception && progress.substatus == .lost)
-    }
 }
 
 /// What happens to a received unit.
@@ -157,7 +152,9 @@ public struct ReturnRecord: Sendable, Equatable {
     public var labelReference: String?
     /// The parcel going back, once its carrier and tracking number are known.
     public var parcel: ReturnParcel?
-    /// The end of the policy's ship-back days, for a return whose items travel back.
+    /// The policy's days to send or bring the items, counted from approval.
+    public var shipBackDays: Int = ReturnPolicy.standard.shipBackDays
+    /// The end of those days, once the return is approved and its items travel back.
     public var shipBackBy: Date?
     public var submittedBy: Submitter
     public var createdAt: Date
@@ -189,12 +186,18 @@ public struct ReturnRecord: Sendable, Equatable {
     /// Holds units of the order: not declined, cancelled or expired.
     public var isLive: Bool { decision.holdsUnits && logistics != .expired }
 
+    /// Whether a return in these states holds units the customer had: live, and not a claim
+    /// (a claim's units never reached the customer).
+    public static func holdsCustomerUnits(kind: ReturnKind, decision: ReturnDecision, logistics: ReturnLogistics) -> Bool {
+        !kind.isClaim && decision.holdsUnits && logistics != .expired
+    }
+
     /// Under way: live and not settled yet.
     public var isOpen: Bool { isLive && money == .pending }
 
-    /// When the return expires if nothing has been sent: only while its items are awaited and
-    /// nothing is settled (an instant exchange does not expire).
-    public var expiresAt: Date? { isOpen && logistics == .awaiting ? shipBackBy : nil }
+    /// When the return expires if nothing has been sent: only once approved, while its items are
+    /// awaited and nothing is settled (an instant exchange does not expire).
+    public var expiresAt: Date? { decision == .approved && money == .pending && logistics == .awaiting ? shipBackBy : nil }
 
     /// The units of `line` the customer no longer has: those received, or, before anything came
     /// back, all of them once the money went back (a refund, credit or keep-it). A line so
@@ -219,10 +222,21 @@ public struct ReturnRecord: Sendable, Equatable {
         try v.finish()
         (decision, decisionReason, updatedAt) = (next, reason, now)
         if next == .declined { money = .none }
+        if next == .approved { startShipBackDays(now: now) }
     }
 
-    /// The customer or the merchant calls the return off, before anything came back or was settled.
-    public mutating func cancel(reason: String?, now: Date) throws(DomainError) {
+    /// Starts the ship-back days of an approved return whose items travel back, to the second.
+    mutating func startShipBackDays(now: Date) {
+        guard logistics == .awaiting else { return }
+        shipBackBy = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + Double(shipBackDays) * 86_400).rounded(.up))
+    }
+
+    /// The customer or the merchant calls the return off, before anything came back or was
+    /// settled; a claim against the carrier is the merchant's alone.
+    public mutating func cancel(reason: String?, by submitter: Submitter, now: Date) throws(DomainError) {
+        guard !kind.isClaim || submitter == .merchant else {
+            throw .conflict("This is the merchant's claim against the carrier; only the merchant can cancel it.")
+        }
         guard decision.holdsUnits else { throw .conflict("The return is \(decision.rawValue) already.") }
         guard logistics == .awaiting || logistics == .notRequired else {
             throw .conflict("The return's items are \(logistics.rawValue.replacingOccurrences(of: "_", with: " ")); it can no longer be cancelled.")
@@ -271,11 +285,11 @@ public struct ReturnRecord: Sendable, Equatable {
         for index in lines.indices {
             lines[index].receipt = receipt.first { $0.sku == lines[index].sku }
         }
-        // What went missing is not paid for (an exchange settled before receipt stays settled).
-        if money == .pending {
-            quote = quote.recounted(received: Dictionary(uniqueKeysWithValues: receipt.map { ($0.sku, $0.received) }),
-                                    restockingFeePercent: restockingFeePercent, gift: gift)
-        }
+        // The quote's lines are what came back; what went missing is not paid for (the totals of an
+        // exchange settled before receipt stay as settled).
+        let recounted = quote.recounted(received: Dictionary(uniqueKeysWithValues: receipt.map { ($0.sku, $0.received) }),
+                                        restockingFeePercent: restockingFeePercent, gift: gift)
+        if money == .pending { quote = recounted } else { quote.lines = recounted.lines }
         (logistics, updatedAt) = (.received, now)
     }
 
@@ -288,19 +302,22 @@ public struct ReturnRecord: Sendable, Equatable {
             throw .conflict("The return is \(decision.rawValue); only an approved return is settled.")
         }
         guard money == .pending else { throw .conflict("The return is settled already (\(money.rawValue)).") }
-        if let chosen, chosen != resolution {
+        let settling = chosen ?? resolution
+        if settling != resolution {
             let choices: Set<ReturnResolution> = kind.isClaim ? [.reship, .refund, .storeCredit] : []
-            guard choices.contains(chosen) else {
+            guard choices.contains(settling) else {
                 throw .validation([FieldError(field: "resolution", message: kind.isClaim
                     ? "must be reship, refund or store_credit for a claim" : "must be the return's own (\(resolution.rawValue)): only a claim settles otherwise")])
             }
-            resolution = chosen
-            quote.resolution = chosen
-            quote.total(restockingFeePercent: restockingFeePercent, gift: gift)
         }
-        let settlesBeforeReceipt = resolution == .exchange || resolution == .keepItem || resolution == .reship || logistics == .notRequired || logistics == .lost
+        let settlesBeforeReceipt = settling == .exchange || settling == .keepItem || settling == .reship || logistics == .notRequired || logistics == .lost
         guard settlesBeforeReceipt || logistics == .received else {
-            throw .conflict("A \(resolution.rawValue) is settled once the items are received; the return is \(logistics.rawValue).")
+            throw .conflict("A \(settling.rawValue) is settled once the items are received; the return is \(logistics.rawValue).")
+        }
+        if settling != resolution {
+            resolution = settling
+            quote.resolution = settling
+            quote.total(restockingFeePercent: restockingFeePercent, gift: gift)
         }
         money = switch resolution {
         case .refund: .refunded
@@ -313,27 +330,31 @@ public struct ReturnRecord: Sendable, Equatable {
     }
 
     /// Records the return parcel's new carrier scans (ones already known are ignored) and moves
-    /// the items with them: in transit once the carrier has the parcel, lost when it says so.
-    /// Returns how many scans were new.
-    public mutating func recordParcelScans(_ drafts: [TrackingEventDraft], now: Date) throws(DomainError) -> Int {
+    /// the items with them: in transit once the carrier has the parcel, lost when the carrier
+    /// says so, awaited again when it went back to the customer (who may send it again). Scans
+    /// that come late for an expired return revive it if they show the parcel was sent in time.
+    public mutating func recordParcelScans(_ drafts: [TrackingEventDraft], now: Date) throws(DomainError) {
         guard var parcel else {
             throw .conflict("The return has no parcel to track: give its carrier and tracking number when opening it.")
         }
         var known = Set(parcel.scans.map(\.deduplicationKey))
         let fresh = drafts.filter { known.insert($0.deduplicationKey).inserted }
-        guard !fresh.isEmpty else { return 0 }
+        guard !fresh.isEmpty else { return }
         parcel.scans += fresh.map { ReturnParcel.Scan(deduplicationKey: $0.deduplicationKey, status: $0.status, substatus: $0.substatus, occurredAt: $0.occurredAt) }
         self.parcel = parcel
         updatedAt = now
         // The merchant's count (received), and a return that is over, stay as they are.
-        guard decision.holdsUnits, [.awaiting, .inTransit, .lost].contains(logistics) else { return fresh.count }
+        guard decision == .approved, [.awaiting, .inTransit, .lost, .expired].contains(logistics) else { return }
         let progress = parcel.progress
-        if ReturnParcel.isLost(progress) {
-            logistics = .lost
-        } else if progress.shippedAt != nil {
-            logistics = .inTransit
+        if logistics == .expired {
+            guard let sent = progress.shippedAt, let deadline = shipBackBy, sent <= deadline else { return }
+            money = .pending
         }
-        return fresh.count
+        logistics = switch (progress.status, progress.substatus) {
+        case (.exception, .lost?): .lost
+        case (.returnedToSender, _): .awaiting
+        default: progress.shippedAt != nil ? .inTransit : .awaiting
+        }
     }
 
     /// Expires a return whose items were never sent within the policy's ship-back days: its
@@ -347,9 +368,8 @@ public struct ReturnRecord: Sendable, Equatable {
 
 public enum ReturnRules {
     /// The units of each SKU that the customer's live returns hold: they cannot be returned again.
-    /// (A claim's units never reached the customer.)
-    public static func heldUnits(_ returns: [ReturnRecord]) -> [String: Int] {
-        units(of: returns.filter { $0.isLive && !$0.kind.isClaim })
+    static func heldUnits(_ returns: [ReturnRecord]) -> [String: Int] {
+        units(of: returns.filter { ReturnRecord.holdsCustomerUnits(kind: $0.kind, decision: $0.decision, logistics: $0.logistics) })
     }
 
     /// The units of each SKU in the customer's returns still under way (`isOpen`).
@@ -391,8 +411,8 @@ public enum ReturnEvents {
             case .notRequired, .awaiting, .inTransit: break
             }
         }
-        // Declining, cancelling or expiring clears the money; that is no settlement.
-        if before.money != after.money, after.money != .none { types.append(.returnResolved) }
+        // Declining, cancelling or expiring clears the money, and a revived return owes it again: no settlement.
+        if before.money != after.money, after.money != .none, after.money != .pending { types.append(.returnResolved) }
         return types.map { event($0, after, of: order) }
     }
 
@@ -439,27 +459,38 @@ extension OrderRecord {
             logistics: method == .returnless ? .notRequired : .awaiting, money: .pending, storeToken: method == .inStore ? storeToken : nil,
             labelReference: labelReference, submittedBy: submitter, createdAt: now, updatedAt: now)
         record.parcel = parcel.map { ReturnParcel(carrier: $0.carrier.lowercased(), trackingNumber: $0.trackingNumber) }
-        if record.logistics == .awaiting { record.shipBackBy = now.addingTimeInterval(Double(policy.policy.shipBackDays) * 86_400) }
+        record.shipBackDays = policy.policy.shipBackDays
+        if record.decision == .approved { record.startShipBackDays(now: now) }
         returns.append(record)
         return record
     }
 
-    /// Opens a claim for a shipment the carrier lost or sent back, once: the merchant sends the
-    /// items again unless it settles otherwise, and a parcel coming back is received like a
-    /// return, without refunding anyone.
-    mutating func openClaimIfLost(_ shipment: ShipmentRecord, id: UUID, now: Date) {
-        let kind: ReturnKind
-        switch (shipment.status, shipment.substatus) {
-        case (.returnedToSender, _): kind = .returnedToSender
-        case (.exception, .lost?): kind = .lostParcel
-        default: return
+    /// Keeps the claim against the carrier in step with a shipment's status: opens one, once, when
+    /// the carrier lost the shipment or sent it back (the merchant sends the items again unless it
+    /// settles otherwise, and a parcel coming back is received like a return, without refunding
+    /// anyone); a lost parcel sent back after all becomes a returned one; one delivered after all
+    /// calls the claim off, while nothing is settled.
+    mutating func keepClaimInStep(with shipment: ShipmentRecord, id: UUID, now: Date) {
+        let lost = shipment.status == .exception && shipment.substatus == .lost
+        let sentBack = shipment.status == .returnedToSender
+        if let index = returns.firstIndex(where: { $0.shipmentID == shipment.id }) {
+            guard returns[index].isOpen, returns[index].kind == .lostParcel else { return }
+            if sentBack {
+                (returns[index].kind, returns[index].method, returns[index].logistics) = (.returnedToSender, .mail, .inTransit)
+                returns[index].updatedAt = now
+            } else if shipment.status == .delivered {
+                (returns[index].decision, returns[index].decisionReason, returns[index].money) = (.cancelled, "The carrier delivered the parcel after all.", .none)
+                returns[index].updatedAt = now
+            }
+            return
         }
-        guard !returns.contains(where: { $0.shipmentID == shipment.id }) else { return }
+        guard lost || sentBack else { return }
+        let kind: ReturnKind = sentBack ? .returnedToSender : .lostParcel
         let lines = shipment.lines.map { line in
             ReturnLine(sku: line.sku, quantity: line.quantity, reason: .other, note: nil, exchangeFor: nil,
                        unitPrice: self.lines.first { $0.sku == line.sku }?.unitPrice ?? 0, receipt: nil)
         }
-        let method: ReturnMethod = kind == .returnedToSender ? .mail : .returnless
+        let method: ReturnMethod = sentBack ? .mail : .returnless
         var quote = ReturnQuote(currency: currency, resolution: .reship, method: method,
                                 lines: lines.map { .init(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice, amount: $0.unitPrice * $0.quantity,
                                                          exchangeAmount: nil) },
@@ -467,10 +498,18 @@ extension OrderRecord {
         quote.total(restockingFeePercent: 0, gift: false)
         var claim = ReturnRecord(
             id: id, orderID: self.id, policyVersion: 0, resolution: .reship, method: method, gift: false, lines: lines, quote: quote,
-            restockingFeePercent: 0, decision: .approved, decisionReason: nil, logistics: kind == .returnedToSender ? .inTransit : .notRequired,
+            restockingFeePercent: 0, decision: .approved, decisionReason: nil, logistics: sentBack ? .inTransit : .notRequired,
             money: .pending, storeToken: nil, labelReference: nil, submittedBy: .merchant, createdAt: now, updatedAt: now)
         (claim.kind, claim.shipmentID) = (kind, shipment.id)
         returns.append(claim)
+    }
+
+    /// The shipments that count toward the order's quantities and status: not those a carrier
+    /// lost or sent back whose claim the merchant settled by sending the items again (the new
+    /// shipment carries them).
+    var countedShipments: [ShipmentRecord] {
+        let replaced = Set(returns.filter { $0.kind.isClaim && $0.money == .reshipped }.compactMap(\.shipmentID))
+        return replaced.isEmpty ? shipments : shipments.filter { !replaced.contains($0.id) }
     }
 
     /// Applies a move to the return with this id (the return's own rules decide whether it may be made).

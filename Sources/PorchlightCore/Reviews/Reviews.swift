@@ -286,14 +286,14 @@ public enum ReviewRules {
         now.timeIntervalSince(deliveredAt) <= Double(windowDays) * 86_400
     }
 
-    /// A verified review of a delivered line that was not returned (`returns`: the order's),
-    /// pending moderation, with the help to offer first.
-    public static func review(_ draft: ReviewDraft, of order: OrderRecord, returns: [ReturnRecord] = [], by submitter: Submitter, id: UUID, now: Date)
+    /// A verified review of a delivered line that was not returned, pending moderation, with the
+    /// help to offer first.
+    public static func review(_ draft: ReviewDraft, of order: OrderRecord, by submitter: Submitter, id: UUID, now: Date)
         throws(DomainError) -> (review: ReviewRecord, help: [ReviewHelpOption]?) {
         let deliveredAt = try deliveredAt(of: draft.sku, in: order, now: now)
         if let line = order.lines.first(where: { $0.sku == draft.sku }),
            returnedInFull(purchased: line.quantity - line.cancelledQuantity,
-                          returned: returns.flatMap { record in record.lines.filter { $0.sku == draft.sku }.map(record.unitsTakenBack) }.reduce(0, +)) {
+                          returned: order.returnedQuantities[draft.sku] ?? 0) {
             throw .validation([FieldError(field: "sku", message: "can no longer be reviewed: it was returned")])
         }
         let help = help(for: draft, in: order)

@@ -24,7 +24,7 @@ struct PeriodicPass: Service {
                 let done = try await pass(Date(), logger)
                 if done > 0 { logger.info("periodic pass", metadata: ["pass": "\(name)", "count": "\(done)"]) }
             } catch {
-                logger.warning("periodic pass failed", metadata: ["pass": "\(name)", "error": "\(error)"])
+                logger.error("periodic pass failed", metadata: ["pass": "\(name)", "error": "\(error)"])
             }
         }
     }

@@ -132,7 +132,7 @@ extension APIHandlers {
         guard let existing = try await returns.record(id, merchant: Caller.merchant(), logger: RequestScope.logger),
               let submitter = try Caller.submitter(for: existing.orderID)
         else { throw DomainError.notFound("No return with id \(input.path.returnId).") }
-        let cancelled = try await move(input.path.returnId) { try $0.cancel(reason: body.reason, now: $1) }
+        let cancelled = try await move(input.path.returnId) { try $0.cancel(reason: body.reason, by: submitter, now: $1) }
         return .ok(.init(body: .json(.init(cancelled, showPrices: submitter == .merchant || !cancelled.gift))))
     }
 

@@ -60,7 +60,7 @@ enum OrderAggregates {
         guard let row = rows.first else { return nil }
         var order = try orderRow(row.makeRandomAccess())
         let hasReturns: Bool
-        (order.version, order.promise, hasReturns) = try await versionAndPromise(order.id, merchant: merchant, on: connection, logger: logger)
+        (order.version, order.promise, hasReturns) = try await versionPromiseAndReturns(order.id, merchant: merchant, on: connection, logger: logger)
         order.lines = try await lines(order.id, merchant: merchant, on: connection, logger: logger)
         order.shipments = try await shipments(order.id, merchant: merchant, on: connection, logger: logger)
         if hasReturns {
@@ -85,7 +85,7 @@ enum OrderAggregates {
 
     /// The stored document's version (0 when there is none yet), the order's promise, and whether
     /// it has returns (most orders have none, and so cost no statement more).
-    private static func versionAndPromise(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection,
+    private static func versionPromiseAndReturns(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection,
                                           logger: Logger) async throws -> (Int, PromiseRecord?, Bool) {
         let rows = try await connection.query("""
             SELECT coalesce((SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID)), 0),

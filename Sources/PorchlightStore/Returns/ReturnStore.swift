@@ -64,7 +64,7 @@ public struct ReturnStore: Sendable {
             event.occurredAt = event.occurredAt.asStored
             return event
         }
-        return try await move(returnID, merchant: merchant, logger: logger) { record, now in _ = try record.recordParcelScans(events, now: now) }
+        return try await move(returnID, merchant: merchant, logger: logger) { record, now in try record.recordParcelScans(events, now: now) }
     }
 
     /// Expires the returns, of every merchant, whose items were not sent by their `expiresAt`, each
@@ -78,12 +78,17 @@ public struct ReturnStore: Sendable {
                 """, logger: logger).map { try $0.decode((UUID, UUID).self) }
             var expiredNow = 0
             for (merchant, id) in due {
-                let expiredIt = try await orders.change(.returned(id), merchant: MerchantID(merchant), idempotency: nil, logger: logger) { order, now in
-                    var expiredIt = false
-                    _ = try order.moveReturn(id, now: now) { record, at in expiredIt = record.expireIfDue(now: at) }
-                    return expiredIt
-                }.outcome
-                if expiredIt { expiredNow += 1 }
+                do {
+                    let expiredIt = try await orders.change(.returned(id), merchant: MerchantID(merchant), idempotency: nil, logger: logger) { order, now in
+                        var expiredIt = false
+                        _ = try order.moveReturn(id, now: now) { record, at in expiredIt = record.expireIfDue(now: at) }
+                        return expiredIt
+                    }.outcome
+                    if expiredIt { expiredNow += 1 }
+                } catch {
+                    // One return that cannot be written must not hold back the others.
+                    logger.error("could not expire a return", metadata: ["merchant_id": "\(merchant)", "return_id": "\(id)", "error": "\(error)"])
+                }
             }
             expired += expiredNow
             // (A batch that expired nothing would be read again: another replica is on it.)
@@ -112,7 +117,8 @@ public struct ReturnStore: Sendable {
                 logistics = \(after.logistics.rawValue), money = \(after.money.rawValue), open = \(after.isOpen), resolution = \(after.resolution.rawValue),
                 subtotal = \(quote.subtotal), restocking_fee = \(quote.restockingFee), refund_total = \(quote.refundTotal),
                 store_credit = \(quote.storeCredit), exchange_difference = \(quote.exchangeDifference),
-                parcel_scans = \(try StoredParcelScan.json(after.parcel))::jsonb, expires_at = \(after.expiresAt), updated_at = \(after.updatedAt)
+                parcel_scans = \(try StoredParcelScan.json(after.parcel))::jsonb, ship_back_by = \(after.shipBackBy), expires_at = \(after.expiresAt),
+                kind = \(after.kind.rawValue), method = \(after.method.rawValue), updated_at = \(after.updatedAt)
             WHERE merchant_id = \(merchant.rawValue) AND id = \(after.id)
             """, logger: logger)
         // Every line: its units taken back may change with the money as well as with a receipt.
@@ -182,14 +188,15 @@ public struct ReturnStore: Sendable {
         try await connection.query("""
             INSERT INTO returns (merchant_id, id, order_id, kind, shipment_id, policy_version, resolution, method, gift, decision, decision_reason,
                 logistics, money, open, currency, subtotal, restocking_fee_percent, restocking_fee, return_shipping_fee, refund_total, store_credit,
-                exchange_difference, store_token, label_reference, parcel_carrier, parcel_tracking_number, parcel_scans, expires_at, submitted_by,
-                created_at, updated_at)
+                exchange_difference, store_token, label_reference, parcel_carrier, parcel_tracking_number, parcel_scans, ship_back_days, ship_back_by,
+                expires_at, submitted_by, created_at, updated_at)
             VALUES (\(merchant.rawValue), \(record.id), \(record.orderID), \(record.kind.rawValue), \(record.shipmentID), \(record.policyVersion),
                 \(record.resolution.rawValue), \(record.method.rawValue), \(record.gift), \(record.decision.rawValue), \(record.decisionReason),
                 \(record.logistics.rawValue), \(record.money.rawValue), \(record.isOpen), \(quote.currency), \(quote.subtotal), \(record.restockingFeePercent),
                 \(quote.restockingFee), \(quote.returnShippingFee), \(quote.refundTotal), \(quote.storeCredit), \(quote.exchangeDifference),
                 \(record.storeToken), \(record.labelReference), \(record.parcel?.carrier), \(record.parcel?.trackingNumber),
-                \(try StoredParcelScan.json(record.parcel))::jsonb, \(record.expiresAt), \(record.submittedBy.rawValue), \(record.createdAt),
+                \(try StoredParcelScan.json(record.parcel))::jsonb, \(record.shipBackDays), \(record.shipBackBy), \(record.expiresAt),
+                \(record.submittedBy.rawValue), \(record.createdAt),
                 \(record.updatedAt))
             """, logger: logger)
         let lines = record.lines
@@ -219,7 +226,7 @@ public struct ReturnStore: Sendable {
                    r.store_token, r.label_reference, r.submitted_by, r.created_at, r.updated_at,
                    l.sku, l.quantity, l.reason, l.note, l.unit_price, l.exchange_sku, l.exchange_unit_price,
                    l.received, l.damaged, l.missing, l.disposition, l.restock_location, r.restocking_fee_percent,
-                   r.kind, r.shipment_id, r.parcel_carrier, r.parcel_tracking_number, r.parcel_scans::text, r.expires_at
+                   r.kind, r.shipment_id, r.parcel_carrier, r.parcel_tracking_number, r.parcel_scans::text, r.ship_back_by, r.ship_back_days
             FROM returns r JOIN return_lines l ON l.merchant_id = r.merchant_id AND l.return_id = r.id
             WHERE r.merchant_id = $1 AND \(condition)
             ORDER BY r.created_at, r.id, l.position
@@ -250,8 +257,7 @@ public struct ReturnStore: Sendable {
                     records[records.count - 1].parcel = ReturnParcel(carrier: carrier, trackingNumber: trackingNumber,
                                                                      scans: try scans.map { try $0.scan() })
                 }
-                // Kept only while the return can expire (Core's `expiresAt`): afterwards nothing reads it.
-                records[records.count - 1].shipBackBy = try column(40)
+                (records[records.count - 1].shipBackBy, records[records.count - 1].shipBackDays) = (try column(40), try column(41))
             }
             let sku: String = try column(22)
             let quantity: Int = try column(23)
@@ -265,8 +271,10 @@ public struct ReturnStore: Sendable {
             records[records.count - 1].lines.append(ReturnLine(
                 sku: sku, quantity: quantity, reason: try StoredValue.decode(ReturnReason.self, try column(24), "return_lines.reason"),
                 note: try column(25), exchangeFor: exchange, unitPrice: unitPrice, receipt: receipt))
+            // The quote's lines are what came back, once received (`ReturnRecord.receive`).
+            let quoted = receipt?.received ?? quantity
             records[records.count - 1].quote.lines.append(ReturnQuote.Line(
-                sku: sku, quantity: quantity, unitPrice: unitPrice, amount: unitPrice * quantity, exchangeAmount: exchange.map { $0.unitPrice * quantity }))
+                sku: sku, quantity: quoted, unitPrice: unitPrice, amount: unitPrice * quoted, exchangeAmount: exchange.map { $0.unitPrice * quoted }))
         }
         return records
     }
@@ -286,16 +294,19 @@ extension ReturnStore {
             return (sku: sku, category: category, units: units)
         }
         let returned = try await database.query("""
-            SELECT rl.sku, r.decision, rl.reason, sum(rl.quantity)::int8
+            SELECT rl.sku, r.kind, r.decision, r.logistics, rl.reason, sum(rl.quantity)::int8
             FROM orders o
             JOIN returns r ON r.merchant_id = o.merchant_id AND r.order_id = o.id
             JOIN return_lines rl ON rl.merchant_id = r.merchant_id AND rl.return_id = r.id
             WHERE o.merchant_id = \(merchant.rawValue) AND o.placed_at >= \(from) AND o.placed_at < \(to)
-            GROUP BY rl.sku, r.decision, rl.reason
+            GROUP BY rl.sku, r.kind, r.decision, r.logistics, rl.reason
             """, logger: logger).map { row in
-            let (sku, decision, reason, units) = try row.decode((String, String, String, Int).self)
-            return (sku: sku, decision: try StoredValue.decode(ReturnDecision.self, decision, "returns.decision"),
-                    reason: try StoredValue.decode(ReturnReason.self, reason, "return_lines.reason"), units: units)
+            let (sku, kind, decision, logistics, reason, units) = try row.decode((String, String, String, String, String, Int).self)
+            return ReturnAnalytics.ReturnedUnits(
+                sku: sku, kind: try StoredValue.decode(ReturnKind.self, kind, "returns.kind"),
+                decision: try StoredValue.decode(ReturnDecision.self, decision, "returns.decision"),
+                logistics: try StoredValue.decode(ReturnLogistics.self, logistics, "returns.logistics"),
+                reason: try StoredValue.decode(ReturnReason.self, reason, "return_lines.reason"), units: units)
         }
         return ReturnAnalytics(sold: sold, returned: returned)
     }
