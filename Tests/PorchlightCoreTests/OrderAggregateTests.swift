@@ -247,3 +247,79 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         #expect(try value.text() == #"{"big":9007199254740993,"list":[true,null,"x"],"ratio":0.5}"#)
     }
 }
+
+@Suite struct DisruptionAlertTests {
+    /// An order with two shipments on their way (TEE and MUG), each scanned in transit.
+    private func travelling() throws -> (order: OrderRecord, tee: UUID, mug: UUID) {
+        var order = newOrder()
+        let (tee, mug) = (UUID(), UUID())
+        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T1", originLocation: nil,
+                                            lines: [LineQuantity(sku: "TEE", quantity: 2)]), id: tee, now: hours(1))
+        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T2", originLocation: nil,
+                                            lines: [LineQuantity(sku: "MUG", quantity: 1)]), id: mug, now: hours(1))
+        _ = order.recordTracking([scan(.inTransit, 2, id: "t1")], shipment: tee, now: hours(2), newID: UUID.init, estimator: noEstimate)
+        _ = order.recordTracking([scan(.inTransit, 2, id: "m1")], shipment: mug, now: hours(2), newID: UUID.init, estimator: noEstimate)
+        order.settle(now: hours(2))
+        order.keepAlertInStep(now: hours(2), newID: UUID())
+        return (order, tee, mug)
+    }
+
+    private func change(_ order: inout OrderRecord, _ shipment: UUID, _ event: TrackingEventDraft, at hour: Double) -> [String] {
+        let before = order
+        _ = order.recordTracking([event], shipment: shipment, now: hours(hour), newID: UUID.init, estimator: noEstimate)
+        order.settle(now: hours(hour))
+        order.keepAlertInStep(now: hours(hour), newID: UUID())
+        return OrderEvents.between(before, order).map(\.type.rawValue).filter { $0.hasPrefix("alert.") }
+    }
+
+    @Test func oneAlertPerEpisodeEscalatesOnlyUpAndResolvesWhenNothingIsWrong() throws {
+        var (order, tee, mug) = try travelling()
+        #expect(order.alert == nil, "parcels on their way are no disruption")
+
+        var weather = scan(.exception, 3, id: "t2")
+        weather.substatus = .weatherDelay
+        #expect(change(&order, tee, weather, at: 3) == ["alert.opened"])
+        let opened = try #require(order.alert)
+        #expect(opened.reason == .exception && opened.severity == .longDelay && opened.shipmentID == tee && opened.openedAt == hours(3))
+
+        // The other parcel's failed attempt is less bad: the same alert, not escalated, no event.
+        #expect(change(&order, mug, scan(.attemptedDelivery, 4, id: "m2"), at: 4).isEmpty)
+        #expect(order.alert == opened)
+
+        var lost = scan(.exception, 5, id: "t3")
+        lost.substatus = .lost
+        #expect(change(&order, tee, lost, at: 5) == ["alert.escalated"])
+        #expect(order.alert?.id == opened.id && order.alert?.severity == .critical && order.alert?.openedAt == hours(3))
+
+        // Scans resume on both; one still waits at the door: the critical alert does not go down.
+        #expect(change(&order, tee, scan(.inTransit, 6, id: "t4"), at: 6).isEmpty)
+        #expect(order.alert?.severity == .critical && order.alert?.reason == .exception)
+        #expect(change(&order, mug, scan(.inTransit, 6, id: "m3"), at: 6) == ["alert.resolved"])
+        #expect(order.alert == nil)
+        let document = try OrderDocument(order).json()
+        #expect(!document.contains("\"alert\""))
+
+        // A new problem is a new episode.
+        #expect(change(&order, tee, scan(.returnedToSender, 7, id: "t5"), at: 7) == ["alert.opened"])
+        #expect(order.alert?.reason == .returnedToSender && order.alert?.severity == .critical && order.alert?.id != opened.id)
+        #expect(try OrderDocument(order).json().contains(#""reason":"returned_to_sender","severity":"critical""#))
+    }
+
+    @Test func anEstimatePastThePromiseIsADelayUntilDelivery() throws {
+        var order = newOrder()
+        order.promise = promise(latest: "2025-11-25")
+        let shipment = UUID()
+        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T1", originLocation: nil,
+                                            lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]),
+                              id: shipment, now: hours(1))
+        let late: ShipmentEstimator = { _ in (DeliveryWindow(earliest: day("2025-11-24"), latest: day("2025-11-27"), confidence: 0.9), .lane) }
+        _ = order.recordTracking([scan(.inTransit, 2, id: "s1")], shipment: shipment, now: hours(2), newID: UUID.init, estimator: late)
+        order.settle(now: hours(2))
+        order.keepAlertInStep(now: hours(2), newID: UUID())
+        #expect(order.alert?.reason == .promiseAtRisk && order.alert?.severity == .delay && order.alert?.shipmentID == nil)
+        _ = order.recordTracking([scan(.delivered, 30, id: "s2")], shipment: shipment, now: hours(30), newID: UUID.init, estimator: late)
+        order.settle(now: hours(30))
+        order.keepAlertInStep(now: hours(30), newID: UUID())
+        #expect(order.alert == nil, "delivered: resolved")
+    }
+}

@@ -77,10 +77,10 @@ import Testing
             _ = try await service.scans(merchant, shipment: shipmentID, [scan("exception", isoTime(now.addingTimeInterval(-60)))])
             // Whether the estimate's window moves too depends on today's date; the rest is certain.
             let troubled = try await feed.nextChange().filter { $0 != "estimate.changed" }
-            #expect(troubled == ["order.status_changed", "promise.at_risk", "shipment.status_changed"])
+            #expect(troubled == ["alert.opened", "order.status_changed", "promise.at_risk", "shipment.status_changed"])
 
             _ = try await service.scans(merchant, shipment: shipmentID, [scan("delivered", isoTime(now))])
-            #expect(try await feed.nextChange() == ["order.status_changed", "promise.kept", "shipment.status_changed"])
+            #expect(try await feed.nextChange() == ["alert.resolved", "order.status_changed", "promise.kept", "shipment.status_changed"])
         }
     }
 

@@ -26,6 +26,25 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         }
     }
 
+    /// The order's open disruption alert.
+    struct Alert: Sendable, Equatable, Codable {
+        var id: String
+        var reason: String
+        var severity: String
+        var shipmentID: String?
+        var openedAt: String
+        var updatedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, reason, severity, shipmentID = "shipment_id", openedAt = "opened_at", updatedAt = "updated_at"
+        }
+
+        init(_ alert: AlertRecord) {
+            (id, reason, severity, shipmentID) = (alert.id.apiText, alert.reason.rawValue, alert.severity.rawValue, alert.shipmentID?.apiText)
+            (openedAt, updatedAt) = (APITime.text(alert.openedAt), APITime.text(alert.updatedAt))
+        }
+    }
+
     /// A return of the order, in brief: its full record is `GET /v1/returns/{id}`.
     struct Return: Sendable, Equatable, Codable {
         struct Line: Sendable, Equatable, Codable { var sku: String; var quantity: Int }
@@ -107,6 +126,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
     var shipments: [ShipmentDocument]
     /// Absent from documents stored before returns existed.
     var returns: [Return]?
+    var alert: Alert?
     var promise: Promise?
     var estimate: Estimate?
     var promiseAtRisk: Bool?
@@ -118,7 +138,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, orderNumber = "order_number", version, status, channel, customer, destination, placedAt = "placed_at"
-        case currency, subtotal, lines, shipments, returns, promise, estimate, promiseAtRisk = "promise_at_risk", metadata
+        case currency, subtotal, lines, shipments, returns, alert, promise, estimate, promiseAtRisk = "promise_at_risk", metadata
         case cancelledAt = "cancelled_at", cancellationReason = "cancellation_reason"
         case createdAt = "created_at", updatedAt = "updated_at"
     }
@@ -145,6 +165,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         }
         shipments = order.shipments.map { ShipmentDocument($0, of: order) }
         returns = order.returns.map(Return.init)
+        alert = order.alert.map(Alert.init)
         promise = order.promise.map { promise in
             Promise(earliest: promise.window.earliest.description, latest: promise.window.latest.description,
                     confidence: promise.window.confidence, carrier: promise.carrier, serviceLevel: promise.serviceLevel,

@@ -27,6 +27,9 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case returnCancelled = "return.cancelled"
     case returnLost = "return.lost"
     case returnExpired = "return.expired"
+    case alertOpened = "alert.opened"
+    case alertEscalated = "alert.escalated"
+    case alertResolved = "alert.resolved"
 }
 
 /// One event of a change, before the store gives it an id, a version and a place in the feed.
@@ -107,6 +110,7 @@ public enum OrderEvents {
                 "estimate_latest": newEstimate.map { .string($0.latest.description) },
             ])
         }
+        for (type, alert) in AlertEvents.between(before.alert, after.alert) { emit(type, AlertEvents.fields(alert)) }
         let earlierReturns = Dictionary(uniqueKeysWithValues: before.returns.map { ($0.id, $0) })
         for record in after.returns {
             if let earlier = earlierReturns[record.id] {

@@ -24,6 +24,9 @@ public struct OrderRecord: Sendable, Equatable {
     /// The order's returns, oldest first: part of the order, so that they change under its lock
     /// and its document shows them.
     public var returns: [ReturnRecord] = []
+    /// The order's open disruption alert (`keepAlertInStep`); resolved ones are history, not
+    /// part of the aggregate.
+    public var alert: AlertRecord?
     /// The stored document's version: 0 until the order is first stored, then one more per change.
     public var version: Int
 

@@ -16,6 +16,7 @@ struct APIHandlers: APIProtocol {
     let reviews: ReviewStore
     let returnPolicies: ReturnPolicyStore
     let returns: ReturnStore
+    let alerts: AlertStore
     let events: EventFeed
     let merchants: MerchantStore
     let webhookEndpoints: WebhookEndpointStore

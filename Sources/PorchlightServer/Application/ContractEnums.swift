@@ -226,6 +226,9 @@ extension EventType {
         case .return_cancelled: .returnCancelled
         case .return_lost: .returnLost
         case .return_expired: .returnExpired
+        case .alert_opened: .alertOpened
+        case .alert_escalated: .alertEscalated
+        case .alert_resolved: .alertResolved
         }
     }
 }
@@ -256,6 +259,9 @@ extension Components.Schemas.EventType {
         case .returnCancelled: .return_cancelled
         case .returnLost: .return_lost
         case .returnExpired: .return_expired
+        case .alertOpened: .alert_opened
+        case .alertEscalated: .alert_escalated
+        case .alertResolved: .alert_resolved
         }
     }
 }

@@ -23,7 +23,8 @@ struct AuthMiddleware: ServerMiddleware {
             .scope(.ordersWrite)
         case Operations.CreateCustomerLink.id, Operations.UpdateCustomerViewSettings.id:
             .scope(.ordersWrite)
-        case Operations.GetCustomerViewSettings.id, Operations.GetOrder.id, Operations.ListOrders.id, Operations.GetShipment.id, Operations.FindShipments.id:
+        case Operations.GetCustomerViewSettings.id, Operations.GetOrder.id, Operations.ListOrders.id, Operations.GetShipment.id, Operations.FindShipments.id,
+             Operations.ListDisruptionAlerts.id:
             .scope(.ordersRead)
         case Operations.GetCustomerOrderView.id, Operations.GetArrivalEstimate.id:
             .scopeOrCustomer(.ordersRead)

@@ -72,14 +72,15 @@ extension APIHandlers {
     }
 
     func listReturns(_ input: Operations.ListReturns.Input) async throws -> Operations.ListReturns.Output {
-        var v = Validator()
-        let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)
-        try v.finishParameters()
         let query = input.query
-        guard (query.carrier == nil) == (query.trackingNumber == nil) else {
-            let missing = query.carrier == nil ? "carrier" : "tracking_number"
-            throw DomainError.badRequest("carrier and tracking_number go together.", [FieldError(field: missing, message: "is required with the other")])
+        var v = Validator()
+        let limit = v.page(limit: query.limit, cursor: query.cursor)
+        v.text(query.carrier, "carrier", min: 1, max: 64)
+        v.text(query.trackingNumber, "tracking_number", min: 1, max: 64)
+        if (query.carrier == nil) != (query.trackingNumber == nil) {
+            v.fail(query.carrier == nil ? "carrier" : "tracking_number", "is required with the other")
         }
+        try v.finishParameters()
         let filter = ReturnStore.Filter(
             orderID: try query.orderId.map { try parseID($0, "order_id") }, kind: query.kind.map(ReturnKind.init),
             decision: query.decision.map(ReturnDecision.init), money: query.money.map(ReturnMoney.init),

@@ -437,5 +437,6 @@ public enum Schema {
         returnPolicies,
         returns,
         returnParcelsAndClaims,
+        disruptionAlerts,
     ]
 }

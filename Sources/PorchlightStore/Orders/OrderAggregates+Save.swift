@@ -29,6 +29,7 @@ extension OrderAggregates {
                      on connection: PostgresConnection, logger: Logger) async throws -> Saved {
         var order = proposed
         order.settle(now: now)
+        order.keepAlertInStep(now: now, newID: UUID())
         // (An order stored before documents were gets its document even from a change that changes nothing.)
         if let before, before.version > 0, order == before {
             return Saved(order: before, document: try OrderDocument(before).json(), shipmentDocuments: [:])
@@ -60,6 +61,7 @@ extension OrderAggregates {
             try await insertOrder(order, merchant: merchant, on: connection, logger: logger)
         }
         try await ReturnStore.save(order.returns, replacing: before?.returns ?? [], merchant: merchant, on: connection, logger: logger)
+        try await AlertStore.save(order.alert, replacing: before?.alert, orderID: order.id, now: now, merchant: merchant, on: connection, logger: logger)
         let previousShipments = Dictionary(uniqueKeysWithValues: (before?.shipments ?? []).map { ($0.id, $0) })
         let changedShipments = order.shipments.filter { previousShipments[$0.id] != $0 }
         let newShipments = changedShipments.filter { previousShipments[$0.id] == nil }

@@ -60,7 +60,7 @@ enum OrderAggregates {
         guard let row = rows.first else { return nil }
         var order = try orderRow(row.makeRandomAccess())
         let hasReturns: Bool
-        (order.version, order.promise, hasReturns) = try await versionPromiseAndReturns(order.id, merchant: merchant, on: connection, logger: logger)
+        (order.version, order.promise, hasReturns, order.alert) = try await parts(order.id, merchant: merchant, on: connection, logger: logger)
         order.lines = try await lines(order.id, merchant: merchant, on: connection, logger: logger)
         order.shipments = try await shipments(order.id, merchant: merchant, on: connection, logger: logger)
         if hasReturns {
@@ -83,26 +83,33 @@ enum OrderAggregates {
             lines: [], shipments: [], promise: nil, version: 0)
     }
 
-    /// The stored document's version (0 when there is none yet), the order's promise, and whether
-    /// it has returns (most orders have none, and so cost no statement more).
-    private static func versionPromiseAndReturns(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection,
-                                          logger: Logger) async throws -> (Int, PromiseRecord?, Bool) {
+    /// In one statement, the parts of the order that are one row each or none: the stored
+    /// document's version (0 when there is none yet), the promise, whether it has returns (most
+    /// orders have none, and so cost no statement more), and its open disruption alert.
+    private static func parts(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection,
+                              logger: Logger) async throws -> (Int, PromiseRecord?, Bool, AlertRecord?) {
         let rows = try await connection.query("""
             SELECT coalesce((SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID)), 0),
                    p.quote_id, p.option_id, p.slot_id, p.slot_date::text, p.slot_start, p.slot_end, p.carrier, p.service_level,
                    p.location_code, p.origin_region, p.destination_country, p.destination_region, p.earliest::text,
                    p.latest::text, p.confidence, p.basis, p.engine_version, p.promised_at, p.forecast_start::text,
                    p.forecast, coalesce(l.time_zone, 'UTC'), p.outcome, p.delivered_on::text, p.pit,
-                   EXISTS (SELECT 1 FROM returns r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = \(orderID))
+                   EXISTS (SELECT 1 FROM returns r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = \(orderID)),
+                   a.id, a.reason, a.severity, a.shipment_id, a.opened_at, a.updated_at
             FROM (VALUES (1)) AS one
             LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = \(orderID)
             LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
+            LEFT JOIN disruption_alerts a ON a.merchant_id = \(merchant.rawValue) AND a.order_id = \(orderID) AND a.resolved_at IS NULL
             """, logger: logger).collect()
         guard let row = rows.first?.makeRandomAccess() else { throw StoredValue.Unknown(column: "order_documents.version", value: "no row") }
         func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
         let version: Int = try column(0)
         let hasReturns: Bool = try column(25)
-        guard let quoteID = try column(1, UUID?.self) else { return (version, nil, hasReturns) }
+        let alert = try column(26, UUID?.self).map { id in
+            try AlertStore.alert(id: id, reason: try column(27), severity: try column(28), shipmentID: try column(29),
+                                 openedAt: try column(30), updatedAt: try column(31))
+        }
+        guard let quoteID = try column(1, UUID?.self) else { return (version, nil, hasReturns, alert) }
         let slotID = try column(3, String?.self)
         return (version, PromiseRecord(
             quoteID: quoteID, optionID: try column(2),
@@ -120,7 +127,7 @@ enum OrderAggregates {
             timeZone: try StoredValue.timeZone(column(21), "fulfilment_locations.time_zone"),
             outcome: try column(22, String?.self).map { try StoredValue.decode(PromiseOutcome.self, $0, "delivery_promises.outcome") },
             deliveredOn: try column(23, String?.self).map { try StoredValue.date($0, "delivery_promises.delivered_on") },
-            pit: try column(24)), hasReturns)
+            pit: try column(24)), hasReturns, alert)
     }
 
     private static func lines(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderLineRecord] {

@@ -53,6 +53,8 @@ extension ReviewStore {
             WHERE s.merchant_id = \(merchant.rawValue) AND s.status = 'delivered' AND o.status <> 'cancelled'
               -- Not while a return is open on the order: ask once it is settled.
               AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.merchant_id = s.merchant_id AND r.order_id = s.order_id AND r.open)
+              AND NOT EXISTS (SELECT 1 FROM disruption_alerts a WHERE a.merchant_id = s.merchant_id AND a.order_id = s.order_id
+                              AND a.resolved_at IS NULL)
               AND NOT (\(unrequestedOnly) AND q.shipment_id IS NOT NULL)
               AND s.delivered_at BETWEEN \(deliveredFrom) AND \(deliveredTo)
               AND (\(after?.micros)::int8 IS NULL

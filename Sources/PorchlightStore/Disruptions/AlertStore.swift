@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// Disruption alerts. An order's open alert is part of the order (Core keeps it in step on every
+/// change, `OrderRecord.keepAlertInStep`); resolved ones stay here as history.
+public struct AlertStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// An alert as listed: the order's open one, or one resolved since.
+    public struct Listed: Sendable {
+        public var alert: AlertRecord
+        public var orderID: UUID
+        public var orderNumber: String
+        public var resolvedAt: Date?
+    }
+
+    /// A page of the merchant's alerts, most recently opened first, optionally only the open (or
+    /// resolved) ones and of one reason.
+    public func list(open: Bool?, reason: AlertReason?, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger)
+        async throws -> (items: [Listed], nextCursor: String?) {
+        let after = try cursor.map { try PageCursor(token: $0) }
+        let rows = try await database.query("""
+            SELECT a.id, a.reason, a.severity, a.shipment_id, a.opened_at, a.updated_at, a.order_id, o.order_number, a.resolved_at
+            FROM disruption_alerts a JOIN orders o ON o.merchant_id = a.merchant_id AND o.id = a.order_id
+            WHERE a.merchant_id = \(merchant.rawValue)
+              AND (\(open)::bool IS NULL OR (a.resolved_at IS NULL) = \(open))
+              AND (\(reason?.rawValue)::text IS NULL OR a.reason = \(reason?.rawValue))
+              AND (\(after?.micros)::int8 IS NULL
+                   OR (a.opened_at, a.id) < ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
+            ORDER BY a.opened_at DESC, a.id DESC
+            LIMIT \(limit + 1)
+            """, logger: logger)
+        var items: [Listed] = []
+        for (id, reason, severity, shipment, openedAt, updatedAt, orderID, orderNumber, resolvedAt)
+            in try rows.decode((UUID, String, String, UUID?, Date, Date, UUID, String, Date?).self) {
+            items.append(Listed(alert: try Self.alert(id: id, reason: reason, severity: severity, shipmentID: shipment, openedAt: openedAt, updatedAt: updatedAt),
+                                orderID: orderID, orderNumber: orderNumber, resolvedAt: resolvedAt))
+        }
+        guard items.count > limit else { return (items, nil) }
+        items.removeLast()
+        let last = items[items.count - 1].alert
+        return (items, PageCursor(time: last.openedAt, id: last.id).token)
+    }
+
+    /// Writes the change of the order's open alert: a new one, an escalation, or the resolution
+    /// of the one that was open (and a new episode's alert, when both happened in one change).
+    static func save(_ after: AlertRecord?, replacing before: AlertRecord?, orderID: UUID, now: Date, merchant: MerchantID,
+                     on connection: PostgresConnection, logger: Logger) async throws {
+        guard after != before else { return }
+        if let before, before.id != after?.id {
+            try await connection.query("""
+                UPDATE disruption_alerts SET resolved_at = \(now), updated_at = \(now)
+                WHERE merchant_id = \(merchant.rawValue) AND id = \(before.id)
+                """, logger: logger)
+        }
+        guard let after else { return }
+        try await connection.query("""
+            INSERT INTO disruption_alerts (merchant_id, id, order_id, shipment_id, reason, severity, opened_at, updated_at)
+            VALUES (\(merchant.rawValue), \(after.id), \(orderID), \(after.shipmentID), \(after.reason.rawValue), \(after.severity.rawValue),
+                    \(after.openedAt), \(after.updatedAt))
+            ON CONFLICT (merchant_id, id) DO UPDATE SET shipment_id = excluded.shipment_id, reason = excluded.reason,
+                severity = excluded.severity, updated_at = excluded.updated_at
+            """, logger: logger)
+    }
+
+    static func alert(id: UUID, reason: String, severity: String, shipmentID: UUID?, openedAt: Date, updatedAt: Date) throws -> AlertRecord {
+        AlertRecord(id: id, reason: try StoredValue.decode(AlertReason.self, reason, "disruption_alerts.reason"),
+                    severity: try StoredValue.decode(AlertSeverity.self, severity, "disruption_alerts.severity"),
+                    shipmentID: shipmentID, openedAt: openedAt, updatedAt: updatedAt)
+    }
+}

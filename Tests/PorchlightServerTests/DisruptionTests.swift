@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+/// The alert events of an order in the merchant's feed, oldest first, once there are `count` (or after 15 s).
+private func alertEvents(_ service: Service, _ merchant: TestMerchant, order: String, atLeast count: Int) async throws -> [[String: Any]] {
+    var alerts: [[String: Any]] = []
+    for _ in 0..<300 {
+        let feed = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
+        alerts = try #require(feed["items"] as? [[String: Any]])
+            .filter { ($0["type"] as? String)?.hasPrefix("alert.") == true && $0["order_id"] as? String == order }
+        if alerts.count >= count { break }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return alerts
+}
+
+@Suite struct DisruptionAlertTests {
+    @Test func aParcelInTroubleOpensOneAlertThatEscalatesAndResolvesOnDelivery() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let order = try await service.createOrder(merchant)
+            let shipment = try await service.ship(merchant, order: order, tracking: "AL\(UInt32.random(in: 0...UInt32.max))",
+                                                  lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
+            let shipmentID = try #require(shipment["id"] as? String)
+            func at(_ minutesAgo: Double) -> String { isoTime(Date().addingTimeInterval(-minutesAgo * 60)) }
+            let weatherAt = at(50)
+            // The same exception reported twice at once: one alert.
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        let weather = scan("exception", weatherAt, id: "w1").merging(["substatus": "weather_delay"]) { $1 }
+                        return try await service.scans(merchant, shipment: shipmentID, [weather]).status.code
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == [200, 200])
+            let open = try await service.call(.get, "/v1/disruption-alerts?status=open", key: merchant.apiKey)
+            let items = try #require(open["items"] as? [[String: Any]], "\(open.text)")
+            #expect(items.count == 1)
+            let alert = try #require(items.first)
+            #expect(alert["order_id"] as? String == order && alert["reason"] as? String == "exception" && alert["severity"] as? String == "long_delay")
+            #expect(alert["shipment_id"] as? String == shipmentID && alert["status"] as? String == "open" && alert["resolved_at"] == nil)
+            let document = try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey)
+            #expect((document["alert"] as? [String: Any])?["id"] as? String == alert["id"] as? String, "\(document.text)")
+
+            var lost = scan("exception", at(40), id: "w2")
+            lost["substatus"] = "lost"
+            #expect(try await service.scans(merchant, shipment: shipmentID, [lost]).status == .ok)
+            let escalated = try await service.call(.get, "/v1/disruption-alerts?reason=exception", key: merchant.apiKey)
+            #expect((escalated["items"] as? [[String: Any]])?.map { $0["severity"] as? String } == ["critical"], "\(escalated.text)")
+
+            #expect(try await service.scans(merchant, shipment: shipmentID, [scan("delivered", at(10), id: "w3")]).status == .ok)
+            #expect((try await service.call(.get, "/v1/disruption-alerts?status=open", key: merchant.apiKey)["items"] as? [[String: Any]])?.isEmpty == true)
+            let resolved = try await service.call(.get, "/v1/disruption-alerts?status=resolved", key: merchant.apiKey)
+            let done = try #require((resolved["items"] as? [[String: Any]])?.first, "\(resolved.text)")
+            #expect(done["id"] as? String == alert["id"] as? String && done["status"] as? String == "resolved" && done["resolved_at"] is String)
+            #expect(try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey)["alert"] == nil)
+
+            let events = try await alertEvents(service, merchant, order: order, atLeast: 3)
+            #expect(events.compactMap { $0["type"] as? String } == ["alert.opened", "alert.escalated", "alert.resolved"])
+            #expect(events.compactMap { ($0["data"] as? [String: Any])?["severity"] as? String } == ["long_delay", "critical", "critical"])
+
+            let other = try await service.newMerchant()
+            #expect((try await service.call(.get, "/v1/disruption-alerts", key: other.apiKey)["items"] as? [[String: Any]])?.isEmpty == true)
+            #expect(try await service.call(.get, "/v1/disruption-alerts?status=closed", key: merchant.apiKey).status == .badRequest)
+        }
+    }
+}
