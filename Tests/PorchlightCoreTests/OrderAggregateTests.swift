@@ -323,3 +323,58 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         #expect(order.alert == nil, "delivered: resolved")
     }
 }
+
+@Suite struct SilenceTests {
+    private let bucharestTime = TimeZone(identifier: "Europe/Bucharest")!
+    private let weekdays = WorkCalendar(days: Weekday.mondayToFriday)
+
+    @Test func workingHoursSkipTheWeekendAndCountDaysInTheGivenTimeZone() {
+        // Friday 20:00 to Monday 04:00 in Bucharest: four hours on Friday, four on Monday.
+        #expect(weekdays.openHours(from: instant("2025-11-21T18:00:00Z"), to: instant("2025-11-24T02:00:00Z"), in: bucharestTime) == 8)
+        // 22:30 UTC on a Friday is already Saturday in Bucharest.
+        let (start, end) = (instant("2025-11-21T22:30:00Z"), instant("2025-11-22T12:00:00Z"))
+        #expect(weekdays.openHours(from: start, to: end, in: TimeZone(identifier: "UTC")!) == 1.5)
+        #expect(weekdays.openHours(from: start, to: end, in: bucharestTime) == 0)
+        let holiday = WorkCalendar(days: Weekday.mondayToFriday, holidays: [LocalDate("2025-11-24")!])
+        #expect(holiday.openHours(from: instant("2025-11-21T18:00:00Z"), to: instant("2025-11-24T02:00:00Z"), in: bucharestTime) == 4)
+    }
+
+    /// The order with the promise, and one shipment scanned in transit at `scannedAt` (or only labelled).
+    private func order(scannedAt: String?) throws -> (OrderRecord, UUID) {
+        var order = newOrder()
+        order.promise = promise(latest: "2025-12-10")
+        let shipment = UUID()
+        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T1", originLocation: nil,
+                                            lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]),
+                              id: shipment, now: instant("2025-11-21T08:00:00Z"))
+        if let scannedAt {
+            let event = TrackingEventDraft(status: .inTransit, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil, location: nil,
+                                           occurredAt: instant(scannedAt), carrierEventId: "s1")
+            _ = order.recordTracking([event], shipment: shipment, now: instant(scannedAt), newID: UUID.init, estimator: noEstimate)
+        }
+        order.settle(now: instant("2025-11-21T08:00:00Z"))
+        return (order, shipment)
+    }
+
+    @Test func aParcelSilentOnItsWayIsADelayAtTwoWorkingDaysAndALongDelayAtFour() throws {
+        // Scanned Friday 10:00 in Bucharest: 14 hours that Friday, then Monday, then Tuesday to 10:00.
+        let (silent, shipment) = try order(scannedAt: "2025-11-21T08:00:00Z")
+        #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-25T07:59:59Z")) == nil, "a second before the threshold")
+        let delayed = try #require(DisruptionRules.finding(in: silent, now: instant("2025-11-25T08:00:00Z")))
+        #expect(delayed.reason == .noScan && delayed.severity == .delay && delayed.shipmentID == shipment)
+        #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-27T07:59:59Z"))?.severity == .delay)
+        #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-27T08:00:00Z"))?.severity == .longDelay)
+    }
+
+    @Test func aLabelNeverScannedIsForgottenAfterAWorkingDayAndAPromisePastItsDayIsBreached() throws {
+        // Labelled Friday 10:00 in Bucharest: 14 hours that Friday, 10 on Monday.
+        let (labelled, _) = try order(scannedAt: nil)
+        #expect(DisruptionRules.finding(in: labelled, now: instant("2025-11-24T07:59:59Z")) == nil)
+        #expect(DisruptionRules.finding(in: labelled, now: instant("2025-11-24T08:00:00Z"))?.reason == .forgottenParcel)
+        // The promise's last day is 10 December in Bucharest: breached from its midnight, 22:00 UTC.
+        let (travelling, _) = try order(scannedAt: "2025-12-10T21:00:00Z")
+        #expect(DisruptionRules.finding(in: travelling, now: instant("2025-12-10T21:59:59Z")) == nil)
+        let breached = try #require(DisruptionRules.finding(in: travelling, now: instant("2025-12-10T22:00:00Z")))
+        #expect(breached.reason == .promiseBreached && breached.severity == .longDelay && breached.shipmentID == nil)
+    }
+}

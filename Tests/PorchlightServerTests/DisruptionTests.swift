@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import PorchlightServer
+import PorchlightStore
 import Testing
 
 /// The alert events of an order in the merchant's feed, oldest first, once there are `count` (or after 15 s).
@@ -65,6 +67,34 @@ private func alertEvents(_ service: Service, _ merchant: TestMerchant, order: St
             let other = try await service.newMerchant()
             #expect((try await service.call(.get, "/v1/disruption-alerts", key: other.apiKey)["items"] as? [[String: Any]])?.isEmpty == true)
             #expect(try await service.call(.get, "/v1/disruption-alerts?status=closed", key: merchant.apiKey).status == .badRequest)
+        }
+    }
+
+    @Test func theDetectorPassFindsAForgottenParcelOnceAndAScanResolvesIt() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let order = try await service.createOrder(merchant)
+            let shipment = try await service.ship(merchant, order: order, tracking: "FG\(UInt32.random(in: 0...UInt32.max))",
+                                                  lines: [["sku": "TEE", "quantity": 2]])
+            let shipmentID = try #require(shipment["id"] as? String)
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                let alerts = AlertStore(database: Database(client: client))
+                // Labelled five days ago (at least three working days) and never scanned.
+                try await client.query("""
+                    UPDATE shipments SET created_at = now() - interval '5 days', updated_at = now() - interval '5 days'
+                    WHERE id = \(try #require(UUID(uuidString: shipmentID)))
+                    """, logger: testLogger)
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<2 { group.addTask { try await alerts.detectDue(now: Date(), logger: testLogger) } }
+                    try await group.waitForAll()
+                }
+            }
+            let open = try await service.call(.get, "/v1/disruption-alerts?status=open&reason=forgotten_parcel", key: merchant.apiKey)
+            let alert = try #require((open["items"] as? [[String: Any]])?.first, "\(open.text)")
+            #expect(alert["order_id"] as? String == order && alert["severity"] as? String == "delay" && alert["shipment_id"] as? String == shipmentID)
+            #expect(try await service.scans(merchant, shipment: shipmentID, [scan("in_transit", isoTime(Date().addingTimeInterval(-60)))]).status == .ok)
+            let events = try await alertEvents(service, merchant, order: order, atLeast: 2)
+            #expect(events.compactMap { $0["type"] as? String } == ["alert.opened", "alert.resolved"], "opened once by two passes, resolved by the scan")
         }
     }
 }

@@ -2,8 +2,14 @@ import Foundation
 
 /// Why an order has a disruption alert.
 public enum AlertReason: String, Sendable, CaseIterable {
+    /// A label was created and the carrier never scanned the parcel.
+    case forgottenParcel = "forgotten_parcel"
+    /// The parcel is on its way and the carrier has said nothing for too long.
+    case noScan = "no_scan"
     /// The live estimate ends after the promised latest date.
     case promiseAtRisk = "promise_at_risk"
+    /// The promised latest date has passed and not everything was delivered.
+    case promiseBreached = "promise_breached"
     /// The carrier reported a problem (weather, customs, an address problem, damage, loss).
     case exception
     case failedAttempt = "failed_attempt"
@@ -41,11 +47,16 @@ public struct AlertRecord: Sendable, Equatable {
 }
 
 public enum DisruptionRules {
-    /// What is wrong with the order now, the worst first: a parcel going back, lost or damaged
-    /// (critical); another carrier exception (long delay); a failed delivery attempt, or an
-    /// estimate past the promise (delay). Nil when nothing is.
-    public static func finding(in order: OrderRecord) -> (reason: AlertReason, severity: AlertSeverity, shipmentID: UUID?)? {
-        guard order.status != .cancelled else { return nil }
+    /// What is wrong with the order at `now`, the worst: a parcel going back, lost or damaged
+    /// (critical); another carrier exception, a promise breached, or a parcel silent on its way
+    /// for twice its threshold (long delay); a failed delivery attempt, an estimate past the
+    /// promise, a parcel silent for its threshold or a label never scanned (delay). Silence counts
+    /// working hours in the promise's time zone (UTC without one). Nil when nothing is wrong.
+    public static func finding(in order: OrderRecord, now: Date, thresholds: DisruptionThresholds = .standard)
+        -> (reason: AlertReason, severity: AlertSeverity, shipmentID: UUID?)? {
+        guard order.status != .cancelled, order.status != .delivered else { return nil }
+        let timeZone = order.promise?.timeZone ?? TimeZone(identifier: "UTC")!
+        func silentHours(since moment: Date) -> Double { thresholds.calendar.openHours(from: moment, to: now, in: timeZone) }
         var findings: [(reason: AlertReason, severity: AlertSeverity, shipmentID: UUID?)] = []
         for shipment in order.countedShipments {
             switch (shipment.status, shipment.substatus) {
@@ -53,11 +64,27 @@ public enum DisruptionRules {
             case (.exception, .lost?), (.exception, .damaged?): findings.append((.exception, .critical, shipment.id))
             case (.exception, _): findings.append((.exception, .longDelay, shipment.id))
             case (.attemptedDelivery, _): findings.append((.failedAttempt, .delay, shipment.id))
+            case (.pending, _), (.infoReceived, _):
+                if silentHours(since: shipment.createdAt) >= thresholds.labelWithoutScanHours {
+                    findings.append((.forgottenParcel, .delay, shipment.id))
+                }
+            case (.inTransit, _), (.outForDelivery, _):
+                let lastScan = shipment.events.map(\.occurredAt).max() ?? shipment.createdAt
+                let silent = silentHours(since: lastScan)
+                if silent >= 2 * thresholds.silentInTransitHours {
+                    findings.append((.noScan, .longDelay, shipment.id))
+                } else if silent >= thresholds.silentInTransitHours {
+                    findings.append((.noScan, .delay, shipment.id))
+                }
             default: break
             }
         }
-        if let promise = order.promise, order.status != .delivered, let estimate = order.estimate, estimate.window.latest > promise.window.latest {
-            findings.append((.promiseAtRisk, .delay, nil))
+        if let promise = order.promise {
+            if LocalDate(now, in: promise.timeZone) > promise.window.latest {
+                findings.append((.promiseBreached, .longDelay, nil))
+            } else if let estimate = order.estimate, estimate.window.latest > promise.window.latest {
+                findings.append((.promiseAtRisk, .delay, nil))
+            }
         }
         return findings.max { $0.severity < $1.severity }
     }
@@ -69,7 +96,7 @@ extension OrderRecord {
     /// resolved), and resolves it when nothing is wrong any more (scans resumed, delivered,
     /// cancelled).
     public mutating func keepAlertInStep(now: Date, newID: UUID) {
-        let finding = DisruptionRules.finding(in: self)
+        let finding = DisruptionRules.finding(in: self, now: now)
         switch (alert, finding) {
         case (nil, nil): break
         case (nil, let found?):

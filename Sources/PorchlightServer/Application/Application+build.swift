@@ -78,6 +78,9 @@ public func buildApplication(
             PeriodicPass(name: "expired returns", interval: .seconds(60), migrated: migrated, logger: logger) { [returns = handlers.returns] in
                 try await returns.expireDue(now: $0, logger: $1)
             },
+            PeriodicPass(name: "orders checked for disruptions", interval: .seconds(300), migrated: migrated, logger: logger) {
+                [alerts = handlers.alerts] in try await alerts.detectDue(now: $0, logger: $1)
+            },
             WebhookDispatcher(
                 deliveries: WebhookDeliveries(database: Database(client: webhookClient, observer: .metrics(registry, pool: "webhooks"))),
                 sender: WebhookSender(client: WebhookSender.makeClient(timeout: configuration.webhooks.timeout),

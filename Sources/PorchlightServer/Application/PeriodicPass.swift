@@ -4,7 +4,7 @@ import ServiceLifecycle
 
 /// Runs a pass over every merchant every `interval`, once migrations are applied: review
 /// requests falling due (`ReviewStore.sendDueRequests`), returns expiring
-/// (`ReturnStore.expireDue`). Every replica runs it, so each pass must be safe to run on several
+/// (`ReturnStore.expireDue`), parcels gone quiet (`AlertStore.detectDue`). Every replica runs it, so each pass must be safe to run on several
 /// at once: a claim row or the order's lock decides, and the rules in Core make a second try a no-op.
 struct PeriodicPass: Service {
     /// What the pass does, for the logs ("announced review requests").

@@ -22,7 +22,10 @@ extension APIHandlers {
 extension AlertReason {
     init(_ reason: Components.Schemas.AlertReason) {
         self = switch reason {
+        case .forgottenParcel: .forgottenParcel
+        case .noScan: .noScan
         case .promiseAtRisk: .promiseAtRisk
+        case .promiseBreached: .promiseBreached
         case .exception: .exception
         case .failedAttempt: .failedAttempt
         case .returnedToSender: .returnedToSender
@@ -33,7 +36,10 @@ extension AlertReason {
 extension Components.Schemas.AlertReason {
     init(_ reason: AlertReason) {
         self = switch reason {
+        case .forgottenParcel: .forgottenParcel
+        case .noScan: .noScan
         case .promiseAtRisk: .promiseAtRisk
+        case .promiseBreached: .promiseBreached
         case .exception: .exception
         case .failedAttempt: .failedAttempt
         case .returnedToSender: .returnedToSender

@@ -8,7 +8,8 @@ extension Schema {
             id uuid NOT NULL,
             order_id uuid NOT NULL,
             shipment_id uuid,
-            reason text NOT NULL CHECK (reason IN ('promise_at_risk', 'exception', 'failed_attempt', 'returned_to_sender')),
+            reason text NOT NULL CHECK (reason IN ('forgotten_parcel', 'no_scan', 'promise_at_risk', 'promise_breached', 'exception',
+                'failed_attempt', 'returned_to_sender')),
             severity text NOT NULL CHECK (severity IN ('delay', 'long_delay', 'critical')),
             opened_at timestamptz NOT NULL,
             updated_at timestamptz NOT NULL,
@@ -19,6 +20,9 @@ extension Schema {
         """,
         "CREATE UNIQUE INDEX disruption_alerts_one_open_per_order ON disruption_alerts (merchant_id, order_id) WHERE resolved_at IS NULL",
         "CREATE INDEX disruption_alerts_by_opening ON disruption_alerts (merchant_id, opened_at DESC, id DESC)",
+        // The detector pass looks for parcels that have been quiet, and promises past their date.
+        "CREATE INDEX shipments_in_flight_by_update ON shipments (updated_at) WHERE status IN ('pending', 'info_received', 'in_transit', 'out_for_delivery')",
+        "CREATE INDEX delivery_promises_open_by_latest ON delivery_promises (latest) WHERE outcome IS NULL",
         // NOT VALID: the rows already there were checked by the constraint this one widens, and
         // validating would scan the whole feed under lock.
         "ALTER TABLE events DROP CONSTRAINT events_type_check",

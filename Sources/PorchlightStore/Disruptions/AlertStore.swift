@@ -6,10 +6,38 @@ import PostgresNIO
 /// Disruption alerts. An order's open alert is part of the order (Core keeps it in step on every
 /// change, `OrderRecord.keepAlertInStep`); resolved ones stay here as history.
 public struct AlertStore: Sendable {
-    let database: Database
+    let orders: OrderStore
+    var database: Database { orders.database }
 
     public init(database: Database) {
-        self.database = database
+        self.orders = OrderStore(database: database)
+    }
+
+    /// The detector pass, for what only time reveals (a label never scanned, a parcel silent on
+    /// its way, a promise past its date): re-evaluates, as a change to each order, every order of
+    /// every merchant that may have such a problem, each under its lock, so replicas doing this
+    /// at once open each alert once. The query only narrows the orders down (a parcel quiet for
+    /// an hour, a promise whose latest day has passed); Core decides. Returns how many orders'
+    /// alerts changed.
+    public func detectDue(now: Date, logger: Logger) async throws -> Int {
+        let candidates = try await database.query("""
+            SELECT DISTINCT s.merchant_id, s.order_id FROM shipments s
+            WHERE s.status IN ('pending', 'info_received', 'in_transit', 'out_for_delivery') AND s.updated_at < \(now) - interval '1 hour'
+            UNION
+            SELECT p.merchant_id, p.order_id FROM delivery_promises p WHERE p.outcome IS NULL AND p.latest < \(now)::date
+            """, logger: logger).map { try $0.decode((UUID, UUID).self) }
+        var changed = 0
+        for (merchant, orderID) in candidates {
+            do {
+                let saved = try await orders.change(.order(orderID), merchant: MerchantID(merchant), idempotency: nil, logger: logger) { order, _ in
+                    order.alert  // nothing to apply: saving re-evaluates the alert at the change's time
+                }
+                if saved.saved.order.alert != saved.outcome { changed += 1 }
+            } catch {
+                logger.error("could not check an order for disruptions", metadata: ["merchant_id": "\(merchant)", "order_id": "\(orderID)", "error": "\(error)"])
+            }
+        }
+        return changed
     }
 
     /// An alert as listed: the order's open one, or one resolved since.
