@@ -7,7 +7,7 @@ import PorchlightServer
 struct Porchlight: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Porchlight, the post-purchase API.",
-        subcommands: [Serve.self, Migrate.self, MerchantCommand.self, KeyCommand.self, Demo.self, Backtest.self]
+        subcommands: [Serve.self, Migrate.self, MerchantCommand.self, KeyCommand.self, Demo.self, Backtest.self, Detect.self]
     )
 }
 
@@ -58,6 +58,17 @@ struct Migrate: AsyncParsableCommand {
         try await withDatabase(url: configuration.databaseURL, logger: logger) { client in
             try await migrate(client: client, logger: logger)
         }
+    }
+}
+
+struct Detect: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check every merchant's orders for disruptions now, as the service does every five minutes (reads DATABASE_URL).")
+
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        let (checked, changed, seconds) = try await detectDisruptions(databaseURL: configuration.databaseURL, logger: makeLogger(configuration))
+        print(#"{"checked":\#(checked),"changed":\#(changed),"seconds":\#((seconds * 1000).rounded() / 1000)}"#)
     }
 }
 

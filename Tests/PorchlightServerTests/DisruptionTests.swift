@@ -85,7 +85,7 @@ private func alertEvents(_ service: Service, _ merchant: TestMerchant, order: St
                     WHERE id = \(try #require(UUID(uuidString: shipmentID)))
                     """, logger: testLogger)
                 try await withThrowingTaskGroup(of: Int.self) { group in
-                    for _ in 0..<2 { group.addTask { try await alerts.detectDue(now: Date(), logger: testLogger) } }
+                    for _ in 0..<2 { group.addTask { try await alerts.detectDue(now: Date(), logger: testLogger).changed } }
                     try await group.waitForAll()
                 }
             }

@@ -17,9 +17,9 @@ public struct AlertStore: Sendable {
     /// its way, a promise past its date): re-evaluates, as a change to each order, every order of
     /// every merchant that may have such a problem, each under its lock, so replicas doing this
     /// at once open each alert once. The query only narrows the orders down (a parcel quiet for
-    /// an hour, a promise whose latest day has passed); Core decides. Returns how many orders'
-    /// alerts changed.
-    public func detectDue(now: Date, logger: Logger) async throws -> Int {
+    /// an hour, a promise whose latest day has passed); Core decides. Returns how many orders it
+    /// checked and how many of their alerts changed.
+    public func detectDue(now: Date, logger: Logger) async throws -> (checked: Int, changed: Int) {
         let candidates = try await database.query("""
             SELECT DISTINCT s.merchant_id, s.order_id FROM shipments s
             WHERE s.status IN ('pending', 'info_received', 'in_transit', 'out_for_delivery') AND s.updated_at < \(now) - interval '1 hour'
@@ -37,7 +37,7 @@ public struct AlertStore: Sendable {
                 logger.error("could not check an order for disruptions", metadata: ["merchant_id": "\(merchant)", "order_id": "\(orderID)", "error": "\(error)"])
             }
         }
-        return changed
+        return (candidates.count, changed)
     }
 
     /// An alert as listed: the order's open one, or one resolved since.
