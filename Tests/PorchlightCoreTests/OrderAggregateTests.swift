@@ -366,6 +366,21 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-27T08:00:00Z"))?.severity == .longDelay)
     }
 
+    @Test func theNextCheckIsWhenAThresholdCouldFirstBeCrossedAndNeverLate() throws {
+        // Scanned Friday 10:00 in Bucharest; at 12:00, 46 working hours are left: the clock can
+        // get there no sooner. At that moment (Sunday) the weekend has not counted: 34 are left.
+        let (silent, _) = try order(scannedAt: "2025-11-21T08:00:00Z")
+        let first = try #require(DisruptionRules.nextCheck(for: silent, now: instant("2025-11-21T10:00:00Z")))
+        #expect(first == instant("2025-11-23T08:00:00Z"))
+        #expect(DisruptionRules.nextCheck(for: silent, now: first) == instant("2025-11-24T18:00:00Z"))
+        #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-24T18:00:00Z")) == nil, "Monday 20:00: 38 working hours")
+        // Past the delay, the next moment is the long delay; the promise's day (10 December) ends later.
+        #expect(DisruptionRules.nextCheck(for: silent, now: instant("2025-11-25T08:00:00Z")) == instant("2025-11-27T08:00:00Z"))
+        let (labelled, _) = try order(scannedAt: nil)
+        #expect(DisruptionRules.nextCheck(for: labelled, now: instant("2025-11-25T08:00:00Z")) == instant("2025-12-10T22:00:00Z"),
+                "a forgotten label is already as bad as it gets from silence: only the promise's day is left")
+    }
+
     @Test func aLabelNeverScannedIsForgottenAfterAWorkingDayAndAPromisePastItsDayIsBreached() throws {
         // Labelled Friday 10:00 in Bucharest: 14 hours that Friday, 10 on Monday.
         let (labelled, _) = try order(scannedAt: nil)

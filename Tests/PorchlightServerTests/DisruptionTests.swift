@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import PorchlightCore
 import PorchlightServer
 import PorchlightStore
 import Testing
@@ -58,7 +59,8 @@ private func alertEvents(_ service: Service, _ merchant: TestMerchant, order: St
             let resolved = try await service.call(.get, "/v1/disruption-alerts?status=resolved", key: merchant.apiKey)
             let done = try #require((resolved["items"] as? [[String: Any]])?.first, "\(resolved.text)")
             #expect(done["id"] as? String == alert["id"] as? String && done["status"] as? String == "resolved" && done["resolved_at"] is String)
-            #expect(try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey)["alert"] == nil)
+            let settled = try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey)
+            #expect(settled.status == .ok && settled["alert"] == nil, "\(settled.text)")
 
             let events = try await alertEvents(service, merchant, order: order, atLeast: 3)
             #expect(events.compactMap { $0["type"] as? String } == ["alert.opened", "alert.escalated", "alert.resolved"])
@@ -77,18 +79,27 @@ private func alertEvents(_ service: Service, _ merchant: TestMerchant, order: St
             let shipment = try await service.ship(merchant, order: order, tracking: "FG\(UInt32.random(in: 0...UInt32.max))",
                                                   lines: [["sku": "TEE", "quantity": 2]])
             let shipmentID = try #require(shipment["id"] as? String)
+            let merchantID = MerchantID(try #require(UUID(uuidString: merchant.id)))
+            let labelled = try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey)
             try await withDatabase(url: databaseURL, logger: testLogger) { client in
                 let alerts = AlertStore(database: Database(client: client))
-                // Labelled five days ago (at least three working days) and never scanned.
+                #expect(try await alerts.detectDue(now: Date(), merchant: merchantID, logger: testLogger) == (0, 0), "a fresh label is not due")
+                // Labelled five days ago (at least three working days), never scanned, and due.
                 try await client.query("""
                     UPDATE shipments SET created_at = now() - interval '5 days', updated_at = now() - interval '5 days'
                     WHERE id = \(try #require(UUID(uuidString: shipmentID)))
                     """, logger: testLogger)
-                try await withThrowingTaskGroup(of: Int.self) { group in
-                    for _ in 0..<2 { group.addTask { try await alerts.detectDue(now: Date(), logger: testLogger).changed } }
-                    try await group.waitForAll()
+                try await client.query("UPDATE orders SET disruption_check_at = now() - interval '1 second' WHERE id = \(try #require(UUID(uuidString: order)))",
+                                       logger: testLogger)
+                let passes = try await withThrowingTaskGroup(of: (checked: Int, changed: Int).self) { group in
+                    for _ in 0..<2 { group.addTask { try await alerts.detectDue(now: Date(), merchant: merchantID, logger: testLogger) } }
+                    return try await group.reduce(into: []) { $0.append($1) }
                 }
+                #expect(passes.map(\.changed).reduce(0, +) == 1, "two replicas open it once: \(passes)")
+                #expect(try await alerts.detectDue(now: Date(), merchant: merchantID, logger: testLogger) == (0, 0), "time has nothing more to tell about a forgotten label: not due again")
             }
+            let alerted = try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey)
+            #expect(alerted["version"] as? Int == (labelled["version"] as? Int).map { $0 + 1 }, "one new version, for the alert")
             let open = try await service.call(.get, "/v1/disruption-alerts?status=open&reason=forgotten_parcel", key: merchant.apiKey)
             let alert = try #require((open["items"] as? [[String: Any]])?.first, "\(open.text)")
             #expect(alert["order_id"] as? String == order && alert["severity"] as? String == "delay" && alert["shipment_id"] as? String == shipmentID)

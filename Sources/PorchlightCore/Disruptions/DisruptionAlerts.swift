@@ -20,7 +20,7 @@ public enum AlertReason: String, Sendable, CaseIterable {
 public enum AlertSeverity: String, Sendable, CaseIterable, Comparable {
     /// Late, and likely to arrive.
     case delay
-    /// Held up by a problem the carrier reported.
+    /// Held up: a problem the carrier reported, a promise past its day, a parcel long silent.
     case longDelay = "long_delay"
     /// It will not arrive as sent: lost, damaged, or going back.
     case critical
@@ -51,50 +51,95 @@ public enum DisruptionRules {
     /// (critical); another carrier exception, a promise breached, or a parcel silent on its way
     /// for twice its threshold (long delay); a failed delivery attempt, an estimate past the
     /// promise, a parcel silent for its threshold or a label never scanned (delay). Silence counts
-    /// working hours in the promise's time zone (UTC without one). Nil when nothing is wrong.
+    /// working hours in the promise's time zone (UTC without one). A parcel whose claim against
+    /// the carrier the merchant has settled is dealt with. Nil when nothing is wrong.
     public static func finding(in order: OrderRecord, now: Date, thresholds: DisruptionThresholds = .standard)
         -> (reason: AlertReason, severity: AlertSeverity, shipmentID: UUID?)? {
         guard order.status != .cancelled, order.status != .delivered else { return nil }
-        let timeZone = order.promise?.timeZone ?? TimeZone(identifier: "UTC")!
-        func silentHours(since moment: Date) -> Double { thresholds.calendar.openHours(from: moment, to: now, in: timeZone) }
         var findings: [(reason: AlertReason, severity: AlertSeverity, shipmentID: UUID?)] = []
-        for shipment in order.countedShipments {
+        for shipment in watchedShipments(of: order) {
             switch (shipment.status, shipment.substatus) {
             case (.returnedToSender, _): findings.append((.returnedToSender, .critical, shipment.id))
             case (.exception, .lost?), (.exception, .damaged?): findings.append((.exception, .critical, shipment.id))
             case (.exception, _): findings.append((.exception, .longDelay, shipment.id))
             case (.attemptedDelivery, _): findings.append((.failedAttempt, .delay, shipment.id))
-            case (.pending, _), (.infoReceived, _):
-                if silentHours(since: shipment.createdAt) >= thresholds.labelWithoutScanHours {
-                    findings.append((.forgottenParcel, .delay, shipment.id))
+            default:
+                guard let silence = silence(of: shipment, in: order, now: now, thresholds: thresholds) else { break }
+                if silence.hours >= silence.longDelayAfter {
+                    findings.append((silence.reason, .longDelay, shipment.id))
+                } else if silence.hours >= silence.delayAfter {
+                    findings.append((silence.reason, .delay, shipment.id))
                 }
-            case (.inTransit, _), (.outForDelivery, _):
-                let lastScan = shipment.events.map(\.occurredAt).max() ?? shipment.createdAt
-                let silent = silentHours(since: lastScan)
-                if silent >= 2 * thresholds.silentInTransitHours {
-                    findings.append((.noScan, .longDelay, shipment.id))
-                } else if silent >= thresholds.silentInTransitHours {
-                    findings.append((.noScan, .delay, shipment.id))
-                }
-            default: break
             }
         }
-        if let promise = order.promise {
-            if LocalDate(now, in: promise.timeZone) > promise.window.latest {
+        if let promise = order.promise, promise.outcome == nil {
+            if now >= breachedAt(promise) {
                 findings.append((.promiseBreached, .longDelay, nil))
             } else if let estimate = order.estimate, estimate.window.latest > promise.window.latest {
+                // (`OrderRecord.promiseAtRisk` also counts troubled parcels, which are findings of their own.)
                 findings.append((.promiseAtRisk, .delay, nil))
             }
         }
         return findings.max { $0.severity < $1.severity }
     }
+
+    /// When time alone could next change what `finding` says: the earliest moment a quiet parcel
+    /// could cross a threshold, or the promise's last day ends. Working hours never run faster
+    /// than the clock, so the moment is never late; a check that finds a threshold not reached
+    /// yet (a weekend came between) sets the next one further on. Whole seconds, as stored. Nil
+    /// when time alone can change nothing.
+    public static func nextCheck(for order: OrderRecord, now: Date, thresholds: DisruptionThresholds = .standard) -> Date? {
+        guard order.status != .cancelled, order.status != .delivered else { return nil }
+        var moments: [Date] = []
+        for shipment in watchedShipments(of: order) {
+            guard let silence = silence(of: shipment, in: order, now: now, thresholds: thresholds) else { continue }
+            if let next = [silence.delayAfter, silence.longDelayAfter].first(where: { $0.isFinite && $0 > silence.hours }) {
+                moments.append(now.addingTimeInterval((next - silence.hours) * 3600))
+            }
+        }
+        if let promise = order.promise, promise.outcome == nil, case let breach = breachedAt(promise), breach > now {
+            moments.append(breach)
+        }
+        return moments.min().map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.up)) }
+    }
+
+    /// The shipments whose trouble is the order's: counted, and without a settled claim.
+    private static func watchedShipments(of order: OrderRecord) -> [ShipmentRecord] {
+        let settled = Set(order.returns.filter { $0.kind.isClaim && $0.money != .pending }.compactMap(\.shipmentID))
+        return order.countedShipments.filter { !settled.contains($0.id) }
+    }
+
+    /// How long a parcel the carrier has not reported on has been quiet, in working hours (counted
+    /// no further than its long-delay threshold), and its thresholds; nil for a parcel not waiting
+    /// on the carrier.
+    private static func silence(of shipment: ShipmentRecord, in order: OrderRecord, now: Date, thresholds: DisruptionThresholds)
+        -> (reason: AlertReason, hours: Double, delayAfter: Double, longDelayAfter: Double)? {
+        let timeZone = order.promise?.timeZone ?? TimeZone(identifier: "UTC")!
+        let (reason, since, delayAfter): (AlertReason, Date, Double)
+        switch shipment.status {
+        case .pending, .infoReceived: (reason, since, delayAfter) = (.forgottenParcel, shipment.createdAt, thresholds.labelWithoutScanHours)
+        case .inTransit, .outForDelivery:
+            (reason, since, delayAfter) = (.noScan, shipment.events.map(\.occurredAt).max() ?? shipment.createdAt, thresholds.silentInTransitHours)
+        default: return nil
+        }
+        // A label never scanned stays a delay; a parcel silent on its way becomes a long delay at twice its threshold.
+        let longDelayAfter = reason == .noScan ? 2 * delayAfter : .infinity
+        let hours = thresholds.calendar.openHours(from: since, to: now, in: timeZone, atMost: min(longDelayAfter, 2 * delayAfter))
+        return (reason, hours, delayAfter, longDelayAfter)
+    }
+
+    /// The end of the promise's last day, in its time zone.
+    private static func breachedAt(_ promise: PromiseRecord) -> Date {
+        promise.window.latest.adding(days: 1).instant(atMinute: 0, in: promise.timeZone)
+    }
 }
 
 extension OrderRecord {
-    /// Keeps the order's alert in step with what is wrong now: opens one when something is,
-    /// escalates it when it gets worse (never down: a critical parcel stays critical until
-    /// resolved), and resolves it when nothing is wrong any more (scans resumed, delivered,
-    /// cancelled).
+    /// Keeps the order's alert in step with what is wrong now: opens one when something is; when
+    /// something worse or as bad is found, the alert follows it (escalating when worse; never down:
+    /// a critical parcel stays critical until resolved); resolves it when nothing is wrong any
+    /// more (scans resumed, delivered, cancelled, the claim settled). Then sets when time alone
+    /// should next check the order.
     public mutating func keepAlertInStep(now: Date, newID: UUID) {
         let finding = DisruptionRules.finding(in: self, now: now)
         switch (alert, finding) {
@@ -104,22 +149,24 @@ extension OrderRecord {
         case (_?, nil):
             alert = nil
         case (let open?, let found?):
-            guard found.severity > open.severity else { return }
+            guard found.severity >= open.severity, (found.reason, found.severity, found.shipmentID) != (open.reason, open.severity, open.shipmentID)
+            else { break }
             alert = AlertRecord(id: open.id, reason: found.reason, severity: found.severity, shipmentID: found.shipmentID,
                                 openedAt: open.openedAt, updatedAt: now)
         }
+        disruptionCheckAt = DisruptionRules.nextCheck(for: self, now: now)
     }
 }
 
-/// The events of an order's alert: opened, escalated, resolved.
+/// The events of an order's alert: opened, escalated (worse), resolved. (An alert that only
+/// follows another problem as bad keeps its severity, and says so in the document, without an event.)
 enum AlertEvents {
     static func between(_ before: AlertRecord?, _ after: AlertRecord?) -> [(EventType, AlertRecord)] {
         switch (before, after) {
         case (nil, nil): []
         case (nil, let opened?): [(.alertOpened, opened)]
         case (let resolved?, nil): [(.alertResolved, resolved)]
-        case (let old?, let new?) where old.id != new.id: [(.alertResolved, old), (.alertOpened, new)]
-        case (let old?, let new?): old.severity != new.severity ? [(.alertEscalated, new)] : []
+        case (let old?, let new?): new.severity > old.severity ? [(.alertEscalated, new)] : []
         }
     }
 

@@ -2,13 +2,14 @@ import Foundation
 
 extension WorkCalendar {
     /// The hours between `start` and `end` that fall on the calendar's open days, the days
-    /// counted in `timeZone`: how long a parcel has been silent in working time.
-    public func openHours(from start: Date, to end: Date, in timeZone: TimeZone) -> Double {
+    /// counted in `timeZone`: how long a parcel has been silent in working time. Counting stops
+    /// at `limit` hours (the caller needs no more), so an old parcel costs no more than a new one.
+    public func openHours(from start: Date, to end: Date, in timeZone: TimeZone, atMost limit: Double = .infinity) -> Double {
         guard end > start else { return 0 }
         var seconds = 0.0
         var day = LocalDate(start, in: timeZone)
         let last = LocalDate(end, in: timeZone)
-        while day <= last {
+        while day <= last, seconds < limit * 3600 {
             if isOpen(day) {
                 let opens = day.instant(atMinute: 0, in: timeZone)
                 let closes = day.adding(days: 1).instant(atMinute: 0, in: timeZone)
@@ -16,7 +17,7 @@ extension WorkCalendar {
             }
             day = day.adding(days: 1)
         }
-        return seconds / 3600
+        return min(seconds / 3600, limit)
     }
 }
 

@@ -27,6 +27,9 @@ public struct OrderRecord: Sendable, Equatable {
     /// The order's open disruption alert (`keepAlertInStep`); resolved ones are history, not
     /// part of the aggregate.
     public var alert: AlertRecord?
+    /// When time alone should next check the order for disruptions (`DisruptionRules.nextCheck`);
+    /// stored so that the detector pass asks for the orders due rather than restating the rules.
+    public var disruptionCheckAt: Date?
     /// The stored document's version: 0 until the order is first stored, then one more per change.
     public var version: Int
 

@@ -20,9 +20,10 @@ extension Schema {
         """,
         "CREATE UNIQUE INDEX disruption_alerts_one_open_per_order ON disruption_alerts (merchant_id, order_id) WHERE resolved_at IS NULL",
         "CREATE INDEX disruption_alerts_by_opening ON disruption_alerts (merchant_id, opened_at DESC, id DESC)",
-        // The detector pass looks for parcels that have been quiet, and promises past their date.
-        "CREATE INDEX shipments_in_flight_by_update ON shipments (updated_at) WHERE status IN ('pending', 'info_received', 'in_transit', 'out_for_delivery')",
-        "CREATE INDEX delivery_promises_open_by_latest ON delivery_promises (latest) WHERE outcome IS NULL",
+        // Core's DisruptionRules.nextCheck, stored on every write: the detector pass asks for the
+        // orders due. (Orders stored before get theirs on their next change.)
+        "ALTER TABLE orders ADD COLUMN disruption_check_at timestamptz",
+        "CREATE INDEX orders_by_disruption_check ON orders (disruption_check_at) WHERE disruption_check_at IS NOT NULL",
         // NOT VALID: the rows already there were checked by the constraint this one widens, and
         // validating would scan the whole feed under lock.
         "ALTER TABLE events DROP CONSTRAINT events_type_check",

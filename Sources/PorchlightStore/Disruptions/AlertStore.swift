@@ -14,30 +14,34 @@ public struct AlertStore: Sendable {
     }
 
     /// The detector pass, for what only time reveals (a label never scanned, a parcel silent on
-    /// its way, a promise past its date): re-evaluates, as a change to each order, every order of
-    /// every merchant that may have such a problem, each under its lock, so replicas doing this
-    /// at once open each alert once. The query only narrows the orders down (a parcel quiet for
-    /// an hour, a promise whose latest day has passed); Core decides. Returns how many orders it
-    /// checked and how many of their alerts changed.
-    public func detectDue(now: Date, logger: Logger) async throws -> (checked: Int, changed: Int) {
-        let candidates = try await database.query("""
-            SELECT DISTINCT s.merchant_id, s.order_id FROM shipments s
-            WHERE s.status IN ('pending', 'info_received', 'in_transit', 'out_for_delivery') AND s.updated_at < \(now) - interval '1 hour'
-            UNION
-            SELECT p.merchant_id, p.order_id FROM delivery_promises p WHERE p.outcome IS NULL AND p.latest < \(now)::date
-            """, logger: logger).map { try $0.decode((UUID, UUID).self) }
-        var changed = 0
-        for (merchant, orderID) in candidates {
-            do {
-                let saved = try await orders.change(.order(orderID), merchant: MerchantID(merchant), idempotency: nil, logger: logger) { order, _ in
-                    order.alert  // nothing to apply: saving re-evaluates the alert at the change's time
+    /// its way, a promise past its day): re-checks each order whose `disruption_check_at` (Core's
+    /// `DisruptionRules.nextCheck`, stored on every write) has come, as a change to the order
+    /// under its lock, so replicas doing this at once open each alert once; the change sets the
+    /// next check. Optionally for one merchant. Returns how many orders it checked and how many
+    /// of their alerts changed.
+    public func detectDue(now: Date, merchant only: MerchantID? = nil, logger: Logger) async throws -> (checked: Int, changed: Int) {
+        var (checked, changed) = (0, 0)
+        while true {
+            let due = try await database.query("""
+                SELECT merchant_id, id FROM orders
+                WHERE disruption_check_at <= \(now) AND (\(only?.rawValue)::uuid IS NULL OR merchant_id = \(only?.rawValue))
+                ORDER BY disruption_check_at LIMIT 200
+                """, logger: logger).map { try $0.decode((UUID, UUID).self) }
+            var moved = 0
+            for (merchant, orderID) in due {
+                do {
+                    let result = try await orders.change(.order(orderID), merchant: MerchantID(merchant), idempotency: nil, logger: logger) { order, _ in
+                        order.alert  // nothing to apply: saving re-checks the alert, and the next check, at the change's time
+                    }
+                    (checked, moved) = (checked + 1, moved + 1)
+                    if result.saved.order.alert != result.outcome { changed += 1 }
+                } catch {
+                    logger.error("could not check an order for disruptions", metadata: ["merchant_id": "\(merchant)", "order_id": "\(orderID)", "error": "\(error)"])
                 }
-                if saved.saved.order.alert != saved.outcome { changed += 1 }
-            } catch {
-                logger.error("could not check an order for disruptions", metadata: ["merchant_id": "\(merchant)", "order_id": "\(orderID)", "error": "\(error)"])
             }
+            // (A batch that moved nothing would be read again: stop, and let the next pass retry.)
+            if due.count < 200 || moved == 0 { return (checked, changed) }
         }
-        return (candidates.count, changed)
     }
 
     /// An alert as listed: the order's open one, or one resolved since.
@@ -76,12 +80,12 @@ public struct AlertStore: Sendable {
         return (items, PageCursor(time: last.openedAt, id: last.id).token)
     }
 
-    /// Writes the change of the order's open alert: a new one, an escalation, or the resolution
-    /// of the one that was open (and a new episode's alert, when both happened in one change).
+    /// Writes the change of the order's open alert: a new one, one that follows a worse (or as
+    /// bad) problem, or the resolution of the one that was open.
     static func save(_ after: AlertRecord?, replacing before: AlertRecord?, orderID: UUID, now: Date, merchant: MerchantID,
                      on connection: PostgresConnection, logger: Logger) async throws {
         guard after != before else { return }
-        if let before, before.id != after?.id {
+        if let before, after == nil {
             try await connection.query("""
                 UPDATE disruption_alerts SET resolved_at = \(now), updated_at = \(now)
                 WHERE merchant_id = \(merchant.rawValue) AND id = \(before.id)

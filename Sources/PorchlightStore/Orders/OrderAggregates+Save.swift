@@ -31,7 +31,14 @@ extension OrderAggregates {
         order.settle(now: now)
         order.keepAlertInStep(now: now, newID: UUID())
         // (An order stored before documents were gets its document even from a change that changes nothing.)
-        if let before, before.version > 0, order == before {
+        if let before, before.version > 0, order.disregardingCheckTime == before.disregardingCheckTime {
+            // Nothing changed but when time alone should look at the order again: no version, no event.
+            if order.disruptionCheckAt != before.disruptionCheckAt {
+                try await connection.query("""
+                    UPDATE orders SET disruption_check_at = \(order.disruptionCheckAt)
+                    WHERE merchant_id = \(merchant.rawValue) AND id = \(order.id)
+                    """, logger: logger)
+            }
             return Saved(order: before, document: try OrderDocument(before).json(), shipmentDocuments: [:])
         }
         order.version = (before?.version ?? 0) + 1
@@ -86,7 +93,7 @@ extension OrderAggregates {
                     placed_at = \(order.placedAt), learning_key = \(order.learningKey), currency = \(order.currency), metadata = \(try order.metadata.text())::jsonb,
                     status = \(order.status.rawValue), cancellation_reason = \(order.cancellationReason?.rawValue),
                     cancelled_at = \(order.cancelledAt), updated_at = \(order.updatedAt),
-                    subtotal = \(order.subtotal), item_count = \(order.itemCount)
+                    subtotal = \(order.subtotal), item_count = \(order.itemCount), disruption_check_at = \(order.disruptionCheckAt)
                 WHERE merchant_id = \(merchant.rawValue) AND id = \(order.id)
             ), removed_lines AS (
                 DELETE FROM order_lines
@@ -227,5 +234,14 @@ extension OrderAggregates {
     /// A response asked for a shipment of another order: a wiring bug.
     struct NotInOrder: Error {
         var shipmentID: UUID
+    }
+}
+
+private extension OrderRecord {
+    /// The order without when the detector should next look at it: what a document version is about.
+    var disregardingCheckTime: OrderRecord {
+        var order = self
+        order.disruptionCheckAt = nil
+        return order
     }
 }

@@ -53,12 +53,13 @@ enum OrderAggregates {
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             SELECT id, order_number, channel_type, channel_name, customer_email, customer_phone, customer_name,
                    customer_locale, destination::text, placed_at, currency, metadata::text, status,
-                   cancellation_reason, cancelled_at, created_at, updated_at
+                   cancellation_reason, cancelled_at, created_at, updated_at, disruption_check_at
             FROM orders o WHERE merchant_id = $1 AND \(condition)
             \(locking ? "FOR UPDATE" : "")
             """, binds: bindings), logger: logger).collect()
         guard let row = rows.first else { return nil }
         var order = try orderRow(row.makeRandomAccess())
+        order.disruptionCheckAt = try row.makeRandomAccess()[17].decode(Date?.self)
         let hasReturns: Bool
         (order.version, order.promise, hasReturns, order.alert) = try await parts(order.id, merchant: merchant, on: connection, logger: logger)
         order.lines = try await lines(order.id, merchant: merchant, on: connection, logger: logger)
