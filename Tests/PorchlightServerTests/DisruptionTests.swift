@@ -5,19 +5,6 @@ import PorchlightServer
 import PorchlightStore
 import Testing
 
-/// The alert events of an order in the merchant's feed, oldest first, once there are `count` (or after 15 s).
-private func alertEvents(_ service: Service, _ merchant: TestMerchant, order: String, atLeast count: Int) async throws -> [[String: Any]] {
-    var alerts: [[String: Any]] = []
-    for _ in 0..<300 {
-        let feed = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
-        alerts = try #require(feed["items"] as? [[String: Any]])
-            .filter { ($0["type"] as? String)?.hasPrefix("alert.") == true && $0["order_id"] as? String == order }
-        if alerts.count >= count { break }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return alerts
-}
-
 @Suite struct DisruptionAlertTests {
     @Test func aParcelInTroubleOpensOneAlertThatEscalatesAndResolvesOnDelivery() async throws {
         try await withService { service in
@@ -62,7 +49,7 @@ private func alertEvents(_ service: Service, _ merchant: TestMerchant, order: St
             let settled = try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey)
             #expect(settled.status == .ok && settled["alert"] == nil, "\(settled.text)")
 
-            let events = try await alertEvents(service, merchant, order: order, atLeast: 3)
+            let events = try await service.feedEvents(merchant, typePrefix: "alert.", order: order, atLeast: 3)
             #expect(events.compactMap { $0["type"] as? String } == ["alert.opened", "alert.escalated", "alert.resolved"])
             #expect(events.compactMap { ($0["data"] as? [String: Any])?["severity"] as? String } == ["long_delay", "critical", "critical"])
 
@@ -104,7 +91,7 @@ private func alertEvents(_ service: Service, _ merchant: TestMerchant, order: St
             let alert = try #require((open["items"] as? [[String: Any]])?.first, "\(open.text)")
             #expect(alert["order_id"] as? String == order && alert["severity"] as? String == "delay" && alert["shipment_id"] as? String == shipmentID)
             #expect(try await service.scans(merchant, shipment: shipmentID, [scan("in_transit", isoTime(Date().addingTimeInterval(-60)))]).status == .ok)
-            let events = try await alertEvents(service, merchant, order: order, atLeast: 2)
+            let events = try await service.feedEvents(merchant, typePrefix: "alert.", order: order, atLeast: 2)
             #expect(events.compactMap { $0["type"] as? String } == ["alert.opened", "alert.resolved"], "opened once by two passes, resolved by the scan")
         }
     }

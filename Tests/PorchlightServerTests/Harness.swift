@@ -107,6 +107,22 @@ struct Service: Sendable {
     func scans(_ merchant: TestMerchant, shipment: String, _ events: [[String: Any]]) async throws -> Reply {
         try await call(.post, "/v1/shipments/\(shipment)/events", key: merchant.apiKey, json: ["events": events])
     }
+
+    /// The merchant's events whose type starts with `typePrefix` (of one order, if given), oldest
+    /// first, once there are `count` (or after 15 s): an event is numbered, and so in the feed,
+    /// once every transaction older than its own has ended, which other tests can delay.
+    func feedEvents(_ merchant: TestMerchant, typePrefix: String, order: String? = nil, atLeast count: Int) async throws -> [[String: Any]] {
+        var events: [[String: Any]] = []
+        for _ in 0..<300 {
+            let feed = try await call(.get, "/v1/events?limit=500", key: merchant.apiKey)
+            events = try #require(feed["items"] as? [[String: Any]]).filter { event in
+                (event["type"] as? String)?.hasPrefix(typePrefix) == true && (order == nil || event["order_id"] as? String == order)
+            }
+            if events.count >= count { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return events
+    }
 }
 
 func sampleOrder(number: String = "ORD-\(UUID().uuidString.prefix(8))", email: String = "ana@example.com") -> [String: Any] {

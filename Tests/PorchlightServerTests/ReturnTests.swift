@@ -149,18 +149,9 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
     }
 }
 
-/// The return events of an order in the merchant's feed, oldest first, once there are `count` (or after 15 s).
+/// The types of the return events of an order in the merchant's feed, oldest first.
 private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: String, atLeast count: Int) async throws -> [String] {
-    var types: [String] = []
-    for _ in 0..<300 {
-        let feed = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
-        types = try #require(feed["items"] as? [[String: Any]])
-            .filter { ($0["type"] as? String)?.hasPrefix("return.") == true && $0["order_id"] as? String == order }
-            .compactMap { $0["type"] as? String }
-        if types.count >= count { break }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return types
+    try await service.feedEvents(merchant, typePrefix: "return.", order: order, atLeast: count).compactMap { $0["type"] as? String }
 }
 
 @Suite struct ReturnLifecycleTests {

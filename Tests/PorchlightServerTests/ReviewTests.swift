@@ -27,20 +27,6 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
     return Dictionary(try errors.map { (try #require($0["field"] as? String), try #require($0["message"] as? String)) }, uniquingKeysWith: { $1 })
 }
 
-/// The review events in the merchant's feed, oldest first, once there are `count` (or after 15 s):
-/// an event is numbered, and so in the feed, once every transaction older than its own has ended,
-/// which other tests running at the same time can delay.
-private func reviewEvents(_ service: Service, _ merchant: TestMerchant, atLeast count: Int) async throws -> [[String: Any]] {
-    var events: [[String: Any]] = []
-    for _ in 0..<300 {
-        let feed = try await service.call(.get, "/v1/events?limit=500", key: merchant.apiKey)
-        events = try #require(feed["items"] as? [[String: Any]]).filter { ($0["type"] as? String)?.hasPrefix("review.") == true }
-        if events.count >= count { break }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return events
-}
-
 @Suite struct ReviewTests {
     @Test func aDeliveredLineIsReviewedOnceAndTheServerVerifiesIt() async throws {
         try await withService { service in
@@ -117,7 +103,7 @@ private func reviewEvents(_ service: Service, _ merchant: TestMerchant, atLeast 
             #expect(asked["help"] as? [String] == ["contact_support", "start_return"])
             #expect(asked["submitted_by"] as? String == "merchant")
 
-            let items = try await reviewEvents(service, merchant, atLeast: 4).filter { $0["order_id"] as? String == order.id }
+            let items = try await service.feedEvents(merchant, typePrefix: "review.", atLeast: 4).filter { $0["order_id"] as? String == order.id }
             let types = items.compactMap { $0["type"] as? String }
             #expect(types == ["review.submitted", "review.help_requested", "review.submitted", "review.help_requested"])
             let help = try #require(items.first { $0["type"] as? String == "review.help_requested" }?["data"] as? [String: Any])
@@ -179,7 +165,7 @@ private func reviewEvents(_ service: Service, _ merchant: TestMerchant, atLeast 
             #expect(try await moderate(UUID().uuidString, ["status": "published"]).status == .notFound)
             #expect(try await service.call(.get, "/v1/reviews/\(pending)", key: merchant.apiKey)["status"] as? String == "spam")
 
-            let published = try await reviewEvents(service, merchant, atLeast: 8).filter { $0["type"] as? String == "review.published" }
+            let published = try await service.feedEvents(merchant, typePrefix: "review.", atLeast: 8).filter { $0["type"] as? String == "review.published" }
             #expect(Set(published.compactMap { ($0["data"] as? [String: Any])?["review_id"] as? String }) == Set(ids))
             #expect(published.count == 3)
         }
@@ -394,7 +380,7 @@ private func reviewEvents(_ service: Service, _ merchant: TestMerchant, atLeast 
                 #expect(try await reviews.sendDueRequests(merchant: id, now: Date(), logger: testLogger) == 0)
             }
             let later = Date().addingTimeInterval(60)
-            let requested = try await reviewEvents(service, merchant, atLeast: 1).filter { $0["type"] as? String == "review.requested" }
+            let requested = try await service.feedEvents(merchant, typePrefix: "review.", atLeast: 1).filter { $0["type"] as? String == "review.requested" }
             #expect(requested.count == 1, "once, and not for the delivery whose request is 20 days stale")
             let data = try #require(requested.first?["data"] as? [String: Any])
             #expect(data["shipment_id"] as? String == recent.shipment && data["order_id"] as? String == recent.id)
