@@ -34,6 +34,9 @@ import Testing
             #expect(alert["shipment_id"] as? String == shipmentID && alert["status"] as? String == "open" && alert["resolved_at"] == nil)
             let document = try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey)
             #expect((document["alert"] as? [String: Any])?["id"] as? String == alert["id"] as? String, "\(document.text)")
+            let link = try await service.call(.post, "/v1/orders/\(order)/customer-links", key: merchant.apiKey, json: [:])
+            let view = try await service.call(.get, "/v1/orders/\(order)/customer-view", key: try #require(link["token"] as? String))
+            #expect((view["alert"] as? [String: Any])?["reason"] as? String == "exception", "the customer sees it too: \(view.text)")
 
             var lost = scan("exception", at(40), id: "w2")
             lost["substatus"] = "lost"

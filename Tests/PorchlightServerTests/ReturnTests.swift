@@ -198,6 +198,10 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
             #expect(tee?["returned_quantity"] as? Int == 1 && tee?["delivered_quantity"] as? Int == 2)
             let shown = try #require((document["returns"] as? [[String: Any]])?.first)
             #expect(shown["id"] as? String == id && shown["logistics"] as? String == "received" && shown["money"] as? String == "refunded")
+            // The customer sees the same, without prices.
+            let view = try await service.call(.get, "/v1/orders/\(order.id)/customer-view", key: order.token)
+            #expect(((view["returns"] as? [[String: Any]])?.first)?["money"] as? String == "refunded", "\(view.text)")
+            #expect((view["lines"] as? [[String: Any]])?.first { $0["sku"] as? String == "TEE" }?["returned_quantity"] as? Int == 1)
             #expect(try await returnEvents(service, merchant, order: order.id, atLeast: 4)
                     == ["return.requested", "return.approved", "return.received", "return.resolved"])
             let listed = try await service.call(.get, "/v1/returns?order_id=\(order.id)&money=refunded", key: merchant.apiKey)

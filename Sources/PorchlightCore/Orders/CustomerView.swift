@@ -96,10 +96,12 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
         var cancelledQuantity: Int
         var shippedQuantity: Int
         var deliveredQuantity: Int
+        var returnedQuantity: Int?
 
         enum CodingKeys: String, CodingKey {
             case sku, name, imageUrl = "image_url", productUrl = "product_url", quantity
             case cancelledQuantity = "cancelled_quantity", shippedQuantity = "shipped_quantity", deliveredQuantity = "delivered_quantity"
+            case returnedQuantity = "returned_quantity"
         }
     }
 
@@ -170,10 +172,14 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
     var promise: Promise?
     var estimate: Window?
     var promiseAtRisk: Bool?
+    /// The order's returns in brief, as the merchant's document has them (no prices), and its
+    /// open disruption alert: what a chatbot needs for "where is my refund?" and "why is it late?".
+    var returns: [OrderDocument.Return]?
+    var alert: OrderDocument.Alert?
 
     enum CodingKeys: String, CodingKey {
         case id, orderNumber = "order_number", proof, status, placedAt = "placed_at", cancelledAt = "cancelled_at"
-        case contact, destination, lines, shipments, promise, estimate, promiseAtRisk = "promise_at_risk"
+        case contact, destination, lines, shipments, promise, estimate, promiseAtRisk = "promise_at_risk", returns, alert
     }
 
     /// The view for `proof`, without the fields the merchant hides.
@@ -196,7 +202,8 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
         lines = order.lines.map { line in
             Line(sku: line.sku, name: line.name, imageUrl: hidden.contains(.images) ? nil : line.imageUrl,
                  productUrl: hidden.contains(.productLinks) ? nil : line.productUrl, quantity: line.quantity,
-                 cancelledQuantity: line.cancelledQuantity, shippedQuantity: line.shippedQuantity, deliveredQuantity: line.deliveredQuantity)
+                 cancelledQuantity: line.cancelledQuantity, shippedQuantity: line.shippedQuantity, deliveredQuantity: line.deliveredQuantity,
+                 returnedQuantity: line.returnedQuantity)
         }
         shipments = order.shipments.map { shipment in
             Shipment(
@@ -218,6 +225,7 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
         }
         estimate = order.estimate.map { Window(earliest: $0.earliest, latest: $0.latest) }
         promiseAtRisk = order.promiseAtRisk
+        (returns, alert) = (order.returns, order.alert)
     }
 
     public func json() throws -> String { try JSON.text(of: self) }
