@@ -85,6 +85,10 @@ struct Backtest: ParsableCommand {
         for level in report.handoffCalibration {
             lines.append("  \(percent(level.level).padding(toLength: 8, withPad: " ", startingAt: 0))inside \(percent(level.realisedInsideRate))  width \(days(level.medianWindowDays))")
         }
+        lines.append("\"at risk\" at hand-off (the estimate ends after the promise) against a missed promise:")
+        for score in report.atRiskAtHandoff {
+            lines.append("  \(score.promise.padding(toLength: 12, withPad: " ", startingAt: 0))\(score.lateOrders) late of \(score.orders), flagged \(score.flagged): recall \(percent(score.recall)), precision \(percent(score.precision)), median lead \(days(score.medianLeadDays))")
+        }
         lines += [
             "transit learned from: " + report.transitBasis.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
         ]

@@ -6,13 +6,15 @@ import Testing
     static let header = "order_id,placed_at,shipped_at,delivered_at,promised_by,carrier,service,origin_country,origin_region,origin_postal_prefix,destination_country,destination_region,destination_postal_prefix,timezone"
 
     /// 80 orders, one a day from 2017-01-02: handed off the next day, delivered three days later.
-    static func history(lastDelivery: String? = nil) -> String {
+    /// `lastShipped` and `lastDelivery` change the last order's.
+    static func history(lastShipped: String? = nil, lastDelivery: String? = nil) -> String {
         var rows = [header]
         let start = LocalDate("2017-01-02")!
         for index in 0..<80 {
             let placed = start.adding(days: index)
+            let shipped = index == 79 && lastShipped != nil ? lastShipped! : "\(placed.adding(days: 1)) 09:00:00"
             let delivered = index == 79 && lastDelivery != nil ? lastDelivery! : "\(placed.adding(days: 4)) 15:00:00"
-            rows.append("o\(index),\(placed) 10:00:00,\(placed.adding(days: 1)) 09:00:00,\(delivered),\(placed.adding(days: 10)),acme,standard,BR,SP,01000,BR,RJ,20000,America/Sao_Paulo")
+            rows.append("o\(index),\(placed) 10:00:00,\(shipped),\(delivered),\(placed.adding(days: 10)),acme,standard,BR,SP,01000,BR,RJ,20000,America/Sao_Paulo")
         }
         return rows.joined(separator: "\n")
     }
@@ -42,5 +44,29 @@ import Testing
         // Learned from 79 identical orders, the promise is far shorter than the merchant's ten days.
         #expect(normal.medianPromisedLeadDays < normal.merchantMedianPromisedLeadDays)
         #expect(normal.merchantOnTimeRate == 1)
+    }
+
+    @Test func atRiskAtHandoffIsScoredAgainstMissedPromises() throws {
+        let scoreFrom = LocalDate("2017-03-22")  // the last order, placed 2017-03-22 and promised within days
+        func scores(shipped: String? = nil, delivered: String? = nil) throws -> [String: PromiseBacktest.AtRiskScore] {
+            let report = PromiseBacktest(orders: try ShipmentHistoryCSV.parse(Self.history(lastShipped: shipped, lastDelivery: delivered)),
+                                         policy: PromisePolicy(), scoreFrom: scoreFrom).run()
+            return Dictionary(uniqueKeysWithValues: report.atRiskAtHandoff.map { ($0.promise, $0) })
+        }
+        // On time and handed off on time: nothing late, nothing flagged.
+        let calm = try scores()
+        #expect(calm["porchlight"]?.orders == 1 && calm["porchlight"]?.lateOrders == 0 && calm["porchlight"]?.flagged == 0)
+        // Handed off on time, then slow: late, but the hand-off estimate could not know (recall 0).
+        let unforeseen = try scores(delivered: "2017-05-30 15:00:00")
+        #expect(unforeseen["porchlight"]?.lateOrders == 1 && unforeseen["porchlight"]?.flagged == 0 && unforeseen["porchlight"]?.recall == 0)
+        // Handed off on 2017-03-31, a day before the merchant's promised 2017-04-01 and days after
+        // Porchlight's promise ended: the estimate ends after both promises, which are then missed.
+        let foreseen = try scores(shipped: "2017-03-31 09:00:00", delivered: "2017-04-03 15:00:00")
+        for promise in ["porchlight", "merchant"] {
+            #expect(foreseen[promise]?.lateOrders == 1 && foreseen[promise]?.flagged == 1)
+            #expect(foreseen[promise]?.recall == 1 && foreseen[promise]?.precision == 1)
+        }
+        #expect(foreseen["merchant"]?.medianLeadDays == 1)
+        #expect(try #require(foreseen["porchlight"]).medianLeadDays < 0)  // a flag after the promise: already breached
     }
 }

@@ -46,6 +46,14 @@ public struct AlertRecord: Sendable, Equatable {
     }
 }
 
+extension DeliveryWindow {
+    /// Whether this estimate puts a promise at risk: it ends after the promise's latest date. The
+    /// one rule for `promise_at_risk`, in the service and in the backtest that measures it.
+    public func putsAtRisk(_ promised: DeliveryWindow) -> Bool {
+        latest > promised.latest
+    }
+}
+
 public enum DisruptionRules {
     /// What is wrong with the order at `now`, the worst: a parcel going back, lost or damaged
     /// (critical); another carrier exception, a promise breached, or a parcel silent on its way
@@ -75,7 +83,7 @@ public enum DisruptionRules {
         if let promise = order.promise, promise.outcome == nil {
             if now >= breachedAt(promise) {
                 findings.append((.promiseBreached, .longDelay, nil))
-            } else if let estimate = order.estimate, estimate.window.latest > promise.window.latest {
+            } else if let estimate = order.estimate, estimate.window.putsAtRisk(promise.window) {
                 // (`OrderRecord.promiseAtRisk` also counts troubled parcels, which are findings of their own.)
                 findings.append((.promiseAtRisk, .delay, nil))
             }

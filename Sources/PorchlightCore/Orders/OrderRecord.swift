@@ -274,7 +274,7 @@ extension OrderRecord {
         guard let promise else { return nil }
         guard status != .delivered, status != .cancelled else { return false }
         let troubled = shipments.contains { $0.status != .delivered && ($0.status == .exception || $0.status == .returnedToSender) }
-        return troubled || (estimate.map { $0.window.latest > promise.window.latest } ?? false)
+        return troubled || (estimate.map { $0.window.putsAtRisk(promise.window) } ?? false)
     }
 
     /// Re-derives what follows from the rows after a change at `now`: the roll-up status, when

@@ -41,6 +41,24 @@ public struct PromiseBacktest {
         public var handoffMedianWindowDays: Double
         public var handoffCalibration: [Coverage]
         public var transitBasis: [String: Int]
+        /// How well `promise_at_risk` raised when the carrier took the parcel foretold a missed
+        /// promise: Porchlight's own promise, then the merchant's `promised_by`.
+        public var atRiskAtHandoff: [AtRiskScore]
+    }
+
+    /// A flag raised at hand-off (the estimate then puts the promise at risk) scored against
+    /// whether the promise was missed.
+    public struct AtRiskScore: Codable, Sendable {
+        public var promise: String
+        public var orders: Int
+        public var lateOrders: Int
+        public var flagged: Int
+        /// The share of late orders that were flagged.
+        public var recall: Double
+        /// The share of flags that came true.
+        public var precision: Double
+        /// How many days before the promised latest date the flags that came true were raised.
+        public var medianLeadDays: Double
     }
 
     public let orders: [HistoricalOrder]
@@ -154,7 +172,7 @@ public struct PromiseBacktest {
         var calibrationStated = [Double](repeating: 0, count: Self.calibrationLevels.count)
         var calibrationKept = [Int](repeating: 0, count: Self.calibrationLevels.count)
         var calibrationCount = [Int](repeating: 0, count: Self.calibrationLevels.count)
-        var handedOff: [(HistoricalOrder, shippedAt: Date, FulfilmentLocation, CarrierService)] = []
+        var handedOff: [(HistoricalOrder, shippedAt: Date, promised: DeliveryWindow, FulfilmentLocation, CarrierService)] = []
         var handoffs = 0, handoffInWindow = 0, handoffByLatest = 0
         var handoffWidths: [Double] = []
         var coverageInside = [Int](repeating: 0, count: Self.calibrationLevels.count)
@@ -199,14 +217,15 @@ public struct PromiseBacktest {
             }
 
             if let shippedAt = order.shippedAt, shippedAt >= order.placedAt, shippedAt <= order.deliveredAt {
-                handedOff.append((order, shippedAt, location, service))
+                handedOff.append((order, shippedAt, window, location, service))
             }
         }
 
         // The estimate made when the carrier took each parcel, once every promise made before
         // that day is known (calibration on the hand-off day counts promises made after this
         // order was placed).
-        for (order, shippedAt, location, service) in handedOff {
+        var ours = AtRiskTally(), merchants = AtRiskTally()
+        for (order, shippedAt, promised, location, service) in handedOff {
             let zone = order.timeZone
             let shippedOn = LocalDate(shippedAt, in: zone), deliveredOn = LocalDate(order.deliveredAt, in: zone)
             let calibration = calibration(on: shippedOn, in: zone)
@@ -218,6 +237,9 @@ public struct PromiseBacktest {
                 if estimate.earliest <= deliveredOn && deliveredOn <= estimate.latest { handoffInWindow += 1 }
                 if deliveredOn <= estimate.latest { handoffByLatest += 1 }
                 handoffWidths.append(Double(estimate.widthDays))
+                ours.add(estimate: estimate, promised: promised, shippedOn: shippedOn, deliveredOn: deliveredOn)
+                merchants.add(estimate: estimate, promised: DeliveryWindow(earliest: order.promisedBy, latest: order.promisedBy, confidence: 1),
+                              shippedOn: shippedOn, deliveredOn: deliveredOn)
             }
             for (index, level) in Self.calibrationLevels.enumerated() {
                 guard let (window, _) = engine.estimate(.inTransit(handedOffAt: shippedAt), service: service, from: location,
@@ -246,7 +268,32 @@ public struct PromiseBacktest {
                 Coverage(level: Self.calibrationLevels[index], realisedInsideRate: rate(coverageInside[index], coverageWidths[index].count),
                          medianWindowDays: Self.median(coverageWidths[index]))
             },
-            transitBasis: bases)
+            transitBasis: bases,
+            atRiskAtHandoff: [ours.score("porchlight"), merchants.score("merchant")])
+    }
+
+    /// Flags at hand-off against missed promises, counted as they come.
+    struct AtRiskTally {
+        var orders = 0, late = 0, flagged = 0, flaggedLate = 0
+        var leads: [Double] = []
+
+        mutating func add(estimate: DeliveryWindow, promised: DeliveryWindow, shippedOn: LocalDate, deliveredOn: LocalDate) {
+            orders += 1
+            let flag = estimate.putsAtRisk(promised), missed = deliveredOn > promised.latest
+            if missed { late += 1 }
+            if flag { flagged += 1 }
+            if flag && missed {
+                flaggedLate += 1
+                leads.append(Double(promised.latest.days(since: shippedOn)))
+            }
+        }
+
+        func score(_ promise: String) -> AtRiskScore {
+            AtRiskScore(promise: promise, orders: orders, lateOrders: late, flagged: flagged,
+                        recall: late == 0 ? 0 : Double(flaggedLate) / Double(late),
+                        precision: flagged == 0 ? 0 : Double(flaggedLate) / Double(flagged),
+                        medianLeadDays: PromiseBacktest.median(leads))
+        }
     }
 
     /// How promises made on one day are calibrated: the recalibration, and the adaptive level of
