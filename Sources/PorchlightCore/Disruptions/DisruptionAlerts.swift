@@ -14,6 +14,8 @@ public enum AlertReason: String, Sendable, CaseIterable {
     case exception
     case failedAttempt = "failed_attempt"
     case returnedToSender = "returned_to_sender"
+    /// The merchant declared a disruption (a storm, a strike) that holds up one of its parcels.
+    case declaredDisruption = "declared_disruption"
 }
 
 /// How bad it is; an alert only ever escalates.
@@ -80,6 +82,9 @@ public enum DisruptionRules {
                 }
             }
         }
+        if let (declared, shipmentID) = declaredDelay(in: order, now: now) {
+            findings.append((.declaredDisruption, declared.severity, shipmentID))
+        }
         if let promise = order.promise, promise.outcome == nil {
             if now >= breachedAt(promise) {
                 findings.append((.promiseBreached, .longDelay, nil))
@@ -108,7 +113,26 @@ public enum DisruptionRules {
         if let promise = order.promise, promise.outcome == nil, case let breach = breachedAt(promise), breach > now {
             moments.append(breach)
         }
+        let waiting = watchedShipments(of: order).filter { $0.status != .delivered }
+        for disruption in order.declaredDisruptions where waiting.contains(where: { disruption.scope.matches($0, of: order) }) {
+            if let change = disruption.nextChange(after: now) { moments.append(change) }
+        }
         return moments.min().map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.up)) }
+    }
+
+    /// The declared disruption active at `now` that holds up one of the order's parcels still on
+    /// the way, the one with the most extra days, and that parcel.
+    public static func declaredDelay(in order: OrderRecord, now: Date) -> (DeclaredDelay, shipmentID: UUID)? {
+        guard order.status != .cancelled, order.status != .delivered else { return nil }
+        let waiting = watchedShipments(of: order).filter { $0.status != .delivered }
+        return order.declaredDisruptions.filter { $0.status(at: now) == .active }
+            .compactMap { disruption in
+                waiting.first { disruption.scope.matches($0, of: order) }.map { shipment in
+                    (DeclaredDelay(disruptionID: disruption.id, cause: disruption.cause, extraDays: disruption.extraDays,
+                                   customerMessage: disruption.customerMessage), shipmentID: shipment.id)
+                }
+            }
+            .max { ($0.0.extraDays, $0.0.disruptionID.uuidString) < ($1.0.extraDays, $1.0.disruptionID.uuidString) }
     }
 
     /// The shipments whose trouble is the order's: counted, and without a settled claim.
@@ -146,9 +170,12 @@ extension OrderRecord {
     /// Keeps the order's alert in step with what is wrong now: opens one when something is; when
     /// something worse or as bad is found, the alert follows it (escalating when worse; never down:
     /// a critical parcel stays critical until resolved); resolves it when nothing is wrong any
-    /// more (scans resumed, delivered, cancelled, the claim settled). Then sets when time alone
-    /// should next check the order.
+    /// more (scans resumed, delivered, cancelled, the claim settled, the declared disruption
+    /// over). First notes the declared disruption holding the order up (its extra days are in
+    /// the estimate, which the promise rules read); last sets when time alone should next check
+    /// the order.
     public mutating func keepAlertInStep(now: Date, newID: UUID) {
+        declared = DisruptionRules.declaredDelay(in: self, now: now)?.0
         let finding = DisruptionRules.finding(in: self, now: now)
         switch (alert, finding) {
         case (nil, nil): break

@@ -45,6 +45,22 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         }
     }
 
+    /// The declared disruption holding the order up.
+    struct Declared: Sendable, Equatable, Codable {
+        var id: String
+        var cause: DisruptionCause
+        var extraDays: Int
+        var customerMessage: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, cause, extraDays = "extra_days", customerMessage = "customer_message"
+        }
+
+        init(_ delay: DeclaredDelay) {
+            (id, cause, extraDays, customerMessage) = (delay.disruptionID.apiText, delay.cause, delay.extraDays, delay.customerMessage)
+        }
+    }
+
     /// A return of the order, in brief: its full record is `GET /v1/returns/{id}`.
     struct Return: Sendable, Equatable, Codable {
         struct Line: Sendable, Equatable, Codable { var sku: String; var quantity: Int }
@@ -127,6 +143,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
     /// Absent from documents stored before returns existed.
     var returns: [Return]?
     var alert: Alert?
+    var declaredDisruption: Declared?
     var promise: Promise?
     var estimate: Estimate?
     var promiseAtRisk: Bool?
@@ -138,7 +155,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, orderNumber = "order_number", version, status, channel, customer, destination, placedAt = "placed_at"
-        case currency, subtotal, lines, shipments, returns, alert, promise, estimate, promiseAtRisk = "promise_at_risk", metadata
+        case currency, subtotal, lines, shipments, returns, alert, declaredDisruption = "declared_disruption", promise, estimate, promiseAtRisk = "promise_at_risk", metadata
         case cancelledAt = "cancelled_at", cancellationReason = "cancellation_reason"
         case createdAt = "created_at", updatedAt = "updated_at"
     }
@@ -166,6 +183,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         shipments = order.shipments.map { ShipmentDocument($0, of: order) }
         returns = order.returns.map(Return.init)
         alert = order.alert.map(Alert.init)
+        declaredDisruption = order.declared.map(Declared.init)
         promise = order.promise.map { promise in
             Promise(earliest: promise.window.earliest.description, latest: promise.window.latest.description,
                     confidence: promise.window.confidence, carrier: promise.carrier, serviceLevel: promise.serviceLevel,

@@ -30,6 +30,9 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case alertOpened = "alert.opened"
     case alertEscalated = "alert.escalated"
     case alertResolved = "alert.resolved"
+    /// About the merchant rather than one order (`DeclaredDisruption.eventFields`).
+    case disruptionDeclared = "disruption.declared"
+    case disruptionResolved = "disruption.resolved"
 }
 
 /// One event of a change, before the store gives it an id, a version and a place in the feed.

@@ -30,6 +30,12 @@ public struct OrderRecord: Sendable, Equatable {
     /// When time alone should next check the order for disruptions (`DisruptionRules.nextCheck`);
     /// stored so that the detector pass asks for the orders due rather than restating the rules.
     public var disruptionCheckAt: Date?
+    /// The declared disruption holding the order up now, if any (`keepAlertInStep`); its extra
+    /// days are in the order's estimate.
+    public var declared: DeclaredDelay?
+    /// The merchant's declared disruptions not yet resolved, loaded with the order: what
+    /// `keepAlertInStep` matches its parcels against. Not part of the order.
+    public var declaredDisruptions: [DeclaredDisruption] = []
     /// The stored document's version: 0 until the order is first stored, then one more per change.
     public var version: Int
 
@@ -253,19 +259,28 @@ extension OrderRecord {
     }
 
     /// The order's current estimate: the last of the undelivered shipments' estimates (the order
-    /// is complete when its last parcel arrives), or the promise while none has one. None once
-    /// the order is delivered or cancelled.
+    /// is complete when its last parcel arrives), or the promise while none has one, later by
+    /// the declared disruption's extra days while one holds the order up. None once the order
+    /// is delivered or cancelled.
     public var estimate: OrderEstimate? {
         guard status != .delivered, status != .cancelled else { return nil }
         let open = shipments.filter { $0.status != .delivered }.compactMap(\.estimate)
+        let estimate: OrderEstimate
         if let last = open.max(by: { $0.window.latest < $1.window.latest }) {
-            return OrderEstimate(
+            estimate = OrderEstimate(
                 window: DeliveryWindow(earliest: open.map(\.window.earliest).max()!, latest: last.window.latest,
                                        confidence: open.map(\.window.confidence).min()!),
                 basis: last.basis, updatedAt: open.map(\.estimatedAt).max()!)
+        } else if let promise {
+            estimate = OrderEstimate(window: promise.window, basis: promise.basis, updatedAt: promise.promisedAt)
+        } else {
+            return nil
         }
-        guard let promise else { return nil }
-        return OrderEstimate(window: promise.window, basis: promise.basis, updatedAt: promise.promisedAt)
+        guard let extraDays = declared?.extraDays, extraDays > 0 else { return estimate }
+        var later = estimate
+        later.window.earliest = estimate.window.earliest.adding(days: extraDays)
+        later.window.latest = estimate.window.latest.adding(days: extraDays)
+        return later
     }
 
     /// Whether the promise is in danger: the estimate ends after it, or a parcel has an exception

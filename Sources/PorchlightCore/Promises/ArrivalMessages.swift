@@ -61,9 +61,13 @@ public enum ArrivalSituation: Sendable, Equatable {
     case beingPrepared(DeliveryWindow?)
     case deliveryProblem
     case cancelled
+    /// An open disruption alert: its reason, the declared disruption holding the order up when the
+    /// reason is `.declaredDisruption` (nil otherwise), and the current estimate when known.
+    case disrupted(AlertReason, DeclaredDelay?, DeliveryWindow?)
 }
 
-/// One plain-language sentence about an order's arrival, in the customer's language.
+/// One plain-language sentence about an order's arrival, in the customer's language; for a
+/// disruption, what is happening first, then when it should now arrive.
 public enum ArrivalMessage {
     public static func sentence(_ situation: ArrivalSituation, in language: CustomerLanguage) -> String {
         let phrases = Phrases.of(language)
@@ -82,6 +86,26 @@ public enum ArrivalMessage {
         case .beingPrepared(nil): return phrases.beingPreparedNoDate
         case .deliveryProblem: return phrases.deliveryProblem
         case .cancelled: return phrases.cancelled
+        case .disrupted(let reason, let declared, let window):
+            let arrival = window.map { phrases.nowArriving(when($0)) }
+            let sentences: [String?] = switch reason {
+            case .forgottenParcel: [phrases.forgottenParcel]
+            case .noScan: [phrases.noScan, arrival]
+            case .promiseAtRisk: [phrases.promiseAtRisk, arrival ?? phrases.willUpdate]
+            case .promiseBreached: [phrases.promiseBreached, arrival]
+            case .exception: [phrases.exception]
+            case .failedAttempt: [phrases.failedAttempt]
+            case .returnedToSender: [phrases.returnedToSender]
+            case .declaredDisruption:
+                // Without the disruption itself the cause is unknown: say it is unexpected.
+                [phrases.delaying(phrases.cause(declared?.cause ?? .other),
+                                  declared.flatMap { $0.extraDays > 0 ? phrases.days($0.extraDays) : nil }),
+                 arrival ?? phrases.willUpdate,
+                 // The merchant's own words, as written: not translated.
+                 declared?.customerMessage.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }]
+            }
+            // Chinese full stops carry their own spacing.
+            return sentences.compactMap { $0 }.joined(separator: language == .zhHans ? "" : " ")
         }
     }
 
@@ -98,6 +122,25 @@ public enum ArrivalMessage {
         var beingPreparedNoDate: String
         var deliveryProblem: String
         var cancelled: String
+        /// What an open alert is about, one per reason; a declared disruption says its cause instead.
+        var forgottenParcel: String
+        var noScan: String
+        var promiseAtRisk: String
+        var promiseBreached: String
+        var exception: String
+        var failedAttempt: String
+        var returnedToSender: String
+        /// A declared disruption's cause, in the form `delaying` puts it (Russian and Romanian
+        /// need the genitive after "because of").
+        var cause: (DisruptionCause) -> String
+        /// How many extra days, the noun agreeing with the number.
+        var days: (Int) -> String
+        /// What a declared disruption does; `days` is nil when it adds none.
+        var delaying: (_ cause: String, _ days: String?) -> String
+        /// The sentence after what is happening, when the estimate is known.
+        var nowArriving: (_ when: String) -> String
+        /// Instead of `nowArriving` when there is no estimate, for alerts that do not already say we are on it.
+        var willUpdate: String
 
         static func of(_ language: CustomerLanguage) -> Phrases {
             switch language {
@@ -111,7 +154,28 @@ public enum ArrivalMessage {
                 beingPrepared: { "Your order is being prepared and should arrive \($0)." },
                 beingPreparedNoDate: "Your order is being prepared; we will share a delivery date as soon as it ships.",
                 deliveryProblem: "There is a problem with your delivery; we are looking into it and will update you soon.",
-                cancelled: "Your order was cancelled.")
+                cancelled: "Your order was cancelled.",
+                forgottenParcel: "Your order is taking longer than expected to be handed to the carrier; we are on it.",
+                noScan: "The carrier has not updated your tracking for a while; we are checking with them.",
+                promiseAtRisk: "Your order is running later than we promised.",
+                promiseBreached: "Your order is later than we promised, and we are sorry; we are chasing the carrier.",
+                exception: "The carrier reported a problem with your delivery; we are looking into it and will update you soon.",
+                failedAttempt: "The carrier could not deliver your order; they will try again, or you can arrange a redelivery with them.",
+                returnedToSender: "Your order is on its way back to us; we will send you a replacement or a refund.",
+                cause: {
+                    switch $0 {
+                    case .weather: "Severe weather"
+                    case .carrierDelay: "A delay at the carrier"
+                    case .warehouseBacklog: "A backlog at our warehouse"
+                    case .customs: "A customs hold-up"
+                    case .strike: "A strike"
+                    case .other: "An unexpected disruption"
+                    }
+                },
+                days: { $0 == 1 ? "1 day" : "\($0) days" },
+                delaying: { cause, days in "\(cause) is delaying deliveries\(days.map { " by about \($0)" } ?? "")." },
+                nowArriving: { "Your order should now arrive \($0)." },
+                willUpdate: "We will update you as soon as we know more.")
             case .es: Phrases(
                 onDay: { "el \($0)" }, between: { "entre el \($0) y el \($1)" },
                 delivered: { "Tu pedido se entregó \($0)." },
@@ -122,7 +186,28 @@ public enum ArrivalMessage {
                 beingPrepared: { "Estamos preparando tu pedido, que debería llegar \($0)." },
                 beingPreparedNoDate: "Estamos preparando tu pedido; te daremos una fecha de entrega en cuanto se envíe.",
                 deliveryProblem: "Hay un problema con tu entrega; lo estamos revisando y te informaremos pronto.",
-                cancelled: "Tu pedido se ha cancelado.")
+                cancelled: "Tu pedido se ha cancelado.",
+                forgottenParcel: "Tu pedido está tardando más de lo previsto en entregarse al transportista; ya nos estamos ocupando.",
+                noScan: "El transportista lleva un tiempo sin actualizar el seguimiento; lo estamos comprobando con él.",
+                promiseAtRisk: "Tu pedido va a llegar más tarde de lo que te prometimos.",
+                promiseBreached: "Tu pedido llega más tarde de lo que te prometimos, y lo sentimos; estamos reclamando al transportista.",
+                exception: "El transportista ha informado de un problema con tu entrega; lo estamos revisando y te informaremos pronto.",
+                failedAttempt: "El transportista no ha podido entregar tu pedido; volverá a intentarlo, o puedes acordar una nueva entrega con él.",
+                returnedToSender: "Tu pedido está volviendo a nosotros; te enviaremos otro o te devolveremos el dinero.",
+                cause: {
+                    switch $0 {
+                    case .weather: "El mal tiempo"
+                    case .carrierDelay: "Una incidencia del transportista"
+                    case .warehouseBacklog: "La acumulación de pedidos en nuestro almacén"
+                    case .customs: "Una retención en aduanas"
+                    case .strike: "Una huelga"
+                    case .other: "Un imprevisto"
+                    }
+                },
+                days: { $0 == 1 ? "1 día" : "\($0) días" },
+                delaying: { cause, days in "\(cause) está retrasando las entregas\(days.map { " alrededor de \($0)" } ?? "")." },
+                nowArriving: { "Tu pedido debería llegar ahora \($0)." },
+                willUpdate: "Te informaremos en cuanto sepamos más.")
             case .ro: Phrases(
                 onDay: { "\($0)" }, between: { "între \($0) și \($1)" },
                 delivered: { "Comanda ta a fost livrată \($0)." },
@@ -133,7 +218,29 @@ public enum ArrivalMessage {
                 beingPrepared: { "Comanda ta este în pregătire și ar trebui să ajungă \($0)." },
                 beingPreparedNoDate: "Comanda ta este în pregătire; îți vom spune data livrării imediat ce este expediată.",
                 deliveryProblem: "Există o problemă cu livrarea ta; ne ocupăm de ea și revenim în curând.",
-                cancelled: "Comanda ta a fost anulată.")
+                cancelled: "Comanda ta a fost anulată.",
+                forgottenParcel: "Predarea comenzii tale către curier durează mai mult decât ne așteptam; ne ocupăm de asta.",
+                noScan: "Curierul nu a mai actualizat informațiile de urmărire de ceva timp; verificăm situația cu el.",
+                promiseAtRisk: "Comanda ta va ajunge mai târziu decât ți-am promis.",
+                promiseBreached: "Comanda ta întârzie față de ce ți-am promis și ne pare rău; insistăm pe lângă curier.",
+                exception: "Curierul a raportat o problemă cu livrarea ta; ne ocupăm de ea și revenim în curând.",
+                failedAttempt: "Curierul nu ți-a putut livra comanda; va încerca din nou, sau poți stabili cu el o nouă livrare.",
+                returnedToSender: "Comanda ta se întoarce la noi; îți vom trimite alt produs sau îți vom returna banii.",
+                cause: {
+                    switch $0 {
+                    case .weather: "vremii nefavorabile"
+                    case .carrierDelay: "unei probleme la curier"
+                    case .warehouseBacklog: "aglomerării din depozitul nostru"
+                    case .customs: "unui blocaj la vamă"
+                    case .strike: "unei greve"
+                    case .other: "unei perturbări neprevăzute"
+                    }
+                },
+                // "1 zi", "2 zile", but "20 de zile": from 20 on (and for 100, 200…) Romanian adds "de".
+                days: { $0 == 1 ? "1 zi" : (1..<20).contains($0 % 100) ? "\($0) zile" : "\($0) de zile" },
+                delaying: { cause, days in "Din cauza \(cause), livrările întârzie\(days.map { " cu aproximativ \($0)" } ?? "")." },
+                nowArriving: { "Comanda ta ar trebui să ajungă acum \($0)." },
+                willUpdate: "Te anunțăm imediat ce aflăm mai multe.")
             case .id: Phrases(
                 onDay: { "pada \($0)" }, between: { "antara \($0) dan \($1)" },
                 delivered: { "Pesanan Anda telah diantar \($0)." },
@@ -144,7 +251,28 @@ public enum ArrivalMessage {
                 beingPrepared: { "Pesanan Anda sedang disiapkan dan akan tiba \($0)." },
                 beingPreparedNoDate: "Pesanan Anda sedang disiapkan; kami akan memberi tahu tanggal pengiriman setelah pesanan dikirim.",
                 deliveryProblem: "Ada masalah dengan pengiriman Anda; kami sedang menanganinya dan akan segera mengabari Anda.",
-                cancelled: "Pesanan Anda telah dibatalkan.")
+                cancelled: "Pesanan Anda telah dibatalkan.",
+                forgottenParcel: "Pesanan Anda butuh waktu lebih lama dari perkiraan untuk diserahkan ke kurir; kami sedang menanganinya.",
+                noScan: "Kurir belum memperbarui status pelacakan selama beberapa waktu; kami sedang menanyakannya ke kurir.",
+                promiseAtRisk: "Pesanan Anda akan tiba lebih lambat dari yang kami janjikan.",
+                promiseBreached: "Pesanan Anda terlambat dari yang kami janjikan, dan kami mohon maaf; kami sedang mendesak kurir.",
+                exception: "Kurir melaporkan masalah pada pengiriman Anda; kami sedang menanganinya dan akan segera mengabari Anda.",
+                failedAttempt: "Kurir tidak berhasil mengantarkan pesanan Anda; kurir akan mencoba lagi, atau Anda dapat mengatur pengiriman ulang dengan kurir.",
+                returnedToSender: "Pesanan Anda sedang dikirim kembali kepada kami; kami akan mengirimkan penggantinya atau mengembalikan dana Anda.",
+                cause: {
+                    switch $0 {
+                    case .weather: "cuaca buruk"
+                    case .carrierDelay: "kendala di pihak kurir"
+                    case .warehouseBacklog: "penumpukan pesanan di gudang kami"
+                    case .customs: "penahanan di bea cukai"
+                    case .strike: "aksi mogok"
+                    case .other: "gangguan tak terduga"
+                    }
+                },
+                days: { "\($0) hari" },
+                delaying: { cause, days in "Karena \(cause), pengiriman tertunda\(days.map { " sekitar \($0)" } ?? "")." },
+                nowArriving: { "Pesanan Anda kini diperkirakan tiba \($0)." },
+                willUpdate: "Kami akan segera mengabari Anda begitu ada informasi baru.")
             case .ru: Phrases(
                 onDay: { "\($0)" }, between: { "между \($0) и \($1)" },
                 delivered: { "Ваш заказ доставлен \($0)." },
@@ -155,7 +283,36 @@ public enum ArrivalMessage {
                 beingPrepared: { "Ваш заказ собирается и будет доставлен \($0)." },
                 beingPreparedNoDate: "Ваш заказ собирается; мы сообщим дату доставки, как только он будет отправлен.",
                 deliveryProblem: "С доставкой вашего заказа возникла проблема; мы уже разбираемся и скоро сообщим подробности.",
-                cancelled: "Ваш заказ отменён.")
+                cancelled: "Ваш заказ отменён.",
+                forgottenParcel: "Передача вашего заказа перевозчику занимает больше времени, чем мы ожидали; мы уже занимаемся этим.",
+                noScan: "Перевозчик давно не обновлял информацию об отслеживании; мы выясняем у него, в чём дело.",
+                promiseAtRisk: "Ваш заказ будет доставлен позже обещанного срока.",
+                promiseBreached: "Обещанный срок доставки вашего заказа прошёл, приносим извинения; мы торопим перевозчика.",
+                exception: "Перевозчик сообщил о проблеме с доставкой вашего заказа; мы уже разбираемся и скоро сообщим подробности.",
+                failedAttempt: "Перевозчику не удалось доставить ваш заказ; он попробует ещё раз, или вы можете договориться с ним о повторной доставке.",
+                returnedToSender: "Ваш заказ возвращается к нам; мы отправим вам замену или вернём деньги.",
+                cause: {
+                    switch $0 {
+                    case .weather: "непогоды"
+                    case .carrierDelay: "задержки у перевозчика"
+                    case .warehouseBacklog: "скопления заказов на нашем складе"
+                    case .customs: "задержки на таможне"
+                    case .strike: "забастовки"
+                    case .other: "непредвиденного сбоя"
+                    }
+                },
+                // 1, 21: день; 2–4, 22–24: дня; 5–20 (11–14 too), 25…: дней.
+                days: { n in
+                    switch (n % 10, n % 100) {
+                    case (_, 11...14): "\(n) дней"
+                    case (1, _): "\(n) день"
+                    case (2...4, _): "\(n) дня"
+                    default: "\(n) дней"
+                    }
+                },
+                delaying: { cause, days in "Из-за \(cause) доставка задерживается\(days.map { " примерно на \($0)" } ?? "")." },
+                nowArriving: { "Теперь ваш заказ будет доставлен \($0)." },
+                willUpdate: "Мы сообщим, как только узнаем больше.")
             case .zhHans: Phrases(
                 onDay: { "\($0)" }, between: { "\($0)至\($1)" },
                 delivered: { "您的订单已于\($0)送达。" },
@@ -166,7 +323,28 @@ public enum ArrivalMessage {
                 beingPrepared: { "您的订单正在备货，预计\($0)送达。" },
                 beingPreparedNoDate: "您的订单正在备货，发货后我们会告知送达日期。",
                 deliveryProblem: "您的配送出现问题，我们正在处理，稍后会通知您。",
-                cancelled: "您的订单已取消。")
+                cancelled: "您的订单已取消。",
+                forgottenParcel: "您的订单交付承运商的时间比预期长，我们正在跟进。",
+                noScan: "承运商已有一段时间未更新物流信息，我们正在与其核实。",
+                promiseAtRisk: "您的订单将晚于我们承诺的时间送达。",
+                promiseBreached: "很抱歉，您的订单已晚于我们承诺的时间，我们正在催促承运商。",
+                exception: "承运商报告了配送问题，我们正在处理，稍后会通知您。",
+                failedAttempt: "承运商未能送达您的订单，将再次尝试派送，您也可以联系承运商安排重新派送。",
+                returnedToSender: "您的订单正在退回给我们，我们将为您补发或退款。",
+                cause: {
+                    switch $0 {
+                    case .weather: "恶劣天气"
+                    case .carrierDelay: "承运商延误"
+                    case .warehouseBacklog: "我们仓库积压"
+                    case .customs: "清关延误"
+                    case .strike: "罢工"
+                    case .other: "意外情况"
+                    }
+                },
+                days: { "\($0)天" },
+                delaying: { cause, days in "受\(cause)影响，配送\(days.map { "将延迟约\($0)" } ?? "有所延迟")。" },
+                nowArriving: { "现预计\($0)送达。" },
+                willUpdate: "一有新消息，我们会立即通知您。")
             }
         }
     }

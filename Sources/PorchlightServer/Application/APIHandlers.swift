@@ -17,6 +17,7 @@ struct APIHandlers: APIProtocol {
     let returnPolicies: ReturnPolicyStore
     let returns: ReturnStore
     let alerts: AlertStore
+    let disruptions: DisruptionStore
     let events: EventFeed
     let merchants: MerchantStore
     let webhookEndpoints: WebhookEndpointStore

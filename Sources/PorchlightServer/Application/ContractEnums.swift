@@ -229,6 +229,8 @@ extension EventType {
         case .alert_opened: .alertOpened
         case .alert_escalated: .alertEscalated
         case .alert_resolved: .alertResolved
+        case .disruption_declared: .disruptionDeclared
+        case .disruption_resolved: .disruptionResolved
         }
     }
 }
@@ -262,6 +264,8 @@ extension Components.Schemas.EventType {
         case .alertOpened: .alert_opened
         case .alertEscalated: .alert_escalated
         case .alertResolved: .alert_resolved
+        case .disruptionDeclared: .disruption_declared
+        case .disruptionResolved: .disruption_resolved
         }
     }
 }
@@ -323,6 +327,7 @@ extension Components.Schemas.Scope {
         case .reviewsWrite: .reviews_colon_write
         case .returnsRead: .returns_colon_read
         case .returnsWrite: .returns_colon_write
+        case .disruptionsWrite: .disruptions_colon_write
         }
     }
 }

@@ -24,8 +24,10 @@ struct AuthMiddleware: ServerMiddleware {
         case Operations.CreateCustomerLink.id, Operations.UpdateCustomerViewSettings.id:
             .scope(.ordersWrite)
         case Operations.GetCustomerViewSettings.id, Operations.GetOrder.id, Operations.ListOrders.id, Operations.GetShipment.id, Operations.FindShipments.id,
-             Operations.ListDisruptionAlerts.id:
+             Operations.ListDisruptionAlerts.id, Operations.ListDisruptions.id, Operations.GetDisruption.id:
             .scope(.ordersRead)
+        case Operations.DeclareDisruption.id, Operations.UpdateDisruption.id:
+            .scope(.disruptionsWrite)
         case Operations.GetCustomerOrderView.id, Operations.GetArrivalEstimate.id:
             .scopeOrCustomer(.ordersRead)
         case Operations.ListLocations.id, Operations.GetLocation.id, Operations.ListCarrierServices.id,

@@ -29,6 +29,7 @@ extension AlertReason {
         case .exception: .exception
         case .failedAttempt: .failedAttempt
         case .returnedToSender: .returnedToSender
+        case .declaredDisruption: .declaredDisruption
         }
     }
 }
@@ -43,6 +44,7 @@ extension Components.Schemas.AlertReason {
         case .exception: .exception
         case .failedAttempt: .failedAttempt
         case .returnedToSender: .returnedToSender
+        case .declaredDisruption: .declaredDisruption
         }
     }
 }

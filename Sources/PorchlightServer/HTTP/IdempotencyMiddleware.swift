@@ -24,6 +24,7 @@ struct IdempotencyMiddleware: ServerMiddleware {
     static let operations: Set<String> = [
         Operations.UpsertOrder.id, Operations.CancelOrder.id, Operations.CreateShipment.id, Operations.RecordTrackingEvents.id,
         Operations.CreateWebhookEndpoint.id, Operations.CreateApiKey.id, Operations.CreateReturn.id,
+        Operations.DeclareDisruption.id,
     ]
 
     let store: IdempotencyStore

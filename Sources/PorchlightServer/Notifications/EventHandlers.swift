@@ -23,8 +23,8 @@ extension APIHandlers {
 extension Components.Schemas.Event {
     init(_ event: FeedEvent) throws {
         self.init(
-            id: event.id.apiText, sequence: event.sequence, _type: .init(event.type), orderId: event.orderID.apiText,
-            documentVersion: Int(event.documentVersion), occurredAt: event.occurredAt,
+            id: event.id.apiText, sequence: event.sequence, _type: .init(event.type), orderId: event.orderID?.apiText,
+            documentVersion: event.documentVersion.map(Int.init), occurredAt: event.occurredAt,
             data: try ContractJSON.decode(Components.Schemas.Event.DataPayload.self, from: Data(event.data.utf8)))
     }
 }

@@ -438,5 +438,6 @@ public enum Schema {
         returns,
         returnParcelsAndClaims,
         disruptionAlerts,
+        declaredDisruptions,
     ]
 }

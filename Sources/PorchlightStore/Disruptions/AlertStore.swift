@@ -14,13 +14,15 @@ public struct AlertStore: Sendable {
     }
 
     /// The detector pass, for what only time reveals (a label never scanned, a parcel silent on
-    /// its way, a promise past its day): re-checks each order whose `disruption_check_at` (Core's
+    /// its way, a promise past its day, a declared disruption starting or ending): records the
+    /// end of declared disruptions whose expected end came, then re-checks each order whose `disruption_check_at` (Core's
     /// `DisruptionRules.nextCheck`, stored on every write) has come, as a change to the order
     /// under its lock, so replicas doing this at once open each alert once; the change sets the
     /// next check. Optionally for one merchant. Returns how many orders it checked and how many
     /// of their alerts changed.
     public func detectDue(now: Date, merchant only: MerchantID? = nil, logger: Logger) async throws -> (checked: Int, changed: Int) {
         var (checked, changed) = (0, 0)
+        _ = try await DisruptionStore(database: database).endDue(now: now, logger: logger)
         while true {
             let due = try await database.query("""
                 SELECT merchant_id, id FROM orders

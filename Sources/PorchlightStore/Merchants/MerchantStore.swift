@@ -20,6 +20,7 @@ public enum Scope: String, Sendable, CaseIterable, Codable {
     case reviewsWrite = "reviews:write"
     case returnsRead = "returns:read"
     case returnsWrite = "returns:write"
+    case disruptionsWrite = "disruptions:write"
 }
 
 public struct APIKeyGrant: Sendable, Equatable {

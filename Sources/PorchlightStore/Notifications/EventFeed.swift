@@ -8,8 +8,9 @@ public struct FeedEvent: Sendable {
     public var id: UUID
     public var sequence: Int64
     public var type: EventType
-    public var orderID: UUID
-    public var documentVersion: Int64
+    /// Nil for an event about the merchant rather than one order (`disruption.*`), with the version.
+    public var orderID: UUID?
+    public var documentVersion: Int64?
     public var occurredAt: Date
     /// The event's data as stored (a JSON object's text).
     public var data: String
@@ -56,7 +57,7 @@ public struct EventFeed: Sendable {
     static let columns = "id, sequence, type, order_id, document_version, occurred_at, data::text"
 
     static func event(from row: PostgresRow) throws -> FeedEvent {
-        let (id, sequence, type, orderID, version, occurredAt, data) = try row.decode((UUID, Int64, String, UUID, Int64, Date, String).self)
+        let (id, sequence, type, orderID, version, occurredAt, data) = try row.decode((UUID, Int64, String, UUID?, Int64?, Date, String).self)
         return FeedEvent(id: id, sequence: sequence, type: try StoredValue.decode(EventType.self, type, "events.type"),
                          orderID: orderID, documentVersion: version, occurredAt: occurredAt, data: data)
     }

@@ -93,7 +93,8 @@ extension OrderAggregates {
                     placed_at = \(order.placedAt), learning_key = \(order.learningKey), currency = \(order.currency), metadata = \(try order.metadata.text())::jsonb,
                     status = \(order.status.rawValue), cancellation_reason = \(order.cancellationReason?.rawValue),
                     cancelled_at = \(order.cancelledAt), updated_at = \(order.updatedAt),
-                    subtotal = \(order.subtotal), item_count = \(order.itemCount), disruption_check_at = \(order.disruptionCheckAt)
+                    subtotal = \(order.subtotal), item_count = \(order.itemCount), disruption_check_at = \(order.disruptionCheckAt),
+                    declared_delay = \(try order.declared.map(DisruptionStore.encode))::jsonb
                 WHERE merchant_id = \(merchant.rawValue) AND id = \(order.id)
             ), removed_lines AS (
                 DELETE FROM order_lines

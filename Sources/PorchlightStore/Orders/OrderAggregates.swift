@@ -53,15 +53,17 @@ enum OrderAggregates {
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             SELECT id, order_number, channel_type, channel_name, customer_email, customer_phone, customer_name,
                    customer_locale, destination::text, placed_at, currency, metadata::text, status,
-                   cancellation_reason, cancelled_at, created_at, updated_at, disruption_check_at
+                   cancellation_reason, cancelled_at, created_at, updated_at, disruption_check_at, declared_delay::text
             FROM orders o WHERE merchant_id = $1 AND \(condition)
             \(locking ? "FOR UPDATE" : "")
             """, binds: bindings), logger: logger).collect()
         guard let row = rows.first else { return nil }
         var order = try orderRow(row.makeRandomAccess())
         order.disruptionCheckAt = try row.makeRandomAccess()[17].decode(Date?.self)
+        order.declared = try row.makeRandomAccess()[18].decode(String?.self).map { try DisruptionStore.decode(DeclaredDelay.self, $0) }
         let hasReturns: Bool
-        (order.version, order.promise, hasReturns, order.alert) = try await parts(order.id, merchant: merchant, on: connection, logger: logger)
+        (order.version, order.promise, hasReturns, order.alert, order.declaredDisruptions)
+            = try await parts(order.id, merchant: merchant, on: connection, logger: logger)
         order.lines = try await lines(order.id, merchant: merchant, on: connection, logger: logger)
         order.shipments = try await shipments(order.id, merchant: merchant, on: connection, logger: logger)
         if hasReturns {
@@ -86,9 +88,10 @@ enum OrderAggregates {
 
     /// In one statement, the parts of the order that are one row each or none: the stored
     /// document's version (0 when there is none yet), the promise, whether it has returns (most
-    /// orders have none, and so cost no statement more), and its open disruption alert.
+    /// orders have none, and so cost no statement more), its open disruption alert, and the
+    /// merchant's unresolved declared disruptions (`DisruptionStore.unresolved` reads them).
     private static func parts(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection,
-                              logger: Logger) async throws -> (Int, PromiseRecord?, Bool, AlertRecord?) {
+                              logger: Logger) async throws -> (Int, PromiseRecord?, Bool, AlertRecord?, [DeclaredDisruption]) {
         let rows = try await connection.query("""
             SELECT coalesce((SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID)), 0),
                    p.quote_id, p.option_id, p.slot_id, p.slot_date::text, p.slot_start, p.slot_end, p.carrier, p.service_level,
@@ -96,7 +99,12 @@ enum OrderAggregates {
                    p.latest::text, p.confidence, p.basis, p.engine_version, p.promised_at, p.forecast_start::text,
                    p.forecast, coalesce(l.time_zone, 'UTC'), p.outcome, p.delivered_on::text, p.pit,
                    EXISTS (SELECT 1 FROM returns r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = \(orderID)),
-                   a.id, a.reason, a.severity, a.shipment_id, a.opened_at, a.updated_at
+                   a.id, a.reason, a.severity, a.shipment_id, a.opened_at, a.updated_at,
+                   (SELECT json_agg(json_build_object('id', d.id, 'cause', d.cause, 'scope', d.scope,
+                        'starts_at', extract(epoch FROM d.starts_at), 'expected_end_at', extract(epoch FROM d.expected_end_at),
+                        'extra_days', d.extra_days, 'customer_message', d.customer_message,
+                        'created_at', extract(epoch FROM d.created_at), 'updated_at', extract(epoch FROM d.updated_at)))::text
+                    FROM declared_disruptions d WHERE d.merchant_id = \(merchant.rawValue) AND d.resolved_at IS NULL)
             FROM (VALUES (1)) AS one
             LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = \(orderID)
             LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
@@ -110,7 +118,8 @@ enum OrderAggregates {
             try AlertStore.alert(id: id, reason: try column(27), severity: try column(28), shipmentID: try column(29),
                                  openedAt: try column(30), updatedAt: try column(31))
         }
-        guard let quoteID = try column(1, UUID?.self) else { return (version, nil, hasReturns, alert) }
+        let disruptions = try DisruptionStore.unresolved(try column(32))
+        guard let quoteID = try column(1, UUID?.self) else { return (version, nil, hasReturns, alert, disruptions) }
         let slotID = try column(3, String?.self)
         return (version, PromiseRecord(
             quoteID: quoteID, optionID: try column(2),
@@ -128,7 +137,7 @@ enum OrderAggregates {
             timeZone: try StoredValue.timeZone(column(21), "fulfilment_locations.time_zone"),
             outcome: try column(22, String?.self).map { try StoredValue.decode(PromiseOutcome.self, $0, "delivery_promises.outcome") },
             deliveredOn: try column(23, String?.self).map { try StoredValue.date($0, "delivery_promises.delivered_on") },
-            pit: try column(24)), hasReturns, alert)
+            pit: try column(24)), hasReturns, alert, disruptions)
     }
 
     private static func lines(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderLineRecord] {

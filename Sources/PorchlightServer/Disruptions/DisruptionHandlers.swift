@@ -1,0 +1,130 @@
+import Foundation
+import PorchlightAPI
+import PorchlightCore
+import PorchlightStore
+
+extension APIHandlers {
+    func declareDisruption(_ input: Operations.DeclareDisruption.Input) async throws -> Operations.DeclareDisruption.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let draft = DisruptionDraft(cause: DisruptionCause(body.cause), scope: try DisruptionScope(body.scope), startsAt: body.startsAt,
+                                    expectedEndAt: body.expectedEndAt, extraDays: body.extraDays, customerMessage: body.customerMessage)
+        let merchant = try Caller.merchant()
+        try await respondWithStored({ declared in
+            PreparedResponse(status: .created, json: try ContractJSON.encode(Components.Schemas.Disruption(declared, now: declared.createdAt)))
+        }) {
+            try await disruptions.declare(draft, merchant: merchant, idempotency: $0, logger: RequestScope.logger)
+        }
+    }
+
+    func listDisruptions(_ input: Operations.ListDisruptions.Input) async throws -> Operations.ListDisruptions.Output {
+        var v = Validator()
+        let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)
+        try v.finishParameters()
+        let now = Date()
+        let page = try await disruptions.list(status: input.query.status.map(DeclaredDisruption.Status.init), now: now, limit: limit,
+                                              cursor: input.query.cursor, merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(items: page.items.map { .init($0, now: now) }, nextCursor: page.nextCursor))))
+    }
+
+    func getDisruption(_ input: Operations.GetDisruption.Input) async throws -> Operations.GetDisruption.Output {
+        let id = try parseID(input.path.disruptionId, "disruption_id")
+        guard let disruption = try await disruptions.disruption(id, merchant: Caller.merchant(), logger: RequestScope.logger) else {
+            throw DomainError.notFound("No disruption with id \(input.path.disruptionId).")
+        }
+        return .ok(.init(body: .json(.init(disruption, now: Date()))))
+    }
+
+    func updateDisruption(_ input: Operations.UpdateDisruption.Input) async throws -> Operations.UpdateDisruption.Output {
+        let id = try parseID(input.path.disruptionId, "disruption_id")
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let change = DisruptionChange(expectedEndAt: body.expectedEndAt, extraDays: body.extraDays,
+                                      customerMessage: body.customerMessage,
+                                      resolve: body.status == .resolved)
+        let updated = try await disruptions.update(id, change, merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(updated, now: Date()))))
+    }
+}
+
+extension DisruptionScope {
+    init(_ scope: Components.Schemas.DisruptionScope) throws {
+        self.init()
+        carriers = (scope.carriers ?? []).map { Carrier(carrier: $0.carrier, serviceLevel: $0.serviceLevel) }
+        destinationCountries = scope.destinationCountries ?? []
+        destinationRegions = (scope.destinationRegions ?? []).map { Region(country: $0.country, region: $0.region) }
+        destinationPostalPrefixes = (scope.destinationPostalPrefixes ?? []).map { PostalPrefix(country: $0.country, prefix: $0.prefix) }
+        locations = scope.locations ?? []
+        shipmentIDs = try (scope.shipmentIds ?? []).enumerated().map { index, text in
+            guard let id = UUID(uuidString: text) else {
+                throw DomainError.validation([FieldError(field: "scope.shipment_ids[\(index)]", message: "must be a shipment id (a UUID)")])
+            }
+            return id
+        }
+    }
+}
+
+extension Components.Schemas.DisruptionScope {
+    init(_ scope: DisruptionScope) {
+        func list<T>(_ items: [T]) -> [T]? { items.isEmpty ? nil : items }
+        self.init(
+            carriers: list(scope.carriers.map { .init(carrier: $0.carrier, serviceLevel: $0.serviceLevel) }),
+            destinationCountries: list(scope.destinationCountries),
+            destinationRegions: list(scope.destinationRegions.map { .init(country: $0.country, region: $0.region) }),
+            destinationPostalPrefixes: list(scope.destinationPostalPrefixes.map { .init(country: $0.country, prefix: $0.prefix) }),
+            locations: list(scope.locations), shipmentIds: list(scope.shipmentIDs.map(\.apiText)))
+    }
+}
+
+extension Components.Schemas.Disruption {
+    init(_ disruption: DeclaredDisruption, now: Date) {
+        self.init(id: disruption.id.apiText, cause: .init(disruption.cause), scope: .init(disruption.scope), startsAt: disruption.startsAt,
+                  expectedEndAt: disruption.expectedEndAt, extraDays: disruption.extraDays, customerMessage: disruption.customerMessage,
+                  status: .init(disruption.status(at: now)), resolvedAt: disruption.resolvedAt, createdAt: disruption.createdAt,
+                  updatedAt: disruption.updatedAt)
+    }
+}
+
+extension DisruptionCause {
+    init(_ cause: Components.Schemas.DisruptionCause) {
+        self = switch cause {
+        case .weather: .weather
+        case .carrierDelay: .carrierDelay
+        case .warehouseBacklog: .warehouseBacklog
+        case .customs: .customs
+        case .strike: .strike
+        case .other: .other
+        }
+    }
+}
+
+extension Components.Schemas.DisruptionCause {
+    init(_ cause: DisruptionCause) {
+        self = switch cause {
+        case .weather: .weather
+        case .carrierDelay: .carrierDelay
+        case .warehouseBacklog: .warehouseBacklog
+        case .customs: .customs
+        case .strike: .strike
+        case .other: .other
+        }
+    }
+}
+
+extension DeclaredDisruption.Status {
+    init(_ status: Components.Schemas.DisruptionStatus) {
+        self = switch status {
+        case .scheduled: .scheduled
+        case .active: .active
+        case .resolved: .resolved
+        }
+    }
+}
+
+extension Components.Schemas.DisruptionStatus {
+    init(_ status: DeclaredDisruption.Status) {
+        self = switch status {
+        case .scheduled: .scheduled
+        case .active: .active
+        case .resolved: .resolved
+        }
+    }
+}

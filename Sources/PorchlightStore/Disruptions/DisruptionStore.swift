@@ -1,0 +1,214 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// Disruptions the merchant declares. Each order reads the unresolved ones when it loads
+/// (`OrderAggregates`), and Core decides which hold it up; so a declaration, a change or an end
+/// only has to make the orders that may be affected due for the detector pass, which re-checks
+/// them as changes under their locks.
+public struct DisruptionStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Declares a disruption as Core checks it (`DisruptionDraft.declared`), with its
+    /// `disruption.declared` event, and makes the
+    /// merchant's orders still under way due when it starts (now, or later for one declared
+    /// ahead). At most `DeclaredDisruption.maxUnresolved` at a time: every order's load reads them.
+    public func declare(_ draft: DisruptionDraft, merchant: MerchantID, idempotency: IdempotentWrite<DeclaredDisruption>? = nil,
+                        logger: Logger) async throws -> DeclaredDisruption {
+        let disruption = try draft.declared(id: UUID(), now: Date().asStored)
+        return try await database.withTransaction(logger: logger) { connection in
+            // Serialises declarations of one merchant, so that the limit holds under concurrency
+            // (NO KEY: the merchant's order writes, which reference the row, go on meanwhile).
+            let unresolved = try await connection.query("""
+                SELECT (SELECT count(*) FROM declared_disruptions WHERE merchant_id = m.id AND resolved_at IS NULL) FROM merchants m
+                WHERE m.id = \(merchant.rawValue) FOR NO KEY UPDATE
+                """, logger: logger).collect().first?.decode(Int.self) ?? 0
+            guard unresolved < DeclaredDisruption.maxUnresolved else {
+                throw DomainError.conflict("A merchant has at most \(DeclaredDisruption.maxUnresolved) disruptions not yet resolved; resolve one first.")
+            }
+            try await connection.query("""
+                INSERT INTO declared_disruptions (merchant_id, id, cause, scope, starts_at, expected_end_at, extra_days,
+                    customer_message, resolved_at, created_at, updated_at)
+                VALUES (\(merchant.rawValue), \(disruption.id), \(disruption.cause.rawValue), \(try Self.encode(disruption.scope))::jsonb,
+                    \(disruption.startsAt), \(disruption.expectedEndAt), \(disruption.extraDays), \(disruption.customerMessage),
+                    NULL, \(disruption.createdAt), \(disruption.updatedAt))
+                """, logger: logger)
+            try await Self.append(.disruptionDeclared, of: [disruption], now: disruption.createdAt, merchant: merchant, on: connection, logger: logger)
+            // Any order not delivered or cancelled may have a parcel in scope; Core decides which do.
+            try await connection.query("""
+                UPDATE orders SET disruption_check_at = least(coalesce(disruption_check_at, 'infinity'), \(max(disruption.startsAt, disruption.createdAt)))
+                WHERE merchant_id = \(merchant.rawValue) AND status NOT IN ('delivered', 'cancelled')
+                """, logger: logger)
+            try await idempotency?.record(disruption, merchant: merchant, on: connection, logger: logger)
+            return disruption
+        }
+    }
+
+    /// Changes a disruption under its row's lock as Core allows (`DeclaredDisruption.apply`),
+    /// with `disruption.resolved` when the change resolves it, and makes the orders it holds up
+    /// due now.
+    public func update(_ id: UUID, _ change: DisruptionChange, merchant: MerchantID, logger: Logger) async throws -> DeclaredDisruption {
+        try await database.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT \(unescaped: Self.columns) FROM declared_disruptions
+                WHERE merchant_id = \(merchant.rawValue) AND id = \(id) FOR UPDATE
+                """, logger: logger).collect()
+            guard let row = rows.first else { throw DomainError.notFound("No disruption with id \(id.apiText).") }
+            let before = try Self.disruption(row)
+            let now = Date().asStored
+            var after = before
+            let resolved = try after.apply(change, now: now)
+            guard after != before else { return before }
+            try await connection.query("""
+                UPDATE declared_disruptions SET expected_end_at = \(after.expectedEndAt), extra_days = \(after.extraDays),
+                    customer_message = \(after.customerMessage), resolved_at = \(after.resolvedAt), updated_at = \(after.updatedAt)
+                WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
+                """, logger: logger)
+            if resolved {
+                try await Self.append(.disruptionResolved, of: [after], now: now, merchant: merchant, on: connection, logger: logger)
+            }
+            try await Self.makeAffectedOrdersDue([id], now: now, merchant: merchant, on: connection, logger: logger)
+            return after
+        }
+    }
+
+    /// Records the end of every disruption whose expected end has come (its resolution, at that
+    /// moment), with `disruption.resolved`, and makes the orders it held up due. Replicas doing
+    /// this at once resolve each one once: the second waits for the first's row locks and then
+    /// finds nothing left to resolve. Returns how many it resolved.
+    public func endDue(now: Date, logger: Logger) async throws -> Int {
+        try await database.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                UPDATE declared_disruptions SET resolved_at = expected_end_at, updated_at = \(now)
+                WHERE resolved_at IS NULL AND expected_end_at <= \(now)
+                RETURNING merchant_id, \(unescaped: Self.columns)
+                """, logger: logger).collect()
+            var ended: [UUID: [DeclaredDisruption]] = [:]
+            for row in rows {
+                let random = row.makeRandomAccess()
+                ended[try random[0].decode(UUID.self), default: []].append(try Self.disruption(row, offset: 1))
+            }
+            for (merchant, disruptions) in ended {
+                try await Self.append(.disruptionResolved, of: disruptions, now: now, merchant: MerchantID(merchant), on: connection, logger: logger)
+                try await Self.makeAffectedOrdersDue(disruptions.map(\.id), now: now, merchant: MerchantID(merchant), on: connection, logger: logger)
+            }
+            return rows.count
+        }
+    }
+
+    public func disruption(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> DeclaredDisruption? {
+        let rows = try await database.query("""
+            SELECT \(unescaped: Self.columns) FROM declared_disruptions WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
+            """, logger: logger)
+        return try rows.first.map { try Self.disruption($0) }
+    }
+
+    /// A page of the merchant's disruptions, most recently declared first, optionally of one
+    /// status at `now` (Core's `DeclaredDisruption.status`, applied to the unresolved rows).
+    public func list(status: DeclaredDisruption.Status?, now: Date, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger)
+        async throws -> (items: [DeclaredDisruption], nextCursor: String?) {
+        let after = try cursor.map { try PageCursor(token: $0) }
+        var items: [DeclaredDisruption] = []
+        var position = after.map { (micros: $0.micros, id: $0.id) }
+        // Read in pages of the table until a page of the asked status is full: a merchant has
+        // few disruptions, and the status is Core's to decide.
+        while items.count <= limit {
+            let rows = try await database.query("""
+                SELECT \(unescaped: Self.columns) FROM declared_disruptions
+                WHERE merchant_id = \(merchant.rawValue)
+                  AND (\(position?.micros)::int8 IS NULL
+                       OR (created_at, id) < ('epoch'::timestamptz + \(position?.micros) * interval '1 microsecond', \(position?.id)))
+                ORDER BY created_at DESC, id DESC
+                LIMIT \(limit + 1)
+                """, logger: logger)
+            let page = try rows.map { try Self.disruption($0) }
+            items += page.filter { status == nil || $0.status(at: now) == status }
+            guard page.count == limit + 1, let last = page.last else { break }
+            position = (PageCursor(time: last.createdAt, id: last.id).micros, last.id)
+        }
+        guard items.count > limit else { return (items, nil) }
+        items = Array(items.prefix(limit))
+        let last = items[items.count - 1]
+        return (items, PageCursor(time: last.createdAt, id: last.id).token)
+    }
+
+    // MARK: Rows
+
+    static let columns = """
+        id, cause, scope::text, starts_at, expected_end_at, extra_days, customer_message, resolved_at, created_at, updated_at
+        """
+
+    static func disruption(_ row: PostgresRow, offset: Int = 0) throws -> DeclaredDisruption {
+        let row = row.makeRandomAccess()
+        func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[offset + index].decode(T.self) }
+        return DeclaredDisruption(
+            id: try column(0), cause: try StoredValue.decode(DisruptionCause.self, column(1), "declared_disruptions.cause"),
+            scope: try decode(DisruptionScope.self, column(2)), startsAt: try column(3), expectedEndAt: try column(4),
+            extraDays: try column(5), customerMessage: try column(6), resolvedAt: try column(7), createdAt: try column(8),
+            updatedAt: try column(9))
+    }
+
+    /// The merchant's unresolved disruptions, as the JSON array an order's load reads in a
+    /// statement it already makes (`OrderAggregates.parts`).
+    static func unresolved(_ json: String?) throws -> [DeclaredDisruption] {
+        struct Row: Decodable {
+            var id: UUID
+            var cause: String
+            var scope: DisruptionScope
+            var starts_at: Double
+            var expected_end_at: Double?
+            var extra_days: Int
+            var customer_message: String?
+            var created_at: Double
+            var updated_at: Double
+        }
+        guard let json else { return [] }
+        return try decode([Row].self, json).map { row in
+            DeclaredDisruption(id: row.id, cause: try StoredValue.decode(DisruptionCause.self, row.cause, "declared_disruptions.cause"),
+                               scope: row.scope, startsAt: Date(timeIntervalSince1970: row.starts_at),
+                               expectedEndAt: row.expected_end_at.map(Date.init(timeIntervalSince1970:)), extraDays: row.extra_days,
+                               customerMessage: row.customer_message, resolvedAt: nil,
+                               createdAt: Date(timeIntervalSince1970: row.created_at), updatedAt: Date(timeIntervalSince1970: row.updated_at))
+        }
+    }
+
+    /// Scopes and declared delays are stored with their Swift names (`shipmentIDs` would not
+    /// survive the documents' snake-case round trip).
+    static func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, _ json: String) throws -> Value {
+        try JSONDecoder().decode(type, from: Data(json.utf8))
+    }
+
+    // MARK: Writes
+
+    /// Appends merchant events about disruptions: no order, no document version.
+    private static func append(_ type: EventType, of disruptions: [DeclaredDisruption], now: Date, merchant: MerchantID,
+                               on connection: PostgresConnection, logger: Logger) async throws {
+        let data = try disruptions.map { disruption in
+            try JSONValue.object(disruption.eventFields.compactMapValues { $0 }).text()
+        }
+        try await connection.query("""
+            INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
+            SELECT \(merchant.rawValue), e.id, \(type.rawValue), NULL, NULL, \(now), e.data::json
+            FROM unnest(\(disruptions.map { _ in UUID() })::uuid[], \(data)::text[]) WITH ORDINALITY AS e(id, data, n)
+            ORDER BY e.n
+            """, logger: logger)
+    }
+
+    /// Makes the orders these disruptions hold up (as their last write found) due now.
+    private static func makeAffectedOrdersDue(_ ids: [UUID], now: Date, merchant: MerchantID, on connection: PostgresConnection,
+                                              logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE orders SET disruption_check_at = \(now)
+            WHERE merchant_id = \(merchant.rawValue) AND (declared_delay->>'disruptionID')::uuid = ANY(\(ids)::uuid[])
+            """, logger: logger)
+    }
+}
