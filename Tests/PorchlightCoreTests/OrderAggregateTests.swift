@@ -393,3 +393,121 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         #expect(breached.reason == .promiseBreached && breached.severity == .longDelay && breached.shipmentID == nil)
     }
 }
+
+@Suite struct DeclaredDisruptionTests {
+    /// A storm declared for DHL parcels to Bucharest postal codes (03...), from hour 10 to hour 40.
+    private func storm(extraDays: Int = 3, scope: DisruptionScope? = nil) -> DeclaredDisruption {
+        var bucharest = DisruptionScope()
+        bucharest.carriers = [.init(carrier: "DHL", serviceLevel: nil)]
+        bucharest.destinationPostalPrefixes = [.init(country: "RO", prefix: "03")]
+        return DeclaredDisruption(id: UUID(), cause: .weather, scope: scope ?? bucharest, startsAt: hours(10), expectedEndAt: hours(40),
+                                  extraDays: extraDays, customerMessage: "Snow in Bucharest.", resolvedAt: nil, createdAt: hours(9), updatedAt: hours(9))
+    }
+
+    /// An order with one DHL parcel scanned in transit at hour 2, estimated for 2025-11-24..25.
+    private func travelling(_ disruptions: [DeclaredDisruption]) throws -> (OrderRecord, UUID) {
+        var order = newOrder()
+        order.promise = promise()
+        let parcel = UUID()
+        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: "standard", trackingNumber: "T1", originLocation: "BUC-1",
+                                            lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]), id: parcel, now: hours(1))
+        let estimate: ShipmentEstimator = { _ in (DeliveryWindow(earliest: day("2025-11-24"), latest: day("2025-11-25"), confidence: 0.9), .lane) }
+        _ = order.recordTracking([scan(.inTransit, 2, id: "t1")], shipment: parcel, now: hours(2), newID: UUID.init, estimator: estimate)
+        order.declaredDisruptions = disruptions
+        order.settle(now: hours(2))
+        order.keepAlertInStep(now: hours(2), newID: UUID())
+        return (order, parcel)
+    }
+
+    @Test func scopeKeysAllMustMatchAndAnyItemWithinAKey() throws {
+        let (order, parcel) = try travelling([])
+        let shipment = try #require(order.shipments.first { $0.id == parcel })
+        func matches(_ build: (inout DisruptionScope) -> Void) -> Bool {
+            var scope = DisruptionScope()
+            build(&scope)
+            return scope.matches(shipment, of: order)
+        }
+        #expect(matches { $0.carriers = [.init(carrier: "UPS", serviceLevel: nil), .init(carrier: "Dhl", serviceLevel: "STANDARD")] })
+        #expect(!matches { $0.carriers = [.init(carrier: "dhl", serviceLevel: "express")] })
+        #expect(matches { $0.destinationCountries = ["RO"] } && !matches { $0.destinationCountries = ["BG"] })
+        #expect(matches { $0.destinationRegions = [.init(country: "RO", region: "b")] })
+        #expect(!matches { $0.destinationRegions = [.init(country: "BG", region: "B")] }, "a region is of its country")
+        #expect(matches { $0.destinationPostalPrefixes = [.init(country: "RO", prefix: "0300")] })
+        #expect(!matches { $0.destinationPostalPrefixes = [.init(country: "RO", prefix: "04")] })
+        #expect(matches { $0.locations = ["buc-1"] } && !matches { $0.locations = ["CLJ-1"] })
+        #expect(matches { $0.shipmentIDs = [parcel] } && !matches { $0.shipmentIDs = [UUID()] })
+        // Every key given must match: the right carrier to the wrong country is out of scope.
+        #expect(!matches { $0.carriers = [.init(carrier: "dhl", serviceLevel: nil)]; $0.destinationCountries = ["BG"] })
+    }
+
+    @Test func anActiveDisruptionInScopeMovesTheEstimateAndOpensAnAlertUntilItEnds() throws {
+        let disruption = storm()
+        var (order, _) = try travelling([disruption])
+        #expect(order.declared == nil && order.alert == nil, "declared from hour 10: nothing yet at hour 2")
+        #expect(order.disruptionCheckAt == hours(10), "checked again when it starts")
+
+        order.keepAlertInStep(now: hours(10), newID: UUID())
+        #expect(order.declared == DeclaredDelay(disruptionID: disruption.id, cause: .weather, extraDays: 3, customerMessage: "Snow in Bucharest."))
+        #expect(order.alert?.reason == .declaredDisruption && order.alert?.severity == .longDelay)
+        #expect(order.estimate?.window.earliest == day("2025-11-27") && order.estimate?.window.latest == day("2025-11-28"), "three days later")
+        #expect(order.promiseAtRisk == true, "the later estimate ends after the promised 2025-11-25")
+        #expect(order.disruptionCheckAt.map { $0 <= hours(40) } == true, "checked again by its expected end at the latest")
+
+        order.keepAlertInStep(now: hours(40), newID: UUID())
+        #expect(order.declared == nil && order.estimate?.window.latest == day("2025-11-25"), "ended: the estimate is the carrier's again")
+        #expect(order.alert?.reason != .declaredDisruption)
+    }
+
+    @Test func aShortDisruptionIsADelayAndOneOutOfScopeOrResolvedDoesNothing() throws {
+        var (order, _) = try travelling([storm(extraDays: 1)])
+        order.keepAlertInStep(now: hours(11), newID: UUID())
+        #expect(order.alert?.severity == .delay && order.declared?.extraDays == 1)
+
+        var elsewhere = DisruptionScope()
+        elsewhere.destinationCountries = ["BG"]
+        var resolved = storm()
+        resolved.resolvedAt = hours(10)
+        var (untouched, _) = try travelling([storm(scope: elsewhere), resolved])
+        untouched.keepAlertInStep(now: hours(11), newID: UUID())
+        #expect(untouched.declared == nil && untouched.alert == nil)
+        // The worst of two in scope: the one with the most extra days.
+        var (both, _) = try travelling([storm(extraDays: 1), storm(extraDays: 5)])
+        both.keepAlertInStep(now: hours(11), newID: UUID())
+        #expect(both.declared?.extraDays == 5)
+    }
+
+    @Test func statusAndChangesFollowTheRules() throws {
+        var disruption = storm()
+        #expect(disruption.status(at: hours(9)) == .scheduled && disruption.status(at: hours(10)) == .active)
+        #expect(disruption.status(at: hours(40) - 1) == .active && disruption.status(at: hours(40)) == .resolved, "ends at its expected end")
+
+        #expect(throws: DomainError.validation([FieldError(field: "expected_end_at", message: "must be after starts_at")])) {
+            _ = try disruption.apply(DisruptionChange(expectedEndAt: hours(5), extraDays: nil, customerMessage: nil, resolve: false), now: hours(4))
+        }
+        #expect(try disruption.apply(DisruptionChange(expectedEndAt: hours(60), extraDays: 2, customerMessage: "", resolve: false), now: hours(20)) == false)
+        #expect(disruption.expectedEndAt == hours(60) && disruption.extraDays == 2 && disruption.customerMessage == nil && disruption.updatedAt == hours(20))
+        #expect(try disruption.apply(DisruptionChange(expectedEndAt: nil, extraDays: nil, customerMessage: nil, resolve: true), now: hours(21)) == true)
+        #expect(disruption.resolvedAt == hours(21))
+        let resolved = disruption
+        #expect(try disruption.apply(DisruptionChange(expectedEndAt: nil, extraDays: nil, customerMessage: nil, resolve: true), now: hours(22)) == false)
+        #expect(disruption == resolved, "resolving twice changes nothing")
+        #expect(throws: DomainError.self) {
+            _ = try disruption.apply(DisruptionChange(expectedEndAt: nil, extraDays: 4, customerMessage: nil, resolve: false), now: hours(23))
+        }
+    }
+
+    @Test func aDraftNamesEveryFieldToFix() throws {
+        var scope = DisruptionScope()
+        scope.destinationCountries = ["XX"]
+        scope.destinationPostalPrefixes = [.init(country: "RO", prefix: "--")]
+        let draft = DisruptionDraft(cause: .strike, scope: scope, startsAt: hours(10), expectedEndAt: hours(5), extraDays: 61, customerMessage: "")
+        let error = #expect(throws: DomainError.self) { _ = try draft.declared(id: UUID(), now: hours(1)) }
+        guard case .validation(let errors)? = error else { Issue.record("not a validation error: \(String(describing: error))"); return }
+        #expect(Set(errors.map(\.field)) == ["scope.destination_countries[0]", "scope.destination_postal_prefixes[0].prefix",
+                                             "expected_end_at", "extra_days", "customer_message"])
+        #expect(throws: DomainError.validation([FieldError(field: "scope", message: "must name at least one carrier, destination, location or shipment")])) {
+            _ = try DisruptionDraft(cause: .other, scope: DisruptionScope(), startsAt: nil, expectedEndAt: nil, extraDays: nil, customerMessage: nil)
+                .declared(id: UUID(), now: hours(1))
+        }
+    }
+}

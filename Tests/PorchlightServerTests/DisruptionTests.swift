@@ -99,3 +99,147 @@ import Testing
         }
     }
 }
+
+@Suite struct DeclaredDisruptionTests {
+    private func detect(_ merchant: TestMerchant) async throws -> (checked: Int, changed: Int) {
+        try await withDatabase(url: databaseURL, logger: testLogger) { client in
+            try await AlertStore(database: Database(client: client))
+                .detectDue(now: Date(), merchant: MerchantID(try #require(UUID(uuidString: merchant.id))), logger: testLogger)
+        }
+    }
+
+    /// An order shipped with `carrier` to the sample address (Bucharest, 030031, RO), scanned in transit.
+    private func shipped(_ service: Service, _ merchant: TestMerchant, carrier: String) async throws -> (order: String, shipment: String) {
+        let order = try await service.createOrder(merchant)
+        let shipment = try await service.call(.post, "/v1/orders/\(order)/shipments", key: merchant.apiKey, json: [
+            "carrier": carrier, "tracking_number": "DD\(UInt32.random(in: 0...UInt32.max))", "lines": [["sku": "TEE", "quantity": 2]]])
+        let shipmentID = try #require(shipment["id"] as? String, "\(shipment.text)")
+        #expect(try await service.scans(merchant, shipment: shipmentID, [scan("in_transit", isoTime(Date().addingTimeInterval(-600)))]).status == .ok)
+        return (order, shipmentID)
+    }
+
+    @Test func aDeclaredDisruptionHoldsUpTheOrdersInScopeUntilResolved() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let (inScope, _) = try await shipped(service, merchant, carrier: "dhl")
+            let (otherCarrier, _) = try await shipped(service, merchant, carrier: "ups")
+            let storm: [String: Any] = [
+                "cause": "weather", "extra_days": 3, "customer_message": "Snow in Bucharest.",
+                "scope": ["carriers": [["carrier": "DHL"]], "destination_postal_prefixes": [["country": "RO", "prefix": "03"]]],
+                "expected_end_at": isoTime(Date().addingTimeInterval(86_400)),
+            ]
+            let declared = try await service.call(.post, "/v1/disruptions", key: merchant.apiKey, json: storm)
+            #expect(declared.status == .created && declared["status"] as? String == "active", "\(declared.text)")
+            let id = try #require(declared["id"] as? String)
+            #expect(try await service.call(.get, "/v1/disruptions/\(id)", key: merchant.apiKey)["extra_days"] as? Int == 3)
+
+            #expect(try await detect(merchant).changed >= 1)
+            let held = try await service.call(.get, "/v1/orders/\(inScope)", key: merchant.apiKey)
+            let heldBy = try #require(held["declared_disruption"] as? [String: Any], "\(held.text)")
+            #expect(heldBy["id"] as? String == id && heldBy["extra_days"] as? Int == 3 && heldBy["cause"] as? String == "weather")
+            let alert = try #require(held["alert"] as? [String: Any])
+            #expect(alert["reason"] as? String == "declared_disruption" && alert["severity"] as? String == "long_delay")
+            let spared = try await service.call(.get, "/v1/orders/\(otherCarrier)", key: merchant.apiKey)
+            #expect(spared["declared_disruption"] == nil && spared["alert"] == nil, "another carrier is out of scope: \(spared.text)")
+
+            // The customer hears it first, in their language, with the merchant's own words after.
+            let link = try await service.call(.post, "/v1/orders/\(inScope)/customer-links", key: merchant.apiKey, json: [:])
+            let token = try #require(link["token"] as? String)
+            let english = try await service.call(.get, "/v1/orders/\(inScope)/arrival-estimate", key: token, headers: [.acceptLanguage: "en"])
+            let message = try #require(english["message"] as? String, "\(english.text)")
+            #expect(message.hasPrefix("Severe weather is delaying deliveries by about 3 days.") && message.hasSuffix(" Snow in Bucharest."), "\(message)")
+            #expect((english["alert"] as? [String: Any])?["reason"] as? String == "declared_disruption")
+            let spanish = try await service.call(.get, "/v1/orders/\(inScope)/arrival-estimate", key: token, headers: [.acceptLanguage: "es"])
+            #expect(spanish["language"] as? String == "es" && spanish["message"] as? String != message)
+
+            // A parcel that enters scope while it is active is held up by its own change.
+            let (later, _) = try await shipped(service, merchant, carrier: "dhl")
+            #expect((try await service.call(.get, "/v1/orders/\(later)", key: merchant.apiKey)["declared_disruption"] as? [String: Any])?["id"] as? String == id)
+
+            let shorter = try await service.call(.patch, "/v1/disruptions/\(id)", key: merchant.apiKey, json: ["extra_days": 1])
+            #expect(shorter.status == .ok && shorter["extra_days"] as? Int == 1, "\(shorter.text)")
+            _ = try await detect(merchant)
+            #expect((try await service.call(.get, "/v1/orders/\(inScope)", key: merchant.apiKey)["declared_disruption"] as? [String: Any])?["extra_days"] as? Int == 1)
+
+            let resolved = try await service.call(.patch, "/v1/disruptions/\(id)", key: merchant.apiKey, json: ["status": "resolved"])
+            #expect(resolved.status == .ok && resolved["status"] as? String == "resolved" && resolved["resolved_at"] is String, "\(resolved.text)")
+            let again = try await service.call(.patch, "/v1/disruptions/\(id)", key: merchant.apiKey, json: ["status": "resolved"])
+            #expect(again.status == .ok && again["updated_at"] as? String == resolved["updated_at"] as? String, "resolving twice changes nothing")
+            #expect(try await service.call(.patch, "/v1/disruptions/\(id)", key: merchant.apiKey, json: ["extra_days": 2]).status == .conflict)
+            _ = try await detect(merchant)
+            let free = try await service.call(.get, "/v1/orders/\(inScope)", key: merchant.apiKey)
+            #expect(free["declared_disruption"] == nil && free["alert"] == nil, "\(free.text)")
+            let list = try await service.call(.get, "/v1/disruptions?status=resolved", key: merchant.apiKey)
+            #expect((list["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id], "\(list.text)")
+            #expect((try await service.call(.get, "/v1/disruptions?status=active", key: merchant.apiKey)["items"] as? [[String: Any]])?.isEmpty == true)
+
+            let merchantEvents = try await service.feedEvents(merchant, typePrefix: "disruption.", atLeast: 2)
+            #expect(merchantEvents.compactMap { $0["type"] as? String } == ["disruption.declared", "disruption.resolved"])
+            #expect(merchantEvents.allSatisfy { $0["order_id"] == nil && $0["document_version"] == nil && ($0["data"] as? [String: Any])?["disruption_id"] as? String == id })
+            let alerts = try await service.feedEvents(merchant, typePrefix: "alert.", order: inScope, atLeast: 2)
+            #expect(alerts.compactMap { $0["type"] as? String } == ["alert.opened", "alert.resolved"])
+            #expect(alerts.compactMap { ($0["data"] as? [String: Any])?["reason"] as? String } == ["declared_disruption", "declared_disruption"])
+
+            // Another merchant cannot see or change it; a customer token cannot declare one.
+            let other = try await service.newMerchant()
+            #expect(try await service.call(.get, "/v1/disruptions/\(id)", key: other.apiKey).status == .notFound)
+            #expect(try await service.call(.patch, "/v1/disruptions/\(id)", key: other.apiKey, json: ["status": "resolved"]).status == .notFound)
+            #expect(try await service.call(.post, "/v1/disruptions", key: token, json: storm).status == .forbidden)
+        }
+    }
+
+    @Test func aDisruptionEndsByItselfAtItsExpectedEndOnce() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let (order, _) = try await shipped(service, merchant, carrier: "dhl")
+            let end = Date().addingTimeInterval(2)
+            let declared = try await service.call(.post, "/v1/disruptions", key: merchant.apiKey, json: [
+                "cause": "strike", "extra_days": 1, "scope": ["destination_countries": ["RO"]], "expected_end_at": isoTime(end)])
+            let id = try #require(declared["id"] as? String, "\(declared.text)")
+            _ = try await detect(merchant)
+            #expect((try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey)["alert"] as? [String: Any])?["reason"] as? String == "declared_disruption")
+            try await Task.sleep(for: .seconds(end.timeIntervalSinceNow + 0.5))
+            // Two replicas' passes at once: one resolution, one event.
+            _ = try await withThrowingTaskGroup(of: (checked: Int, changed: Int).self) { group in
+                for _ in 0..<2 { group.addTask { try await detect(merchant) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let ended = try await service.call(.get, "/v1/disruptions/\(id)", key: merchant.apiKey)
+            #expect(ended["status"] as? String == "resolved" && ended["resolved_at"] as? String == ended["expected_end_at"] as? String, "\(ended.text)")
+            #expect(try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey)["alert"] == nil)
+            let events = try await service.feedEvents(merchant, typePrefix: "disruption.", atLeast: 2)  // both passes have committed: a duplicate would show
+            #expect(events.compactMap { $0["type"] as? String } == ["disruption.declared", "disruption.resolved"])
+        }
+    }
+
+    @Test func badDeclarationsAreClearClientErrors() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            func declare(_ body: [String: Any]) async throws -> Reply {
+                try await service.call(.post, "/v1/disruptions", key: merchant.apiKey, json: body)
+            }
+            let empty = try await declare(["cause": "weather", "scope": [:]])
+            #expect(empty.status == .unprocessableContent && empty.errorFields == ["scope"], "\(empty.text)")
+            let unknownKey = try await declare(["cause": "weather", "scope": ["planets": ["Mars"]]])
+            #expect(unknownKey.status.code / 100 == 4 && unknownKey.isProblem && unknownKey.text.contains("planets"), "\(unknownKey.text)")
+            let backwards = try await declare(["cause": "weather", "scope": ["destination_countries": ["RO"]],
+                                               "starts_at": isoTime(Date().addingTimeInterval(7_200)), "expected_end_at": isoTime(Date().addingTimeInterval(3_600))])
+            #expect(backwards.status == .unprocessableContent && backwards.errorFields == ["expected_end_at"], "\(backwards.text)")
+            let wrong = try await declare(["cause": "weather", "extra_days": 99, "scope": ["shipment_ids": ["not-a-uuid"]]])
+            #expect(wrong.status == .unprocessableContent && Set(wrong.errorFields).isSubset(of: ["extra_days", "scope.shipment_ids[0]"])
+                    && !wrong.errorFields.isEmpty, "\(wrong.text)")
+            let country = try await declare(["cause": "weather", "scope": ["destination_countries": ["XX"]]])
+            #expect(country.status == .badRequest && country.text.contains("destination_countries"), "\(country.text)")
+            #expect(try await declare(["cause": "volcano", "scope": ["destination_countries": ["RO"]]]).status == .badRequest)
+            #expect(try await service.call(.get, "/v1/disruptions/\(UUID())", key: merchant.apiKey).status == .notFound)
+            #expect(try await service.call(.get, "/v1/disruptions/nope", key: merchant.apiKey).status == .badRequest)
+            let real = try await declare(["cause": "customs", "scope": ["destination_countries": ["RO"]]])
+            let id = try #require(real["id"] as? String, "\(real.text)")
+            let nothing = try await service.call(.patch, "/v1/disruptions/\(id)", key: merchant.apiKey, json: [:])
+            #expect(nothing.status == .unprocessableContent && nothing.errorFields == ["body"], "\(nothing.text)")
+            #expect(try await service.call(.patch, "/v1/disruptions/\(id)", key: merchant.apiKey, json: ["status": "over"]).status == .badRequest)
+            let list = try await service.call(.get, "/v1/disruptions", key: merchant.apiKey)
+            #expect((list["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id], "nothing half-written: \(list.text)")
+        }
+    }
+}

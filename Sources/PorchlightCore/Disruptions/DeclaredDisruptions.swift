@@ -218,6 +218,9 @@ extension DeclaredDisruption {
     /// Resolving a resolved (or ended) disruption changes nothing; any other change to one is a
     /// conflict. Returns whether this change resolved it.
     public mutating func apply(_ change: DisruptionChange, now: Date) throws(DomainError) -> Bool {
+        guard change.expectedEndAt != nil || change.extraDays != nil || change.customerMessage != nil || change.resolve else {
+            throw .validation([FieldError(field: "body", message: "must change expected_end_at, extra_days, customer_message or status")])
+        }
         if status(at: now) == .resolved {
             guard change.resolve, change.expectedEndAt == nil, change.extraDays == nil, change.customerMessage == nil else {
                 throw .conflict("Disruption \(id.apiText) is resolved and cannot change any more; declare a new one.")

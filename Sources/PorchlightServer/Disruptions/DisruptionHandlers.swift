@@ -23,7 +23,7 @@ extension APIHandlers {
         let now = Date()
         let page = try await disruptions.list(status: input.query.status.map(DeclaredDisruption.Status.init), now: now, limit: limit,
                                               cursor: input.query.cursor, merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(items: page.items.map { .init($0, now: now) }, nextCursor: page.nextCursor))))
+        return .ok(.init(body: .json(.init(items: try page.items.map { try .init($0, now: now) }, nextCursor: page.nextCursor))))
     }
 
     func getDisruption(_ input: Operations.GetDisruption.Input) async throws -> Operations.GetDisruption.Output {
@@ -31,7 +31,7 @@ extension APIHandlers {
         guard let disruption = try await disruptions.disruption(id, merchant: Caller.merchant(), logger: RequestScope.logger) else {
             throw DomainError.notFound("No disruption with id \(input.path.disruptionId).")
         }
-        return .ok(.init(body: .json(.init(disruption, now: Date()))))
+        return .ok(.init(body: .json(try .init(disruption, now: Date()))))
     }
 
     func updateDisruption(_ input: Operations.UpdateDisruption.Input) async throws -> Operations.UpdateDisruption.Output {
@@ -41,7 +41,7 @@ extension APIHandlers {
                                       customerMessage: body.customerMessage,
                                       resolve: body.status == .resolved)
         let updated = try await disruptions.update(id, change, merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(updated, now: Date()))))
+        return .ok(.init(body: .json(try .init(updated, now: Date()))))
     }
 }
 
@@ -49,9 +49,9 @@ extension DisruptionScope {
     init(_ scope: Components.Schemas.DisruptionScope) throws {
         self.init()
         carriers = (scope.carriers ?? []).map { Carrier(carrier: $0.carrier, serviceLevel: $0.serviceLevel) }
-        destinationCountries = scope.destinationCountries ?? []
-        destinationRegions = (scope.destinationRegions ?? []).map { Region(country: $0.country, region: $0.region) }
-        destinationPostalPrefixes = (scope.destinationPostalPrefixes ?? []).map { PostalPrefix(country: $0.country, prefix: $0.prefix) }
+        destinationCountries = (scope.destinationCountries ?? []).map(\.rawValue)
+        destinationRegions = (scope.destinationRegions ?? []).map { Region(country: $0.country.rawValue, region: $0.region) }
+        destinationPostalPrefixes = (scope.destinationPostalPrefixes ?? []).map { PostalPrefix(country: $0.country.rawValue, prefix: $0.prefix) }
         locations = scope.locations ?? []
         shipmentIDs = try (scope.shipmentIds ?? []).enumerated().map { index, text in
             guard let id = UUID(uuidString: text) else {
@@ -63,20 +63,20 @@ extension DisruptionScope {
 }
 
 extension Components.Schemas.DisruptionScope {
-    init(_ scope: DisruptionScope) {
+    init(_ scope: DisruptionScope) throws {
         func list<T>(_ items: [T]) -> [T]? { items.isEmpty ? nil : items }
         self.init(
             carriers: list(scope.carriers.map { .init(carrier: $0.carrier, serviceLevel: $0.serviceLevel) }),
-            destinationCountries: list(scope.destinationCountries),
-            destinationRegions: list(scope.destinationRegions.map { .init(country: $0.country, region: $0.region) }),
-            destinationPostalPrefixes: list(scope.destinationPostalPrefixes.map { .init(country: $0.country, prefix: $0.prefix) }),
+            destinationCountries: list(try scope.destinationCountries.map(Components.Schemas.CountryCode.init(checked:))),
+            destinationRegions: list(try scope.destinationRegions.map { .init(country: try .init(checked: $0.country), region: $0.region) }),
+            destinationPostalPrefixes: list(try scope.destinationPostalPrefixes.map { .init(country: try .init(checked: $0.country), prefix: $0.prefix) }),
             locations: list(scope.locations), shipmentIds: list(scope.shipmentIDs.map(\.apiText)))
     }
 }
 
 extension Components.Schemas.Disruption {
-    init(_ disruption: DeclaredDisruption, now: Date) {
-        self.init(id: disruption.id.apiText, cause: .init(disruption.cause), scope: .init(disruption.scope), startsAt: disruption.startsAt,
+    init(_ disruption: DeclaredDisruption, now: Date) throws {
+        self.init(id: disruption.id.apiText, cause: .init(disruption.cause), scope: try .init(disruption.scope), startsAt: disruption.startsAt,
                   expectedEndAt: disruption.expectedEndAt, extraDays: disruption.extraDays, customerMessage: disruption.customerMessage,
                   status: .init(disruption.status(at: now)), resolvedAt: disruption.resolvedAt, createdAt: disruption.createdAt,
                   updatedAt: disruption.updatedAt)

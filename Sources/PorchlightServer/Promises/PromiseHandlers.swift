@@ -130,6 +130,7 @@ extension APIHandlers {
                 },
                 delayReason: delayReason,
                 deliveredAt: lastDelivery,
+                alert: order.alert,
                 message: message, language: language.rawValue))))
     }
 }

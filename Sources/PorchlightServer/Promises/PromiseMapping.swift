@@ -103,12 +103,24 @@ extension DeliverySelection {
     }
 }
 
-/// Where an order stands for a customer, read from the order as the API shows it.
+extension DeclaredDelay {
+    init?(_ declared: Components.Schemas.OrderDeclaredDisruption) {
+        guard let id = UUID(uuidString: declared.id) else { return nil }
+        self.init(disruptionID: id, cause: DisruptionCause(declared.cause), extraDays: declared.extraDays, customerMessage: declared.customerMessage)
+    }
+}
+
+/// Where an order stands for a customer, read from the order as the API shows it (an open
+/// disruption alert first: the customer hears about it before noticing).
 extension ArrivalSituation {
     static let problemStatuses: Set<Components.Schemas.TrackingStatus> = [.exception, .returnedToSender]
 
     init(_ order: Components.Schemas.Order, window: DeliveryWindow?, lastDelivery: Date?) {
         let open = order.shipments.filter { $0.status != .delivered }
+        if let alert = order.alert {  // (an alert is resolved once the order is delivered or cancelled)
+            self = .disrupted(AlertReason(alert.reason), order.declaredDisruption.flatMap(DeclaredDelay.init), window)
+            return
+        }
         switch order.status {
         case .cancelled:
             self = .cancelled
