@@ -212,6 +212,83 @@ import Testing
         }
     }
 
+    @Test func aRemedyIsOfferedOnceChosenOnceAndApplied() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let rules: [String: Any] = ["rules": [[
+                "reasons": ["declared_disruption"], "offers": [["kind": "discount_code"], ["kind": "discount_percent", "percent": 15]], "valid_days": 7,
+            ]]]
+            let stored = try await service.call(.put, "/v1/remedy-rules", key: merchant.apiKey, json: rules)
+            #expect(stored.status == .ok && (stored["rules"] as? [[String: Any]])?.first?["min_severity"] as? String == "delay", "\(stored.text)")
+            let pool = try await service.call(.post, "/v1/remedy-codes", key: merchant.apiKey, json: ["codes": ["SORRY-1", "SORRY-1"]])
+            #expect(pool["added"] as? Int == 1 && pool["available"] as? Int == 1, "a code is in the pool once: \(pool.text)")
+            let orders = [try await shipped(service, merchant, carrier: "dhl").order, try await shipped(service, merchant, carrier: "dhl").order,
+                          try await shipped(service, merchant, carrier: "dhl").order]
+            let declared = try await service.call(.post, "/v1/disruptions", key: merchant.apiKey, json: [
+                "cause": "carrier_delay", "extra_days": 1, "scope": ["carriers": [["carrier": "dhl"]]]])
+            #expect(declared.status == .created, "\(declared.text)")
+            _ = try await detect(merchant)
+
+            var offers: [(token: String, remedyID: String)] = []
+            for order in orders {
+                let link = try await service.call(.post, "/v1/orders/\(order)/customer-links", key: merchant.apiKey, json: [:])
+                let token = try #require(link["token"] as? String)
+                let offered = try await service.call(.get, "/v1/orders/\(order)/remedies", key: token)
+                let remedy = try #require((offered["items"] as? [[String: Any]])?.first, "\(offered.text)")
+                #expect(remedy["status"] as? String == "offered" && (remedy["offers"] as? [[String: Any]])?.count == 2)
+                offers.append((token, try #require(remedy["id"] as? String)))
+            }
+            let (tokens, remedyIDs) = (offers.map(\.token), offers.map(\.remedyID))
+            func choose(_ index: Int, _ kind: String, key: String? = nil) async throws -> Reply {
+                try await service.call(.post, "/v1/orders/\(orders[index])/remedies/\(remedyIDs[index])/choice", key: key ?? tokens[index], json: ["kind": kind])
+            }
+
+            // A double submit: both answer with the same choice and the one code.
+            let twice = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for _ in 0..<2 { group.addTask { try await choose(0, "discount_code") } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(twice.map(\.status) == [.ok, .ok] && twice.allSatisfy { $0["code"] as? String == "SORRY-1" && $0["status"] as? String == "chosen" },
+                    "\(twice.map(\.text))")
+            #expect(try await choose(0, "discount_percent").status == .conflict, "a second, different choice")
+            // The pool is empty now: choosing a code is a conflict, and the offer stays open.
+            #expect(try await choose(1, "discount_code").status == .conflict)
+            let stillOffered = try await service.call(.get, "/v1/orders/\(orders[1])/remedies", key: tokens[1])
+            #expect((stillOffered["items"] as? [[String: Any]])?.first?["status"] as? String == "offered", "nothing half-written: \(stillOffered.text)")
+            // Two different choices at once: one wins, the other is a conflict.
+            let race = try await withThrowingTaskGroup(of: Int.self) { group in
+                for kind in ["discount_percent", "discount_code"] { group.addTask { try await choose(2, kind).status.code } }
+                return try await group.reduce(into: []) { $0.append($1) }.sorted()
+            }
+            #expect(race == [200, 409], "\(race)")
+            // Another order's token does not reach this remedy.
+            #expect(try await choose(1, "discount_percent", key: tokens[0]).status == .notFound)
+
+            #expect(try await service.call(.post, "/v1/orders/\(orders[1])/remedies/\(remedyIDs[1])/applied", key: merchant.apiKey).status == .conflict,
+                    "nothing chosen yet")
+            let applied = try await service.call(.post, "/v1/orders/\(orders[0])/remedies/\(remedyIDs[0])/applied", key: merchant.apiKey)
+            #expect(applied.status == .ok && applied["status"] as? String == "applied" && applied["applied_at"] is String, "\(applied.text)")
+            let document = try await service.call(.get, "/v1/orders/\(orders[0])", key: merchant.apiKey)
+            #expect((document["remedies"] as? [[String: Any]])?.first?["choice"] as? String == "discount_code", "\(document.text)")
+            let events = try await service.feedEvents(merchant, typePrefix: "remedy.", order: orders[0], atLeast: 3)
+            #expect(events.compactMap { $0["type"] as? String } == ["remedy.offered", "remedy.chosen", "remedy.applied"])
+
+            // An offer not chosen in time has expired.
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                try await client.query("UPDATE remedies SET expires_at = now() - interval '1 second' WHERE id = \(try #require(UUID(uuidString: remedyIDs[1])))",
+                                       logger: testLogger)
+            }
+            #expect(try await choose(1, "discount_percent").status == .conflict)
+            let expired = try await service.call(.get, "/v1/orders/\(orders[1])/remedies", key: merchant.apiKey)
+            #expect((expired["items"] as? [[String: Any]])?.first?["status"] as? String == "expired")
+
+            let badRules = try await service.call(.put, "/v1/remedy-rules", key: merchant.apiKey, json: ["rules": [
+                ["offers": [["kind": "discount_percent"], ["kind": "reship", "percent": 5], ["kind": "reship"]]]]])
+            #expect(badRules.status == .unprocessableContent
+                    && Set(badRules.errorFields) == ["rules[0].offers", "rules[0].offers[0].percent", "rules[0].offers[1].percent"], "\(badRules.text)")
+        }
+    }
+
     @Test func badDeclarationsAreClearClientErrors() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()

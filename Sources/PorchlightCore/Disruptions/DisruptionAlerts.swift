@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why an order has a disruption alert.
-public enum AlertReason: String, Sendable, CaseIterable {
+public enum AlertReason: String, Sendable, CaseIterable, Codable {
     /// A label was created and the carrier never scanned the parcel.
     case forgottenParcel = "forgotten_parcel"
     /// The parcel is on its way and the carrier has said nothing for too long.
@@ -19,7 +19,7 @@ public enum AlertReason: String, Sendable, CaseIterable {
 }
 
 /// How bad it is; an alert only ever escalates.
-public enum AlertSeverity: String, Sendable, CaseIterable, Comparable {
+public enum AlertSeverity: String, Sendable, CaseIterable, Comparable, Codable {
     /// Late, and likely to arrive.
     case delay
     /// Held up: a problem the carrier reported, a promise past its day, a parcel long silent.
@@ -172,8 +172,8 @@ extension OrderRecord {
     /// a critical parcel stays critical until resolved); resolves it when nothing is wrong any
     /// more (scans resumed, delivered, cancelled, the claim settled, the declared disruption
     /// over). First notes the declared disruption holding the order up (its extra days are in
-    /// the estimate, which the promise rules read); last sets when time alone should next check
-    /// the order.
+    /// the estimate, which the promise rules read); then offers a remedy for the alert when the
+    /// merchant's rules say so; last sets when time alone should next check the order.
     public mutating func keepAlertInStep(now: Date, newID: UUID) {
         declared = DisruptionRules.declaredDelay(in: self, now: now)?.0
         let finding = DisruptionRules.finding(in: self, now: now)
@@ -189,6 +189,7 @@ extension OrderRecord {
             alert = AlertRecord(id: open.id, reason: found.reason, severity: found.severity, shipmentID: found.shipmentID,
                                 openedAt: open.openedAt, updatedAt: now)
         }
+        offerRemedy(now: now, newID: UUID())
         disruptionCheckAt = DisruptionRules.nextCheck(for: self, now: now)
     }
 }

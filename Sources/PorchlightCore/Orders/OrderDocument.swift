@@ -61,6 +61,27 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         }
     }
 
+    /// A remedy offered for one of the order's alerts, in brief (its code is for the customer:
+    /// `GET /v1/orders/{id}/remedies`).
+    struct Remedy: Sendable, Equatable, Codable {
+        var id: String
+        var alertID: String
+        var offers: [RemedyKind]
+        var expiresAt: String
+        var choice: RemedyKind?
+        var chosenAt: String?
+        var appliedAt: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, alertID = "alert_id", offers, expiresAt = "expires_at", choice, chosenAt = "chosen_at", appliedAt = "applied_at"
+        }
+
+        init(_ remedy: RemedyRecord) {
+            (id, alertID, offers, expiresAt) = (remedy.id.apiText, remedy.alertID.apiText, remedy.options.map(\.kind), APITime.text(remedy.expiresAt))
+            (choice, chosenAt, appliedAt) = (remedy.choice?.kind, remedy.chosenAt.map(APITime.text), remedy.appliedAt.map(APITime.text))
+        }
+    }
+
     /// A return of the order, in brief: its full record is `GET /v1/returns/{id}`.
     struct Return: Sendable, Equatable, Codable {
         struct Line: Sendable, Equatable, Codable { var sku: String; var quantity: Int }
@@ -144,6 +165,8 @@ public struct OrderDocument: Sendable, Equatable, Codable {
     var returns: [Return]?
     var alert: Alert?
     var declaredDisruption: Declared?
+    /// Absent while the order has none.
+    var remedies: [Remedy]?
     var promise: Promise?
     var estimate: Estimate?
     var promiseAtRisk: Bool?
@@ -155,7 +178,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, orderNumber = "order_number", version, status, channel, customer, destination, placedAt = "placed_at"
-        case currency, subtotal, lines, shipments, returns, alert, declaredDisruption = "declared_disruption", promise, estimate, promiseAtRisk = "promise_at_risk", metadata
+        case currency, subtotal, lines, shipments, returns, alert, declaredDisruption = "declared_disruption", remedies, promise, estimate, promiseAtRisk = "promise_at_risk", metadata
         case cancelledAt = "cancelled_at", cancellationReason = "cancellation_reason"
         case createdAt = "created_at", updatedAt = "updated_at"
     }
@@ -184,6 +207,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         returns = order.returns.map(Return.init)
         alert = order.alert.map(Alert.init)
         declaredDisruption = order.declared.map(Declared.init)
+        remedies = order.remedies.isEmpty ? nil : order.remedies.map(Remedy.init)
         promise = order.promise.map { promise in
             Promise(earliest: promise.window.earliest.description, latest: promise.window.latest.description,
                     confidence: promise.window.confidence, carrier: promise.carrier, serviceLevel: promise.serviceLevel,

@@ -33,6 +33,9 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     /// About the merchant rather than one order (`DeclaredDisruption.eventFields`).
     case disruptionDeclared = "disruption.declared"
     case disruptionResolved = "disruption.resolved"
+    case remedyOffered = "remedy.offered"
+    case remedyChosen = "remedy.chosen"
+    case remedyApplied = "remedy.applied"
 }
 
 /// One event of a change, before the store gives it an id, a version and a place in the feed.
@@ -114,6 +117,7 @@ public enum OrderEvents {
             ])
         }
         for (type, alert) in AlertEvents.between(before.alert, after.alert) { emit(type, AlertEvents.fields(alert)) }
+        for (type, remedy) in RemedyEvents.between(before.remedies, after.remedies) { emit(type, RemedyEvents.fields(remedy)) }
         let earlierReturns = Dictionary(uniqueKeysWithValues: before.returns.map { ($0.id, $0) })
         for record in after.returns {
             if let earlier = earlierReturns[record.id] {

@@ -36,6 +36,11 @@ public struct OrderRecord: Sendable, Equatable {
     /// The merchant's declared disruptions not yet resolved, loaded with the order: what
     /// `keepAlertInStep` matches its parcels against. Not part of the order.
     public var declaredDisruptions: [DeclaredDisruption] = []
+    /// The remedies offered for the order's alerts, oldest first.
+    public var remedies: [RemedyRecord] = []
+    /// The merchant's remedy rules, loaded with the order: what an alert is offered. Not part
+    /// of the order.
+    public var remedyRules: RemedyRules?
     /// The stored document's version: 0 until the order is first stored, then one more per change.
     public var version: Int
 

@@ -18,6 +18,7 @@ struct APIHandlers: APIProtocol {
     let returns: ReturnStore
     let alerts: AlertStore
     let disruptions: DisruptionStore
+    let remedies: RemedyStore
     let events: EventFeed
     let merchants: MerchantStore
     let webhookEndpoints: WebhookEndpointStore

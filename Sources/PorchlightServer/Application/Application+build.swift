@@ -39,6 +39,7 @@ public func buildApplication(
         lookups: lookups, customerViews: CustomerViewStore(database: database), promises: promises, planner: PromisePlanner(store: promises),
         reviews: ReviewStore(database: database), returnPolicies: ReturnPolicyStore(database: database),
         returns: ReturnStore(database: database), alerts: AlertStore(database: database), disruptions: DisruptionStore(database: database),
+        remedies: RemedyStore(database: database),
         events: EventFeed(database: database), merchants: merchants, webhookEndpoints: WebhookEndpointStore(database: database),
         webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger),
         tokens: tokens, registry: registry)

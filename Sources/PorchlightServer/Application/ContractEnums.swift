@@ -231,6 +231,9 @@ extension EventType {
         case .alert_resolved: .alertResolved
         case .disruption_declared: .disruptionDeclared
         case .disruption_resolved: .disruptionResolved
+        case .remedy_offered: .remedyOffered
+        case .remedy_chosen: .remedyChosen
+        case .remedy_applied: .remedyApplied
         }
     }
 }
@@ -266,6 +269,9 @@ extension Components.Schemas.EventType {
         case .alertResolved: .alert_resolved
         case .disruptionDeclared: .disruption_declared
         case .disruptionResolved: .disruption_resolved
+        case .remedyOffered: .remedy_offered
+        case .remedyChosen: .remedy_chosen
+        case .remedyApplied: .remedy_applied
         }
     }
 }

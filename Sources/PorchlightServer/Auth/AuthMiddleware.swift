@@ -24,10 +24,17 @@ struct AuthMiddleware: ServerMiddleware {
         case Operations.CreateCustomerLink.id, Operations.UpdateCustomerViewSettings.id:
             .scope(.ordersWrite)
         case Operations.GetCustomerViewSettings.id, Operations.GetOrder.id, Operations.ListOrders.id, Operations.GetShipment.id, Operations.FindShipments.id,
-             Operations.ListDisruptionAlerts.id, Operations.ListDisruptions.id, Operations.GetDisruption.id:
+             Operations.ListDisruptionAlerts.id, Operations.ListDisruptions.id, Operations.GetDisruption.id, Operations.GetRemedyRules.id,
+             Operations.GetRemedyCodePool.id:
             .scope(.ordersRead)
-        case Operations.DeclareDisruption.id, Operations.UpdateDisruption.id:
+        case Operations.DeclareDisruption.id, Operations.UpdateDisruption.id, Operations.ReplaceRemedyRules.id, Operations.AddRemedyCodes.id:
             .scope(.disruptionsWrite)
+        case Operations.ListOrderRemedies.id:
+            .scopeOrCustomer(.ordersRead)
+        case Operations.ChooseRemedy.id:
+            .scopeOrCustomer(.ordersWrite)
+        case Operations.MarkRemedyApplied.id:
+            .scope(.ordersWrite)
         case Operations.GetCustomerOrderView.id, Operations.GetArrivalEstimate.id:
             .scopeOrCustomer(.ordersRead)
         case Operations.ListLocations.id, Operations.GetLocation.id, Operations.ListCarrierServices.id,

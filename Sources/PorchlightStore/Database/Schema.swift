@@ -439,5 +439,6 @@ public enum Schema {
         returnParcelsAndClaims,
         disruptionAlerts,
         declaredDisruptions,
+        remedies,
     ]
 }

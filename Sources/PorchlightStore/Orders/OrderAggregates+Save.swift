@@ -69,6 +69,8 @@ extension OrderAggregates {
         }
         try await ReturnStore.save(order.returns, replacing: before?.returns ?? [], merchant: merchant, on: connection, logger: logger)
         try await AlertStore.save(order.alert, replacing: before?.alert, orderID: order.id, now: now, merchant: merchant, on: connection, logger: logger)
+        try await RemedyStore.save(order.remedies, replacing: before?.remedies ?? [], orderID: order.id, now: now, merchant: merchant,
+                                   on: connection, logger: logger)
         let previousShipments = Dictionary(uniqueKeysWithValues: (before?.shipments ?? []).map { ($0.id, $0) })
         let changedShipments = order.shipments.filter { previousShipments[$0.id] != $0 }
         let newShipments = changedShipments.filter { previousShipments[$0.id] == nil }

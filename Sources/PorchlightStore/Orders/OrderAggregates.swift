@@ -61,13 +61,16 @@ enum OrderAggregates {
         var order = try orderRow(row.makeRandomAccess())
         order.disruptionCheckAt = try row.makeRandomAccess()[17].decode(Date?.self)
         order.declared = try row.makeRandomAccess()[18].decode(String?.self).map { try DisruptionStore.decode(DeclaredDelay.self, $0) }
-        let hasReturns: Bool
-        (order.version, order.promise, hasReturns, order.alert, order.declaredDisruptions)
-            = try await parts(order.id, merchant: merchant, on: connection, logger: logger)
+        let parts = try await parts(order.id, merchant: merchant, on: connection, logger: logger)
+        (order.version, order.promise, order.alert) = (parts.version, parts.promise, parts.alert)
+        (order.declaredDisruptions, order.remedyRules) = (parts.declaredDisruptions, parts.remedyRules)
         order.lines = try await lines(order.id, merchant: merchant, on: connection, logger: logger)
         order.shipments = try await shipments(order.id, merchant: merchant, on: connection, logger: logger)
-        if hasReturns {
+        if parts.hasReturns {
             order.returns = try await ReturnStore.records(of: order.id, merchant: merchant, on: connection, logger: logger)
+        }
+        if parts.hasRemedies {
+            order.remedies = try await RemedyStore.records(of: order.id, merchant: merchant, on: connection, logger: logger)
         }
         return order
     }
@@ -86,12 +89,24 @@ enum OrderAggregates {
             lines: [], shipments: [], promise: nil, version: 0)
     }
 
+    /// What `parts` reads.
+    private struct Parts {
+        var version: Int
+        var promise: PromiseRecord?
+        var hasReturns: Bool
+        var alert: AlertRecord?
+        var declaredDisruptions: [DeclaredDisruption]
+        var hasRemedies: Bool
+        var remedyRules: RemedyRules?
+    }
+
     /// In one statement, the parts of the order that are one row each or none: the stored
     /// document's version (0 when there is none yet), the promise, whether it has returns (most
     /// orders have none, and so cost no statement more), its open disruption alert, and the
-    /// merchant's unresolved declared disruptions (`DisruptionStore.unresolved` reads them).
+    /// merchant's unresolved declared disruptions (`DisruptionStore.unresolved` reads them),
+    /// whether it has remedies (again, most have none), and the merchant's remedy rules.
     private static func parts(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection,
-                              logger: Logger) async throws -> (Int, PromiseRecord?, Bool, AlertRecord?, [DeclaredDisruption]) {
+                              logger: Logger) async throws -> Parts {
         let rows = try await connection.query("""
             SELECT coalesce((SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID)), 0),
                    p.quote_id, p.option_id, p.slot_id, p.slot_date::text, p.slot_start, p.slot_end, p.carrier, p.service_level,
@@ -104,7 +119,9 @@ enum OrderAggregates {
                         'starts_at', extract(epoch FROM d.starts_at), 'expected_end_at', extract(epoch FROM d.expected_end_at),
                         'extra_days', d.extra_days, 'customer_message', d.customer_message,
                         'created_at', extract(epoch FROM d.created_at), 'updated_at', extract(epoch FROM d.updated_at)))::text
-                    FROM declared_disruptions d WHERE d.merchant_id = \(merchant.rawValue) AND d.resolved_at IS NULL)
+                    FROM declared_disruptions d WHERE d.merchant_id = \(merchant.rawValue) AND d.resolved_at IS NULL),
+                   EXISTS (SELECT 1 FROM remedies r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = \(orderID)),
+                   (SELECT rules::text FROM remedy_rules WHERE merchant_id = \(merchant.rawValue))
             FROM (VALUES (1)) AS one
             LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = \(orderID)
             LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
@@ -118,10 +135,12 @@ enum OrderAggregates {
             try AlertStore.alert(id: id, reason: try column(27), severity: try column(28), shipmentID: try column(29),
                                  openedAt: try column(30), updatedAt: try column(31))
         }
-        let disruptions = try DisruptionStore.unresolved(try column(32))
-        guard let quoteID = try column(1, UUID?.self) else { return (version, nil, hasReturns, alert, disruptions) }
+        var parts = Parts(version: version, promise: nil, hasReturns: hasReturns, alert: alert,
+                          declaredDisruptions: try DisruptionStore.unresolved(try column(32)), hasRemedies: try column(33),
+                          remedyRules: try column(34, String?.self).map { try DisruptionStore.decode(RemedyRules.self, $0) })
+        guard let quoteID = try column(1, UUID?.self) else { return parts }
         let slotID = try column(3, String?.self)
-        return (version, PromiseRecord(
+        parts.promise = PromiseRecord(
             quoteID: quoteID, optionID: try column(2),
             slot: try slotID.map { id in
                 PromiseRecord.Slot(id: id, date: try StoredValue.date(column(4), "delivery_promises.slot_date"),
@@ -137,7 +156,8 @@ enum OrderAggregates {
             timeZone: try StoredValue.timeZone(column(21), "fulfilment_locations.time_zone"),
             outcome: try column(22, String?.self).map { try StoredValue.decode(PromiseOutcome.self, $0, "delivery_promises.outcome") },
             deliveredOn: try column(23, String?.self).map { try StoredValue.date($0, "delivery_promises.delivered_on") },
-            pit: try column(24)), hasReturns, alert, disruptions)
+            pit: try column(24))
+        return parts
     }
 
     private static func lines(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderLineRecord] {

@@ -1,0 +1,151 @@
+import Foundation
+import PorchlightAPI
+import PorchlightCore
+import PorchlightStore
+
+extension APIHandlers {
+    func getRemedyRules(_ input: Operations.GetRemedyRules.Input) async throws -> Operations.GetRemedyRules.Output {
+        .ok(.init(body: .json(.init(try await remedies.rules(merchant: Caller.merchant(), logger: RequestScope.logger)))))
+    }
+
+    func replaceRemedyRules(_ input: Operations.ReplaceRemedyRules.Input) async throws -> Operations.ReplaceRemedyRules.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let stored = try await remedies.replaceRules(RemedyRules(body), now: Date(), merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(stored))))
+    }
+
+    func getRemedyCodePool(_ input: Operations.GetRemedyCodePool.Input) async throws -> Operations.GetRemedyCodePool.Output {
+        let (available, given) = try await remedies.codeCounts(merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(available: available, given: given))))
+    }
+
+    func addRemedyCodes(_ input: Operations.AddRemedyCodes.Input) async throws -> Operations.AddRemedyCodes.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        var v = Validator()
+        v.count(body.codes.count, "codes", 1...1_000)
+        for (index, code) in body.codes.prefix(1_000).enumerated() { v.code(code, "codes[\(index)]") }
+        try v.finish()
+        let (added, available) = try await remedies.addCodes(body.codes, now: Date(), merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(added: added, available: available))))
+    }
+
+    func listOrderRemedies(_ input: Operations.ListOrderRemedies.Input) async throws -> Operations.ListOrderRemedies.Output {
+        let orderID = try parseID(input.path.orderId, "order_id")
+        guard Caller.view(of: orderID) != nil,
+              let records = try await remedies.remedies(of: orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
+        else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        let now = Date()
+        return .ok(.init(body: .json(.init(items: records.map { .init($0, now: now) }))))
+    }
+
+    func chooseRemedy(_ input: Operations.ChooseRemedy.Input) async throws -> Operations.ChooseRemedy.Output {
+        let (orderID, remedyID) = try remedyPath(input.path.orderId, input.path.remedyId)
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let chosen = try await remedies.choose(remedyID, kind: RemedyKind(body.kind), orderID: orderID, merchant: Caller.merchant(),
+                                               logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(chosen, now: Date()))))
+    }
+
+    func markRemedyApplied(_ input: Operations.MarkRemedyApplied.Input) async throws -> Operations.MarkRemedyApplied.Output {
+        let (orderID, remedyID) = try remedyPath(input.path.orderId, input.path.remedyId)
+        let applied = try await remedies.markApplied(remedyID, orderID: orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(applied, now: Date()))))
+    }
+
+    /// The order and remedy of a path, for a caller who may see that order (a customer token
+    /// sees its own order only: another order is not found).
+    private func remedyPath(_ order: String, _ remedy: String) throws -> (UUID, UUID) {
+        let orderID = try parseID(order, "order_id")
+        let remedyID = try parseID(remedy, "remedy_id")
+        guard Caller.view(of: orderID) != nil else { throw DomainError.notFound("No order with id \(order).") }
+        return (orderID, remedyID)
+    }
+}
+
+extension RemedyRules {
+    init(_ rules: Components.Schemas.RemedyRules) {
+        self.init(rules: rules.rules.map { rule in
+            RemedyRule(reasons: (rule.reasons ?? []).map(AlertReason.init), minSeverity: rule.minSeverity.map(AlertSeverity.init) ?? .delay,
+                       minDelayDays: rule.minDelayDays ?? 0, minOrderValue: rule.minOrderValue ?? 0,
+                       offers: rule.offers.map(RemedyOption.init), validDays: rule.validDays ?? 14)
+        })
+    }
+}
+
+extension Components.Schemas.RemedyRules {
+    init(_ rules: RemedyRules) {
+        self.init(rules: rules.rules.map { rule in
+            .init(reasons: rule.reasons.map(Components.Schemas.AlertReason.init), minSeverity: .init(rule.minSeverity),
+                  minDelayDays: rule.minDelayDays, minOrderValue: rule.minOrderValue,
+                  offers: rule.offers.map(Components.Schemas.RemedyOption.init), validDays: rule.validDays)
+        })
+    }
+}
+
+extension RemedyOption {
+    init(_ option: Components.Schemas.RemedyOption) {
+        self.init(kind: RemedyKind(option.kind), percent: option.percent)
+    }
+}
+
+extension Components.Schemas.RemedyOption {
+    init(_ option: RemedyOption) {
+        self.init(kind: .init(option.kind), percent: option.percent)
+    }
+}
+
+extension Components.Schemas.Remedy {
+    init(_ remedy: RemedyRecord, now: Date) {
+        self.init(id: remedy.id.apiText, alertId: remedy.alertID.apiText, offers: remedy.options.map(Components.Schemas.RemedyOption.init),
+                  status: .init(remedy.status(at: now)), offeredAt: remedy.offeredAt, expiresAt: remedy.expiresAt,
+                  choice: remedy.choice.map(Components.Schemas.RemedyOption.init), chosenAt: remedy.chosenAt, code: remedy.code,
+                  appliedAt: remedy.appliedAt)
+    }
+}
+
+extension Components.Schemas.Remedy.StatusPayload {
+    init(_ status: RemedyRecord.Status) {
+        self = switch status {
+        case .offered: .offered
+        case .chosen: .chosen
+        case .applied: .applied
+        case .expired: .expired
+        }
+    }
+}
+
+extension RemedyKind {
+    init(_ kind: Components.Schemas.RemedyKind) {
+        self = switch kind {
+        case .discountCode: .discountCode
+        case .discountPercent: .discountPercent
+        case .freeShipping: .freeShipping
+        case .shippingRefund: .shippingRefund
+        case .reship: .reship
+        case .cancelAndRefund: .cancelAndRefund
+        }
+    }
+}
+
+extension Components.Schemas.RemedyKind {
+    init(_ kind: RemedyKind) {
+        self = switch kind {
+        case .discountCode: .discountCode
+        case .discountPercent: .discountPercent
+        case .freeShipping: .freeShipping
+        case .shippingRefund: .shippingRefund
+        case .reship: .reship
+        case .cancelAndRefund: .cancelAndRefund
+        }
+    }
+}
+
+extension AlertSeverity {
+    init(_ severity: Components.Schemas.AlertSeverity) {
+        self = switch severity {
+        case .delay: .delay
+        case .longDelay: .longDelay
+        case .critical: .critical
+        }
+    }
+}
