@@ -87,7 +87,7 @@ struct Backtest: ParsableCommand {
         }
         lines.append("\"at risk\" at hand-off (the estimate ends after the promise) against a missed promise:")
         for score in report.atRiskAtHandoff {
-            lines.append("  \(score.promise.padding(toLength: 12, withPad: " ", startingAt: 0))\(score.lateOrders) late of \(score.orders), flagged \(score.flagged): recall \(percent(score.recall)), precision \(percent(score.precision)), median lead \(days(score.medianLeadDays))")
+            lines.append("  \(score.promise.padding(toLength: 12, withPad: " ", startingAt: 0))\(score.lateOrders) late of \(score.orders), flagged \(score.flagged): recall \(percent(score.recall)), precision \(percent(score.precision)), median lead \(days(score.medianLeadDays)); \(score.handedOffLate) handed off after the promise, left out")
         }
         lines += [
             "transit learned from: " + report.transitBasis.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),

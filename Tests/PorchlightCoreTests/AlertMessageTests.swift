@@ -7,7 +7,7 @@ import Testing
     let oneDay = DeliveryWindow(earliest: date("2026-11-26"), latest: date("2026-11-26"), confidence: 0.93)
 
     func declared(_ cause: DisruptionCause = .weather, days: Int, message: String? = nil) -> DeclaredDelay {
-        DeclaredDelay(disruptionID: UUID(), cause: cause, extraDays: days, customerMessage: message)
+        DeclaredDelay(disruptionID: UUID(), cause: cause, extraDays: days, customerMessage: message, shipmentIDs: [UUID()])
     }
 
     func sentence(_ delay: DeclaredDelay, _ window: DeliveryWindow?, in language: CustomerLanguage = .en) -> String {

@@ -192,7 +192,7 @@ import Testing
         try await withService { service in
             let merchant = try await service.newMerchant()
             let (order, _) = try await shipped(service, merchant, carrier: "dhl")
-            let end = Date().addingTimeInterval(2)
+            let end = Date().addingTimeInterval(4)
             let declared = try await service.call(.post, "/v1/disruptions", key: merchant.apiKey, json: [
                 "cause": "strike", "extra_days": 1, "scope": ["destination_countries": ["RO"]], "expected_end_at": isoTime(end)])
             let id = try #require(declared["id"] as? String, "\(declared.text)")

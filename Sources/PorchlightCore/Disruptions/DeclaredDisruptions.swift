@@ -95,9 +95,14 @@ public struct DeclaredDisruption: Sendable, Equatable {
     }
 
     public func status(at now: Date) -> Status {
-        if resolvedAt != nil { return .resolved }
-        if let expectedEndAt, now >= expectedEndAt { return .resolved }
-        return now < startsAt ? .scheduled : .active
+        endedAt(at: now) != nil ? .resolved : now < startsAt ? .scheduled : .active
+    }
+
+    /// When it ended, as of `now`: resolved by the merchant, or its expected end come.
+    public func endedAt(at now: Date) -> Date? {
+        if let resolvedAt { return resolvedAt }
+        if let expectedEndAt, now >= expectedEndAt { return expectedEndAt }
+        return nil
     }
 
     /// The next moment its status changes by time alone: its start, then its expected end.
@@ -111,9 +116,9 @@ public struct DeclaredDisruption: Sendable, Equatable {
 
     public static let extraDaysRange = 0...60
     /// Disruptions a merchant may have not yet resolved: every order's load reads them.
-    public static let maxUnresolved = 100
+    public static let maxUnresolved = 20
     public static let maxScopeItems = 100
-    public static let maxShipmentIDs = 1_000
+    public static let maxShipmentIDs = 100
     public static let maxCustomerMessage = 500
 }
 
@@ -124,9 +129,17 @@ public struct DeclaredDelay: Sendable, Equatable, Codable {
     public var cause: DisruptionCause
     public var extraDays: Int
     public var customerMessage: String?
+    /// The parcels it holds up: their estimates are the ones that move.
+    public var shipmentIDs: [UUID]
 
-    public init(disruptionID: UUID, cause: DisruptionCause, extraDays: Int, customerMessage: String?) {
-        (self.disruptionID, self.cause, self.extraDays, self.customerMessage) = (disruptionID, cause, extraDays, customerMessage)
+    public init(disruptionID: UUID, cause: DisruptionCause, extraDays: Int, customerMessage: String?, shipmentIDs: [UUID]) {
+        (self.disruptionID, self.cause, self.extraDays, self.customerMessage, self.shipmentIDs)
+            = (disruptionID, cause, extraDays, customerMessage, shipmentIDs)
+    }
+
+    /// Spelled out: the store finds orders by `disruption_id` in the stored JSON.
+    enum CodingKeys: String, CodingKey {
+        case disruptionID = "disruption_id", cause, extraDays = "extra_days", customerMessage = "customer_message", shipmentIDs = "shipment_ids"
     }
 
     /// A declared disruption of three days or more is a long delay; a shorter one a delay.
@@ -249,6 +262,7 @@ extension DeclaredDisruption {
     /// The data of `disruption.declared` and `disruption.resolved`.
     public var eventFields: [String: JSONValue?] {
         ["disruption_id": .string(id.apiText), "cause": .string(cause.rawValue), "extra_days": .integer(Int64(extraDays)),
-         "starts_at": .string(APITime.text(startsAt)), "expected_end_at": expectedEndAt.map { .string(APITime.text($0)) }]
+         "starts_at": .string(APITime.text(startsAt)), "expected_end_at": expectedEndAt.map { .string(APITime.text($0)) },
+         "resolved_at": resolvedAt.map { .string(APITime.text($0)) }]
     }
 }

@@ -62,11 +62,19 @@ public enum DisruptionRules {
     /// for twice its threshold (long delay); a failed delivery attempt, an estimate past the
     /// promise, a parcel silent for its threshold or a label never scanned (delay). Silence counts
     /// working hours in the promise's time zone (UTC without one). A parcel whose claim against
-    /// the carrier the merchant has settled is dealt with. Nil when nothing is wrong.
-    public static func finding(in order: OrderRecord, now: Date, thresholds: DisruptionThresholds = .standard)
-        -> (reason: AlertReason, severity: AlertSeverity, shipmentID: UUID?)? {
-        guard order.status != .cancelled, order.status != .delivered else { return nil }
-        var findings: [(reason: AlertReason, severity: AlertSeverity, shipmentID: UUID?)] = []
+    /// the carrier the merchant has settled is dealt with. A declared disruption holding the
+    /// order up (`OrderRecord.declared`, as `keepAlertInStep` noted it) is a delay, or a long
+    /// delay from three extra days. Nil when nothing is wrong.
+    public static func finding(in order: OrderRecord, now: Date, thresholds: DisruptionThresholds = .standard) -> Finding? {
+        findings(in: order, now: now, thresholds: thresholds).max { $0.severity < $1.severity }
+    }
+
+    public typealias Finding = (reason: AlertReason, severity: AlertSeverity, shipmentID: UUID?)
+
+    /// Everything `finding` weighs.
+    static func findings(in order: OrderRecord, now: Date, thresholds: DisruptionThresholds = .standard) -> [Finding] {
+        guard order.status != .cancelled, order.status != .delivered else { return [] }
+        var findings: [Finding] = []
         for shipment in watchedShipments(of: order) {
             switch (shipment.status, shipment.substatus) {
             case (.returnedToSender, _): findings.append((.returnedToSender, .critical, shipment.id))
@@ -82,8 +90,8 @@ public enum DisruptionRules {
                 }
             }
         }
-        if let (declared, shipmentID) = declaredDelay(in: order, now: now) {
-            findings.append((.declaredDisruption, declared.severity, shipmentID))
+        if let declared = order.declared {
+            findings.append((.declaredDisruption, declared.severity, declared.shipmentIDs.first))
         }
         if let promise = order.promise, promise.outcome == nil {
             if now >= breachedAt(promise) {
@@ -93,7 +101,7 @@ public enum DisruptionRules {
                 findings.append((.promiseAtRisk, .delay, nil))
             }
         }
-        return findings.max { $0.severity < $1.severity }
+        return findings
     }
 
     /// When time alone could next change what `finding` says: the earliest moment a quiet parcel
@@ -113,26 +121,31 @@ public enum DisruptionRules {
         if let promise = order.promise, promise.outcome == nil, case let breach = breachedAt(promise), breach > now {
             moments.append(breach)
         }
-        let waiting = watchedShipments(of: order).filter { $0.status != .delivered }
+        let waiting = waitingShipments(of: order)
         for disruption in order.declaredDisruptions where waiting.contains(where: { disruption.scope.matches($0, of: order) }) {
             if let change = disruption.nextChange(after: now) { moments.append(change) }
         }
         return moments.min().map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.up)) }
     }
 
-    /// The declared disruption active at `now` that holds up one of the order's parcels still on
-    /// the way, the one with the most extra days, and that parcel.
-    public static func declaredDelay(in order: OrderRecord, now: Date) -> (DeclaredDelay, shipmentID: UUID)? {
+    /// The declared disruption active at `now` that holds up the order's parcels still on the
+    /// way (the one with the most extra days when several do), with the parcels it holds up.
+    public static func declaredDelay(in order: OrderRecord, now: Date) -> DeclaredDelay? {
         guard order.status != .cancelled, order.status != .delivered else { return nil }
-        let waiting = watchedShipments(of: order).filter { $0.status != .delivered }
+        let waiting = waitingShipments(of: order)
         return order.declaredDisruptions.filter { $0.status(at: now) == .active }
-            .compactMap { disruption in
-                waiting.first { disruption.scope.matches($0, of: order) }.map { shipment in
-                    (DeclaredDelay(disruptionID: disruption.id, cause: disruption.cause, extraDays: disruption.extraDays,
-                                   customerMessage: disruption.customerMessage), shipmentID: shipment.id)
-                }
+            .compactMap { disruption -> DeclaredDelay? in
+                let held = waiting.filter { disruption.scope.matches($0, of: order) }.map(\.id)
+                guard !held.isEmpty else { return nil }
+                return DeclaredDelay(disruptionID: disruption.id, cause: disruption.cause, extraDays: disruption.extraDays,
+                                     customerMessage: disruption.customerMessage, shipmentIDs: held)
             }
-            .max { ($0.0.extraDays, $0.0.disruptionID.uuidString) < ($1.0.extraDays, $1.0.disruptionID.uuidString) }
+            .max { ($0.extraDays, $0.disruptionID.uuidString) < ($1.extraDays, $1.disruptionID.uuidString) }
+    }
+
+    /// The watched parcels still on their way.
+    private static func waitingShipments(of order: OrderRecord) -> [ShipmentRecord] {
+        watchedShipments(of: order).filter { $0.status != .delivered }
     }
 
     /// The shipments whose trouble is the order's: counted, and without a settled claim.
@@ -168,23 +181,26 @@ public enum DisruptionRules {
 
 extension OrderRecord {
     /// Keeps the order's alert in step with what is wrong now: opens one when something is; when
-    /// something worse or as bad is found, the alert follows it (escalating when worse; never down:
-    /// a critical parcel stays critical until resolved); resolves it when nothing is wrong any
+    /// something worse or as bad is found, the alert follows it (escalating when worse; never down
+    /// while its own problem lasts: a lost parcel stays critical; once that problem is over, it
+    /// follows the worst one left, without an event); resolves it when nothing is wrong any
     /// more (scans resumed, delivered, cancelled, the claim settled, the declared disruption
     /// over). First notes the declared disruption holding the order up (its extra days are in
     /// the estimate, which the promise rules read); then offers a remedy for the alert when the
     /// merchant's rules say so; last sets when time alone should next check the order.
     public mutating func keepAlertInStep(now: Date, newID: UUID) {
-        declared = DisruptionRules.declaredDelay(in: self, now: now)?.0
-        let finding = DisruptionRules.finding(in: self, now: now)
-        switch (alert, finding) {
+        declared = DisruptionRules.declaredDelay(in: self, now: now)
+        let findings = DisruptionRules.findings(in: self, now: now)
+        switch (alert, findings.max { $0.severity < $1.severity }) {
         case (nil, nil): break
         case (nil, let found?):
             alert = AlertRecord(id: newID, reason: found.reason, severity: found.severity, shipmentID: found.shipmentID, openedAt: now, updatedAt: now)
         case (_?, nil):
             alert = nil
         case (let open?, let found?):
-            guard found.severity >= open.severity, (found.reason, found.severity, found.shipmentID) != (open.reason, open.severity, open.shipmentID)
+            let lasts = findings.contains { ($0.reason, $0.shipmentID) == (open.reason, open.shipmentID) }
+            guard found.severity >= open.severity || !lasts,
+                  (found.reason, found.severity, found.shipmentID) != (open.reason, open.severity, open.shipmentID)
             else { break }
             alert = AlertRecord(id: open.id, reason: found.reason, severity: found.severity, shipmentID: found.shipmentID,
                                 openedAt: open.openedAt, updatedAt: now)

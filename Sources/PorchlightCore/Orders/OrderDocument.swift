@@ -51,13 +51,15 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         var cause: DisruptionCause
         var extraDays: Int
         var customerMessage: String?
+        var shipmentIDs: [String]
 
         enum CodingKeys: String, CodingKey {
-            case id, cause, extraDays = "extra_days", customerMessage = "customer_message"
+            case id, cause, extraDays = "extra_days", customerMessage = "customer_message", shipmentIDs = "shipment_ids"
         }
 
         init(_ delay: DeclaredDelay) {
             (id, cause, extraDays, customerMessage) = (delay.disruptionID.apiText, delay.cause, delay.extraDays, delay.customerMessage)
+            shipmentIDs = delay.shipmentIDs.map(\.apiText)
         }
     }
 

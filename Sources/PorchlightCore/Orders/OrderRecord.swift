@@ -151,6 +151,16 @@ public struct TrackingEventRecord: Sendable, Equatable {
     }
 }
 
+extension ShipmentEstimate {
+    /// The same estimate, `days` later (a declared disruption's extra days).
+    func later(by days: Int) -> ShipmentEstimate {
+        var later = self
+        later.window.earliest = window.earliest.adding(days: days)
+        later.window.latest = window.latest.adding(days: days)
+        return later
+    }
+}
+
 /// A shipment's current arrival estimate.
 public struct ShipmentEstimate: Sendable, Equatable {
     public var window: DeliveryWindow
@@ -269,23 +279,20 @@ extension OrderRecord {
     /// is delivered or cancelled.
     public var estimate: OrderEstimate? {
         guard status != .delivered, status != .cancelled else { return nil }
-        let open = shipments.filter { $0.status != .delivered }.compactMap(\.estimate)
-        let estimate: OrderEstimate
+        let held = Set(declared?.shipmentIDs ?? [])
+        let open = shipments.filter { $0.status != .delivered }.compactMap { shipment in
+            shipment.estimate.map { held.contains(shipment.id) ? $0.later(by: declared?.extraDays ?? 0) : $0 }
+        }
         if let last = open.max(by: { $0.window.latest < $1.window.latest }) {
-            estimate = OrderEstimate(
+            return OrderEstimate(
                 window: DeliveryWindow(earliest: open.map(\.window.earliest).max()!, latest: last.window.latest,
                                        confidence: open.map(\.window.confidence).min()!),
                 basis: last.basis, updatedAt: open.map(\.estimatedAt).max()!)
-        } else if let promise {
-            estimate = OrderEstimate(window: promise.window, basis: promise.basis, updatedAt: promise.promisedAt)
-        } else {
-            return nil
         }
-        guard let extraDays = declared?.extraDays, extraDays > 0 else { return estimate }
-        var later = estimate
-        later.window.earliest = estimate.window.earliest.adding(days: extraDays)
-        later.window.latest = estimate.window.latest.adding(days: extraDays)
-        return later
+        guard let promise else { return nil }
+        let fromPromise = ShipmentEstimate(window: promise.window, basis: promise.basis, estimatedAt: promise.promisedAt)
+            .later(by: held.isEmpty ? 0 : declared?.extraDays ?? 0)
+        return OrderEstimate(window: fromPromise.window, basis: fromPromise.basis, updatedAt: fromPromise.estimatedAt)
     }
 
     /// Whether the promise is in danger: the estimate ends after it, or a parcel has an exception

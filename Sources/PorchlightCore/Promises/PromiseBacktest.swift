@@ -59,6 +59,8 @@ public struct PromiseBacktest {
         public var precision: Double
         /// How many days before the promised latest date the flags that came true were raised.
         public var medianLeadDays: Double
+        /// Hand-offs after the promised latest date, left out: the promise was already missed.
+        public var handedOffLate: Int
     }
 
     public let orders: [HistoricalOrder]
@@ -274,12 +276,15 @@ public struct PromiseBacktest {
 
     /// Flags at hand-off against missed promises, counted as they come.
     struct AtRiskTally {
-        var orders = 0, late = 0, flagged = 0, flaggedLate = 0
+        var orders = 0, late = 0, flagged = 0, flaggedLate = 0, handedOffLate = 0
         var leads: [Double] = []
 
+        /// A hand-off after the promise's latest date is no forecast (the promise is missed
+        /// already): counted apart.
         mutating func add(estimate: DeliveryWindow, promised: DeliveryWindow, shippedOn: LocalDate, deliveredOn: LocalDate) {
+            guard shippedOn <= promised.latest else { handedOffLate += 1; return }
             orders += 1
-            let flag = estimate.putsAtRisk(promised), missed = deliveredOn > promised.latest
+            let flag = estimate.putsAtRisk(promised), missed = PromiseOutcome(deliveredOn: deliveredOn, latest: promised.latest) == .missed
             if missed { late += 1 }
             if flag { flagged += 1 }
             if flag && missed {
@@ -292,7 +297,7 @@ public struct PromiseBacktest {
             AtRiskScore(promise: promise, orders: orders, lateOrders: late, flagged: flagged,
                         recall: late == 0 ? 0 : Double(flaggedLate) / Double(late),
                         precision: flagged == 0 ? 0 : Double(flaggedLate) / Double(flagged),
-                        medianLeadDays: PromiseBacktest.median(leads))
+                        medianLeadDays: PromiseBacktest.median(leads), handedOffLate: handedOffLate)
         }
     }
 

@@ -78,7 +78,7 @@ extension Components.Schemas.Disruption {
     init(_ disruption: DeclaredDisruption, now: Date) throws {
         self.init(id: disruption.id.apiText, cause: .init(disruption.cause), scope: try .init(disruption.scope), startsAt: disruption.startsAt,
                   expectedEndAt: disruption.expectedEndAt, extraDays: disruption.extraDays, customerMessage: disruption.customerMessage,
-                  status: .init(disruption.status(at: now)), resolvedAt: disruption.resolvedAt, createdAt: disruption.createdAt,
+                  status: .init(disruption.status(at: now)), resolvedAt: disruption.endedAt(at: now), createdAt: disruption.createdAt,
                   updatedAt: disruption.updatedAt)
     }
 }

@@ -106,7 +106,8 @@ extension DeliverySelection {
 extension DeclaredDelay {
     init?(_ declared: Components.Schemas.OrderDeclaredDisruption) {
         guard let id = UUID(uuidString: declared.id) else { return nil }
-        self.init(disruptionID: id, cause: DisruptionCause(declared.cause), extraDays: declared.extraDays, customerMessage: declared.customerMessage)
+        self.init(disruptionID: id, cause: DisruptionCause(declared.cause), extraDays: declared.extraDays, customerMessage: declared.customerMessage,
+                  shipmentIDs: declared.shipmentIds.compactMap(UUID.init(uuidString:)))
     }
 }
 

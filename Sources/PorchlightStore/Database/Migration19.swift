@@ -6,18 +6,19 @@ extension Schema {
     static let declaredDisruptions = Migration(version: 19, name: "declared disruptions", statements: [
         """
         CREATE TABLE declared_disruptions (
-            merchant_id uuid NOT NULL,
+            merchant_id uuid NOT NULL REFERENCES merchants (id),
             id uuid NOT NULL,
             cause text NOT NULL CHECK (cause IN ('weather', 'carrier_delay', 'warehouse_backlog', 'customs', 'strike', 'other')),
             scope jsonb NOT NULL,
             starts_at timestamptz NOT NULL,
             expected_end_at timestamptz,
-            extra_days int NOT NULL,
+            extra_days int NOT NULL CHECK (extra_days >= 0),
             customer_message text,
             resolved_at timestamptz,
             created_at timestamptz NOT NULL,
             updated_at timestamptz NOT NULL,
-            PRIMARY KEY (merchant_id, id)
+            PRIMARY KEY (merchant_id, id),
+            CHECK (expected_end_at > starts_at)
         )
         """,
         // What every order's load reads: the merchant's disruptions not yet resolved.

@@ -22,11 +22,9 @@ public struct DisruptionStore: Sendable {
                         logger: Logger) async throws -> DeclaredDisruption {
         let disruption = try draft.declared(id: UUID(), now: Date().asStored)
         return try await database.withTransaction(logger: logger) { connection in
-            // Serialises declarations of one merchant, so that the limit holds under concurrency
-            // (NO KEY: the merchant's order writes, which reference the row, go on meanwhile).
+            try await MerchantStore.serialiseLimitedWrites(of: merchant, on: connection, logger: logger)
             let unresolved = try await connection.query("""
-                SELECT (SELECT count(*) FROM declared_disruptions WHERE merchant_id = m.id AND resolved_at IS NULL) FROM merchants m
-                WHERE m.id = \(merchant.rawValue) FOR NO KEY UPDATE
+                SELECT count(*) FROM declared_disruptions WHERE merchant_id = \(merchant.rawValue) AND resolved_at IS NULL
                 """, logger: logger).collect().first?.decode(Int.self) ?? 0
             guard unresolved < DeclaredDisruption.maxUnresolved else {
                 throw DomainError.conflict("A merchant has at most \(DeclaredDisruption.maxUnresolved) disruptions not yet resolved; resolve one first.")
@@ -39,19 +37,15 @@ public struct DisruptionStore: Sendable {
                     NULL, \(disruption.createdAt), \(disruption.updatedAt))
                 """, logger: logger)
             try await Self.append(.disruptionDeclared, of: [disruption], now: disruption.createdAt, merchant: merchant, on: connection, logger: logger)
-            // Any order not delivered or cancelled may have a parcel in scope; Core decides which do.
-            try await connection.query("""
-                UPDATE orders SET disruption_check_at = least(coalesce(disruption_check_at, 'infinity'), \(max(disruption.startsAt, disruption.createdAt)))
-                WHERE merchant_id = \(merchant.rawValue) AND status NOT IN ('delivered', 'cancelled')
-                """, logger: logger)
+            try await Self.makeOpenOrdersDue(at: max(disruption.startsAt, disruption.createdAt), merchant: merchant, on: connection, logger: logger)
             try await idempotency?.record(disruption, merchant: merchant, on: connection, logger: logger)
             return disruption
         }
     }
 
     /// Changes a disruption under its row's lock as Core allows (`DeclaredDisruption.apply`),
-    /// with `disruption.resolved` when the change resolves it, and makes the orders it holds up
-    /// due now.
+    /// with `disruption.resolved` when the change resolves it, and makes the merchant's open
+    /// orders due now (the orders it holds up, and those where it may now win over another).
     public func update(_ id: UUID, _ change: DisruptionChange, merchant: MerchantID, logger: Logger) async throws -> DeclaredDisruption {
         try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
@@ -72,32 +66,42 @@ public struct DisruptionStore: Sendable {
             if resolved {
                 try await Self.append(.disruptionResolved, of: [after], now: now, merchant: merchant, on: connection, logger: logger)
             }
-            try await Self.makeAffectedOrdersDue([id], now: now, merchant: merchant, on: connection, logger: logger)
+            try await Self.makeOpenOrdersDue(at: now, merchant: merchant, on: connection, logger: logger)
             return after
         }
     }
 
-    /// Records the end of every disruption whose expected end has come (its resolution, at that
-    /// moment), with `disruption.resolved`, and makes the orders it held up due. Replicas doing
-    /// this at once resolve each one once: the second waits for the first's row locks and then
-    /// finds nothing left to resolve. Returns how many it resolved.
+    /// Records the end of every disruption whose expected end has come (Core's `endedAt`) as its
+    /// resolution, with `disruption.resolved`, and makes the orders it held up due. Replicas
+    /// doing this at once resolve each one once: each locks the unresolved rows with an end it
+    /// can, skipping those another holds. Returns how many it resolved.
     public func endDue(now: Date, logger: Logger) async throws -> Int {
         try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
-                UPDATE declared_disruptions SET resolved_at = expected_end_at, updated_at = \(now)
-                WHERE resolved_at IS NULL AND expected_end_at <= \(now)
-                RETURNING merchant_id, \(unescaped: Self.columns)
+                SELECT merchant_id, \(unescaped: Self.columns) FROM declared_disruptions
+                WHERE resolved_at IS NULL AND expected_end_at IS NOT NULL
+                FOR UPDATE SKIP LOCKED
                 """, logger: logger).collect()
             var ended: [UUID: [DeclaredDisruption]] = [:]
             for row in rows {
-                let random = row.makeRandomAccess()
-                ended[try random[0].decode(UUID.self), default: []].append(try Self.disruption(row, offset: 1))
+                var disruption = try Self.disruption(row, offset: 1)
+                guard let end = disruption.endedAt(at: now) else { continue }
+                (disruption.resolvedAt, disruption.updatedAt) = (end, now)
+                ended[try row.makeRandomAccess()[0].decode(UUID.self), default: []].append(disruption)
             }
             for (merchant, disruptions) in ended {
+                try await connection.query("""
+                    UPDATE declared_disruptions d SET resolved_at = e.resolved_at, updated_at = \(now)
+                    FROM unnest(\(disruptions.map(\.id))::uuid[], \(disruptions.compactMap(\.resolvedAt))::timestamptz[]) AS e(id, resolved_at)
+                    WHERE d.merchant_id = \(merchant) AND d.id = e.id
+                    """, logger: logger)
                 try await Self.append(.disruptionResolved, of: disruptions, now: now, merchant: MerchantID(merchant), on: connection, logger: logger)
-                try await Self.makeAffectedOrdersDue(disruptions.map(\.id), now: now, merchant: MerchantID(merchant), on: connection, logger: logger)
+                try await connection.query("""
+                    UPDATE orders SET disruption_check_at = \(now)
+                    WHERE merchant_id = \(merchant) AND (declared_delay->>'disruption_id')::uuid = ANY(\(disruptions.map(\.id))::uuid[])
+                    """, logger: logger)
             }
-            return rows.count
+            return ended.values.map(\.count).reduce(0, +)
         }
     }
 
@@ -203,12 +207,14 @@ public struct DisruptionStore: Sendable {
             """, logger: logger)
     }
 
-    /// Makes the orders these disruptions hold up (as their last write found) due now.
-    private static func makeAffectedOrdersDue(_ ids: [UUID], now: Date, merchant: MerchantID, on connection: PostgresConnection,
-                                              logger: Logger) async throws {
+    /// Makes the merchant's orders that may have a parcel on its way due by `moment`: those not
+    /// delivered or cancelled (Core decides which parcels a disruption holds up). The UPDATE
+    /// waits for orders being changed, and so also reaches a change that read the disruptions
+    /// before this one.
+    private static func makeOpenOrdersDue(at moment: Date, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
-            UPDATE orders SET disruption_check_at = \(now)
-            WHERE merchant_id = \(merchant.rawValue) AND (declared_delay->>'disruptionID')::uuid = ANY(\(ids)::uuid[])
+            UPDATE orders SET disruption_check_at = least(coalesce(disruption_check_at, 'infinity'), \(moment))
+            WHERE merchant_id = \(merchant.rawValue) AND status NOT IN ('delivered', 'cancelled')
             """, logger: logger)
     }
 }

@@ -49,6 +49,14 @@ public struct MerchantStore: Sendable {
     }
 
     /// Creates a merchant with one key holding the given scopes; returns the key in clear, once.
+    /// Makes the merchant's writes that a per-merchant limit counts (webhook endpoints, declared
+    /// disruptions) take turns, so that the limit holds under concurrency. NO KEY: the merchant's
+    /// order writes, which reference the row, go on meanwhile. Count in a later statement, whose
+    /// snapshot sees what the previous holder wrote (a subquery of this one would not).
+    static func serialiseLimitedWrites(of merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT 1 FROM merchants WHERE id = \(merchant.rawValue) FOR NO KEY UPDATE", logger: logger)
+    }
+
     public func createMerchant(name: String, scopes: Set<Scope> = Set(Scope.allCases), logger: Logger) async throws -> (MerchantID, apiKey: String) {
         let merchant = MerchantID(UUID())
         let key = try await database.withTransaction(logger: logger) { connection in

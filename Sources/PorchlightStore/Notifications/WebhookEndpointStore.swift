@@ -38,11 +38,9 @@ public struct WebhookEndpointStore: Sendable {
                        logger: Logger) async throws -> (WebhookEndpoint, WebhookSecret) {
         let secret = WebhookSecret.generate()
         return try await database.withTransaction(logger: logger) { connection in
-            // Serialises creations of one merchant, so that the limit holds under concurrency
-            // (NO KEY: the merchant's order writes, which reference the row, go on meanwhile).
+            try await MerchantStore.serialiseLimitedWrites(of: merchant, on: connection, logger: logger)
             let count = try await connection.query("""
-                SELECT (SELECT count(*) FROM webhook_endpoints WHERE merchant_id = m.id) FROM merchants m
-                WHERE m.id = \(merchant.rawValue) FOR NO KEY UPDATE
+                SELECT count(*) FROM webhook_endpoints WHERE merchant_id = \(merchant.rawValue)
                 """, logger: logger).collect().first?.decode(Int.self) ?? 0
             guard count < WebhookEndpoint.maxPerMerchant else {
                 throw DomainError.conflict("A merchant has at most \(WebhookEndpoint.maxPerMerchant) webhook endpoints; delete one first.")
