@@ -525,3 +525,67 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         }
     }
 }
+
+@Suite struct DisruptionSettingsTests {
+    /// A DHL express parcel scanned in transit on Friday 2025-11-21 at 10:00 UTC (no promise: UTC).
+    private func quiet(status: TrackingStatus = .inTransit) throws -> OrderRecord {
+        var order = newOrder()
+        let parcel = UUID()
+        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: "express", trackingNumber: "T1", originLocation: nil,
+                                            lines: [LineQuantity(sku: "TEE", quantity: 2)]), id: parcel, now: instant("2025-11-21T09:00:00Z"))
+        let event = TrackingEventDraft(status: status, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil, location: nil,
+                                       occurredAt: instant("2025-11-21T10:00:00Z"), carrierEventId: "t1")
+        _ = order.recordTracking([event], shipment: parcel, now: instant("2025-11-21T10:00:00Z"), newID: UUID.init, estimator: noEstimate)
+        order.settle(now: instant("2025-11-21T10:00:00Z"))
+        return order
+    }
+
+    private func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+
+    @Test func aCarrierServicesThresholdsBeatTheCarriersWhichBeatTheMerchants() throws {
+        var order = try quiet()
+        let hours = { (transit: Int) in DisruptionThresholds(labelCreatedHours: 24, inTransitHours: transit, outForDeliveryHours: 24) }
+        order.disruptionSettings = DisruptionSettings(thresholds: hours(48), byService: [
+            .init(carrier: "DHL", serviceLevel: nil, thresholds: hours(10)),
+            .init(carrier: "dhl", serviceLevel: "EXPRESS", thresholds: hours(4)),
+            .init(carrier: "ups", serviceLevel: nil, thresholds: hours(1)),
+        ])
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-21T13:59:59Z")) == nil)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-21T14:00:00Z"))?.severity == .delay, "express: 4 working hours")
+        order.disruptionSettings?.byService.remove(at: 1)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-21T19:59:59Z")) == nil)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-21T20:00:00Z"))?.severity == .delay, "the carrier's 10 hours")
+    }
+
+    @Test func silenceOnTheWayCountsTheCarriersDeliveryDaysLessTheLocationsHolidays() throws {
+        var order = try quiet()
+        // Friday 10:00 + 48 working hours, Monday to Friday: Tuesday 10:00.
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T09:59:59Z")) == nil)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T10:00:00Z"))?.reason == .noScan)
+        // A carrier delivering on Saturdays: Friday's 14 hours, Saturday's 24, Monday 10:00.
+        order.silenceCalendars = SilenceCalendars(location: nil, deliveryDays: [ServiceKey(carrier: "dhl", serviceLevel: "express"): Weekday.mondayToSaturday])
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T09:59:59Z")) == nil)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T10:00:00Z"))?.reason == .noScan)
+        // ... and the location closed on Saturday 22nd: Tuesday 10:00 again.
+        order.silenceCalendars.location = WorkCalendar(days: Weekday.mondayToFriday, holidays: [LocalDate("2025-11-22")!])
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T10:00:00Z")) == nil)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T10:00:00Z"))?.reason == .noScan)
+    }
+
+    @Test func outForDeliveryHasItsOwnThreshold() throws {
+        let order = try quiet(status: .outForDelivery)
+        // The standard 24 working hours out for delivery: Monday 10:00; a long delay at 48.
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T09:59:59Z")) == nil)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T10:00:00Z"))?.severity == .delay)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T10:00:00Z"))?.severity == .longDelay)
+    }
+
+    @Test func settingsNameEveryFieldToFix() throws {
+        let zero = DisruptionThresholds(labelCreatedHours: 0, inTransitHours: 48, outForDeliveryHours: 721)
+        let settings = DisruptionSettings(thresholds: zero, byService: [.init(carrier: "dhl", serviceLevel: nil, thresholds: .standard),
+                                                                         .init(carrier: "DHL", serviceLevel: nil, thresholds: .standard)])
+        let error = #expect(throws: DomainError.self) { try settings.validate() }
+        guard case .validation(let errors)? = error else { Issue.record("not a validation error"); return }
+        #expect(Set(errors.map(\.field)) == ["thresholds.label_created_hours", "thresholds.out_for_delivery_hours", "by_service[1]"])
+    }
+}

@@ -289,6 +289,46 @@ import Testing
         }
     }
 
+    @Test func theMerchantsThresholdsAndItsCarriersDeliveryDaysDecideSilence() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            #expect(try await service.call(.get, "/v1/disruption-settings", key: merchant.apiKey)["thresholds"] as? [String: Int]
+                    == ["label_created_hours": 24, "in_transit_hours": 48, "out_for_delivery_hours": 24], "the standard ones until set")
+            // A carrier that delivers every day, so the test does not depend on the weekday it runs.
+            let everyDay = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            let courier = try await service.call(.put, "/v1/carrier-services/dhl/standard", key: merchant.apiKey, json: [
+                "pickup_days": everyDay, "delivery_days": everyDay, "baseline_transit": [["country": "RO", "min_days": 1, "max_days": 3]]])
+            #expect(courier.status.code / 100 == 2, "\(courier.text)")
+            let order = try await service.createOrder(merchant)
+            let shipment = try await service.call(.post, "/v1/orders/\(order)/shipments", key: merchant.apiKey, json: [
+                "carrier": "dhl", "service_level": "standard", "tracking_number": "TH\(UInt32.random(in: 0...UInt32.max))",
+                "lines": [["sku": "TEE", "quantity": 2]]])
+            let shipmentID = try #require(shipment["id"] as? String, "\(shipment.text)")
+            #expect(try await service.scans(merchant, shipment: shipmentID, [scan("in_transit", isoTime(Date().addingTimeInterval(-3 * 3600)))]).status == .ok)
+            #expect(try await detect(merchant).changed == 0, "three hours is no silence by the standard thresholds")
+
+            let settings: [String: Any] = [
+                "thresholds": ["label_created_hours": 24, "in_transit_hours": 48, "out_for_delivery_hours": 24],
+                "by_service": [["carrier": "DHL", "service_level": "standard",
+                                "thresholds": ["label_created_hours": 4, "in_transit_hours": 1, "out_for_delivery_hours": 1]]],
+            ]
+            let stored = try await service.call(.put, "/v1/disruption-settings", key: merchant.apiKey, json: settings)
+            #expect(stored.status == .ok && (stored["by_service"] as? [[String: Any]])?.count == 1, "\(stored.text)")
+            #expect(try await detect(merchant).changed == 1, "its open orders are due again, and three hours is now a long delay")
+            let alerted = try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey)
+            let alert = try #require(alerted["alert"] as? [String: Any], "\(alerted.text)")
+            #expect(alert["reason"] as? String == "no_scan" && alert["severity"] as? String == "long_delay")
+
+            let repeated = try await service.call(.put, "/v1/disruption-settings", key: merchant.apiKey, json: [
+                "thresholds": ["label_created_hours": 24, "in_transit_hours": 48, "out_for_delivery_hours": 24],
+                "by_service": [["carrier": "dhl", "thresholds": ["label_created_hours": 1, "in_transit_hours": 1, "out_for_delivery_hours": 1]],
+                               ["carrier": "DHL", "thresholds": ["label_created_hours": 1, "in_transit_hours": 1, "out_for_delivery_hours": 1]]]])
+            #expect(repeated.status == .unprocessableContent && repeated.errorFields == ["by_service[1]"], "\(repeated.text)")
+            #expect(try await service.call(.put, "/v1/disruption-settings", key: merchant.apiKey, json: [
+                "thresholds": ["label_created_hours": 0, "in_transit_hours": 48, "out_for_delivery_hours": 24]]).status.code / 100 == 4)
+        }
+    }
+
     @Test func badDeclarationsAreClearClientErrors() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()

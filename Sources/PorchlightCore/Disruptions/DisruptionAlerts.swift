@@ -65,14 +65,14 @@ public enum DisruptionRules {
     /// the carrier the merchant has settled is dealt with. A declared disruption holding the
     /// order up (`OrderRecord.declared`, as `keepAlertInStep` noted it) is a delay, or a long
     /// delay from three extra days. Nil when nothing is wrong.
-    public static func finding(in order: OrderRecord, now: Date, thresholds: DisruptionThresholds = .standard) -> Finding? {
-        findings(in: order, now: now, thresholds: thresholds).max { $0.severity < $1.severity }
+    public static func finding(in order: OrderRecord, now: Date) -> Finding? {
+        findings(in: order, now: now).max { $0.severity < $1.severity }
     }
 
     public typealias Finding = (reason: AlertReason, severity: AlertSeverity, shipmentID: UUID?)
 
     /// Everything `finding` weighs.
-    static func findings(in order: OrderRecord, now: Date, thresholds: DisruptionThresholds = .standard) -> [Finding] {
+    static func findings(in order: OrderRecord, now: Date) -> [Finding] {
         guard order.status != .cancelled, order.status != .delivered else { return [] }
         var findings: [Finding] = []
         for shipment in watchedShipments(of: order) {
@@ -82,7 +82,7 @@ public enum DisruptionRules {
             case (.exception, _): findings.append((.exception, .longDelay, shipment.id))
             case (.attemptedDelivery, _): findings.append((.failedAttempt, .delay, shipment.id))
             default:
-                guard let silence = silence(of: shipment, in: order, now: now, thresholds: thresholds) else { break }
+                guard let silence = silence(of: shipment, in: order, now: now) else { break }
                 if silence.hours >= silence.longDelayAfter {
                     findings.append((silence.reason, .longDelay, shipment.id))
                 } else if silence.hours >= silence.delayAfter {
@@ -109,11 +109,11 @@ public enum DisruptionRules {
     /// than the clock, so the moment is never late; a check that finds a threshold not reached
     /// yet (a weekend came between) sets the next one further on. Whole seconds, as stored. Nil
     /// when time alone can change nothing.
-    public static func nextCheck(for order: OrderRecord, now: Date, thresholds: DisruptionThresholds = .standard) -> Date? {
+    public static func nextCheck(for order: OrderRecord, now: Date) -> Date? {
         guard order.status != .cancelled, order.status != .delivered else { return nil }
         var moments: [Date] = []
         for shipment in watchedShipments(of: order) {
-            guard let silence = silence(of: shipment, in: order, now: now, thresholds: thresholds) else { continue }
+            guard let silence = silence(of: shipment, in: order, now: now) else { continue }
             if let next = [silence.delayAfter, silence.longDelayAfter].first(where: { $0.isFinite && $0 > silence.hours }) {
                 moments.append(now.addingTimeInterval((next - silence.hours) * 3600))
             }
@@ -155,22 +155,27 @@ public enum DisruptionRules {
     }
 
     /// How long a parcel the carrier has not reported on has been quiet, in working hours (counted
-    /// no further than its long-delay threshold), and its thresholds; nil for a parcel not waiting
-    /// on the carrier.
-    private static func silence(of shipment: ShipmentRecord, in order: OrderRecord, now: Date, thresholds: DisruptionThresholds)
+    /// no further than its long-delay threshold), and its thresholds (the merchant's for its
+    /// carrier service and status); nil for a parcel not waiting on the carrier. A label waits on
+    /// the location's working days, a parcel on its way on its carrier's delivery days.
+    private static func silence(of shipment: ShipmentRecord, in order: OrderRecord, now: Date)
         -> (reason: AlertReason, hours: Double, delayAfter: Double, longDelayAfter: Double)? {
         let timeZone = order.promise?.timeZone ?? TimeZone(identifier: "UTC")!
-        let (reason, since, delayAfter): (AlertReason, Date, Double)
+        let thresholds = (order.disruptionSettings ?? .standard).thresholds(for: shipment)
+        let lastScan = shipment.events.map(\.occurredAt).max() ?? shipment.createdAt
+        let (reason, since, delayAfter, calendar): (AlertReason, Date, Int, WorkCalendar)
         switch shipment.status {
-        case .pending, .infoReceived: (reason, since, delayAfter) = (.forgottenParcel, shipment.createdAt, thresholds.labelWithoutScanHours)
-        case .inTransit, .outForDelivery:
-            (reason, since, delayAfter) = (.noScan, shipment.events.map(\.occurredAt).max() ?? shipment.createdAt, thresholds.silentInTransitHours)
+        case .pending, .infoReceived:
+            (reason, since, delayAfter, calendar) = (.forgottenParcel, shipment.createdAt, thresholds.labelCreatedHours, order.silenceCalendars.forLabel())
+        case .inTransit: (reason, since, delayAfter, calendar) = (.noScan, lastScan, thresholds.inTransitHours, order.silenceCalendars.onTheWay(shipment))
+        case .outForDelivery:
+            (reason, since, delayAfter, calendar) = (.noScan, lastScan, thresholds.outForDeliveryHours, order.silenceCalendars.onTheWay(shipment))
         default: return nil
         }
         // A label never scanned stays a delay; a parcel silent on its way becomes a long delay at twice its threshold.
-        let longDelayAfter = reason == .noScan ? 2 * delayAfter : .infinity
-        let hours = thresholds.calendar.openHours(from: since, to: now, in: timeZone, atMost: min(longDelayAfter, 2 * delayAfter))
-        return (reason, hours, delayAfter, longDelayAfter)
+        let longDelayAfter = reason == .noScan ? 2 * Double(delayAfter) : .infinity
+        let hours = calendar.openHours(from: since, to: now, in: timeZone, atMost: 2 * Double(delayAfter))
+        return (reason, hours, Double(delayAfter), longDelayAfter)
     }
 
     /// The end of the promise's last day, in its time zone.

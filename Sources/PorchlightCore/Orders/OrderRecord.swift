@@ -41,6 +41,10 @@ public struct OrderRecord: Sendable, Equatable {
     /// The merchant's remedy rules, loaded with the order: what an alert is offered. Not part
     /// of the order.
     public var remedyRules: RemedyRules?
+    /// The merchant's silence thresholds (nil: the standard ones) and the calendars silence is
+    /// counted in, loaded with the order. Not part of the order.
+    public var disruptionSettings: DisruptionSettings?
+    public var silenceCalendars: SilenceCalendars = .standard
     /// The stored document's version: 0 until the order is first stored, then one more per change.
     public var version: Int
 

@@ -25,9 +25,10 @@ struct AuthMiddleware: ServerMiddleware {
             .scope(.ordersWrite)
         case Operations.GetCustomerViewSettings.id, Operations.GetOrder.id, Operations.ListOrders.id, Operations.GetShipment.id, Operations.FindShipments.id,
              Operations.ListDisruptionAlerts.id, Operations.ListDisruptions.id, Operations.GetDisruption.id, Operations.GetRemedyRules.id,
-             Operations.GetRemedyCodePool.id:
+             Operations.GetRemedyCodePool.id, Operations.GetDisruptionSettings.id:
             .scope(.ordersRead)
-        case Operations.DeclareDisruption.id, Operations.UpdateDisruption.id, Operations.ReplaceRemedyRules.id, Operations.AddRemedyCodes.id:
+        case Operations.DeclareDisruption.id, Operations.UpdateDisruption.id, Operations.ReplaceRemedyRules.id, Operations.AddRemedyCodes.id,
+             Operations.ReplaceDisruptionSettings.id:
             .scope(.disruptionsWrite)
         case Operations.ListOrderRemedies.id:
             .scopeOrCustomer(.ordersRead)

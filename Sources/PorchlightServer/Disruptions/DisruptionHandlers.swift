@@ -45,6 +45,48 @@ extension APIHandlers {
     }
 }
 
+extension APIHandlers {
+    func getDisruptionSettings(_ input: Operations.GetDisruptionSettings.Input) async throws -> Operations.GetDisruptionSettings.Output {
+        .ok(.init(body: .json(.init(try await disruptions.settings(merchant: Caller.merchant(), logger: RequestScope.logger)))))
+    }
+
+    func replaceDisruptionSettings(_ input: Operations.ReplaceDisruptionSettings.Input) async throws -> Operations.ReplaceDisruptionSettings.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let stored = try await disruptions.replaceSettings(DisruptionSettings(body), merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(stored))))
+    }
+}
+
+extension DisruptionSettings {
+    init(_ settings: Components.Schemas.DisruptionSettings) {
+        self.init(thresholds: DisruptionThresholds(settings.thresholds), byService: (settings.byService ?? []).map { entry in
+            ForService(carrier: entry.carrier, serviceLevel: entry.serviceLevel, thresholds: DisruptionThresholds(entry.thresholds))
+        })
+    }
+}
+
+extension Components.Schemas.DisruptionSettings {
+    init(_ settings: DisruptionSettings) {
+        self.init(thresholds: .init(settings.thresholds), byService: settings.byService.map { entry in
+            .init(carrier: entry.carrier, serviceLevel: entry.serviceLevel, thresholds: .init(entry.thresholds))
+        })
+    }
+}
+
+extension DisruptionThresholds {
+    init(_ thresholds: Components.Schemas.DisruptionThresholds) {
+        self.init(labelCreatedHours: thresholds.labelCreatedHours, inTransitHours: thresholds.inTransitHours,
+                  outForDeliveryHours: thresholds.outForDeliveryHours)
+    }
+}
+
+extension Components.Schemas.DisruptionThresholds {
+    init(_ thresholds: DisruptionThresholds) {
+        self.init(labelCreatedHours: thresholds.labelCreatedHours, inTransitHours: thresholds.inTransitHours,
+                  outForDeliveryHours: thresholds.outForDeliveryHours)
+    }
+}
+
 extension DisruptionScope {
     init(_ scope: Components.Schemas.DisruptionScope) throws {
         self.init()

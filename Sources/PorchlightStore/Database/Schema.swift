@@ -440,5 +440,6 @@ public enum Schema {
         disruptionAlerts,
         declaredDisruptions,
         remedies,
+        disruptionSettings,
     ]
 }

@@ -105,6 +105,28 @@ public struct DisruptionStore: Sendable {
         }
     }
 
+    /// The merchant's silence thresholds, the standard ones until set.
+    public func settings(merchant: MerchantID, logger: Logger) async throws -> DisruptionSettings {
+        let rows = try await database.query("SELECT settings::text FROM disruption_settings WHERE merchant_id = \(merchant.rawValue)", logger: logger)
+        return try rows.first.map { try Self.decode(DisruptionSettings.self, try $0.decode(String.self)) } ?? .standard
+    }
+
+    /// Replaces the merchant's thresholds (as Core checks them), and makes its open orders due
+    /// now: their next checks were set by the old ones.
+    public func replaceSettings(_ settings: DisruptionSettings, merchant: MerchantID, logger: Logger) async throws -> DisruptionSettings {
+        try settings.validate()
+        let now = Date().asStored
+        return try await database.withTransaction(logger: logger) { connection in
+            try await connection.query("""
+                INSERT INTO disruption_settings (merchant_id, settings, updated_at)
+                VALUES (\(merchant.rawValue), \(try Self.encode(settings))::jsonb, \(now))
+                ON CONFLICT (merchant_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
+                """, logger: logger)
+            try await Self.makeOpenOrdersDue(at: now, merchant: merchant, on: connection, logger: logger)
+            return settings
+        }
+    }
+
     public func disruption(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> DeclaredDisruption? {
         let rows = try await database.query("""
             SELECT \(unescaped: Self.columns) FROM declared_disruptions WHERE merchant_id = \(merchant.rawValue) AND id = \(id)

@@ -64,6 +64,7 @@ enum OrderAggregates {
         let parts = try await parts(order.id, merchant: merchant, on: connection, logger: logger)
         (order.version, order.promise, order.alert) = (parts.version, parts.promise, parts.alert)
         (order.declaredDisruptions, order.remedyRules) = (parts.declaredDisruptions, parts.remedyRules)
+        (order.disruptionSettings, order.silenceCalendars) = (parts.disruptionSettings, parts.silenceCalendars)
         order.lines = try await lines(order.id, merchant: merchant, on: connection, logger: logger)
         order.shipments = try await shipments(order.id, merchant: merchant, on: connection, logger: logger)
         if parts.hasReturns {
@@ -98,6 +99,8 @@ enum OrderAggregates {
         var declaredDisruptions: [DeclaredDisruption]
         var hasRemedies: Bool
         var remedyRules: RemedyRules?
+        var disruptionSettings: DisruptionSettings?
+        var silenceCalendars: SilenceCalendars
     }
 
     /// In one statement, the parts of the order that are one row each or none: the stored
@@ -121,7 +124,13 @@ enum OrderAggregates {
                         'created_at', extract(epoch FROM d.created_at), 'updated_at', extract(epoch FROM d.updated_at)))::text
                     FROM declared_disruptions d WHERE d.merchant_id = \(merchant.rawValue) AND d.resolved_at IS NULL),
                    EXISTS (SELECT 1 FROM remedies r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = \(orderID)),
-                   (SELECT rules::text FROM remedy_rules WHERE merchant_id = \(merchant.rawValue))
+                   (SELECT rules::text FROM remedy_rules WHERE merchant_id = \(merchant.rawValue)),
+                   (SELECT settings::text FROM disruption_settings WHERE merchant_id = \(merchant.rawValue)),
+                   l.working_days, l.holidays::text[],
+                   (SELECT json_agg(json_build_object('carrier', c.carrier, 'service_level', c.service_level, 'days', c.delivery_days))::text
+                    FROM carrier_services c WHERE c.merchant_id = \(merchant.rawValue)
+                      AND (c.carrier, c.service_level) IN (SELECT s.carrier, s.service_level FROM shipments s
+                                                           WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = \(orderID)))
             FROM (VALUES (1)) AS one
             LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = \(orderID)
             LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
@@ -137,7 +146,9 @@ enum OrderAggregates {
         }
         var parts = Parts(version: version, promise: nil, hasReturns: hasReturns, alert: alert,
                           declaredDisruptions: try DisruptionStore.unresolved(try column(32)), hasRemedies: try column(33),
-                          remedyRules: try column(34, String?.self).map { try DisruptionStore.decode(RemedyRules.self, $0) })
+                          remedyRules: try column(34, String?.self).map { try DisruptionStore.decode(RemedyRules.self, $0) },
+                          disruptionSettings: try column(35, String?.self).map { try DisruptionStore.decode(DisruptionSettings.self, $0) },
+                          silenceCalendars: try silenceCalendars(workingDays: column(36), holidays: column(37), deliveryDays: column(38)))
         guard let quoteID = try column(1, UUID?.self) else { return parts }
         let slotID = try column(3, String?.self)
         parts.promise = PromiseRecord(
@@ -158,6 +169,21 @@ enum OrderAggregates {
             deliveredOn: try column(23, String?.self).map { try StoredValue.date($0, "delivery_promises.delivered_on") },
             pit: try column(24))
         return parts
+    }
+
+    /// The promise location's working days and holidays, and the delivery days of the carrier
+    /// services of the order's parcels (`carrier`, `service_level`, `days` objects).
+    private static func silenceCalendars(workingDays: [String]?, holidays: [String]?, deliveryDays: String?) throws -> SilenceCalendars {
+        struct Service: Decodable { var carrier: String; var service_level: String; var days: [String] }
+        let location = try workingDays.map { days in
+            WorkCalendar(days: try PromiseStore.weekdays(days, "fulfilment_locations.working_days"),
+                         holidays: Set(try (holidays ?? []).map { try StoredValue.date($0, "fulfilment_locations.holidays") }))
+        }
+        let services = try deliveryDays.map { try DisruptionStore.decode([Service].self, $0) } ?? []
+        return SilenceCalendars(location: location, deliveryDays: Dictionary(try services.map { service in
+            (ServiceKey(carrier: service.carrier, serviceLevel: service.service_level),
+             try PromiseStore.weekdays(service.days, "carrier_services.delivery_days"))
+        }, uniquingKeysWith: { first, _ in first }))
     }
 
     private static func lines(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderLineRecord] {
