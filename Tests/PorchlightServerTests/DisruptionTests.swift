@@ -74,6 +74,13 @@ import Testing
             try await withDatabase(url: databaseURL, logger: testLogger) { client in
                 let alerts = AlertStore(database: Database(client: client))
                 #expect(try await alerts.detectDue(now: Date(), merchant: merchantID, logger: testLogger) == (0, 0), "a fresh label is not due")
+                // Made due early, a check that finds nothing moves only the next check: no version, no lock taken.
+                let orderUUID = try #require(UUID(uuidString: order))
+                try await client.query("UPDATE orders SET disruption_check_at = now() - interval '1 second' WHERE id = \(orderUUID)", logger: testLogger)
+                #expect(try await alerts.detectDue(now: Date(), merchant: merchantID, logger: testLogger) == (1, 0))
+                let next = try await client.query("SELECT disruption_check_at FROM orders WHERE id = \(orderUUID)", logger: testLogger)
+                    .collect().first?.decode(Date?.self)
+                #expect(try #require(next).map { $0 > Date().addingTimeInterval(3600) } == true, "the label's own threshold, hours ahead")
                 // Labelled five days ago (at least three working days), never scanned, and due.
                 try await client.query("""
                     UPDATE shipments SET created_at = now() - interval '5 days', updated_at = now() - interval '5 days'

@@ -15,11 +15,10 @@ public struct AlertStore: Sendable {
 
     /// The detector pass, for what only time reveals (a label never scanned, a parcel silent on
     /// its way, a promise past its day, a declared disruption starting or ending): records the
-    /// end of declared disruptions whose expected end came, then re-checks each order whose `disruption_check_at` (Core's
-    /// `DisruptionRules.nextCheck`, stored on every write) has come, as a change to the order
-    /// under its lock, so replicas doing this at once open each alert once; the change sets the
-    /// next check. Optionally for one merchant. Returns how many orders it checked and how many
-    /// of their alerts changed.
+    /// end of declared disruptions whose expected end came, then re-checks each order whose
+    /// `disruption_check_at` (Core's `DisruptionRules.nextCheck`, stored on every write) has
+    /// come (`check`). Optionally for one merchant. Returns how many orders it checked and how
+    /// many of their alerts changed.
     public func detectDue(now: Date, merchant only: MerchantID? = nil, logger: Logger) async throws -> (checked: Int, changed: Int) {
         var (checked, changed) = (0, 0)
         _ = try await DisruptionStore(database: database).endDue(now: now, logger: logger)
@@ -32,11 +31,8 @@ public struct AlertStore: Sendable {
             var moved = 0
             for (merchant, orderID) in due {
                 do {
-                    let result = try await orders.change(.order(orderID), merchant: MerchantID(merchant), idempotency: nil, logger: logger) { order, _ in
-                        order.alert  // nothing to apply: saving re-checks the alert, and the next check, at the change's time
-                    }
+                    if try await check(orderID, merchant: MerchantID(merchant), now: now, logger: logger) { changed += 1 }
                     (checked, moved) = (checked + 1, moved + 1)
-                    if result.saved.order.alert != result.outcome { changed += 1 }
                 } catch {
                     logger.error("could not check an order for disruptions", metadata: ["merchant_id": "\(merchant)", "order_id": "\(orderID)", "error": "\(error)"])
                 }
@@ -44,6 +40,31 @@ public struct AlertStore: Sendable {
             // (A batch that moved nothing would be read again: stop, and let the next pass retry.)
             if due.count < 200 || moved == 0 { return (checked, changed) }
         }
+    }
+
+    /// Re-checks one due order; returns whether its alert changed. Most checks change nothing but
+    /// the next check time, so the order is first read without its lock, and only that time is
+    /// written, if its version is still the one read (a change meanwhile set its own). A check
+    /// that changes the order (an alert opens, escalates, resolves) is a change under its lock,
+    /// so replicas doing this at once open each alert once.
+    private func check(_ orderID: UUID, merchant: MerchantID, now: Date, logger: Logger) async throws -> Bool {
+        let read = try await database.withSnapshot(logger: logger) { connection in
+            try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger)
+        }
+        guard let read else { return false }
+        let settled = OrderAggregates.settled(read, now: now)
+        if OrderAggregates.changesNothing(settled, comparedWith: read) {
+            try await database.query("""
+                UPDATE orders SET disruption_check_at = \(settled.disruptionCheckAt)
+                WHERE merchant_id = \(merchant.rawValue) AND id = \(orderID)
+                  AND (SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID)) = \(read.version)
+                """, logger: logger)
+            return false
+        }
+        let result = try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, _ in
+            order.alert  // nothing to apply: saving re-checks the alert, and the next check, at the change's time
+        }
+        return result.saved.order.alert != result.outcome
     }
 
     /// An alert as listed: the order's open one, or one resolved since.

@@ -27,11 +27,8 @@ extension OrderAggregates {
     /// and the change's events.
     static func save(_ proposed: OrderRecord, replacing before: OrderRecord?, now: Date, merchant: MerchantID,
                      on connection: PostgresConnection, logger: Logger) async throws -> Saved {
-        var order = proposed
-        order.settle(now: now)
-        order.keepAlertInStep(now: now, newID: UUID())
-        // (An order stored before documents were gets its document even from a change that changes nothing.)
-        if let before, before.version > 0, order.disregardingCheckTime == before.disregardingCheckTime {
+        var order = settled(proposed, now: now)
+        if let before, changesNothing(order, comparedWith: before) {
             // Nothing changed but when time alone should look at the order again: no version, no event.
             if order.disruptionCheckAt != before.disruptionCheckAt {
                 try await connection.query("""
@@ -45,6 +42,21 @@ extension OrderAggregates {
         order.updatedAt = now
         return try await write(order, replacing: before, events: OrderEvents.between(before, order), allShipmentDocuments: false,
                                now: now, merchant: merchant, on: connection, logger: logger)
+    }
+
+    /// The order with Core's derived values at `now`: its status, its alert, its next check.
+    static func settled(_ proposed: OrderRecord, now: Date) -> OrderRecord {
+        var order = proposed
+        order.settle(now: now)
+        order.keepAlertInStep(now: now, newID: UUID())
+        return order
+    }
+
+    /// Whether a settled order is the stored one but for when time alone should look at it again
+    /// (no version, no event). An order stored before documents were gets its document even
+    /// from a change that changes nothing.
+    static func changesNothing(_ order: OrderRecord, comparedWith before: OrderRecord) -> Bool {
+        before.version > 0 && order.disregardingCheckTime == before.disregardingCheckTime
     }
 
     /// Stores the document of an order that has none (stored before documents were, or loaded in
