@@ -490,6 +490,25 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         #expect(both.declared?.extraDays == 5)
     }
 
+    @Test func aRemedyIsOfferedAsAnAlertOpensOrEscalatesIntoARule() throws {
+        var (order, _) = try travelling([storm(extraDays: 1)])
+        order.keepAlertInStep(now: hours(11), newID: UUID())
+        let alert = try #require(order.alert)
+        // Rules set while the alert is open do not reach it ...
+        order.remedyRules = RemedyRules(rules: [RemedyRule(reasons: [], minSeverity: .longDelay, minDelayDays: 0, minOrderValue: 0,
+                                                           offers: [RemedyOption(kind: .freeShipping)], validDays: 7)])
+        order.keepAlertInStep(now: hours(12), newID: UUID())
+        #expect(order.remedies.isEmpty)
+        // ... until it escalates into one: offered once, for that alert, for seven days.
+        order.declaredDisruptions = [storm(extraDays: 5)]
+        order.keepAlertInStep(now: hours(13), newID: UUID())
+        #expect(order.alert?.id == alert.id && order.alert?.severity == .longDelay)
+        let remedy = try #require(order.remedies.first)
+        #expect(order.remedies.count == 1 && remedy.alertID == alert.id && remedy.expiresAt == hours(13 + 7 * 24))
+        order.keepAlertInStep(now: hours(14), newID: UUID())
+        #expect(order.remedies == [remedy])
+    }
+
     @Test func statusAndChangesFollowTheRules() throws {
         var disruption = storm()
         #expect(disruption.status(at: hours(9)) == .scheduled && disruption.status(at: hours(10)) == .active)
@@ -563,7 +582,7 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T09:59:59Z")) == nil)
         #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T10:00:00Z"))?.reason == .noScan)
         // A carrier delivering on Saturdays: Friday's 14 hours, Saturday's 24, Monday 10:00.
-        order.silenceCalendars = SilenceCalendars(location: nil, deliveryDays: [ServiceKey(carrier: "dhl", serviceLevel: "express"): Weekday.mondayToSaturday])
+        order.silenceCalendars = SilenceCalendars(location: nil, deliveryDays: [SilenceCalendars.key(carrier: "DHL", serviceLevel: "Express"): Weekday.mondayToSaturday])
         #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T09:59:59Z")) == nil)
         #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T10:00:00Z"))?.reason == .noScan)
         // ... and the location closed on Saturday 22nd: Tuesday 10:00 again.

@@ -270,6 +270,14 @@ import Testing
             #expect(race == [200, 409], "\(race)")
             // Another order's token does not reach this remedy.
             #expect(try await choose(1, "discount_percent", key: tokens[0]).status == .notFound)
+            // A postal-code lookup is too easy to guess to act for the buyer, or to see their code.
+            let number = "RM-\(UInt32.random(in: 0...UInt32.max))"
+            let guessed = try await service.createOrder(merchant, sampleOrder(number: number))
+            let weak = try await service.lookUp(merchant.apiKey, ["order_number": number, "postal_code": "030031"])
+            let weakToken = try #require(weak["token"] as? String, "\(weak.text)")
+            #expect(try await service.call(.post, "/v1/orders/\(guessed)/remedies/\(UUID())/choice", key: weakToken,
+                                           json: ["kind": "cancel_and_refund"]).status == .forbidden)
+            #expect(try await service.call(.get, "/v1/orders/\(guessed)/remedies", key: weakToken).status == .ok)
 
             #expect(try await service.call(.post, "/v1/orders/\(orders[1])/remedies/\(remedyIDs[1])/applied", key: merchant.apiKey).status == .conflict,
                     "nothing chosen yet")

@@ -194,6 +194,7 @@ extension OrderRecord {
     /// the estimate, which the promise rules read); then offers a remedy for the alert when the
     /// merchant's rules say so; last sets when time alone should next check the order.
     public mutating func keepAlertInStep(now: Date, newID: UUID) {
+        let before = alert
         declared = DisruptionRules.declaredDelay(in: self, now: now)
         let findings = DisruptionRules.findings(in: self, now: now)
         switch (alert, findings.max { $0.severity < $1.severity }) {
@@ -210,7 +211,9 @@ extension OrderRecord {
             alert = AlertRecord(id: open.id, reason: found.reason, severity: found.severity, shipmentID: found.shipmentID,
                                 openedAt: open.openedAt, updatedAt: now)
         }
-        offerRemedy(now: now, newID: UUID())
+        if let alert, alert.id != before?.id || alert.severity > before!.severity {
+            offerRemedy(now: now, newID: UUID())
+        }
         disruptionCheckAt = DisruptionRules.nextCheck(for: self, now: now)
     }
 }

@@ -126,8 +126,9 @@ extension OrderRecord {
         return max(0, overPromise, declared?.extraDays ?? 0)
     }
 
-    /// Offers a remedy for the open alert when the merchant's first matching rule says so, once
-    /// per alert (an alert that escalates into a rule gets its offer then).
+    /// Offers a remedy for the open alert, as it opens or escalates, when the merchant's first
+    /// matching rule says so; once per alert (an alert that escalates into a rule gets its offer
+    /// then). Rules set later do not reach alerts already open.
     mutating func offerRemedy(now: Date, newID: UUID) {
         guard let alert, !remedies.contains(where: { $0.alertID == alert.id }),
               let rule = remedyRules?.rule(for: alert, delayDays: delayDays, orderValue: subtotal) else { return }

@@ -101,7 +101,7 @@ public struct DisruptionSettings: Sendable, Equatable, Codable {
 public struct SilenceCalendars: Sendable, Equatable {
     /// The promise's fulfilment location: its working days and holidays.
     public var location: WorkCalendar?
-    /// The delivery days of the carrier services of the order's parcels.
+    /// The delivery days of the carrier services of the order's parcels, by `key`.
     public var deliveryDays: [ServiceKey: Set<Weekday>]
 
     public init(location: WorkCalendar?, deliveryDays: [ServiceKey: Set<Weekday>]) {
@@ -115,7 +115,12 @@ public struct SilenceCalendars: Sendable, Equatable {
     }
 
     func onTheWay(_ shipment: ShipmentRecord) -> WorkCalendar {
-        let key = ServiceKey(carrier: shipment.carrier, serviceLevel: shipment.serviceLevel ?? "")
+        let key = Self.key(carrier: shipment.carrier, serviceLevel: shipment.serviceLevel ?? "")
         return WorkCalendar(days: deliveryDays[key] ?? Weekday.mondayToFriday, holidays: location?.holidays ?? [])
+    }
+
+    /// Carrier services compare without regard to case, as the thresholds' do.
+    public static func key(carrier: String, serviceLevel: String) -> ServiceKey {
+        ServiceKey(carrier: carrier.lowercased(), serviceLevel: serviceLevel.lowercased())
     }
 }

@@ -31,11 +31,20 @@ extension APIHandlers {
 
     func listOrderRemedies(_ input: Operations.ListOrderRemedies.Input) async throws -> Operations.ListOrderRemedies.Output {
         let orderID = try parseID(input.path.orderId, "order_id")
-        guard Caller.view(of: orderID) != nil,
+        guard let viewer = Caller.view(of: orderID),
               let records = try await remedies.remedies(of: orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        // A discount code is the buyer's: a postal-code lookup sees that one was given, not which.
+        let showCodes = switch viewer {
+        case .merchant: true
+        case .customer(let proof): proof.satisfies(.email)
+        }
         let now = Date()
-        return .ok(.init(body: .json(.init(items: records.map { .init($0, now: now) }))))
+        return .ok(.init(body: .json(.init(items: records.map { record in
+            var shown = Components.Schemas.Remedy(record, now: now)
+            if !showCodes { shown.code = nil }
+            return shown
+        }))))
     }
 
     func chooseRemedy(_ input: Operations.ChooseRemedy.Input) async throws -> Operations.ChooseRemedy.Output {
@@ -52,12 +61,13 @@ extension APIHandlers {
         return .ok(.init(body: .json(.init(applied, now: Date()))))
     }
 
-    /// The order and remedy of a path, for a caller who may see that order (a customer token
-    /// sees its own order only: another order is not found).
+    /// The order and remedy of a path, for a caller who may act on that order: the merchant, or
+    /// its buyer (a customer token of another order finds nothing; one from a postal-code lookup
+    /// cannot act for the buyer: 403).
     private func remedyPath(_ order: String, _ remedy: String) throws -> (UUID, UUID) {
         let orderID = try parseID(order, "order_id")
         let remedyID = try parseID(remedy, "remedy_id")
-        guard Caller.view(of: orderID) != nil else { throw DomainError.notFound("No order with id \(order).") }
+        guard try Caller.submitter(for: orderID) != nil else { throw DomainError.notFound("No order with id \(order).") }
         return (orderID, remedyID)
     }
 }

@@ -43,23 +43,27 @@ public struct AlertStore: Sendable {
     }
 
     /// Re-checks one due order; returns whether its alert changed. Most checks change nothing but
-    /// the next check time, so the order is first read without its lock, and only that time is
-    /// written, if its version is still the one read (a change meanwhile set its own). A check
-    /// that changes the order (an alert opens, escalates, resolves) is a change under its lock,
-    /// so replicas doing this at once open each alert once.
+    /// the next check time, so the order is first read without its lock, in a repeatable-read
+    /// transaction that writes only that time: should anything have written the order's row
+    /// since the read (a change, a declaration making it due), PostgreSQL refuses the write
+    /// (serialization failure) and the check is done again as a change. A check that changes the
+    /// order (an alert opens, escalates, resolves) is a change under its lock, so replicas doing
+    /// this at once open each alert once.
     private func check(_ orderID: UUID, merchant: MerchantID, now: Date, logger: Logger) async throws -> Bool {
-        let read = try await database.withSnapshot(logger: logger) { connection in
-            try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger)
-        }
-        guard let read else { return false }
-        let settled = OrderAggregates.settled(read, now: now)
-        if OrderAggregates.changesNothing(settled, comparedWith: read) {
-            try await database.query("""
-                UPDATE orders SET disruption_check_at = \(settled.disruptionCheckAt)
-                WHERE merchant_id = \(merchant.rawValue) AND id = \(orderID)
-                  AND (SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID)) = \(read.version)
-                """, logger: logger)
-            return false
+        do {
+            let quiet = try await database.withTransaction(logger: logger) { connection in
+                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+                guard let read = try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger) else { return true }
+                let settled = OrderAggregates.settled(read, now: now)
+                guard OrderAggregates.changesNothing(settled, comparedWith: read) else { return false }
+                try await connection.query("""
+                    UPDATE orders SET disruption_check_at = \(settled.disruptionCheckAt) WHERE merchant_id = \(merchant.rawValue) AND id = \(orderID)
+                    """, logger: logger)
+                return true
+            }
+            if quiet { return false }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40001" {
+            // Written meanwhile: check again under the lock.
         }
         let result = try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, _ in
             order.alert  // nothing to apply: saving re-checks the alert, and the next check, at the change's time

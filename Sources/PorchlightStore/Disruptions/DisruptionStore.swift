@@ -79,7 +79,7 @@ public struct DisruptionStore: Sendable {
         try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 SELECT merchant_id, \(unescaped: Self.columns) FROM declared_disruptions
-                WHERE resolved_at IS NULL AND expected_end_at IS NOT NULL
+                WHERE resolved_at IS NULL AND expected_end_at <= \(now)  -- (those that may have ended; Core's endedAt decides)
                 FOR UPDATE SKIP LOCKED
                 """, logger: logger).collect()
             var ended: [UUID: [DeclaredDisruption]] = [:]
@@ -233,7 +233,7 @@ public struct DisruptionStore: Sendable {
     /// delivered or cancelled (Core decides which parcels a disruption holds up). The UPDATE
     /// waits for orders being changed, and so also reaches a change that read the disruptions
     /// before this one.
-    private static func makeOpenOrdersDue(at moment: Date, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+    static func makeOpenOrdersDue(at moment: Date, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
             UPDATE orders SET disruption_check_at = least(coalesce(disruption_check_at, 'infinity'), \(moment))
             WHERE merchant_id = \(merchant.rawValue) AND status NOT IN ('delivered', 'cancelled')

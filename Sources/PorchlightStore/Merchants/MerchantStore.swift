@@ -48,7 +48,6 @@ public struct MerchantStore: Sendable {
         self.database = database
     }
 
-    /// Creates a merchant with one key holding the given scopes; returns the key in clear, once.
     /// Makes the merchant's writes that a per-merchant limit counts (webhook endpoints, declared
     /// disruptions) take turns, so that the limit holds under concurrency. NO KEY: the merchant's
     /// order writes, which reference the row, go on meanwhile. Count in a later statement, whose
@@ -57,6 +56,7 @@ public struct MerchantStore: Sendable {
         try await connection.query("SELECT 1 FROM merchants WHERE id = \(merchant.rawValue) FOR NO KEY UPDATE", logger: logger)
     }
 
+    /// Creates a merchant with one key holding the given scopes; returns the key in clear, once.
     public func createMerchant(name: String, scopes: Set<Scope> = Set(Scope.allCases), logger: Logger) async throws -> (MerchantID, apiKey: String) {
         let merchant = MerchantID(UUID())
         let key = try await database.withTransaction(logger: logger) { connection in

@@ -129,7 +129,7 @@ enum OrderAggregates {
                    l.working_days, l.holidays::text[],
                    (SELECT json_agg(json_build_object('carrier', c.carrier, 'service_level', c.service_level, 'days', c.delivery_days))::text
                     FROM carrier_services c WHERE c.merchant_id = \(merchant.rawValue)
-                      AND (c.carrier, c.service_level) IN (SELECT s.carrier, s.service_level FROM shipments s
+                      AND (lower(c.carrier), lower(c.service_level)) IN (SELECT lower(s.carrier), lower(s.service_level) FROM shipments s
                                                            WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = \(orderID)))
             FROM (VALUES (1)) AS one
             LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = \(orderID)
@@ -181,7 +181,7 @@ enum OrderAggregates {
         }
         let services = try deliveryDays.map { try DisruptionStore.decode([Service].self, $0) } ?? []
         return SilenceCalendars(location: location, deliveryDays: Dictionary(try services.map { service in
-            (ServiceKey(carrier: service.carrier, serviceLevel: service.service_level),
+            (SilenceCalendars.key(carrier: service.carrier, serviceLevel: service.service_level),
              try PromiseStore.weekdays(service.days, "carrier_services.delivery_days"))
         }, uniquingKeysWith: { first, _ in first }))
     }

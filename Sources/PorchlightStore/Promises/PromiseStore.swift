@@ -35,24 +35,27 @@ public struct PromiseStore: Sendable {
 
     // MARK: Locations
 
+    /// Creates or replaces a location. Its working days and holidays count a parcel's silence,
+    /// so the merchant's open orders are re-checked (`DisruptionStore.makeOpenOrdersDue`).
     public func upsertLocation(_ location: FulfilmentLocation, merchant: MerchantID, logger: Logger) async throws -> (Stamped<FulfilmentLocation>, created: Bool) {
-        let rows = try await database.query("""
-            INSERT INTO fulfilment_locations (merchant_id, code, name, country, region, postal_code, time_zone,
-                cutoff_minutes, handling_days, working_days, holidays)
-            VALUES (\(merchant.rawValue), \(location.code), \(location.name), \(location.country), \(location.region),
-                \(location.postalCode), \(location.timeZone.identifier), \(location.cutoffMinutes), \(location.handlingDays),
-                \(Self.weekdays(location.workingDays.days)), \(location.workingDays.holidays.sorted().map(\.description))::date[])
-            ON CONFLICT (merchant_id, code) DO UPDATE SET
-                name = excluded.name, country = excluded.country, region = excluded.region, postal_code = excluded.postal_code,
-                time_zone = excluded.time_zone, cutoff_minutes = excluded.cutoff_minutes, handling_days = excluded.handling_days,
-                working_days = excluded.working_days, holidays = excluded.holidays, updated_at = now()
-            RETURNING \(unescaped: Self.locationColumns)
-            """, logger: logger)
-        for row in rows {
+        try await database.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                INSERT INTO fulfilment_locations (merchant_id, code, name, country, region, postal_code, time_zone,
+                    cutoff_minutes, handling_days, working_days, holidays)
+                VALUES (\(merchant.rawValue), \(location.code), \(location.name), \(location.country), \(location.region),
+                    \(location.postalCode), \(location.timeZone.identifier), \(location.cutoffMinutes), \(location.handlingDays),
+                    \(Self.weekdays(location.workingDays.days)), \(location.workingDays.holidays.sorted().map(\.description))::date[])
+                ON CONFLICT (merchant_id, code) DO UPDATE SET
+                    name = excluded.name, country = excluded.country, region = excluded.region, postal_code = excluded.postal_code,
+                    time_zone = excluded.time_zone, cutoff_minutes = excluded.cutoff_minutes, handling_days = excluded.handling_days,
+                    working_days = excluded.working_days, holidays = excluded.holidays, updated_at = now()
+                RETURNING \(unescaped: Self.locationColumns)
+                """, logger: logger).collect()
+            guard let row = rows.first else { throw PostgresNotFound(what: "upserted location") }
+            try await DisruptionStore.makeOpenOrdersDue(at: Date().asStored, merchant: merchant, on: connection, logger: logger)
             let stamped = try Self.location(row)
             return (stamped, stamped.isNew)
         }
-        throw PostgresNotFound(what: "upserted location")
     }
 
     public func location(_ code: String, merchant: MerchantID, logger: Logger) async throws -> Stamped<FulfilmentLocation>? {
@@ -102,6 +105,8 @@ public struct PromiseStore: Sendable {
         struct Scheduled: Codable { var minimumLeadDays: Int; var horizonDays: Int; var slots: [Slot] }
     }
 
+    /// Creates or replaces a carrier service. Its delivery days count a parcel's silence, so the
+    /// merchant's open orders are re-checked.
     public func upsertService(_ service: CarrierService, merchant: MerchantID, logger: Logger) async throws -> (Stamped<CarrierService>, created: Bool) {
         let baseline = try Documents.encode(service.baselineTransit.map {
             ServiceDetails.Baseline(country: $0.country, region: $0.region, minDays: $0.days.lowerBound, maxDays: $0.days.upperBound)
@@ -111,20 +116,21 @@ public struct PromiseStore: Sendable {
                 minimumLeadDays: scheduled.minimumLeadDays, horizonDays: scheduled.horizonDays,
                 slots: scheduled.slots.map { .init(start: ClockTime.text($0.startMinutes), end: ClockTime.text($0.endMinutes), capacity: $0.capacity) }))
         }
-        let rows = try await database.query("""
-            INSERT INTO carrier_services (merchant_id, carrier, service_level, pickup_days, delivery_days, baseline_transit, scheduled_delivery)
-            VALUES (\(merchant.rawValue), \(service.carrier), \(service.serviceLevel), \(Self.weekdays(service.pickupDays.days)),
-                \(Self.weekdays(service.deliveryDays.days)), \(baseline)::jsonb, \(scheduled)::jsonb)
-            ON CONFLICT (merchant_id, carrier, service_level) DO UPDATE SET
-                pickup_days = excluded.pickup_days, delivery_days = excluded.delivery_days,
-                baseline_transit = excluded.baseline_transit, scheduled_delivery = excluded.scheduled_delivery, updated_at = now()
-            RETURNING \(unescaped: Self.serviceColumns)
-            """, logger: logger)
-        for row in rows {
+        return try await database.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                INSERT INTO carrier_services (merchant_id, carrier, service_level, pickup_days, delivery_days, baseline_transit, scheduled_delivery)
+                VALUES (\(merchant.rawValue), \(service.carrier), \(service.serviceLevel), \(Self.weekdays(service.pickupDays.days)),
+                    \(Self.weekdays(service.deliveryDays.days)), \(baseline)::jsonb, \(scheduled)::jsonb)
+                ON CONFLICT (merchant_id, carrier, service_level) DO UPDATE SET
+                    pickup_days = excluded.pickup_days, delivery_days = excluded.delivery_days,
+                    baseline_transit = excluded.baseline_transit, scheduled_delivery = excluded.scheduled_delivery, updated_at = now()
+                RETURNING \(unescaped: Self.serviceColumns)
+                """, logger: logger).collect()
+            guard let row = rows.first else { throw PostgresNotFound(what: "upserted carrier service") }
+            try await DisruptionStore.makeOpenOrdersDue(at: Date().asStored, merchant: merchant, on: connection, logger: logger)
             let stamped = try Self.service(row)
             return (stamped, stamped.isNew)
         }
-        throw PostgresNotFound(what: "upserted carrier service")
     }
 
     public func services(merchant: MerchantID, logger: Logger) async throws -> [Stamped<CarrierService>] {
