@@ -229,6 +229,8 @@ import Testing
             #expect(stored.status == .ok && (stored["rules"] as? [[String: Any]])?.first?["min_severity"] as? String == "delay", "\(stored.text)")
             let pool = try await service.call(.post, "/v1/remedy-codes", key: merchant.apiKey, json: ["codes": ["SORRY-1", "SORRY-1"]])
             #expect(pool["added"] as? Int == 1 && pool["available"] as? Int == 1, "a code is in the pool once: \(pool.text)")
+            let noCodes = try await service.call(.post, "/v1/remedy-codes", key: merchant.apiKey, json: ["codes": [String]()])
+            #expect(noCodes.status == .unprocessableContent && noCodes.errorFields == ["codes"], "\(noCodes.text)")
             let orders = [try await shipped(service, merchant, carrier: "dhl").order, try await shipped(service, merchant, carrier: "dhl").order,
                           try await shipped(service, merchant, carrier: "dhl").order]
             let declared = try await service.call(.post, "/v1/disruptions", key: merchant.apiKey, json: [

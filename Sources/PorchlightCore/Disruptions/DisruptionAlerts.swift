@@ -211,7 +211,7 @@ extension OrderRecord {
             alert = AlertRecord(id: open.id, reason: found.reason, severity: found.severity, shipmentID: found.shipmentID,
                                 openedAt: open.openedAt, updatedAt: now)
         }
-        if let alert, alert.id != before?.id || alert.severity > before!.severity {
+        if let alert, before.map({ $0.id != alert.id || alert.severity > $0.severity }) ?? true {
             offerRemedy(now: now, newID: UUID())
         }
         disruptionCheckAt = DisruptionRules.nextCheck(for: self, now: now)

@@ -86,6 +86,19 @@ public struct RemedyRules: Sendable, Equatable, Codable {
     }
 }
 
+/// The merchant's pool of discount codes, each given to one customer at most.
+public enum RemedyCodes {
+    public static let maxPerUpload = 1_000
+
+    /// Every bad code: 1 to 1,000 codes a time, each a code as carriers' and locations' are.
+    public static func validate(_ codes: [String]) throws(DomainError) {
+        var v = Validator()
+        v.count(codes.count, "codes", 1...maxPerUpload)
+        for (index, code) in codes.prefix(maxPerUpload).enumerated() { v.code(code, "codes[\(index)]") }
+        try v.finish()
+    }
+}
+
 /// The offer made to a customer for one alert: made once, chosen once, applied by the merchant.
 public struct RemedyRecord: Sendable, Equatable {
     public var id: UUID

@@ -103,7 +103,7 @@ struct AuthMiddleware: ServerMiddleware {
         case (.merchant(let grant), _) where !grant.scopes.contains(required):
             throw Problem.forbidden("This API key lacks the scope '\(required.rawValue)'.")
         case (.customer, .scope):
-            throw Problem.forbidden("A customer token sees only its own order: GET /v1/orders/{order_id}/customer-view, its arrival estimate, and reviews, delivery ratings and returns of its lines.")
+            throw Problem.forbidden("A customer token sees only its own order: GET /v1/orders/{order_id}/customer-view, its arrival estimate, its remedies, and reviews, delivery ratings and returns of its lines.")
         default:
             break
         }

@@ -49,6 +49,16 @@ extension Components.Schemas.AlertReason {
     }
 }
 
+extension AlertSeverity {
+    init(_ severity: Components.Schemas.AlertSeverity) {
+        self = switch severity {
+        case .delay: .delay
+        case .longDelay: .longDelay
+        case .critical: .critical
+        }
+    }
+}
+
 extension Components.Schemas.AlertSeverity {
     init(_ severity: AlertSeverity) {
         self = switch severity {

@@ -21,10 +21,6 @@ extension APIHandlers {
 
     func addRemedyCodes(_ input: Operations.AddRemedyCodes.Input) async throws -> Operations.AddRemedyCodes.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
-        var v = Validator()
-        v.count(body.codes.count, "codes", 1...1_000)
-        for (index, code) in body.codes.prefix(1_000).enumerated() { v.code(code, "codes[\(index)]") }
-        try v.finish()
         let (added, available) = try await remedies.addCodes(body.codes, now: Date(), merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(added: added, available: available))))
     }
@@ -146,16 +142,6 @@ extension Components.Schemas.RemedyKind {
         case .shippingRefund: .shippingRefund
         case .reship: .reship
         case .cancelAndRefund: .cancelAndRefund
-        }
-    }
-}
-
-extension AlertSeverity {
-    init(_ severity: Components.Schemas.AlertSeverity) {
-        self = switch severity {
-        case .delay: .delay
-        case .longDelay: .longDelay
-        case .critical: .critical
         }
     }
 }

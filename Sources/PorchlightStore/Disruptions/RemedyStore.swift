@@ -34,7 +34,8 @@ public struct RemedyStore: Sendable {
     /// Adds codes to the merchant's pool; a code already there (given or not) is skipped.
     /// Returns how many were added, and the pool's count of codes not yet given.
     public func addCodes(_ codes: [String], now: Date, merchant: MerchantID, logger: Logger) async throws -> (added: Int, available: Int) {
-        try await database.withTransaction(logger: logger) { connection in
+        try RemedyCodes.validate(codes)
+        return try await database.withTransaction(logger: logger) { connection in
             let added = try await connection.query("""
                 INSERT INTO remedy_codes (merchant_id, code, added_at)
                 SELECT \(merchant.rawValue), c.code, \(now) FROM unnest(\(codes)::text[]) AS c(code)
@@ -88,6 +89,7 @@ public struct RemedyStore: Sendable {
     private func change(_ remedyID: UUID, orderID: UUID, merchant: MerchantID, logger: Logger,
                         _ apply: @escaping @Sendable (inout OrderRecord, Date) throws -> Void) async throws -> RemedyRecord {
         _ = try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger, apply)
+        // Read back as stored: the code is given by the save's SQL, after Core's change.
         guard let remedy = try await remedies(of: orderID, merchant: merchant, logger: logger)?.first(where: { $0.id == remedyID }) else {
             throw DomainError.notFound("No remedy with id \(remedyID.apiText) on this order.")
         }
