@@ -194,7 +194,7 @@ struct Demo: AsyncParsableCommand {
     var merchantID: String
 
     @Option(help: "How many demo orders.")
-    var orders: Int = 120
+    var orders: Int = 300
 
     @Option(help: "A review file (score, title, message columns, e.g. datasets/olist/reviews.csv): each delivered demo order gets a published review from it.")
     var reviews: String?

@@ -204,7 +204,7 @@ let courier = CarrierService(
         #expect(CustomerLanguage.ro.format(thursday) == "joi, 26 noiembrie")
         #expect(CustomerLanguage.id.format(thursday) == "Kamis, 26 November")
         #expect(CustomerLanguage.ru.format(thursday) == "26 ноября")
-        #expect(CustomerLanguage.zhHans.format(thursday) == "11月26日 星期四")
+        #expect(CustomerLanguage.zhHans.format(thursday) == "11月26日星期四")
     }
 
     @Test func everySituationHasASentenceInEveryLanguage() {
@@ -219,7 +219,7 @@ let courier = CarrierService(
         }
         #expect(ArrivalMessage.sentence(.onItsWay(window), in: .en) == "Your order is on its way and should arrive between Wednesday 25 November and Thursday 26 November.")
         #expect(ArrivalMessage.sentence(.runningLate(window), in: .es) == "Tu pedido lleva retraso y ahora debería llegar entre el miércoles, 25 de noviembre y el jueves, 26 de noviembre.")
-        #expect(ArrivalMessage.sentence(.onItsWay(window), in: .zhHans) == "您的订单正在运输途中，预计11月25日 星期三至11月26日 星期四送达。")
+        #expect(ArrivalMessage.sentence(.onItsWay(window), in: .zhHans) == "您的订单正在运输途中，预计11月25日星期三至11月26日星期四送达。")
     }
 }
 
@@ -268,13 +268,29 @@ func delivered(_ pits: [Double]) -> [PromiseStanding] { pits.map { PromiseStandi
     @Test func aPromiseAimsAtTheHonestLevel() throws {
         let model = TransitModel(history: HistorySample(shipments: [], threshold: nil), asOf: Date(), locations: [:], services: [:])
         let raw = PromiseEngine(model: model, policy: PromisePolicy())
-        let honest = PromiseEngine(model: model, policy: PromisePolicy(), recalibration: Recalibration(delivered((0..<100).map { 0.5 + Double($0) / 200 })))
         let at = instant("2026-11-26T11:00:00Z")
         let destination = Destination(country: "RO", region: nil)
+        // Handling on Thursday, the hand-off on Friday, then one or two delivery days: Saturday
+        // (raw 0.5) or Monday (raw 1), and only Monday reaches the target.
         let rawOption = try #require(raw.quote(courier, from: warehouse, to: destination, at: at))
-        let honestOption = try #require(honest.quote(courier, from: warehouse, to: destination, at: at))
-        #expect(honestOption.window.latest >= rawOption.window.latest)
-        #expect(honestOption.window.confidence >= 0.93)
+        #expect(rawOption.window.latest == date("2026-11-30"))
+
+        // Deliveries have been landing early, every PIT in the bottom half: a raw 0.5 is in truth
+        // certain, and the honest promise ends on Saturday.
+        let early = PromiseEngine(model: model, policy: PromisePolicy(), recalibration: Recalibration(delivered((0..<100).map { Double($0) / 200 })))
+        let earlyOption = try #require(early.quote(courier, from: warehouse, to: destination, at: at))
+        #expect(earlyOption.window.latest == date("2026-11-28"))
+        #expect(earlyOption.window.confidence >= 0.93)
+
+        // Landing late, every PIT in the top half: a raw 0.95 is in truth 0.9, so over twenty
+        // possible days the honest promise takes one day more than the raw one.
+        let slow = CarrierService(carrier: "fan", serviceLevel: "economy", pickupDays: courier.pickupDays, deliveryDays: courier.deliveryDays,
+                                  baselineTransit: [BaselineTransit(country: "RO", days: 1...20)])
+        let late = PromiseEngine(model: model, policy: PromisePolicy(), recalibration: Recalibration(delivered((0..<100).map { 0.5 + Double($0) / 200 })))
+        let rawSlow = try #require(raw.quote(slow, from: warehouse, to: destination, at: at))
+        let lateSlow = try #require(late.quote(slow, from: warehouse, to: destination, at: at))
+        #expect(lateSlow.window.latest == slow.deliveryDays.advance(rawSlow.window.latest, by: 1), "raw \(rawSlow.window), honest \(lateSlow.window)")
+        #expect(lateSlow.window.confidence >= 0.93)
         // The raw forecast is what the ledger keeps: cumulative, ending at certainty.
         #expect(rawOption.forecast.last == 1 && rawOption.forecast == rawOption.forecast.sorted())
         #expect(Recalibration.pit(of: date("2026-11-26"), cumulative: [0.2, 0.6, 1], from: date("2026-11-25")) == 0.4)

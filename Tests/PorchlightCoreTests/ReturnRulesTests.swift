@@ -217,9 +217,59 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         let second = ReturnPolicyVersion(version: 2, policy: policy(windowDays: 14), effectiveAt: instant("2026-11-20T12:00:00Z"))
         #expect(ReturnPolicyVersion.inForce(at: instant("2026-11-20T11:59:59Z"), among: [first, second]).version == 1)
         #expect(ReturnPolicyVersion.inForce(at: instant("2026-11-20T12:00:00Z"), among: [first, second]).version == 2)
-        #expect(ReturnPolicyVersion.inForce(at: instant("2026-01-01T00:00:00Z"), among: [first, second]).version == 0,
-                "placed before any: the standard policy it was placed under")
-        #expect(ReturnPolicyVersion.inForce(at: instant("2026-01-01T00:00:00Z"), among: []).version == 0)
+        #expect(ReturnPolicyVersion.inForce(at: instant("2026-01-01T00:00:00Z"), among: [first, second]).version == 1,
+                "placed before any: the first, the merchant's own policy (the standard one was never the merchant's)")
+        #expect(ReturnPolicyVersion.inForce(at: instant("2026-01-01T00:00:00Z"), among: []).version == 0, "no policy set: the standard one")
+    }
+
+    @Test func aRefundOrCreditItsFeesWouldTakeInFullIsRefused() throws {
+        let delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        let now = instant("2026-11-25T10:00:00Z")
+        // 10% of 49.90 and 44.92 to send it back: 49.91 of fees on a 49.90 tee.
+        let dear = policy { $0.restockingFeePercent = 10; $0.returnShippingFee = 4492 }
+        let one = ReturnLineRequest(sku: "TEE", quantity: 1, reason: .changedMind, note: nil, exchangeFor: nil)
+        func quote(_ resolution: ReturnResolution, _ method: ReturnMethod, policy: ReturnPolicy = dear) throws(DomainError) -> ReturnQuote {
+            try ReturnQuotes.quote([one], resolution: resolution, method: method, gift: false, of: delivered, policy: policy,
+                                   eligibility: ReturnEligibility.lines(of: delivered, policy: policy, now: now))
+        }
+        #expect(throws: DomainError.validation([FieldError(field: "resolution",
+            message: "leaves nothing to pay back: the fees (4991) take all of the 4990 the items were paid; choose another resolution or method")])) {
+            try quote(.refund, .mail)
+        }
+        // Store credit has no restocking fee, but 49.90 of shipping takes the 49.90 all the same.
+        #expect(throws: DomainError.validation([FieldError(field: "resolution",
+            message: "leaves nothing to pay back: the fees (4990) take all of the 4990 the items were paid; choose another resolution or method")])) {
+            try quote(.storeCredit, .mail, policy: policy { $0.returnShippingFee = 4990 })
+        }
+        #expect(try quote(.storeCredit, .mail).storeCredit == 4990 - 4492, "what is left is paid back")
+        #expect(try quote(.refund, .returnless).refundTotal == 4990 - 499, "nothing travels back: no shipping fee")
+        #expect(try quote(.refund, .mail, policy: policy()).refundTotal == 4990, "no fees: a free return is not refused")
+    }
+
+    @Test func theResolvedEventSaysWhatWasSettled() throws {
+        var delivered = try order(deliveredAt: "2026-11-20T10:00:00Z")
+        let rules = policy { $0.restockingFeePercent = 10; $0.returnShippingFee = 500 }
+        let record = try delivered.openReturn([ReturnLineRequest(sku: "TEE", quantity: 2, reason: .defective, note: nil, exchangeFor: nil)],
+                                              resolution: .refund, method: .mail, gift: false, labelReference: nil,
+                                              policy: ReturnPolicyVersion(version: 1, policy: rules, effectiveAt: nil), by: .customer,
+                                              id: UUID(), storeToken: "t", now: instant("2026-11-25T10:00:00Z"))
+        let opened = delivered
+        _ = try delivered.moveReturn(record.id, now: instant("2026-11-27T10:00:00Z")) {
+            try $0.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 0, missing: 1, disposition: .inspect, location: nil)], now: $1)
+            try $0.settle(now: $1)
+        }
+        let events = OrderEvents.between(opened, delivered)
+        #expect(events.map(\.type) == [.returnReceived, .returnResolved])
+        func settlement(_ event: DomainEvent?) -> JSONValue? {
+            guard case .object(let data)? = event?.data else { return nil }
+            return data["settlement"]
+        }
+        // One tee came back: its price, less 10% and the shipping fee, went back to the card.
+        #expect(settlement(events.last) == .object([
+            "currency": .string("RON"), "subtotal": .integer(4990), "restocking_fee": .integer(499), "return_shipping_fee": .integer(500),
+            "refund_total": .integer(4990 - 499 - 500),
+        ]))
+        #expect(settlement(events.first) == nil, "only the settlement says what was settled")
     }
 }
 

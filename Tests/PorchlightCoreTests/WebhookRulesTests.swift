@@ -103,6 +103,18 @@ import Testing
         }
     }
 
+    @Test func aURLMustBeASCIIAndIsOtherwiseNoAbsoluteURL() throws {
+        for url in ["https://á¥/hook", "https://bücher.example/hook", "https://hooks.example.com/päth", "https://hooks.example.com/?q=…"] {
+            let draft = WebhookEndpointDraft(url: url, description: nil, eventTypes: nil)
+            let error = try #require(throws: DomainError.self, "\(url)") { try draft.validate(addresses: strict) }
+            guard case .validation(let errors) = error else { Issue.record("\(url): \(error)"); continue }
+            #expect(errors.map(\.field) == ["url"], "\(url)")
+            #expect(errors.first?.message.hasPrefix("must be an absolute URL") == true, "\(url)")
+        }
+        #expect(!refused(strict, "https://xn--bcher-kva.example/hook"))
+        #expect(!refused(strict, "https://hooks.example.com/p%C3%A4th"))
+    }
+
     @Test func loopbackOverHTTPOnlyWhenAllowed() {
         #expect(!refused(local, "http://127.0.0.1:8099/hook"))
         #expect(!refused(local, "http://localhost:8099/hook"))

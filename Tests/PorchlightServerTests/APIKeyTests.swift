@@ -67,7 +67,9 @@ import Testing
                                              headers: [.init(idempotent.keys.first!)!: idempotent.values.first!])
             let two = try await service.call(.post, "/v1/api-keys", key: merchant.apiKey, json: body,
                                              headers: [.init(idempotent.keys.first!)!: idempotent.values.first!])
-            #expect(one["id"] as? String == two["id"] as? String)
+            #expect(one.status == .created, "\(one.text)")
+            #expect(two.status == .created, "\(two.text)")
+            #expect(two["id"] as? String == (try #require(one["id"] as? String)))
             #expect(two.headers[.init("Idempotent-Replayed")!] == "true")
         }
     }

@@ -3,6 +3,7 @@ import HTTPTypes
 import PorchlightAPI
 import PorchlightCore
 @testable import PorchlightServer
+import PorchlightStore
 import Testing
 
 extension Service {
@@ -137,21 +138,29 @@ extension Service {
             let merchant = try await service.newMerchant()
             let (id, _) = try await sensitiveOrder(service, merchant)
             #expect(try await service.call(.get, "/v1/customer-view-settings", key: merchant.apiKey)["hidden_fields"] as? [String] == [])
-            let before = try await service.call(.get, "/v1/orders/\(id)/customer-view", key: merchant.apiKey)
-            for shown in ["tracking_number", "Vienna", "Handed to neighbour", "tee.jpg", "shop.example/tee\""] {
-                #expect(before.text.contains(shown), "\(shown)")
+            let link = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: [:])
+            let customer = try #require(link["token"] as? String, "\(link.text)")
+            // The customer's own view (a link's token) and the merchant's preview of it.
+            for key in [customer, merchant.apiKey] {
+                let before = try await service.call(.get, "/v1/orders/\(id)/customer-view", key: key)
+                #expect(before.status == .ok, "\(before.text)")
+                for shown in ["tracking_number", "Vienna", "Handed to neighbour", "tee.jpg", "shop.example/tee\""] {
+                    #expect(before.text.contains(shown), "\(shown)")
+                }
             }
 
             let hide = ["hidden_fields": ["images", "event_locations", "event_descriptions", "product_links", "tracking_numbers"]]
             let saved = try await service.call(.put, "/v1/customer-view-settings", key: merchant.apiKey, json: hide)
             #expect(saved.status == .ok)
             #expect(saved["hidden_fields"] as? [String] == ["tracking_numbers", "event_descriptions", "event_locations", "product_links", "images"])
-            let after = try await service.call(.get, "/v1/orders/\(id)/customer-view", key: merchant.apiKey)
-            try expectNothingOfTheMerchants(after, eventFields: ["status", "occurred_at"])
-            for hidden in ["tracking_number", "Vienna", "Handed to neighbour", "image_url", "product_url"] {
-                #expect(!after.text.contains(hidden), "\(hidden)")
+            for key in [customer, merchant.apiKey] {
+                let after = try await service.call(.get, "/v1/orders/\(id)/customer-view", key: key)
+                try expectNothingOfTheMerchants(after, eventFields: ["status", "occurred_at"])
+                for hidden in ["tracking_number", "Vienna", "Handed to neighbour", "image_url", "product_url"] {
+                    #expect(!after.text.contains(hidden), "\(hidden)")
+                }
+                #expect(after.text.contains("in_transit") && after.text.contains("Red tee"))
             }
-            #expect(after.text.contains("in_transit") && after.text.contains("Red tee"))
             // Other merchants' views are untouched; a customer token cannot change settings.
             let other = try await service.newMerchant()
             #expect(try await service.call(.get, "/v1/customer-view-settings", key: other.apiKey)["hidden_fields"] as? [String] == [])
@@ -180,12 +189,21 @@ extension Service {
         }
     }
 
-    @Test func tokensStopAtTheirExpiry() {
-        let tokens = CustomerTokens(secret: Array(repeating: 7, count: 32))
-        let now = Date()
-        let issued = tokens.issue(merchant: MerchantID(UUID()), orderID: UUID(), proof: .link, lifetime: .seconds(86_400), now: now)
-        #expect(tokens.verify(issued.token, now: now.addingTimeInterval(86_399))?.proof == .link)
-        #expect(tokens.verify(issued.token, now: now.addingTimeInterval(86_401)) == nil)
+    @Test func tokensStopAtTheirExpiry() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let orderID = try #require(UUID(uuidString: try await service.createOrder(merchant)))
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                let tokens = CustomerTokenStore(database: Database(client: client))
+                let now = Date()
+                let issued = try #require(try await tokens.issue(merchant: MerchantID(UUID(uuidString: merchant.id)!), orderID: orderID, proof: .link,
+                                                                  lifetime: .seconds(86_400), now: now, logger: testLogger))
+                #expect(try await tokens.grant(forToken: issued.token, now: now.addingTimeInterval(86_399), logger: testLogger)?.proof == .link)
+                #expect(try await tokens.grant(forToken: issued.token, now: now.addingTimeInterval(86_401), logger: testLogger) == nil)
+                #expect(try await tokens.issue(merchant: MerchantID(UUID()), orderID: orderID, proof: .link, lifetime: .seconds(60), now: now,
+                                               logger: testLogger) == nil, "no token for another merchant's order")
+            }
+        }
     }
 
     @Test func parallelGuessesCannotSlipPastTheLimit() async throws {
@@ -211,8 +229,9 @@ extension Service {
     @Test func wrongGuessesLookLikeUnknownOrdersAndAreThrottledPerOrderNumber() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            let order = sampleOrder()
+            let order = sampleOrder(), another = sampleOrder()
             _ = try await service.createOrder(merchant, order)
+            _ = try await service.createOrder(merchant, another)
             let number = order["order_number"] as! String
 
             let unknown = try await service.lookUp(merchant.apiKey, ["order_number": "NO-SUCH-ORDER", "email": "ana@example.com"])
@@ -229,6 +248,10 @@ extension Service {
             #expect(throttled.isProblem)
             #expect((throttled["detail"] as? String)?.contains("order number") == true)
             #expect(throttled.headers[.retryAfter].flatMap(Int.init).map { $0 > 0 } == true)
+            // Another order number, from the same caller, is still answered.
+            let other = try await service.lookUp(merchant.apiKey, ["order_number": another["order_number"]!, "email": "ana@example.com"])
+            #expect(other.status == .ok, "\(other.text)")
+            #expect(other["proof"] as? String == "email")
 
             let neither = try await service.lookUp(merchant.apiKey, ["order_number": number])
             #expect(neither.status == .unprocessableContent)
@@ -264,7 +287,7 @@ extension Service {
                                                   headers: [forwarded: "unknown"])
             #expect(direct.status == .ok)
             // The merchant's operations can alert on it.
-            let metrics = try await service.call(.get, "/metrics")
+            let metrics = try await service.call(.get, "/metrics", key: testMetricsToken)
             #expect(metrics.text.contains("order_lookups_refused_total{merchant_id=\"\(merchant.id)\",reason=\"client_address\"} 1"), "\(metrics.text.split(separator: "\n").filter { $0.contains("lookups") })")
         }
     }

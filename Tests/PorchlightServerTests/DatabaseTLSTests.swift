@@ -1,9 +1,11 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import PorchlightServer
 import PorchlightStore
 import PostgresNIO
+import Synchronization
 import Testing
 
 /// The test cluster also accepts TLS with a self-signed certificate for localhost and 127.0.0.1
@@ -14,8 +16,8 @@ import Testing
     }
 
     /// Whether the pool's connection is encrypted, as PostgreSQL sees it.
-    func encrypted(_ url: String) async throws -> Bool {
-        try await withDatabase(url: url, logger: testLogger) { client in
+    func encrypted(_ url: String, logger: Logger = testLogger) async throws -> Bool {
+        try await withDatabase(url: url, logger: logger) { client in
             try await Database(client: client).query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: testLogger)
                 .first!.decode(Bool.self)
         }
@@ -31,12 +33,19 @@ import Testing
         #expect(try await encrypted(byName + "?sslmode=verify-full&sslrootcert=\(root)") == true)
     }
 
+    /// Refused for its certificate, not for any reason: the pool only logs why its connections
+    /// fail (and the store then gives up waiting for one), so the log is where the reason is read.
     @Test func aCertificateFromAnotherRootIsRefused() async throws {
         let other = try certificates + "/other.crt"
         let byName = databaseURL.replacingOccurrences(of: "127.0.0.1", with: "localhost")
-        await #expect(throws: (any Error).self) {
-            _ = try await encrypted(byName + "?sslmode=verify-full&sslrootcert=\(other)&connect_timeout=2")
+        let failures = ConnectionFailures()
+        await #expect(throws: DatabaseUnavailable.self) {
+            _ = try await encrypted(byName + "?sslmode=verify-full&sslrootcert=\(other)&connect_timeout=2",
+                                    logger: Logger(label: "refused-pool") { _ in failures })
         }
+        let errors = failures.errors
+        #expect(!errors.isEmpty && errors.allSatisfy { $0.contains("NIOSSLError.handshakeFailed") && $0.contains("CERTIFICATE_VERIFY_FAILED") },
+                "\(errors)")
     }
 
     @Test func theServiceRunsOverVerifiedTLS() async throws {
@@ -75,5 +84,27 @@ import Testing
         #expect(try AppConfiguration.fromEnvironment(["DATABASE_URL": base, "CLIENT_ADDRESS_HEADER": "X-Forwarded-For"]).clientAddressHeader
                 == HTTPField.Name("X-Forwarded-For"))
         #expect(problems(["DATABASE_URL": base + "?sslmode=require&connect_timeout=5", "DATABASE_POOL_SIZE": "50"]) == "")
+    }
+}
+
+/// Keeps the errors a PostgreSQL pool logs for the connections it failed to open.
+private struct ConnectionFailures: LogHandler {
+    private final class Errors: Sendable {
+        let list = Mutex<[String]>([])
+    }
+    private let recorded = Errors()
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    var errors: [String] { recorded.list.withLock { $0 } }
+
+    func log(event: LogEvent) {
+        guard let error = event.metadata?["psql_error"] else { return }
+        recorded.list.withLock { $0.append("\(error)") }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
     }
 }

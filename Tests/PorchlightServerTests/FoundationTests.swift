@@ -15,7 +15,7 @@ import Testing
             let spec = try await service.call(.get, "/openapi.yaml")
             #expect(spec.status == .ok)
             #expect(spec.text.hasPrefix("openapi: 3.1.0"))
-            let metrics = try await service.call(.get, "/metrics")
+            let metrics = try await service.call(.get, "/metrics", key: testMetricsToken)
             #expect(metrics.text.contains(#"http_requests_total{method="GET",route="/openapi.yaml",status="200"}"#))
             #expect(metrics.text.contains(#"db_connection_wait_seconds_count{pool="api"}"#))
             #expect(metrics.text.contains(#"db_connection_timeouts_total{pool="api"} 0"#))

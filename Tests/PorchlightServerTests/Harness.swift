@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import PorchlightCore
 import PorchlightServer
+import PostgresNIO
 import Testing
 
 /// A merchant created for one test, so tests never share data and can run in parallel.
@@ -51,12 +52,17 @@ let testWebhookSettings = WebhookSettings(
                                     disableAfter: .seconds(5 * 86_400), jitter: 0),
     pollInterval: .milliseconds(50), timeout: .seconds(2))
 
+/// The operator's token for `GET /metrics` in the services the tests start.
+let testMetricsToken = "test-metrics-token-\(UUID().uuidString)"
+
 /// Runs `body` against the real service (real HTTP server, real PostgreSQL at `url`).
-func withService(url: String = databaseURL, clientAddressHeader: HTTPField.Name? = nil,
+func withService(url: String = databaseURL, clientAddressHeader: HTTPField.Name? = nil, metricsToken: String? = testMetricsToken,
                  _ body: @Sendable (Service) async throws -> Void) async throws {
     let app = try await buildApplication(
-        configuration: AppConfiguration(databaseURL: url, host: "127.0.0.1", port: 0, webhooks: testWebhookSettings,
-                                        clientAddressHeader: clientAddressHeader),
+        // A small pool: hundreds of tests run a service each at the same time, and together
+        // they must fit the test cluster's max_connections.
+        configuration: AppConfiguration(databaseURL: url, host: "127.0.0.1", port: 0, databasePoolSize: 8, webhooks: testWebhookSettings,
+                                        clientAddressHeader: clientAddressHeader, metricsToken: metricsToken),
         logger: testLogger)
     try await app.test(.live) { client in
         let service = Service(client: client)
@@ -99,9 +105,9 @@ struct Service: Sendable {
         return reply["id"] as? String ?? ""
     }
 
-    func ship(_ merchant: TestMerchant, order: String, tracking: String, lines: [[String: Any]]) async throws -> Reply {
+    func ship(_ merchant: TestMerchant, order: String, carrier: String = "dhl", tracking: String, lines: [[String: Any]]) async throws -> Reply {
         try await call(.post, "/v1/orders/\(order)/shipments", key: merchant.apiKey,
-                       json: ["carrier": "dhl", "service_level": "standard", "tracking_number": tracking, "lines": lines])
+                       json: ["carrier": carrier, "service_level": "standard", "tracking_number": tracking, "lines": lines])
     }
 
     func scans(_ merchant: TestMerchant, shipment: String, _ events: [[String: Any]]) async throws -> Reply {
@@ -109,20 +115,86 @@ struct Service: Sendable {
     }
 
     /// The merchant's events whose type starts with `typePrefix` (of one order, if given), oldest
-    /// first, once there are `count` (or after 15 s): an event is numbered, and so in the feed,
-    /// once every transaction older than its own has ended, which other tests can delay.
-    func feedEvents(_ merchant: TestMerchant, typePrefix: String, order: String? = nil, atLeast count: Int) async throws -> [[String: Any]] {
-        var events: [[String: Any]] = []
-        for _ in 0..<300 {
+    /// first, once there are at least `count`: an event is numbered, and so in the feed, once
+    /// every transaction older than its own has ended, which other tests can delay.
+    func feedEvents(_ merchant: TestMerchant, typePrefix: String = "", order: String? = nil, atLeast count: Int,
+                    sourceLocation: SourceLocation = #_sourceLocation) async throws -> [[String: Any]] {
+        try await eventually("\(count) \(typePrefix)* events in the feed", sourceLocation: sourceLocation) {
             let feed = try await call(.get, "/v1/events?limit=500", key: merchant.apiKey)
-            events = try #require(feed["items"] as? [[String: Any]]).filter { event in
+            return try #require(feed["items"] as? [[String: Any]], "\(feed.text)").filter { event in
                 (event["type"] as? String)?.hasPrefix(typePrefix) == true && (order == nil || event["order_id"] as? String == order)
             }
-            if events.count >= count { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return events
+        } until: { $0.count >= count }
     }
+
+    /// A new order (sampleOrder's: TEE ×2, MUG final sale) shipped whole by `carrier`, its parcel
+    /// scanned `status` at `scannedAt` (not scanned when `status` is nil), with a customer-link
+    /// token. Placed at `placedAt`, by default a second from now: `placed_at` keeps whole seconds,
+    /// and the order must come after whatever the merchant set up just before (a return policy).
+    func shippedOrder(_ merchant: TestMerchant, placedAt: String = isoTime(Date().addingTimeInterval(1)), carrier: String = "dhl",
+                      scanned status: String? = "delivered", at scannedAt: Date = Date().addingTimeInterval(2)) async throws -> ShippedOrder {
+        var order = sampleOrder()
+        order["placed_at"] = placedAt
+        let id = try await createOrder(merchant, order)
+        let shipment = try await ship(merchant, order: id, carrier: carrier, tracking: "SO\(UInt32.random(in: 0...UInt32.max))",
+                                      lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
+        let shipmentID = try #require(shipment["id"] as? String, "\(shipment.text)")
+        if let status {
+            let scanned = try await scans(merchant, shipment: shipmentID, [scan(status, isoTime(scannedAt))])
+            #expect(scanned.status == .ok, "\(scanned.text)")
+        }
+        let link = try await call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: [:])
+        #expect(link.status == .created, "\(link.text)")
+        return ShippedOrder(id: id, shipment: shipmentID, token: try #require(link["token"] as? String), scannedAt: scannedAt)
+    }
+}
+
+/// An order of `Service.shippedOrder`: its id, its one shipment, a customer token, and when its
+/// parcel was scanned.
+struct ShippedOrder: Sendable {
+    var id: String
+    var shipment: String
+    var token: String
+    var scannedAt: Date
+}
+
+/// Reads with `read` until `done` holds for what it read, for at most `timeout`, and returns the
+/// last value read: the one wait of every test for what happens after a reply (the feed, webhooks,
+/// background passes). Giving up records a failure that names `what`.
+@discardableResult
+func eventually<Value>(_ what: @autoclosure () -> String, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation,
+                       _ read: () async throws -> Value, until done: (Value) throws -> Bool) async throws -> Value {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        let value = try await read()
+        if try done(value) { return value }
+        guard ContinuousClock.now < deadline else {
+            Issue.record("gave up after \(timeout) waiting for \(what())", sourceLocation: sourceLocation)
+            return value
+        }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+/// The types of the merchant's events starting with `typePrefix` (of one order, if given), in
+/// the order they were written, read from the outbox itself: every committed event is there at
+/// once, numbered or not, where the feed may not show it yet. What "exactly once" is checked on.
+func outboxEventTypes(_ merchant: TestMerchant, typePrefix: String, order: String? = nil) async throws -> [String] {
+    let merchantID = try #require(UUID(uuidString: merchant.id))
+    let orderID = try order.map { try #require(UUID(uuidString: $0)) }
+    return try await withDatabase(url: databaseURL, logger: testLogger) { client in
+        try await client.query("""
+            SELECT type FROM events
+            WHERE merchant_id = \(merchantID) AND starts_with(type, \(typePrefix)) AND (\(orderID)::uuid IS NULL OR order_id = \(orderID))
+            ORDER BY position
+            """, logger: testLogger).collect().map { try $0.decode(String.self) }
+    }
+}
+
+/// The messages of a problem's field errors, by field; fails when the reply has none.
+func fieldErrors(_ reply: Reply) throws -> [String: String] {
+    let errors = try #require(reply["errors"] as? [[String: Any]], "\(reply.text)")
+    return Dictionary(try errors.map { (try #require($0["field"] as? String), try #require($0["message"] as? String)) }, uniquingKeysWith: { $1 })
 }
 
 func sampleOrder(number: String = "ORD-\(UUID().uuidString.prefix(8))", email: String = "ana@example.com") -> [String: Any] {

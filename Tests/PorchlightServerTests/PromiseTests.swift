@@ -43,14 +43,18 @@ func isoTime(_ date: Date) -> String {
             #expect(beforeOption["option_id"] as? String == "fan_courier:express")
             #expect((beforeOption["basis"] as? [String: Any])?["transit"] as? String == "configured")
 
-            // A Wednesday a few weeks ahead, 13:59 and 14:01 in Bucharest (UTC+2 in winter):
-            // the cut-off moves the start of handling to Thursday.
+            // A Wednesday a few weeks ahead, a minute either side of 14:00 in Bucharest, whatever
+            // its offset from UTC that day: the cut-off moves the start of handling to Thursday.
             let wednesday = nextWeekday(3, after: Date().addingTimeInterval(14 * 86_400))
-            let justBefore = try await quote(service, merchant, at: "\(wednesday)T11:59:00Z")
-            let justAfter = try await quote(service, merchant, at: "\(wednesday)T12:01:00Z")
+            var bucharest = Calendar(identifier: .gregorian)
+            bucharest.timeZone = try #require(TimeZone(identifier: "Europe/Bucharest"))
+            let day = wednesday.split(separator: "-").compactMap { Int($0) }
+            let cutOff = try #require(bucharest.date(from: DateComponents(year: day[0], month: day[1], day: day[2], hour: 14)))
+            let justBefore = try await quote(service, merchant, at: isoTime(cutOff.addingTimeInterval(-60)))
+            let justAfter = try await quote(service, merchant, at: isoTime(cutOff.addingTimeInterval(60)))
             #expect(justBefore["handling_starts_on"] as? String == wednesday)
             #expect(justAfter["handling_starts_on"] as? String == LocalDay(wednesday).plus(1))
-            #expect((justBefore["order_by"] as? String)?.hasPrefix("\(wednesday)T12:00:00") == true)
+            #expect((justBefore["order_by"] as? String).flatMap(APITime.instant) == cutOff, "\(justBefore)")
             // One handling day (Thursday hand-off), then 1–2 delivery days: Friday to Saturday.
             #expect((justBefore["window"] as? [String: Any])?["earliest"] as? String == LocalDay(wednesday).plus(2))
             #expect((justBefore["window"] as? [String: Any])?["latest"] as? String == LocalDay(wednesday).plus(3))
@@ -141,7 +145,7 @@ func isoTime(_ date: Date) -> String {
             let created = try await service.call(.get, "/v1/orders/\(orderID)", key: merchant.apiKey)
             let promise = try #require(created["promise"] as? [String: Any])
             #expect(promise["latest"] as? String == window["latest"] as? String)
-            #expect(promise["engine_version"] as? String == "promise-engine/2")
+            #expect(promise["engine_version"] as? String == PromiseEngine.version)
             #expect(created["promise_at_risk"] as? Bool == false)
 
             // The same choice again changes nothing; another quote cannot replace the promise.
@@ -177,20 +181,18 @@ func isoTime(_ date: Date) -> String {
             #expect(delivered["estimate"] == nil)
 
             // The ledger: the outcome's place in the forecast is kept for recalibration, and the
-            // promise itself cannot be changed, even by a direct UPDATE.
-            let changed = try await withDatabase(url: databaseURL, logger: testLogger) { client in
+            // promise itself cannot be changed, even by a direct UPDATE: the ledger's trigger refuses it.
+            let refusal = try await withDatabase(url: databaseURL, logger: testLogger) { client in
                 let pits = try await client.query("SELECT pit FROM delivery_promises WHERE order_id = \(UUID(uuidString: orderID)!)", logger: testLogger)
                     .collect().map { try $0.decode(Double?.self) }
                 #expect(pits.count == 1)
                 #expect(pits.allSatisfy { $0.map { (0...1).contains($0) } == true })
-                do {
+                return try await #require(throws: PSQLError.self) {
                     try await client.query("UPDATE delivery_promises SET latest = latest + 7 WHERE order_id = \(UUID(uuidString: orderID)!)", logger: testLogger)
-                    return true
-                } catch {
-                    return false
                 }
             }
-            #expect(!changed)
+            #expect(refusal.serverInfo?[.sqlState] == "23000", "integrity_constraint_violation: \(String(reflecting: refusal))")
+            #expect(refusal.serverInfo?[.message] == "a delivery promise never changes")
 
             let analytics = try await service.call(.get, "/v1/promise-analytics", key: merchant.apiKey)
             let overall = try #require(analytics["overall"] as? [String: Any])
@@ -318,7 +320,7 @@ func isoTime(_ date: Date) -> String {
                 ("id", "id", "Pesanan Anda"),
                 ("ru", "ru", "Ваш заказ"),
                 ("zh-CN,zh;q=0.9", "zh-Hans", "月"),
-                ("fr-FR, de;q=0.5", "en", "Your order"),
+                ("fr-FR, de;q=0.5", "ro", "Comanda ta"),  // neither spoken here: the customer's stored locale (ro)
             ]
             for (header, language, fragment) in expectations {
                 let reply = try await service.call(.get, "/v1/orders/\(orderID)/arrival-estimate", key: customer,

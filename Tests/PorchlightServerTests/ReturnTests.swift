@@ -27,27 +27,6 @@ private func merchantWithPolicy(_ service: Service, _ change: (inout [String: An
     return merchant
 }
 
-/// A new order (TEE ×2, MUG final sale) placed at `placedAt` (by default now, under the policy
-/// in force now), delivered just after, with a customer token.
-private func deliveredOrder(_ service: Service, _ merchant: TestMerchant, placedAt: String? = nil) async throws -> (id: String, token: String, deliveredAt: Date) {
-    var order = sampleOrder()
-    // isoTime drops the fraction of a second: a second later is after the policy just stored.
-    order["placed_at"] = placedAt ?? isoTime(Date().addingTimeInterval(1))
-    let id = try await service.createOrder(merchant, order)
-    let shipment = try await service.ship(merchant, order: id, tracking: "RT\(UInt32.random(in: 0...UInt32.max))",
-                                          lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
-    let deliveredAt = Date().addingTimeInterval(2)
-    let scanned = try await service.scans(merchant, shipment: try #require(shipment["id"] as? String), [scan("delivered", isoTime(deliveredAt))])
-    #expect(scanned.status == .ok, "\(scanned.text)")
-    let link = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: [:])
-    return (id, try #require(link["token"] as? String), deliveredAt)
-}
-
-private func fieldErrors(_ reply: Reply) throws -> [String: String] {
-    let errors = try #require(reply["errors"] as? [[String: Any]], "\(reply.text)")
-    return Dictionary(try errors.map { (try #require($0["field"] as? String), try #require($0["message"] as? String)) }, uniquingKeysWith: { $1 })
-}
-
 @Suite struct ReturnTests {
     @Test func aPolicyIsVersionedAndAnOrderKeepsTheVersionItWasPlacedUnder() async throws {
         try await withService { service in
@@ -74,16 +53,16 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             #expect(try fieldErrors(try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: keepForFree))["keep_it_threshold"] != nil)
             #expect(try await service.call(.get, "/v1/return-policy", key: merchant.apiKey)["version"] as? Int == 1, "refused changes change nothing")
 
-            // The order placed before any policy keeps the standard one; one placed after a change, the new one.
-            let before = try await deliveredOrder(service, merchant, placedAt: "2026-11-20T09:30:00+02:00")
+            // The order placed before any policy takes the first; one placed after a change, the new one.
+            let before = try await service.shippedOrder(merchant, placedAt: "2026-11-20T09:30:00+02:00")
             var sixty = fourteenDays
             sixty["window_days"] = 60
             #expect(try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: sixty)["version"] as? Int == 2)
-            let after = try await deliveredOrder(service, merchant)
+            let after = try await service.shippedOrder(merchant)
             func eligibility(_ order: String) async throws -> Reply {
                 try await service.call(.get, "/v1/orders/\(order)/return-eligibility", key: merchant.apiKey)
             }
-            #expect(try await eligibility(before.id)["policy_version"] as? Int == 0)
+            #expect(try await eligibility(before.id)["policy_version"] as? Int == 1)
             #expect(try await eligibility(after.id)["policy_version"] as? Int == 2)
             #expect(try await service.call(.put, "/v1/return-policy", key: try await lookupOnlyKey(for: merchant), json: sixty).status == .forbidden)
         }
@@ -92,15 +71,15 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
     @Test func eligibilityGivesEachLineItsQuantityDeadlineAndReason() async throws {
         try await withService { service in
             let merchant = try await merchantWithPolicy(service)
-            let order = try await deliveredOrder(service, merchant)
-            let other = try await deliveredOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant)
+            let other = try await service.shippedOrder(merchant)
             let reply = try await service.call(.get, "/v1/orders/\(order.id)/return-eligibility", key: order.token, headers: [.acceptLanguage: "es-ES"])
             #expect(reply.status == .ok, "\(reply.text)")
             #expect(reply.headers[.contentLanguage] == "es")
             let lines = try #require(reply["lines"] as? [[String: Any]])
             let tee = try #require(lines.first { $0["sku"] as? String == "TEE" })
             let bucharest = try #require(TimeZone(identifier: "Europe/Bucharest"))
-            let lastDay = LocalDate(order.deliveredAt, in: bucharest).adding(days: 14)
+            let lastDay = LocalDate(order.scannedAt, in: bucharest).adding(days: 14)
             #expect(tee["eligible"] as? Bool == true && tee["returnable_quantity"] as? Int == 2 && tee["counted_from"] as? String == "delivery")
             #expect(tee["last_day"] as? String == lastDay.description)
             #expect(tee["deadline"] as? String == APITime.text(lastDay.adding(days: 1).instant(atMinute: 0, in: bucharest)))
@@ -118,8 +97,8 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
     @Test func aQuoteSettlesWithFeesAndRefusesWhatThePolicyDoesNot() async throws {
         try await withService { service in
             let merchant = try await merchantWithPolicy(service)
-            let order = try await deliveredOrder(service, merchant)
-            let other = try await deliveredOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant)
+            let other = try await service.shippedOrder(merchant)
             func quote(_ body: [String: Any], key: String? = nil) async throws -> Reply {
                 var body = body
                 body["order_id"] = body["order_id"] ?? order.id
@@ -158,7 +137,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
     @Test func receivingNeverRefundsAndSettlingIsItsOwnStep() async throws {
         try await withService { service in
             let merchant = try await merchantWithPolicy(service)
-            let order = try await deliveredOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant)
             let delivered = try await service.call(.get, "/v1/orders/\(order.id)", key: merchant.apiKey)
             let opened = try await service.call(.post, "/v1/returns", key: order.token, json: [
                 "order_id": order.id, "resolution": "refund", "method": "mail", "label_reference": "LBL-1",
@@ -212,7 +191,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
     @Test func onRequestReturnsWaitForTheMerchantAndFreedUnitsCanBeReturnedAgain() async throws {
         try await withService { service in
             let merchant = try await merchantWithPolicy(service) { $0["approval"] = "on_request" }
-            let order = try await deliveredOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant)
             let body: [String: Any] = ["order_id": order.id, "resolution": "store_credit", "method": "in_store",
                                        "lines": [["sku": "TEE", "quantity": 2, "reason": "changed_mind"]]]
             let first = try await service.call(.post, "/v1/returns", key: order.token, json: body)
@@ -244,7 +223,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
     @Test func concurrentReturnsOfTheSameUnitsOpenOne() async throws {
         try await withService { service in
             let merchant = try await merchantWithPolicy(service)
-            let order = try await deliveredOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<6 {
                     group.addTask {
@@ -262,7 +241,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
     @Test func aGiftIsCreditedOrExchangedAndItsRecipientSeesNoPrices() async throws {
         try await withService { service in
             let merchant = try await merchantWithPolicy(service)
-            let order = try await deliveredOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant)
             let refund = try await service.call(.post, "/v1/returns", key: order.token, json: [
                 "order_id": order.id, "resolution": "refund", "method": "mail", "gift": true, "lines": [["sku": "TEE", "quantity": 1, "reason": "too_large"]],
             ])
@@ -288,7 +267,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
             // An exchange is settled before the item comes back: an instant exchange.
             let instant = try await service.call(.post, "/v1/returns/\(id)/resolutions", key: merchant.apiKey, json: [:])
             #expect(instant["money"] as? String == "exchanged" && instant["logistics"] as? String == "awaiting", "\(instant.text)")
-            let other = try await deliveredOrder(service, merchant)
+            let other = try await service.shippedOrder(merchant)
             #expect(try await service.call(.get, "/v1/returns/\(id)", key: other.token).status == .notFound)
             #expect(try await service.call(.post, "/v1/returns/\(id)/cancellation", key: other.token, json: [:]).status == .notFound)
         }
@@ -298,7 +277,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
         try await withService { service in
             let merchant = try await merchantWithPolicy(service)
             _ = try await service.call(.put, "/v1/review-settings", key: merchant.apiKey, json: ["request_delay_days": 0])
-            let order = try await deliveredOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant)
             /// The lines the order's review request asks about; nil when there is no request.
             func requested() async throws -> [String]? {
                 let page = try await service.call(.get, "/v1/review-requests?due_before=\(isoTime(Date().addingTimeInterval(86_400)))", key: merchant.apiKey)
@@ -328,7 +307,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
     @Test func whoMayActOnAReturnAndRetriesOpenOne() async throws {
         try await withService { service in
             let merchant = try await merchantWithPolicy(service)
-            let order = try await deliveredOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant)
             let body: [String: Any] = ["order_id": order.id, "resolution": "refund", "method": "mail", "lines": [["sku": "TEE", "quantity": 1, "reason": "other"]]]
             // A retry with the same Idempotency-Key answers the first response; the units are held once.
             let first = try await service.call(.post, "/v1/returns", key: order.token, json: body, headers: [.init("Idempotency-Key")!: "return-1"])
@@ -358,7 +337,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
             #expect(try fieldErrors(nul)["lines[0].location"] == "must not contain NUL characters", "a 4xx, not a database error")
 
             // Two more returns, read a page at a time, newest first.
-            let second = try await deliveredOrder(service, merchant)
+            let second = try await service.shippedOrder(merchant)
             var ids = [id]
             for _ in 0..<2 {
                 let opened = try await service.call(.post, "/v1/returns", key: merchant.apiKey, json: [
@@ -380,8 +359,8 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
     @Test func analyticsCountTheReturnsOfOrdersPlacedInThePeriod() async throws {
         try await withService { service in
             let merchant = try await merchantWithPolicy(service)
-            let first = try await deliveredOrder(service, merchant)
-            let second = try await deliveredOrder(service, merchant)
+            let first = try await service.shippedOrder(merchant)
+            let second = try await service.shippedOrder(merchant)
             func open(_ order: String, _ quantity: Int, _ reason: String) async throws -> String {
                 let opened = try await service.call(.post, "/v1/returns", key: merchant.apiKey, json: [
                     "order_id": order, "resolution": "store_credit", "method": "mail", "lines": [["sku": "TEE", "quantity": quantity, "reason": reason]],
@@ -412,7 +391,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
     @Test func theReturnParcelIsTrackedFoundByItsNumberAndReceivedWhenItTurnsUpAfterBeingLost() async throws {
         try await withService { service in
             let merchant = try await merchantWithPolicy(service)
-            let order = try await deliveredOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant)
             let tracking = "RET\(UInt32.random(in: 0...UInt32.max))"
             let opened = try await service.call(.post, "/v1/returns", key: order.token, json: [
                 "order_id": order.id, "resolution": "refund", "method": "mail", "parcel": ["carrier": "DHL", "tracking_number": tracking],
@@ -538,7 +517,7 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
     @Test func aReturnWithNothingSentExpiresOnceAndItsUnitsAreFreeAgain() async throws {
         try await withService { service in
             let merchant = try await merchantWithPolicy(service) { $0["ship_back_days"] = 1 }
-            let order = try await deliveredOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant)
             let opened = try await service.call(.post, "/v1/returns", key: order.token, json: [
                 "order_id": order.id, "resolution": "refund", "method": "mail", "lines": [["sku": "TEE", "quantity": 2, "reason": "too_small"]],
             ])
@@ -558,7 +537,8 @@ private func returnEvents(_ service: Service, _ merchant: TestMerchant, order: S
             }
             let shown = try await service.call(.get, "/v1/returns/\(id)", key: merchant.apiKey)
             #expect(shown["logistics"] as? String == "expired" && shown["money"] as? String == "none" && shown["expires_at"] == nil, "\(shown.text)")
-            #expect(try await returnEvents(service, merchant, order: order.id, atLeast: 3) == ["return.requested", "return.approved", "return.expired"])
+            // Read where both passes' events are, numbered or not: a second return.expired would show.
+            #expect(try await outboxEventTypes(merchant, typePrefix: "return.", order: order.id) == ["return.requested", "return.approved", "return.expired"])
             #expect(try await service.call(.get, "/v1/returns/\(id)", key: merchant.apiKey).text == shown.text, "nothing moved it again")
             let eligibility = try await service.call(.get, "/v1/orders/\(order.id)/return-eligibility", key: order.token)
             #expect((eligibility["lines"] as? [[String: Any]])?.first { $0["sku"] as? String == "TEE" }?["returnable_quantity"] as? Int == 2)

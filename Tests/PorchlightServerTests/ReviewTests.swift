@@ -5,39 +5,17 @@ import PorchlightServer
 import PorchlightStore
 import Testing
 
-/// A new order with lines TEE and MUG (final sale), shipped (by dhl standard) and delivered
-/// `deliveredAgo` seconds ago, or not delivered when nil, and a customer token for it.
-private func reviewableOrder(_ service: Service, _ merchant: TestMerchant, deliveredAgo: TimeInterval? = 60) async throws
-    -> (id: String, token: String, shipment: String) {
-    let id = try await service.createOrder(merchant)
-    let shipment = try await service.ship(merchant, order: id, tracking: "RV\(UInt32.random(in: 0...UInt32.max))",
-                                          lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
-    let shipmentID = try #require(shipment["id"] as? String, "\(shipment.text)")
-    if let deliveredAgo {
-        let scanned = try await service.scans(merchant, shipment: shipmentID, [scan("delivered", isoTime(Date().addingTimeInterval(-deliveredAgo)))])
-        #expect(scanned.status == .ok, "\(scanned.text)")
-    }
-    let link = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: [:])
-    return (id, try #require(link["token"] as? String), shipmentID)
-}
-
-/// The messages of a problem's field errors, by field; fails when the reply has none.
-private func fieldErrors(_ reply: Reply) throws -> [String: String] {
-    let errors = try #require(reply["errors"] as? [[String: Any]], "\(reply.text)")
-    return Dictionary(try errors.map { (try #require($0["field"] as? String), try #require($0["message"] as? String)) }, uniquingKeysWith: { $1 })
-}
-
 @Suite struct ReviewTests {
     @Test func aDeliveredLineIsReviewedOnceAndTheServerVerifiesIt() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            let waiting = try await reviewableOrder(service, merchant, deliveredAgo: nil)
+            let waiting = try await service.shippedOrder(merchant, scanned: nil)
             let early = try await service.call(.post, "/v1/orders/\(waiting.id)/reviews", key: waiting.token,
                                                json: ["sku": "TEE", "rating": 5, "display_name": "Ana P."])
             #expect(early.status == .unprocessableContent)
             #expect(try fieldErrors(early)["sku"]?.hasPrefix("cannot be reviewed before it is delivered") == true, "\(early.text)")
 
-            let order = try await reviewableOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-60))
             let review: [String: Any] = ["sku": "TEE", "rating": 5, "title": "Ótimo", "text": "Chegou antes do prazo, recomendo! 👍",
                                          "display_name": "Ana P.", "attributes": ["fit": "true_to_size"],
                                          "photo_urls": ["https://cdn.example.com/p/1.jpg"]]
@@ -90,7 +68,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
     @Test func aLowRatingOffersHelpFirstAndKeepsTheReview() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            let order = try await reviewableOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-60))
             // The mug is final sale: no return to offer.
             let low = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
                                              json: ["sku": "MUG", "rating": 2, "text": "Veio trincada.", "display_name": "Ana"])
@@ -116,7 +94,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             let merchant = try await service.newMerchant()
             var ids: [String] = []
             for rating in [5, 4, 1] {
-                let order = try await reviewableOrder(service, merchant)
+                let order = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-60))
                 let created = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token, json: [
                     "sku": "TEE", "rating": rating, "display_name": "Cliente \(rating)", "attributes": ["fit": rating > 1 ? "true_to_size" : "runs_small"],
                 ])
@@ -153,7 +131,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             // Moves moderation may not make, a missing reason, a customer token, an unknown review.
             let illegal = try await moderate(ids[0], ["status": "rejected", "reason": "Changed my mind."])
             #expect(illegal.status == .conflict && (illegal["detail"] as? String)?.contains("published") == true, "\(illegal.text)")
-            let order = try await reviewableOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-60))
             let pending = try #require(try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
                                                               json: ["sku": "TEE", "rating": 3, "display_name": "X"])["id"] as? String)
             #expect(try fieldErrors(try await moderate(pending, ["status": "spam"]))["reason"]?.hasPrefix("is required") == true)
@@ -174,8 +152,8 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
     @Test func theReviewerEditsTheWordsNotTheRatingAndTheMerchantReplies() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            let order = try await reviewableOrder(service, merchant)
-            let other = try await reviewableOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-60))
+            let other = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-60))
             let created = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
                                                  json: ["sku": "TEE", "rating": 4, "title": "Boa", "text": "Gostei.", "display_name": "Ana"])
             let id = try #require(created["id"] as? String)
@@ -254,7 +232,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
     @Test func concurrentReviewsOfOneLineMakeOne() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            let order = try await reviewableOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-60))
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<8 {
                     group.addTask {
@@ -271,7 +249,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
     @Test func aReviewThatAskedForHelpRevisesItsRatingOnceAndTheSummaryFollows() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            let order = try await reviewableOrder(service, merchant)
+            let order = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-60))
             let low = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
                                              json: ["sku": "TEE", "rating": 2, "text": "A costura abriu.", "display_name": "Ana"])
             let id = try #require(low["id"] as? String)
@@ -298,7 +276,7 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
             let merchant = try await service.newMerchant()
             var ids: [String] = []
             for rating in [3, 5, 1, 3] {
-                let order = try await reviewableOrder(service, merchant)
+                let order = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-60))
                 let created = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
                                                      json: ["sku": "TEE", "rating": rating, "display_name": "Cliente \(rating)"])
                 ids.append(try #require(created["id"] as? String))
@@ -363,8 +341,8 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
                                                json: ["request_delay_days": 0, "announce_requests": false])
             #expect(quiet["announce_requests"] as? Bool == false, "\(quiet.text)")
             // Delivered two days ago, past any night: due. Twenty days ago: stale.
-            let recent = try await reviewableOrder(service, merchant, deliveredAgo: 2 * 86_400)
-            let old = try await reviewableOrder(service, merchant, deliveredAgo: 20 * 86_400)
+            let recent = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-2 * 86_400))
+            let old = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-20 * 86_400))
             // Two passes at once, as two replicas would run them, then one more.
             try await withDatabase(url: databaseURL, logger: testLogger) { client in
                 let reviews = ReviewStore(database: Database(client: client))
@@ -424,8 +402,8 @@ private func fieldErrors(_ reply: Reply) throws -> [String: String] {
     @Test func aDeliveryIsRatedOnceAndCountedPerCarrierService() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            let order = try await reviewableOrder(service, merchant)
-            let waiting = try await reviewableOrder(service, merchant, deliveredAgo: nil)
+            let order = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-60))
+            let waiting = try await service.shippedOrder(merchant, scanned: nil)
             func rate(_ orderID: String, _ body: [String: Any], key: String) async throws -> Reply {
                 try await service.call(.post, "/v1/orders/\(orderID)/delivery-ratings", key: key, json: body)
             }

@@ -5,9 +5,10 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import Testing
 
 /// A real HTTP receiver on loopback for webhook tests: records every delivery and answers as
-/// the test says (a status, after a delay).
+/// the test says (a status, and while it holds, only once released).
 struct WebhookReceiver: Sendable {
     struct Delivery: Sendable {
         var id: String
@@ -21,18 +22,14 @@ struct WebhookReceiver: Sendable {
 
     struct Answer: Sendable {
         var status: HTTPResponse.Status = .noContent
-        var delay: Duration = .zero
         var headers: HTTPFields = [:]
     }
 
     private final class Recorder: Sendable {
-        let state = Mutex<(deliveries: [Delivery], answer: Answer)>(([], Answer()))
+        let state = Mutex<(deliveries: [Delivery], answer: Answer, holding: Bool)>(([], Answer(), false))
 
-        func record(_ delivery: Delivery) -> Answer {
-            state.withLock { state in
-                state.deliveries.append(delivery)
-                return state.answer
-            }
+        func record(_ delivery: Delivery) {
+            state.withLock { $0.deliveries.append(delivery) }
         }
     }
 
@@ -45,6 +42,11 @@ struct WebhookReceiver: Sendable {
     /// From now on, answer this way.
     func answer(_ answer: Answer) { recorder.state.withLock { $0.answer = answer } }
 
+    /// From now on, record each delivery and then hold its answer until `release()` (or for at
+    /// most a minute, so that a failed test still ends).
+    func hold() { recorder.state.withLock { $0.holding = true } }
+    func release() { recorder.state.withLock { $0.holding = false } }
+
     /// Starts a receiver; `body` runs while it listens.
     static func with<Result>(_ body: (WebhookReceiver) async throws -> Result) async throws -> Result {
         var receiver = WebhookReceiver()
@@ -53,10 +55,14 @@ struct WebhookReceiver: Sendable {
         router.post("/hook") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
             func header(_ name: String) -> String { request.headers[HTTPField.Name(name)!] ?? "" }
-            let answer = recorder.record(Delivery(
+            recorder.record(Delivery(
                 id: header("webhook-id"), timestamp: header("webhook-timestamp"), signature: header("webhook-signature"),
                 body: String(buffer: body)))
-            if answer.delay > .zero { try await Task.sleep(for: answer.delay) }
+            let held = ContinuousClock.now
+            while recorder.state.withLock({ $0.holding }) && ContinuousClock.now - held < .seconds(60) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let answer = recorder.state.withLock { $0.answer }
             return Response(status: answer.status, headers: answer.headers)
         }
         var logger = Logger(label: "webhook-receiver")
@@ -71,16 +77,10 @@ struct WebhookReceiver: Sendable {
         return try await body(receiver)
     }
 
-    /// Waits (up to `timeout`) until `condition` holds for the deliveries received.
+    /// The deliveries received, once `condition` holds for them (see `eventually`).
     @discardableResult
-    func wait(timeout: Duration = .seconds(15), until condition: ([Delivery]) -> Bool) async throws -> [Delivery] {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let received = deliveries
-            if condition(received) { return received }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return deliveries
+    func wait(sourceLocation: SourceLocation = #_sourceLocation, until condition: ([Delivery]) -> Bool) async throws -> [Delivery] {
+        try await eventually("the receiver's deliveries", sourceLocation: sourceLocation, { deliveries }, until: condition)
     }
 
     /// Whether one of the delivery's signatures is the HMAC of `id.timestamp.body` under `secret`.

@@ -148,14 +148,12 @@ import Testing
                 }
                 // Read in small pages while the writers run, remembering only the last sequence.
                 var after = 0
-                let deadline = ContinuousClock.now + .seconds(30)
-                while seen.count < writers * ordersEach && ContinuousClock.now < deadline {
+                try await eventually("every event read", timeout: .seconds(30)) {
                     let page = try await service.call(.get, "/v1/events?after=\(after)&limit=5", key: merchant.apiKey)
-                    let items = try #require(page["items"] as? [[String: Any]])
-                    seen += items
+                    seen += try #require(page["items"] as? [[String: Any]], "\(page.text)")
                     after = page["next_after"] as? Int ?? after
-                    if items.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
-                }
+                    return seen.count
+                } until: { $0 >= writers * ordersEach }
                 try await group.waitForAll()
             }
             let sequences = seen.compactMap { $0["sequence"] as? Int }
@@ -173,13 +171,7 @@ import Testing
             let second = try await service.createOrder(merchant)
             _ = try await service.ship(merchant, order: second, tracking: "FF\(UInt32.random(in: 0...UInt32.max))", lines: [["sku": "MUG", "quantity": 1]])
             // Two orders created, one shipped (and so partially shipped): four events, once visible.
-            let deadline = ContinuousClock.now + .seconds(10)
-            func visible() async throws -> Int {
-                (try await service.call(.get, "/v1/events", key: merchant.apiKey)["items"] as? [Any])?.count ?? 0
-            }
-            while try await visible() < 4, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            #expect(try await service.feedEvents(merchant, atLeast: 4).count == 4)
 
             let shipped = try await service.call(.get, "/v1/events?types=shipment.created,order.status_changed", key: merchant.apiKey)
             let types = try #require(shipped["items"] as? [[String: Any]]).compactMap { $0["type"] as? String }
@@ -301,14 +293,7 @@ import Testing
             #expect(retry.status == .created)
             #expect(retry.headers[.init("Idempotent-Replayed")!] == "true")
             #expect(retry["version"] as? Int == 1)
-            // The feed numbers an event once every older transaction has ended: other tests' may still run.
-            var types: [String] = []
-            for _ in 0..<50 where types.isEmpty {
-                let events = try await service.call(.get, "/v1/events", key: merchant.apiKey)
-                types = try #require(events["items"] as? [[String: Any]]).compactMap { $0["type"] as? String }
-                if types.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
-            }
-            #expect(types == ["order.created"])
+            #expect(try await service.feedEvents(merchant, atLeast: 1).compactMap { $0["type"] as? String } == ["order.created"])
         }
     }
 
@@ -419,13 +404,12 @@ struct FeedReader {
     /// The sorted types of the next change's events, which must carry the next document version:
     /// so a change that emitted nothing and kept its version leaves no trace in between.
     mutating func nextChange() async throws -> [String] {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while buffered.isEmpty && ContinuousClock.now < deadline {
-            let page = try await service.call(.get, "/v1/events?after=\(after)", key: merchant.apiKey)
-            let items = try #require(page["items"] as? [[String: Any]])
-            buffered += items
+        if buffered.isEmpty {
+            let page = try await eventually("the next change's events") {
+                try await service.call(.get, "/v1/events?after=\(after)", key: merchant.apiKey)
+            } until: { ($0["items"] as? [[String: Any]])?.isEmpty == false }
+            buffered = try #require(page["items"] as? [[String: Any]], "\(page.text)")
             after = page["next_after"] as? Int ?? after
-            if items.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         }
         let version = try #require(buffered.first?["document_version"] as? Int)
         #expect(version == lastVersion + 1, "events out of step: \(buffered)")

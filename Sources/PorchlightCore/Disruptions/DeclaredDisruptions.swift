@@ -45,21 +45,46 @@ public struct DisruptionScope: Sendable, Equatable, Codable {
             && locations.isEmpty && shipmentIDs.isEmpty
     }
 
-    /// Whether a parcel of the order is in scope. Carriers, service levels and regions compare
-    /// without regard to case; postal codes as the service normalises them.
+    /// Whether a parcel of the order is in scope.
     public func matches(_ shipment: ShipmentRecord, of order: OrderRecord) -> Bool {
+        matches(ScopedParcel(shipment, of: order))
+    }
+
+    /// Whether the parcel is in scope. Carriers, service levels and regions compare without
+    /// regard to case; postal codes as the service normalises them.
+    public func matches(_ parcel: ScopedParcel) -> Bool {
         func same(_ a: String, _ b: String?) -> Bool { b.map { a.caseInsensitiveCompare($0) == .orderedSame } ?? false }
-        let destination = order.destination
+        let destination = parcel.destination
         let postalCode = destination.postalCode.map(Formats.normalizedPostalCode)
-        let location = shipment.originLocation ?? order.promise?.locationCode
-        return (carriers.isEmpty || carriers.contains { same($0.carrier, shipment.carrier) && ($0.serviceLevel.map { same($0, shipment.serviceLevel) } ?? true) })
+        return (carriers.isEmpty || carriers.contains { same($0.carrier, parcel.carrier) && ($0.serviceLevel.map { same($0, parcel.serviceLevel) } ?? true) })
             && (destinationCountries.isEmpty || destinationCountries.contains(destination.country))
             && (destinationRegions.isEmpty || destinationRegions.contains { $0.country == destination.country && same($0.region, destination.region) })
             && (destinationPostalPrefixes.isEmpty || destinationPostalPrefixes.contains { prefix in
                 prefix.country == destination.country && postalCode?.hasPrefix(Formats.normalizedPostalCode(prefix.prefix)) == true
             })
-            && (locations.isEmpty || locations.contains { same($0, location) })
-            && (shipmentIDs.isEmpty || shipmentIDs.contains(shipment.id))
+            && (locations.isEmpty || locations.contains { same($0, parcel.location) })
+            && (shipmentIDs.isEmpty || shipmentIDs.contains(parcel.shipmentID))
+    }
+}
+
+/// What a disruption's scope looks at in a parcel: few enough facts that a declaration can find
+/// the orders it may hold up without loading each whole.
+public struct ScopedParcel: Sendable, Equatable {
+    public var shipmentID: UUID
+    public var carrier: String
+    public var serviceLevel: String?
+    /// The fulfilment location it leaves from: its own, else the order's promise's.
+    public var location: String?
+    /// The order's destination.
+    public var destination: Address
+
+    public init(shipmentID: UUID, carrier: String, serviceLevel: String?, location: String?, destination: Address) {
+        (self.shipmentID, self.carrier, self.serviceLevel, self.location, self.destination) = (shipmentID, carrier, serviceLevel, location, destination)
+    }
+
+    public init(_ shipment: ShipmentRecord, of order: OrderRecord) {
+        self.init(shipmentID: shipment.id, carrier: shipment.carrier, serviceLevel: shipment.serviceLevel,
+                  location: shipment.originLocation ?? order.promise?.locationCode, destination: order.destination)
     }
 }
 
@@ -73,16 +98,22 @@ public struct DeclaredDisruption: Sendable, Equatable {
     /// Nil: until the merchant resolves it.
     public var expectedEndAt: Date?
     public var extraDays: Int
-    /// The merchant's own words for its customers, shown beside the service's sentence.
+    /// The merchant's own words for its customers, written in `customerMessageLanguage`, shown
+    /// after the service's sentence to those reading it in that language (`DeclaredDelay.customerMessage(in:)`).
     public var customerMessage: String?
+    public var customerMessageLanguage: CustomerLanguage
+    /// Its words in other languages.
+    public var customerMessages: [CustomerLanguage: String]
     public var resolvedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(id: UUID, cause: DisruptionCause, scope: DisruptionScope, startsAt: Date, expectedEndAt: Date?, extraDays: Int,
-                customerMessage: String?, resolvedAt: Date?, createdAt: Date, updatedAt: Date) {
+                customerMessage: String?, customerMessageLanguage: CustomerLanguage = .en, customerMessages: [CustomerLanguage: String] = [:],
+                resolvedAt: Date?, createdAt: Date, updatedAt: Date) {
         (self.id, self.cause, self.scope, self.startsAt, self.expectedEndAt, self.extraDays) = (id, cause, scope, startsAt, expectedEndAt, extraDays)
-        (self.customerMessage, self.resolvedAt, self.createdAt, self.updatedAt) = (customerMessage, resolvedAt, createdAt, updatedAt)
+        (self.customerMessage, self.customerMessageLanguage, self.customerMessages) = (customerMessage, customerMessageLanguage, customerMessages)
+        (self.resolvedAt, self.createdAt, self.updatedAt) = (resolvedAt, createdAt, updatedAt)
     }
 
     public enum Status: String, Sendable, CaseIterable {
@@ -128,18 +159,46 @@ public struct DeclaredDelay: Sendable, Equatable, Codable {
     public var disruptionID: UUID
     public var cause: DisruptionCause
     public var extraDays: Int
+    /// The disruption's messages (`DeclaredDisruption.customerMessage`).
     public var customerMessage: String?
+    public var customerMessageLanguage: CustomerLanguage
+    public var customerMessages: [CustomerLanguage: String]
     /// The parcels it holds up: their estimates are the ones that move.
     public var shipmentIDs: [UUID]
 
-    public init(disruptionID: UUID, cause: DisruptionCause, extraDays: Int, customerMessage: String?, shipmentIDs: [UUID]) {
-        (self.disruptionID, self.cause, self.extraDays, self.customerMessage, self.shipmentIDs)
-            = (disruptionID, cause, extraDays, customerMessage, shipmentIDs)
+    public init(disruptionID: UUID, cause: DisruptionCause, extraDays: Int, customerMessage: String?,
+                customerMessageLanguage: CustomerLanguage = .en, customerMessages: [CustomerLanguage: String] = [:], shipmentIDs: [UUID]) {
+        (self.disruptionID, self.cause, self.extraDays, self.shipmentIDs) = (disruptionID, cause, extraDays, shipmentIDs)
+        (self.customerMessage, self.customerMessageLanguage, self.customerMessages) = (customerMessage, customerMessageLanguage, customerMessages)
+    }
+
+    /// What `disruption` does to the parcels it holds up.
+    init(_ disruption: DeclaredDisruption, holding shipmentIDs: [UUID]) {
+        self.init(disruptionID: disruption.id, cause: disruption.cause, extraDays: disruption.extraDays, customerMessage: disruption.customerMessage,
+                  customerMessageLanguage: disruption.customerMessageLanguage, customerMessages: disruption.customerMessages, shipmentIDs: shipmentIDs)
+    }
+
+    /// The merchant's words for a customer reading `language`: those written in it, else none.
+    /// Never another language's words after a sentence in the customer's own.
+    public func customerMessage(in language: CustomerLanguage) -> String? {
+        customerMessages[language] ?? (language == customerMessageLanguage ? customerMessage : nil)
     }
 
     /// Spelled out: the store finds orders by `disruption_id` in the stored JSON.
     enum CodingKeys: String, CodingKey {
-        case disruptionID = "disruption_id", cause, extraDays = "extra_days", customerMessage = "customer_message", shipmentIDs = "shipment_ids"
+        case disruptionID = "disruption_id", cause, extraDays = "extra_days", customerMessage = "customer_message"
+        case customerMessageLanguage = "customer_message_language", customerMessages = "customer_messages", shipmentIDs = "shipment_ids"
+    }
+
+    /// Delays stored before messages had languages were English ones.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(disruptionID: try container.decode(UUID.self, forKey: .disruptionID), cause: try container.decode(DisruptionCause.self, forKey: .cause),
+                  extraDays: try container.decode(Int.self, forKey: .extraDays),
+                  customerMessage: try container.decodeIfPresent(String.self, forKey: .customerMessage),
+                  customerMessageLanguage: try container.decodeIfPresent(CustomerLanguage.self, forKey: .customerMessageLanguage) ?? .en,
+                  customerMessages: try container.decodeIfPresent([CustomerLanguage: String].self, forKey: .customerMessages) ?? [:],
+                  shipmentIDs: try container.decode([UUID].self, forKey: .shipmentIDs))
     }
 
     /// A declared disruption of three days or more is a long delay; a shorter one a delay.
@@ -154,14 +213,20 @@ public struct DisruptionDraft: Sendable {
     public var expectedEndAt: Date?
     public var extraDays: Int?
     public var customerMessage: String?
+    /// Nil: English.
+    public var customerMessageLanguage: CustomerLanguage?
+    /// By language tag, as given: Core checks the tags.
+    public var customerMessages: [String: String]
 
-    public init(cause: DisruptionCause, scope: DisruptionScope, startsAt: Date?, expectedEndAt: Date?, extraDays: Int?, customerMessage: String?) {
-        (self.cause, self.scope, self.startsAt, self.expectedEndAt, self.extraDays, self.customerMessage)
-            = (cause, scope, startsAt, expectedEndAt, extraDays, customerMessage)
+    public init(cause: DisruptionCause, scope: DisruptionScope, startsAt: Date?, expectedEndAt: Date?, extraDays: Int?, customerMessage: String?,
+                customerMessageLanguage: CustomerLanguage? = nil, customerMessages: [String: String] = [:]) {
+        (self.cause, self.scope, self.startsAt, self.expectedEndAt, self.extraDays) = (cause, scope, startsAt, expectedEndAt, extraDays)
+        (self.customerMessage, self.customerMessageLanguage, self.customerMessages) = (customerMessage, customerMessageLanguage, customerMessages)
     }
 
     /// The disruption declared at `now`, or every field to fix: a scope with nothing in it, an
-    /// end not after the start or already past, too many items, unknown countries.
+    /// end not after the start or already past, too many items, unknown countries, messages in
+    /// a language the service does not speak or twice in one.
     public func declared(id: UUID, now: Date) throws(DomainError) -> DeclaredDisruption {
         var v = Validator()
         scope.validate(&v)
@@ -170,9 +235,13 @@ public struct DisruptionDraft: Sendable {
         let extraDays = extraDays ?? 0
         v.range(extraDays, "extra_days", DeclaredDisruption.extraDaysRange)
         v.text(customerMessage, "customer_message", min: 1, max: DeclaredDisruption.maxCustomerMessage)
+        let declared = DeclaredDisruption(
+            id: id, cause: cause, scope: scope, startsAt: startsAt, expectedEndAt: expectedEndAt, extraDays: extraDays,
+            customerMessage: customerMessage, customerMessageLanguage: customerMessageLanguage ?? .en,
+            customerMessages: DeclaredDisruption.messagesByLanguage(customerMessages, min: 1, &v), resolvedAt: nil, createdAt: now, updatedAt: now)
+        declared.checkMessagesDoNotRepeat(&v)
         try v.finish()
-        return DeclaredDisruption(id: id, cause: cause, scope: scope, startsAt: startsAt, expectedEndAt: expectedEndAt, extraDays: extraDays,
-                                  customerMessage: customerMessage, resolvedAt: nil, createdAt: now, updatedAt: now)
+        return declared
     }
 }
 
@@ -219,10 +288,21 @@ public struct DisruptionChange: Sendable {
     public var extraDays: Int?
     /// Nil: unchanged; empty: removed.
     public var customerMessage: String?
+    /// Nil: unchanged.
+    public var customerMessageLanguage: CustomerLanguage?
+    /// By language tag, as given: the languages named change, an empty text removes one.
+    public var customerMessages: [String: String]
     public var resolve: Bool
 
-    public init(expectedEndAt: Date?, extraDays: Int?, customerMessage: String?, resolve: Bool) {
-        (self.expectedEndAt, self.extraDays, self.customerMessage, self.resolve) = (expectedEndAt, extraDays, customerMessage, resolve)
+    public init(expectedEndAt: Date?, extraDays: Int?, customerMessage: String?, customerMessageLanguage: CustomerLanguage? = nil,
+                customerMessages: [String: String] = [:], resolve: Bool) {
+        (self.expectedEndAt, self.extraDays, self.resolve) = (expectedEndAt, extraDays, resolve)
+        (self.customerMessage, self.customerMessageLanguage, self.customerMessages) = (customerMessage, customerMessageLanguage, customerMessages)
+    }
+
+    /// Whether it changes any of the merchant's words.
+    var changesMessages: Bool {
+        customerMessage != nil || customerMessageLanguage != nil || !customerMessages.isEmpty
     }
 }
 
@@ -231,11 +311,12 @@ extension DeclaredDisruption {
     /// Resolving a resolved (or ended) disruption changes nothing; any other change to one is a
     /// conflict. Returns whether this change resolved it.
     public mutating func apply(_ change: DisruptionChange, now: Date) throws(DomainError) -> Bool {
-        guard change.expectedEndAt != nil || change.extraDays != nil || change.customerMessage != nil || change.resolve else {
-            throw .validation([FieldError(field: "body", message: "must change expected_end_at, extra_days, customer_message or status")])
+        guard change.expectedEndAt != nil || change.extraDays != nil || change.changesMessages || change.resolve else {
+            throw .validation([FieldError(field: "body", message: "must change expected_end_at, extra_days, customer_message, "
+                                              + "customer_message_language, customer_messages or status")])
         }
         if status(at: now) == .resolved {
-            guard change.resolve, change.expectedEndAt == nil, change.extraDays == nil, change.customerMessage == nil else {
+            guard change.resolve, change.expectedEndAt == nil, change.extraDays == nil, !change.changesMessages else {
                 throw .conflict("Disruption \(id.apiText) is resolved and cannot change any more; declare a new one.")
             }
             return false
@@ -244,13 +325,45 @@ extension DeclaredDisruption {
         if let end = change.expectedEndAt { Self.checkEnd(end, startsAt: startsAt, now: now, &v) }
         if let extraDays = change.extraDays { v.range(extraDays, "extra_days", Self.extraDaysRange) }
         v.text(change.customerMessage, "customer_message", max: Self.maxCustomerMessage)
+        var changed = self
+        changed.expectedEndAt = change.expectedEndAt ?? expectedEndAt
+        changed.extraDays = change.extraDays ?? extraDays
+        if let message = change.customerMessage { changed.customerMessage = message.isEmpty ? nil : message }
+        changed.customerMessageLanguage = change.customerMessageLanguage ?? customerMessageLanguage
+        for (language, message) in Self.messagesByLanguage(change.customerMessages, min: 0, &v) {
+            changed.customerMessages[language] = message.isEmpty ? nil : message
+        }
+        changed.checkMessagesDoNotRepeat(&v)
         try v.finish()
-        expectedEndAt = change.expectedEndAt ?? expectedEndAt
-        extraDays = change.extraDays ?? extraDays
-        if let message = change.customerMessage { customerMessage = message.isEmpty ? nil : message }
-        if change.resolve { resolvedAt = now }
-        updatedAt = now
+        if change.resolve { changed.resolvedAt = now }
+        changed.updatedAt = now
+        self = changed
         return change.resolve
+    }
+
+    /// The merchant's messages by language tag (`customer_messages`), those in the languages
+    /// the service speaks; any other tag, and a text too short (`min`) or too long, is a field
+    /// error.
+    static func messagesByLanguage(_ messages: [String: String], min: Int, _ v: inout Validator) -> [CustomerLanguage: String] {
+        let spoken = CustomerLanguage.allCases.map(\.rawValue).joined(separator: ", ")
+        var byLanguage: [CustomerLanguage: String] = [:]
+        for (tag, message) in messages.sorted(by: { $0.key < $1.key }) {
+            let field = "customer_messages.\(tag)"
+            guard let language = CustomerLanguage(rawValue: tag) else {
+                v.fail(field, "must be a language the service speaks: one of \(spoken)")
+                continue
+            }
+            if v.text(message, field, min: min, max: maxCustomerMessage) { byLanguage[language] = message }
+        }
+        return byLanguage
+    }
+
+    /// `customer_message` is already the words in its language: another text for it in
+    /// `customer_messages` would leave the customer one of the two at random.
+    func checkMessagesDoNotRepeat(_ v: inout Validator) {
+        let language = customerMessageLanguage.rawValue
+        v.check(customerMessage == nil || customerMessages[customerMessageLanguage] == nil, "customer_messages.\(language)",
+                "repeats customer_message, which is in \(language) (customer_message_language): give the words for a language once")
     }
 
     static func checkEnd(_ end: Date?, startsAt: Date, now: Date, _ v: inout Validator) {

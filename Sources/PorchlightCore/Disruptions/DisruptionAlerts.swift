@@ -131,16 +131,21 @@ public enum DisruptionRules {
     /// The declared disruption active at `now` that holds up the order's parcels still on the
     /// way (the one with the most extra days when several do), with the parcels it holds up.
     public static func declaredDelay(in order: OrderRecord, now: Date) -> DeclaredDelay? {
-        guard order.status != .cancelled, order.status != .delivered else { return nil }
-        let waiting = waitingShipments(of: order)
-        return order.declaredDisruptions.filter { $0.status(at: now) == .active }
+        order.declaredDisruptions.filter { $0.status(at: now) == .active }
             .compactMap { disruption -> DeclaredDelay? in
-                let held = waiting.filter { disruption.scope.matches($0, of: order) }.map(\.id)
+                let held = parcels(heldBy: disruption, in: order, now: now)
                 guard !held.isEmpty else { return nil }
-                return DeclaredDelay(disruptionID: disruption.id, cause: disruption.cause, extraDays: disruption.extraDays,
-                                     customerMessage: disruption.customerMessage, shipmentIDs: held)
+                return DeclaredDelay(disruption, holding: held)
             }
             .max { ($0.extraDays, $0.disruptionID.uuidString) < ($1.extraDays, $1.disruptionID.uuidString) }
+    }
+
+    /// The order's parcels still on their way in the disruption's scope: those it holds up while
+    /// active (and will from its start, as things stand, while scheduled); none once it has
+    /// ended, or for a delivered or cancelled order.
+    public static func parcels(heldBy disruption: DeclaredDisruption, in order: OrderRecord, now: Date) -> [UUID] {
+        guard disruption.status(at: now) != .resolved, order.status != .cancelled, order.status != .delivered else { return [] }
+        return waitingShipments(of: order).filter { disruption.scope.matches($0, of: order) }.map(\.id)
     }
 
     /// The watched parcels still on their way.

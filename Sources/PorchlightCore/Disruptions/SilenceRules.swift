@@ -97,7 +97,8 @@ public struct DisruptionSettings: Sendable, Equatable, Codable {
 
 /// The calendars silence is counted in: a label waits on the location's working days; a parcel
 /// on its way on its carrier service's delivery days, less the location's holidays. Monday to
-/// Friday for what the merchant has not set up.
+/// Friday for what the merchant has not set up. A declared disruption's extra days are counted
+/// in the same delivery days (`deliveryCalendar(of:)`).
 public struct SilenceCalendars: Sendable, Equatable {
     /// The promise's fulfilment location: its working days and holidays.
     public var location: WorkCalendar?
@@ -115,8 +116,12 @@ public struct SilenceCalendars: Sendable, Equatable {
     }
 
     func onTheWay(_ shipment: ShipmentRecord) -> WorkCalendar {
-        let key = Self.key(carrier: shipment.carrier, serviceLevel: shipment.serviceLevel ?? "")
-        return WorkCalendar(days: deliveryDays[key] ?? Weekday.mondayToFriday, holidays: location?.holidays ?? [])
+        WorkCalendar(days: deliveryCalendar(of: shipment).days, holidays: location?.holidays ?? [])
+    }
+
+    /// The days the parcel's carrier service delivers on, as the promise engine counts transit.
+    func deliveryCalendar(of shipment: ShipmentRecord) -> WorkCalendar {
+        WorkCalendar(days: deliveryDays[Self.key(carrier: shipment.carrier, serviceLevel: shipment.serviceLevel ?? "")] ?? Weekday.mondayToFriday)
     }
 
     /// Carrier services compare without regard to case, as the thresholds' do.

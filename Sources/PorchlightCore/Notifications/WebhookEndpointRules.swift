@@ -121,8 +121,12 @@ public struct WebhookAddressPolicy: Sendable {
         public var message: String
     }
 
-    /// Checks what the URL itself says: scheme, host, and the host when it is an address.
+    /// Checks what the URL itself says: scheme, host, and the host when it is an address. A URL
+    /// is ASCII (RFC 3986); the parser would accept an IRI and turn its host into punycode.
     public func check(url text: String) -> Result<URL, Refusal> {
+        guard text.unicodeScalars.allSatisfy(\.isASCII) else {
+            return .failure(Refusal(message: "must be an absolute URL in ASCII: write a non-ASCII host name as punycode (xn--...) and percent-encode the rest"))
+        }
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty,
               url.user == nil, url.password == nil
         else { return .failure(Refusal(message: "must be an absolute URL such as https://hooks.example.com/porchlight, without credentials")) }
@@ -136,7 +140,7 @@ public struct WebhookAddressPolicy: Sendable {
         }
         if let address, let refusal = check(address) { return .failure(refusal) }
         if address == nil {
-            if loopback && !allowLoopback { return .failure(Refusal(message: "must not point to this machine (localhost)")) }
+            if loopback && !allowLoopback { return .failure(Refusal(message: "must not point to this machine (localhost); for local trials, start the service with WEBHOOKS_ALLOW_LOOPBACK=true")) }
             if Self.internalNames.contains(where: { name == $0 || name.hasSuffix("." + $0) }) {
                 return .failure(Refusal(message: "must not point to an internal or metadata host (\(name))"))
             }
@@ -149,7 +153,7 @@ public struct WebhookAddressPolicy: Sendable {
 
     /// Refuses an address the URL's host is, or resolves to.
     public func check(_ address: IPAddress) -> Refusal? {
-        if address.isLoopback { return allowLoopback ? nil : Refusal(message: "must not point to a loopback address (\(address))") }
+        if address.isLoopback { return allowLoopback ? nil : Refusal(message: "must not point to a loopback address (\(address)); for local trials, start the service with WEBHOOKS_ALLOW_LOOPBACK=true") }
         if let kind = address.forbiddenKind { return Refusal(message: "must not point to a \(kind) address (\(address))") }
         return nil
     }

@@ -75,6 +75,43 @@ public struct ShipmentDetail: Sendable, Equatable {
     }
 }
 
+/// Who is looking at an order, and so which view of it they get.
+public enum OrderViewer: Sendable, Equatable {
+    case merchant
+    case customer(CustomerProof)
+}
+
+/// What a viewer sees of a return and of a return quote. The merchant sees everything. A customer
+/// never sees internal ids of other objects (a claim's shipment). With the email or a link, the
+/// buyer sees the prices paid (a gift's recipient does not: only what they would get back), the
+/// return parcel's tracking number, the label reference and the store-credit code. A postal-code
+/// proof is guessable, so it learns whether and what is being returned and how far the return has
+/// got: never an amount, a tracking number, a code or the merchant's note on its decision.
+public struct ReturnDetail: Sendable, Equatable {
+    /// Unit prices, subtotals, fees and the refund: what was paid.
+    public var pricesPaid: Bool
+    /// Store credit and an exchange's difference: what the customer would get or pay.
+    public var amountsDue: Bool
+    public var shipmentID: Bool
+    public var parcelTracking: Bool
+    /// The label reference and the store-credit code.
+    public var codes: Bool
+    public var decisionReason: Bool
+
+    public init(viewer: OrderViewer, gift: Bool) {
+        switch viewer {
+        case .merchant:
+            (pricesPaid, amountsDue, shipmentID, parcelTracking, codes, decisionReason) = (true, true, true, true, true, true)
+        case .customer(let proof):
+            let buyer = proof.satisfies(.email)
+            (pricesPaid, amountsDue, shipmentID) = (buyer && !gift, buyer, false)
+            (parcelTracking, codes, decisionReason) = (buyer, buyer, buyer)
+        }
+    }
+
+    public static let merchant = ReturnDetail(viewer: .merchant, gift: false)
+}
+
 /// The order as its customer sees it (the `CustomerOrder` schema): status, lines, shipments and
 /// their timelines, promise and estimate. Never the merchant's metadata, prices, internal ids of
 /// other objects, or why the merchant cancelled. How much of the address and contact shows
@@ -159,6 +196,47 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
         }
     }
 
+    /// One of the order's returns in brief: the merchant's document without a claim's shipment.
+    struct Return: Sendable, Equatable, Encodable {
+        var id: String
+        var kind: String
+        var resolution: String
+        var method: String
+        var decision: String
+        var logistics: String
+        var money: String
+        var lines: [OrderDocument.Return.Line]
+        var createdAt: String
+        var updatedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, resolution, method, decision, logistics, money, lines, createdAt = "created_at", updatedAt = "updated_at"
+        }
+
+        init(_ stored: OrderDocument.Return) {
+            (id, kind, resolution, method) = (stored.id, stored.kind, stored.resolution, stored.method)
+            (decision, logistics, money, lines) = (stored.decision, stored.logistics, stored.money, stored.lines)
+            (createdAt, updatedAt) = (stored.createdAt, stored.updatedAt)
+        }
+    }
+
+    /// The open alert: the merchant's document without the shipment it is about.
+    struct Alert: Sendable, Equatable, Encodable {
+        var id: String
+        var reason: String
+        var severity: String
+        var openedAt: String
+        var updatedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, reason, severity, openedAt = "opened_at", updatedAt = "updated_at"
+        }
+
+        init(_ stored: OrderDocument.Alert) {
+            (id, reason, severity, openedAt, updatedAt) = (stored.id, stored.reason, stored.severity, stored.openedAt, stored.updatedAt)
+        }
+    }
+
     var id: String
     var orderNumber: String
     var proof: CustomerProof
@@ -174,8 +252,8 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
     var promiseAtRisk: Bool?
     /// The order's returns in brief, as the merchant's document has them (no prices), and its
     /// open disruption alert: what a chatbot needs for "where is my refund?" and "why is it late?".
-    var returns: [OrderDocument.Return]?
-    var alert: OrderDocument.Alert?
+    var returns: [Return]?
+    var alert: Alert?
 
     enum CodingKeys: String, CodingKey {
         case id, orderNumber = "order_number", proof, status, placedAt = "placed_at", cancelledAt = "cancelled_at"
@@ -225,7 +303,7 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
         }
         estimate = order.estimate.map { Window(earliest: $0.earliest, latest: $0.latest) }
         promiseAtRisk = order.promiseAtRisk
-        (returns, alert) = (order.returns, order.alert)
+        (returns, alert) = (order.returns?.map(Return.init), order.alert.map(Alert.init))
     }
 
     public func json() throws -> String { try JSON.text(of: self) }

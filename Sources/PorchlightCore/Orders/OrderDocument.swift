@@ -51,14 +51,21 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         var cause: DisruptionCause
         var extraDays: Int
         var customerMessage: String?
+        /// With `customerMessage` only; absent from documents stored before messages had languages.
+        var customerMessageLanguage: CustomerLanguage?
+        /// Absent when there are none.
+        var customerMessages: [CustomerLanguage: String]?
         var shipmentIDs: [String]
 
         enum CodingKeys: String, CodingKey {
-            case id, cause, extraDays = "extra_days", customerMessage = "customer_message", shipmentIDs = "shipment_ids"
+            case id, cause, extraDays = "extra_days", customerMessage = "customer_message"
+            case customerMessageLanguage = "customer_message_language", customerMessages = "customer_messages", shipmentIDs = "shipment_ids"
         }
 
         init(_ delay: DeclaredDelay) {
             (id, cause, extraDays, customerMessage) = (delay.disruptionID.apiText, delay.cause, delay.extraDays, delay.customerMessage)
+            customerMessageLanguage = delay.customerMessage == nil ? nil : delay.customerMessageLanguage
+            customerMessages = delay.customerMessages.isEmpty ? nil : delay.customerMessages
             shipmentIDs = delay.shipmentIDs.map(\.apiText)
         }
     }

@@ -88,6 +88,8 @@ public struct OrderDraft: Sendable, Equatable {
     public static let maxQuantity = 10_000
     public static let maxUnitPrice = 100_000_000_000
     public static let maxMetadataBytes = 16 * 1024
+    /// As the contract's `Metadata` schema says (`maxProperties`).
+    public static let maxMetadataKeys = 50
 
     public init(orderNumber: String, channel: Channel, customer: Customer, destination: Address, placedAt: Date, currency: String,
                 lines: [OrderLineDraft], metadataJSON: String, delivery: DeliverySelection? = nil) {
@@ -141,6 +143,11 @@ public struct OrderDraft: Sendable, Equatable {
             }
         }
         v.check(metadataJSON.utf8.count <= Self.maxMetadataBytes, "metadata", "must be at most \(Self.maxMetadataBytes) bytes of JSON")
+        // Each key takes at least five bytes (`"":0,`), so only a longer text can hold too many.
+        if metadataJSON.utf8.count > Self.maxMetadataKeys * 5,
+           let keys = (try? JSONSerialization.jsonObject(with: Data(metadataJSON.utf8)) as? [String: Any])?.count {
+            v.check(keys <= Self.maxMetadataKeys, "metadata", "must have at most \(Self.maxMetadataKeys) keys")
+        }
         // PostgreSQL's jsonb cannot hold the NUL character.
         v.check(!metadataJSON.contains("\\u0000"), "metadata", "must not contain NUL characters")
         try v.finish()

@@ -2,6 +2,9 @@ import Foundation
 
 /// Customer order lookup: the order number plus the email or the destination postal code.
 public struct OrderLookup: Sendable, Equatable {
+    /// How long the token of a lookup lasts: long enough to read the page and act on it.
+    public static let tokenLifetime: Duration = .seconds(3600)
+
     public var orderNumber: String
     public var email: String?
     public var postalCode: String?

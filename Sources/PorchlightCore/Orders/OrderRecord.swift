@@ -156,11 +156,12 @@ public struct TrackingEventRecord: Sendable, Equatable {
 }
 
 extension ShipmentEstimate {
-    /// The same estimate, `days` later (a declared disruption's extra days).
-    func later(by days: Int) -> ShipmentEstimate {
+    /// The same estimate, `days` of the carrier's `deliveryDays` later (a declared disruption's
+    /// extra days): a window the carrier can keep.
+    func later(by days: Int, on deliveryDays: WorkCalendar) -> ShipmentEstimate {
         var later = self
-        later.window.earliest = window.earliest.adding(days: days)
-        later.window.latest = window.latest.adding(days: days)
+        later.window.earliest = deliveryDays.advance(window.earliest, by: days)
+        later.window.latest = deliveryDays.advance(window.latest, by: days)
         return later
     }
 }
@@ -279,13 +280,17 @@ extension OrderRecord {
 
     /// The order's current estimate: the last of the undelivered shipments' estimates (the order
     /// is complete when its last parcel arrives), or the promise while none has one, later by
-    /// the declared disruption's extra days while one holds the order up. None once the order
-    /// is delivered or cancelled.
+    /// the declared disruption's extra days, counted in the held parcel's delivery days, while
+    /// one holds the order up. None once the order is delivered or cancelled.
     public var estimate: OrderEstimate? {
         guard status != .delivered, status != .cancelled else { return nil }
         let held = Set(declared?.shipmentIDs ?? [])
+        func delayed(_ estimate: ShipmentEstimate, of shipment: ShipmentRecord) -> ShipmentEstimate {
+            guard let declared, held.contains(shipment.id) else { return estimate }
+            return estimate.later(by: declared.extraDays, on: silenceCalendars.deliveryCalendar(of: shipment))
+        }
         let open = shipments.filter { $0.status != .delivered }.compactMap { shipment in
-            shipment.estimate.map { held.contains(shipment.id) ? $0.later(by: declared?.extraDays ?? 0) : $0 }
+            shipment.estimate.map { delayed($0, of: shipment) }
         }
         if let last = open.max(by: { $0.window.latest < $1.window.latest }) {
             return OrderEstimate(
@@ -294,8 +299,8 @@ extension OrderRecord {
                 basis: last.basis, updatedAt: open.map(\.estimatedAt).max()!)
         }
         guard let promise else { return nil }
-        let fromPromise = ShipmentEstimate(window: promise.window, basis: promise.basis, estimatedAt: promise.promisedAt)
-            .later(by: held.isEmpty ? 0 : declared?.extraDays ?? 0)
+        let promised = ShipmentEstimate(window: promise.window, basis: promise.basis, estimatedAt: promise.promisedAt)
+        let fromPromise = shipments.first { held.contains($0.id) }.map { delayed(promised, of: $0) } ?? promised
         return OrderEstimate(window: fromPromise.window, basis: fromPromise.basis, updatedAt: fromPromise.estimatedAt)
     }
 

@@ -1,15 +1,18 @@
 import Foundation
 
-/// The languages customer messages are written in; anything else gets English.
-public enum CustomerLanguage: String, Sendable, CaseIterable {
+/// The languages customer messages are written in; anything else gets English. Codable, as a
+/// dictionary key too: a disruption's messages by language are stored as a JSON object.
+public enum CustomerLanguage: String, Sendable, CaseIterable, Codable, CodingKeyRepresentable {
     case en, es, ro, id, ru
     case zhHans = "zh-Hans"
 
-    /// The best match for an `Accept-Language` header: highest quality first, a regional variant
-    /// matches its language (`es-MX` is `es`), Simplified Chinese answers `zh`, `zh-CN` and `zh-SG`.
-    public static func negotiate(_ acceptLanguage: String?) -> CustomerLanguage {
-        guard let acceptLanguage else { return .en }
-        let ranges = acceptLanguage.split(separator: ",").enumerated().compactMap { index, item -> (tag: String, quality: Double, index: Int)? in
+    /// The language to answer a customer in: the best match in the `Accept-Language` header
+    /// (highest quality first; a regional variant matches its language, `es-MX` is `es`;
+    /// Simplified Chinese answers `zh`, `zh-CN` and `zh-SG`), skipping the languages the service
+    /// cannot speak; else the customer's stored locale (`es`, `es-ES` or `es_ES`), unless the
+    /// header refuses it (`q=0`); else English.
+    public static func negotiate(_ acceptLanguage: String?, storedLocale: String? = nil) -> CustomerLanguage {
+        let ranges = (acceptLanguage ?? "").split(separator: ",").enumerated().compactMap { index, item -> (tag: String, quality: Double, index: Int)? in
             let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let tag = parts.first, !tag.isEmpty else { return nil }
             let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
@@ -17,6 +20,10 @@ public enum CustomerLanguage: String, Sendable, CaseIterable {
         }
         for range in ranges.sorted(by: { ($0.quality, -$0.index) > ($1.quality, -$1.index) }) where range.quality > 0 {
             if let language = match(range.tag) { return language }
+        }
+        let refused = Set(ranges.filter { $0.quality <= 0 }.compactMap { match($0.tag) })
+        if let stored = storedLocale.flatMap({ match($0.lowercased().replacingOccurrences(of: "_", with: "-")) }), !refused.contains(stored) {
+            return stored
         }
         return .en
     }
@@ -32,7 +39,8 @@ public enum CustomerLanguage: String, Sendable, CaseIterable {
     }
 
     /// Dates as the language writes them: "Thursday, 26 November", "jueves, 26 de noviembre",
-    /// "26 ноября" (Russian leaves the weekday out: it would need the accusative after a preposition).
+    /// "26 ноября" (Russian leaves the weekday out: it would need the accusative after a preposition),
+    /// "11月26日星期四" (the formatter puts a space before the weekday that Chinese does not write).
     public func format(_ date: LocalDate) -> String {
         let (year, month, day) = date.components
         var calendar = Calendar(identifier: .gregorian)
@@ -40,7 +48,8 @@ public enum CustomerLanguage: String, Sendable, CaseIterable {
         let instant = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12)) ?? Date()
         var style = Date.FormatStyle(timeZone: .gmt).day().month(.wide).locale(Locale(identifier: localeIdentifier))
         if self != .ru { style = style.weekday(.wide) }
-        return instant.formatted(style)
+        let text = instant.formatted(style)
+        return self == .zhHans ? text.filter { !$0.isWhitespace } : text
     }
 
     var localeIdentifier: String {
@@ -74,7 +83,7 @@ public enum ArrivalMessage {
         func when(_ window: DeliveryWindow) -> String {
             window.earliest == window.latest
                 ? phrases.onDay(language.format(window.latest))
-                : phrases.between(language.format(window.earliest), language.format(window.latest))
+                : phrases.between(window.earliest, window.latest)
         }
         switch situation {
         case .delivered(let day): return phrases.delivered(phrases.onDay(language.format(day)))
@@ -101,8 +110,8 @@ public enum ArrivalMessage {
                 [phrases.delaying(phrases.cause(declared?.cause ?? .other),
                                   declared.flatMap { $0.extraDays > 0 ? phrases.days($0.extraDays) : nil }),
                  arrival ?? phrases.willUpdate,
-                 // The merchant's own words, as written: not translated.
-                 declared?.customerMessage.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }]
+                 // The merchant's own words, as written, only in the sentence's language: not translated.
+                 declared?.customerMessage(in: language).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }]
             }
             // Chinese full stops carry their own spacing.
             return sentences.compactMap { $0 }.joined(separator: language == .zhHans ? "" : " ")
@@ -112,7 +121,8 @@ public enum ArrivalMessage {
     /// Every sentence of one language; `when` is "on <date>" or "between <date> and <date>".
     struct Phrases {
         var onDay: (String) -> String
-        var between: (String, String) -> String
+        /// Takes the dates themselves: a language may name a month shared by both once.
+        var between: (LocalDate, LocalDate) -> String
         var delivered: (_ when: String) -> String
         var outForDelivery: (_ today: String) -> String
         var onItsWay: (_ when: String) -> String
@@ -143,9 +153,10 @@ public enum ArrivalMessage {
         var willUpdate: String
 
         static func of(_ language: CustomerLanguage) -> Phrases {
-            switch language {
+            let date = language.format
+            return switch language {
             case .en: Phrases(
-                onDay: { "on \($0)" }, between: { "between \($0) and \($1)" },
+                onDay: { "on \($0)" }, between: { "between \(date($0)) and \(date($1))" },
                 delivered: { "Your order was delivered \($0)." },
                 outForDelivery: { "Your order is out for delivery and should arrive today, \($0)." },
                 onItsWay: { "Your order is on its way and should arrive \($0)." },
@@ -177,7 +188,7 @@ public enum ArrivalMessage {
                 nowArriving: { "Your order should now arrive \($0)." },
                 willUpdate: "We will update you as soon as we know more.")
             case .es: Phrases(
-                onDay: { "el \($0)" }, between: { "entre el \($0) y el \($1)" },
+                onDay: { "el \($0)" }, between: { "entre el \(date($0)) y el \(date($1))" },
                 delivered: { "Tu pedido se entregó \($0)." },
                 outForDelivery: { "Tu pedido está en reparto y debería llegar hoy, \($0)." },
                 onItsWay: { "Tu pedido está en camino y debería llegar \($0)." },
@@ -209,7 +220,7 @@ public enum ArrivalMessage {
                 nowArriving: { "Tu pedido debería llegar ahora \($0)." },
                 willUpdate: "Te informaremos en cuanto sepamos más.")
             case .ro: Phrases(
-                onDay: { "\($0)" }, between: { "între \($0) și \($1)" },
+                onDay: { "\($0)" }, between: { "între \(date($0)) și \(date($1))" },
                 delivered: { "Comanda ta a fost livrată \($0)." },
                 outForDelivery: { "Comanda ta este în curs de livrare și ar trebui să ajungă astăzi, \($0)." },
                 onItsWay: { "Comanda ta este pe drum și ar trebui să ajungă \($0)." },
@@ -242,7 +253,7 @@ public enum ArrivalMessage {
                 nowArriving: { "Comanda ta ar trebui să ajungă acum \($0)." },
                 willUpdate: "Te anunțăm imediat ce aflăm mai multe.")
             case .id: Phrases(
-                onDay: { "pada \($0)" }, between: { "antara \($0) dan \($1)" },
+                onDay: { "pada \($0)" }, between: { "antara \(date($0)) dan \(date($1))" },
                 delivered: { "Pesanan Anda telah diantar \($0)." },
                 outForDelivery: { "Pesanan Anda sedang diantar dan akan tiba hari ini, \($0)." },
                 onItsWay: { "Pesanan Anda sedang dalam perjalanan dan akan tiba \($0)." },
@@ -274,7 +285,13 @@ public enum ArrivalMessage {
                 nowArriving: { "Pesanan Anda kini diperkirakan tiba \($0)." },
                 willUpdate: "Kami akan segera mengabari Anda begitu ada informasi baru.")
             case .ru: Phrases(
-                onDay: { "\($0)" }, between: { "между \($0) и \($1)" },
+                onDay: { "\($0)" },
+                // "с 10 по 16 декабря", "с 30 ноября по 2 декабря": a month both days share is named once.
+                between: { first, last in
+                    let (start, end) = (first.components, last.components)
+                    let from = (start.year, start.month) == (end.year, end.month) ? "\(start.day)" : date(first)
+                    return "с \(from) по \(date(last))"
+                },
                 delivered: { "Ваш заказ доставлен \($0)." },
                 outForDelivery: { "Ваш заказ передан курьеру и будет доставлен сегодня, \($0)." },
                 onItsWay: { "Ваш заказ в пути и будет доставлен \($0)." },
@@ -314,7 +331,7 @@ public enum ArrivalMessage {
                 nowArriving: { "Теперь ваш заказ будет доставлен \($0)." },
                 willUpdate: "Мы сообщим, как только узнаем больше.")
             case .zhHans: Phrases(
-                onDay: { "\($0)" }, between: { "\($0)至\($1)" },
+                onDay: { "\($0)" }, between: { "\(date($0))至\(date($1))" },
                 delivered: { "您的订单已于\($0)送达。" },
                 outForDelivery: { "您的订单正在派送中，预计今天（\($0)）送达。" },
                 onItsWay: { "您的订单正在运输途中，预计\($0)送达。" },

@@ -56,33 +56,7 @@ public struct DayDistribution: Sendable, Equatable {
     /// the day they have reached, so a slow week in progress is not mistaken for a fast one.
     /// Nil when nothing has finished.
     public static func kaplanMeier(_ observations: [DurationObservation]) -> DayDistribution? {
-        var finished = [Double](repeating: 0, count: maxDays + 2)
-        var leaving = [Double](repeating: 0, count: maxDays + 2)  // weight leaving the risk set after day d
-        var total = 0.0, evidence = 0.0
-        var anyFinished = false
-        var lastDay = 0
-        for observation in observations where observation.days >= 0 && observation.weight > 0 {
-            let day = min(observation.days, maxDays + 1)
-            lastDay = max(lastDay, min(day, maxDays))
-            total += observation.weight
-            evidence += observation.evidence
-            leaving[day] += observation.weight
-            if observation.finished && day <= maxDays {
-                finished[day] += observation.weight
-                anyFinished = true
-            }
-        }
-        guard anyFinished else { return nil }
-        var probabilities = [Double](repeating: 0, count: maxDays + 1)
-        var atRisk = total
-        var survival = 1.0
-        for day in 0...maxDays where atRisk > 0 {
-            let hazard = finished[day] / atRisk
-            probabilities[day] = survival * hazard
-            survival *= 1 - hazard
-            atRisk -= leaving[day]
-        }
-        return DayDistribution(probabilities: probabilities, evidence: evidence, lastObservedDay: lastDay)
+        DurationTally(observations).kaplanMeier
     }
 
     /// Learned data shrunk towards a broader prior: with little evidence the prior dominates, with
@@ -130,5 +104,56 @@ public struct DayDistribution: Sendable, Equatable {
             conditioned[min(start, Self.maxDays)] = 1
         }
         return DayDistribution(probabilities: conditioned, evidence: evidence)
+    }
+}
+
+/// Observations summed by day: all that the Kaplan–Meier estimate reads of them. Tallies add up,
+/// so the estimate for several groups together needs no second pass over their observations.
+struct DurationTally: Sendable {
+    /// Weight finishing on each day, and leaving the risk set after each day (finished or still
+    /// under way); the last slot holds durations past `maxDays`.
+    private var finished = [Double](repeating: 0, count: DayDistribution.maxDays + 2)
+    private var leaving = [Double](repeating: 0, count: DayDistribution.maxDays + 2)
+    private var evidence = 0.0
+
+    init() {}
+
+    init(_ observations: some Sequence<DurationObservation>) {
+        for observation in observations { add(observation) }
+    }
+
+    mutating func add(_ observation: DurationObservation) {
+        guard observation.days >= 0 && observation.weight > 0 else { return }
+        let day = min(observation.days, DayDistribution.maxDays + 1)
+        leaving[day] += observation.weight
+        if observation.finished { finished[day] += observation.weight }
+        evidence += observation.evidence
+    }
+
+    static func + (lhs: DurationTally, rhs: DurationTally) -> DurationTally {
+        var sum = lhs
+        for day in sum.leaving.indices {
+            sum.finished[day] += rhs.finished[day]
+            sum.leaving[day] += rhs.leaving[day]
+        }
+        sum.evidence += rhs.evidence
+        return sum
+    }
+
+    /// Nil when nothing finished within `maxDays`.
+    var kaplanMeier: DayDistribution? {
+        let maxDays = DayDistribution.maxDays
+        guard finished[...maxDays].contains(where: { $0 > 0 }) else { return nil }
+        var probabilities = [Double](repeating: 0, count: maxDays + 1)
+        var atRisk = leaving.reduce(0, +)
+        var survival = 1.0
+        for day in 0...maxDays where atRisk > 0 {
+            let hazard = finished[day] / atRisk
+            probabilities[day] = survival * hazard
+            survival *= 1 - hazard
+            atRisk -= leaving[day]
+        }
+        let lastDay = min(leaving.lastIndex { $0 > 0 } ?? 0, maxDays)
+        return DayDistribution(probabilities: probabilities, evidence: evidence, lastObservedDay: lastDay)
     }
 }

@@ -15,8 +15,17 @@ public struct DeliveryWindow: Sendable, Equatable {
     /// Days the window spans, counting both ends.
     public var widthDays: Int { latest.days(since: earliest) + 1 }
 
-    /// The confidence as the API states it: three decimals.
-    public var statedConfidence: Double { (confidence * 1000).rounded() / 1000 }
+    /// The confidence as the API states it: three decimals, and never 1 (no finite evidence
+    /// makes a date certain).
+    public var statedConfidence: Double { min((confidence * 1000).rounded(), 999) / 1000 }
+
+    /// The most a forecast resting on `evidence` shipments can claim: had every one of them
+    /// arrived in time, the next might still not (Laplace's rule of succession, (n + 1) / (n + 2)).
+    /// The configured ranges a forecast starts from count as `TransitModel.priorWeight` shipments.
+    static func mostConfident(evidence: Double) -> Double {
+        let shipments = evidence + TransitModel.priorWeight
+        return (shipments + 1) / (shipments + 2)
+    }
 }
 
 /// One way to deliver an order, as offered before checkout.
@@ -36,9 +45,11 @@ public struct DeliveryOption: Sendable, Equatable {
 struct DateDistribution {
     let first: LocalDate
     var probabilities: [Double]
+    /// The weight of the shipments behind it: those behind its thinner part.
+    let evidence: Double
 
-    /// The window between the policy's two quantiles, in honest probabilities; nil when the
-    /// latest falls in the unknown tail.
+    /// The window between the policy's two quantiles, in honest probabilities, stating no more
+    /// confidence than its evidence allows; nil when the latest falls in the unknown tail.
     func window(_ policy: PromisePolicy, _ recalibration: Recalibration = .identity, offset: Double = 0) -> DeliveryWindow? {
         var sum = 0.0
         var earliest: LocalDate?
@@ -48,7 +59,7 @@ struct DateDistribution {
             if earliest == nil, honest >= policy.earliestLevel - 1e-9 { earliest = first.adding(days: day) }
             if honest >= policy.onTimeTarget + offset - 1e-9, let earliest {
                 return DeliveryWindow(earliest: earliest, latest: first.adding(days: day),
-                                      confidence: min(max(honest - offset, 0), 1))
+                                      confidence: min(max(honest - offset, 0), DeliveryWindow.mostConfident(evidence: evidence)))
             }
         }
         return nil
@@ -70,7 +81,7 @@ struct DateDistribution {
 
 /// The promise engine: pure calendar and probability arithmetic over what `TransitModel` learned.
 public struct PromiseEngine: Sendable {
-    public static let version = "promise-engine/2"
+    public static let version = "promise-engine/3"
     /// Carriers deliver nearly every parcel that is out for delivery the same day.
     public static let outForDeliveryConfidence = 0.95
 
@@ -177,7 +188,7 @@ public struct PromiseEngine: Sendable {
     /// the carrier's delivery days from there.
     static func deliveryDates(handlingStart: LocalDate, handling: DayDistribution, transit: DayDistribution,
                               location: FulfilmentLocation, service: CarrierService) -> DateDistribution {
-        var combined = DateDistribution(first: handlingStart, probabilities: [])
+        var combined = DateDistribution(first: handlingStart, probabilities: [], evidence: min(handling.evidence, transit.evidence))
         var handOffDay = handlingStart
         for (days, probability) in handling.probabilities.enumerated() {
             if days > 0 { handOffDay = location.workingDays.advance(handOffDay, by: 1) }
@@ -196,7 +207,7 @@ public struct PromiseEngine: Sendable {
     }
 
     static func deliveryDates(pickupOn pickup: LocalDate, transit: DayDistribution, service: CarrierService) -> DateDistribution {
-        var dates = DateDistribution(first: pickup, probabilities: [])
+        var dates = DateDistribution(first: pickup, probabilities: [], evidence: transit.evidence)
         var day = pickup
         let lastDay = transit.probabilities.lastIndex { $0 > 0 } ?? 0
         for (days, probability) in transit.probabilities[...lastDay].enumerated() {

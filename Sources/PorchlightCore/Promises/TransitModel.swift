@@ -25,8 +25,8 @@ public struct ShipmentHistoryRecord: Sendable, Equatable {
     }
 }
 
-/// Where a learned duration came from, most specific first. Each level is used only when it has
-/// enough observations; otherwise the next one answers.
+/// Where a learned duration came from, most specific first. A level is named once it has
+/// `TransitModel.namedEvidence` recent shipments; below that, the estimate is named `configured`.
 public enum EstimateBasis: String, Sendable, Codable, CaseIterable {
     /// This carrier service from this origin region to this destination region.
     case lane
@@ -34,13 +34,16 @@ public enum EstimateBasis: String, Sendable, Codable, CaseIterable {
     case destinationRegion = "destination_region"
     /// This carrier service between the two countries.
     case route
-    /// This carrier service, anywhere.
+    /// This carrier service into the destination country, from anywhere. (Promises and
+    /// estimates stored before transit stayed within the destination country pooled every
+    /// country under this name.)
     case carrierService = "carrier_service"
     /// Handling measured at this location.
     case location
-    /// Handling measured across the merchant's locations.
+    /// Handling measured at the merchant's other locations in the same country.
     case merchant
-    /// The merchant's configuration (no or too little data).
+    /// The merchant's configuration: no shipments yet, or too few to name a level (they move
+    /// the configured range only in proportion to their number).
     case configured
     /// The carrier's latest scan ("out for delivery" means today).
     case latestScan = "latest_scan"
@@ -50,11 +53,13 @@ enum TransitKey: Hashable, Sendable {
     case lane(ServiceKey, String, String?, String, String?)
     case destinationRegion(ServiceKey, String, String?)
     case route(ServiceKey, String, String)
-    case carrierService(ServiceKey)
+    case country(ServiceKey, String)
 
-    /// Most general first: the order in which learned data refines the estimate.
+    /// Most general first: the order in which learned data refines the estimate. Every level
+    /// lies within the destination country: how a service does in Spain says nothing about
+    /// Romania, so above the country there is only the configured range for it.
     static func chain(service: ServiceKey, origin: Destination, destination: Destination) -> [(TransitKey, EstimateBasis)] {
-        [(.carrierService(service), .carrierService),
+        [(.country(service, destination.country), .carrierService),
          (.route(service, origin.country, destination.country), .route),
          (.destinationRegion(service, destination.country, destination.region), .destinationRegion),
          (.lane(service, origin.country, origin.region, destination.country, destination.region), .lane)]
@@ -74,6 +79,8 @@ public struct PreparedHistory: Sendable {
         var handedOffAt: Date?
         var handedOffOn: LocalDate?
         var handlingDays: Int?
+        /// Working days of handling past which an order not yet handed off has stalled.
+        var stallsAfter: Int
         var deliveredAt: Date?
         var transitDays: Int?
         /// Where transit observations count, and the carrier's delivery days; nil for unknown services.
@@ -82,6 +89,8 @@ public struct PreparedHistory: Sendable {
     }
 
     let entries: [Entry]
+    /// The country of each of the merchant's locations, by code.
+    let locationCountries: [String: String]
 
     /// The shipments of orders placed in the lookback before `asOf`.
     func known(at asOf: Date) -> [Entry] {
@@ -90,6 +99,7 @@ public struct PreparedHistory: Sendable {
 
     /// Records from unknown locations teach nothing; from unknown services, only handling.
     public init(_ history: [ShipmentHistoryRecord], locations: [String: FulfilmentLocation], services: [ServiceKey: CarrierService]) {
+        locationCountries = locations.mapValues(\.country)
         entries = history.compactMap { record in
             guard let location = locations[record.locationCode] else { return nil }
             let start = location.handlingStart(forOrderPlacedAt: record.placedAt)
@@ -102,7 +112,7 @@ public struct PreparedHistory: Sendable {
             return Entry(locationCode: record.locationCode, timeZone: location.timeZone, workingDays: location.workingDays,
                          placedAt: record.placedAt, learningKey: record.learningKey, handlingStart: start, handedOffAt: record.handedOffAt, handedOffOn: handedOffOn,
                          handlingDays: handedOffOn.map { location.workingDays.openDays(after: start, through: $0) },
-                         deliveredAt: record.deliveredAt, transitDays: transitDays,
+                         stallsAfter: location.handlingDays + TransitModel.stallGraceDays, deliveredAt: record.deliveredAt, transitDays: transitDays,
                          transitKeys: service == nil ? [] : TransitKey.chain(service: record.service, origin: record.origin, destination: record.destination).map(\.0),
                          deliveryDays: service?.deliveryDays)
         }
@@ -112,8 +122,10 @@ public struct PreparedHistory: Sendable {
 /// What the engine has learned from history up to one moment: handling time per location and
 /// transit time per lane, each as a distribution over working days, with recent shipments weighing
 /// more and shipments still under way counted as censored. A lane with little data leans on the
-/// broader levels above it (destination region, route, carrier service, the configured range) in
-/// proportion to how little it has.
+/// broader levels above it within the destination country (destination region, route, the
+/// service in that country, the configured range) in proportion to how little it has; a
+/// location's handling leans on the merchant's other locations in its country, then on its
+/// configured handling days.
 public struct TransitModel: Sendable {
     public static let halfLifeDays = 30.0
     public static let lookbackDays = 365.0
@@ -121,10 +133,16 @@ public struct TransitModel: Sendable {
     public static let priorWeight = 20.0
     /// Evidence a level needs before it is named as the basis of an estimate.
     public static let namedEvidence = 10.0
+    /// Working days past its location's handling days after which an order still waiting for
+    /// its hand-off has stalled (a working week late). A stalled order is an alert for the
+    /// merchant (forgotten, out of stock), not evidence that handling takes weeks: while it
+    /// waits it does not count; once handed off, its real handling time does.
+    public static let stallGraceDays = 5
 
     public let asOf: Date
     private var handlingByLocation: [String: DayDistribution] = [:]
-    private var handlingOverall: DayDistribution?
+    /// By location code: handling measured at the merchant's other locations in its country.
+    private var handlingElsewhere: [String: DayDistribution] = [:]
     private var transit: [TransitKey: DayDistribution] = [:]
 
     /// Learns from what was known at `asOf` only: later hand-offs and deliveries are treated as not
@@ -132,26 +150,24 @@ public struct TransitModel: Sendable {
     /// later, each weighed as `LearningSample` says.
     public init(history: PreparedHistory, asOf: Date, threshold: Date?) {
         self.asOf = asOf
-        var handling: [String: [DurationObservation]] = [:]
-        var allHandling: [DurationObservation] = []
+        var handling: [String: DurationTally] = [:]
         var transitObservations: [TransitKey: [DurationObservation]] = [:]
         for entry in history.known(at: asOf) where threshold.map({ entry.learningKey > $0 }) ?? true {
             let sampling = LearningSample.inverseInclusion(placedAt: entry.placedAt, threshold: threshold)
             // Time-zone lookups are slow; only observations still under way need one.
             var yesterday: LocalDate { LocalDate(asOf, in: entry.timeZone).adding(days: -1) }
             // Handling: finished at the hand-off; still going, it is known only that every working
-            // day until yesterday passed without one.
-            var handlingObservation: DurationObservation?
+            // day until yesterday passed without one, unless the order has stalled.
             let placedWeight = Self.weight(since: entry.placedAt, asOf: asOf)
             if let handedOffAt = entry.handedOffAt, handedOffAt <= asOf, let days = entry.handlingDays {
-                handlingObservation = DurationObservation(days: days, finished: true, weight: placedWeight * sampling, evidence: placedWeight)
+                handling[entry.locationCode, default: DurationTally()].add(
+                    DurationObservation(days: days, finished: true, weight: placedWeight * sampling, evidence: placedWeight))
             } else if yesterday >= entry.handlingStart {
-                handlingObservation = DurationObservation(days: entry.workingDays.openDays(after: entry.handlingStart, through: yesterday),
-                                                          finished: false, weight: placedWeight * sampling, evidence: placedWeight)
-            }
-            if let handlingObservation {
-                handling[entry.locationCode, default: []].append(handlingObservation)
-                allHandling.append(handlingObservation)
+                let waited = entry.workingDays.openDays(after: entry.handlingStart, through: yesterday)
+                if waited <= entry.stallsAfter {
+                    handling[entry.locationCode, default: DurationTally()].add(
+                        DurationObservation(days: waited, finished: false, weight: placedWeight * sampling, evidence: placedWeight))
+                }
             }
             // Transit, likewise from the hand-off to the delivery.
             guard let handedOffAt = entry.handedOffAt, handedOffAt <= asOf, let handedOffOn = entry.handedOffOn,
@@ -167,8 +183,19 @@ public struct TransitModel: Sendable {
             } else { continue }
             for key in entry.transitKeys { transitObservations[key, default: []].append(observation) }
         }
-        handlingByLocation = handling.compactMapValues(DayDistribution.kaplanMeier)
-        handlingOverall = DayDistribution.kaplanMeier(allHandling)
+        handlingByLocation = handling.compactMapValues(\.kaplanMeier)
+        // A location's "elsewhere" is the sum of the tallies before it and after it in its
+        // country (in code order, so that every pass adds them up alike).
+        for locations in Dictionary(grouping: history.locationCountries.sorted { $0.key < $1.key }, by: \.value).values {
+            let tallies = locations.map { handling[$0.key] ?? DurationTally() }
+            func runningSums(_ tallies: some Sequence<DurationTally>) -> [DurationTally] {
+                tallies.reduce(into: [DurationTally()]) { sums, tally in sums.append(sums[sums.count - 1] + tally) }
+            }
+            let before = runningSums(tallies), after = runningSums(tallies.reversed())
+            for (index, location) in locations.enumerated() {
+                handlingElsewhere[location.key] = (before[index] + after[locations.count - 1 - index]).kaplanMeier
+            }
+        }
         transit = transitObservations.compactMapValues(DayDistribution.kaplanMeier)
     }
 
@@ -185,12 +212,15 @@ public struct TransitModel: Sendable {
         return TransitModel(history: history, asOf: asOf, threshold: LearningSample.threshold(of: keys, size: sampleSize))
     }
 
-    /// Working days from the start of handling to the hand-off at `location`: the configured days,
-    /// refined by the merchant's measured handling, refined by this location's.
+    /// Working days from the start of handling to the hand-off at `location`: its configured
+    /// days, refined by what the merchant's other locations in its country measured, refined by
+    /// its own measured handling, each in proportion to how much there is of it. A location's
+    /// own shipments count once (a lone warehouse's thin data leans on its configured days, not
+    /// on itself), and never another country's.
     public func handling(at location: FulfilmentLocation) -> (DayDistribution, EstimateBasis) {
         var estimate = DayDistribution.fixed(location.handlingDays)
         var basis = EstimateBasis.configured
-        for (learned, level) in [(handlingOverall, EstimateBasis.merchant), (handlingByLocation[location.code], .location)] {
+        for (learned, level) in [(handlingElsewhere[location.code], EstimateBasis.merchant), (handlingByLocation[location.code], .location)] {
             guard let learned else { continue }
             estimate = learned.shrunk(towards: estimate, priorWeight: Self.priorWeight)
             if learned.evidence >= Self.namedEvidence { basis = level }
@@ -199,9 +229,9 @@ public struct TransitModel: Sendable {
     }
 
     /// The carrier's delivery days from hand-off to delivery: the configured range for the
-    /// destination, refined level by level (carrier service, route, destination region, lane) by
-    /// what shipments showed. Nil where the service has no configured range: the merchant's
-    /// baselines say where each service delivers.
+    /// destination, refined level by level (the service in the destination country, route,
+    /// destination region, lane) by what shipments showed. Nil where the service has no
+    /// configured range: the merchant's baselines say where each service delivers.
     public func transit(_ service: CarrierService, from origin: Destination, to destination: Destination) -> (DayDistribution, EstimateBasis)? {
         guard let range = service.baseline(for: destination) else { return nil }
         var estimate = DayDistribution.uniform(range)

@@ -97,7 +97,8 @@ public struct ReturnPolicy: Sendable, Equatable {
     }
 
     /// What a merchant that has set no policy offers: 30 days from delivery, refunds, store credit
-    /// and exchanges by mail, no fees, approved at once.
+    /// and exchanges by mail, no fees, approved at once; counted in UTC here, where the merchant
+    /// is in `ReturnPolicyVersion.standard(firstLocationZone:)`.
     public static let standard = ReturnPolicy(
         windowDays: 30, transitBufferDays: 7, timeZone: TimeZone(identifier: "UTC")!, holidayExtension: nil, finalSaleSKUs: [],
         finalSaleCategories: [], resolutions: [.refund, .storeCredit, .exchange], methods: [.mail], restockingFeePercent: 0,
@@ -147,13 +148,27 @@ public struct ReturnPolicyVersion: Sendable, Equatable {
         self.effectiveAt = effectiveAt
     }
 
-    /// What a merchant that has set no policy offers, as a version.
-    public static let standard = ReturnPolicyVersion(version: 0, policy: .standard, effectiveAt: nil)
+    /// What a merchant that has set no policy offers, as a version: its days counted in the time
+    /// zone of the merchant's first fulfilment location, where its parcels leave from and its
+    /// returns come back to (a deadline at the warehouse's midnight, not Greenwich's); UTC while
+    /// it has none.
+    public static func standard(firstLocationZone: TimeZone?) -> ReturnPolicyVersion {
+        var policy = ReturnPolicy.standard
+        policy.timeZone = firstLocationZone ?? policy.timeZone
+        return ReturnPolicyVersion(version: 0, policy: policy, effectiveAt: nil)
+    }
+
+    /// The versions the merchant's orders are judged by, oldest first: those it `stored`, or the
+    /// standard one while it has set none.
+    public static func history(stored: [ReturnPolicyVersion], firstLocationZone: TimeZone?) -> [ReturnPolicyVersion] {
+        stored.isEmpty ? [standard(firstLocationZone: firstLocationZone)] : stored
+    }
 
     /// The version an order placed at `placedAt` is judged by: the last one in force then; an
-    /// order placed before the first version keeps the standard policy it was placed under (a
-    /// policy set later never shortens its window). `versions` oldest first.
+    /// order placed before the first version takes the first (the standard policy stands in only
+    /// while the merchant has set none: it was never the merchant's). `versions` oldest first
+    /// (`history`).
     public static func inForce(at placedAt: Date, among versions: [ReturnPolicyVersion]) -> ReturnPolicyVersion {
-        versions.last { ($0.effectiveAt ?? .distantPast) <= placedAt } ?? standard
+        versions.last { ($0.effectiveAt ?? .distantPast) <= placedAt } ?? versions.first ?? standard(firstLocationZone: nil)
     }
 }

@@ -92,7 +92,8 @@ public struct ReturnQuote: Sendable, Equatable {
 public enum ReturnQuotes {
     /// The settlement of returning `lines` of `order` under `policy`, or field errors naming each
     /// thing the policy or the order refuses (the reason for a line that cannot be returned).
-    /// A gift's recipient gets store credit or an exchange, never money back to the buyer.
+    /// A gift's recipient gets store credit or an exchange, never money back to the buyer. A
+    /// refund or store credit whose fees would take all the items were paid is refused too.
     public static func quote(_ lines: [ReturnLineRequest], resolution: ReturnResolution, method: ReturnMethod, gift: Bool, of order: OrderRecord,
                              policy: ReturnPolicy, eligibility: [LineEligibility]) throws(DomainError) -> ReturnQuote {
         var v = Validator()
@@ -143,6 +144,12 @@ public enum ReturnQuotes {
         var quote = ReturnQuote(currency: order.currency, resolution: resolution, method: method, lines: quoted, subtotal: subtotal, restockingFee: 0,
                                 returnShippingFee: method == .mail && !freeShipping ? policy.returnShippingFee : 0)
         quote.total(restockingFeePercent: policy.restockingFeePercent, gift: gift)
+        // Items sent back for nothing: refused, so that the customer learns it before sending them.
+        let fees = quote.restockingFee + quote.returnShippingFee
+        if resolution == .refund || resolution == .storeCredit, fees > 0, fees >= subtotal {
+            throw .validation([FieldError(field: "resolution", message: "leaves nothing to pay back: the fees (\(fees)) take all of the \(subtotal) "
+                                          + "the items were paid; choose another resolution or method")])
+        }
         return quote
     }
 
@@ -170,7 +177,9 @@ extension ReturnQuote {
     }
 
     /// Fills in the subtotal, the restocking fee (taken from a refund to the original payment)
-    /// and what the customer gets, from the lines and the return shipping fee.
+    /// and what the customer gets, from the lines and the return shipping fee. A quote whose fees
+    /// take everything is refused; at receipt, missing units can still leave less than the fees,
+    /// and then nothing is paid back (the customer owes nothing).
     mutating func total(restockingFeePercent: Int, gift: Bool) {
         subtotal = lines.map(\.amount).reduce(0, +)
         restockingFee = resolution == .refund ? (subtotal * restockingFeePercent + 50) / 100 : 0

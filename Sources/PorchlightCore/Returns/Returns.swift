@@ -426,7 +426,20 @@ public enum ReturnEvents {
         ]
         if let reason = record.decisionReason { data["reason"] = .string(reason) }
         if let shipment = record.shipmentID { data["shipment_id"] = .string(shipment.apiText) }
+        if type == .returnResolved { data["settlement"] = settlement(record.quote) }
         return DomainEvent(type: type, data: .object(data))
+    }
+
+    /// What was settled, in minor units of the order's currency: all a payment system needs to
+    /// pay it without reading the return again (the amounts the resolution does not use are left out).
+    private static func settlement(_ quote: ReturnQuote) -> JSONValue {
+        let amounts: [String: Int?] = [
+            "subtotal": quote.subtotal, "restocking_fee": quote.restockingFee, "return_shipping_fee": quote.returnShippingFee,
+            "refund_total": quote.refundTotal, "store_credit": quote.storeCredit, "exchange_difference": quote.exchangeDifference,
+        ]
+        var fields = amounts.compactMapValues { $0.map { JSONValue.integer(Int64($0)) } }
+        fields["currency"] = .string(quote.currency)
+        return .object(fields)
     }
 }
 

@@ -25,7 +25,7 @@ struct APIHandlers: APIProtocol {
     let webhookDeliveries: WebhookDeliveries
     let webhookAddresses: WebhookAddresses
     let migrator: Migrator
-    let tokens: StartupValue<CustomerTokens>
+    let customerTokens: CustomerTokenStore
     let registry: PrometheusCollectorRegistry
 
     /// The contract, served as-is at /openapi.yaml; compiled into the binary, so it cannot go missing.

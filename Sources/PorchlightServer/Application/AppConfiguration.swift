@@ -18,6 +18,9 @@ public struct AppConfiguration: Sendable {
     /// `CLIENT_ADDRESS_HEADER`: the header a trusted proxy puts the client's address in (see
     /// `ClientAddress`); unset, the client is the peer of the connection.
     public var clientAddressHeader: HTTPField.Name?
+    /// `METRICS_TOKEN`: the bearer token `GET /metrics` asks for. Metrics name every merchant and
+    /// webhook endpoint, so they are for the operator alone; unset, `/metrics` answers no one.
+    public var metricsToken: String?
 
     public enum LogFormat: String, Sendable, CaseIterable {
         case text, json
@@ -25,8 +28,9 @@ public struct AppConfiguration: Sendable {
 
     public init(databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
                 logFormat: LogFormat = .text, databasePoolSize: Int = 20, webhooks: WebhookSettings = .init(),
-                clientAddressHeader: HTTPField.Name? = nil, replicas: Int = 1) {
+                clientAddressHeader: HTTPField.Name? = nil, replicas: Int = 1, metricsToken: String? = nil) {
         self.clientAddressHeader = clientAddressHeader
+        self.metricsToken = metricsToken
         self.replicas = replicas
         self.databaseURL = databaseURL
         self.logFormat = logFormat
@@ -43,7 +47,7 @@ public struct AppConfiguration: Sendable {
     }
 
     /// Reads `DATABASE_URL` (required), `DATABASE_POOL_SIZE`, `HOST`, `PORT`, `LOG_LEVEL`,
-    /// `LOG_FORMAT`, `WEBHOOKS_ALLOW_LOOPBACK`, `CLIENT_ADDRESS_HEADER` and `REPLICAS`.
+    /// `LOG_FORMAT`, `WEBHOOKS_ALLOW_LOOPBACK`, `CLIENT_ADDRESS_HEADER`, `REPLICAS` and `METRICS_TOKEN`.
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var problems: [String] = []
         let databaseURL = environment["DATABASE_URL"] ?? ""
@@ -95,9 +99,13 @@ public struct AppConfiguration: Sendable {
                 problems.append("REPLICAS must be a number from 1 to 1000, not '\(text)'")
             }
         }
+        let metricsToken = environment["METRICS_TOKEN"]
+        if let token = metricsToken, token.count < 16 || !token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) {
+            problems.append("METRICS_TOKEN must be at least 16 characters without spaces (e.g. from `openssl rand -hex 24`)")
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel, logFormat: logFormat,
                                 databasePoolSize: databasePoolSize, webhooks: webhooks, clientAddressHeader: clientAddressHeader,
-                                replicas: replicas)
+                                replicas: replicas, metricsToken: metricsToken)
     }
 }

@@ -13,8 +13,7 @@ import ServiceLifecycle
 /// Builds the whole service: used by `porchlight serve` and by the tests alike.
 ///
 /// Start-up order: the PostgreSQL pool runs as a service; before the server accepts traffic,
-/// migrations are applied and the customer-token secret is loaded. SIGTERM drains in-flight
-/// requests, then the pool closes.
+/// migrations are applied. SIGTERM drains in-flight requests, then the pool closes.
 public func buildApplication(
     configuration: AppConfiguration, logger: Logger, registry: PrometheusCollectorRegistry = .init()
 ) async throws -> some ApplicationProtocol {
@@ -26,14 +25,14 @@ public func buildApplication(
     let budget = ConnectionBudget(replicas: configuration.replicas, poolSize: configuration.databasePoolSize, dispatcherPoolSize: 3)
     let webhookClient = PostgresClient(configuration: try settings.clientConfiguration(maximumConnections: budget.dispatcherPoolSize),
                                        backgroundLogger: logger)
-    let tokens = StartupValue<CustomerTokens>()
     let migrated = StartupValue<Void>()
     let merchants = MerchantStore(database: database)
     let promises = PromiseStore(database: database)
     let idempotency = IdempotencyStore(database: database)
-    let webhookAddresses = WebhookAddresses(policy: WebhookAddressPolicy(allowLoopback: configuration.webhooks.allowLoopback))
+    let webhookAddresses = WebhookAddresses(settings: configuration.webhooks)
     let webhookDeliveries = WebhookDeliveries(database: database)
     let lookups = OrderLookupStore(database: database)
+    let customerTokens = CustomerTokenStore(database: database)
     let handlers = APIHandlers(
         orders: OrderStore(database: database), shipments: ShipmentStore(database: database),
         lookups: lookups, customerViews: CustomerViewStore(database: database), promises: promises, planner: PromisePlanner(store: promises),
@@ -42,7 +41,7 @@ public func buildApplication(
         remedies: RemedyStore(database: database),
         events: EventFeed(database: database), merchants: merchants, webhookEndpoints: WebhookEndpointStore(database: database),
         webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger),
-        tokens: tokens, registry: registry)
+        customerTokens: customerTokens, registry: registry)
 
     let router = Router(context: PorchlightRequestContext.self)
     let routes = RouteCatalog()
@@ -57,13 +56,17 @@ public func buildApplication(
         on: CatalogingTransport(router: router, catalog: routes),
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
         middlewares: [
-            AuthMiddleware(authenticator: Authenticator(merchants: merchants, tokens: tokens)),
+            ParameterTextMiddleware(),
+            AuthMiddleware(authenticator: Authenticator(merchants: merchants, customerTokens: customerTokens),
+                           metricsToken: configuration.metricsToken),
             IdempotencyMiddleware(store: idempotency),
+            DateTimeFieldMiddleware(),
             PreparedResponseMiddleware(),
         ])
 
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ParseErrorProblemHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "porchlight"),
         // Stopped in reverse order: the dispatcher finishes its attempts while the pools still run.
         services: [
@@ -72,6 +75,7 @@ public func buildApplication(
                 .init(name: "idempotency keys") { try await idempotency.purgeExpired(logger: $0) },
                 .init(name: "webhook deliveries") { try await webhookDeliveries.purgeEnded(logger: $0) },
                 .init(name: "order lookup misses") { try await lookups.purgeEnded(logger: $0) },
+                .init(name: "customer tokens") { try await customerTokens.purgeExpired(logger: $0) },
             ], interval: .seconds(600), logger: logger),
             PeriodicPass(name: "announced review requests", interval: .seconds(60), migrated: migrated, logger: logger) { [reviews = handlers.reviews] in
                 try await reviews.sendDueRequests(now: $0, logger: $1)
@@ -84,7 +88,7 @@ public func buildApplication(
             },
             WebhookDispatcher(
                 deliveries: WebhookDeliveries(database: Database(client: webhookClient, observer: .metrics(registry, pool: "webhooks"))),
-                sender: WebhookSender(client: WebhookSender.makeClient(timeout: configuration.webhooks.timeout),
+                sender: WebhookSender(clients: WebhookClients(timeout: configuration.webhooks.timeout),
                                       addresses: webhookAddresses, timeout: configuration.webhooks.timeout),
                 settings: configuration.webhooks, metrics: WebhookMetrics(registry: registry), migrated: migrated, logger: logger),
         ],
@@ -96,8 +100,6 @@ public func buildApplication(
         if let warning = budget.warning(maxConnections: limits.maxConnections, reserved: limits.reserved) {
             logger.warning("database connection budget exceeded", metadata: ["detail": "\(warning)"])
         }
-        let secret = try await ServiceSecrets(database: database).secret(named: "customer_tokens", logger: logger)
-        tokens.set(CustomerTokens(secret: secret))
     }
     return app
 }

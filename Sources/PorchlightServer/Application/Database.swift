@@ -8,11 +8,16 @@ public func withDatabase<Result: Sendable>(
 ) async throws -> Result {
     let client = PostgresClient(configuration: try DatabaseSettings(url: url).clientConfiguration(), backgroundLogger: logger)
     return try await withThrowingTaskGroup(of: Result?.self) { group in
+        // The body waits for the pool's task to start: a query before `run()` works, but makes
+        // PostgresNIO warn that `run()` has not been called.
+        let (started, starting) = AsyncStream<Void>.makeStream()
         group.addTask {
+            starting.finish()
             await client.run()
             return nil
         }
         defer { group.cancelAll() }
+        for await _ in started {}
         return try await body(client)
     }
 }

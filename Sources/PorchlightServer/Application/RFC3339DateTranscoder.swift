@@ -15,8 +15,8 @@ struct RFC3339DateTranscoder: DateTranscoder {
         return date
     }
 
-    /// Its own type, because the decoders pass it on without the field's path: the problem finds
-    /// the field by its value.
+    /// Its own type, because the decoders pass it on without the field's path:
+    /// `DateTimeFieldMiddleware` finds the field by its value.
     struct InvalidDateTime: Error {
         var text: String
         var message: String { "'\(text)' is not an RFC 3339 date-time such as 2026-11-20T09:30:00+02:00" }

@@ -59,8 +59,3 @@ enum Caller: Sendable {
     }
 }
 
-/// Who is looking at an order, and so which view of it they get.
-enum OrderViewer: Equatable {
-    case merchant
-    case customer(CustomerProof)
-}

@@ -13,6 +13,10 @@ extension APIHandlers {
         v.check(Set(body.scopes).count == body.scopes.count, "scopes", "must not repeat a scope")
         try v.finish()
         let scopes = Set(try body.scopes.map(Scope.init))
+        // A key hands out only what it holds: keys:manage alone cannot mint a stronger key.
+        if case .merchant(let grant) = Caller.current, case let withheld = scopes.subtracting(grant.scopes), !withheld.isEmpty {
+            throw Problem.forbidden("This API key cannot grant scopes it does not hold: \(withheld.map(\.rawValue).sorted().joined(separator: ", ")).")
+        }
         let merchant = try Caller.merchant()
         try await respondWithStored({ key, secret in
             PreparedResponse(status: .created, json: try ContractJSON.encode(Components.Schemas.CreatedApiKey(

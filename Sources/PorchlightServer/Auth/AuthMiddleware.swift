@@ -10,6 +10,8 @@ import PorchlightStore
 struct AuthMiddleware: ServerMiddleware {
     enum Access {
         case open
+        /// The operator's `METRICS_TOKEN`, never a merchant's key.
+        case `operator`
         case scope(Scope)
         /// An API key with the scope, or a customer token (the handler checks it is for this order).
         case scopeOrCustomer(Scope)
@@ -17,12 +19,16 @@ struct AuthMiddleware: ServerMiddleware {
 
     static func access(for operationID: String) -> Access? {
         switch operationID {
-        case Operations.GetLiveness.id, Operations.GetReadiness.id, Operations.GetMetrics.id, Operations.GetOpenAPISpec.id:
+        case Operations.GetLiveness.id, Operations.GetReadiness.id, Operations.GetOpenAPISpec.id:
             .open
+        case Operations.GetMetrics.id:
+            .operator
         case Operations.UpsertOrder.id, Operations.CancelOrder.id, Operations.CreateShipment.id:
             .scope(.ordersWrite)
-        case Operations.CreateCustomerLink.id, Operations.UpdateCustomerViewSettings.id:
+        case Operations.CreateCustomerLink.id, Operations.RevokeCustomerLink.id, Operations.UpdateCustomerViewSettings.id:
             .scope(.ordersWrite)
+        case Operations.ListCustomerLinks.id:
+            .scope(.ordersRead)
         case Operations.GetCustomerViewSettings.id, Operations.GetOrder.id, Operations.ListOrders.id, Operations.GetShipment.id, Operations.FindShipments.id,
              Operations.ListDisruptionAlerts.id, Operations.ListDisruptions.id, Operations.GetDisruption.id, Operations.GetRemedyRules.id,
              Operations.GetRemedyCodePool.id, Operations.GetDisruptionSettings.id:
@@ -62,7 +68,9 @@ struct AuthMiddleware: ServerMiddleware {
             .scopeOrCustomer(.reviewsWrite)
         case Operations.ModerateReview.id, Operations.ReplyToReview.id, Operations.UpdateReviewSettings.id, Operations.VoteOnReview.id:
             .scope(.reviewsWrite)
-        case Operations.GetReview.id, Operations.GetReviewSummary.id, Operations.ListProductReviews.id, Operations.ListReviewRequests.id,
+        case Operations.GetReview.id:
+            .scopeOrCustomer(.reviewsRead)
+        case Operations.GetReviewSummary.id, Operations.ListProductReviews.id, Operations.ListReviewRequests.id,
              Operations.GetReviewSettings.id, Operations.GetReviewFeed.id:
             .scope(.reviewsRead)
         case Operations.GetReturnEligibility.id, Operations.QuoteReturn.id, Operations.GetReturn.id:
@@ -79,6 +87,7 @@ struct AuthMiddleware: ServerMiddleware {
     }
 
     let authenticator: Authenticator
+    let metricsToken: String?
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -87,14 +96,23 @@ struct AuthMiddleware: ServerMiddleware {
         guard let access = Self.access(for: operationID) else {
             throw Problem.forbidden("No credential grants the operation \(operationID).")
         }
+        let bearer = request.headerFields[.authorization].flatMap { header in
+            header.lowercased().hasPrefix("bearer ") ? header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces) : nil
+        }
         let required: Scope
         switch access {
-        case .open: return try await next(request, body, metadata)
-        case .scope(let scope), .scopeOrCustomer(let scope): required = scope
+        case .open:
+            return try await next(request, body, metadata)
+        case .operator:
+            guard let metricsToken else { throw Problem.forbidden("Metrics are off: start the service with METRICS_TOKEN set to read them.") }
+            guard let bearer, Self.constantTimeEqual(bearer, metricsToken) else {
+                throw Problem.unauthorized("Send the operator's METRICS_TOKEN as 'Authorization: Bearer <token>'.")
+            }
+            return try await next(request, body, metadata)
+        case .scope(let scope), .scopeOrCustomer(let scope):
+            required = scope
         }
-        guard let header = request.headerFields[.authorization], header.lowercased().hasPrefix("bearer "),
-              case let credential = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces),
-              !credential.isEmpty
+        guard let credential = bearer, !credential.isEmpty
         else { throw Problem.unauthorized("Send an API key as 'Authorization: Bearer <key>'.") }
         guard let caller = try await authenticator.caller(for: credential, logger: RequestScope.logger) else {
             throw Problem.unauthorized("The API key or customer token is not valid, or has expired.")
@@ -110,5 +128,12 @@ struct AuthMiddleware: ServerMiddleware {
         return try await Caller.$current.withValue(caller) {
             try await next(request, body, metadata)
         }
+    }
+
+    /// Compares without stopping at the first difference, so the time taken tells nothing of the token.
+    static func constantTimeEqual(_ given: String, _ expected: String) -> Bool {
+        let (a, b) = (Array(given.utf8), Array(expected.utf8))
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

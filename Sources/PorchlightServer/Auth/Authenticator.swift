@@ -3,36 +3,40 @@ import Logging
 import PorchlightStore
 import Synchronization
 
-/// Resolves a bearer credential to a caller. API-key lookups are cached for a few seconds by the
-/// key's hash (no key is kept in memory in clear), so a busy client costs no database round trip
-/// for authentication; a revoked key stops working within `cacheLifetime`.
+/// Resolves a bearer credential to a caller: an API key, or a customer token. Lookups are cached
+/// for a few seconds by the credential's hash (no credential is kept in memory in clear), so a
+/// busy client costs no database round trip for authentication; a revoked key or customer link
+/// stops working within `cacheLifetime`.
 final class Authenticator: Sendable {
     private let merchants: MerchantStore
-    private let tokens: StartupValue<CustomerTokens>
+    private let customerTokens: CustomerTokenStore
     private let cacheLifetime: Duration
-    private let cache = Mutex<[Data: (grant: APIKeyGrant?, expires: ContinuousClock.Instant)]>([:])
-    private static let maxCachedKeys = 10_000
+    private let cache = Mutex<[Data: (caller: Caller?, expires: ContinuousClock.Instant)]>([:])
+    private static let maxCachedCredentials = 10_000
 
-    init(merchants: MerchantStore, tokens: StartupValue<CustomerTokens>, cacheLifetime: Duration = .seconds(10)) {
+    init(merchants: MerchantStore, customerTokens: CustomerTokenStore, cacheLifetime: Duration = .seconds(10)) {
         self.merchants = merchants
-        self.tokens = tokens
+        self.customerTokens = customerTokens
         self.cacheLifetime = cacheLifetime
     }
 
     func caller(for credential: String, logger: Logger) async throws -> Caller? {
-        if credential.hasPrefix(CustomerTokens.prefix) {
-            return try tokens.get().verify(credential, now: Date()).map { .customer(merchant: $0.merchant, orderID: $0.orderID, proof: $0.proof) }
-        }
         let now = ContinuousClock.now
-        let keyHash = MerchantStore.hash(credential)
-        if let cached = cache.withLock({ $0[keyHash] }), cached.expires > now {
-            return cached.grant.map(Caller.merchant)
+        let credentialHash = MerchantStore.hash(credential)
+        if let cached = cache.withLock({ $0[credentialHash] }), cached.expires > now {
+            return cached.caller
         }
-        let grant = try await merchants.grant(forKeyHash: keyHash, logger: logger)
+        let caller: Caller?
+        if credential.hasPrefix(CustomerTokenStore.prefix) {
+            caller = try await customerTokens.grant(forToken: credential, now: Date(), logger: logger)
+                .map { .customer(merchant: $0.merchant, orderID: $0.orderID, proof: $0.proof) }
+        } else {
+            caller = try await merchants.grant(forKeyHash: credentialHash, logger: logger).map(Caller.merchant)
+        }
         cache.withLock { entries in
-            if entries.count >= Self.maxCachedKeys { entries.removeAll() }
-            entries[keyHash] = (grant, now + cacheLifetime)
+            if entries.count >= Self.maxCachedCredentials { entries.removeAll() }
+            entries[credentialHash] = (caller, now + cacheLifetime)
         }
-        return grant.map(Caller.merchant)
+        return caller
     }
 }

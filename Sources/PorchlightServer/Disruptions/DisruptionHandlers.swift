@@ -7,10 +7,13 @@ extension APIHandlers {
     func declareDisruption(_ input: Operations.DeclareDisruption.Input) async throws -> Operations.DeclareDisruption.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let draft = DisruptionDraft(cause: DisruptionCause(body.cause), scope: try DisruptionScope(body.scope), startsAt: body.startsAt,
-                                    expectedEndAt: body.expectedEndAt, extraDays: body.extraDays, customerMessage: body.customerMessage)
+                                    expectedEndAt: body.expectedEndAt, extraDays: body.extraDays, customerMessage: body.customerMessage,
+                                    customerMessageLanguage: body.customerMessageLanguage.map(CustomerLanguage.init),
+                                    customerMessages: body.customerMessages?.additionalProperties ?? [:])
         let merchant = try Caller.merchant()
         try await respondWithStored({ declared in
-            PreparedResponse(status: .created, json: try ContractJSON.encode(Components.Schemas.Disruption(declared, now: declared.createdAt)))
+            PreparedResponse(status: .created, json: try ContractJSON.encode(
+                Components.Schemas.Disruption(declared.disruption, now: declared.disruption.createdAt, affectedOrders: declared.affectedOrders)))
         }) {
             try await disruptions.declare(draft, merchant: merchant, idempotency: $0, logger: RequestScope.logger)
         }
@@ -39,9 +42,11 @@ extension APIHandlers {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let change = DisruptionChange(expectedEndAt: body.expectedEndAt, extraDays: body.extraDays,
                                       customerMessage: body.customerMessage,
+                                      customerMessageLanguage: body.customerMessageLanguage.map(CustomerLanguage.init),
+                                      customerMessages: body.customerMessages?.additionalProperties ?? [:],
                                       resolve: body.status == .resolved)
         let updated = try await disruptions.update(id, change, merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(try .init(updated, now: Date()))))
+        return .ok(.init(body: .json(try .init(updated.disruption, now: Date(), affectedOrders: updated.affectedOrders))))
     }
 }
 
@@ -117,11 +122,54 @@ extension Components.Schemas.DisruptionScope {
 }
 
 extension Components.Schemas.Disruption {
-    init(_ disruption: DeclaredDisruption, now: Date) throws {
+    /// `affectedOrders` only in the answers that re-checked the orders.
+    init(_ disruption: DeclaredDisruption, now: Date, affectedOrders: Int? = nil) throws {
         self.init(id: disruption.id.apiText, cause: .init(disruption.cause), scope: try .init(disruption.scope), startsAt: disruption.startsAt,
                   expectedEndAt: disruption.expectedEndAt, extraDays: disruption.extraDays, customerMessage: disruption.customerMessage,
+                  // The language of `customer_message`: absent without it.
+                  customerMessageLanguage: disruption.customerMessage == nil ? nil : .init(disruption.customerMessageLanguage),
+                  customerMessages: .init(disruption.customerMessages),
                   status: .init(disruption.status(at: now)), resolvedAt: disruption.endedAt(at: now), createdAt: disruption.createdAt,
-                  updatedAt: disruption.updatedAt)
+                  updatedAt: disruption.updatedAt, affectedOrders: affectedOrders)
+    }
+}
+
+extension Components.Schemas.CustomerMessages {
+    /// Nil when there are none: the field is left out.
+    init?(_ messages: [CustomerLanguage: String]) {
+        guard !messages.isEmpty else { return nil }
+        self.init(additionalProperties: Dictionary(uniqueKeysWithValues: messages.map { ($0.key.rawValue, $0.value) }))
+    }
+
+    /// As Core wrote them into an order's document: in languages it speaks.
+    var byLanguage: [CustomerLanguage: String] {
+        Dictionary(uniqueKeysWithValues: additionalProperties.compactMap { tag, message in CustomerLanguage(rawValue: tag).map { ($0, message) } })
+    }
+}
+
+extension CustomerLanguage {
+    init(_ language: Components.Schemas.MessageLanguage) {
+        self = switch language {
+        case .en: .en
+        case .es: .es
+        case .ro: .ro
+        case .id: .id
+        case .ru: .ru
+        case .zhHans: .zhHans
+        }
+    }
+}
+
+extension Components.Schemas.MessageLanguage {
+    init(_ language: CustomerLanguage) {
+        self = switch language {
+        case .en: .en
+        case .es: .es
+        case .ro: .ro
+        case .id: .id
+        case .ru: .ru
+        case .zhHans: .zhHans
+        }
     }
 }
 

@@ -15,7 +15,7 @@ struct NullFieldMiddleware<Context: RequestContext>: RouterMiddleware {
            case let buffer = try await request.collectBody(upTo: RequestLimits.maxBodyBytes),
            Self.mayHoldNull(buffer.readableBytesView),
            let json = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [.fragmentsAllowed]),
-           let field = Self.firstNull(in: json, path: "") {
+           let field = JSONPath.first(in: json, skipping: ["metadata"], where: { $0 is NSNull }) {
             throw DomainError.badRequest(
                 "\(field.isEmpty ? "The body" : field) is null; omit a field rather than sending null.",
                 [FieldError(field: field.isEmpty ? "body" : field, message: "must not be null (omit it instead)")])
@@ -31,24 +31,5 @@ struct NullFieldMiddleware<Context: RequestContext>: RouterMiddleware {
             if matched == null.count { return true }
         }
         return false
-    }
-
-    static func firstNull(in value: Any, path: String) -> String? {
-        switch value {
-        case is NSNull:
-            return path
-        case let object as [String: Any]:
-            for key in object.keys.sorted() where key != "metadata" {
-                if let found = firstNull(in: object[key]!, path: path.isEmpty ? key : "\(path).\(key)") { return found }
-            }
-            return nil
-        case let array as [Any]:
-            for (index, element) in array.enumerated() {
-                if let found = firstNull(in: element, path: "\(path)[\(index)]") { return found }
-            }
-            return nil
-        default:
-            return nil
-        }
     }
 }

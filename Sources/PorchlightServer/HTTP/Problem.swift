@@ -89,15 +89,11 @@ struct Problem: Error, Sendable {
         case let domain as DomainError:
             return Problem(domain)
         case let serverError as ServerError:
-            // The runtime counts an error from the date transcoder as the server's own.
-            if serverError.underlyingError is RFC3339DateTranscoder.InvalidDateTime {
-                return fromOpenAPIDecoding(serverError, request: request)
-            }
             if serverError.underlyingError is Problem || serverError.underlyingError is DomainError
                 || serverError.httpStatus.kind != .clientError {
                 return from(serverError.underlyingError, request: request, logger: logger)
             }
-            return fromOpenAPIDecoding(serverError, request: request)
+            return fromOpenAPIDecoding(serverError)
         case let transaction as PostgresTransactionError:
             // A rule broken inside a transaction arrives wrapped; what matters is what broke.
             let cause: (any Error)? = transaction.closureError ?? transaction.beginError ?? transaction.commitError
@@ -130,15 +126,11 @@ struct Problem: Error, Sendable {
     }
 
     /// A request the generated code could not decode: say where and why.
-    private static func fromOpenAPIDecoding(_ error: ServerError, request: Request) -> Problem {
+    private static func fromOpenAPIDecoding(_ error: ServerError) -> Problem {
         if error.httpStatus == .unsupportedMediaType { return .unsupportedMediaType }
         let detail: String
         var errors: [FieldError] = []
-        if let invalid = error.underlyingError as? RFC3339DateTranscoder.InvalidDateTime {
-            let field = request.uri.queryParameters.first { $0.value == invalid.text }.map { String($0.key) } ?? "body"
-            detail = "\(field): \(invalid.message)."
-            errors = [FieldError(field: field, message: invalid.message)]
-        } else if let decoding = error.underlyingError as? DecodingError {
+        if let decoding = error.underlyingError as? DecodingError {
             let (path, message) = describe(decoding)
             detail = path.isEmpty ? "The request body is not valid JSON for this operation: \(message)."
                 : "The request is not valid for this operation: at \(path): \(message)."
@@ -167,7 +159,13 @@ struct Problem: Error, Sendable {
         case .dataCorrupted(let context):
             if let unknown = context.debugDescription.firstMatch(of: /^Cannot initialize (\w+) from invalid \w+ value (.*)$/) {
                 // The standard library's words for a value outside a contract enum.
-                return (path(context.codingPath), "must be one of the \(unknown.1) values that openapi.yaml lists, not '\(unknown.2)'")
+                guard let allowed = ContractEnumValues.byName[String(unknown.1)] else {
+                    return (path(context.codingPath), "must be one of the \(unknown.1) values that openapi.yaml lists, not '\(unknown.2)'")
+                }
+                // Long lists (countries, currencies) are named by a few of their values.
+                let listed = allowed.count <= 20 ? allowed.joined(separator: ", ")
+                    : "the \(allowed.count) \(unknown.1) values that openapi.yaml lists (\(allowed.prefix(3).joined(separator: ", ")), …)"
+                return (path(context.codingPath), "must be one of \(listed), not '\(unknown.2)'")
             }
             let reason = context.debugDescription.contains("JSON") || context.codingPath.isEmpty
                 ? "the body is not valid JSON" : context.debugDescription
@@ -188,18 +186,21 @@ struct Problem: Error, Sendable {
         }
     }
 
-    /// The problem as the spec's `Problem` schema, encoded by the generated type.
     func response(requestID: String?, instance: String) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body(requestID: requestID, instance: instance)))
+    }
+
+    /// The problem as the spec's `Problem` schema, encoded by the generated type.
+    func body(requestID: String?, instance: String?) -> ByteBuffer {
         let body = Components.Schemas.Problem(
             _type: Self.typeBase + slug, title: title, status: Int(status.code), detail: detail,
             instance: instance, requestId: requestID,
             errors: errors.isEmpty ? nil : errors.map { .init(field: $0.field, message: $0.message) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
-        var fields = headers
-        fields[.contentType] = "application/problem+json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return ByteBuffer(bytes: (try? encoder.encode(body)) ?? Data("{}".utf8))
     }
 }
 

@@ -1,66 +1,59 @@
 import Foundation
-import NIOPosix
 import PorchlightCore
 
-/// Applies `WebhookAddressPolicy` to what a URL's host resolves to, at registration and again
-/// before every attempt (a name can be pointed at an internal address after it was registered).
-/// AsyncHTTPClient resolves the name once more to connect, so a name whose answers change between
-/// the two lookups (DNS rebinding) could still slip through; connecting to the checked address
-/// would close that gap.
+/// Applies `WebhookAddressPolicy` to a URL and to every address its host resolves to, at
+/// registration and again before every attempt (a name can be pointed at an internal address
+/// after it was registered). An attempt then connects to the address that was checked (see
+/// `WebhookClients`), never to what a second lookup answers: a name whose answers change
+/// between the check and the connection (DNS rebinding) cannot lead it elsewhere.
 struct WebhookAddresses: Sendable {
     let policy: WebhookAddressPolicy
+    let resolver: WebhookResolver
+
+    init(settings: WebhookSettings) {
+        policy = WebhookAddressPolicy(allowLoopback: settings.allowLoopback)
+        resolver = settings.resolver
+    }
+
+    /// Where an attempt connects: the URL's host (as AsyncHTTPClient reads it from the URL, without
+    /// IPv6 brackets), and the checked address that stands for it.
+    struct Destination: Sendable, Hashable {
+        var host: String
+        var address: IPAddress
+    }
+
+    enum Lookup: Sendable {
+        case allowed(Destination)
+        case refused(WebhookAddressPolicy.Refusal)
+        case unresolved(host: String)
+    }
 
     /// Checks a draft's fields, then where its URL's host leads. A name that does not resolve
     /// now, or not within two seconds, is accepted (deliveries check it again).
     func validate(_ draft: WebhookEndpointDraft) async throws -> WebhookEndpointDraft.Checked {
         let checked = try draft.validate(addresses: policy)
-        if let url = checked.url, let refusal = await withDeadline(.seconds(2), { await refusal(resolving: url) }) ?? nil {
+        if let url = checked.url, case .refused(let refusal)? = await withDeadline(.seconds(2), { await lookUp(url, attempt: 1) }) {
             throw DomainError.validation([FieldError(field: "url", message: refusal.message)])
         }
         return checked
     }
 
-    /// Why a delivery to `url` must not be attempted, if it must not.
-    func refusal(for url: URL) async -> WebhookAddressPolicy.Refusal? {
-        if case .failure(let refusal) = policy.check(url: url.absoluteString) { return refusal }
-        return await refusal(resolving: url)
+    /// Where the `attempt`th attempt of a delivery to `url` connects, or why it must not be made.
+    func destination(for url: URL, attempt: Int) async -> Lookup {
+        if case .failure(let refusal) = policy.check(url: url.absoluteString) { return .refused(refusal) }
+        return await lookUp(url, attempt: attempt)
     }
 
-    /// Why an address the URL's host name resolves to is refused (nil for an address literal,
-    /// which the policy's URL check has already judged).
-    private func refusal(resolving url: URL) async -> WebhookAddressPolicy.Refusal? {
-        guard let host = url.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), IPAddress(parsing: host) == nil else {
-            return nil
-        }
-        let addresses = (try? await NIOThreadPool.singleton.runIfActive { Self.resolve(host) }) ?? []
-        return addresses.lazy.compactMap(policy.check).first
-    }
-
-    /// Every address `host` resolves to (blocking: run on a thread pool).
-    static func resolve(_ host: String) -> [IPAddress] {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return [] }
-        defer { freeaddrinfo(first) }
-        var addresses: [IPAddress] = []
-        for entry in sequence(first: first, next: { $0.pointee.ai_next }) {
-            guard let address = entry.pointee.ai_addr else { continue }
-            switch Int32(address.pointee.sa_family) {
-            case AF_INET:
-                address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
-                    var raw = $0.pointee.sin_addr
-                    if let ip = IPAddress(bytes: withUnsafeBytes(of: &raw) { Array($0) }) { addresses.append(ip) }
-                }
-            case AF_INET6:
-                address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
-                    var raw = $0.pointee.sin6_addr
-                    if let ip = IPAddress(bytes: withUnsafeBytes(of: &raw) { Array($0) }) { addresses.append(ip) }
-                }
-            default:
-                continue
-            }
-        }
-        return addresses
+    /// One of the host's addresses, once every address it resolves to is allowed. Attempts take
+    /// them in turn, the first the preferred one: connecting to one address gives up the client's
+    /// own fallback to the next, so an address that does not answer must not fail every retry.
+    /// An address literal stands for itself (the policy's URL check has judged it).
+    private func lookUp(_ url: URL, attempt: Int) async -> Lookup {
+        let host = (url.host ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if let literal = IPAddress(parsing: host) { return .allowed(Destination(host: host, address: literal)) }
+        let addresses = (try? await resolver.addresses(host)) ?? []
+        if let refusal = addresses.lazy.compactMap(policy.check).first { return .refused(refusal) }
+        guard !addresses.isEmpty else { return .unresolved(host: host) }
+        return .allowed(Destination(host: host, address: addresses[max(0, attempt - 1) % addresses.count]))
     }
 }

@@ -18,11 +18,13 @@ public struct WebhookSettings: Sendable {
     public var maxInFlight: Int
     /// An attempt's whole time limit.
     public var timeout: Duration
+    /// How endpoint hosts are looked up.
+    public var resolver: WebhookResolver
 
     public init(allowLoopback: Bool = false, retryPolicy: WebhookRetryPolicy = .standard, pollInterval: Duration = .milliseconds(100),
-                maxInFlightPerEndpoint: Int = 16, maxInFlight: Int = 128, timeout: Duration = .seconds(15)) {
+                maxInFlightPerEndpoint: Int = 16, maxInFlight: Int = 128, timeout: Duration = .seconds(15), resolver: WebhookResolver = .system) {
         (self.allowLoopback, self.retryPolicy, self.pollInterval) = (allowLoopback, retryPolicy, pollInterval)
-        (self.maxInFlightPerEndpoint, self.maxInFlight, self.timeout) = (maxInFlightPerEndpoint, maxInFlight, timeout)
+        (self.maxInFlightPerEndpoint, self.maxInFlight, self.timeout, self.resolver) = (maxInFlightPerEndpoint, maxInFlight, timeout, resolver)
     }
 
     /// A claimed delivery is leased for this long: past it, another dispatcher may try again.
@@ -48,7 +50,7 @@ struct WebhookDispatcher: Service {
         if (try? await cancelWhenGracefulShutdown({ try await migrated.wait() })) != nil {
             await dispatchUntilShutdown()
         }
-        try await sender.client.shutdown()
+        await sender.clients.shutdown()
     }
 
     /// Passes run on a tick (every `pollInterval`) and whenever attempts end and free slots, so

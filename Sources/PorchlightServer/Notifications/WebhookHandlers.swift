@@ -10,13 +10,16 @@ extension APIHandlers {
         let checked = try await webhookAddresses.validate(draft)
         guard let url = checked.url, let selection = checked.selection else { preconditionFailure("a draft with a URL and types checks to both") }
         let merchant = try Caller.merchant()
-        try await respondWithStored({ endpoint, secret in
-            PreparedResponse(status: .created, json: try ContractJSON.encode(Components.Schemas.CreatedWebhookEndpoint(
-                value1: .init(endpoint), value2: .init(secret: secret.text))))
-        }) {
-            try await webhookEndpoints.create(url: url, description: checked.description ?? "", selection: selection,
-                                              merchant: merchant, idempotency: $0, logger: RequestScope.logger)
+        // The secret is shown once: a replay (for 24 hours, perhaps after a rotation) answers the
+        // endpoint without it.
+        let replay = IdempotencyMiddleware.claimedKey.map { claim in
+            IdempotentWrite<(WebhookEndpoint, WebhookSecret)>(claim: claim) { endpoint, _ in
+                PreparedResponse(status: .created, json: try ContractJSON.encode(Components.Schemas.WebhookEndpoint(endpoint))).response
+            }
         }
+        let (endpoint, secret) = try await webhookEndpoints.create(url: url, description: checked.description ?? "", selection: selection,
+                                                                   merchant: merchant, idempotency: replay, logger: RequestScope.logger)
+        return .created(.init(body: .json(.init(value1: .init(endpoint), value2: .init(secret: secret.text)))))
     }
 
     func listWebhookEndpoints(_ input: Operations.ListWebhookEndpoints.Input) async throws -> Operations.ListWebhookEndpoints.Output {

@@ -9,35 +9,43 @@ import Synchronization
 
 /// Sends one delivery attempt as Standard Webhooks specifies, and reports what happened.
 struct WebhookSender: Sendable {
-    let client: HTTPClient
+    let clients: WebhookClients
     let addresses: WebhookAddresses
     let timeout: Duration
 
     /// The first bytes of a response body kept with the attempt.
     static let keptResponseBytes = 1_024
 
-    /// Redirects are not followed: a receiver could send the request on to an internal address.
-    static func makeClient(timeout: Duration) -> HTTPClient {
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        configuration.timeout = .init(connect: .seconds(5), read: .nanoseconds(Int64(timeout.seconds * 1e9)))
-        configuration.decompression = .disabled
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }
-
-    /// One attempt, all of it (the address check, connecting, sending, reading the answer) within
-    /// `timeout`: a receiver that trickles its answer cannot hold a slot longer, nor outlast the lease.
+    /// One attempt, all of it (looking the host up and checking it, connecting, sending, reading
+    /// the answer) within `timeout`: a receiver that trickles its answer cannot hold a slot longer,
+    /// nor outlast the lease.
     func send(_ delivery: WebhookDeliveries.Claimed) async -> WebhookDeliveries.Attempt {
         let attemptedAt = Date()
         let started = ContinuousClock.now
-        let (result, body) = await withDeadline(timeout) { await attempt(delivery, at: attemptedAt) }
-            ?? (.noAnswer("timed out after \(Int(timeout.seconds)) s"), nil)
+        let (result, body) = await attempt(delivery, at: attemptedAt, until: started + timeout)
         return .init(at: attemptedAt, result: result, latency: ContinuousClock.now - started, responseBody: body)
     }
 
-    private func attempt(_ delivery: WebhookDeliveries.Claimed, at attemptedAt: Date) async -> (WebhookAttemptResult, String?) {
+    private func attempt(_ delivery: WebhookDeliveries.Claimed, at attemptedAt: Date,
+                         until deadline: ContinuousClock.Instant) async -> (WebhookAttemptResult, String?) {
+        let timedOut = WebhookAttemptResult.noAnswer("timed out after \(Int(timeout.seconds)) s")
         guard let url = URL(string: delivery.url) else { return (.noAnswer("the endpoint's URL is not valid"), nil) }
-        if let refusal = await addresses.refusal(for: url) { return (.noAnswer("refused: the URL \(refusal.message)"), nil) }
+        let destination: WebhookAddresses.Destination
+        switch await withDeadline(deadline - .now, { await addresses.destination(for: url, attempt: delivery.attempt) }) {
+        case nil: return (timedOut, nil)
+        case .refused(let refusal)?: return (.noAnswer("refused: the URL \(refusal.message)"), nil)
+        case .unresolved(let host)?: return (.noAnswer("could not resolve \(host)"), nil)
+        case .allowed(let allowed)?: destination = allowed
+        }
+        let request = Self.request(delivery, at: attemptedAt)
+        let (result, body) = await withDeadline(deadline - .now) { await post(request, to: destination) } ?? (timedOut, nil)
+        // A failure names the address tried: the host's DNS may answer otherwise by the time someone looks.
+        if case .noAnswer(let error) = result { return (.noAnswer("\(error) (address \(destination.address))"), nil) }
+        return (result, body)
+    }
 
+    /// The signed POST of the delivery's message.
+    private static func request(_ delivery: WebhookDeliveries.Claimed, at attemptedAt: Date) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
         let timestamp = String(Int(attemptedAt.timeIntervalSince1970))
@@ -45,18 +53,25 @@ struct WebhookSender: Sendable {
         request.headers.add(name: "user-agent", value: "Porchlight-Webhooks/1")
         request.headers.add(name: "webhook-id", value: delivery.eventID.apiText)
         request.headers.add(name: "webhook-timestamp", value: timestamp)
-        request.headers.add(name: "webhook-signature", value: Self.signature(
+        request.headers.add(name: "webhook-signature", value: signature(
             id: delivery.eventID.apiText, timestamp: timestamp, body: delivery.body, secrets: delivery.secrets))
         request.body = .bytes(ByteBuffer(string: delivery.body))
+        return request
+    }
+
+    /// Sends `request` to the destination's address, and reads the start of the answer.
+    private func post(_ request: HTTPClientRequest, to destination: WebhookAddresses.Destination) async -> (WebhookAttemptResult, String?) {
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
-            var kept = ByteBuffer()
-            for try await chunk in response.body {
-                kept.writeImmutableBuffer(chunk.getSlice(at: chunk.readerIndex, length: min(chunk.readableBytes, Self.keptResponseBytes - kept.readableBytes))!)
-                if kept.readableBytes >= Self.keptResponseBytes { break }
+            return try await clients.with(destination) { client in
+                let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
+                var kept = ByteBuffer()
+                for try await chunk in response.body {
+                    kept.writeImmutableBuffer(chunk.getSlice(at: chunk.readerIndex, length: min(chunk.readableBytes, Self.keptResponseBytes - kept.readableBytes))!)
+                    if kept.readableBytes >= Self.keptResponseBytes { break }
+                }
+                let retryAfter = WebhookRetryPolicy.retryAfter(response.headers.first(name: "retry-after"), now: Date())
+                return (.answered(status: Int(response.status.code), retryAfter: retryAfter), Self.storable(kept))
             }
-            let retryAfter = WebhookRetryPolicy.retryAfter(response.headers.first(name: "retry-after"), now: Date())
-            return (.answered(status: Int(response.status.code), retryAfter: retryAfter), Self.storable(kept))
         } catch {
             return (.noAnswer(String(String(describing: error).prefix(300))), nil)
         }

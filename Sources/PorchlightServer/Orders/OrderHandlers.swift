@@ -51,11 +51,29 @@ extension APIHandlers {
         let orderID = try parseID(input.path.orderId, "order_id")
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let lifetime = try CustomerLink.lifetime(days: body.expiresInDays)
-        let merchant = try Caller.merchant()
-        guard try await orders.order(orderID, merchant: merchant, logger: RequestScope.logger) != nil
+        guard let (link, token) = try await customerTokens.issue(merchant: Caller.merchant(), orderID: orderID, proof: .link,
+                                                                 lifetime: lifetime, now: Date(), logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
-        let issued = try tokens.get().issue(merchant: merchant, orderID: orderID, proof: .link, lifetime: lifetime, now: Date())
-        return .created(.init(body: .json(.init(token: issued.token, orderId: orderID.apiText, proof: .link, expiresAt: issued.expiresAt))))
+        return .created(.init(body: .json(.init(token: token, linkId: link.id.apiText, orderId: orderID.apiText, proof: .link,
+                                                expiresAt: link.expiresAt))))
+    }
+
+    func listCustomerLinks(_ input: Operations.ListCustomerLinks.Input) async throws -> Operations.ListCustomerLinks.Output {
+        let orderID = try parseID(input.path.orderId, "order_id")
+        guard let links = try await customerTokens.links(of: orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
+        else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        return .ok(.init(body: .json(.init(items: links.map(Components.Schemas.CustomerLink.init)))))
+    }
+
+    /// Ends a link before it expires (a link sent to the wrong address, or a customer's request):
+    /// every replica refuses it once its credential cache (ten seconds) lets go of it.
+    func revokeCustomerLink(_ input: Operations.RevokeCustomerLink.Input) async throws -> Operations.RevokeCustomerLink.Output {
+        let orderID = try parseID(input.path.orderId, "order_id")
+        let linkID = try parseID(input.path.linkId, "link_id")
+        guard let link = try await customerTokens.revokeLink(linkID, of: orderID, merchant: Caller.merchant(), now: Date(),
+                                                             logger: RequestScope.logger)
+        else { throw DomainError.notFound("No customer link \(input.path.linkId) for order \(input.path.orderId).") }
+        return .ok(.init(body: .json(.init(link))))
     }
 
     func listOrders(_ input: Operations.ListOrders.Input) async throws -> Operations.ListOrders.Output {
@@ -122,10 +140,19 @@ extension APIHandlers {
                                  labels: [("merchant_id", merchant.rawValue.apiText), ("reason", subject.reason)]).increment()
             throw refusal
         }
-        let issued = try tokens.get().issue(merchant: merchant, orderID: found.orderID, proof: found.proof,
-                                            lifetime: CustomerTokens.lookupLifetime, now: Date())
-        return .ok(.init(body: .json(.init(token: issued.token, orderId: found.orderID.apiText, proof: .init(found.proof),
+        // The order was found a moment ago and orders are never deleted, so a token is always issued.
+        guard let (issued, token) = try await customerTokens.issue(merchant: merchant, orderID: found.orderID, proof: found.proof,
+                                                                   lifetime: OrderLookup.tokenLifetime, now: Date(), logger: RequestScope.logger)
+        else { throw DomainError.notFound("No order matches that order number and email or postal code.") }
+        return .ok(.init(body: .json(.init(token: token, orderId: found.orderID.apiText, proof: .init(found.proof),
                                            expiresAt: issued.expiresAt))))
+    }
+}
+
+extension Components.Schemas.CustomerLink {
+    init(_ link: CustomerTokenRecord) {
+        self.init(id: link.id.apiText, orderId: link.orderID.apiText, createdAt: link.createdAt, expiresAt: link.expiresAt,
+                  revokedAt: link.revokedAt)
     }
 }
 

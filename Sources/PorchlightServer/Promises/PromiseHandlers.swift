@@ -99,7 +99,7 @@ extension APIHandlers {
         case .customer(let proof):
             ShipmentDetail(proof: proof, hiding: try await customerViews.hiddenFields(merchant: Caller.merchant(), logger: RequestScope.logger))
         }
-        let language = CustomerLanguage.negotiate(input.headers.acceptLanguage ?? order.customer.locale)
+        let language = CustomerLanguage.negotiate(input.headers.acceptLanguage, storedLocale: order.customer.locale)
         let window = order.estimate.flatMap { estimate in
             LocalDate(estimate.earliest).flatMap { earliest in
                 LocalDate(estimate.latest).map { DeliveryWindow(earliest: earliest, latest: $0, confidence: estimate.confidence) }
@@ -130,7 +130,7 @@ extension APIHandlers {
                 },
                 delayReason: delayReason,
                 deliveredAt: lastDelivery,
-                alert: order.alert,
+                alert: order.alert.map { .init(id: $0.id, reason: $0.reason, severity: $0.severity, openedAt: $0.openedAt, updatedAt: $0.updatedAt) },
                 message: message, language: language.rawValue))))
     }
 }

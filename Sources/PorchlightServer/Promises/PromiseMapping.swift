@@ -107,7 +107,8 @@ extension DeclaredDelay {
     init?(_ declared: Components.Schemas.OrderDeclaredDisruption) {
         guard let id = UUID(uuidString: declared.id) else { return nil }
         self.init(disruptionID: id, cause: DisruptionCause(declared.cause), extraDays: declared.extraDays, customerMessage: declared.customerMessage,
-                  shipmentIDs: declared.shipmentIds.compactMap(UUID.init(uuidString:)))
+                  customerMessageLanguage: declared.customerMessageLanguage.map(CustomerLanguage.init) ?? .en,
+                  customerMessages: declared.customerMessages?.byLanguage ?? [:], shipmentIDs: declared.shipmentIds.compactMap(UUID.init(uuidString:)))
     }
 }
 

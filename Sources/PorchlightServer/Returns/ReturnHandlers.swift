@@ -22,7 +22,7 @@ extension APIHandlers {
               let (order, policy, lines) = try await returns.eligibility(orderID: orderID, now: Date(), merchant: Caller.merchant(),
                                                                                  logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
-        let language = CustomerLanguage.negotiate(input.headers.acceptLanguage ?? order.customer.locale)
+        let language = CustomerLanguage.negotiate(input.headers.acceptLanguage, storedLocale: order.customer.locale)
         return .ok(.init(
             headers: .init(contentLanguage: language.rawValue),
             body: .json(.init(orderId: order.id.apiText, policyVersion: policy.version, lines: lines.map { line in
@@ -36,25 +36,26 @@ extension APIHandlers {
     func quoteReturn(_ input: Operations.QuoteReturn.Input) async throws -> Operations.QuoteReturn.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let orderID = try parseID(body.orderId, "order_id")
-        guard Caller.view(of: orderID) != nil,
+        guard let viewer = Caller.view(of: orderID),
               let (order, policy, eligibility) = try await returns.eligibility(orderID: orderID, now: Date(), merchant: Caller.merchant(),
                                                                                        logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(body.orderId).") }
         let gift = body.gift ?? false
         let quote = try ReturnQuotes.quote(body.lines.map(ReturnLineRequest.init), resolution: ReturnResolution(body.resolution),
                                            method: ReturnMethod(body.method), gift: gift, of: order, policy: policy.policy, eligibility: eligibility)
-        return .ok(.init(body: .json(.init(quote, showPrices: Caller.view(of: orderID) == .merchant || !gift))))
+        return .ok(.init(body: .json(.init(quote, detail: ReturnDetail(viewer: viewer, gift: gift)))))
     }
 
     func createReturn(_ input: Operations.CreateReturn.Input) async throws -> Operations.CreateReturn.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let orderID = try parseID(body.orderId, "order_id")
-        guard let submitter = try Caller.submitter(for: orderID) else { throw DomainError.notFound("No order with id \(body.orderId).") }
+        guard let submitter = try Caller.submitter(for: orderID), let viewer = Caller.view(of: orderID)
+        else { throw DomainError.notFound("No order with id \(body.orderId).") }
         let merchant = try Caller.merchant()
         let lines = body.lines.map(ReturnLineRequest.init)
         try await respondWithStored({ record in
             PreparedResponse(status: .created, json: try ContractJSON.encode(
-                Components.Schemas.Return(record, showPrices: submitter == .merchant || !record.gift)))
+                Components.Schemas.Return(record, detail: ReturnDetail(viewer: viewer, gift: record.gift))))
         }) { idempotency in
             try await returns.open(lines, resolution: ReturnResolution(body.resolution), method: ReturnMethod(body.method),
                                    gift: body.gift ?? false, labelReference: body.labelReference,
@@ -68,7 +69,7 @@ extension APIHandlers {
         guard let record = try await returns.record(id, merchant: Caller.merchant(), logger: RequestScope.logger),
               let viewer = Caller.view(of: record.orderID)
         else { throw DomainError.notFound("No return with id \(input.path.returnId).") }
-        return .ok(.init(body: .json(.init(record, showPrices: viewer == .merchant || !record.gift))))
+        return .ok(.init(body: .json(.init(record, detail: ReturnDetail(viewer: viewer, gift: record.gift)))))
     }
 
     func listReturns(_ input: Operations.ListReturns.Input) async throws -> Operations.ListReturns.Output {
@@ -86,14 +87,14 @@ extension APIHandlers {
             decision: query.decision.map(ReturnDecision.init), money: query.money.map(ReturnMoney.init),
             parcel: query.carrier.flatMap { carrier in query.trackingNumber.map { (carrier, $0) } })
         let page = try await returns.list(filter, limit: limit, cursor: query.cursor, merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(items: page.items.map { .init($0, showPrices: true) }, nextCursor: page.nextCursor))))
+        return .ok(.init(body: .json(.init(items: page.items.map { .init($0, detail: .merchant) }, nextCursor: page.nextCursor))))
     }
 
     func decideReturn(_ input: Operations.DecideReturn.Input) async throws -> Operations.DecideReturn.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let decision: ReturnDecision = body.decision == .approved ? .approved : .declined
         let record = try await move(input.path.returnId) { try $0.decide(decision, reason: body.reason, now: $1) }
-        return .ok(.init(body: .json(.init(record, showPrices: true))))
+        return .ok(.init(body: .json(.init(record, detail: .merchant))))
     }
 
     func receiveReturn(_ input: Operations.ReceiveReturn.Input) async throws -> Operations.ReceiveReturn.Output {
@@ -107,14 +108,14 @@ extension APIHandlers {
             throw DomainError.validation([FieldError(field: "lines[\(index)].location", message: "must be the code of one of your fulfilment locations")])
         }
         let record = try await move(input.path.returnId) { try $0.receive(receipt, now: $1) }
-        return .ok(.init(body: .json(.init(record, showPrices: true))))
+        return .ok(.init(body: .json(.init(record, detail: .merchant))))
     }
 
     func settleReturn(_ input: Operations.SettleReturn.Input) async throws -> Operations.SettleReturn.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let chosen = body.resolution.map(ReturnResolution.init)
         let record = try await move(input.path.returnId) { try $0.settle(instead: chosen, now: $1) }
-        return .ok(.init(body: .json(.init(record, showPrices: true))))
+        return .ok(.init(body: .json(.init(record, detail: .merchant))))
     }
 
     func recordReturnTrackingEvents(_ input: Operations.RecordReturnTrackingEvents.Input) async throws -> Operations.RecordReturnTrackingEvents.Output {
@@ -123,7 +124,7 @@ extension APIHandlers {
         let events = body.events.map(TrackingEventDraft.init)
         try TrackingEventDraft.validate(batch: events, now: Date())
         let record = try await returns.recordParcelScans(events, returnID: id, merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(record, showPrices: true))))
+        return .ok(.init(body: .json(.init(record, detail: .merchant))))
     }
 
     func cancelReturn(_ input: Operations.CancelReturn.Input) async throws -> Operations.CancelReturn.Output {
@@ -131,10 +132,10 @@ extension APIHandlers {
         let id = try parseID(input.path.returnId, "return_id")
         // The buyer's proof is checked against the return's order before anything moves.
         guard let existing = try await returns.record(id, merchant: Caller.merchant(), logger: RequestScope.logger),
-              let submitter = try Caller.submitter(for: existing.orderID)
+              let submitter = try Caller.submitter(for: existing.orderID), let viewer = Caller.view(of: existing.orderID)
         else { throw DomainError.notFound("No return with id \(input.path.returnId).") }
         let cancelled = try await move(input.path.returnId) { try $0.cancel(reason: body.reason, by: submitter, now: $1) }
-        return .ok(.init(body: .json(.init(cancelled, showPrices: submitter == .merchant || !cancelled.gift))))
+        return .ok(.init(body: .json(.init(cancelled, detail: ReturnDetail(viewer: viewer, gift: cancelled.gift)))))
     }
 
     func getReturnAnalytics(_ input: Operations.GetReturnAnalytics.Input) async throws -> Operations.GetReturnAnalytics.Output {
@@ -299,27 +300,31 @@ extension ReturnLineRequest {
 }
 
 extension Components.Schemas.ReturnQuote {
-    /// The quote; for a gift's recipient (`showPrices` false), what they get without the prices paid.
-    init(_ quote: ReturnQuote, showPrices: Bool) {
+    /// The quote, with the amounts `detail` allows (see `ReturnDetail`).
+    init(_ quote: ReturnQuote, detail: ReturnDetail) {
+        let paid = detail.pricesPaid
         self.init(
             currency: quote.currency, resolution: .init(quote.resolution), method: .init(quote.method),
             lines: quote.lines.map { line in
-                showPrices ? .init(sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice, amount: line.amount, exchangeAmount: line.exchangeAmount)
+                paid ? .init(sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice, amount: line.amount, exchangeAmount: line.exchangeAmount)
                     : .init(sku: line.sku, quantity: line.quantity)
             },
-            subtotal: showPrices ? quote.subtotal : nil, restockingFee: showPrices ? quote.restockingFee : nil,
-            returnShippingFee: showPrices ? quote.returnShippingFee : nil, refundTotal: showPrices ? quote.refundTotal : nil,
-            storeCredit: quote.storeCredit, exchangeDifference: quote.exchangeDifference)
+            subtotal: paid ? quote.subtotal : nil, restockingFee: paid ? quote.restockingFee : nil,
+            returnShippingFee: paid ? quote.returnShippingFee : nil, refundTotal: paid ? quote.refundTotal : nil,
+            storeCredit: detail.amountsDue ? quote.storeCredit : nil, exchangeDifference: detail.amountsDue ? quote.exchangeDifference : nil)
     }
 }
 
 extension Components.Schemas.Return {
-    /// A return as the API shows it; without prices for a gift's recipient.
-    init(_ record: ReturnRecord, showPrices: Bool) {
+    /// A return as the API shows it, with what `detail` allows (see `ReturnDetail`).
+    init(_ record: ReturnRecord, detail: ReturnDetail) {
+        let showPrices = detail.pricesPaid
         self.init(
-            id: record.id.apiText, orderId: record.orderID.apiText, kind: .init(record.kind), shipmentId: record.shipmentID?.apiText,
+            id: record.id.apiText, orderId: record.orderID.apiText, kind: .init(record.kind),
+            shipmentId: detail.shipmentID ? record.shipmentID?.apiText : nil,
             policyVersion: record.policyVersion, resolution: .init(record.resolution),
-            method: .init(record.method), gift: record.gift, decision: .init(record.decision), decisionReason: record.decisionReason,
+            method: .init(record.method), gift: record.gift, decision: .init(record.decision),
+            decisionReason: detail.decisionReason ? record.decisionReason : nil,
             logistics: .init(record.logistics), money: .init(record.money),
             lines: record.lines.map { line in
                 .init(sku: line.sku, quantity: line.quantity, reason: .init(line.reason), note: line.note, unitPrice: showPrices ? line.unitPrice : nil,
@@ -327,10 +332,11 @@ extension Components.Schemas.Return {
                       receipt: line.receipt.map { .init(received: $0.received, damaged: $0.damaged, missing: $0.missing,
                                                         disposition: .init($0.disposition), location: $0.location) })
             },
-            quote: .init(record.quote, showPrices: showPrices), storeToken: record.storeToken, labelReference: record.labelReference,
+            quote: .init(record.quote, detail: detail), storeToken: detail.codes ? record.storeToken : nil,
+            labelReference: detail.codes ? record.labelReference : nil,
             parcel: record.parcel.map { parcel in
                 let progress = parcel.progress
-                return .init(carrier: parcel.carrier, trackingNumber: parcel.trackingNumber, status: .init(progress.status),
+                return .init(carrier: parcel.carrier, trackingNumber: detail.parcelTracking ? parcel.trackingNumber : nil, status: .init(progress.status),
                              substatus: progress.substatus.map(Components.Schemas.TrackingSubstatus.init), shippedAt: progress.shippedAt,
                              scans: parcel.scans.count)
             },

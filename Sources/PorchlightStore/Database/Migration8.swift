@@ -36,6 +36,6 @@ extension Schema {
     ])
 
     /// Global tables, reference tables when distributed: `api_keys` (found by the key's hash
-    /// before the merchant is known), `service_secrets` and `schema_migrations`.
-    public static let distributionExceptions: Set<String> = ["api_keys", "service_secrets", "schema_migrations"]
+    /// before the merchant is known) and `schema_migrations`.
+    public static let distributionExceptions: Set<String> = ["api_keys", "schema_migrations"]
 }

@@ -441,5 +441,7 @@ public enum Schema {
         declaredDisruptions,
         remedies,
         disruptionSettings,
+        customerTokens,
+        disruptionMessageLanguages,
     ]
 }

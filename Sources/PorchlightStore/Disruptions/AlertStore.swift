@@ -90,8 +90,8 @@ public struct AlertStore: Sendable {
     }
 
     /// A page of the merchant's alerts, most recently opened first, optionally only the open (or
-    /// resolved) ones and of one reason.
-    public func list(open: Bool?, reason: AlertReason?, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger)
+    /// resolved) ones, of one reason, of one order.
+    public func list(open: Bool?, reason: AlertReason?, orderID: UUID?, limit: Int, cursor: String?, merchant: MerchantID, logger: Logger)
         async throws -> (items: [Listed], nextCursor: String?) {
         let after = try cursor.map { try PageCursor(token: $0) }
         let rows = try await database.query("""
@@ -100,6 +100,7 @@ public struct AlertStore: Sendable {
             WHERE a.merchant_id = \(merchant.rawValue)
               AND (\(open)::bool IS NULL OR (a.resolved_at IS NULL) = \(open))
               AND (\(reason?.rawValue)::text IS NULL OR a.reason = \(reason?.rawValue))
+              AND (\(orderID)::uuid IS NULL OR a.order_id = \(orderID))
               AND (\(after?.micros)::int8 IS NULL
                    OR (a.opened_at, a.id) < ('epoch'::timestamptz + \(after?.micros) * interval '1 microsecond', \(after?.id)))
             ORDER BY a.opened_at DESC, a.id DESC
@@ -121,18 +122,30 @@ public struct AlertStore: Sendable {
     /// bad) problem, or the resolution of the one that was open.
     static func save(_ after: AlertRecord?, replacing before: AlertRecord?, orderID: UUID, now: Date, merchant: MerchantID,
                      on connection: PostgresConnection, logger: Logger) async throws {
-        guard after != before else { return }
-        if let before, after == nil {
+        try await save([(orderID, before, after)], now: now, merchant: merchant, on: connection, logger: logger)
+    }
+
+    /// Writes the changes of these orders' open alerts: the resolutions in one statement, the new
+    /// alerts and those that follow a worse (or as bad) problem in another.
+    static func save(_ changes: [(orderID: UUID, before: AlertRecord?, after: AlertRecord?)], now: Date, merchant: MerchantID,
+                     on connection: PostgresConnection, logger: Logger) async throws {
+        let changed = changes.filter { $0.before != $0.after }
+        let resolved = changed.compactMap { $0.after == nil ? $0.before?.id : nil }
+        let saved = changed.compactMap { change in change.after.map { (orderID: change.orderID, alert: $0) } }
+        if !resolved.isEmpty {
             try await connection.query("""
                 UPDATE disruption_alerts SET resolved_at = \(now), updated_at = \(now)
-                WHERE merchant_id = \(merchant.rawValue) AND id = \(before.id)
+                WHERE merchant_id = \(merchant.rawValue) AND id = ANY(\(resolved))
                 """, logger: logger)
         }
-        guard let after else { return }
+        guard !saved.isEmpty else { return }
         try await connection.query("""
             INSERT INTO disruption_alerts (merchant_id, id, order_id, shipment_id, reason, severity, opened_at, updated_at)
-            VALUES (\(merchant.rawValue), \(after.id), \(orderID), \(after.shipmentID), \(after.reason.rawValue), \(after.severity.rawValue),
-                    \(after.openedAt), \(after.updatedAt))
+            SELECT \(merchant.rawValue), a.*
+            FROM unnest(\(saved.map(\.alert.id))::uuid[], \(saved.map(\.orderID))::uuid[], \(NullableArray(saved.map(\.alert.shipmentID)))::uuid[],
+                        \(saved.map(\.alert.reason.rawValue))::text[], \(saved.map(\.alert.severity.rawValue))::text[],
+                        \(saved.map(\.alert.openedAt))::timestamptz[], \(saved.map(\.alert.updatedAt))::timestamptz[])
+                 AS a(id, order_id, shipment_id, reason, severity, opened_at, updated_at)
             ON CONFLICT (merchant_id, id) DO UPDATE SET shipment_id = excluded.shipment_id, reason = excluded.reason,
                 severity = excluded.severity, updated_at = excluded.updated_at
             """, logger: logger)

@@ -4,9 +4,9 @@ import PorchlightCore
 import PostgresNIO
 
 /// Disruptions the merchant declares. Each order reads the unresolved ones when it loads
-/// (`OrderAggregates`), and Core decides which hold it up; so a declaration, a change or an end
-/// only has to make the orders that may be affected due for the detector pass, which re-checks
-/// them as changes under their locks.
+/// (`OrderAggregates`), and Core decides which hold it up; so a declaration or a change
+/// re-checks the orders it may hold up or release before it answers (`recheckOrders`), and an
+/// end the detector pass records makes the orders it held up due for that pass.
 public struct DisruptionStore: Sendable {
     let database: Database
 
@@ -15,11 +15,12 @@ public struct DisruptionStore: Sendable {
     }
 
     /// Declares a disruption as Core checks it (`DisruptionDraft.declared`), with its
-    /// `disruption.declared` event, and makes the
-    /// merchant's orders still under way due when it starts (now, or later for one declared
-    /// ahead). At most `DeclaredDisruption.maxUnresolved` at a time: every order's load reads them.
-    public func declare(_ draft: DisruptionDraft, merchant: MerchantID, idempotency: IdempotentWrite<DeclaredDisruption>? = nil,
-                        logger: Logger) async throws -> DeclaredDisruption {
+    /// `disruption.declared` event, and re-checks the merchant's open orders it may hold up (those
+    /// it holds up from a later start learn it then: their next check is its start). At most
+    /// `DeclaredDisruption.maxUnresolved` at a time: every order's load reads them. Returns it
+    /// with the count of open orders it holds up.
+    public func declare(_ draft: DisruptionDraft, merchant: MerchantID, idempotency: IdempotentWrite<Declared>? = nil,
+                        logger: Logger) async throws -> Declared {
         let disruption = try draft.declared(id: UUID(), now: Date().asStored)
         return try await database.withTransaction(logger: logger) { connection in
             try await MerchantStore.serialiseLimitedWrites(of: merchant, on: connection, logger: logger)
@@ -31,22 +32,30 @@ public struct DisruptionStore: Sendable {
             }
             try await connection.query("""
                 INSERT INTO declared_disruptions (merchant_id, id, cause, scope, starts_at, expected_end_at, extra_days,
-                    customer_message, resolved_at, created_at, updated_at)
+                    customer_message, customer_message_language, customer_messages, resolved_at, created_at, updated_at)
                 VALUES (\(merchant.rawValue), \(disruption.id), \(disruption.cause.rawValue), \(try Self.encode(disruption.scope))::jsonb,
                     \(disruption.startsAt), \(disruption.expectedEndAt), \(disruption.extraDays), \(disruption.customerMessage),
+                    \(disruption.customerMessageLanguage.rawValue), \(try Self.encode(disruption.customerMessages))::jsonb,
                     NULL, \(disruption.createdAt), \(disruption.updatedAt))
                 """, logger: logger)
             try await Self.append(.disruptionDeclared, of: [disruption], now: disruption.createdAt, merchant: merchant, on: connection, logger: logger)
-            try await Self.makeOpenOrdersDue(at: max(disruption.startsAt, disruption.createdAt), merchant: merchant, on: connection, logger: logger)
-            try await idempotency?.record(disruption, merchant: merchant, on: connection, logger: logger)
-            return disruption
+            let declared = Declared(disruption: disruption,
+                                    affectedOrders: try await Self.recheckOrders(of: disruption, merchant: merchant, on: connection, logger: logger))
+            try await idempotency?.record(declared, merchant: merchant, on: connection, logger: logger)
+            return declared
         }
     }
 
+    /// A disruption as declared or changed, and how many open orders it holds up then.
+    public struct Declared: Sendable {
+        public var disruption: DeclaredDisruption
+        public var affectedOrders: Int
+    }
+
     /// Changes a disruption under its row's lock as Core allows (`DeclaredDisruption.apply`),
-    /// with `disruption.resolved` when the change resolves it, and makes the merchant's open
-    /// orders due now (the orders it holds up, and those where it may now win over another).
-    public func update(_ id: UUID, _ change: DisruptionChange, merchant: MerchantID, logger: Logger) async throws -> DeclaredDisruption {
+    /// with `disruption.resolved` when the change resolves it, and re-checks the open orders it
+    /// holds up, releases, or may now win over another for.
+    public func update(_ id: UUID, _ change: DisruptionChange, merchant: MerchantID, logger: Logger) async throws -> Declared {
         try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 SELECT \(unescaped: Self.columns) FROM declared_disruptions
@@ -57,17 +66,18 @@ public struct DisruptionStore: Sendable {
             let now = Date().asStored
             var after = before
             let resolved = try after.apply(change, now: now)
-            guard after != before else { return before }
+            // (Only resolving a resolved one changes nothing; it holds up no order.)
+            guard after != before else { return Declared(disruption: before, affectedOrders: 0) }
             try await connection.query("""
                 UPDATE declared_disruptions SET expected_end_at = \(after.expectedEndAt), extra_days = \(after.extraDays),
-                    customer_message = \(after.customerMessage), resolved_at = \(after.resolvedAt), updated_at = \(after.updatedAt)
+                    customer_message = \(after.customerMessage), customer_message_language = \(after.customerMessageLanguage.rawValue),
+                    customer_messages = \(try Self.encode(after.customerMessages))::jsonb, resolved_at = \(after.resolvedAt), updated_at = \(after.updatedAt)
                 WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
                 """, logger: logger)
             if resolved {
                 try await Self.append(.disruptionResolved, of: [after], now: now, merchant: merchant, on: connection, logger: logger)
             }
-            try await Self.makeOpenOrdersDue(at: now, merchant: merchant, on: connection, logger: logger)
-            return after
+            return Declared(disruption: after, affectedOrders: try await Self.recheckOrders(of: after, merchant: merchant, on: connection, logger: logger))
         }
     }
 
@@ -166,7 +176,8 @@ public struct DisruptionStore: Sendable {
     // MARK: Rows
 
     static let columns = """
-        id, cause, scope::text, starts_at, expected_end_at, extra_days, customer_message, resolved_at, created_at, updated_at
+        id, cause, scope::text, starts_at, expected_end_at, extra_days, customer_message, customer_message_language,
+        customer_messages::text, resolved_at, created_at, updated_at
         """
 
     static func disruption(_ row: PostgresRow, offset: Int = 0) throws -> DeclaredDisruption {
@@ -175,8 +186,10 @@ public struct DisruptionStore: Sendable {
         return DeclaredDisruption(
             id: try column(0), cause: try StoredValue.decode(DisruptionCause.self, column(1), "declared_disruptions.cause"),
             scope: try decode(DisruptionScope.self, column(2)), startsAt: try column(3), expectedEndAt: try column(4),
-            extraDays: try column(5), customerMessage: try column(6), resolvedAt: try column(7), createdAt: try column(8),
-            updatedAt: try column(9))
+            extraDays: try column(5), customerMessage: try column(6),
+            customerMessageLanguage: try StoredValue.decode(CustomerLanguage.self, column(7), "declared_disruptions.customer_message_language"),
+            customerMessages: try decode([CustomerLanguage: String].self, column(8)), resolvedAt: try column(9), createdAt: try column(10),
+            updatedAt: try column(11))
     }
 
     /// The merchant's unresolved disruptions, as the JSON array an order's load reads in a
@@ -190,6 +203,8 @@ public struct DisruptionStore: Sendable {
             var expected_end_at: Double?
             var extra_days: Int
             var customer_message: String?
+            var customer_message_language: String
+            var customer_messages: [CustomerLanguage: String]
             var created_at: Double
             var updated_at: Double
         }
@@ -198,12 +213,15 @@ public struct DisruptionStore: Sendable {
             DeclaredDisruption(id: row.id, cause: try StoredValue.decode(DisruptionCause.self, row.cause, "declared_disruptions.cause"),
                                scope: row.scope, startsAt: Date(timeIntervalSince1970: row.starts_at),
                                expectedEndAt: row.expected_end_at.map(Date.init(timeIntervalSince1970:)), extraDays: row.extra_days,
-                               customerMessage: row.customer_message, resolvedAt: nil,
+                               customerMessage: row.customer_message,
+                               customerMessageLanguage: try StoredValue.decode(CustomerLanguage.self, row.customer_message_language,
+                                                                               "declared_disruptions.customer_message_language"),
+                               customerMessages: row.customer_messages, resolvedAt: nil,
                                createdAt: Date(timeIntervalSince1970: row.created_at), updatedAt: Date(timeIntervalSince1970: row.updated_at))
         }
     }
 
-    /// Scopes and declared delays are stored with their Swift names (`shipmentIDs` would not
+    /// Scopes, messages and declared delays are stored with their Swift names (`shipmentIDs` would not
     /// survive the documents' snake-case round trip).
     static func encode(_ value: some Encodable) throws -> String {
         String(decoding: try JSONEncoder().encode(value), as: UTF8.self)

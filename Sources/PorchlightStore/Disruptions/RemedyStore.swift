@@ -67,7 +67,7 @@ public struct RemedyStore: Sendable {
             let exists = try await connection.query("SELECT 1 FROM orders WHERE merchant_id = \(merchant.rawValue) AND id = \(orderID)",
                                                     logger: logger).collect()
             guard !exists.isEmpty else { return nil }
-            return try await Self.records(of: orderID, merchant: merchant, on: connection, logger: logger)
+            return try await Self.records(of: [orderID], merchant: merchant, on: connection, logger: logger)[orderID] ?? []
         }
     }
 
@@ -98,19 +98,20 @@ public struct RemedyStore: Sendable {
 
     // MARK: The aggregate's part
 
-    static func records(of orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [RemedyRecord] {
+    /// The remedies of these orders, oldest first, by order.
+    static func records(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [UUID: [RemedyRecord]] {
+        guard !orderIDs.isEmpty else { return [:] }
         let rows = try await connection.query("""
-            SELECT id, alert_id, options::text, offered_at, expires_at, choice::text, chosen_at, code, applied_at
-            FROM remedies WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID)
+            SELECT order_id, id, alert_id, options::text, offered_at, expires_at, choice::text, chosen_at, code, applied_at
+            FROM remedies WHERE merchant_id = \(merchant.rawValue) AND order_id = ANY(\(orderIDs))
             ORDER BY offered_at, id
             """, logger: logger)
-        var records: [RemedyRecord] = []
-        for try await (id, alertID, options, offeredAt, expiresAt, choice, chosenAt, code, appliedAt)
-            in rows.decode((UUID, UUID, String, Date, Date, String?, Date?, String?, Date?).self) {
-            records.append(RemedyRecord(id: id, alertID: alertID, options: try DisruptionStore.decode([RemedyOption].self, options),
-                                        offeredAt: offeredAt, expiresAt: expiresAt,
-                                        choice: try choice.map { try DisruptionStore.decode(RemedyOption.self, $0) },
-                                        chosenAt: chosenAt, code: code, appliedAt: appliedAt))
+        var records: [UUID: [RemedyRecord]] = [:]
+        for try await (orderID, id, alertID, options, offeredAt, expiresAt, choice, chosenAt, code, appliedAt)
+            in rows.decode((UUID, UUID, UUID, String, Date, Date, String?, Date?, String?, Date?).self) {
+            records[orderID, default: []].append(RemedyRecord(
+                id: id, alertID: alertID, options: try DisruptionStore.decode([RemedyOption].self, options), offeredAt: offeredAt, expiresAt: expiresAt,
+                choice: try choice.map { try DisruptionStore.decode(RemedyOption.self, $0) }, chosenAt: chosenAt, code: code, appliedAt: appliedAt))
         }
         return records
     }
@@ -120,16 +121,9 @@ public struct RemedyStore: Sendable {
     /// the change fails as a conflict, and nothing is written.
     static func save(_ after: [RemedyRecord], replacing before: [RemedyRecord], orderID: UUID, now: Date, merchant: MerchantID,
                      on connection: PostgresConnection, logger: Logger) async throws {
+        try await insertOffered([(orderID, before, after)], merchant: merchant, on: connection, logger: logger)
         let earlier = Dictionary(uniqueKeysWithValues: before.map { ($0.id, $0) })
-        for remedy in after where earlier[remedy.id] != remedy {
-            if earlier[remedy.id] == nil {
-                try await connection.query("""
-                    INSERT INTO remedies (merchant_id, id, order_id, alert_id, options, offered_at, expires_at)
-                    VALUES (\(merchant.rawValue), \(remedy.id), \(orderID), \(remedy.alertID), \(try DisruptionStore.encode(remedy.options))::jsonb,
-                            \(remedy.offeredAt), \(remedy.expiresAt))
-                    """, logger: logger)
-                continue
-            }
+        for remedy in after where earlier[remedy.id].map({ $0 != remedy }) ?? false {
             try await connection.query("""
                 UPDATE remedies SET choice = \(try remedy.choice.map(DisruptionStore.encode))::jsonb, chosen_at = \(remedy.chosenAt),
                     applied_at = \(remedy.appliedAt)
@@ -153,5 +147,23 @@ public struct RemedyStore: Sendable {
                 throw DomainError.conflict("No discount codes are left in the merchant's pool; choose another offer.")
             }
         }
+    }
+
+    /// Inserts the remedies these orders' changes offered (in `after`, not in `before`), in one statement.
+    static func insertOffered(_ changes: [(orderID: UUID, before: [RemedyRecord], after: [RemedyRecord])], merchant: MerchantID,
+                              on connection: PostgresConnection, logger: Logger) async throws {
+        let offered = changes.flatMap { change in
+            let known = Set(change.before.map(\.id))
+            return change.after.filter { !known.contains($0.id) }.map { (orderID: change.orderID, remedy: $0) }
+        }
+        guard !offered.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO remedies (merchant_id, id, order_id, alert_id, options, offered_at, expires_at)
+            SELECT \(merchant.rawValue), r.id, r.order_id, r.alert_id, r.options::jsonb, r.offered_at, r.expires_at
+            FROM unnest(\(offered.map(\.remedy.id))::uuid[], \(offered.map(\.orderID))::uuid[], \(offered.map(\.remedy.alertID))::uuid[],
+                        \(try offered.map { try DisruptionStore.encode($0.remedy.options) })::text[],
+                        \(offered.map(\.remedy.offeredAt))::timestamptz[], \(offered.map(\.remedy.expiresAt))::timestamptz[])
+                 AS r(id, order_id, alert_id, options, offered_at, expires_at)
+            """, logger: logger)
     }
 }

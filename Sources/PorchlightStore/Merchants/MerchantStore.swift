@@ -150,25 +150,6 @@ func randomToken(bytes count: Int) -> String {
 }
 
 /// Secrets shared by every replica (e.g. the customer-token signing key), made on first use.
-public struct ServiceSecrets: Sendable {
-    let database: Database
-
-    public init(database: Database) {
-        self.database = database
-    }
-
-    public func secret(named name: String, logger: Logger) async throws -> [UInt8] {
-        let candidate = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        // Whoever inserts first wins; everyone then reads the winner's secret.
-        try await database.query("""
-            INSERT INTO service_secrets (name, secret) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING
-            """, logger: logger)
-        let rows = try await database.query("SELECT secret FROM service_secrets WHERE name = \(name)", logger: logger)
-        for secret in try rows.decode(Data.self) { return Array(secret) }
-        throw PostgresNotFound(what: "service secret \(name)")
-    }
-}
-
 struct PostgresNotFound: Error {
     let what: String
 }

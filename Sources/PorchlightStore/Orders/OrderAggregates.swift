@@ -14,39 +14,47 @@ enum OrderAggregates {
 
     /// Locks the order with this id and reads it; nil when the merchant has no such order.
     static func load(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await load(where: "o.id = $2", orderID, merchant: merchant, on: connection, logger: logger)
+        try await load(where: "o.id = $2", orderID, merchant: merchant, on: connection, logger: logger).first
+    }
+
+    /// Locks the orders with these ids, in the order of their ids (two such loads wait for each
+    /// other rather than deadlock), and reads them in the statements one order takes; ids the
+    /// merchant has no order with are left out.
+    static func load(_ orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
+        try await load(where: "o.id = ANY($2)", orderIDs, merchant: merchant, on: connection, logger: logger)
     }
 
     /// Reads the order with this id without locking it, for a read that applies Core's rules to
     /// the whole aggregate; the caller's transaction is a snapshot (`Database.withSnapshot`), so
     /// the statements agree.
     static func read(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await load(where: "o.id = $2", orderID, merchant: merchant, locking: false, on: connection, logger: logger)
+        try await load(where: "o.id = $2", orderID, merchant: merchant, locking: false, on: connection, logger: logger).first
     }
 
     /// Locks the order of this shipment and reads it; nil when the merchant has no such shipment.
     /// (A shipment never moves to another order.)
     static func load(shipment shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
         try await load(where: "o.id = (SELECT order_id FROM shipments WHERE merchant_id = $1 AND id = $2)", shipmentID,
-                       merchant: merchant, on: connection, logger: logger)
+                       merchant: merchant, on: connection, logger: logger).first
     }
 
     /// Locks the order of this return and reads it; nil when the merchant has no such return.
     static func load(returned returnID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
         try await load(where: "o.id = (SELECT order_id FROM returns WHERE merchant_id = $1 AND id = $2)", returnID,
-                       merchant: merchant, on: connection, logger: logger)
+                       merchant: merchant, on: connection, logger: logger).first
     }
 
     /// Locks the order with this order number and reads it; nil when there is none.
     static func load(orderNumber: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await load(where: "o.order_number = $2", orderNumber, merchant: merchant, on: connection, logger: logger)
+        try await load(where: "o.order_number = $2", orderNumber, merchant: merchant, on: connection, logger: logger).first
     }
 
-    /// Locks the order row, then reads the rest in later statements: a statement that waited for
-    /// the lock sees the locked row as the previous holder left it, but not that holder's other
-    /// rows (its new document version, a promise it recorded), which a new statement does.
+    /// Locks the order rows, then reads the rest in later statements: a statement that waited for
+    /// a lock sees the locked row as the previous holder left it, but not that holder's other
+    /// rows (its new document version, a promise it recorded), which a new statement does. Each
+    /// statement reads its part of every order at once.
     private static func load(where condition: String, _ key: some PostgresEncodable & Sendable, merchant: MerchantID, locking: Bool = true,
-                             on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+                             on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
         var bindings = PostgresBindings(capacity: 2)
         bindings.append(merchant.rawValue)
         try bindings.append(key)
@@ -55,25 +63,35 @@ enum OrderAggregates {
                    customer_locale, destination::text, placed_at, currency, metadata::text, status,
                    cancellation_reason, cancelled_at, created_at, updated_at, disruption_check_at, declared_delay::text
             FROM orders o WHERE merchant_id = $1 AND \(condition)
+            ORDER BY id
             \(locking ? "FOR UPDATE" : "")
             """, binds: bindings), logger: logger).collect()
-        guard let row = rows.first else { return nil }
-        var order = try orderRow(row.makeRandomAccess())
-        order.disruptionCheckAt = try row.makeRandomAccess()[17].decode(Date?.self)
-        order.declared = try row.makeRandomAccess()[18].decode(String?.self).map { try DisruptionStore.decode(DeclaredDelay.self, $0) }
-        let parts = try await parts(order.id, merchant: merchant, on: connection, logger: logger)
-        (order.version, order.promise, order.alert) = (parts.version, parts.promise, parts.alert)
-        (order.declaredDisruptions, order.remedyRules) = (parts.declaredDisruptions, parts.remedyRules)
-        (order.disruptionSettings, order.silenceCalendars) = (parts.disruptionSettings, parts.silenceCalendars)
-        order.lines = try await lines(order.id, merchant: merchant, on: connection, logger: logger)
-        order.shipments = try await shipments(order.id, merchant: merchant, on: connection, logger: logger)
-        if parts.hasReturns {
-            order.returns = try await ReturnStore.records(of: order.id, merchant: merchant, on: connection, logger: logger)
+        var orders = try rows.map { row in
+            let row = row.makeRandomAccess()
+            var order = try orderRow(row)
+            order.disruptionCheckAt = try row[17].decode(Date?.self)
+            order.declared = try row[18].decode(String?.self).map { try DisruptionStore.decode(DeclaredDelay.self, $0) }
+            return order
         }
-        if parts.hasRemedies {
-            order.remedies = try await RemedyStore.records(of: order.id, merchant: merchant, on: connection, logger: logger)
+        guard !orders.isEmpty else { return [] }
+        let ids = orders.map(\.id)
+        let parts = try await parts(of: ids, merchant: merchant, on: connection, logger: logger)
+        let lines = try await lines(of: ids, merchant: merchant, on: connection, logger: logger)
+        let shipments = try await shipments(of: ids, merchant: merchant, on: connection, logger: logger)
+        // Most orders have no returns and no remedies, and so cost no statement more.
+        let returns = Dictionary(grouping: try await ReturnStore.records(of: ids.filter { parts[$0]?.hasReturns == true }, merchant: merchant,
+                                                                         on: connection, logger: logger), by: \.orderID)
+        let remedies = try await RemedyStore.records(of: ids.filter { parts[$0]?.hasRemedies == true }, merchant: merchant, on: connection, logger: logger)
+        for index in orders.indices {
+            let id = orders[index].id
+            guard let part = parts[id] else { throw StoredValue.Unknown(column: "order_documents.version", value: "no row") }
+            (orders[index].version, orders[index].promise, orders[index].alert) = (part.version, part.promise, part.alert)
+            (orders[index].declaredDisruptions, orders[index].remedyRules) = (part.declaredDisruptions, part.remedyRules)
+            (orders[index].disruptionSettings, orders[index].silenceCalendars) = (part.disruptionSettings, part.silenceCalendars)
+            (orders[index].lines, orders[index].shipments) = (lines[id] ?? [], shipments[id] ?? [])
+            (orders[index].returns, orders[index].remedies) = (returns[id] ?? [], remedies[id] ?? [])
         }
-        return order
+        return orders
     }
 
     private static func orderRow(_ row: PostgresRandomAccessRow) throws -> OrderRecord {
@@ -103,40 +121,49 @@ enum OrderAggregates {
         var silenceCalendars: SilenceCalendars
     }
 
-    /// In one statement, the parts of the order that are one row each or none: the stored
-    /// document's version (0 when there is none yet), the promise, whether it has returns (most
-    /// orders have none, and so cost no statement more), its open disruption alert, and the
-    /// merchant's unresolved declared disruptions (`DisruptionStore.unresolved` reads them),
-    /// whether it has remedies (again, most have none), and the merchant's remedy rules.
-    private static func parts(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection,
-                              logger: Logger) async throws -> Parts {
+    /// In one statement, the parts of each order that are one row each or none: the stored
+    /// document's version (0 when there is none yet), the promise, whether it has returns, its
+    /// open disruption alert, and the merchant's unresolved declared disruptions
+    /// (`DisruptionStore.unresolved` reads them), whether it has remedies, and the merchant's
+    /// remedy rules.
+    private static func parts(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
+                              logger: Logger) async throws -> [UUID: Parts] {
         let rows = try await connection.query("""
-            SELECT coalesce((SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID)), 0),
+            SELECT coalesce((SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = o.id), 0),
                    p.quote_id, p.option_id, p.slot_id, p.slot_date::text, p.slot_start, p.slot_end, p.carrier, p.service_level,
                    p.location_code, p.origin_region, p.destination_country, p.destination_region, p.earliest::text,
                    p.latest::text, p.confidence, p.basis, p.engine_version, p.promised_at, p.forecast_start::text,
                    p.forecast, coalesce(l.time_zone, 'UTC'), p.outcome, p.delivered_on::text, p.pit,
-                   EXISTS (SELECT 1 FROM returns r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = \(orderID)),
+                   EXISTS (SELECT 1 FROM returns r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = o.id),
                    a.id, a.reason, a.severity, a.shipment_id, a.opened_at, a.updated_at,
                    (SELECT json_agg(json_build_object('id', d.id, 'cause', d.cause, 'scope', d.scope,
                         'starts_at', extract(epoch FROM d.starts_at), 'expected_end_at', extract(epoch FROM d.expected_end_at),
                         'extra_days', d.extra_days, 'customer_message', d.customer_message,
+                        'customer_message_language', d.customer_message_language, 'customer_messages', d.customer_messages,
                         'created_at', extract(epoch FROM d.created_at), 'updated_at', extract(epoch FROM d.updated_at)))::text
                     FROM declared_disruptions d WHERE d.merchant_id = \(merchant.rawValue) AND d.resolved_at IS NULL),
-                   EXISTS (SELECT 1 FROM remedies r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = \(orderID)),
+                   EXISTS (SELECT 1 FROM remedies r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = o.id),
                    (SELECT rules::text FROM remedy_rules WHERE merchant_id = \(merchant.rawValue)),
                    (SELECT settings::text FROM disruption_settings WHERE merchant_id = \(merchant.rawValue)),
                    l.working_days, l.holidays::text[],
                    (SELECT json_agg(json_build_object('carrier', c.carrier, 'service_level', c.service_level, 'days', c.delivery_days))::text
                     FROM carrier_services c WHERE c.merchant_id = \(merchant.rawValue)
                       AND (lower(c.carrier), lower(c.service_level)) IN (SELECT lower(s.carrier), lower(s.service_level) FROM shipments s
-                                                           WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = \(orderID)))
-            FROM (VALUES (1)) AS one
-            LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = \(orderID)
+                                                           WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = o.id)),
+                   o.id
+            FROM unnest(\(orderIDs)::uuid[]) AS o(id)
+            LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = o.id
             LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
-            LEFT JOIN disruption_alerts a ON a.merchant_id = \(merchant.rawValue) AND a.order_id = \(orderID) AND a.resolved_at IS NULL
+            LEFT JOIN disruption_alerts a ON a.merchant_id = \(merchant.rawValue) AND a.order_id = o.id AND a.resolved_at IS NULL
             """, logger: logger).collect()
-        guard let row = rows.first?.makeRandomAccess() else { throw StoredValue.Unknown(column: "order_documents.version", value: "no row") }
+        return Dictionary(try rows.map { row in
+            let row = row.makeRandomAccess()
+            return (try row[39].decode(UUID.self), try parts(row))
+        }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The parts of one order, from its row of `parts(of:)`.
+    private static func parts(_ row: PostgresRandomAccessRow) throws -> Parts {
         func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
         let version: Int = try column(0)
         let hasReturns: Bool = try column(25)
@@ -186,33 +213,38 @@ enum OrderAggregates {
         }, uniquingKeysWith: { first, _ in first }))
     }
 
-    private static func lines(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderLineRecord] {
+    /// The lines of each order, in their positions.
+    private static func lines(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
+                              logger: Logger) async throws -> [UUID: [OrderLineRecord]] {
         let rows = try await connection.query("""
-            SELECT sku, name, quantity, unit_price, category, image_url, product_url, final_sale, cancelled_quantity
-            FROM order_lines WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID) ORDER BY position
+            SELECT order_id, sku, name, quantity, unit_price, category, image_url, product_url, final_sale, cancelled_quantity
+            FROM order_lines WHERE merchant_id = \(merchant.rawValue) AND order_id = ANY(\(orderIDs)) ORDER BY order_id, position
             """, logger: logger)
-        var lines: [OrderLineRecord] = []
-        for try await (sku, name, quantity, price, category, image, product, finalSale, cancelled)
-            in rows.decode((String, String, Int, Int, String?, String?, String?, Bool, Int).self) {
-            lines.append(OrderLineRecord(sku: sku, name: name, quantity: quantity, unitPrice: price, category: category,
-                                         imageUrl: image, productUrl: product, finalSale: finalSale, cancelledQuantity: cancelled))
+        var lines: [UUID: [OrderLineRecord]] = [:]
+        for try await (orderID, sku, name, quantity, price, category, image, product, finalSale, cancelled)
+            in rows.decode((UUID, String, String, Int, Int, String?, String?, String?, Bool, Int).self) {
+            lines[orderID, default: []].append(OrderLineRecord(sku: sku, name: name, quantity: quantity, unitPrice: price, category: category,
+                                                               imageUrl: image, productUrl: product, finalSale: finalSale, cancelledQuantity: cancelled))
         }
         return lines
     }
 
-    /// The order's shipments with their lines and events, in two queries.
-    private static func shipments(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [ShipmentRecord] {
+    /// The shipments of each order with their lines and events, oldest first, in two queries.
+    private static func shipments(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
+                                  logger: Logger) async throws -> [UUID: [ShipmentRecord]] {
         let rows = try await connection.query("""
             SELECT s.id, s.carrier, s.service_level, s.tracking_number, s.origin_location, s.status, s.substatus,
                    s.shipped_at, s.delivered_at, s.estimate_earliest::text, s.estimate_latest::text, s.estimate_confidence,
                    s.estimate_basis, s.estimated_at, s.created_at, s.updated_at,
                    (SELECT array_agg(sl.sku ORDER BY sl.sku) FROM shipment_lines sl WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id),
-                   (SELECT array_agg(sl.quantity ORDER BY sl.sku) FROM shipment_lines sl WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id)
-            FROM shipments s WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = \(orderID)
+                   (SELECT array_agg(sl.quantity ORDER BY sl.sku) FROM shipment_lines sl WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id),
+                   s.order_id
+            FROM shipments s WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = ANY(\(orderIDs))
             ORDER BY s.created_at, s.id
             """, logger: logger).collect()
-        guard !rows.isEmpty else { return [] }
+        guard !rows.isEmpty else { return [:] }
         var shipments: [ShipmentRecord] = []
+        var owners: [UUID] = []  // each shipment's order
         for row in rows {
             let r = row.makeRandomAccess()
             var estimate: ShipmentEstimate?
@@ -234,6 +266,7 @@ enum OrderAggregates {
                 shippedAt: try r[7].decode(Date?.self), deliveredAt: try r[8].decode(Date?.self), estimate: estimate,
                 createdAt: try r[14].decode(Date.self), updatedAt: try r[15].decode(Date.self),
                 lines: zip(skus, quantities).map { LineQuantity(sku: $0, quantity: $1) }, events: []))
+            owners.append(try r[18].decode(UUID.self))
         }
         let events = try await connection.query("""
             SELECT e.shipment_id, e.id, e.deduplication_key, e.status, e.substatus, e.carrier_status_code, e.carrier_status_text,
@@ -254,7 +287,7 @@ enum OrderAggregates {
                 occurredAt: occurredAt, carrierEventId: carrierEventID)
             shipments[position].events.append(TrackingEventRecord(id: id, deduplicationKey: key, reported: reported, recordedAt: recordedAt))
         }
-        return shipments
+        return Dictionary(grouping: zip(owners, shipments)) { $0.0 }.mapValues { $0.map(\.1) }
     }
 
 }

@@ -11,9 +11,11 @@ public struct ReturnPolicyStore: Sendable {
         self.database = database
     }
 
-    /// The version in force now: the latest, or the standard policy (version 0).
+    /// The version in force now: the latest, or the standard policy (version 0) in the zone of
+    /// the merchant's first location.
     public func current(merchant: MerchantID, logger: Logger) async throws -> ReturnPolicyVersion {
-        try await versions(merchant: merchant, on: nil, logger: logger).last ?? .standard
+        let (stored, zone) = try await load(merchant: merchant, on: nil, logger: logger)
+        return stored.last ?? .standard(firstLocationZone: zone)
     }
 
     /// Stores `policy` as the next version, in force from `now`, unless it is the one in force.
@@ -23,7 +25,7 @@ public struct ReturnPolicyStore: Sendable {
             throw DomainError.validation([FieldError(field: "in_store_locations[\(index)]", message: "must be the code of one of your fulfilment locations")])
         }
         return try await database.withTransaction(logger: logger) { connection in
-            let latest = try await versions(merchant: merchant, on: connection, logger: logger).last
+            let latest = try await load(merchant: merchant, on: connection, logger: logger).stored.last
             if let latest, latest.policy == policy { return latest }
             let next = ReturnPolicyVersion(version: (latest?.version ?? 0) + 1, policy: policy, effectiveAt: now)
             let inserted = try await connection.query("""
@@ -52,17 +54,37 @@ public struct ReturnPolicyStore: Sendable {
         return try rows.first?.decode(Int?.self).map { $0 - 1 }
     }
 
-    /// Every version, oldest first (a merchant changes its policy a handful of times a year).
+    /// The versions the merchant's orders are judged by, oldest first (Core's `history`: the
+    /// standard one while it has set none).
     func versions(merchant: MerchantID, on connection: PostgresConnection?, logger: Logger) async throws -> [ReturnPolicyVersion] {
+        let (stored, zone) = try await load(merchant: merchant, on: connection, logger: logger)
+        return ReturnPolicyVersion.history(stored: stored, firstLocationZone: zone)
+    }
+
+    /// In one round trip, the versions the merchant stored, oldest first (it changes its policy
+    /// a handful of times a year), and the time zone of its first fulfilment location (the
+    /// first set up), which the standard policy counts in.
+    private func load(merchant: MerchantID, on connection: PostgresConnection?, logger: Logger)
+        async throws -> (stored: [ReturnPolicyVersion], firstLocationZone: TimeZone?) {
+        // One row per version, or a row without one: each carries the zone.
         let query: PostgresQuery = """
-            SELECT version, policy::text, effective_at FROM return_policies WHERE merchant_id = \(merchant.rawValue) ORDER BY version
+            SELECT p.version, p.policy::text, p.effective_at, first_location.time_zone
+            FROM (SELECT (SELECT time_zone FROM fulfilment_locations WHERE merchant_id = \(merchant.rawValue)
+                          ORDER BY created_at, code LIMIT 1)) AS first_location(time_zone)
+            LEFT JOIN return_policies p ON p.merchant_id = \(merchant.rawValue)
+            ORDER BY p.version
             """
         let rows = if let connection { try await connection.query(query, logger: logger).collect() } else { try await database.query(query, logger: logger) }
-        return try rows.map { row in
-            let (version, json, effectiveAt) = try row.decode((Int, String, Date).self)
-            let stored = try Documents.decode(StoredReturnPolicy.self, from: json)
-            return ReturnPolicyVersion(version: version, policy: try stored.policy(), effectiveAt: effectiveAt)
+        var stored: [ReturnPolicyVersion] = []
+        var zone: TimeZone?
+        for row in rows {
+            let (version, json, effectiveAt, timeZone) = try row.decode((Int?, String?, Date?, String?).self)
+            zone = try timeZone.map { try StoredValue.timeZone($0, "fulfilment_locations.time_zone") }
+            guard let version, let json, let effectiveAt else { continue }
+            let policy = try Documents.decode(StoredReturnPolicy.self, from: json)
+            stored.append(ReturnPolicyVersion(version: version, policy: try policy.policy(), effectiveAt: effectiveAt))
         }
+        return (stored, zone)
     }
 }
 

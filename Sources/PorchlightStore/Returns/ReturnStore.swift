@@ -178,9 +178,10 @@ public struct ReturnStore: Sendable {
 
     // MARK: Rows
 
-    /// The order's returns, oldest first.
-    static func records(of orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [ReturnRecord] {
-        try await records(where: "r.order_id = $2", orderID, merchant: merchant, on: connection, logger: logger)
+    /// The returns of these orders, oldest first.
+    static func records(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [ReturnRecord] {
+        guard !orderIDs.isEmpty else { return [] }
+        return try await records(where: "r.order_id = ANY($2)", orderIDs, merchant: merchant, on: connection, logger: logger)
     }
 
     private static func insert(_ record: ReturnRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
