@@ -104,10 +104,10 @@ struct AuthMiddleware: ServerMiddleware {
         case .open:
             return try await next(request, body, metadata)
         case .operator:
+            let missing = Problem.unauthorized("Send the operator's METRICS_TOKEN as 'Authorization: Bearer <token>'.")
+            guard let bearer, !bearer.isEmpty else { throw missing }
             guard let metricsToken else { throw Problem.forbidden("Metrics are off: start the service with METRICS_TOKEN set to read them.") }
-            guard let bearer, Self.constantTimeEqual(bearer, metricsToken) else {
-                throw Problem.unauthorized("Send the operator's METRICS_TOKEN as 'Authorization: Bearer <token>'.")
-            }
+            guard Self.constantTimeEqual(bearer, metricsToken) else { throw missing }
             return try await next(request, body, metadata)
         case .scope(let scope), .scopeOrCustomer(let scope):
             required = scope
