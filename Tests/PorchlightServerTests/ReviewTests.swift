@@ -354,9 +354,13 @@ import Testing
                     for _ in 0..<2 { group.addTask { try await reviews.sendDueRequests(merchant: id, now: Date(), logger: testLogger) } }
                     return try await group.reduce(0, +)
                 }
-                #expect(sent == 1)
+                // Every service the tests run has its own pass on the shared database: one of those
+                // may announce it first, so these two send it at most once between them.
+                #expect(sent <= 1)
                 #expect(try await reviews.sendDueRequests(merchant: id, now: Date(), logger: testLogger) == 0)
             }
+            // Whoever sent it, it was sent once: the outbox holds every committed event.
+            #expect(try await outboxEventTypes(merchant, typePrefix: "review.requested") == ["review.requested"])
             let later = Date().addingTimeInterval(60)
             let requested = try await service.feedEvents(merchant, typePrefix: "review.", atLeast: 1).filter { $0["type"] as? String == "review.requested" }
             #expect(requested.count == 1, "once, and not for the delivery whose request is 20 days stale")
