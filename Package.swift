@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Contract layer: generated code only, from the root openapi.yaml (symlinked).
@@ -63,8 +64,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.embedInCode("openapi.yaml")]
+            resources: [
+                .embedInCode("openapi.yaml"),
+                // The customer's page: templates, its one stylesheet and its one script, inside the binary.
+                .embedInCode("Page/Assets/layout.mustache"), .embedInCode("Page/Assets/lookup.mustache"),
+                .embedInCode("Page/Assets/order.mustache"), .embedInCode("Page/Assets/page.css"), .embedInCode("Page/Assets/page.js"),
+            ]
         ),
         .executableTarget(
             name: "porchlight",

@@ -16,7 +16,7 @@ import Testing
 
     @Test func everyReasonHasItsOwnSentenceInEveryLanguage() {
         #expect(AlertReason.allCases.count == 8)
-        #expect(CustomerLanguage.allCases.count == 6)
+        #expect(CustomerLanguage.allCases.count == 13)
         for language in CustomerLanguage.allCases {
             let onItsWay = ArrivalMessage.sentence(.onItsWay(window), in: language)
             let sentences = AlertReason.allCases.map { reason in
@@ -76,6 +76,17 @@ import Testing
         #expect(sentence(declared(days: 20), nil, in: .ro).contains("cu aproximativ 20 de zile."))
         #expect(sentence(declared(days: 1), nil, in: .id).contains("sekitar 1 hari."))
         #expect(sentence(declared(days: 5), nil, in: .zhHans).contains("约5天"))
+        // Polish: "1 dzień", then "dni" for every other number; Turkish keeps the singular after a number.
+        let polish = [1: "1 dzień", 2: "2 dni", 5: "5 dni", 22: "22 dni"]
+        for (days, words) in polish {
+            #expect(sentence(declared(days: days), nil, in: .pl).contains("o około \(words)."), "\(days)")
+        }
+        #expect(sentence(declared(days: 3), nil, in: .tr).contains("yaklaşık 3 gün gecikiyor."))
+        #expect(sentence(declared(days: 1), nil, in: .de).contains("um etwa 1 Tag.") && sentence(declared(days: 3), nil, in: .de).contains("um etwa 3 Tage."))
+        #expect(sentence(declared(days: 1), nil, in: .nl).contains("ongeveer 1 dag vertraging") && sentence(declared(days: 3), nil, in: .nl).contains("ongeveer 3 dagen vertraging"))
+        #expect(sentence(declared(days: 1), nil, in: .ptBR).contains("em cerca de 1 dia.") && sentence(declared(days: 3), nil, in: .ptBR).contains("em cerca de 3 dias."))
+        #expect(sentence(declared(days: 1), nil, in: .fr).contains("environ 1 jour de retard") && sentence(declared(days: 3), nil, in: .fr).contains("environ 3 jours de retard"))
+        #expect(sentence(declared(days: 1), nil, in: .it).contains("di circa 1 giorno.") && sentence(declared(days: 3), nil, in: .it).contains("di circa 3 giorni."))
     }
 
     @Test func noExtraDaysMeansNoCount() {

@@ -187,13 +187,15 @@ let courier = CarrierService(
     @Test func acceptLanguagePicksTheBestSupportedLanguage() {
         #expect(CustomerLanguage.negotiate(nil) == .en)
         #expect(CustomerLanguage.negotiate("ro-RO,ro;q=0.9,en;q=0.8") == .ro)
-        #expect(CustomerLanguage.negotiate("fr-FR, es;q=0.5, en;q=0.4") == .es)
+        #expect(CustomerLanguage.negotiate("ja-JP, es;q=0.5, en;q=0.4") == .es)
+        #expect(CustomerLanguage.negotiate("fr-FR, es;q=0.5, en;q=0.4") == .fr)
         #expect(CustomerLanguage.negotiate("en;q=0.2, ru;q=0.9") == .ru)
         #expect(CustomerLanguage.negotiate("zh-CN") == .zhHans)
         #expect(CustomerLanguage.negotiate("zh-Hans-SG") == .zhHans)
         #expect(CustomerLanguage.negotiate("zh-TW") == .en)
         #expect(CustomerLanguage.negotiate("id-ID") == .id)
-        #expect(CustomerLanguage.negotiate("es;q=0, de") == .en)
+        #expect(CustomerLanguage.negotiate("es;q=0, ja") == .en)
+        #expect(CustomerLanguage.negotiate("es;q=0, de") == .de)
         #expect(CustomerLanguage.negotiate(";;,,") == .en)
     }
 
@@ -205,6 +207,15 @@ let courier = CarrierService(
         #expect(CustomerLanguage.id.format(thursday) == "Kamis, 26 November")
         #expect(CustomerLanguage.ru.format(thursday) == "26 ноября")
         #expect(CustomerLanguage.zhHans.format(thursday) == "11月26日星期四")
+        #expect(CustomerLanguage.ptBR.format(thursday) == "quinta-feira, 26 de novembro")
+        #expect(CustomerLanguage.de.format(thursday) == "Donnerstag, 26. November")
+        #expect(CustomerLanguage.fr.format(thursday) == "jeudi 26 novembre")
+        #expect(CustomerLanguage.it.format(thursday) == "giovedì 26 novembre")
+        #expect(CustomerLanguage.pl.format(thursday) == "26 listopada", "like Russian: the month's genitive, no weekday")
+        #expect(CustomerLanguage.pl.format(date("2027-01-04")) == "4 stycznia")
+        #expect(CustomerLanguage.pl.format(date("2026-05-02")) == "2 maja")
+        #expect(CustomerLanguage.tr.format(thursday) == "26 Kasım Perşembe")
+        #expect(CustomerLanguage.nl.format(thursday) == "donderdag 26 november")
     }
 
     @Test func everySituationHasASentenceInEveryLanguage() {

@@ -87,6 +87,35 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
                                                   in: .ro) == "Acest produs a fost vândut fără drept de retur.")
     }
 
+    @Test func everyEligibilitySentenceIsWrittenInEveryLanguage() throws {
+        let line = try tee(ReturnEligibility.lines(of: try order(deliveredAt: "2026-11-20T22:30:00Z"), policy: policy(), now: instant("2026-11-25T10:00:00Z")))
+        let reasons: [ReturnIneligibility?] = [nil] + ReturnIneligibility.allCases
+        func sentences(in language: CustomerLanguage) -> [String] {
+            reasons.map { reason in
+                var line = line
+                line.reason = reason
+                return ReturnEligibilityMessage.sentence(line, in: language)
+            }
+        }
+        let english = sentences(in: .en)
+        for language in CustomerLanguage.allCases where language != .en {
+            let written = sentences(in: language)
+            #expect(Set(written).count == reasons.count, "\(language): every reason reads differently")
+            for (sentence, reference) in zip(written, english) {
+                #expect(sentence != reference && englishWords(in: sentence).isEmpty, "\(language): \(sentence)")
+            }
+            // Returnable until, and closed at the end of, the last day as the language writes it.
+            let day = language.format(try #require(line.lastDay))
+            #expect(written[0].contains(day) && written[2].contains(day), "\(language)")
+        }
+        let open = { (language: CustomerLanguage) in ReturnEligibilityMessage.sentence(line, in: language) }
+        #expect(open(.de) == "Sie können diesen Artikel bis Montag, 21. Dezember zurückgeben.")
+        #expect(open(.fr) == "Vous pouvez retourner cet article jusqu’au lundi 21 décembre.")
+        #expect(open(.pl) == "Możesz zwrócić ten produkt do 21 grudnia.")
+        #expect(open(.tr) == "Bu ürünü 21 Aralık Pazartesi gününe kadar iade edebilirsiniz.")
+        #expect(open(.ptBR) == "Você pode devolver este item até segunda-feira, 21 de dezembro.")
+    }
+
     @Test func anUnreportedDeliveryCountsFromHandOffPlusTheTransitBuffer() throws {
         let travelling = try order(shippedAt: "2026-11-20T10:00:00Z")
         let early = try tee(ReturnEligibility.lines(of: travelling, policy: policy(), now: instant("2026-11-26T21:59:59Z")))

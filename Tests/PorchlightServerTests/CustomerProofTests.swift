@@ -24,7 +24,7 @@ import Testing
 
     static let prices = ["3141593", "2718282"]
 
-    private func scenario(_ service: Service) async throws -> Scenario {
+    func scenario(_ service: Service) async throws -> Scenario {
         let merchant = try await service.newMerchant()
         let policy = try await service.call(.put, "/v1/return-policy", key: merchant.apiKey, json: [
             "window_days": 30, "time_zone": "Europe/Bucharest", "resolutions": ["refund", "store_credit"], "methods": ["mail"],

@@ -326,3 +326,21 @@ public enum Masking {
         return "+" + String(repeating: "•", count: max(0, digits.count - 3)) + digits.suffix(3)
     }
 }
+
+/// What the customer's page needs of an order beyond its customer view, none of it shown as such.
+extension OrderDocument {
+    /// The shipments' ids in the order every customer view lists them: the page numbers parcels
+    /// this way (the first is parcel 1), so no shipment id reaches the customer.
+    public var shipmentIDs: [UUID] { shipments.compactMap { UUID(uuidString: $0.id) } }
+
+    /// The categories of the order's lines, for the merchant's recommendations.
+    public var lineCategories: [String] { lines.compactMap(\.category) }
+
+    /// The language the merchant stored for the customer, if any.
+    public var customerLocale: String? { customer.locale }
+}
+
+extension OrderDocument {
+    /// The document's version, which grows with every change to the order.
+    public var currentVersion: Int { version }
+}

@@ -5,12 +5,16 @@ import Foundation
 public enum CustomerLanguage: String, Sendable, CaseIterable, Codable, CodingKeyRepresentable {
     case en, es, ro, id, ru
     case zhHans = "zh-Hans"
+    /// Brazilian Portuguese, the only Portuguese the service writes: `pt`, `pt-PT` and every other
+    /// Portuguese get it too, as the nearest there is.
+    case ptBR = "pt-BR"
+    case de, fr, it, pl, tr, nl
 
     /// The language to answer a customer in: the best match in the `Accept-Language` header
-    /// (highest quality first; a regional variant matches its language, `es-MX` is `es`;
-    /// Simplified Chinese answers `zh`, `zh-CN` and `zh-SG`), skipping the languages the service
-    /// cannot speak; else the customer's stored locale (`es`, `es-ES` or `es_ES`), unless the
-    /// header refuses it (`q=0`); else English.
+    /// (highest quality first; a regional variant matches its language, `es-MX` is `es`, `de-AT`
+    /// is `de`; Simplified Chinese answers `zh`, `zh-CN` and `zh-SG`; any Portuguese is `pt-BR`),
+    /// skipping the languages the service cannot speak; else the customer's stored locale (`es`,
+    /// `es-ES` or `es_ES`), unless the header refuses it (`q=0`); else English.
     public static func negotiate(_ acceptLanguage: String?, storedLocale: String? = nil) -> CustomerLanguage {
         let ranges = (acceptLanguage ?? "").split(separator: ",").enumerated().compactMap { index, item -> (tag: String, quality: Double, index: Int)? in
             let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -35,19 +39,24 @@ public enum CustomerLanguage: String, Sendable, CaseIterable, Codable, CodingKey
             let rest = Set(subtags.dropFirst())
             return rest.isDisjoint(with: ["hant", "tw", "hk", "mo"]) ? .zhHans : nil
         }
+        // European Portuguese reads Brazilian Portuguese easily; English would be further off.
+        if primary == "pt" { return .ptBR }
         return CustomerLanguage(rawValue: primary)
     }
 
-    /// Dates as the language writes them: "Thursday, 26 November", "jueves, 26 de noviembre",
-    /// "26 ноября" (Russian leaves the weekday out: it would need the accusative after a preposition),
-    /// "11月26日星期四" (the formatter puts a space before the weekday that Chinese does not write).
+    /// Dates as the language writes them: "Thursday 26 November", "jueves, 26 de noviembre",
+    /// "quinta-feira, 26 de novembro", "Donnerstag, 26. November", "jeudi 26 novembre",
+    /// "giovedì 26 novembre", "donderdag 26 november", "26 Kasım Perşembe", "26 ноября" and
+    /// "26 listopada" (Russian and Polish leave the weekday out: after a preposition it would need
+    /// another case, the month's genitive does not), "11月26日星期四" (the formatter puts a space
+    /// before the weekday that Chinese does not write).
     public func format(_ date: LocalDate) -> String {
         let (year, month, day) = date.components
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .gmt
         let instant = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12)) ?? Date()
         var style = Date.FormatStyle(timeZone: .gmt).day().month(.wide).locale(Locale(identifier: localeIdentifier))
-        if self != .ru { style = style.weekday(.wide) }
+        if self != .ru && self != .pl { style = style.weekday(.wide) }
         let text = instant.formatted(style)
         return self == .zhHans ? text.filter { !$0.isWhitespace } : text
     }
@@ -56,6 +65,13 @@ public enum CustomerLanguage: String, Sendable, CaseIterable, Codable, CodingKey
         switch self {
         case .en: "en_GB"
         case .zhHans: "zh_Hans_CN"
+        case .ptBR: "pt_BR"
+        case .de: "de_DE"
+        case .fr: "fr_FR"
+        case .it: "it_IT"
+        case .pl: "pl_PL"
+        case .tr: "tr_TR"
+        case .nl: "nl_NL"
         default: rawValue
         }
     }
@@ -140,8 +156,9 @@ public enum ArrivalMessage {
         var exception: String
         var failedAttempt: String
         var returnedToSender: String
-        /// A declared disruption's cause, in the form `delaying` puts it (Russian and Romanian
-        /// need the genitive after "because of").
+        /// A declared disruption's cause, in the form `delaying` puts it (Russian, Romanian,
+        /// German and Polish need the genitive after "because of"; French and Italian begin it
+        /// with the "de"/"di" that "because of" takes).
         var cause: (DisruptionCause) -> String
         /// How many extra days, the noun agreeing with the number.
         var days: (Int) -> String
@@ -362,6 +379,242 @@ public enum ArrivalMessage {
                 delaying: { cause, days in "受\(cause)影响，配送\(days.map { "将延迟约\($0)" } ?? "有所延迟")。" },
                 nowArriving: { "现预计\($0)送达。" },
                 willUpdate: "一有新消息，我们会立即通知您。")
+            case .ptBR: Phrases(
+                // "na quinta-feira", but "no sábado", "no domingo": the weekday's gender picks the article.
+                onDay: { ($0.hasPrefix("sábado") || $0.hasPrefix("domingo") ? "no " : "na ") + $0 },
+                between: { "entre \(date($0)) e \(date($1))" },
+                delivered: { "Seu pedido foi entregue \($0)." },
+                outForDelivery: { "Seu pedido saiu para entrega e deve chegar hoje, \($0)." },
+                onItsWay: { "Seu pedido está a caminho e deve chegar \($0)." },
+                onItsWayNoDate: "Seu pedido está a caminho; a transportadora ainda não informou a data de entrega.",
+                runningLate: { "Seu pedido está atrasado e agora deve chegar \($0)." },
+                beingPrepared: { "Seu pedido está sendo preparado e deve chegar \($0)." },
+                beingPreparedNoDate: "Seu pedido está sendo preparado; informaremos a data de entrega assim que ele for enviado.",
+                deliveryProblem: "Houve um problema com a sua entrega; estamos verificando e daremos notícias em breve.",
+                cancelled: "Seu pedido foi cancelado.",
+                forgottenParcel: "Seu pedido está demorando mais do que o esperado para ser entregue à transportadora; já estamos cuidando disso.",
+                noScan: "A transportadora não atualiza o rastreamento do seu pedido há algum tempo; estamos verificando com ela.",
+                promiseAtRisk: "Seu pedido vai chegar depois do prazo que prometemos.",
+                promiseBreached: "Seu pedido já passou do prazo que prometemos, e pedimos desculpas; estamos cobrando a transportadora.",
+                exception: "A transportadora informou um problema com a sua entrega; estamos verificando e daremos notícias em breve.",
+                failedAttempt: "A transportadora não conseguiu entregar seu pedido; ela vai tentar de novo, ou você pode combinar uma nova entrega com ela.",
+                returnedToSender: "Seu pedido está voltando para nós; vamos enviar outro ou devolver o seu dinheiro.",
+                cause: {
+                    switch $0 {
+                    case .weather: "O mau tempo"
+                    case .carrierDelay: "Um problema na transportadora"
+                    case .warehouseBacklog: "O acúmulo de pedidos no nosso armazém"
+                    case .customs: "Uma retenção na alfândega"
+                    case .strike: "Uma greve"
+                    case .other: "Um imprevisto"
+                    }
+                },
+                days: { $0 == 1 ? "1 dia" : "\($0) dias" },
+                delaying: { cause, days in "\(cause) está atrasando as entregas\(days.map { " em cerca de \($0)" } ?? "")." },
+                nowArriving: { "Agora seu pedido deve chegar \($0)." },
+                willUpdate: "Avisaremos você assim que tivermos novidades.")
+            case .de: Phrases(
+                onDay: { "am \($0)" }, between: { "zwischen \(date($0)) und \(date($1))" },
+                delivered: { "Ihre Bestellung wurde \($0) zugestellt." },
+                outForDelivery: { "Ihre Bestellung ist in der Zustellung und kommt heute, \($0), bei Ihnen an." },
+                onItsWay: { "Ihre Bestellung ist unterwegs und kommt voraussichtlich \($0) an." },
+                onItsWayNoDate: "Ihre Bestellung ist unterwegs; der Paketdienst hat noch kein Zustelldatum genannt.",
+                runningLate: { "Ihre Bestellung verspätet sich und kommt jetzt voraussichtlich \($0) an." },
+                beingPrepared: { "Ihre Bestellung wird vorbereitet und kommt voraussichtlich \($0) an." },
+                beingPreparedNoDate: "Ihre Bestellung wird vorbereitet; wir nennen Ihnen ein Zustelldatum, sobald sie versandt ist.",
+                deliveryProblem: "Bei Ihrer Zustellung gibt es ein Problem; wir kümmern uns darum und melden uns bald bei Ihnen.",
+                cancelled: "Ihre Bestellung wurde storniert.",
+                forgottenParcel: "Die Übergabe Ihrer Bestellung an den Paketdienst dauert länger als erwartet; wir kümmern uns darum.",
+                noScan: "Der Paketdienst hat die Sendungsverfolgung seit einer Weile nicht aktualisiert; wir fragen dort nach.",
+                promiseAtRisk: "Ihre Bestellung kommt später als von uns zugesagt.",
+                promiseBreached: "Ihre Bestellung hat den zugesagten Termin überschritten, und das tut uns leid; wir haken beim Paketdienst nach.",
+                exception: "Der Paketdienst hat ein Problem bei Ihrer Zustellung gemeldet; wir kümmern uns darum und melden uns bald bei Ihnen.",
+                failedAttempt: "Der Paketdienst konnte Ihre Bestellung nicht zustellen; er versucht es erneut, oder Sie vereinbaren mit ihm eine neue Zustellung.",
+                returnedToSender: "Ihre Bestellung ist auf dem Rückweg zu uns; wir schicken Ihnen Ersatz oder erstatten Ihnen den Betrag.",
+                cause: {
+                    switch $0 {
+                    case .weather: "eines Unwetters"
+                    case .carrierDelay: "eines Engpasses beim Paketdienst"
+                    case .warehouseBacklog: "eines Rückstaus in unserem Lager"
+                    case .customs: "einer längeren Zollabfertigung"
+                    case .strike: "eines Streiks"
+                    case .other: "einer unerwarteten Störung"
+                    }
+                },
+                days: { $0 == 1 ? "1 Tag" : "\($0) Tage" },
+                delaying: { cause, days in "Wegen \(cause) verzögern sich die Lieferungen\(days.map { " um etwa \($0)" } ?? "")." },
+                nowArriving: { "Ihre Bestellung kommt jetzt voraussichtlich \($0) an." },
+                willUpdate: "Wir melden uns, sobald wir mehr wissen.")
+            case .fr: Phrases(
+                // French puts a no-break space before ";".
+                onDay: { "le \($0)" }, between: { "entre le \(date($0)) et le \(date($1))" },
+                delivered: { "Votre commande a été livrée \($0)." },
+                outForDelivery: { "Votre commande est en cours de livraison et devrait arriver aujourd’hui, \($0)." },
+                onItsWay: { "Votre commande est en route et devrait arriver \($0)." },
+                onItsWayNoDate: "Votre commande est en route\u{A0}; le transporteur n’a pas encore indiqué de date de livraison.",
+                runningLate: { "Votre commande a du retard et devrait maintenant arriver \($0)." },
+                beingPrepared: { "Votre commande est en préparation et devrait arriver \($0)." },
+                beingPreparedNoDate: "Votre commande est en préparation\u{A0}; nous vous indiquerons une date de livraison dès son expédition.",
+                deliveryProblem: "Un problème est survenu avec votre livraison\u{A0}; nous nous en occupons et revenons vers vous très vite.",
+                cancelled: "Votre commande a été annulée.",
+                forgottenParcel: "La remise de votre commande au transporteur prend plus de temps que prévu\u{A0}; nous nous en occupons.",
+                noScan: "Le transporteur n’a pas mis à jour le suivi de votre colis depuis un moment\u{A0}; nous vérifions auprès de lui.",
+                promiseAtRisk: "Votre commande arrivera plus tard que ce que nous vous avions promis.",
+                promiseBreached: "Votre commande a dépassé le délai que nous vous avions promis, et nous en sommes désolés\u{A0}; nous relançons le transporteur.",
+                exception: "Le transporteur a signalé un problème avec votre livraison\u{A0}; nous nous en occupons et revenons vers vous très vite.",
+                failedAttempt: "Le transporteur n’a pas pu livrer votre commande\u{A0}; il fera une nouvelle tentative, ou vous pouvez convenir avec lui d’une nouvelle livraison.",
+                returnedToSender: "Votre commande nous est retournée\u{A0}; nous vous enverrons un article de remplacement ou vous rembourserons.",
+                cause: {
+                    switch $0 {
+                    case .weather: "d’intempéries"
+                    case .carrierDelay: "d’un retard chez le transporteur"
+                    case .warehouseBacklog: "d’un afflux de commandes dans notre entrepôt"
+                    case .customs: "d’un blocage en douane"
+                    case .strike: "d’une grève"
+                    case .other: "d’un imprévu"
+                    }
+                },
+                days: { $0 == 1 ? "1 jour" : "\($0) jours" },
+                delaying: { cause, days in "En raison \(cause), les livraisons ont \(days.map { "environ \($0) de retard" } ?? "du retard")." },
+                nowArriving: { "Votre commande devrait maintenant arriver \($0)." },
+                willUpdate: "Nous reviendrons vers vous dès que nous en saurons plus.")
+            case .it: Phrases(
+                onDay: { "\($0)" }, between: { "tra \(date($0)) e \(date($1))" },
+                delivered: { "Il tuo ordine è stato consegnato \($0)." },
+                outForDelivery: { "Il tuo ordine è in consegna e dovrebbe arrivare oggi, \($0)." },
+                onItsWay: { "Il tuo ordine è in viaggio e dovrebbe arrivare \($0)." },
+                onItsWayNoDate: "Il tuo ordine è in viaggio; il corriere non ha ancora indicato una data di consegna.",
+                runningLate: { "Il tuo ordine è in ritardo e ora dovrebbe arrivare \($0)." },
+                beingPrepared: { "Stiamo preparando il tuo ordine, che dovrebbe arrivare \($0)." },
+                beingPreparedNoDate: "Stiamo preparando il tuo ordine; ti comunicheremo una data di consegna appena verrà spedito.",
+                deliveryProblem: "C’è un problema con la tua consegna; ce ne stiamo occupando e ti aggiorneremo a breve.",
+                cancelled: "Il tuo ordine è stato annullato.",
+                forgottenParcel: "Ci vuole più tempo del previsto per affidare il tuo ordine al corriere; ce ne stiamo occupando.",
+                noScan: "Il corriere non aggiorna il tracciamento del tuo ordine da un po’; stiamo verificando con lui.",
+                promiseAtRisk: "Il tuo ordine arriverà più tardi di quanto ti avevamo promesso.",
+                promiseBreached: "Il tuo ordine è in ritardo rispetto a quanto ti avevamo promesso, e ci dispiace; stiamo sollecitando il corriere.",
+                exception: "Il corriere ha segnalato un problema con la tua consegna; ce ne stiamo occupando e ti aggiorneremo a breve.",
+                failedAttempt: "Il corriere non è riuscito a consegnare il tuo ordine; riproverà, oppure puoi concordare con lui una nuova consegna.",
+                returnedToSender: "Il tuo ordine sta tornando da noi; ti invieremo un articolo sostitutivo o ti rimborseremo.",
+                cause: {
+                    switch $0 {
+                    case .weather: "del maltempo"
+                    case .carrierDelay: "di rallentamenti del corriere"
+                    case .warehouseBacklog: "di un accumulo di ordini nel nostro magazzino"
+                    case .customs: "di un blocco in dogana"
+                    case .strike: "di uno sciopero"
+                    case .other: "di un imprevisto"
+                    }
+                },
+                days: { $0 == 1 ? "1 giorno" : "\($0) giorni" },
+                delaying: { cause, days in "A causa \(cause), le consegne sono in ritardo\(days.map { " di circa \($0)" } ?? "")." },
+                nowArriving: { "Il tuo ordine ora dovrebbe arrivare \($0)." },
+                willUpdate: "Ti aggiorneremo appena ne sapremo di più.")
+            case .pl: Phrases(
+                onDay: { "\($0)" },
+                // "między 10 a 16 grudnia", "między 30 listopada a 2 grudnia": a month both days share is named once.
+                between: { first, last in
+                    let (start, end) = (first.components, last.components)
+                    let from = (start.year, start.month) == (end.year, end.month) ? "\(start.day)" : date(first)
+                    return "między \(from) a \(date(last))"
+                },
+                delivered: { "Twoje zamówienie zostało doręczone \($0)." },
+                outForDelivery: { "Twoje zamówienie zostało wydane do doręczenia i powinno dotrzeć dziś, \($0)." },
+                onItsWay: { "Twoje zamówienie jest w drodze i powinno dotrzeć \($0)." },
+                onItsWayNoDate: "Twoje zamówienie jest w drodze; przewoźnik nie podał jeszcze daty doręczenia.",
+                runningLate: { "Twoje zamówienie jest opóźnione i powinno teraz dotrzeć \($0)." },
+                beingPrepared: { "Przygotowujemy Twoje zamówienie, które powinno dotrzeć \($0)." },
+                beingPreparedNoDate: "Przygotowujemy Twoje zamówienie; podamy datę doręczenia, gdy tylko zostanie wysłane.",
+                deliveryProblem: "Wystąpił problem z doręczeniem Twojego zamówienia; sprawdzamy to i wkrótce damy Ci znać.",
+                cancelled: "Twoje zamówienie zostało anulowane.",
+                forgottenParcel: "Przekazanie Twojego zamówienia przewoźnikowi trwa dłużej, niż się spodziewaliśmy; zajmujemy się tym.",
+                noScan: "Przewoźnik od pewnego czasu nie aktualizuje informacji o przesyłce; wyjaśniamy to z nim.",
+                promiseAtRisk: "Twoje zamówienie dotrze później, niż obiecaliśmy.",
+                promiseBreached: "Twoje zamówienie spóźnia się względem obiecanego terminu, za co przepraszamy; ponaglamy przewoźnika.",
+                exception: "Przewoźnik zgłosił problem z doręczeniem Twojego zamówienia; sprawdzamy to i wkrótce damy Ci znać.",
+                failedAttempt: "Przewoźnikowi nie udało się doręczyć Twojego zamówienia; spróbuje ponownie, możesz też umówić z nim ponowne doręczenie.",
+                returnedToSender: "Twoje zamówienie wraca do nas; wyślemy Ci nowy produkt lub zwrócimy pieniądze.",
+                cause: {
+                    switch $0 {
+                    case .weather: "złej pogody"
+                    case .carrierDelay: "problemów po stronie przewoźnika"
+                    case .warehouseBacklog: "zaległości w naszym magazynie"
+                    case .customs: "zatrzymania w urzędzie celnym"
+                    case .strike: "strajku"
+                    case .other: "nieprzewidzianych utrudnień"
+                    }
+                },
+                // "1 dzień", then "dni" for every other number (2 dni, 5 dni, 22 dni).
+                days: { $0 == 1 ? "1 dzień" : "\($0) dni" },
+                delaying: { cause, days in "Z powodu \(cause) dostawy są opóźnione\(days.map { " o około \($0)" } ?? "")." },
+                nowArriving: { "Twoje zamówienie powinno teraz dotrzeć \($0)." },
+                willUpdate: "Damy Ci znać, gdy tylko dowiemy się więcej.")
+            case .tr: Phrases(
+                // "26 Kasım Perşembe günü": "günü" takes the case, so the date needs no suffix of its own.
+                onDay: { "\($0) günü" }, between: { "\(date($0)) ile \(date($1)) arasında" },
+                delivered: { "Siparişiniz \($0) teslim edildi." },
+                outForDelivery: { "Siparişiniz dağıtıma çıktı ve bugün, \($0), teslim edilmesi bekleniyor." },
+                onItsWay: { "Siparişiniz yolda ve \($0) teslim edilmesi bekleniyor." },
+                onItsWayNoDate: "Siparişiniz yolda; kargo firması henüz bir teslimat tarihi bildirmedi.",
+                runningLate: { "Siparişiniz gecikti ve artık \($0) teslim edilmesi bekleniyor." },
+                beingPrepared: { "Siparişiniz hazırlanıyor ve \($0) teslim edilmesi bekleniyor." },
+                beingPreparedNoDate: "Siparişiniz hazırlanıyor; kargoya verilir verilmez teslimat tarihini size bildireceğiz.",
+                deliveryProblem: "Teslimatınızla ilgili bir sorun var; inceliyoruz ve en kısa sürede size bilgi vereceğiz.",
+                cancelled: "Siparişiniz iptal edildi.",
+                forgottenParcel: "Siparişinizin kargo firmasına teslim edilmesi beklenenden uzun sürüyor; konuyla ilgileniyoruz.",
+                noScan: "Kargo firması bir süredir takip bilgilerini güncellemedi; durumu kendileriyle kontrol ediyoruz.",
+                promiseAtRisk: "Siparişiniz size söz verdiğimizden daha geç ulaşacak.",
+                promiseBreached: "Siparişiniz söz verdiğimiz tarihten daha geç kaldı, bunun için özür dileriz; kargo firmasının peşindeyiz.",
+                exception: "Kargo firması teslimatınızla ilgili bir sorun bildirdi; inceliyoruz ve en kısa sürede size bilgi vereceğiz.",
+                failedAttempt: "Kargo firması siparişinizi teslim edemedi; tekrar deneyecek, dilerseniz yeni bir teslimat için kargo firmasıyla da görüşebilirsiniz.",
+                returnedToSender: "Siparişiniz bize geri dönüyor; size yenisini göndereceğiz ya da ücretini iade edeceğiz.",
+                cause: {
+                    switch $0 {
+                    case .weather: "Kötü hava koşulları"
+                    case .carrierDelay: "Kargo firmasından kaynaklanan bir sorun"
+                    case .warehouseBacklog: "Depomuzdaki sipariş yoğunluğu"
+                    case .customs: "Gümrükte yaşanan bir bekleme"
+                    case .strike: "Bir grev"
+                    case .other: "Beklenmedik bir aksaklık"
+                    }
+                },
+                // A number takes the singular noun in Turkish: "1 gün", "3 gün".
+                days: { "\($0) gün" },
+                delaying: { cause, days in "\(cause) nedeniyle teslimatlar\(days.map { " yaklaşık \($0)" } ?? "") gecikiyor." },
+                nowArriving: { "Siparişinizin artık \($0) teslim edilmesi bekleniyor." },
+                willUpdate: "Yeni bir bilgi olur olmaz size haber vereceğiz.")
+            case .nl: Phrases(
+                onDay: { "op \($0)" }, between: { "tussen \(date($0)) en \(date($1))" },
+                delivered: { "Je bestelling is \($0) bezorgd." },
+                outForDelivery: { "Je bestelling is onderweg met de bezorger en komt vandaag, \($0), aan." },
+                onItsWay: { "Je bestelling is onderweg en komt naar verwachting \($0) aan." },
+                onItsWayNoDate: "Je bestelling is onderweg; de vervoerder heeft nog geen bezorgdatum doorgegeven.",
+                runningLate: { "Je bestelling heeft vertraging en komt nu naar verwachting \($0) aan." },
+                beingPrepared: { "Je bestelling wordt klaargemaakt en komt naar verwachting \($0) aan." },
+                beingPreparedNoDate: "Je bestelling wordt klaargemaakt; zodra hij verzonden is, laten we je de bezorgdatum weten.",
+                deliveryProblem: "Er is een probleem met je bezorging; we zoeken het uit en laten snel van ons horen.",
+                cancelled: "Je bestelling is geannuleerd.",
+                forgottenParcel: "Het duurt langer dan verwacht voordat je bestelling aan de vervoerder wordt overgedragen; we zijn ermee bezig.",
+                noScan: "De vervoerder heeft je track & trace al een tijdje niet bijgewerkt; we vragen het bij hen na.",
+                promiseAtRisk: "Je bestelling komt later dan we hebben beloofd.",
+                promiseBreached: "Je bestelling is later dan we hebben beloofd, en dat spijt ons; we zitten achter de vervoerder aan.",
+                exception: "De vervoerder heeft een probleem met je bezorging gemeld; we zoeken het uit en laten snel van ons horen.",
+                failedAttempt: "De vervoerder kon je bestelling niet bezorgen; er volgt een nieuwe poging, of je spreekt zelf een nieuwe bezorging met de vervoerder af.",
+                returnedToSender: "Je bestelling is onderweg terug naar ons; we sturen je een vervangend artikel of betalen je terug.",
+                cause: {
+                    switch $0 {
+                    case .weather: "slecht weer"
+                    case .carrierDelay: "een probleem bij de vervoerder"
+                    case .warehouseBacklog: "een achterstand in ons magazijn"
+                    case .customs: "oponthoud bij de douane"
+                    case .strike: "een staking"
+                    case .other: "een onverwachte verstoring"
+                    }
+                },
+                days: { $0 == 1 ? "1 dag" : "\($0) dagen" },
+                delaying: { cause, days in "Door \(cause) lopen bezorgingen\(days.map { " ongeveer \($0)" } ?? "") vertraging op." },
+                nowArriving: { "Je bestelling komt nu naar verwachting \($0) aan." },
+                willUpdate: "Zodra we meer weten, hoor je van ons.")
             }
         }
     }

@@ -26,6 +26,9 @@ struct APIHandlers: APIProtocol {
     let webhookAddresses: WebhookAddresses
     let migrator: Migrator
     let customerTokens: CustomerTokenStore
+    let authenticator: Authenticator
+    let pages: TrackingPageStore
+    let renderer: PageRenderer
     let registry: PrometheusCollectorRegistry
 
     /// The contract, served as-is at /openapi.yaml; compiled into the binary, so it cannot go missing.

@@ -33,6 +33,7 @@ public func buildApplication(
     let webhookDeliveries = WebhookDeliveries(database: database)
     let lookups = OrderLookupStore(database: database)
     let customerTokens = CustomerTokenStore(database: database)
+    let authenticator = Authenticator(merchants: merchants, customerTokens: customerTokens)
     let handlers = APIHandlers(
         orders: OrderStore(database: database), shipments: ShipmentStore(database: database),
         lookups: lookups, customerViews: CustomerViewStore(database: database), promises: promises, planner: PromisePlanner(store: promises),
@@ -41,7 +42,8 @@ public func buildApplication(
         remedies: RemedyStore(database: database),
         events: EventFeed(database: database), merchants: merchants, webhookEndpoints: WebhookEndpointStore(database: database),
         webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger),
-        customerTokens: customerTokens, registry: registry)
+        customerTokens: customerTokens, authenticator: authenticator, pages: TrackingPageStore(database: database), renderer: try PageRenderer(),
+        registry: registry)
 
     let router = Router(context: PorchlightRequestContext.self)
     let routes = RouteCatalog()
@@ -57,8 +59,8 @@ public func buildApplication(
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
         middlewares: [
             ParameterTextMiddleware(),
-            AuthMiddleware(authenticator: Authenticator(merchants: merchants, customerTokens: customerTokens),
-                           metricsToken: configuration.metricsToken),
+            AuthMiddleware(authenticator: authenticator, metricsToken: configuration.metricsToken),
+            PageHeadersMiddleware(),
             IdempotencyMiddleware(store: idempotency),
             DateTimeFieldMiddleware(),
             PreparedResponseMiddleware(),

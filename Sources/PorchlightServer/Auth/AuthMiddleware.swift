@@ -15,6 +15,9 @@ struct AuthMiddleware: ServerMiddleware {
         case scope(Scope)
         /// An API key with the scope, or a customer token (the handler checks it is for this order).
         case scopeOrCustomer(Scope)
+        /// The customer page's session cookie. Never refused here: the page answers a missing or
+        /// ended session with its look-up page.
+        case pageSession
     }
 
     static func access(for operationID: String) -> Access? {
@@ -23,6 +26,16 @@ struct AuthMiddleware: ServerMiddleware {
             .open
         case Operations.GetMetrics.id:
             .operator
+        case Operations.GetLookupPage.id, Operations.SubmitPageLookup.id, Operations.OpenPageLink.id, Operations.FollowPageRecommendation.id,
+             Operations.GetPageAsset.id:
+            .open
+        case Operations.GetOrderPage.id, Operations.GetOrderPageState.id, Operations.ChoosePageRemedy.id, Operations.OpenPageReturn.id,
+             Operations.SubmitPageReview.id, Operations.SubmitPageDeliveryRating.id:
+            .pageSession
+        case Operations.GetTrackingPageSettings.id, Operations.PreviewTrackingPage.id, Operations.GetTrackingPageAnalytics.id:
+            .scope(.ordersRead)
+        case Operations.UpdateTrackingPageSettings.id:
+            .scope(.ordersWrite)
         case Operations.UpsertOrder.id, Operations.CancelOrder.id, Operations.CreateShipment.id:
             .scope(.ordersWrite)
         case Operations.CreateCustomerLink.id, Operations.RevokeCustomerLink.id, Operations.UpdateCustomerViewSettings.id:
@@ -109,6 +122,14 @@ struct AuthMiddleware: ServerMiddleware {
             guard let metricsToken else { throw Problem.forbidden("Metrics are off: start the service with METRICS_TOKEN set to read them.") }
             guard Self.constantTimeEqual(bearer, metricsToken) else { throw missing }
             return try await next(request, body, metadata)
+        case .pageSession:
+            // Only a customer token makes a session: an API key in the cookie is ignored.
+            guard let token = PageSession.token(inCookieHeader: request.headerFields[.cookie]), token.hasPrefix(CustomerTokenStore.prefix),
+                  let caller = try await authenticator.caller(for: token, logger: RequestScope.logger), case .customer = caller
+            else { return try await next(request, body, metadata) }
+            return try await Caller.$current.withValue(caller) {
+                try await PageSession.$current.withValue(PageSession(token: token)) { try await next(request, body, metadata) }
+            }
         case .scope(let scope), .scopeOrCustomer(let scope):
             required = scope
         }

@@ -156,6 +156,13 @@ extension CustomerLanguage {
         case .id: .id
         case .ru: .ru
         case .zhHans: .zhHans
+        case .ptBR: .ptBR
+        case .de: .de
+        case .fr: .fr
+        case .it: .it
+        case .pl: .pl
+        case .tr: .tr
+        case .nl: .nl
         }
     }
 }
@@ -169,6 +176,13 @@ extension Components.Schemas.MessageLanguage {
         case .id: .id
         case .ru: .ru
         case .zhHans: .zhHans
+        case .ptBR: .ptBR
+        case .de: .de
+        case .fr: .fr
+        case .it: .it
+        case .pl: .pl
+        case .tr: .tr
+        case .nl: .nl
         }
     }
 }

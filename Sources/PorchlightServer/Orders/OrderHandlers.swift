@@ -107,22 +107,31 @@ extension APIHandlers {
     static let lookupAnswerTime: Duration = .milliseconds(100)
 
     func lookUpOrder(_ input: Operations.LookUpOrder.Input) async throws -> Operations.LookUpOrder.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let lookup = OrderLookup(orderNumber: body.orderNumber, email: body.email, postalCode: body.postalCode)
+        let found = try await lookUp(lookup, merchant: Caller.merchant())
+        return .ok(.init(body: .json(.init(token: found.token, orderId: found.orderID.apiText, proof: .init(found.proof),
+                                           expiresAt: found.expiresAt))))
+    }
+
+    /// A customer's look-up, as `POST /v1/order-lookups` and the page's form make it: checked,
+    /// throttled per subject, counted, and answered after the same fixed time whatever the
+    /// outcome (so timing tells nothing); a new customer token when an order matches. Throws a
+    /// validation error, a not-found for a miss, or too-many-requests.
+    func lookUp(_ lookup: OrderLookup, merchant: MerchantID) async throws -> (orderID: UUID, proof: CustomerProof, token: String, expiresAt: Date) {
         let started = ContinuousClock.now
         do {
-            let output = try await findOrderForCustomer(input)
+            let found = try await findOrderForCustomer(lookup, merchant: merchant)
             try? await Task.sleep(until: started + Self.lookupAnswerTime)
-            return output
+            return found
         } catch {
             try? await Task.sleep(until: started + Self.lookupAnswerTime)
             throw error
         }
     }
 
-    private func findOrderForCustomer(_ input: Operations.LookUpOrder.Input) async throws -> Operations.LookUpOrder.Output {
-        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
-        let lookup = OrderLookup(orderNumber: body.orderNumber, email: body.email, postalCode: body.postalCode)
+    private func findOrderForCustomer(_ lookup: OrderLookup, merchant: MerchantID) async throws -> (orderID: UUID, proof: CustomerProof, token: String, expiresAt: Date) {
         try lookup.validate()
-        let merchant = try Caller.merchant()
         let outcome = try await lookups.findOrder(lookup, clientAddress: RequestScope.current?.clientAddress, merchant: merchant,
                                                   logger: RequestScope.logger)
         let found: (orderID: UUID, proof: CustomerProof)
@@ -144,8 +153,7 @@ extension APIHandlers {
         guard let (issued, token) = try await customerTokens.issue(merchant: merchant, orderID: found.orderID, proof: found.proof,
                                                                    lifetime: OrderLookup.tokenLifetime, now: Date(), logger: RequestScope.logger)
         else { throw DomainError.notFound("No order matches that order number and email or postal code.") }
-        return .ok(.init(body: .json(.init(token: token, orderId: found.orderID.apiText, proof: .init(found.proof),
-                                           expiresAt: issued.expiresAt))))
+        return (found.orderID, found.proof, token, issued.expiresAt)
     }
 }
 

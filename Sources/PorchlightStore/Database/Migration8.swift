@@ -36,6 +36,7 @@ extension Schema {
     ])
 
     /// Global tables, reference tables when distributed: `api_keys` (found by the key's hash
-    /// before the merchant is known) and `schema_migrations`.
-    public static let distributionExceptions: Set<String> = ["api_keys", "schema_migrations"]
+    /// before the merchant is known), `tracking_pages` (found by the page's address likewise) and
+    /// `schema_migrations`.
+    public static let distributionExceptions: Set<String> = ["api_keys", "tracking_pages", "schema_migrations"]
 }

@@ -443,5 +443,6 @@ public enum Schema {
         disruptionSettings,
         customerTokens,
         disruptionMessageLanguages,
+        trackingPages,
     ]
 }
