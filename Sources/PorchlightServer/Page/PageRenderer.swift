@@ -50,7 +50,7 @@ struct PageRenderer: Sendable {
     /// No origin but the service's own (images may come from any https address: logos and product
     /// photos live on the merchant's CDN); inline style and script only with this response's nonce.
     static func contentSecurityPolicy(nonce: String, frameAncestors: [String]) -> String {
-        ["default-src 'none'", "script-src 'self' 'nonce-\(nonce)'", "style-src 'self' 'nonce-\(nonce)'", "img-src 'self' https:",
+        ["default-src 'none'", "script-src 'self' 'nonce-\(nonce)'", "style-src 'self' 'nonce-\(nonce)'", "img-src 'self' https: data:",
          "connect-src 'self'", "form-action 'self'", "base-uri 'none'",
          "frame-ancestors " + (["'self'"] + frameAncestors).joined(separator: " ")].joined(separator: "; ")
     }
