@@ -320,7 +320,7 @@ func isoTime(_ date: Date) -> String {
                 ("id", "id", "Pesanan Anda"),
                 ("ru", "ru", "Ваш заказ"),
                 ("zh-CN,zh;q=0.9", "zh-Hans", "月"),
-                ("fr-FR, de;q=0.5", "ro", "Comanda ta"),  // neither spoken here: the customer's stored locale (ro)
+                ("ja-JP, sv;q=0.5", "ro", "Comanda ta"),  // neither spoken here: the customer's stored locale (ro)
             ]
             for (header, language, fragment) in expectations {
                 let reply = try await service.call(.get, "/v1/orders/\(orderID)/arrival-estimate", key: customer,

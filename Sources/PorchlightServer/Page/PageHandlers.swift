@@ -68,7 +68,7 @@ extension APIHandlers {
                 location: PagePaths.order(branding.slug, language: form.lang.map(CustomerLanguage.init)),
                 setCookie: PageSession.cookie(token: found.token, slug: branding.slug, lifetime: OrderLookup.tokenLifetime))))
         } catch DomainError.validation, DomainError.badRequest {
-            return .badRequest(again(.lookupInvalid))
+            return .unprocessableContent(again(.lookupInvalid))
         } catch DomainError.notFound {
             return .notFound(again(.lookupNotFound))
         } catch DomainError.tooManyRequests {
