@@ -5,6 +5,12 @@ import PorchlightCore
 /// Saturday: next day or two in Bucharest, one to three days elsewhere in Romania, longer abroad
 /// (FAN Courier in Romania only).
 enum DemoShop {
+    /// The demo shop's customer page, at `/pages/demo-<the merchant id's first eight digits>` (scripts/run prints it).
+    static func page(_ merchant: MerchantID) -> PageBranding {
+        PageBranding(slug: "demo-" + merchant.rawValue.apiText.prefix(8), storeName: "Demo Shop", storeURL: "https://shop.example",
+                     support: .init(email: "help@shop.example"), banner: .init(text: "Free returns for 30 days"))
+    }
+
     static let warehouse = FulfilmentLocation(
         code: "WH-BUCHAREST", name: "Bucharest warehouse", country: "RO", region: "B", postalCode: "077190",
         timeZone: TimeZone(identifier: "Europe/Bucharest")!, cutoffMinutes: 14 * 60, handlingDays: 1,

@@ -20,6 +20,10 @@ public func loadDemoOrders(count: Int, reviews demoReviews: [DemoReview] = [], m
     let promises = PromiseStore(database: database)
     let reviews = ReviewStore(database: database)
     let openedAt = try await loadDemoPromiseSetup(promises, merchant: merchant, logger: logger)
+    let pages = TrackingPageStore(database: database)
+    if try await pages.branding(merchant: merchant, logger: logger) == nil {
+        try await pages.save(DemoShop.page(merchant), now: Date(), merchant: merchant, logger: logger)
+    }
     let now = Date()
     let estimator = try await PromisePlanner(store: promises).estimator(for: merchant, now: now, logger: logger)
     for demo in DemoHistory(count: count, openedAt: openedAt).orders(placedBy: now) {
