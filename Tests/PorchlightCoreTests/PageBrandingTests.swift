@@ -9,7 +9,7 @@ import Testing
         // #767676 on white is the lightest grey that passes AA (4.54:1); #777777 fails (4.48:1).
         #expect(abs(try #require(Contrast.ratio("#767676", "#ffffff")) - 4.54) < 0.01)
         #expect(abs(try #require(Contrast.ratio("#777777", "#ffffff")) - 4.48) < 0.01)
-        #expect(Contrast.ratio("#fff", "#000000") == nil && Contrast.ratio("red", "#000000") == nil)
+        #expect(Contrast.ratio("#fff", "#000000") == nil && Contrast.ratio("red", "#000000") == nil && Contrast.ratio("#-00000", "#ffffff") == nil)
     }
 
     @Test func theDefaultColoursPassAA() throws {

@@ -64,7 +64,6 @@ import Testing
         #expect(PageText.parcelHeading.text(.zhHans, ["number": "1", "count": "2"]) == "第1个包裹（共2个）")
         #expect(PageText.arrivalConfidence.text(.tr, ["percent": "93"]) == "Bu aralıkta ulaşma olasılığı: %93", "Turkish puts % first")
         #expect(PageText.arrivalConfidence.text(.fr, ["percent": "93"]) == "93\u{A0}% de chances d’arriver dans ce délai")
-        #expect(PageText.returnLineEligible.text(.pl, ["date": CustomerLanguage.pl.format(date("2026-12-21"))]) == "Możesz zwrócić do 21 grudnia")
         #expect(PageText.placedOn.text(.nl, ["date": CustomerLanguage.nl.format(date("2026-11-26"))]) == "Geplaatst op donderdag 26 november")
     }
 

@@ -10,7 +10,7 @@ extension Service {
         let slug = "shop-\(UUID().uuidString.prefix(8).lowercased())"
         let reply = try await call(.put, "/v1/tracking-page", key: merchant.apiKey,
                                    json: ["slug": slug, "store_name": "Casa Verde"].merging(extra) { $1 })
-        #expect(reply.status == .ok, "\(reply.text)")
+        try #require(reply.status == .ok, "\(reply.text)")
         return slug
     }
 
@@ -49,7 +49,8 @@ extension Reply {
             let merchant = try await service.newMerchant()
             let slug = try await service.brandPage(merchant, ["colors": ["primary": "#1f4f8b", "on_primary": "#ffffff"]])
             let read = try await service.call(.get, "/v1/tracking-page", key: merchant.apiKey)
-            #expect(read["slug"] as? String == slug && read["page_path"] as? String == "/pages/\(slug)", "\(read.text)")
+            #expect((read["settings"] as? [String: Any])?["slug"] as? String == slug && read["page_path"] as? String == "/pages/\(slug)",
+                    "\(read.text)")
             let contrast = try #require(read["contrast"] as? [String: Any], "\(read.text)")
             #expect((contrast["on_primary_on_primary"] as? Double ?? 0) > 8, "\(read.text)")
 
@@ -74,7 +75,8 @@ extension Reply {
     @Test func aLookupStartsAStrictSessionAndTheOrderPageNeedsIt() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            let slug = try await service.brandPage(merchant, ["frame_ancestors": ["https://casaverde.example"]])
+            let slug = try await service.brandPage(merchant, ["frame_ancestors": ["https://casaverde.example"],
+                                                              "banner": ["text": "<script>alert('banner')</script>"]])
             let order = sampleOrder()
             _ = try await service.createOrder(merchant, order)
             let number = try #require(order["order_number"] as? String)
@@ -86,12 +88,20 @@ extension Reply {
                     && policy.contains("script-src 'self' 'nonce-"), "\(policy)")
             #expect(lookupPage.text.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"))
             #expect(lookupPage.headers[.cacheControl] == "no-store")
+            // The merchant's words are text, never markup.
+            #expect(lookupPage.text.contains("&lt;script&gt;alert(&#39;banner&#39;)&lt;/script&gt;") && !lookupPage.text.contains("<script>alert"))
+            // Without a language picked, the form leaves the choice to the order page (stored locale first).
+            #expect(!lookupPage.text.contains("type=\"hidden\" name=\"lang\""))
 
             let wrong = try await service.submit("/pages/\(slug)/lookups", [("order_number", number), ("email", "someone@example.com"), ("postal_code", "")])
             #expect(wrong.status == .notFound && wrong.headers[.setCookie] == nil, "\(wrong.text)")
             #expect(wrong.text.contains(PageText.lookupNotFound.english))
 
-            let found = try await service.submit("/pages/\(slug)/lookups", [("order_number", number), ("email", "ana@example.com"), ("postal_code", "")])
+            let fields = [("order_number", number), ("email", "ana@example.com"), ("postal_code", "")]
+            let crossSite = try await service.call(.post, "/pages/\(slug)/lookups", raw: "order_number=\(number)&email=ana%40example.com",
+                                                   headers: [.contentType: "application/x-www-form-urlencoded", HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
+            #expect(crossSite.status == .forbidden && crossSite.headers[.setCookie] == nil, "\(crossSite.text)")
+            let found = try await service.submit("/pages/\(slug)/lookups", fields)
             #expect(found.status == .seeOther, "\(found.text)")
             #expect(found.headers[.location] == "/pages/\(slug)/order")
             let setCookie = try #require(found.headers[.setCookie])

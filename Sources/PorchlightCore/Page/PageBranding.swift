@@ -174,7 +174,10 @@ public enum Contrast {
 
     /// `#rrggbb` as three channels from 0 to 1.
     public static func rgb(_ hex: String) -> (Double, Double, Double)? {
-        guard hex.utf8.count == 7, hex.hasPrefix("#"), let value = UInt32(hex.dropFirst(), radix: 16) else { return nil }
+        // Six hex digits exactly (`UInt32(radix:)` alone would take a sign).
+        let digits = hex.utf8.dropFirst()
+        let isHex = digits.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) }
+        guard hex.utf8.count == 7, hex.hasPrefix("#"), isHex, let value = UInt32(hex.dropFirst(), radix: 16) else { return nil }
         return (Double(value >> 16 & 0xff) / 255, Double(value >> 8 & 0xff) / 255, Double(value & 0xff) / 255)
     }
 

@@ -12,21 +12,21 @@ public enum PageText: String, Sendable, CaseIterable {
     case orderHeading, placedOn, languageLabel, supportHeading, visitStore, skipToContent
     // Order statuses, as the header states them.
     case orderProcessing, orderPartiallyShipped, orderShipped, orderInTransit, orderOutForDelivery, orderAvailableForPickup
-    case orderPartiallyDelivered, orderDelivered, orderDeliveryProblem, orderReturnedToSender, orderCancelled
+    case orderPartiallyDelivered, orderDelivered, orderDeliveryProblem, orderCancelled
     // Arrival.
     case arrivalHeading, arrivalWindow, arrivalConfidence, runningLate, promisedWindow, deliveredOn
     // Parcels and their scans.
     case parcelsHeading, parcelHeading, trackingNumberLabel, noParcelsYet, checkpointsHeading, showAllCheckpoints
     case scanInfoReceived, scanInTransit, scanOutForDelivery, scanAttemptedDelivery, scanAvailableForPickup
     case scanDelivered, scanException, scanReturnedToSender, parcelPending
-    case itemsHeading, quantityOf
+    case quantityOf
     // An open alert and its remedies.
-    case alertHeading, alertDelay, alertLongDelay, alertCritical, remediesIntro, chooseRemedyButton, remedyChosen, remedyExpires
+    case alertHeading, alertDelay, alertLongDelay, alertCritical, remediesIntro, remedyChosen, remedyExpires
     case remedyDiscountCode, remedyDiscountPercent, remedyFreeShipping, remedyShippingRefund, remedyReship, remedyCancelAndRefund
     case remedyCode
     // Returns.
-    case returnsHeading, returnLineEligible, returnQuantityLabel, returnReasonLabel, returnResolutionLabel, returnMethodLabel
-    case openReturnButton, returnOpened, returnNothingSelected, returnProgressHeading, returnNoneEligible
+    case returnsHeading, returnQuantityLabel, returnReasonLabel, returnResolutionLabel, returnMethodLabel
+    case openReturnButton, returnOpened, returnNothingSelected, returnProgressHeading
     case reasonDamaged, reasonDefective, reasonWrongItem, reasonNotAsDescribed, reasonTooSmall, reasonTooLarge
     case reasonChangedMind, reasonArrivedLate, reasonOther
     case resolutionRefund, resolutionStoreCredit, resolutionExchange, resolutionKeepItem, resolutionReship
@@ -35,11 +35,11 @@ public enum PageText: String, Sendable, CaseIterable {
     case returnAwaitingParcel, returnParcelInTransit, returnReceived, returnLost, returnExpired
     case returnRefunded, returnCredited, returnExchanged, returnKept, returnReshipped
     // Reviews and the delivery rating.
-    case reviewsHeading, reviewIntro, ratingLabel, reviewTitleLabel, reviewBodyLabel, submitReviewButton, reviewThanks
-    case helpFirst, deliveryRatingHeading, deliveryRatingLabel, deliveryCommentLabel, rateDeliveryButton
+    case reviewsHeading, reviewIntro, reviewTitleLabel, reviewBodyLabel, submitReviewButton, reviewThanks
+    case helpFirst, deliveryRatingLabel, deliveryCommentLabel, rateDeliveryButton
     case starsOne, starsTwo, starsThree, starsFour, starsFive
     // Recommendations, actions' outcomes, and the footer.
-    case recommendationsHeading, formExpired, refreshNotice, poweredBy, updatedAt
+    case recommendationsHeading, formExpired, refreshNotice, poweredBy
     // What the page says after an action, and when the rules refused it.
     case displayNameLabel, remedyChosenNotice, deliveryRatedNotice, remedyFailed, returnFailed, reviewFailed, deliveryRatingFailed
 

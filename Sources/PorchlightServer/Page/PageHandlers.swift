@@ -49,17 +49,20 @@ extension APIHandlers {
     func getLookupPage(_ input: Operations.GetLookupPage.Input) async throws -> Operations.GetLookupPage.Output {
         guard let (_, branding) = try await pages.page(slug: input.path.slug, logger: RequestScope.logger) else { return .notFound(.missingPage) }
         let language = CustomerLanguage.forPage(picked: input.query.lang.map(CustomerLanguage.init), acceptLanguage: input.headers.acceptLanguage, storedLocale: nil)
-        return .ok(.init(lookupPage(branding, language: language)))
+        return .ok(.init(lookupPage(branding, language: language, picked: input.query.lang.map(CustomerLanguage.init))))
     }
 
     func submitPageLookup(_ input: Operations.SubmitPageLookup.Input) async throws -> Operations.SubmitPageLookup.Output {
         guard case .urlEncodedForm(let form) = input.body else { throw Problem.unsupportedMediaType }
+        // Another site's form could sign the customer into an order of its choosing.
+        if input.headers.secFetchSite == "cross-site" { throw Problem.forbidden("Look the order up from the page itself.") }
         guard let (merchant, branding) = try await pages.page(slug: input.path.slug, logger: RequestScope.logger) else { return .notFound(.missingPage) }
-        let language = CustomerLanguage.forPage(picked: form.lang.map(CustomerLanguage.init), acceptLanguage: input.headers.acceptLanguage, storedLocale: nil)
+        let picked = form.lang.map(CustomerLanguage.init)
+        let language = CustomerLanguage.forPage(picked: picked, acceptLanguage: input.headers.acceptLanguage, storedLocale: nil)
         // An empty field counts as not filled in: a form sends every field.
         let lookup = OrderLookup(orderNumber: form.orderNumber, email: form.email.nonEmpty, postalCode: form.postalCode.nonEmpty)
         func again(_ error: PageText) -> Components.Responses.PageHTML {
-            .init(lookupPage(branding, language: language, orderNumber: form.orderNumber, error: error))
+            .init(lookupPage(branding, language: language, picked: picked, orderNumber: form.orderNumber, error: error))
         }
         do {
             let found = try await lookUp(lookup, merchant: merchant)
@@ -154,7 +157,9 @@ extension APIHandlers {
     func submitPageDeliveryRating(_ input: Operations.SubmitPageDeliveryRating.Input) async throws -> Operations.SubmitPageDeliveryRating.Output {
         guard case .urlEncodedForm(let form) = input.body else { throw Problem.unsupportedMediaType }
         return .init(try await pageAction(.deliveryRated, slug: input.path.slug, formToken: form.formToken, lang: form.lang) { orderID in
-            guard let source = try await customerViews.source(of: orderID, merchant: Caller.merchant(), logger: RequestScope.logger),
+            // Parcels are numbered from 1 (checked before any arithmetic: the number is the client's).
+            guard (1...100).contains(form.parcel),
+                  let source = try await customerViews.source(of: orderID, merchant: Caller.merchant(), logger: RequestScope.logger),
                   source.document.shipmentIDs.indices.contains(form.parcel - 1)
             else { throw DomainError.notFound("The order has no parcel \(form.parcel).") }
             let shipmentID = source.document.shipmentIDs[form.parcel - 1]
@@ -187,8 +192,11 @@ extension APIHandlers {
         return (orderID, proof, session)
     }
 
-    private func lookupPage(_ branding: PageBranding, language: CustomerLanguage, orderNumber: String? = nil, error: PageText? = nil) -> PageRenderer.Page {
-        let model = LookupPageModel(slug: branding.slug, lang: language.rawValue, orderNumber: orderNumber, error: error?.text(language),
+    private func lookupPage(_ branding: PageBranding, language: CustomerLanguage, picked: CustomerLanguage? = nil, orderNumber: String? = nil,
+                            error: PageText? = nil) -> PageRenderer.Page {
+        // The language goes on with the form only when the customer picked it: otherwise the order
+        // page chooses again, and may find the customer's stored locale.
+        let model = LookupPageModel(slug: branding.slug, pickedLang: picked?.rawValue, orderNumber: orderNumber, error: error?.text(language),
                                     t: PageTexts.all(language))
         return renderer.render(.lookup, model, title: PageText.lookupTitle.text(language), language: language, branding: branding,
                                selfPath: PagePaths.lookup(branding.slug))
@@ -259,7 +267,7 @@ extension APIHandlers {
 /// What the look-up page shows.
 struct LookupPageModel {
     var slug: String
-    var lang: String
+    var pickedLang: String?
     var orderNumber: String?
     var error: String?
     var t: [String: String]

@@ -37,10 +37,9 @@ extension Components.Schemas.TrackingPageSettingsInput {
 extension Components.Schemas.TrackingPageSettings {
     init(_ branding: PageBranding) {
         let contrast = branding.contrast
-        self.init(value1: .init(branding), value2: .init(
-            pagePath: PagePaths.lookup(branding.slug),
-            contrast: .init(textOnBackground: (contrast.textOnBackground * 100).rounded() / 100,
-                            onPrimaryOnPrimary: (contrast.onPrimaryOnPrimary * 100).rounded() / 100)))
+        self.init(settings: .init(branding), pagePath: PagePaths.lookup(branding.slug),
+                  contrast: .init(textOnBackground: (contrast.textOnBackground * 100).rounded() / 100,
+                                  onPrimaryOnPrimary: (contrast.onPrimaryOnPrimary * 100).rounded() / 100))
     }
 }
 

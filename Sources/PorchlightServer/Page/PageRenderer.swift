@@ -9,16 +9,16 @@ import PorchlightCore
 /// the language's texts, and a content security policy whose nonce admits only the page's own
 /// style block and script. Templates are compiled into the binary (`Page/Assets`).
 struct PageRenderer: Sendable {
-    enum Template: String { case lookup, order }
+    enum Template { case lookup, order }
 
-    let library: MustacheLibrary
+    private let layout: MustacheTemplate
+    private let lookup: MustacheTemplate
+    private let order: MustacheTemplate
 
     init() throws {
-        var library = MustacheLibrary()
-        try library.register(String(decoding: PackageResources.layout_mustache, as: UTF8.self), named: "layout")
-        try library.register(String(decoding: PackageResources.lookup_mustache, as: UTF8.self), named: Template.lookup.rawValue)
-        try library.register(String(decoding: PackageResources.order_mustache, as: UTF8.self), named: Template.order.rawValue)
-        self.library = library
+        func template(_ bytes: [UInt8]) throws -> MustacheTemplate { try MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)) }
+        (layout, lookup, order) = (try template(PackageResources.layout_mustache), try template(PackageResources.lookup_mustache),
+                                   try template(PackageResources.order_mustache))
     }
 
     /// What an address no merchant has shows: nothing about any merchant.
@@ -41,9 +41,12 @@ struct PageRenderer: Sendable {
     func render(_ template: Template, _ model: Any, title: String, language: CustomerLanguage, branding: PageBranding,
                 selfPath: String) -> Page {
         let nonce = Base64URL.encode(Data((0..<16).map { _ in UInt8.random(in: .min ... .max) }))
-        let body = library.render(model, withTemplate: template.rawValue) ?? ""
+        let body = switch template {
+        case .lookup: lookup.render(model)
+        case .order: order.render(model)
+        }
         let frame = PageFrame(language: language, branding: branding, title: title, selfPath: selfPath, nonce: nonce, body: body)
-        let html = library.render(frame, withTemplate: "layout") ?? ""
+        let html = layout.render(frame)
         return Page(html: html, contentSecurityPolicy: Self.contentSecurityPolicy(nonce: nonce, frameAncestors: branding.frameAncestors))
     }
 

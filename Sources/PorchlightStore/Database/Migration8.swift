@@ -34,9 +34,4 @@ extension Schema {
         "CREATE INDEX webhook_secrets_by_endpoint ON webhook_secrets (endpoint_id, created_at)",
         "CREATE INDEX webhook_deliveries_by_endpoint_event ON webhook_deliveries (endpoint_id, event_id)",
     ])
-
-    /// Global tables, reference tables when distributed: `api_keys` (found by the key's hash
-    /// before the merchant is known), `tracking_pages` (found by the page's address likewise) and
-    /// `schema_migrations`.
-    public static let distributionExceptions: Set<String> = ["api_keys", "tracking_pages", "schema_migrations"]
 }

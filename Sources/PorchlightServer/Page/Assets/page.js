@@ -1,13 +1,14 @@
 // The customer page's one script: progressive enhancement only; every page works without it.
-// - The language picker applies on change (the button stays for keyboards and no-script).
+// - A page opened from a customer link moves its address to /order, so the link's token leaves
+//   the address bar and the history (the session cookie carries it from here).
 // - The order page checks every 30 s whether the order changed (a small JSON) and, when it has,
 //   swaps in the new content without reloading the page.
 'use strict';
 (function () {
-  var picker = document.querySelector('.language select');
-  if (picker) picker.addEventListener('change', function () { picker.form.submit(); });
-
   var order = document.getElementById('order');
+  if (order && /\/links\//.test(location.pathname) && window.history.replaceState) {
+    history.replaceState(null, '', order.dataset.page + location.search);
+  }
   if (!order || !window.fetch) return;
   var busy = false;
   function check() {
