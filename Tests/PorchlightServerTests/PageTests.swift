@@ -151,7 +151,7 @@ extension Reply {
                 for secret in CustomerProofTests.secrets(of: scenario, for: proof) {
                     #expect(!page.text.contains(secret), "the page with \(proof) shows \(secret)")
                 }
-                // A postal-code proof cannot act for the buyer: no forms to do so.
+                // A postal-code proof cannot act for the buyer: no forms to do so, and no invitation to.
                 #expect((page.formToken != nil) == proof.satisfies(.email), "\(proof)")
             }
             // The search looks for what is there: the buyer's page shows the parcel's tracking number.

@@ -208,6 +208,8 @@ def other_states(browser):
     page.locator("#postal_code").fill("030031")
     page.locator("form.lookup button").click()
     check(page.locator("form[action$='/reviews']").count() == 0, "postal code: no review form")
+    check(page.get_by_text("Free shipping on your next order").count() == 1 and page.get_by_text("Choose what we can do").count() == 0,
+          "postal code: the remedies shown, with no invitation to choose them")
     check(page.get_by_text("ana@example.com").count() == 0 and page.get_by_text("Lipscani").count() == 0, "postal code: no personal data")
     accessible(page, "order page, postal-code proof")
     shot(page, "postal-code-order")

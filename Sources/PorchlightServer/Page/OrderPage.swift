@@ -57,7 +57,8 @@ struct CustomerViewSource: Decodable {
 /// Everything the order page shows, computed from what the API answers the same customer.
 struct OrderPageModel {
     struct Option { var kind: String; var text: String; var remedyID: String; var actionable: Bool }
-    struct Remedy { var choiceText: String?; var codeText: String?; var expiresText: String; var options: [Option] }
+    /// `choosable`: this customer may choose now (the intro and the deadline say so only then).
+    struct Remedy { var choiceText: String?; var codeText: String?; var expiresText: String; var choosable: Bool; var options: [Option] }
     struct Alert { var severityText: String; var remedies: [Remedy] }
     struct Arrival { var sentence: String; var windowText: String?; var confidenceText: String?; var late: Bool; var promiseText: String? }
     struct Checkpoint { var when: String; var what: String; var detail: String?; var place: String? }
@@ -154,6 +155,7 @@ extension OrderPageModel {
                 Remedy(choiceText: remedy.choice.map { t(.remedyChosen, ["choice": Self.remedyText($0.kind, language)]) },
                        codeText: remedy.code.map { t(.remedyCode, ["code": $0]) },
                        expiresText: t(.remedyExpires, ["date": language.formatInstant(APITime.text(remedy.expiresAt))]),
+                       choosable: acts && remedy.status == .offered,
                        options: remedy.offers.map { Option(kind: $0.kind.rawValue, text: Self.remedyText($0.kind, language), remedyID: remedy.id,
                                                            actionable: acts && remedy.status == .offered) })
             }
