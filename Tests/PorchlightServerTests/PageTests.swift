@@ -255,4 +255,32 @@ extension Reply {
             #expect(clicks.count == 1 && clicks.first?["sku"] as? String == "SAUCER-1" && clicks.first?["clicks"] as? Int == 2, "\(analytics.text)")
         }
     }
+
+    @Test func theMerchantPreviewsAnyProofsPageAndThePagePollsTheOrdersVersion() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let shipped = try await service.shippedOrder(merchant, scanned: "in_transit")
+            let missing = try await service.call(.get, "/v1/orders/\(shipped.id)/tracking-page", key: merchant.apiKey)
+            #expect(missing.status == .notFound && missing.isProblem, "no page set up yet: \(missing.text)")
+            let slug = try await service.brandPage(merchant)
+
+            let postal = try await service.call(.get, "/v1/orders/\(shipped.id)/tracking-page?proof=postal_code&lang=de", key: merchant.apiKey)
+            #expect(postal.status == .ok && postal.text.contains("<html lang=\"de\""), "\(postal.text.prefix(300))")
+            #expect(!postal.text.contains("Ana Popescu") && !postal.text.contains("name=\"form_token\""), "\(postal.text)")
+
+            let opened = try await service.page("/pages/\(slug)/links/\(shipped.token)")
+            let cookie = try #require(opened.sessionCookie)
+            func version() async throws -> Int {
+                let state = try await service.page("/pages/\(slug)/order/state", cookie: cookie)
+                return try #require(state["version"] as? Int, "\(state.text)")
+            }
+            let before = try await version()
+            #expect(try await service.scans(merchant, shipment: shipped.shipment, [scan("delivered", isoTime(Date()))]).status == .ok)
+            #expect(try await version() > before)
+            // Delivered now: the merchant's preview has the forms a buyer sees, without a session's token (they cannot be sent).
+            let buyer = try await service.call(.get, "/v1/orders/\(shipped.id)/tracking-page", key: merchant.apiKey)
+            #expect(buyer.text.contains("name=\"form_token\" value=\"\""), "\(buyer.text)")
+            #expect(try await service.page("/pages/\(slug)/order/state").status == .unauthorized)
+        }
+    }
 }
