@@ -59,7 +59,8 @@ extension DeliveryWindow {
 public enum DisruptionRules {
     /// What is wrong with the order at `now`, the worst: a parcel going back, lost or damaged
     /// (critical); another carrier exception, a promise breached, or a parcel silent on its way
-    /// for twice its threshold (long delay); a failed delivery attempt, an estimate past the
+    /// for twice its threshold, or a failed delivery attempt nobody answered half-way through
+    /// the time to choose (long delay); a failed delivery attempt, an estimate past the
     /// promise, a parcel silent for its threshold or a label never scanned (delay). Silence counts
     /// working hours in the promise's time zone (UTC without one). A parcel whose claim against
     /// the carrier the merchant has settled is dealt with. A declared disruption holding the
@@ -80,7 +81,10 @@ public enum DisruptionRules {
             case (.returnedToSender, _): findings.append((.returnedToSender, .critical, shipment.id))
             case (.exception, .lost?), (.exception, .damaged?): findings.append((.exception, .critical, shipment.id))
             case (.exception, _): findings.append((.exception, .longDelay, shipment.id))
-            case (.attemptedDelivery, _): findings.append((.failedAttempt, .delay, shipment.id))
+            case (.attemptedDelivery, _):
+                // Nobody has answered the failed attempt half-way through the time to choose.
+                let unanswered = order.deliveryExceptions.contains { $0.shipmentID == shipment.id && $0.awaitsChoice && now >= $0.escalatesAt }
+                findings.append((.failedAttempt, unanswered ? .longDelay : .delay, shipment.id))
             default:
                 guard let silence = silence(of: shipment, in: order, now: now) else { break }
                 if silence.hours >= silence.longDelayAfter {
@@ -120,6 +124,10 @@ public enum DisruptionRules {
         }
         if let promise = order.promise, promise.outcome == nil, case let breach = breachedAt(promise), breach > now {
             moments.append(breach)
+        }
+        // A failed attempt nobody answers escalates, then takes the merchant's default action.
+        for exception in order.deliveryExceptions where exception.awaitsChoice {
+            moments += [exception.escalatesAt, exception.respondBy].filter { $0 > now }
         }
         let waiting = waitingShipments(of: order)
         for disruption in order.declaredDisruptions where waiting.contains(where: { disruption.scope.matches($0, of: order) }) {

@@ -36,6 +36,11 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case remedyOffered = "remedy.offered"
     case remedyChosen = "remedy.chosen"
     case remedyApplied = "remedy.applied"
+    case deliveryExceptionOpened = "delivery_exception.opened"
+    case deliveryExceptionClosed = "delivery_exception.closed"
+    case deliveryActionRequested = "delivery_action.requested"
+    case deliveryActionAcknowledged = "delivery_action.acknowledged"
+    case deliveryActionFailed = "delivery_action.failed"
 }
 
 /// One event of a change, before the store gives it an id, a version and a place in the feed.
@@ -118,6 +123,7 @@ public enum OrderEvents {
         }
         for (type, alert) in AlertEvents.between(before.alert, after.alert) { emit(type, AlertEvents.fields(alert)) }
         for (type, remedy) in RemedyEvents.between(before.remedies, after.remedies) { emit(type, RemedyEvents.fields(remedy)) }
+        for (type, fields) in DeliveryExceptionEvents.between(before.deliveryExceptions, after.deliveryExceptions) { emit(type, fields) }
         let earlierReturns = Dictionary(uniqueKeysWithValues: before.returns.map { ($0.id, $0) })
         for record in after.returns {
             if let earlier = earlierReturns[record.id] {

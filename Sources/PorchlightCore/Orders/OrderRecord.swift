@@ -45,6 +45,12 @@ public struct OrderRecord: Sendable, Equatable {
     /// counted in, loaded with the order. Not part of the order.
     public var disruptionSettings: DisruptionSettings?
     public var silenceCalendars: SilenceCalendars = .standard
+    /// The order's failed delivery attempts, oldest first (`keepDeliveryExceptionsInStep`).
+    public var deliveryExceptions: [DeliveryExceptionRecord] = []
+    /// The merchant's settings for failed deliveries (nil: the standard ones) and what the
+    /// carrier services of the order's parcels take, loaded with the order. Not part of the order.
+    public var deliverySettings: DeliverySettings?
+    public var carrierDeliveryActions: [ServiceKey: Set<DeliveryActionKind>] = [:]
     /// The stored document's version: 0 until the order is first stored, then one more per change.
     public var version: Int
 

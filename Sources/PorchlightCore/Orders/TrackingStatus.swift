@@ -21,6 +21,10 @@ public enum TrackingSubstatus: String, Sendable, Codable, CaseIterable {
     case damaged, lost, refused
     case recipientUnavailable = "recipient_unavailable"
     case paymentDue = "payment_due"
+    /// The driver could not reach the door (a locked gate, no access code).
+    case accessProblem = "access_problem"
+    /// Identification was needed and not shown.
+    case idRequired = "id_required"
     case deliveredToNeighbour = "delivered_to_neighbour"
     case deliveredToSafePlace = "delivered_to_safe_place"
     case deliveredToPickupPoint = "delivered_to_pickup_point"
@@ -31,7 +35,7 @@ public enum TrackingSubstatus: String, Sendable, Codable, CaseIterable {
     public var explainsDelay: Bool {
         switch self {
         case .weatherDelay, .carrierDelay, .customsHold, .heldAtFacility, .addressIssue, .damaged, .lost, .refused,
-             .recipientUnavailable, .paymentDue: true
+             .recipientUnavailable, .paymentDue, .accessProblem, .idRequired: true
         case .deliveredToNeighbour, .deliveredToSafePlace, .deliveredToPickupPoint, .signedFor, .other: false
         }
     }

@@ -77,11 +77,12 @@ public struct CarrierServiceDraft: Sendable {
     public var pickupDays, deliveryDays: [Weekday]
     public var baseline: [Baseline]
     public var scheduled: (minimumLeadDays: Int, horizonDays: Int, slots: [Slot])?
+    public var deliveryActions: [DeliveryActionKind]?
 
     public init(carrier: String, serviceLevel: String, pickupDays: [Weekday], deliveryDays: [Weekday], baseline: [Baseline],
-                scheduled: (minimumLeadDays: Int, horizonDays: Int, slots: [Slot])?) {
+                scheduled: (minimumLeadDays: Int, horizonDays: Int, slots: [Slot])?, deliveryActions: [DeliveryActionKind]? = nil) {
         (self.carrier, self.serviceLevel, self.pickupDays, self.deliveryDays) = (carrier.lowercased(), serviceLevel, pickupDays, deliveryDays)
-        (self.baseline, self.scheduled) = (baseline, scheduled)
+        (self.baseline, self.scheduled, self.deliveryActions) = (baseline, scheduled, deliveryActions)
     }
 
     public func validate() throws(DomainError) -> CarrierService {
@@ -122,12 +123,15 @@ public struct CarrierServiceDraft: Sendable {
             }
             scheduledDelivery = ScheduledDelivery(minimumLeadDays: scheduled.minimumLeadDays, horizonDays: scheduled.horizonDays, slots: slots)
         }
+        if let deliveryActions {
+            v.check(Set(deliveryActions).count == deliveryActions.count, "ndr_actions", "must name each action at most once")
+        }
         try v.finish()
         return CarrierService(
             carrier: carrier, serviceLevel: serviceLevel,
             pickupDays: WorkCalendar(days: Set(pickupDays)), deliveryDays: WorkCalendar(days: Set(deliveryDays)),
             baselineTransit: baseline.map { BaselineTransit(country: $0.country, region: $0.region, days: $0.minDays...$0.maxDays) },
-            scheduledDelivery: scheduledDelivery)
+            scheduledDelivery: scheduledDelivery, deliveryActions: deliveryActions.map(Set.init))
     }
 }
 

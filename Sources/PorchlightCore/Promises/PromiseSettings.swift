@@ -97,9 +97,12 @@ public struct CarrierService: Sendable, Equatable {
     public var deliveryDays: WorkCalendar
     public var baselineTransit: [BaselineTransit]
     public var scheduledDelivery: ScheduledDelivery?
+    /// What the carrier does after a failed attempt when asked (NDR actions); nil: every action.
+    public var deliveryActions: Set<DeliveryActionKind>?
 
     public init(carrier: String, serviceLevel: String, pickupDays: WorkCalendar, deliveryDays: WorkCalendar,
-                baselineTransit: [BaselineTransit], scheduledDelivery: ScheduledDelivery? = nil) {
+                baselineTransit: [BaselineTransit], scheduledDelivery: ScheduledDelivery? = nil, deliveryActions: Set<DeliveryActionKind>? = nil) {
+        self.deliveryActions = deliveryActions
         self.carrier = carrier
         self.serviceLevel = serviceLevel
         self.pickupDays = pickupDays

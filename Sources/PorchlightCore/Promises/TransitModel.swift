@@ -47,6 +47,8 @@ public enum EstimateBasis: String, Sendable, Codable, CaseIterable {
     case configured
     /// The carrier's latest scan ("out for delivery" means today).
     case latestScan = "latest_scan"
+    /// The day the carrier was asked to deliver after a failed attempt (`DeliveryActionRequest`).
+    case customerChoice = "customer_choice"
 }
 
 enum TransitKey: Hashable, Sendable {

@@ -19,6 +19,7 @@ struct APIHandlers: APIProtocol {
     let alerts: AlertStore
     let disruptions: DisruptionStore
     let remedies: RemedyStore
+    let deliveries: DeliveryStore
     let events: EventFeed
     let merchants: MerchantStore
     let webhookEndpoints: WebhookEndpointStore

@@ -40,6 +40,7 @@ public func buildApplication(
         reviews: ReviewStore(database: database), returnPolicies: ReturnPolicyStore(database: database),
         returns: ReturnStore(database: database), alerts: AlertStore(database: database), disruptions: DisruptionStore(database: database),
         remedies: RemedyStore(database: database),
+        deliveries: DeliveryStore(database: database),
         events: EventFeed(database: database), merchants: merchants, webhookEndpoints: WebhookEndpointStore(database: database),
         webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger),
         customerTokens: customerTokens, authenticator: authenticator, pages: TrackingPageStore(database: database), renderer: try PageRenderer(),

@@ -86,6 +86,8 @@ extension Components.Schemas.TrackingSubstatus {
         case .refused: .refused
         case .recipientUnavailable: .recipientUnavailable
         case .paymentDue: .paymentDue
+        case .accessProblem: .accessProblem
+        case .idRequired: .idRequired
         case .deliveredToNeighbour: .deliveredToNeighbour
         case .deliveredToSafePlace: .deliveredToSafePlace
         case .deliveredToPickupPoint: .deliveredToPickupPoint
@@ -108,6 +110,8 @@ extension TrackingSubstatus {
         case .refused: .refused
         case .recipientUnavailable: .recipientUnavailable
         case .paymentDue: .paymentDue
+        case .accessProblem: .accessProblem
+        case .idRequired: .idRequired
         case .deliveredToNeighbour: .deliveredToNeighbour
         case .deliveredToSafePlace: .deliveredToSafePlace
         case .deliveredToPickupPoint: .deliveredToPickupPoint
@@ -196,6 +200,7 @@ extension Components.Schemas.EstimateBasis {
         case .merchant: .merchant
         case .configured: .configured
         case .latestScan: .latestScan
+        case .customerChoice: .customerChoice
         }
     }
 }
@@ -234,6 +239,11 @@ extension EventType {
         case .remedy_offered: .remedyOffered
         case .remedy_chosen: .remedyChosen
         case .remedy_applied: .remedyApplied
+        case .deliveryException_opened: .deliveryExceptionOpened
+        case .deliveryException_closed: .deliveryExceptionClosed
+        case .deliveryAction_requested: .deliveryActionRequested
+        case .deliveryAction_acknowledged: .deliveryActionAcknowledged
+        case .deliveryAction_failed: .deliveryActionFailed
         }
     }
 }
@@ -272,6 +282,11 @@ extension Components.Schemas.EventType {
         case .remedyOffered: .remedy_offered
         case .remedyChosen: .remedy_chosen
         case .remedyApplied: .remedy_applied
+        case .deliveryExceptionOpened: .deliveryException_opened
+        case .deliveryExceptionClosed: .deliveryException_closed
+        case .deliveryActionRequested: .deliveryAction_requested
+        case .deliveryActionAcknowledged: .deliveryAction_acknowledged
+        case .deliveryActionFailed: .deliveryAction_failed
         }
     }
 }

@@ -55,6 +55,16 @@ struct AuthMiddleware: ServerMiddleware {
             .scopeOrCustomer(.ordersWrite)
         case Operations.MarkRemedyApplied.id:
             .scope(.ordersWrite)
+        case Operations.GetDeliverySettings.id:
+            .scope(.ordersRead)
+        case Operations.ReplaceDeliverySettings.id:
+            .scope(.disruptionsWrite)
+        case Operations.ListDeliveryExceptions.id:
+            .scopeOrCustomer(.ordersRead)
+        case Operations.RequestDeliveryAction.id:
+            .scopeOrCustomer(.ordersWrite)
+        case Operations.ListDeliveryActions.id, Operations.AcknowledgeDeliveryAction.id, Operations.FailDeliveryAction.id:
+            .scope(.trackingWrite)
         case Operations.GetCustomerOrderView.id, Operations.GetArrivalEstimate.id:
             .scopeOrCustomer(.ordersRead)
         case Operations.ListLocations.id, Operations.GetLocation.id, Operations.ListCarrierServices.id,

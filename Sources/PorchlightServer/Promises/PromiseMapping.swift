@@ -34,7 +34,8 @@ extension CarrierServiceDraft {
             baseline: input.baselineTransit.map { .init(country: $0.country.rawValue, region: $0.region, minDays: $0.minDays, maxDays: $0.maxDays) },
             scheduled: input.scheduledDelivery.map { scheduled in
                 (scheduled.minimumLeadDays, scheduled.horizonDays, scheduled.slots.map { .init(start: $0.start, end: $0.end, capacity: $0.capacity) })
-            })
+            },
+            deliveryActions: input.ndrActions?.map(DeliveryActionKind.init))
     }
 }
 
@@ -55,6 +56,7 @@ extension Components.Schemas.CarrierService {
                     .init(start: ClockTime.text($0.startMinutes), end: ClockTime.text($0.endMinutes), capacity: $0.capacity)
                 })
             },
+            ndrActions: service.deliveryActions.map { kinds in DeliveryActionKind.allCases.filter(kinds.contains).map(Components.Schemas.DeliveryActionKind.init) },
             createdAt: stamped.createdAt, updatedAt: stamped.updatedAt)
     }
 }

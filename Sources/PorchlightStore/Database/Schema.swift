@@ -449,5 +449,6 @@ public enum Schema {
         customerTokens,
         disruptionMessageLanguages,
         trackingPages,
+        deliveryExceptions,
     ]
 }

@@ -48,6 +48,7 @@ extension OrderAggregates {
     static func settled(_ proposed: OrderRecord, now: Date) -> OrderRecord {
         var order = proposed
         order.settle(now: now)
+        order.keepDeliveryExceptionsInStep(now: now, newID: UUID.init)
         order.keepAlertInStep(now: now, newID: UUID())
         return order
     }
@@ -203,6 +204,9 @@ extension OrderAggregates {
                 \(try events.map { try $0.data.text() })::text[]) WITH ORDINALITY AS e(id, type, data, n)
             ORDER BY e.n
             """, logger: logger)
+        // After the statement that writes the shipments its exceptions are about.
+        try await DeliveryStore.save(order.deliveryExceptions, replacing: before?.deliveryExceptions ?? [], orderID: order.id, merchant: merchant,
+                                     on: connection, logger: logger)
         return Saved(order: order, document: document, shipmentDocuments: shipmentDocuments)
     }
 

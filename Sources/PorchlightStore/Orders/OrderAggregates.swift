@@ -44,6 +44,12 @@ enum OrderAggregates {
                        merchant: merchant, on: connection, logger: logger).first
     }
 
+    /// Locks the order of this delivery action and reads it; nil when the merchant has no such action.
+    static func load(deliveryAction actionID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+        try await load(where: "o.id = (SELECT order_id FROM delivery_actions WHERE merchant_id = $1 AND id = $2)", actionID,
+                       merchant: merchant, on: connection, logger: logger).first
+    }
+
     /// Locks the order with this order number and reads it; nil when there is none.
     static func load(orderNumber: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
         try await load(where: "o.order_number = $2", orderNumber, merchant: merchant, on: connection, logger: logger).first
@@ -82,6 +88,8 @@ enum OrderAggregates {
         let returns = Dictionary(grouping: try await ReturnStore.records(of: ids.filter { parts[$0]?.hasReturns == true }, merchant: merchant,
                                                                          on: connection, logger: logger), by: \.orderID)
         let remedies = try await RemedyStore.records(of: ids.filter { parts[$0]?.hasRemedies == true }, merchant: merchant, on: connection, logger: logger)
+        let exceptions = try await DeliveryStore.records(of: ids.filter { parts[$0]?.hasDeliveryExceptions == true }, merchant: merchant,
+                                                         on: connection, logger: logger)
         for index in orders.indices {
             let id = orders[index].id
             guard let part = parts[id] else { throw StoredValue.Unknown(column: "order_documents.version", value: "no row") }
@@ -90,6 +98,8 @@ enum OrderAggregates {
             (orders[index].disruptionSettings, orders[index].silenceCalendars) = (part.disruptionSettings, part.silenceCalendars)
             (orders[index].lines, orders[index].shipments) = (lines[id] ?? [], shipments[id] ?? [])
             (orders[index].returns, orders[index].remedies) = (returns[id] ?? [], remedies[id] ?? [])
+            (orders[index].deliveryExceptions, orders[index].deliverySettings) = (exceptions[id] ?? [], part.deliverySettings)
+            orders[index].carrierDeliveryActions = part.carrierDeliveryActions
         }
         return orders
     }
@@ -119,6 +129,9 @@ enum OrderAggregates {
         var remedyRules: RemedyRules?
         var disruptionSettings: DisruptionSettings?
         var silenceCalendars: SilenceCalendars
+        var hasDeliveryExceptions = false
+        var deliverySettings: DeliverySettings?
+        var carrierDeliveryActions: [ServiceKey: Set<DeliveryActionKind>] = [:]
     }
 
     /// In one statement, the parts of each order that are one row each or none: the stored
@@ -146,11 +159,14 @@ enum OrderAggregates {
                    (SELECT rules::text FROM remedy_rules WHERE merchant_id = \(merchant.rawValue)),
                    (SELECT settings::text FROM disruption_settings WHERE merchant_id = \(merchant.rawValue)),
                    l.working_days, l.holidays::text[],
-                   (SELECT json_agg(json_build_object('carrier', c.carrier, 'service_level', c.service_level, 'days', c.delivery_days))::text
+                   (SELECT json_agg(json_build_object('carrier', c.carrier, 'service_level', c.service_level, 'days', c.delivery_days,
+                                                      'actions', c.ndr_actions))::text
                     FROM carrier_services c WHERE c.merchant_id = \(merchant.rawValue)
                       AND (lower(c.carrier), lower(c.service_level)) IN (SELECT lower(s.carrier), lower(s.service_level) FROM shipments s
                                                            WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = o.id)),
-                   o.id
+                   o.id,
+                   EXISTS (SELECT 1 FROM delivery_exceptions x WHERE x.merchant_id = \(merchant.rawValue) AND x.order_id = o.id),
+                   (SELECT settings::text FROM delivery_settings WHERE merchant_id = \(merchant.rawValue))
             FROM unnest(\(orderIDs)::uuid[]) AS o(id)
             LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = o.id
             LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
@@ -175,7 +191,10 @@ enum OrderAggregates {
                           declaredDisruptions: try DisruptionStore.unresolved(try column(32)), hasRemedies: try column(33),
                           remedyRules: try column(34, String?.self).map { try DisruptionStore.decode(RemedyRules.self, $0) },
                           disruptionSettings: try column(35, String?.self).map { try DisruptionStore.decode(DisruptionSettings.self, $0) },
-                          silenceCalendars: try silenceCalendars(workingDays: column(36), holidays: column(37), deliveryDays: column(38)))
+                          silenceCalendars: try silenceCalendars(workingDays: column(36), holidays: column(37), deliveryDays: column(38)),
+                          hasDeliveryExceptions: try column(40),
+                          deliverySettings: try column(41, String?.self).map { try DisruptionStore.decode(DeliverySettings.self, $0) },
+                          carrierDeliveryActions: try carrierDeliveryActions(column(38)))
         guard let quoteID = try column(1, UUID?.self) else { return parts }
         let slotID = try column(3, String?.self)
         parts.promise = PromiseRecord(
@@ -211,6 +230,17 @@ enum OrderAggregates {
             (SilenceCalendars.key(carrier: service.carrier, serviceLevel: service.service_level),
              try PromiseStore.weekdays(service.days, "carrier_services.delivery_days"))
         }, uniquingKeysWith: { first, _ in first }))
+    }
+
+    /// What the carrier services of the order's parcels take after a failed attempt, where the
+    /// merchant said (`carrier`, `service_level`, `actions` objects).
+    private static func carrierDeliveryActions(_ services: String?) throws -> [ServiceKey: Set<DeliveryActionKind>] {
+        struct Service: Decodable { var carrier: String; var service_level: String; var actions: [String]? }
+        let services = try services.map { try DisruptionStore.decode([Service].self, $0) } ?? []
+        return Dictionary(try services.compactMap { service in
+            try service.actions.map { (SilenceCalendars.key(carrier: service.carrier, serviceLevel: service.service_level),
+                                       try DeliveryStore.kinds($0, "carrier_services.ndr_actions")) }
+        }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The lines of each order, in their positions.

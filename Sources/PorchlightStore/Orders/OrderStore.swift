@@ -68,6 +68,7 @@ public struct OrderStore: Sendable {
             case .order(let id): try await OrderAggregates.load(id, merchant: merchant, on: connection, logger: logger)
             case .shipment(let id): try await OrderAggregates.load(shipment: id, merchant: merchant, on: connection, logger: logger)
             case .returned(let id): try await OrderAggregates.load(returned: id, merchant: merchant, on: connection, logger: logger)
+            case .deliveryAction(let id): try await OrderAggregates.load(deliveryAction: id, merchant: merchant, on: connection, logger: logger)
             }
             guard let before = loaded else { throw DomainError.notFound(key.notFound) }
             let now = Date().asStored  // after the lock: changes to an order are stamped in the order they commit
@@ -162,12 +163,15 @@ enum OrderKey {
     case shipment(UUID)
     /// One of its returns.
     case returned(UUID)
+    /// One of its delivery actions.
+    case deliveryAction(UUID)
 
     var notFound: String {
         switch self {
         case .order(let id): "No order with id \(id.apiText)."
         case .shipment(let id): "No shipment with id \(id.apiText)."
         case .returned(let id): "No return with id \(id.apiText)."
+        case .deliveryAction(let id): "No delivery action with id \(id.apiText)."
         }
     }
 }

@@ -118,12 +118,15 @@ public struct PromiseStore: Sendable {
         }
         return try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
-                INSERT INTO carrier_services (merchant_id, carrier, service_level, pickup_days, delivery_days, baseline_transit, scheduled_delivery)
+                INSERT INTO carrier_services (merchant_id, carrier, service_level, pickup_days, delivery_days, baseline_transit, scheduled_delivery,
+                    ndr_actions)
                 VALUES (\(merchant.rawValue), \(service.carrier), \(service.serviceLevel), \(Self.weekdays(service.pickupDays.days)),
-                    \(Self.weekdays(service.deliveryDays.days)), \(baseline)::jsonb, \(scheduled)::jsonb)
+                    \(Self.weekdays(service.deliveryDays.days)), \(baseline)::jsonb, \(scheduled)::jsonb,
+                    \(service.deliveryActions.map(DeliveryStore.kinds))::text[])
                 ON CONFLICT (merchant_id, carrier, service_level) DO UPDATE SET
                     pickup_days = excluded.pickup_days, delivery_days = excluded.delivery_days,
-                    baseline_transit = excluded.baseline_transit, scheduled_delivery = excluded.scheduled_delivery, updated_at = now()
+                    baseline_transit = excluded.baseline_transit, scheduled_delivery = excluded.scheduled_delivery,
+                    ndr_actions = excluded.ndr_actions, updated_at = now()
                 RETURNING \(unescaped: Self.serviceColumns)
                 """, logger: logger).collect()
             guard let row = rows.first else { throw PostgresNotFound(what: "upserted carrier service") }
@@ -141,11 +144,13 @@ public struct PromiseStore: Sendable {
         return try rows.map(Self.service)
     }
 
-    static let serviceColumns = "carrier, service_level, pickup_days, delivery_days, baseline_transit::text, scheduled_delivery::text, created_at, updated_at"
+    static let serviceColumns = """
+        carrier, service_level, pickup_days, delivery_days, baseline_transit::text, scheduled_delivery::text, created_at, updated_at, ndr_actions
+        """
 
     static func service(_ row: PostgresRow) throws -> Stamped<CarrierService> {
-        let (carrier, level, pickup, delivery, baselineJSON, scheduledJSON, createdAt, updatedAt)
-            = try row.decode((String, String, [String], [String], String, String?, Date, Date).self)
+        let (carrier, level, pickup, delivery, baselineJSON, scheduledJSON, createdAt, updatedAt, actions)
+            = try row.decode((String, String, [String], [String], String, String?, Date, Date, [String]?).self)
         let baseline = try Documents.decode([ServiceDetails.Baseline].self, from: baselineJSON)
         let scheduled = try scheduledJSON.map { try Documents.decode(ServiceDetails.Scheduled.self, from: $0) }
         let service = CarrierService(
@@ -157,7 +162,8 @@ public struct PromiseStore: Sendable {
                 ScheduledDelivery(minimumLeadDays: scheduled.minimumLeadDays, horizonDays: scheduled.horizonDays, slots: try scheduled.slots.map {
                     .init(startMinutes: try clockTime($0.start), endMinutes: try clockTime($0.end), capacity: $0.capacity)
                 })
-            })
+            },
+            deliveryActions: try actions.map { try DeliveryStore.kinds($0, "carrier_services.ndr_actions") })
         return Stamped(value: service, createdAt: createdAt, updatedAt: updatedAt)
     }
 

@@ -1,0 +1,441 @@
+import Foundation
+
+/// Why a delivery attempt failed, in one taxonomy whatever the carrier said.
+public enum DeliveryExceptionReason: String, Sendable, Codable, CaseIterable {
+    case customerUnavailable = "customer_unavailable"
+    case addressProblem = "address_problem"
+    case refused
+    case paymentOrID = "payment_or_id"
+    case accessProblem = "access_problem"
+    case carrierProblem = "carrier_problem"
+
+    /// From the substatus the carrier's scan was normalised to; a failure the carrier did not
+    /// explain is the carrier's.
+    public init(_ substatus: TrackingSubstatus?) {
+        self = switch substatus {
+        case .recipientUnavailable?: .customerUnavailable
+        case .addressIssue?: .addressProblem
+        case .refused?: .refused
+        case .paymentDue?, .idRequired?: .paymentOrID
+        case .accessProblem?: .accessProblem
+        case .weatherDelay?, .carrierDelay?, .customsHold?, .heldAtFacility?, .damaged?, .lost?, .deliveredToNeighbour?,
+             .deliveredToSafePlace?, .deliveredToPickupPoint?, .signedFor?, .other?, nil: .carrierProblem
+        }
+    }
+
+    /// What may fix a failure of this kind: a wrong address needs another one (a plain
+    /// reattempt would fail again), a refusal can only be undone by coming again or going back.
+    public var remedies: [DeliveryActionKind] {
+        switch self {
+        case .customerUnavailable: [.reattempt, .instructions, .pickupPoint, .returnToSender]
+        case .addressProblem: [.addressChange, .instructions, .pickupPoint, .returnToSender]
+        case .refused: [.reattempt, .returnToSender]
+        case .paymentOrID: [.reattempt, .pickupPoint, .returnToSender]
+        case .accessProblem: [.instructions, .reattempt, .pickupPoint, .returnToSender]
+        case .carrierProblem: [.reattempt, .pickupPoint, .returnToSender]
+        }
+    }
+}
+
+/// Who asked for an action.
+public enum DeliveryActionSource: String, Sendable, Codable, CaseIterable {
+    case customer, merchant
+    /// Nobody chose within the window: the merchant's default action.
+    case `default`
+}
+
+/// What the customer (or merchant) asks the carrier to do; exactly the field its kind needs.
+public struct DeliveryActionRequest: Sendable, Equatable {
+    public var kind: DeliveryActionKind
+    public var date: LocalDate?
+    public var instructions: String?
+    public var address: Address?
+    public var pickupPointID: String?
+
+    public init(kind: DeliveryActionKind, date: LocalDate? = nil, instructions: String? = nil, address: Address? = nil, pickupPointID: String? = nil) {
+        (self.kind, self.date, self.instructions, self.address, self.pickupPointID) = (kind, date, instructions, address, pickupPointID)
+    }
+
+    public static let maxInstructions = 250
+    /// How sure an estimate on the day the carrier was asked to come is: carriers book the day
+    /// asked for, but Porchlight has no outcomes yet to learn how often they keep it.
+    public static let chosenDayConfidence = 0.8
+}
+
+/// One action asked of the carrier, and what the carrier made of it.
+public struct DeliveryActionRecord: Sendable, Equatable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        /// Waiting for the carrier integration to pass it on.
+        case requested
+        /// The carrier took it, with its reference.
+        case acknowledged
+        /// The carrier could not do it; the customer may choose again.
+        case failed
+    }
+
+    public var id: UUID
+    public var request: DeliveryActionRequest
+    public var source: DeliveryActionSource
+    public var requestedAt: Date
+    public var status: Status
+    public var carrierReference: String?
+    public var failureReason: String?
+    public var updatedAt: Date
+
+    public init(id: UUID, request: DeliveryActionRequest, source: DeliveryActionSource, requestedAt: Date, status: Status,
+                carrierReference: String?, failureReason: String?, updatedAt: Date) {
+        (self.id, self.request, self.source, self.requestedAt, self.status) = (id, request, source, requestedAt, status)
+        (self.carrierReference, self.failureReason, self.updatedAt) = (carrierReference, failureReason, updatedAt)
+    }
+
+    public static let maxReference = 100
+    public static let maxFailureReason = 500
+}
+
+/// A failed delivery attempt: opened by the carrier's scan, answered by one action at a time,
+/// closed by what the parcel does next.
+public struct DeliveryExceptionRecord: Sendable, Equatable {
+    public enum Closure: String, Sendable, Codable, CaseIterable {
+        case delivered
+        case returnedToSender = "returned_to_sender"
+        /// Another attempt failed: that one has its own exception.
+        case nextAttempt = "next_attempt"
+    }
+
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        /// Waiting for the customer's choice.
+        case open
+        case actionRequested = "action_requested"
+        case actionAcknowledged = "action_acknowledged"
+        case closed
+    }
+
+    public var id: UUID
+    public var shipmentID: UUID
+    /// The tracking event of the failed attempt: one exception per attempt.
+    public var attemptEventID: UUID
+    public var reason: DeliveryExceptionReason
+    public var attemptedAt: Date
+    public var openedAt: Date
+    /// When the choice ends and the merchant's default action is taken.
+    public var respondBy: Date
+    /// When an unanswered exception makes its alert worse: half-way through the window.
+    public var escalatesAt: Date
+    /// Oldest first; at most one not failed.
+    public var actions: [DeliveryActionRecord]
+    public var closedAt: Date?
+    public var closure: Closure?
+
+    public init(id: UUID, shipmentID: UUID, attemptEventID: UUID, reason: DeliveryExceptionReason, attemptedAt: Date, openedAt: Date,
+                respondBy: Date, escalatesAt: Date, actions: [DeliveryActionRecord], closedAt: Date?, closure: Closure?) {
+        (self.id, self.shipmentID, self.attemptEventID, self.reason, self.attemptedAt) = (id, shipmentID, attemptEventID, reason, attemptedAt)
+        (self.openedAt, self.respondBy, self.escalatesAt, self.actions, self.closedAt, self.closure)
+            = (openedAt, respondBy, escalatesAt, actions, closedAt, closure)
+    }
+
+    /// The action in force: the last one, unless the carrier failed it.
+    public var liveAction: DeliveryActionRecord? {
+        actions.last.flatMap { $0.status == .failed ? nil : $0 }
+    }
+
+    public var status: Status {
+        if closure != nil { return .closed }
+        return switch liveAction?.status {
+        case .requested?: .actionRequested
+        case .acknowledged?: .actionAcknowledged
+        case .failed?, nil: .open
+        }
+    }
+
+    /// Open and nobody has answered it: what escalates and expires.
+    var awaitsChoice: Bool { status == .open }
+}
+
+/// The choices open to whoever answers an exception now.
+public struct DeliveryChoices: Sendable, Equatable {
+    /// The kinds that may be asked for: those that fix the reason, that the carrier service
+    /// takes, and that the proof allows; none once the window has closed or an action is in force.
+    public var kinds: [DeliveryActionKind]
+    /// Days a reattempt may be asked for: the carrier's delivery days from tomorrow (in the
+    /// destination's time zone), for the merchant's `reattempt_days`.
+    public var dates: [LocalDate]
+    /// The merchant's pick-up points in the destination's country, when `pickup_point` is open.
+    public var pickupPoints: [PickupPoint]
+
+    public static let none = DeliveryChoices(kinds: [], dates: [], pickupPoints: [])
+}
+
+extension OrderRecord {
+    /// The settings in force: the merchant's, or the standard ones.
+    var deliveryRules: DeliverySettings { deliverySettings ?? .standard }
+
+    /// Opens an exception for a shipment's latest failed attempt (one per attempt, never for an
+    /// attempt a delivery or a return to sender has overtaken), closing the shipment's previous
+    /// one; closes open ones once their parcel is delivered or on its way back; and takes the
+    /// merchant's default action for an exception nobody answered in time (once: if the carrier
+    /// fails that too, the merchant decides).
+    public mutating func keepDeliveryExceptionsInStep(now: Date, newID: () -> UUID) {
+        for shipment in countedShipments {
+            let closure: DeliveryExceptionRecord.Closure? = switch shipment.status {
+            case .delivered: .delivered
+            case .returnedToSender: .returnedToSender
+            default: nil
+            }
+            if let closure {
+                close(exceptionsOf: shipment.id, as: closure, now: now)
+                continue
+            }
+            guard let attempt = shipment.events.filter({ $0.status == .attemptedDelivery }).max(by: { $0.occurredAt < $1.occurredAt }),
+                  !deliveryExceptions.contains(where: { $0.attemptEventID == attempt.id }),
+                  deliveryExceptions.filter({ $0.shipmentID == shipment.id }).allSatisfy({ $0.attemptedAt < attempt.occurredAt })
+            else { continue }
+            close(exceptionsOf: shipment.id, as: .nextAttempt, now: now)
+            let timeZone = Countries.timeZone(of: destination.country)
+            let hours = Double(deliveryRules.actionWindowHours)
+            let workingDays = destinationWorkingDays(around: now)
+            deliveryExceptions.append(DeliveryExceptionRecord(
+                id: newID(), shipmentID: shipment.id, attemptEventID: attempt.id, reason: DeliveryExceptionReason(attempt.substatus),
+                attemptedAt: attempt.occurredAt, openedAt: now,
+                respondBy: workingDays.instant(afterOpenHours: hours, from: now, in: timeZone).wholeSeconds,
+                escalatesAt: workingDays.instant(afterOpenHours: hours / 2, from: now, in: timeZone).wholeSeconds,
+                actions: [], closedAt: nil, closure: nil))
+        }
+        for index in deliveryExceptions.indices where deliveryExceptions[index].awaitsChoice && now >= deliveryExceptions[index].respondBy
+            && !deliveryExceptions[index].actions.contains(where: { $0.source == .default }) {
+            takeDefaultAction(at: index, now: now, id: newID())
+        }
+    }
+
+    private mutating func close(exceptionsOf shipmentID: UUID, as closure: DeliveryExceptionRecord.Closure, now: Date) {
+        for index in deliveryExceptions.indices where deliveryExceptions[index].shipmentID == shipmentID && deliveryExceptions[index].closure == nil {
+            (deliveryExceptions[index].closure, deliveryExceptions[index].closedAt) = (closure, now)
+        }
+    }
+
+    /// The merchant's default: a reattempt on the first day offered, or back to the merchant
+    /// (also when the carrier service takes no reattempt).
+    private mutating func takeDefaultAction(at index: Int, now: Date, id: UUID) {
+        let exception = deliveryExceptions[index]
+        let supported = carrierActions(for: exception.shipmentID)
+        var request = DeliveryActionRequest(kind: .returnToSender)
+        if deliveryRules.defaultAction == .reattempt, supported.contains(.reattempt),
+           let first = reattemptDates(for: exception.shipmentID, now: now).first {
+            request = DeliveryActionRequest(kind: .reattempt, date: first)
+        }
+        deliveryExceptions[index].actions.append(DeliveryActionRecord(
+            id: id, request: request, source: .default, requestedAt: now, status: .requested, carrierReference: nil, failureReason: nil, updatedAt: now))
+        followAction(request, shipmentID: exception.shipmentID, now: now)
+    }
+
+    /// What may be asked now of this exception, by someone with this proof (nil: the merchant).
+    public func deliveryChoices(_ exceptionID: UUID, proof: CustomerProof?, now: Date) -> DeliveryChoices? {
+        guard let exception = deliveryExceptions.first(where: { $0.id == exceptionID }) else { return nil }
+        guard exception.awaitsChoice, now < exception.respondBy else { return .none }
+        let supported = carrierActions(for: exception.shipmentID)
+        let points = deliveryRules.pickupPoints.filter { $0.address.country == destination.country }
+        let dates = reattemptDates(for: exception.shipmentID, now: now)
+        let kinds = exception.reason.remedies.filter { kind in
+            supported.contains(kind) && (proof.map(kind.allowed(for:)) ?? true)
+                && (kind != .pickupPoint || !points.isEmpty) && (kind == .returnToSender || kind == .pickupPoint || !dates.isEmpty)
+        }
+        return DeliveryChoices(kinds: kinds, dates: dates, pickupPoints: kinds.contains(.pickupPoint) ? points : [])
+    }
+
+    /// Asks the carrier, through the merchant's integration, to do one thing about a failed
+    /// attempt: exactly one action in force per exception (the same request again changes
+    /// nothing; another is a conflict until the carrier fails the first), within the window,
+    /// among the choices open to this proof (nil: the merchant). Returns the action.
+    @discardableResult
+    public mutating func requestDeliveryAction(_ request: DeliveryActionRequest, exception exceptionID: UUID, source: DeliveryActionSource,
+                                               proof: CustomerProof?, now: Date, id: UUID) throws(DomainError) -> DeliveryActionRecord {
+        guard let index = deliveryExceptions.firstIndex(where: { $0.id == exceptionID }) else {
+            throw .notFound("No delivery exception with id \(exceptionID.apiText) on this order.")
+        }
+        let exception = deliveryExceptions[index]
+        if let live = exception.liveAction {
+            guard live.request == request else {
+                throw .conflict("An action was already asked for (\(live.request.kind.rawValue), \(live.status.rawValue)); one action is in force at a time.")
+            }
+            return live
+        }
+        if let closure = exception.closure { throw .conflict("This delivery exception is closed (\(closure.rawValue)).") }
+        guard now < exception.respondBy else { throw .conflict("The time to choose ended at \(APITime.text(exception.respondBy)).") }
+        let choices = deliveryChoices(exceptionID, proof: proof, now: now)!
+        var v = Validator()
+        v.check(choices.kinds.contains(request.kind), "kind",
+                "must be one of the actions open to this parcel: " + choices.kinds.map(\.rawValue).joined(separator: ", "))
+        func only(_ present: Bool, _ field: String, for kind: DeliveryActionKind) {
+            if request.kind == kind { v.check(present, field, "is required for \(kind.rawValue)") } else { v.check(!present, field, "is only for \(kind.rawValue)") }
+        }
+        only(request.date != nil, "date", for: .reattempt)
+        only(request.instructions != nil, "instructions", for: .instructions)
+        only(request.address != nil, "address", for: .addressChange)
+        only(request.pickupPointID != nil, "pickup_point_id", for: .pickupPoint)
+        if let date = request.date, request.kind == .reattempt {
+            v.check(choices.dates.contains(date), "date", "must be a day the carrier delivers in the next \(deliveryRules.reattemptDays) days: "
+                    + choices.dates.map(\.description).joined(separator: ", "))
+        }
+        v.text(request.instructions, "instructions", min: 1, max: DeliveryActionRequest.maxInstructions)
+        if let address = request.address {
+            DeliveryAddress.check(address, "address", in: &v)
+            v.check(address.country == destination.country, "address.country", "must be \(destination.country): a parcel is redirected within its country")
+        }
+        if let point = request.pickupPointID, request.kind == .pickupPoint {
+            v.check(choices.pickupPoints.contains { $0.id == point }, "pickup_point_id",
+                    "must be one of the merchant's pick-up points: " + choices.pickupPoints.map(\.id).joined(separator: ", "))
+        }
+        try v.finish()
+        let action = DeliveryActionRecord(id: id, request: request, source: source, requestedAt: now, status: .requested,
+                                          carrierReference: nil, failureReason: nil, updatedAt: now)
+        deliveryExceptions[index].actions.append(action)
+        followAction(request, shipmentID: exception.shipmentID, now: now)
+        return action
+    }
+
+    /// The carrier integration passed the action on: with the carrier's reference, once (the
+    /// same again changes nothing).
+    public mutating func acknowledgeDeliveryAction(_ actionID: UUID, reference: String, now: Date) throws(DomainError) {
+        var v = Validator()
+        v.text(reference, "carrier_reference", min: 1, max: DeliveryActionRecord.maxReference)
+        try v.finish()
+        try changeAction(actionID) { action throws(DomainError) in
+            switch action.status {
+            case .acknowledged where action.carrierReference == reference: return
+            case .requested: break
+            case .acknowledged, .failed:
+                throw .conflict("This action is \(action.status.rawValue); only a requested action can be acknowledged.")
+            }
+            (action.status, action.carrierReference, action.updatedAt) = (.acknowledged, reference, now)
+        }
+    }
+
+    /// The carrier could not do it: the customer may choose again, with at least a new window
+    /// from now when the first one has passed.
+    public mutating func failDeliveryAction(_ actionID: UUID, reason: String, now: Date) throws(DomainError) {
+        var v = Validator()
+        v.text(reason, "reason", min: 1, max: DeliveryActionRecord.maxFailureReason)
+        try v.finish()
+        let exceptionIndex = try changeAction(actionID) { action throws(DomainError) in
+            guard action.status != .failed else {
+                if action.failureReason == reason { return }
+                throw .conflict("This action has already failed.")
+            }
+            (action.status, action.failureReason, action.updatedAt) = (.failed, reason, now)
+        }
+        let exception = deliveryExceptions[exceptionIndex]
+        if exception.closure == nil, exception.respondBy <= now {
+            let hours = Double(deliveryRules.actionWindowHours)
+            let timeZone = Countries.timeZone(of: destination.country)
+            deliveryExceptions[exceptionIndex].respondBy = destinationWorkingDays(around: now).instant(afterOpenHours: hours, from: now, in: timeZone).wholeSeconds
+        }
+    }
+
+    @discardableResult
+    private mutating func changeAction(_ actionID: UUID, _ change: (inout DeliveryActionRecord) throws(DomainError) -> Void) throws(DomainError) -> Int {
+        for index in deliveryExceptions.indices {
+            guard let position = deliveryExceptions[index].actions.firstIndex(where: { $0.id == actionID }) else { continue }
+            try change(&deliveryExceptions[index].actions[position])
+            return index
+        }
+        throw .notFound("No delivery action with id \(actionID.apiText).")
+    }
+
+    /// The estimate follows the choice: a reattempt arrives on its day; new instructions or a
+    /// new address on the carrier's next delivery day; a pick-up point a delivery day later; a
+    /// parcel going back has no arrival estimate.
+    private mutating func followAction(_ request: DeliveryActionRequest, shipmentID: UUID, now: Date) {
+        guard let index = shipments.firstIndex(where: { $0.id == shipmentID }) else { return }
+        let next = reattemptDates(for: shipmentID, now: now)
+        let day: LocalDate? = switch request.kind {
+        case .reattempt: request.date
+        case .instructions, .addressChange: next.first
+        case .pickupPoint: next.dropFirst().first ?? next.first
+        case .returnToSender: nil
+        }
+        shipments[index].estimate = day.map {
+            ShipmentEstimate(window: DeliveryWindow(earliest: $0, latest: $0, confidence: DeliveryActionRequest.chosenDayConfidence), basis: .customerChoice, estimatedAt: now)
+        }
+    }
+
+    /// The carrier's delivery days from tomorrow for the merchant's `reattempt_days`, in the
+    /// destination's time zone, less its public holidays.
+    func reattemptDates(for shipmentID: UUID, now: Date) -> [LocalDate] {
+        guard let shipment = shipments.first(where: { $0.id == shipmentID }) else { return [] }
+        let today = LocalDate(now, in: Countries.timeZone(of: destination.country))
+        let days = WorkCalendar(days: silenceCalendars.deliveryCalendar(of: shipment).days, holidays: destinationWorkingDays(around: now).holidays)
+        return (1...deliveryRules.reattemptDays).map { today.adding(days: $0) }.filter(days.isOpen)
+    }
+
+    /// What the carrier service of this shipment takes (every kind, until the merchant says).
+    func carrierActions(for shipmentID: UUID) -> Set<DeliveryActionKind> {
+        guard let shipment = shipments.first(where: { $0.id == shipmentID }) else { return [] }
+        return carrierDeliveryActions[SilenceCalendars.key(carrier: shipment.carrier, serviceLevel: shipment.serviceLevel ?? "")]
+            ?? Set(DeliveryActionKind.allCases)
+    }
+
+    /// Monday to Friday in the destination, less its public holidays this year and next.
+    private func destinationWorkingDays(around now: Date) -> WorkCalendar {
+        let year = LocalDate(now, in: Countries.timeZone(of: destination.country)).components.year
+        return WorkCalendar(days: Weekday.mondayToFriday, holidays: PublicHolidays.dates(country: destination.country, years: year...(year + 1)))
+    }
+}
+
+extension WorkCalendar {
+    /// The instant `hours` open hours after `start`, open days counting whole (midnight to
+    /// midnight) in the time zone: the inverse of `openHours(from:to:in:)`.
+    public func instant(afterOpenHours hours: Double, from start: Date, in timeZone: TimeZone) -> Date {
+        var remaining = hours * 3600
+        var day = LocalDate(start, in: timeZone)
+        for _ in 0..<3660 {
+            let closes = day.adding(days: 1).instant(atMinute: 0, in: timeZone)
+            if isOpen(day) {
+                let from = max(start, day.instant(atMinute: 0, in: timeZone))
+                let available = closes.timeIntervalSince(from)
+                if available >= remaining { return from.addingTimeInterval(remaining) }
+                remaining -= max(0, available)
+            }
+            day = day.adding(days: 1)
+        }
+        return start.addingTimeInterval(hours * 3600)
+    }
+}
+
+extension Date {
+    /// Rounded up to a whole second, as deadlines are stored and shown.
+    var wholeSeconds: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.up)) }
+}
+
+/// The events of an order's delivery exceptions and their actions.
+enum DeliveryExceptionEvents {
+    static func between(_ before: [DeliveryExceptionRecord], _ after: [DeliveryExceptionRecord]) -> [(EventType, [String: JSONValue?])] {
+        let previous = Dictionary(uniqueKeysWithValues: before.map { ($0.id, $0) })
+        return after.flatMap { exception -> [(EventType, [String: JSONValue?])] in
+            let old = previous[exception.id]
+            var events: [(EventType, [String: JSONValue?])] = []
+            if old == nil { events.append((.deliveryExceptionOpened, fields(exception))) }
+            let oldActions = Dictionary(uniqueKeysWithValues: (old?.actions ?? []).map { ($0.id, $0) })
+            for action in exception.actions where oldActions[action.id]?.status != action.status {
+                let type: EventType = switch action.status {
+                case .requested: .deliveryActionRequested
+                case .acknowledged: .deliveryActionAcknowledged
+                case .failed: .deliveryActionFailed
+                }
+                events.append((type, fields(exception).merging(fields(action)) { $1 }))
+            }
+            if old?.closure == nil, exception.closure != nil { events.append((.deliveryExceptionClosed, fields(exception))) }
+            return events
+        }
+    }
+
+    static func fields(_ exception: DeliveryExceptionRecord) -> [String: JSONValue?] {
+        ["exception_id": .string(exception.id.apiText), "shipment_id": .string(exception.shipmentID.apiText),
+         "reason": .string(exception.reason.rawValue), "respond_by": .string(APITime.text(exception.respondBy)),
+         "exception_status": .string(exception.status.rawValue), "closure": exception.closure.map { .string($0.rawValue) }]
+    }
+
+    static func fields(_ action: DeliveryActionRecord) -> [String: JSONValue?] {
+        ["action_id": .string(action.id.apiText), "kind": .string(action.request.kind.rawValue), "source": .string(action.source.rawValue),
+         "date": action.request.date.map { .string($0.description) }, "carrier_reference": action.carrierReference.map { .string($0) },
+         "failure_reason": action.failureReason.map { .string($0) }]
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import PorchlightAPI
+import PorchlightCore
+import PorchlightStore
+
+extension APIHandlers {
+    func getDeliverySettings(_ input: Operations.GetDeliverySettings.Input) async throws -> Operations.GetDeliverySettings.Output {
+        .ok(.init(body: .json(try .init(try await deliveries.settings(merchant: Caller.merchant(), logger: RequestScope.logger)))))
+    }
+
+    func replaceDeliverySettings(_ input: Operations.ReplaceDeliverySettings.Input) async throws -> Operations.ReplaceDeliverySettings.Output {
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let stored = try await deliveries.replaceSettings(DeliverySettings(body), now: Date(), merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(try .init(stored))))
+    }
+
+    func listDeliveryExceptions(_ input: Operations.ListDeliveryExceptions.Input) async throws -> Operations.ListDeliveryExceptions.Output {
+        let orderID = try parseID(input.path.orderId, "order_id")
+        guard let viewer = Caller.view(of: orderID),
+              let order = try await deliveries.order(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
+        else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        let now = Date()
+        return .ok(.init(body: .json(.init(items: try order.deliveryExceptions.map { try .init($0, of: order, viewer: viewer, now: now) }))))
+    }
+
+    func requestDeliveryAction(_ input: Operations.RequestDeliveryAction.Input) async throws -> Operations.RequestDeliveryAction.Output {
+        let orderID = try parseID(input.path.orderId, "order_id")
+        let exceptionID = try parseID(input.path.exceptionId, "exception_id")
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        guard let viewer = Caller.view(of: orderID) else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        let request = try DeliveryActionRequest(body)
+        let (source, proof): (DeliveryActionSource, CustomerProof?) = switch viewer {
+        case .merchant: (.merchant, nil)
+        case .customer(let proof): (.customer, proof)
+        }
+        let (order, _) = try await deliveries.request(request, exception: exceptionID, orderID: orderID, source: source, proof: proof,
+                                                      merchant: Caller.merchant(), logger: RequestScope.logger)
+        guard let exception = order.deliveryExceptions.first(where: { $0.id == exceptionID }) else {
+            throw DomainError.notFound("No delivery exception with id \(input.path.exceptionId) on this order.")
+        }
+        return .ok(.init(body: .json(try .init(exception, of: order, viewer: viewer, now: Date()))))
+    }
+
+    func listDeliveryActions(_ input: Operations.ListDeliveryActions.Input) async throws -> Operations.ListDeliveryActions.Output {
+        var v = Validator()
+        let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)
+        try v.finishParameters()
+        let page = try await deliveries.requested(limit: limit, cursor: input.query.cursor, merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(items: try page.items.map { pending in
+            .init(action: try .init(pending.action, showingDetails: true), exceptionId: pending.exceptionID.apiText, reason: .init(pending.reason),
+                  orderId: pending.orderID.apiText, shipmentId: pending.shipmentID.apiText, carrier: pending.carrier,
+                  serviceLevel: pending.serviceLevel, trackingNumber: pending.trackingNumber)
+        }, nextCursor: page.nextCursor))))
+    }
+
+    func acknowledgeDeliveryAction(_ input: Operations.AcknowledgeDeliveryAction.Input) async throws -> Operations.AcknowledgeDeliveryAction.Output {
+        let actionID = try parseID(input.path.actionId, "action_id")
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let (_, action) = try await deliveries.acknowledge(actionID, reference: body.carrierReference, merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(try .init(action, showingDetails: true))))
+    }
+
+    func failDeliveryAction(_ input: Operations.FailDeliveryAction.Input) async throws -> Operations.FailDeliveryAction.Output {
+        let actionID = try parseID(input.path.actionId, "action_id")
+        guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        let (_, action) = try await deliveries.fail(actionID, reason: body.reason, merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(try .init(action, showingDetails: true))))
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import HTTPTypes
+import PorchlightCore
+import PorchlightServer
+import PorchlightStore
+import PostgresNIO
+import Testing
+
+@Suite struct DeliveryExceptionTests {
+    /// An order whose one parcel failed its delivery attempt (`substatus`) a minute ago, with a
+    /// customer-link token; the exception it opened.
+    private func failedAttempt(_ service: Service, _ merchant: TestMerchant, substatus: String = "recipient_unavailable",
+                               carrier: String = "dhl") async throws -> (order: ShippedOrder, exception: [String: Any], id: String) {
+        let order = try await service.shippedOrder(merchant, carrier: carrier, scanned: "in_transit", at: Date().addingTimeInterval(-3600))
+        var attempt = scan("attempted_delivery", isoTime(Date().addingTimeInterval(-60)))
+        attempt["substatus"] = substatus
+        let scanned = try await service.scans(merchant, shipment: order.shipment, [attempt])
+        #expect(scanned.status == .ok, "\(scanned.text)")
+        let listed = try await service.call(.get, "/v1/orders/\(order.id)/delivery-exceptions", key: order.token)
+        let exception = try #require((listed["items"] as? [[String: Any]])?.first, "\(listed.text)")
+        return (order, exception, try #require(exception["id"] as? String))
+    }
+
+    private func act(_ service: Service, _ order: ShippedOrder, _ exception: String, key: String? = nil,
+                     _ body: [String: any Sendable]) async throws -> Reply {
+        try await service.call(.post, "/v1/orders/\(order.id)/delivery-exceptions/\(exception)/actions", key: key ?? order.token, json: body)
+    }
+
+    /// A detector pass over the merchant's due orders at `now`.
+    private func detect(_ merchant: TestMerchant, now: Date) async throws -> (checked: Int, changed: Int) {
+        try await withDatabase(url: databaseURL, logger: testLogger) { client in
+            try await AlertStore(database: Database(client: client))
+                .detectDue(now: now, merchant: MerchantID(try #require(UUID(uuidString: merchant.id))), logger: testLogger)
+        }
+    }
+
+    /// Moves one of the exception's moments (`escalates_at`, `respond_by`) a second into the
+    /// past, and makes its order due for the detector.
+    private func backdate(_ exceptionID: String, _ column: String) async throws {
+        let id = try #require(UUID(uuidString: exceptionID))
+        try await withDatabase(url: databaseURL, logger: testLogger) { client in
+            var binds = PostgresBindings()
+            try binds.append(id)
+            try await client.query(PostgresQuery(unsafeSQL: "UPDATE delivery_exceptions SET \(column) = now() - interval '1 second' WHERE id = $1",
+                                                 binds: binds), logger: testLogger)
+            try await client.query("""
+                UPDATE orders SET disruption_check_at = now() - interval '1 second'
+                WHERE id = (SELECT order_id FROM delivery_exceptions WHERE id = \(id))
+                """, logger: testLogger)
+        }
+    }
+
+    @Test func aFailedAttemptOpensOneExceptionAndTheCustomerChoosesOnceTheCarrierConfirms() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let (order, exception, exceptionID) = try await failedAttempt(service, merchant)
+            #expect(exception["reason"] as? String == "customer_unavailable" && exception["status"] as? String == "open", "\(exception)")
+            let choices = try #require(exception["choices"] as? [String: Any])
+            #expect(choices["kinds"] as? [String] == ["reattempt", "instructions", "return_to_sender"], "no pick-up points yet: \(choices)")
+            let dates = try #require(choices["dates"] as? [String])
+            // Monday to Friday (no carrier service set up), from tomorrow, five days ahead.
+            #expect((3...5).contains(dates.count) && dates.allSatisfy { LocalDate($0).map { Weekday.mondayToFriday.contains($0.weekday) } == true },
+                    "\(dates)")
+            // The same scan again opens nothing more.
+            var again = scan("attempted_delivery", isoTime(Date().addingTimeInterval(-60)))
+            again["substatus"] = "recipient_unavailable"
+            _ = try await service.scans(merchant, shipment: order.shipment, [again])
+
+            let today = LocalDate(Date(), in: TimeZone(identifier: "Europe/Bucharest")!).description
+            let notOffered = try await act(service, order, exceptionID, ["kind": "reattempt", "date": today])
+            #expect(notOffered.status == .unprocessableContent && notOffered.errorFields == ["date"], "today is not a reattempt day: \(notOffered.text)")
+            let mixed = try await act(service, order, exceptionID, ["kind": "reattempt", "date": dates[0], "instructions": "Ring twice"])
+            #expect(mixed.status == .unprocessableContent && mixed.errorFields == ["instructions"], "\(mixed.text)")
+            let notADate = try await act(service, order, exceptionID, ["kind": "reattempt", "date": "2026-02-30"])
+            #expect(notADate.status == .unprocessableContent || notADate.status == .badRequest, "\(notADate.text)")
+            let pickup = try await act(service, order, exceptionID, ["kind": "pickup_point", "pickup_point_id": "NOPE"])
+            #expect(pickup.status == .unprocessableContent && pickup.errorFields.contains("kind"), "no pick-up point is open: \(pickup.text)")
+
+            // Two different choices at once: one wins, the other is a conflict; the winner again answers as before.
+            let race = try await withThrowingTaskGroup(of: Reply.self) { group in
+                group.addTask { try await act(service, order, exceptionID, ["kind": "reattempt", "date": dates[0]]) }
+                group.addTask { try await act(service, order, exceptionID, ["kind": "instructions", "instructions": "Gate code 4512"]) }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(race.map(\.status.code).sorted() == [200, 409], "\(race.map(\.text))")
+            let winner = try #require(race.first { $0.status == .ok })
+            let action = try #require((winner["actions"] as? [[String: Any]])?.last, "\(winner.text)")
+            #expect(winner["status"] as? String == "action_requested" && action["status"] as? String == "requested" && action["source"] as? String == "customer")
+            #expect((winner["choices"] as? [String: Any])?["kinds"] as? [String] == [], "nothing more to choose while an action is in force")
+            let kind = try #require(action["kind"] as? String)
+            let replayBody: [String: any Sendable] = kind == "reattempt" ? ["kind": "reattempt", "date": dates[0]] : ["kind": "instructions", "instructions": "Gate code 4512"]
+            let replay = try await act(service, order, exceptionID, replayBody)
+            #expect(replay.status == .ok && (replay["actions"] as? [[String: Any]])?.count == 1, "the same request again: \(replay.text)")
+
+            // The estimate follows the choice.
+            let document = try await service.call(.get, "/v1/orders/\(order.id)", key: merchant.apiKey)
+            let estimate = try #require(document["estimate"] as? [String: Any], "\(document.text)")
+            #expect(estimate["basis"] as? String == "customer_choice" && (kind != "reattempt" || estimate["latest"] as? String == dates[0]), "\(estimate)")
+
+            // The carrier integration pulls it, acknowledges it once, then fails it: the customer may choose again.
+            let pending = try await service.call(.get, "/v1/delivery-actions", key: merchant.apiKey)
+            let pulled = try #require((pending["items"] as? [[String: Any]])?.first, "\(pending.text)")
+            let actionID = try #require(action["id"] as? String)
+            #expect((pulled["action"] as? [String: Any])?["id"] as? String == actionID && pulled["order_id"] as? String == order.id
+                    && pulled["tracking_number"] is String, "\(pulled)")
+            let ack = try await service.call(.post, "/v1/delivery-actions/\(actionID)/acknowledgement", key: merchant.apiKey, json: ["carrier_reference": "NDR-1"])
+            #expect(ack.status == .ok && ack["status"] as? String == "acknowledged" && ack["carrier_reference"] as? String == "NDR-1", "\(ack.text)")
+            #expect(try await service.call(.post, "/v1/delivery-actions/\(actionID)/acknowledgement", key: merchant.apiKey,
+                                           json: ["carrier_reference": "NDR-1"]).status == .ok, "the same acknowledgement again")
+            #expect(try await service.call(.post, "/v1/delivery-actions/\(actionID)/acknowledgement", key: merchant.apiKey,
+                                           json: ["carrier_reference": "NDR-2"]).status == .conflict)
+            let stillPending = try await service.call(.get, "/v1/delivery-actions", key: merchant.apiKey)
+            #expect((stillPending["items"] as? [[String: Any]])?.isEmpty == true, "acknowledged actions leave the queue: \(stillPending.text)")
+            let failed = try await service.call(.post, "/v1/delivery-actions/\(actionID)/failure", key: merchant.apiKey, json: ["reason": "No route that day"])
+            #expect(failed.status == .ok && failed["status"] as? String == "failed", "\(failed.text)")
+            let reopened = try await service.call(.get, "/v1/orders/\(order.id)/delivery-exceptions", key: order.token)
+            let open = try #require((reopened["items"] as? [[String: Any]])?.first)
+            #expect(open["status"] as? String == "open" && ((open["choices"] as? [String: Any])?["kinds"] as? [String])?.isEmpty == false, "\(open)")
+            let second = try await act(service, order, exceptionID, ["kind": "return_to_sender"])
+            #expect(second.status == .ok && (second["actions"] as? [[String: Any]])?.count == 2, "\(second.text)")
+
+            // A delivery closes it.
+            #expect(try await service.scans(merchant, shipment: order.shipment, [scan("delivered", isoTime(Date()))]).status == .ok)
+            let closed = try await service.call(.get, "/v1/orders/\(order.id)/delivery-exceptions", key: merchant.apiKey)
+            let done = try #require((closed["items"] as? [[String: Any]])?.first)
+            #expect((closed["items"] as? [[String: Any]])?.count == 1, "\(closed.text)")
+            #expect(done["status"] as? String == "closed" && done["closure"] as? String == "delivered", "\(done)")
+            let events = try await service.feedEvents(merchant, typePrefix: "delivery_", order: order.id, atLeast: 6)
+            #expect(events.compactMap { $0["type"] as? String } == [
+                "delivery_exception.opened", "delivery_action.requested", "delivery_action.acknowledged", "delivery_action.failed",
+                "delivery_action.requested", "delivery_exception.closed",
+            ])
+        }
+    }
+
+    @Test func aPostalCodeLookUpMayOnlyAskForAReattemptAndSeesNoAddress() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let (order, exception, exceptionID) = try await failedAttempt(service, merchant, substatus: "access_problem")
+            #expect(exception["reason"] as? String == "access_problem")
+            let number = try #require(try await service.call(.get, "/v1/orders/\(order.id)", key: merchant.apiKey)["order_number"] as? String)
+            let weak = try await service.lookUp(merchant.apiKey, ["order_number": number, "postal_code": "030031"])
+            let weakToken = try #require(weak["token"] as? String, "\(weak.text)")
+            let seen = try await service.call(.get, "/v1/orders/\(order.id)/delivery-exceptions", key: weakToken)
+            let choices = try #require((seen["items"] as? [[String: Any]])?.first?["choices"] as? [String: Any], "\(seen.text)")
+            #expect(choices["kinds"] as? [String] == ["reattempt"], "\(choices)")
+            let refused = try await act(service, order, exceptionID, key: weakToken, ["kind": "instructions", "instructions": "Gate code 4512"])
+            #expect(refused.status == .unprocessableContent && refused.errorFields == ["kind"], "\(refused.text)")
+            // The buyer's instructions are theirs: a postal-code look-up does not see them.
+            let told = try await act(service, order, exceptionID, ["kind": "instructions", "instructions": "Gate code 4512"])
+            #expect(told.status == .ok, "\(told.text)")
+            let again = try await service.call(.get, "/v1/orders/\(order.id)/delivery-exceptions", key: weakToken)
+            let action = try #require(((again["items"] as? [[String: Any]])?.first?["actions"] as? [[String: Any]])?.first, "\(again.text)")
+            #expect(action["kind"] as? String == "instructions" && action["instructions"] == nil, "\(action)")
+            // Another merchant's key, and another order's token, find nothing.
+            let other = try await service.newMerchant()
+            #expect(try await service.call(.get, "/v1/orders/\(order.id)/delivery-exceptions", key: other.apiKey).status == .notFound)
+            let actionID = try #require(action["id"] as? String)
+            #expect(try await service.call(.post, "/v1/delivery-actions/\(actionID)/failure", key: other.apiKey,
+                                           json: ["reason": "x"]).status == .notFound)
+        }
+    }
+
+    @Test func aWrongAddressIsCorrectedWithinItsCountryOrTheParcelGoesToAPickupPoint() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let point: [String: Any] = ["id": "BUC-1", "name": "Store Bucharest",
+                                        "address": ["line1": "Bd. Unirii 1", "city": "Bucharest", "postal_code": "030167", "country": "RO"],
+                                        "opening_hours": [["days": ["mon", "tue", "wed", "thu", "fri"], "opens": "09:00", "closes": "19:00"]]]
+            let bad = try await service.call(.put, "/v1/delivery-settings", key: merchant.apiKey, json: [
+                "action_window_hours": 2, "reattempt_days": 5, "default_action": "reattempt",
+                "pickup_points": [point, point.merging(["opening_hours": [["days": ["sat"], "opens": "18:00", "closes": "09:00"]]]) { $1 }]])
+            #expect(bad.status == .unprocessableContent
+                    && Set(bad.errorFields) == ["action_window_hours", "pickup_points", "pickup_points[1].opening_hours[0].closes"],
+                    "\(bad.text)")
+            let settings = try await service.call(.put, "/v1/delivery-settings", key: merchant.apiKey, json: [
+                "action_window_hours": 24, "reattempt_days": 3, "default_action": "return_to_sender", "pickup_points": [point]])
+            #expect(settings.status == .ok, "\(settings.text)")
+            #expect(try await service.call(.get, "/v1/delivery-settings", key: merchant.apiKey)["action_window_hours"] as? Int == 24)
+
+            let (order, exception, exceptionID) = try await failedAttempt(service, merchant, substatus: "address_issue")
+            let choices = try #require(exception["choices"] as? [String: Any])
+            #expect(choices["kinds"] as? [String] == ["address_change", "instructions", "pickup_point", "return_to_sender"], "\(choices)")
+            #expect((choices["pickup_points"] as? [[String: Any]])?.first?["id"] as? String == "BUC-1")
+            let abroad = try await act(service, order, exceptionID, ["kind": "address_change", "address": [
+                "line1": "Hauptstraße 1", "city": "Wien", "postal_code": "1010", "country": "AT"]])
+            #expect(abroad.status == .unprocessableContent && abroad.errorFields == ["address.country"], "\(abroad.text)")
+            let badCode = try await act(service, order, exceptionID, ["kind": "address_change", "address": [
+                "line1": "Strada Lipscani 14", "city": "Bucharest", "postal_code": "0300", "country": "RO"]])
+            #expect(badCode.status == .unprocessableContent && badCode.errorFields == ["address.postal_code"], "\(badCode.text)")
+            let corrected = try await act(service, order, exceptionID, ["kind": "address_change", "address": [
+                "line1": "Strada Lipscani 14", "city": "Bucharest", "postal_code": "030031", "country": "RO"]])
+            #expect(corrected.status == .ok, "\(corrected.text)")
+            let action = try #require((corrected["actions"] as? [[String: Any]])?.first)
+            #expect((action["address"] as? [String: Any])?["line1"] as? String == "Strada Lipscani 14")
+
+            // A carrier service that takes only reattempts and returns narrows the choices.
+            let service2 = try await service.call(.put, "/v1/carrier-services/fan/standard", key: merchant.apiKey, json: [
+                "pickup_days": ["mon"], "delivery_days": ["mon", "tue", "wed", "thu", "fri", "sat"],
+                "baseline_transit": [["country": "RO", "min_days": 1, "max_days": 2]], "ndr_actions": ["reattempt", "return_to_sender"]])
+            #expect(service2.status == .created || service2.status == .ok, "\(service2.text)")
+            #expect(service2["ndr_actions"] as? [String] == ["reattempt", "return_to_sender"], "\(service2.text)")
+            let (fanOrder, fanException, fanExceptionID) = try await failedAttempt(service, merchant, carrier: "fan")
+            let fanChoices = try #require(fanException["choices"] as? [String: Any])
+            #expect(fanChoices["kinds"] as? [String] == ["reattempt", "return_to_sender"], "\(fanChoices)")
+            #expect(try await act(service, fanOrder, fanExceptionID, ["kind": "pickup_point", "pickup_point_id": "BUC-1"]).status == .unprocessableContent)
+        }
+    }
+
+    @Test func anUnansweredExceptionEscalatesItsAlertThenTakesTheDefaultAction() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let (order, exception, exceptionID) = try await failedAttempt(service, merchant)
+            let respondBy = try #require((exception["respond_by"] as? String).flatMap(parseTime))
+            let opened = try #require((exception["opened_at"] as? String).flatMap(parseTime))
+            // 48 working hours, Monday to Friday in Bucharest: at least two days, at most four with a weekend.
+            #expect((2 * 86_400...4 * 86_400 + 1).contains(respondBy.timeIntervalSince(opened)), "\(exception)")
+            let alert = try await service.call(.get, "/v1/orders/\(order.id)", key: merchant.apiKey)
+            #expect((alert["alert"] as? [String: Any])?["severity"] as? String == "delay", "\(alert.text)")
+
+            // Time comes by backdating (the change a pass makes is stamped with the clock's time).
+            try await backdate(exceptionID, "escalates_at")
+            _ = try await detect(merchant, now: Date())
+            let escalated = try await service.call(.get, "/v1/orders/\(order.id)", key: merchant.apiKey)
+            #expect((escalated["alert"] as? [String: Any])?["severity"] as? String == "long_delay", "half-way and unanswered: \(escalated.text)")
+
+            try await backdate(exceptionID, "respond_by")
+            _ = try await detect(merchant, now: Date())
+            let listed = try await service.call(.get, "/v1/orders/\(order.id)/delivery-exceptions", key: merchant.apiKey)
+            let expired = try #require((listed["items"] as? [[String: Any]])?.first)
+            let action = try #require((expired["actions"] as? [[String: Any]])?.first, "\(expired)")
+            #expect(action["source"] as? String == "default" && action["kind"] as? String == "return_to_sender", "\(action)")
+            #expect(try await act(service, order, exceptionID, ["kind": "return_to_sender"]).status == .ok, "the same as in force")
+            let late = try await act(service, order, exceptionID, ["kind": "instructions", "instructions": "too late"])
+            #expect(late.status == .conflict, "\(late.text)")
+        }
+    }
+}
+
+private func parseTime(_ text: String) -> Date? {
+    try? Date(text, strategy: .iso8601)
+}
