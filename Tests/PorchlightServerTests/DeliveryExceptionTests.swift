@@ -12,7 +12,7 @@ import Testing
     private func failedAttempt(_ service: Service, _ merchant: TestMerchant, substatus: String = "recipient_unavailable",
                                carrier: String = "dhl") async throws -> (order: ShippedOrder, exception: [String: Any], id: String) {
         let order = try await service.shippedOrder(merchant, carrier: carrier, scanned: "in_transit", at: Date().addingTimeInterval(-3600))
-        var attempt = scan("attempted_delivery", isoTime(Date().addingTimeInterval(-60)))
+        var attempt = scan("attempted_delivery", isoTime(Date().addingTimeInterval(-60)), id: "attempt-1")
         attempt["substatus"] = substatus
         let scanned = try await service.scans(merchant, shipment: order.shipment, [attempt])
         #expect(scanned.status == .ok, "\(scanned.text)")
@@ -61,8 +61,8 @@ import Testing
             // Monday to Friday (no carrier service set up), from tomorrow, five days ahead.
             #expect((3...5).contains(dates.count) && dates.allSatisfy { LocalDate($0).map { Weekday.mondayToFriday.contains($0.weekday) } == true },
                     "\(dates)")
-            // The same scan again opens nothing more.
-            var again = scan("attempted_delivery", isoTime(Date().addingTimeInterval(-60)))
+            // The same scan again (the carrier's event id) opens nothing more.
+            var again = scan("attempted_delivery", isoTime(Date().addingTimeInterval(-30)), id: "attempt-1")
             again["substatus"] = "recipient_unavailable"
             _ = try await service.scans(merchant, shipment: order.shipment, [again])
 

@@ -213,6 +213,47 @@ extension Reply {
         }
     }
 
+    @Test func afterAFailedAttemptTheCustomerChoosesOnThePageAndOnlyTheChosenKindsFieldGoesOn() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let shipped = try await service.shippedOrder(merchant, scanned: "in_transit", at: Date().addingTimeInterval(-3600))
+            var attempt = scan("attempted_delivery", isoTime(Date().addingTimeInterval(-60)))
+            attempt["substatus"] = "address_issue"
+            #expect(try await service.scans(merchant, shipment: shipped.shipment, [attempt]).status == .ok)
+            let slug = try await service.brandPage(merchant)
+            let opened = try await service.page("/pages/\(slug)/links/\(shipped.token)?lang=de")
+            let cookie = try #require(opened.sessionCookie)
+            let token = try #require(opened.formToken)
+            #expect(opened.text.contains(PageText.deliveryReasonAddressProblem.text(.de)) && opened.text.contains("name=\"line1\"")
+                    && !opened.text.contains("name=\"date\""), "an address problem is not fixed by a plain reattempt: \(opened.text)")
+            let listed = try await service.call(.get, "/v1/orders/\(shipped.id)/delivery-exceptions", key: merchant.apiKey)
+            let exceptionID = try #require((listed["items"] as? [[String: Any]])?.first?["id"] as? String, "\(listed.text)")
+            func send(_ fields: [(String, String)]) async throws -> Reply {
+                try await service.submit("/pages/\(slug)/order/delivery-actions",
+                                         [("form_token", token), ("exception_id", exceptionID), ("lang", "de")] + fields, cookie: cookie)
+            }
+            let incomplete = try await send([("kind", "address_change"), ("line1", ""), ("city", ""), ("postal_code", ""), ("instructions", "")])
+            #expect(incomplete.status == .unprocessableContent && incomplete.text.contains(PageText.deliveryAddressIncomplete.text(.de)), "\(incomplete.text)")
+            let badCode = try await send([("kind", "address_change"), ("line1", "Strada Lipscani 14"), ("city", "Bucharest"), ("postal_code", "12"),
+                                          ("instructions", "")])
+            #expect(badCode.status == .unprocessableContent && badCode.text.contains(PageText.deliveryActionFailedNotice.text(.de)), "\(badCode.text)")
+            // Every field of the form comes; the instructions typed in are not the chosen kind's, and do not go on.
+            let sent = try await send([("kind", "address_change"), ("line1", "Strada Lipscani 14"), ("line2", ""), ("city", "Bucharest"),
+                                       ("postal_code", "030031"), ("instructions", "Ring twice"), ("pickup_point_id", "")])
+            #expect(sent.status == .seeOther && sent.headers[.location] == "/pages/\(slug)/order?lang=de&done=delivery_action_sent",
+                    "\(sent.headers[.location] ?? "no location")")
+            let after = try await service.page("/pages/\(slug)/order?lang=de&done=delivery_action_sent", cookie: cookie)
+            #expect(after.text.contains(PageText.deliveryActionSentNotice.text(.de)) && !after.text.contains("name=\"line1\"")
+                    && after.text.contains(PageText.deliveryActionRequested.text(.de, ["choice": PageText.deliveryKindAddressChange.text(.de)])),
+                    "\(after.text)")
+            let action = try #require(((try await service.call(.get, "/v1/orders/\(shipped.id)/delivery-exceptions", key: merchant.apiKey)["items"]
+                as? [[String: Any]])?.first?["actions"] as? [[String: Any]])?.first)
+            #expect((action["address"] as? [String: Any])?["country"] as? String == "RO" && action["instructions"] == nil, "\(action)")
+            let analytics = try await service.call(.get, "/v1/tracking-page/analytics", key: merchant.apiKey)
+            #expect((analytics["actions"] as? [String: Any])?["delivery_action_sent"] as? Int == 1, "\(analytics.text)")
+        }
+    }
+
     @Test func theLanguageIsThePickedOneElseAcceptLanguageAndNoEnglishShowsInAnother() async throws {
         try await withService { service in
             let scenario = try await CustomerProofTests().scenario(service)

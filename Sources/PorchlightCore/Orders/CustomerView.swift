@@ -338,6 +338,9 @@ extension OrderDocument {
 
     /// The language the merchant stored for the customer, if any.
     public var customerLocale: String? { customer.locale }
+
+    /// The delivery address's country: a corrected address stays in it.
+    public var destinationCountry: String { destination.country }
 }
 
 extension OrderDocument {

@@ -38,6 +38,14 @@ extension CustomerLanguage {
         return instant.formatted(style)
     }
 
+    /// A weekday's short name in this language ("Mon", "lun.").
+    public func shortName(_ day: Weekday) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.locale = Locale(identifier: localeIdentifier)
+        // The calendar's symbols start on Sunday.
+        return calendar.shortWeekdaySymbols[(Weekday.allCases.firstIndex(of: day)! + 1) % 7]
+    }
+
     /// The seconds east of UTC that an RFC 3339 text ends with (`Z` is 0).
     static func offset(of text: String) -> Int? {
         if text.hasSuffix("Z") || text.hasSuffix("z") { return 0 }

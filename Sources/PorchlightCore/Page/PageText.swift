@@ -42,6 +42,14 @@ public enum PageText: String, Sendable, CaseIterable {
     case recommendationsHeading, formExpired, refreshNotice, poweredBy
     // What the page says after an action, and when the rules refused it.
     case displayNameLabel, remedyChosenNotice, deliveryRatedNotice, remedyFailed, returnFailed, reviewFailed, deliveryRatingFailed
+    // A failed delivery attempt and what the customer may choose.
+    case deliveryFailedHeading, deliveryReasonCustomerUnavailable, deliveryReasonAddressProblem, deliveryReasonRefused
+    case deliveryReasonPaymentOrID, deliveryReasonAccessProblem, deliveryReasonCarrierProblem
+    case deliveryRespondBy, deliveryChooseLegend, deliveryKindReattempt, deliveryKindInstructions, deliveryKindAddressChange
+    case deliveryKindPickupPoint, deliveryKindReturnToSender, deliveryDateLabel, deliveryInstructionsLabel, deliveryAddressLegend
+    case addressLine1Label, addressLine2Label, addressCityLabel, deliveryPickupPointLabel, deliveryActionButton
+    case deliveryActionRequested, deliveryActionConfirmed, deliveryCarrierCouldNot, deliveryActionSentNotice, deliveryActionFailedNotice
+    case deliveryAddressIncomplete
 
     /// The English wording: the reference every other language translates.
     public var english: String { PageTranslations.english[self] ?? rawValue }

@@ -30,7 +30,7 @@ struct AuthMiddleware: ServerMiddleware {
              Operations.GetPageAsset.id:
             .open
         case Operations.GetOrderPage.id, Operations.GetOrderPageState.id, Operations.ChoosePageRemedy.id, Operations.OpenPageReturn.id,
-             Operations.SubmitPageReview.id, Operations.SubmitPageDeliveryRating.id:
+             Operations.SubmitPageReview.id, Operations.SubmitPageDeliveryRating.id, Operations.RequestPageDeliveryAction.id:
             .pageSession
         case Operations.GetTrackingPageSettings.id, Operations.PreviewTrackingPage.id, Operations.GetTrackingPageAnalytics.id:
             .scope(.ordersRead)

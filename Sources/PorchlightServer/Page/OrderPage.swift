@@ -80,6 +80,13 @@ struct OrderPageModel {
     struct Rating { var number: Int; var prompt: String; var stars: [Star] }
     struct Reviews { var lines: [ReviewLine]; var ratings: [Rating] }
     struct Recommendation { var href: String; var name: String; var imageURL: String? }
+    /// What may be chosen after a failed attempt; each field of the form belongs to one kind.
+    struct DeliveryForm {
+        var respondByText: String; var kinds: [Choice]; var dates: [Choice]; var pickupPoints: [Choice]
+        var hasDates: Bool; var offersInstructions: Bool; var offersAddress: Bool; var hasPickupPoints: Bool
+    }
+    /// A parcel's failed delivery attempt: why, what was asked of the carrier, what may be chosen.
+    struct DeliveryProblem { var exceptionID: String; var heading: String; var reasonText: String; var actionText: String?; var retryText: String?; var form: DeliveryForm? }
     struct Line { var text: String }
 
     var slug: String
@@ -94,6 +101,7 @@ struct OrderPageModel {
     var error: String?
     var arrival: Arrival
     var alert: Alert?
+    var deliveryProblems: [DeliveryProblem]
     var parcels: [Parcel]
     var lines: [Line]
     var returns: Returns?
@@ -112,6 +120,9 @@ struct OrderPageInputs {
     var proof: CustomerProof
     var estimate: Components.Schemas.ArrivalEstimate
     var remedies: [Components.Schemas.Remedy]
+    var deliveryExceptions: [Components.Schemas.DeliveryException]
+    /// The order's shipment ids, in the customer view's order: how the page numbers parcels.
+    var shipmentIDs: [String]
     var eligibility: Components.Schemas.ReturnEligibility
     var policy: ReturnPolicy
     /// Lines already reviewed, and parcels (numbered from 1) already rated.
@@ -163,6 +174,9 @@ extension OrderPageModel {
         }
 
         let count = view.shipments.count
+        deliveryProblems = inputs.deliveryExceptions.filter { $0.status != .closed }.map { exception in
+            Self.deliveryProblem(exception, parcel: (inputs.shipmentIDs.firstIndex(of: exception.shipmentId) ?? 0) + 1, of: count, language)
+        }
         parcels = view.shipments.enumerated().map { index, shipment in
             let checkpoints = shipment.events.sorted { (APITime.instant($0.occurred_at) ?? .distantPast) > (APITime.instant($1.occurred_at) ?? .distantPast) }
                 .map { event in
@@ -214,6 +228,53 @@ extension OrderPageModel {
                            name: item.name, imageURL: item.imageURL)
         }
         hasRecommendations = !recommendations.isEmpty
+    }
+
+    static func deliveryProblem(_ exception: Components.Schemas.DeliveryException, parcel: Int, of count: Int,
+                                _ language: CustomerLanguage) -> DeliveryProblem {
+        func t(_ key: PageText, _ values: [String: String] = [:]) -> String { key.text(language, values) }
+        let reason: PageText = switch exception.reason {
+        case .customerUnavailable: .deliveryReasonCustomerUnavailable
+        case .addressProblem: .deliveryReasonAddressProblem
+        case .refused: .deliveryReasonRefused
+        case .paymentOrId: .deliveryReasonPaymentOrID
+        case .accessProblem: .deliveryReasonAccessProblem
+        case .carrierProblem: .deliveryReasonCarrierProblem
+        }
+        let last = exception.actions.last
+        let actionText: String? = switch last?.status {
+        case .requested?: t(.deliveryActionRequested, ["choice": deliveryKindText(last!.kind, language)])
+        case .acknowledged?: t(.deliveryActionConfirmed, ["choice": deliveryKindText(last!.kind, language)])
+        case .failed?, nil: nil
+        }
+        let choices = exception.choices
+        let form = choices.kinds.isEmpty ? nil : DeliveryForm(
+            respondByText: t(.deliveryRespondBy, ["date": language.formatInstant(APITime.text(exception.respondBy))]),
+            kinds: choices.kinds.map { Choice(value: $0.rawValue, text: deliveryKindText($0, language)) },
+            dates: choices.dates.map { Choice(value: $0, text: LocalDate($0).map(language.format) ?? $0) },
+            pickupPoints: choices.pickupPoints.map { point in
+                let hours = point.openingHours.map { hours in
+                    hours.days.compactMap { Weekday(rawValue: $0.rawValue).map(language.shortName) }.joined(separator: ", ") + " \(hours.opens)–\(hours.closes)"
+                }.joined(separator: "; ")
+                return Choice(value: point.id, text: "\(point.name), \(point.address.line1), \(point.address.city) (\(hours))")
+            },
+            hasDates: choices.kinds.contains(.reattempt), offersInstructions: choices.kinds.contains(.instructions),
+            offersAddress: choices.kinds.contains(.addressChange), hasPickupPoints: choices.kinds.contains(.pickupPoint))
+        return DeliveryProblem(
+            exceptionID: exception.id, heading: count > 1 ? "\(t(.deliveryFailedHeading)) (\(t(.parcelHeading, ["number": String(parcel), "count": String(count)])))" : t(.deliveryFailedHeading),
+            reasonText: t(reason), actionText: actionText,
+            retryText: last?.status == .failed && form != nil ? t(.deliveryCarrierCouldNot) : nil, form: form)
+    }
+
+    static func deliveryKindText(_ kind: Components.Schemas.DeliveryActionKind, _ language: CustomerLanguage) -> String {
+        let key: PageText = switch kind {
+        case .reattempt: .deliveryKindReattempt
+        case .instructions: .deliveryKindInstructions
+        case .addressChange: .deliveryKindAddressChange
+        case .pickupPoint: .deliveryKindPickupPoint
+        case .returnToSender: .deliveryKindReturnToSender
+        }
+        return key.text(language)
     }
 
     /// How a review is signed unless the customer changes it: the first name and the initial of

@@ -168,6 +168,27 @@ extension APIHandlers {
         })
     }
 
+    func requestPageDeliveryAction(_ input: Operations.RequestPageDeliveryAction.Input) async throws -> Operations.RequestPageDeliveryAction.Output {
+        guard case .urlEncodedForm(let form) = input.body else { throw Problem.unsupportedMediaType }
+        return .init(try await pageAction(.deliveryActionSent, slug: input.path.slug, formToken: form.formToken, lang: form.lang) { orderID in
+            // A form sends every field: only the chosen kind's goes on, the address in the order's own country.
+            var action = Components.Schemas.DeliveryActionInput(kind: form.kind)
+            switch form.kind {
+            case .reattempt: action.date = form.date.nonEmpty
+            case .instructions: action.instructions = form.instructions.nonEmpty
+            case .pickupPoint: action.pickupPointId = form.pickupPointId.nonEmpty
+            case .returnToSender: break
+            case .addressChange:
+                guard let source = try await customerViews.source(of: orderID, merchant: Caller.merchant(), logger: RequestScope.logger),
+                      let line1 = form.line1.nonEmpty, let city = form.city.nonEmpty
+                else { throw PageActionRefusal(.deliveryAddressIncomplete) }
+                action.address = .init(line1: line1, line2: form.line2.nonEmpty, city: city, postalCode: form.postalCode.nonEmpty,
+                                       country: try .init(checked: source.document.destinationCountry))
+            }
+            _ = try await requestDeliveryAction(.init(path: .init(orderId: orderID.apiText, exceptionId: form.exceptionId), body: .json(action)))
+        })
+    }
+
     func followPageRecommendation(_ input: Operations.FollowPageRecommendation.Input) async throws -> Operations.FollowPageRecommendation.Output {
         guard let (merchant, branding) = try await pages.page(slug: input.path.slug, logger: RequestScope.logger),
               let item = branding.recommendations.first(where: { $0.sku == input.path.sku })
@@ -216,14 +237,17 @@ extension APIHandlers {
             async let estimate = getArrivalEstimate(.init(path: .init(orderId: id), headers: .init(acceptLanguage: language.rawValue)))
             async let remedies = listOrderRemedies(.init(path: .init(orderId: id)))
             async let eligibility = getReturnEligibility(.init(path: .init(orderId: id), headers: .init(acceptLanguage: language.rawValue)))
-            return (try await estimate.ok.body.json, try await remedies.ok.body.json.items, try await eligibility.ok.body.json)
+            async let exceptions = listDeliveryExceptions(.init(path: .init(orderId: id)))
+            return (try await estimate.ok.body.json, try await remedies.ok.body.json.items, try await eligibility.ok.body.json,
+                    try await exceptions.ok.body.json.items)
         }
         async let policy = returnPolicies.current(merchant: merchant, logger: logger)
         async let done = pages.reviewedAndRated(orderID, merchant: merchant, logger: logger)
         let (reviewed, rated) = try await done
         let ids = source.document.shipmentIDs
         let inputs = OrderPageInputs(
-            view: view, version: source.document.currentVersion, proof: proof, estimate: answers.0, remedies: answers.1, eligibility: answers.2,
+            view: view, version: source.document.currentVersion, proof: proof, estimate: answers.0, remedies: answers.1,
+            deliveryExceptions: answers.3, shipmentIDs: ids.map(\.apiText), eligibility: answers.2,
             policy: try await policy.policy, reviewedSKUs: reviewed,
             ratedParcels: Set(ids.enumerated().filter { rated.contains($0.element) }.map { $0.offset + 1 }),
             recommendations: branding.recommendations(forSKUs: view.lines.map(\.sku), categories: source.document.lineCategories))
@@ -292,6 +316,7 @@ enum PageAction: String {
     case returnOpened = "return_opened"
     case reviewSent = "review_sent"
     case deliveryRated = "delivery_rated"
+    case deliveryActionSent = "delivery_action_sent"
 
     init(_ action: Components.Schemas.PageAction) {
         switch action {
@@ -299,6 +324,7 @@ enum PageAction: String {
         case .returnOpened: self = .returnOpened
         case .reviewSent: self = .reviewSent
         case .deliveryRated: self = .deliveryRated
+        case .deliveryActionSent: self = .deliveryActionSent
         }
     }
 
@@ -308,6 +334,7 @@ enum PageAction: String {
         case .returnOpened: .returnOpened
         case .reviewSent: .reviewSent
         case .deliveryRated: .deliveryRated
+        case .deliveryActionSent: .deliveryActionSent
         }
     }
 
@@ -317,6 +344,7 @@ enum PageAction: String {
         case .returnOpened: .returnOpened
         case .reviewSent: .reviewThanks
         case .deliveryRated: .deliveryRatedNotice
+        case .deliveryActionSent: .deliveryActionSentNotice
         }
     }
 
@@ -327,6 +355,7 @@ enum PageAction: String {
         case .returnOpened: .returnFailed
         case .reviewSent: .reviewFailed
         case .deliveryRated: .deliveryRatingFailed
+        case .deliveryActionSent: .deliveryActionFailedNotice
         }
     }
 }

@@ -10,7 +10,8 @@ struct PageHeadersMiddleware: ServerMiddleware {
     static let pages: Set<String> = [
         Operations.GetLookupPage.id, Operations.SubmitPageLookup.id, Operations.OpenPageLink.id, Operations.GetOrderPage.id,
         Operations.GetOrderPageState.id, Operations.ChoosePageRemedy.id, Operations.OpenPageReturn.id, Operations.SubmitPageReview.id,
-        Operations.SubmitPageDeliveryRating.id, Operations.FollowPageRecommendation.id, Operations.PreviewTrackingPage.id,
+        Operations.SubmitPageDeliveryRating.id, Operations.RequestPageDeliveryAction.id, Operations.FollowPageRecommendation.id,
+        Operations.PreviewTrackingPage.id,
     ]
 
     func intercept(

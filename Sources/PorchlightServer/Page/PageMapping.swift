@@ -49,7 +49,7 @@ extension Components.Schemas.TrackingPageAnalytics {
         self.init(
             from: from.description, to: to.description, pageViews: total(.pageView), lookups: total(.lookup),
             actions: .init(remedyChosen: total(.remedyChosen), returnOpened: total(.returnOpened), reviewSent: total(.reviewSent),
-                           deliveryRated: total(.deliveryRated)),
+                           deliveryRated: total(.deliveryRated), deliveryActionSent: total(.deliveryActionSent)),
             recommendationClicks: counts.clicks.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(sku: $0.key, clicks: $0.value) })
     }
 }
@@ -99,3 +99,4 @@ extension Operations.ChoosePageRemedy.Output: PageFormOutput {}
 extension Operations.OpenPageReturn.Output: PageFormOutput {}
 extension Operations.SubmitPageReview.Output: PageFormOutput {}
 extension Operations.SubmitPageDeliveryRating.Output: PageFormOutput {}
+extension Operations.RequestPageDeliveryAction.Output: PageFormOutput {}

@@ -90,6 +90,12 @@ extension Schema {
             ADD CONSTRAINT delivery_promises_basis_known CHECK (basis IN ('lane', 'destination_region', 'route',
                 'carrier_service', 'location', 'merchant', 'configured', 'latest_scan', 'customer_choice')) NOT VALID
         """,
+        // The page counts the choices customers make there.
+        "ALTER TABLE tracking_page_counts DROP CONSTRAINT tracking_page_counts_metric_check",
+        """
+        ALTER TABLE tracking_page_counts ADD CONSTRAINT tracking_page_counts_metric_check CHECK (metric IN ('page_view', 'lookup',
+            'remedy_chosen', 'return_opened', 'review_sent', 'delivery_rated', 'recommendation_click', 'delivery_action_sent'))
+        """,
         "ALTER TABLE events DROP CONSTRAINT events_type_check",
         """
         ALTER TABLE events ADD CONSTRAINT events_type_check CHECK (type IN ('order.created', 'order.updated', 'order.cancelled',

@@ -11,6 +11,7 @@ public enum PageMetric: String, Sendable, CaseIterable {
     case returnOpened = "return_opened"
     case reviewSent = "review_sent"
     case deliveryRated = "delivery_rated"
+    case deliveryActionSent = "delivery_action_sent"
     case recommendationClick = "recommendation_click"
 }
 
