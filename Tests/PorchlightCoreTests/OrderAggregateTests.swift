@@ -609,3 +609,38 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         #expect(Set(errors.map(\.field)) == ["thresholds.label_created_hours", "thresholds.out_for_delivery_hours", "by_service[1]"])
     }
 }
+
+@Suite struct MissedPromiseAfterAFailedAttemptTests {
+    /// An order promised by 2025-11-21 whose parcel failed its attempt on day one, then (after
+    /// `request`, if any, asked by the customer) arrived on the 26th.
+    private func lateAfterAFailedAttempt(choosing request: DeliveryActionRequest?) throws -> OrderRecord {
+        var order = newOrder()
+        order.promise = promise(latest: "2025-11-21")
+        let shipmentID = UUID()
+        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T1", originLocation: nil,
+                                            lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]), id: shipmentID, now: hours(1))
+        let attempt = TrackingEventDraft(status: .attemptedDelivery, substatus: .recipientUnavailable, carrierStatusCode: nil, carrierStatusText: nil,
+                                         location: nil, occurredAt: hours(30), carrierEventId: "a1")
+        _ = order.recordTracking([scan(.inTransit, 5, id: "t1"), attempt], shipment: shipmentID, now: hours(31), newID: UUID.init, estimator: noEstimate)
+        order.keepDeliveryExceptionsInStep(now: hours(31), newID: UUID.init)
+        let exception = try #require(order.deliveryExceptions.first)
+        #expect(exception.reason == .customerUnavailable && exception.status == .open)
+        if let request {
+            try order.requestDeliveryAction(request, exception: exception.id, source: .customer, proof: .email, now: hours(32), id: UUID())
+        }
+        _ = order.recordTracking([scan(.delivered, 24 * 6, id: "d1")], shipment: shipmentID, now: hours(24 * 6), newID: UUID.init, estimator: noEstimate)
+        order.settle(now: hours(24 * 6))
+        order.keepDeliveryExceptionsInStep(now: hours(24 * 6), newID: UUID.init)
+        return order
+    }
+
+    @Test func theLedgerSaysWhetherTheCustomersChoiceOrTheCarriersFailureCameBeforeTheMiss() throws {
+        let chosen = try lateAfterAFailedAttempt(choosing: DeliveryActionRequest(kind: .instructions, instructions: "Leave it with the concierge"))
+        #expect(chosen.promise?.outcome == .missed && chosen.promise?.missedAfter == .customerChoice)
+        #expect(chosen.deliveryExceptions.first?.closure == .delivered)
+        let unanswered = try lateAfterAFailedAttempt(choosing: nil)
+        #expect(unanswered.promise?.outcome == .missed && unanswered.promise?.missedAfter == .carrierFailure)
+        let events = OrderEvents.between(nil, unanswered).filter { $0.type == .promiseMissed }
+        #expect(events.isEmpty, "a new order's events are its creation's")
+    }
+}

@@ -235,6 +235,84 @@ import Testing
             #expect(late.status == .conflict, "\(late.text)")
         }
     }
+    @Test func aCustomerMayCancelTheirOwnOrderWithinTheShopsMinutesUntilHandOff() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            func link(_ order: String) async throws -> String {
+                let link = try await service.call(.post, "/v1/orders/\(order)/customer-links", key: merchant.apiKey, json: [:])
+                return try #require(link["token"] as? String, "\(link.text)")
+            }
+            func placed(_ secondsAgo: Double) async throws -> String {
+                var order = sampleOrder()
+                order["placed_at"] = isoTime(Date().addingTimeInterval(-secondsAgo))
+                return try await service.createOrder(merchant, order)
+            }
+            let early = try await placed(60)
+            let earlyToken = try await link(early)
+            let notAllowed = try await service.call(.post, "/v1/orders/\(early)/cancellations", key: earlyToken, json: ["reason": "fraud"])
+            #expect(notAllowed.status == .conflict && (notAllowed["detail"] as? String)?.contains("does not let customers") == true, "\(notAllowed.text)")
+
+            let settings = try await service.call(.put, "/v1/delivery-settings", key: merchant.apiKey, json: [
+                "action_window_hours": 48, "reattempt_days": 5, "default_action": "return_to_sender", "pickup_points": [Any](),
+                "self_cancel_minutes": 30])
+            #expect(settings.status == .ok && settings["self_cancel_minutes"] as? Int == 30, "\(settings.text)")
+            // A postal-code look-up cannot speak for the buyer.
+            let number = try #require(try await service.call(.get, "/v1/orders/\(early)", key: merchant.apiKey)["order_number"] as? String)
+            let weak = try #require(try await service.lookUp(merchant.apiKey, ["order_number": number, "postal_code": "030031"])["token"] as? String)
+            #expect(try await service.call(.post, "/v1/orders/\(early)/cancellations", key: weak, json: ["reason": "customer_request"]).status == .forbidden)
+            let cancelled = try await service.call(.post, "/v1/orders/\(early)/cancellations", key: earlyToken, json: ["reason": "fraud"])
+            #expect(cancelled.status == .ok && cancelled["status"] as? String == "cancelled" && cancelled["cancellation_reason"] as? String == "customer_request",
+                    "the customer's reason is their own request: \(cancelled.text)")
+
+            let late = try await placed(31 * 60)
+            let tooLate = try await service.call(.post, "/v1/orders/\(late)/cancellations", key: try await link(late), json: ["reason": "customer_request"])
+            #expect(tooLate.status == .conflict && (tooLate["detail"] as? String)?.contains("ended at") == true, "\(tooLate.text)")
+
+            // Once a parcel is with the carrier, it is a return, not a cancellation; before that a label alone does not stop it.
+            let labelled = try await placed(60)
+            var halfShipped = try await service.ship(merchant, order: labelled, tracking: "L1", lines: [["sku": "TEE", "quantity": 2]])
+            let labelledToken = try await link(labelled)
+            let partly = try await service.call(.post, "/v1/orders/\(labelled)/cancellations", key: labelledToken, json: ["reason": "customer_request"])
+            #expect(partly.status == .ok && (partly["lines"] as? [[String: Any]])?.first { $0["sku"] as? String == "MUG" }?["cancelled_quantity"] as? Int == 1,
+                    "\(partly.text)")
+            let handedOff = try await placed(60)
+            halfShipped = try await service.ship(merchant, order: handedOff, tracking: "L2", lines: [["sku": "TEE", "quantity": 1]])
+            let shipmentID = try #require(halfShipped["id"] as? String)
+            #expect(try await service.scans(merchant, shipment: shipmentID, [scan("in_transit", isoTime(Date().addingTimeInterval(-10)))]).status == .ok)
+            let refused = try await service.call(.post, "/v1/orders/\(handedOff)/cancellations", key: try await link(handedOff), json: ["reason": "customer_request"])
+            #expect(refused.status == .conflict && (refused["detail"] as? String)?.contains("already with the carrier") == true, "\(refused.text)")
+        }
+    }
+
+    @Test func deliveryAnalyticsCountFirstAttemptsResolutionsAndReturnsToSender() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            // One delivered at the first attempt, one delivered after the customer chose, one back to the sender.
+            _ = try await service.shippedOrder(merchant, scanned: "delivered", at: Date().addingTimeInterval(-30))
+            let (chose, _, choseException) = try await failedAttempt(service, merchant)
+            let dates = try #require(((try await service.call(.get, "/v1/orders/\(chose.id)/delivery-exceptions", key: chose.token)["items"]
+                as? [[String: Any]])?.first?["choices"] as? [String: Any])?["dates"] as? [String])
+            #expect(try await act(service, chose, choseException, ["kind": "reattempt", "date": dates[0]]).status == .ok)
+            #expect(try await service.scans(merchant, shipment: chose.shipment, [scan("delivered", isoTime(Date().addingTimeInterval(-20)))]).status == .ok)
+            let (back, _, _) = try await failedAttempt(service, merchant)
+            #expect(try await service.scans(merchant, shipment: back.shipment, [scan("returned_to_sender", isoTime(Date().addingTimeInterval(-10)))]).status == .ok)
+
+            let overall = try await service.call(.get, "/v1/delivery-analytics", key: merchant.apiKey)
+            let stats = try #require(overall["overall"] as? [String: Any], "\(overall.text)")
+            #expect(stats["finished"] as? Int == 3 && stats["delivered_first_attempt"] as? Int == 1 && stats["failed_attempts"] as? Int == 2
+                    && stats["actioned"] as? Int == 1 && stats["delivered_after_action"] as? Int == 1 && stats["returned_to_sender"] as? Int == 1, "\(stats)")
+            #expect(stats["first_attempt_rate"] as? Double == 0.3333 && stats["resolution_rate"] as? Double == 1 && stats["rto_rate"] as? Double == 0.3333)
+            #expect((overall["groups"] as? [[String: Any]])?.first?["key"] as? String == "dhl/standard", "\(overall.text)")
+            let byReason = try await service.call(.get, "/v1/delivery-analytics?group_by=reason", key: merchant.apiKey)
+            let groups = try #require(byReason["groups"] as? [[String: Any]], "\(byReason.text)")
+            #expect(groups.compactMap { $0["key"] as? String } == ["customer_unavailable", "none"] && groups.first?["rto_rate"] as? Double == 0.5, "\(groups)")
+            let empty = try await service.call(.get, "/v1/delivery-analytics?to=2020-01-02T00:00:00Z", key: merchant.apiKey)
+            #expect((empty["overall"] as? [String: Any])?["finished"] as? Int == 0 && (empty["overall"] as? [String: Any])?["first_attempt_rate"] == nil,
+                    "\(empty.text)")
+            let backwards = try await service.call(.get, "/v1/delivery-analytics?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z", key: merchant.apiKey)
+            #expect(backwards.status == .badRequest && backwards.errorFields == ["from"], "\(backwards.text)")
+        }
+    }
 }
 
 private func parseTime(_ text: String) -> Date? {

@@ -169,6 +169,19 @@ extension OrderRecord {
     /// The settings in force: the merchant's, or the standard ones.
     var deliveryRules: DeliverySettings { deliverySettings ?? .standard }
 
+    /// Regret before dispatch: the customer may cancel the order themselves when the merchant
+    /// lets them, within its minutes of the order being placed, and until a parcel is handed to
+    /// the carrier (its first carrier scan). Throws the conflict that says which it is not.
+    public func checkCustomerMayCancel(now: Date) throws(DomainError) {
+        let minutes = deliveryRules.selfCancelMinutes
+        guard minutes > 0 else { throw .conflict("This shop does not let customers cancel orders themselves: ask the shop.") }
+        let until = placedAt.addingTimeInterval(Double(minutes) * 60)
+        guard now < until else { throw .conflict("The time to cancel this order ended at \(APITime.text(until)).") }
+        guard !shipments.contains(where: { $0.shippedAt != nil }) else {
+            throw .conflict("A parcel of this order is already with the carrier: once it arrives, it can be returned.")
+        }
+    }
+
     /// Opens an exception for a shipment's latest failed attempt (one per attempt, never for an
     /// attempt a delivery or a return to sender has overtaken), closing the shipment's previous
     /// one; closes open ones once their parcel is delivered or on its way back; and takes the

@@ -56,20 +56,34 @@ public struct DeliverySettings: Sendable, Equatable, Codable {
     /// delivers) or `return_to_sender`.
     public var defaultAction: DeliveryActionKind
     public var pickupPoints: [PickupPoint]
+    /// For how many minutes after placing an order its customer may cancel it themselves (until
+    /// a parcel is handed to the carrier); 0: not at all.
+    public var selfCancelMinutes: Int
 
-    public init(actionWindowHours: Int, reattemptDays: Int, defaultAction: DeliveryActionKind, pickupPoints: [PickupPoint]) {
-        (self.actionWindowHours, self.reattemptDays, self.defaultAction, self.pickupPoints)
-            = (actionWindowHours, reattemptDays, defaultAction, pickupPoints)
+    public init(actionWindowHours: Int, reattemptDays: Int, defaultAction: DeliveryActionKind, pickupPoints: [PickupPoint], selfCancelMinutes: Int = 0) {
+        (self.actionWindowHours, self.reattemptDays, self.defaultAction, self.pickupPoints, self.selfCancelMinutes)
+            = (actionWindowHours, reattemptDays, defaultAction, pickupPoints, selfCancelMinutes)
     }
 
     public static let standard = DeliverySettings(actionWindowHours: 48, reattemptDays: 5, defaultAction: .returnToSender, pickupPoints: [])
+    public static let selfCancelRange = 0...10_080
     public static let actionWindowRange = 4...240
     public static let reattemptDaysRange = 1...14
     public static let maxPickupPoints = 100
 
     enum CodingKeys: String, CodingKey {
         case actionWindowHours = "action_window_hours", reattemptDays = "reattempt_days", defaultAction = "default_action"
-        case pickupPoints = "pickup_points"
+        case pickupPoints = "pickup_points", selfCancelMinutes = "self_cancel_minutes"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(actionWindowHours: try container.decode(Int.self, forKey: .actionWindowHours),
+                  reattemptDays: try container.decode(Int.self, forKey: .reattemptDays),
+                  defaultAction: try container.decode(DeliveryActionKind.self, forKey: .defaultAction),
+                  pickupPoints: try container.decode([PickupPoint].self, forKey: .pickupPoints),
+                  // Absent from settings stored before customers could cancel.
+                  selfCancelMinutes: try container.decodeIfPresent(Int.self, forKey: .selfCancelMinutes) ?? 0)
     }
 
     /// Every field to fix: bounds, a default that needs no customer input, pick-up points with
@@ -78,6 +92,7 @@ public struct DeliverySettings: Sendable, Equatable, Codable {
         var v = Validator()
         v.range(actionWindowHours, "action_window_hours", Self.actionWindowRange)
         v.range(reattemptDays, "reattempt_days", Self.reattemptDaysRange)
+        v.range(selfCancelMinutes, "self_cancel_minutes", Self.selfCancelRange)
         v.check([.reattempt, .returnToSender].contains(defaultAction), "default_action", "must be reattempt or return_to_sender: the others need the customer's input")
         v.count(pickupPoints.count, "pickup_points", 0...Self.maxPickupPoints)
         v.check(Set(pickupPoints.map(\.id)).count == pickupPoints.count, "pickup_points", "must give each point its own id")

@@ -134,10 +134,11 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         var promisedAt: String
         var outcome: PromiseOutcome?
         var deliveredOn: String?
+        var missedAfter: MissedAfter?
 
         enum CodingKeys: String, CodingKey {
             case earliest, latest, confidence, carrier, serviceLevel = "service_level", location, slot, quoteID = "quote_id"
-            case engineVersion = "engine_version", promisedAt = "promised_at", outcome, deliveredOn = "delivered_on"
+            case engineVersion = "engine_version", promisedAt = "promised_at", outcome, deliveredOn = "delivered_on", missedAfter = "missed_after"
         }
     }
 
@@ -224,7 +225,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
                     slot: promise.slot.map { .init(date: $0.date.description, start: $0.start, end: $0.end) },
                     quoteID: promise.quoteID.apiText, engineVersion: promise.engineVersion,
                     promisedAt: APITime.text(promise.promisedAt), outcome: promise.outcome,
-                    deliveredOn: promise.deliveredOn?.description)
+                    deliveredOn: promise.deliveredOn?.description, missedAfter: promise.missedAfter)
         }
         estimate = order.estimate.map { Estimate($0.window, basis: $0.basis, updatedAt: $0.updatedAt) }
         promiseAtRisk = order.promiseAtRisk

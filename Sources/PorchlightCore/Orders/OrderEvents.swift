@@ -104,6 +104,7 @@ public enum OrderEvents {
         if before.promise?.outcome == nil, let promise = after.promise, let outcome = promise.outcome {
             var fields = promiseFields(promise)
             fields["delivered_on"] = promise.deliveredOn.map { .string($0.description) }
+            fields["missed_after"] = promise.missedAfter.map { .string($0.rawValue) }
             emit(outcome == .kept ? .promiseKept : .promiseMissed, fields)
         }
 

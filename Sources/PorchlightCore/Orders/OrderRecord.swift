@@ -189,6 +189,14 @@ public enum PromiseOutcome: String, Sendable, Codable, CaseIterable {
     case kept, missed
 }
 
+/// What a missed promise followed, when a delivery attempt failed on the way.
+public enum MissedAfter: String, Sendable, Codable, CaseIterable {
+    /// Someone chose what came next (a later day, another address, a pick-up point).
+    case customerChoice = "customer_choice"
+    /// Nobody chose, or only the merchant's default was taken: the carrier's failure stood.
+    case carrierFailure = "carrier_failure"
+}
+
 /// The order's entry in the promise ledger: written once, only its outcome is added later.
 public struct PromiseRecord: Sendable, Equatable {
     public struct Slot: Sendable, Equatable {
@@ -224,11 +232,14 @@ public struct PromiseRecord: Sendable, Equatable {
     public var deliveredOn: LocalDate?
     /// Where the delivery fell in the forecast (see `Recalibration`).
     public var pit: Double?
+    /// For a missed promise after a failed delivery attempt: whose decision the lateness followed.
+    public var missedAfter: MissedAfter?
 
     public init(quoteID: UUID, optionID: String, slot: Slot?, carrier: String, serviceLevel: String, locationCode: String,
                 originRegion: String?, destinationCountry: String, destinationRegion: String?, window: DeliveryWindow,
                 basis: EstimateBasis, engineVersion: String, promisedAt: Date, forecastStart: LocalDate, forecast: [Double],
-                timeZone: TimeZone, outcome: PromiseOutcome?, deliveredOn: LocalDate?, pit: Double?) {
+                timeZone: TimeZone, outcome: PromiseOutcome?, deliveredOn: LocalDate?, pit: Double?, missedAfter: MissedAfter? = nil) {
+        self.missedAfter = missedAfter
         self.quoteID = quoteID
         self.optionID = optionID
         self.slot = slot
@@ -330,6 +341,10 @@ extension OrderRecord {
             promise.deliveredOn = deliveredOn
             promise.outcome = PromiseOutcome(deliveredOn: deliveredOn, latest: promise.window.latest)
             promise.pit = Recalibration.pit(of: deliveredOn, cumulative: promise.forecast, from: promise.forecastStart)
+            if promise.outcome == .missed, !deliveryExceptions.isEmpty {
+                let chosen = deliveryExceptions.contains { $0.actions.contains { $0.source != .default } }
+                promise.missedAfter = chosen ? .customerChoice : .carrierFailure
+            }
             self.promise = promise
         }
     }

@@ -36,8 +36,10 @@ struct AuthMiddleware: ServerMiddleware {
             .scope(.ordersRead)
         case Operations.UpdateTrackingPageSettings.id:
             .scope(.ordersWrite)
-        case Operations.UpsertOrder.id, Operations.CancelOrder.id, Operations.CreateShipment.id:
+        case Operations.UpsertOrder.id, Operations.CreateShipment.id:
             .scope(.ordersWrite)
+        case Operations.CancelOrder.id:
+            .scopeOrCustomer(.ordersWrite)
         case Operations.CreateCustomerLink.id, Operations.RevokeCustomerLink.id, Operations.UpdateCustomerViewSettings.id:
             .scope(.ordersWrite)
         case Operations.ListCustomerLinks.id:
@@ -55,7 +57,7 @@ struct AuthMiddleware: ServerMiddleware {
             .scopeOrCustomer(.ordersWrite)
         case Operations.MarkRemedyApplied.id:
             .scope(.ordersWrite)
-        case Operations.GetDeliverySettings.id:
+        case Operations.GetDeliverySettings.id, Operations.GetDeliveryAnalytics.id:
             .scope(.ordersRead)
         case Operations.ReplaceDeliverySettings.id:
             .scope(.disruptionsWrite)

@@ -41,6 +41,20 @@ extension APIHandlers {
         return .ok(.init(body: .json(try .init(exception, of: order, viewer: viewer, now: Date()))))
     }
 
+    func getDeliveryAnalytics(_ input: Operations.GetDeliveryAnalytics.Input) async throws -> Operations.GetDeliveryAnalytics.Output {
+        let to = input.query.to ?? Date()
+        let from = input.query.from ?? to.addingTimeInterval(-30 * 86_400)
+        var v = Validator()
+        v.check(from < to, "from", "must be before to")
+        v.check(to.timeIntervalSince(from) <= 366 * 86_400, "from", "must be at most 366 days before to")
+        try v.finishParameters()
+        let grouping = input.query.groupBy.flatMap { DeliveryAnalyticsGrouping(rawValue: $0.rawValue) } ?? .carrierService
+        let analytics = try await deliveries.analytics(from: from, to: to, groupBy: grouping, merchant: Caller.merchant(), logger: RequestScope.logger)
+        return .ok(.init(body: .json(.init(
+            from: from, to: to, groupBy: .init(rawValue: grouping.rawValue) ?? .carrierService, overall: .init(analytics.overall),
+            groups: analytics.groups.map { .init(value1: .init($0.stats), value2: .init(key: $0.key)) }))))
+    }
+
     func listDeliveryActions(_ input: Operations.ListDeliveryActions.Input) async throws -> Operations.ListDeliveryActions.Output {
         var v = Validator()
         let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)

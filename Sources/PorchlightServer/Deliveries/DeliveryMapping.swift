@@ -6,7 +6,7 @@ extension DeliverySettings {
     init(_ settings: Components.Schemas.DeliverySettings) {
         self.init(actionWindowHours: settings.actionWindowHours, reattemptDays: settings.reattemptDays,
                   defaultAction: settings.defaultAction == .reattempt ? .reattempt : .returnToSender,
-                  pickupPoints: settings.pickupPoints.map(PickupPoint.init))
+                  pickupPoints: settings.pickupPoints.map(PickupPoint.init), selfCancelMinutes: settings.selfCancelMinutes ?? 0)
     }
 }
 
@@ -14,7 +14,7 @@ extension Components.Schemas.DeliverySettings {
     init(_ settings: DeliverySettings) throws {
         self.init(actionWindowHours: settings.actionWindowHours, reattemptDays: settings.reattemptDays,
                   defaultAction: settings.defaultAction == .reattempt ? .reattempt : .returnToSender,
-                  pickupPoints: try settings.pickupPoints.map(Components.Schemas.PickupPoint.init))
+                  pickupPoints: try settings.pickupPoints.map(Components.Schemas.PickupPoint.init), selfCancelMinutes: settings.selfCancelMinutes)
     }
 }
 
@@ -158,5 +158,13 @@ extension Components.Schemas.DeliveryExceptionReason {
         case .accessProblem: .accessProblem
         case .carrierProblem: .carrierProblem
         }
+    }
+}
+
+extension Components.Schemas.DeliveryStats {
+    init(_ stats: DeliveryStats) {
+        self.init(finished: stats.finished, deliveredFirstAttempt: stats.deliveredFirstAttempt, failedAttempts: stats.failedAttempts,
+                  actioned: stats.actioned, deliveredAfterAction: stats.deliveredAfterAction, returnedToSender: stats.returnedToSender,
+                  firstAttemptRate: stats.firstAttemptRate, resolutionRate: stats.resolutionRate, rtoRate: stats.rtoRate)
     }
 }

@@ -93,12 +93,14 @@ extension APIHandlers {
     func cancelOrder(_ input: Operations.CancelOrder.Input) async throws -> Operations.CancelOrder.Output {
         let orderID = try parseID(input.path.orderId, "order_id")
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
+        guard let submitter = try Caller.submitter(for: orderID) else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        // A customer cancels because they asked to, whatever the body says.
         let cancellation = CancellationDraft(
-            reason: CancellationReason(body.reason), lines: body.lines?.map(LineQuantity.init))
+            reason: submitter == .customer ? .customerRequest : CancellationReason(body.reason), lines: body.lines?.map(LineQuantity.init))
         try cancellation.validate()
         let merchant = try Caller.merchant()
         try await respondWithStored({ PreparedResponse(status: .ok, json: $0.json) }) {
-            try await orders.cancel(orderID, cancellation, merchant: merchant, idempotency: $0, logger: RequestScope.logger)
+            try await orders.cancel(orderID, cancellation, by: submitter, merchant: merchant, idempotency: $0, logger: RequestScope.logger)
         }
     }
 

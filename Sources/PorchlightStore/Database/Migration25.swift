@@ -37,6 +37,8 @@ extension Schema {
             FOREIGN KEY (merchant_id, shipment_id) REFERENCES shipments (merchant_id, id)
         )
         """,
+        // The promise ledger says what a promise missed after a failed attempt followed.
+        "ALTER TABLE delivery_promises ADD COLUMN missed_after text CHECK (missed_after IN ('customer_choice', 'carrier_failure'))",
         "CREATE INDEX delivery_exceptions_by_order ON delivery_exceptions (merchant_id, order_id)",
         """
         CREATE TABLE delivery_actions (

@@ -119,6 +119,44 @@ public struct DeliveryStore: Sendable {
         return (items, PageCursor(time: last.requestedAt, id: last.id).token)
     }
 
+    // MARK: Analytics
+
+    /// How the parcels that finished in [`from`, `to`) ended, counted per group for Core
+    /// (`DeliveryAnalytics`). A parcel finished when it was delivered, or when it was returned
+    /// to the sender (its latest such scan).
+    public func analytics(from: Date, to: Date, groupBy: DeliveryAnalyticsGrouping, merchant: MerchantID,
+                          logger: Logger) async throws -> DeliveryAnalytics {
+        let rows = try await database.query("""
+            WITH finished AS (
+                SELECT s.carrier, s.service_level, o.destination, s.status = 'delivered' AS delivered,
+                       CASE WHEN s.status = 'delivered' THEN s.delivered_at
+                            ELSE (SELECT max(e.occurred_at) FROM tracking_events e
+                                  WHERE e.merchant_id = s.merchant_id AND e.shipment_id = s.id AND e.status = 'returned_to_sender') END AS finished_at,
+                       EXISTS (SELECT 1 FROM tracking_events e
+                               WHERE e.merchant_id = s.merchant_id AND e.shipment_id = s.id AND e.status = 'attempted_delivery') AS failed_attempt,
+                       EXISTS (SELECT 1 FROM delivery_exceptions x JOIN delivery_actions a ON a.merchant_id = x.merchant_id AND a.exception_id = x.id
+                               WHERE x.merchant_id = s.merchant_id AND x.shipment_id = s.id AND a.status <> 'failed') AS actioned,
+                       (SELECT x.reason FROM delivery_exceptions x WHERE x.merchant_id = s.merchant_id AND x.shipment_id = s.id
+                        ORDER BY x.opened_at, x.id LIMIT 1) AS reason
+                FROM shipments s JOIN orders o ON o.merchant_id = s.merchant_id AND o.id = s.order_id
+                -- A parcel that finished in the period was last changed in it or later.
+                WHERE s.merchant_id = \(merchant.rawValue) AND s.status IN ('delivered', 'returned_to_sender') AND s.updated_at >= \(from)
+            )
+            SELECT CASE \(groupBy.rawValue)
+                       WHEN 'carrier_service' THEN carrier || '/' || coalesce(service_level, '')
+                       WHEN 'region' THEN (destination->>'country') || coalesce('/' || (destination->>'region'), '')
+                       WHEN 'reason' THEN coalesce(reason, 'none')
+                       ELSE to_char(date_trunc('week', finished_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') END,
+                   delivered, failed_attempt, actioned, count(*)::int8
+            FROM finished WHERE finished_at >= \(from) AND finished_at < \(to)
+            GROUP BY 1, 2, 3, 4
+            """, logger: logger)
+        return DeliveryAnalytics(try rows.map { row in
+            let (key, delivered, failedAttempt, actioned, count) = try row.decode((String, Bool, Bool, Bool, Int).self)
+            return DeliveryAnalytics.FinishedParcels(key: key, delivered: delivered, failedAttempt: failedAttempt, actioned: actioned, count: count)
+        })
+    }
+
     // MARK: The aggregate's part
 
     static let actionColumns = """

@@ -173,7 +173,7 @@ extension OrderAggregates {
                 INSERT INTO delivery_promises (merchant_id, order_id, quote_id, option_id, slot_id, carrier, service_level,
                     location_code, origin_region, destination_country, destination_region, earliest, latest,
                     slot_date, slot_start, slot_end, confidence, basis, engine_version, promised_at, forecast_start, forecast,
-                    outcome, delivered_on, pit)
+                    outcome, delivered_on, pit, missed_after)
                 SELECT \(merchant.rawValue), \(order.id), \(newPromise?.quoteID), \(newPromise?.optionID), \(newPromise?.slot?.id),
                     \(newPromise?.carrier), \(newPromise?.serviceLevel), \(newPromise?.locationCode), \(newPromise?.originRegion),
                     \(newPromise?.destinationCountry), \(newPromise?.destinationRegion),
@@ -181,11 +181,12 @@ extension OrderAggregates {
                     \(newPromise?.slot?.date.description)::date, \(newPromise?.slot?.start), \(newPromise?.slot?.end),
                     \(newPromise?.window.confidence), \(newPromise?.basis.rawValue), \(newPromise?.engineVersion),
                     \(newPromise?.promisedAt), \(newPromise?.forecastStart.description)::date, \(newPromise?.forecast),
-                    \(newPromise?.outcome?.rawValue), \(newPromise?.deliveredOn?.description)::date, \(newPromise?.pit)
+                    \(newPromise?.outcome?.rawValue), \(newPromise?.deliveredOn?.description)::date, \(newPromise?.pit),
+                    \(newPromise?.missedAfter?.rawValue)
                 WHERE \(newPromise != nil)
             ), resolved_promise AS (
                 UPDATE delivery_promises SET outcome = \(resolved?.outcome?.rawValue),
-                    delivered_on = \(resolved?.deliveredOn?.description)::date, pit = \(resolved?.pit)
+                    delivered_on = \(resolved?.deliveredOn?.description)::date, pit = \(resolved?.pit), missed_after = \(resolved?.missedAfter?.rawValue)
                 WHERE merchant_id = \(merchant.rawValue) AND order_id = \(order.id)
                   AND \(resolved?.outcome?.rawValue)::text IS NOT NULL AND outcome IS NULL
             ), saved_document AS (

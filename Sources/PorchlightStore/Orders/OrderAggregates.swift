@@ -166,7 +166,8 @@ enum OrderAggregates {
                                                            WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = o.id)),
                    o.id,
                    EXISTS (SELECT 1 FROM delivery_exceptions x WHERE x.merchant_id = \(merchant.rawValue) AND x.order_id = o.id),
-                   (SELECT settings::text FROM delivery_settings WHERE merchant_id = \(merchant.rawValue))
+                   (SELECT settings::text FROM delivery_settings WHERE merchant_id = \(merchant.rawValue)),
+                   p.missed_after
             FROM unnest(\(orderIDs)::uuid[]) AS o(id)
             LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = o.id
             LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
@@ -213,7 +214,8 @@ enum OrderAggregates {
             timeZone: try StoredValue.timeZone(column(21), "fulfilment_locations.time_zone"),
             outcome: try column(22, String?.self).map { try StoredValue.decode(PromiseOutcome.self, $0, "delivery_promises.outcome") },
             deliveredOn: try column(23, String?.self).map { try StoredValue.date($0, "delivery_promises.delivered_on") },
-            pit: try column(24))
+            pit: try column(24),
+            missedAfter: try column(42, String?.self).map { try StoredValue.decode(MissedAfter.self, $0, "delivery_promises.missed_after") })
         return parts
     }
 

@@ -49,11 +49,14 @@ public struct OrderStore: Sendable {
         }
     }
 
-    /// Cancels the given quantities, or everything not yet shipped.
-    public func cancel(_ orderID: UUID, _ cancellation: CancellationDraft, merchant: MerchantID,
+    /// Cancels the given quantities, or everything not yet shipped; for the customer, only while
+    /// Core's `checkCustomerMayCancel` allows.
+    public func cancel(_ orderID: UUID, _ cancellation: CancellationDraft, by submitter: Submitter = .merchant, merchant: MerchantID,
                        idempotency: IdempotentWrite<OrderJSON>? = nil, logger: Logger) async throws -> OrderJSON {
         try await change(.order(orderID), merchant: merchant, idempotency: idempotency?.pulledBack { $0.saved.orderDocument }, logger: logger) {
-            order, _ in try order.cancel(cancellation)
+            order, now in
+            if submitter == .customer { try order.checkCustomerMayCancel(now: now) }
+            try order.cancel(cancellation)
         }.saved.orderDocument
     }
 
