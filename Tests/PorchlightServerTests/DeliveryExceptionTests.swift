@@ -284,6 +284,44 @@ import Testing
         }
     }
 
+    @Test func aCashOnDeliveryOrderAsksToBeConfirmedAndIsAtRiskOfGoingBackUntilThen() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            var input = sampleOrder()
+            input["cash_on_delivery"] = true
+            let id = try await service.createOrder(merchant, input)
+            let created = try await service.call(.get, "/v1/orders/\(id)", key: merchant.apiKey)
+            #expect(created["cash_on_delivery"] as? Bool == true && created["confirmation"] as? String == "awaiting" && created["rto_risk"] as? Bool == true,
+                    "\(created.text)")
+            let paid = try await service.createOrder(merchant)
+            let paidDocument = try await service.call(.get, "/v1/orders/\(paid)", key: merchant.apiKey)
+            #expect(paidDocument["confirmation"] == nil && paidDocument["rto_risk"] == nil, "\(paidDocument.text)")
+            #expect(try await service.call(.post, "/v1/orders/\(paid)/confirmation", key: merchant.apiKey).status == .conflict, "nothing to confirm")
+
+            let number = try #require(created["order_number"] as? String)
+            let weak = try #require(try await service.lookUp(merchant.apiKey, ["order_number": number, "postal_code": "030031"])["token"] as? String)
+            #expect(try await service.call(.post, "/v1/orders/\(id)/confirmation", key: weak).status == .forbidden)
+            let link = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: [:])
+            let token = try #require(link["token"] as? String)
+            let confirmed = try await service.call(.post, "/v1/orders/\(id)/confirmation", key: token)
+            #expect(confirmed.status == .ok && confirmed["confirmation"] as? String == "confirmed", "\(confirmed.text)")
+            let again = try await service.call(.post, "/v1/orders/\(id)/confirmation", key: token)
+            #expect(again.status == .ok && again["confirmed_at"] as? String == confirmed["confirmed_at"] as? String, "once: \(again.text)")
+            let after = try await service.call(.get, "/v1/orders/\(id)", key: merchant.apiKey)
+            #expect(after["confirmation"] as? String == "confirmed" && after["rto_risk"] as? Bool == false, "\(after.text)")
+            #expect((try await service.call(.get, "/v1/orders/\(id)/customer-view", key: token))["confirmation"] as? String == "confirmed")
+            #expect(try await outboxEventTypes(merchant, typePrefix: "order.confirm", order: id) == ["order.confirmation_requested", "order.confirmed"])
+
+            // An unconfirmed order stops being at risk once its parcel is with the carrier: the door decides then.
+            let unconfirmed = try await service.createOrder(merchant, input.merging(["order_number": "COD-\(UInt32.random(in: 0...UInt32.max))"]) { $1 })
+            let shipment = try await service.ship(merchant, order: unconfirmed, tracking: "COD1", lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
+            #expect(try await service.scans(merchant, shipment: try #require(shipment["id"] as? String),
+                                            [scan("in_transit", isoTime(Date().addingTimeInterval(-10)))]).status == .ok)
+            let moving = try await service.call(.get, "/v1/orders/\(unconfirmed)", key: merchant.apiKey)
+            #expect(moving["confirmation"] as? String == "awaiting" && moving["rto_risk"] as? Bool == false, "\(moving.text)")
+        }
+    }
+
     @Test func deliveryAnalyticsCountFirstAttemptsResolutionsAndReturnsToSender() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()

@@ -254,6 +254,27 @@ extension Reply {
         }
     }
 
+    @Test func aCashOnDeliveryCustomerConfirmsOnThePage() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            var input = sampleOrder()
+            input["cash_on_delivery"] = true
+            let id = try await service.createOrder(merchant, input)
+            let link = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: [:])
+            let slug = try await service.brandPage(merchant)
+            let opened = try await service.page("/pages/\(slug)/links/\(try #require(link["token"] as? String))?lang=it")
+            let cookie = try #require(opened.sessionCookie)
+            #expect(opened.text.contains(PageText.confirmButton.text(.it)), "\(opened.text)")
+            let sent = try await service.submit("/pages/\(slug)/order/confirmations", [("form_token", try #require(opened.formToken)), ("lang", "it")],
+                                                cookie: cookie)
+            #expect(sent.status == .seeOther && sent.headers[.location] == "/pages/\(slug)/order?lang=it&done=order_confirmed",
+                    "\(sent.headers[.location] ?? sent.text)")
+            let after = try await service.page("/pages/\(slug)/order?lang=it&done=order_confirmed", cookie: cookie)
+            #expect(after.text.contains(PageText.orderConfirmedNotice.text(.it)) && !after.text.contains(PageText.confirmButton.text(.it)), "\(after.text)")
+            #expect(try await service.call(.get, "/v1/orders/\(id)", key: merchant.apiKey)["confirmation"] as? String == "confirmed")
+        }
+    }
+
     @Test func theLanguageIsThePickedOneElseAcceptLanguageAndNoEnglishShowsInAnother() async throws {
         try await withService { service in
             let scenario = try await CustomerProofTests().scenario(service)

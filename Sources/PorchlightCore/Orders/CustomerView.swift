@@ -254,10 +254,12 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
     /// open disruption alert: what a chatbot needs for "where is my refund?" and "why is it late?".
     var returns: [Return]?
     var alert: Alert?
+    /// For cash on delivery: whether the customer has confirmed the order.
+    var confirmation: OrderConfirmation?
 
     enum CodingKeys: String, CodingKey {
         case id, orderNumber = "order_number", proof, status, placedAt = "placed_at", cancelledAt = "cancelled_at"
-        case contact, destination, lines, shipments, promise, estimate, promiseAtRisk = "promise_at_risk", returns, alert
+        case contact, destination, lines, shipments, promise, estimate, promiseAtRisk = "promise_at_risk", returns, alert, confirmation
     }
 
     /// The view for `proof`, without the fields the merchant hides.
@@ -304,6 +306,7 @@ public struct CustomerOrderView: Sendable, Equatable, Encodable {
         estimate = order.estimate.map { Window(earliest: $0.earliest, latest: $0.latest) }
         promiseAtRisk = order.promiseAtRisk
         (returns, alert) = (order.returns?.map(Return.init), order.alert.map(Alert.init))
+        confirmation = order.confirmation
     }
 
     public func json() throws -> String { try JSON.text(of: self) }

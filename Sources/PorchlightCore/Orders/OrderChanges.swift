@@ -24,6 +24,7 @@ extension OrderRecord {
             destination: draft.destination, placedAt: draft.placedAt, currency: draft.currency, metadata: metadata,
             status: .processing, cancellationReason: nil, cancelledAt: nil, createdAt: now, updatedAt: now,
             lines: draft.lines.map { OrderLineRecord($0, cancelledQuantity: 0) }, shipments: [], promise: nil, version: 0)
+        cashOnDelivery = draft.cashOnDelivery
     }
 
     /// Replaces the order's details and lines with the draft's. Lines are matched by SKU; a line
@@ -46,6 +47,7 @@ extension OrderRecord {
         if !errors.isEmpty { throw .validation(errors) }
 
         (channel, customer, destination, placedAt, currency) = (draft.channel, draft.customer, draft.destination, draft.placedAt, draft.currency)
+        cashOnDelivery = draft.cashOnDelivery
         self.metadata = metadata
         lines = draft.lines.map { OrderLineRecord($0, cancelledQuantity: existing[$0.sku]?.cancelled ?? 0) }
     }

@@ -183,6 +183,11 @@ public struct OrderDocument: Sendable, Equatable, Codable {
     var metadata: JSONValue
     var cancelledAt: String?
     var cancellationReason: CancellationReason?
+    /// Present for cash on delivery only.
+    var cashOnDelivery: Bool?
+    var confirmation: OrderConfirmation?
+    var confirmedAt: String?
+    var rtoRisk: Bool?
     var createdAt: String
     var updatedAt: String
 
@@ -190,6 +195,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         case id, orderNumber = "order_number", version, status, channel, customer, destination, placedAt = "placed_at"
         case currency, subtotal, lines, shipments, returns, alert, declaredDisruption = "declared_disruption", remedies, promise, estimate, promiseAtRisk = "promise_at_risk", metadata
         case cancelledAt = "cancelled_at", cancellationReason = "cancellation_reason"
+        case cashOnDelivery = "cash_on_delivery", confirmation, confirmedAt = "confirmed_at", rtoRisk = "rto_risk"
         case createdAt = "created_at", updatedAt = "updated_at"
     }
 
@@ -231,6 +237,9 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         promiseAtRisk = order.promiseAtRisk
         metadata = order.metadata
         cancelledAt = order.cancelledAt.map(APITime.text)
+        if order.cashOnDelivery {
+            (cashOnDelivery, confirmation, confirmedAt, rtoRisk) = (true, order.confirmation, order.confirmedAt.map(APITime.text), order.rtoRisk)
+        }
         cancellationReason = order.cancellationReason
         createdAt = APITime.text(order.createdAt)
         updatedAt = APITime.text(order.updatedAt)

@@ -84,6 +84,8 @@ public struct OrderDraft: Sendable, Equatable {
     public var metadataJSON: String
     /// The quote option chosen at checkout; it becomes the order's promise.
     public var delivery: DeliverySelection?
+    /// Paid at the door: the customer is asked to confirm before it ships (`OrderRecord.confirm`).
+    public var cashOnDelivery: Bool
 
     public static let maxQuantity = 10_000
     public static let maxUnitPrice = 100_000_000_000
@@ -92,8 +94,9 @@ public struct OrderDraft: Sendable, Equatable {
     public static let maxMetadataKeys = 50
 
     public init(orderNumber: String, channel: Channel, customer: Customer, destination: Address, placedAt: Date, currency: String,
-                lines: [OrderLineDraft], metadataJSON: String, delivery: DeliverySelection? = nil) {
+                lines: [OrderLineDraft], metadataJSON: String, delivery: DeliverySelection? = nil, cashOnDelivery: Bool = false) {
         self.delivery = delivery
+        self.cashOnDelivery = cashOnDelivery
         self.orderNumber = orderNumber
         self.channel = channel
         self.customer = Customer(email: customer.email.lowercased(), phone: customer.phone, name: customer.name, locale: customer.locale)

@@ -8,6 +8,8 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case orderUpdated = "order.updated"
     case orderCancelled = "order.cancelled"
     case orderStatusChanged = "order.status_changed"
+    case orderConfirmationRequested = "order.confirmation_requested"
+    case orderConfirmed = "order.confirmed"
     case shipmentCreated = "shipment.created"
     case shipmentStatusChanged = "shipment.status_changed"
     case promiseRecorded = "promise.recorded"
@@ -66,6 +68,7 @@ public enum OrderEvents {
 
         guard let before else {
             emit(.orderCreated)
+            if after.confirmation == .awaiting { emit(.orderConfirmationRequested, confirmationFields(after)) }
             if let promise = after.promise { emit(.promiseRecorded, promiseFields(promise)) }
             return events
         }
@@ -81,6 +84,8 @@ public enum OrderEvents {
                 "fully_cancelled": .bool(after.status == .cancelled),
             ])
         }
+        if before.confirmation != .awaiting, after.confirmation == .awaiting { emit(.orderConfirmationRequested, confirmationFields(after)) }
+        if before.confirmation == .awaiting, after.confirmation == .confirmed { emit(.orderConfirmed, confirmationFields(after)) }
         if before.status != after.status {
             emit(.orderStatusChanged, ["from": .string(before.status.rawValue), "to": .string(after.status.rawValue)])
         }
@@ -145,6 +150,7 @@ public enum OrderEvents {
         if before.placedAt != after.placedAt { changed.append("placed_at") }
         if before.currency != after.currency { changed.append("currency") }
         if before.metadata != after.metadata { changed.append("metadata") }
+        if before.cashOnDelivery != after.cashOnDelivery { changed.append("cash_on_delivery") }
         let withoutCancellations = { (lines: [OrderLineRecord]) in lines.map { line in
             var line = line
             line.cancelledQuantity = 0
@@ -161,6 +167,12 @@ public enum OrderEvents {
             let quantity = line.cancelledQuantity - (previously[line.sku] ?? 0)
             return quantity > 0 ? LineQuantity(sku: line.sku, quantity: quantity) : nil
         }
+    }
+
+    /// What the merchant's messaging needs to ask for, or act on, a confirmation.
+    private static func confirmationFields(_ order: OrderRecord) -> [String: JSONValue?] {
+        ["confirmation": order.confirmation.map { .string($0.rawValue) }, "confirmed_at": order.confirmedAt.map { .string(APITime.text($0)) },
+         "subtotal": .integer(Int64(order.subtotal)), "currency": .string(order.currency)]
     }
 
     private static func promiseFields(_ promise: PromiseRecord) -> [String: JSONValue?] {

@@ -15,6 +15,9 @@ public struct OrderRecord: Sendable, Equatable {
     public var status: OrderStatus
     public var cancellationReason: CancellationReason?
     public var cancelledAt: Date?
+    /// Paid at the door, and when its customer confirmed it (`CashOnDelivery.swift`).
+    public var cashOnDelivery = false
+    public var confirmedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
     public var lines: [OrderLineRecord]

@@ -50,6 +50,8 @@ public enum PageText: String, Sendable, CaseIterable {
     case addressLine1Label, addressLine2Label, addressCityLabel, deliveryPickupPointLabel, deliveryActionButton
     case deliveryActionRequested, deliveryActionConfirmed, deliveryCarrierCouldNot, deliveryActionSentNotice, deliveryActionFailedNotice
     case deliveryAddressIncomplete
+    // A cash-on-delivery order waiting for its customer's confirmation.
+    case confirmHeading, confirmIntro, confirmButton, orderConfirmedNotice, orderConfirmFailed
 
     /// The English wording: the reference every other language translates.
     public var english: String { PageTranslations.english[self] ?? rawValue }

@@ -166,5 +166,10 @@ extension PageTranslations {
         .deliveryActionSentNotice: "Bedankt: je keuze is naar de vervoerder gestuurd.",
         .deliveryActionFailedNotice: "Die keuze kon niet worden verstuurd. Controleer de dag of de velden en probeer het opnieuw.",
         .deliveryAddressIncomplete: "Vul de straat en de plaats van het verbeterde adres in.",
+        .confirmHeading: "Bevestig je bestelling",
+        .confirmIntro: "Je betaalt bij aflevering. Bevestig dat je de bestelling nog wilt, dan sturen we hem op weg.",
+        .confirmButton: "Mijn bestelling bevestigen",
+        .orderConfirmedNotice: "Bedankt: je bestelling is bevestigd.",
+        .orderConfirmFailed: "De bestelling kon niet worden bevestigd. Misschien is ze al geannuleerd.",
     ]
 }

@@ -167,5 +167,10 @@ extension PageTranslations {
         .deliveryActionSentNotice: "Merci : votre choix a été transmis au transporteur.",
         .deliveryActionFailedNotice: "Ce choix n’a pas pu être envoyé. Vérifiez le jour ou les champs et réessayez.",
         .deliveryAddressIncomplete: "Indiquez la rue et la ville de l’adresse corrigée.",
+        .confirmHeading: "Merci de confirmer votre commande",
+        .confirmIntro: "Vous payez à la livraison. Confirmez que vous la voulez toujours, et nous l’expédions.",
+        .confirmButton: "Confirmer ma commande",
+        .orderConfirmedNotice: "Merci : votre commande est confirmée.",
+        .orderConfirmFailed: "La commande n’a pas pu être confirmée. Elle est peut-être déjà annulée.",
     ]
 }

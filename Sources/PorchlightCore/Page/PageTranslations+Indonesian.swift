@@ -166,5 +166,10 @@ extension PageTranslations {
         .deliveryActionSentNotice: "Terima kasih: pilihan Anda sudah dikirim ke kurir.",
         .deliveryActionFailedNotice: "Pilihan itu tidak dapat dikirim. Periksa hari atau isian lalu coba lagi.",
         .deliveryAddressIncomplete: "Isi jalan dan kota untuk alamat yang diperbaiki.",
+        .confirmHeading: "Mohon konfirmasi pesanan Anda",
+        .confirmIntro: "Anda membayar saat barang tiba. Konfirmasikan bahwa Anda masih menginginkannya, lalu kami kirimkan.",
+        .confirmButton: "Konfirmasi pesanan saya",
+        .orderConfirmedNotice: "Terima kasih: pesanan Anda sudah dikonfirmasi.",
+        .orderConfirmFailed: "Pesanan tidak dapat dikonfirmasi. Mungkin sudah dibatalkan.",
     ]
 }

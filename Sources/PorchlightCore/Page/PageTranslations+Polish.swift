@@ -168,5 +168,10 @@ extension PageTranslations {
         .deliveryActionSentNotice: "Dziękujemy: Twój wybór trafił do przewoźnika.",
         .deliveryActionFailedNotice: "Nie udało się wysłać wyboru. Sprawdź dzień lub pola i spróbuj ponownie.",
         .deliveryAddressIncomplete: "Podaj ulicę i miejscowość poprawionego adresu.",
+        .confirmHeading: "Potwierdź zamówienie",
+        .confirmIntro: "Płacisz przy odbiorze. Potwierdź, że nadal chcesz zamówienie, a je wyślemy.",
+        .confirmButton: "Potwierdzam zamówienie",
+        .orderConfirmedNotice: "Dziękujemy: zamówienie jest potwierdzone.",
+        .orderConfirmFailed: "Nie udało się potwierdzić zamówienia. Być może zostało już anulowane.",
     ]
 }

@@ -167,5 +167,10 @@ extension PageTranslations {
         .deliveryActionSentNotice: "Спасибо: ваш выбор передан перевозчику.",
         .deliveryActionFailedNotice: "Не удалось отправить этот выбор. Проверьте день или поля и попробуйте снова.",
         .deliveryAddressIncomplete: "Укажите улицу и город исправленного адреса.",
+        .confirmHeading: "Подтвердите, пожалуйста, заказ",
+        .confirmIntro: "Вы платите при получении. Подтвердите, что заказ ещё нужен, и мы его отправим.",
+        .confirmButton: "Подтвердить заказ",
+        .orderConfirmedNotice: "Спасибо: ваш заказ подтверждён.",
+        .orderConfirmFailed: "Не удалось подтвердить заказ. Возможно, он уже отменён.",
     ]
 }

@@ -166,5 +166,10 @@ extension PageTranslations {
         .deliveryActionSentNotice: "Gracias: tu elección se ha enviado al transportista.",
         .deliveryActionFailedNotice: "No se pudo enviar esa elección. Revisa el día o los campos e inténtalo de nuevo.",
         .deliveryAddressIncomplete: "Rellena la calle y la ciudad de la dirección corregida.",
+        .confirmHeading: "Confirma tu pedido, por favor",
+        .confirmIntro: "Pagas al recibirlo. Confirma que aún lo quieres y lo enviaremos.",
+        .confirmButton: "Confirmar mi pedido",
+        .orderConfirmedNotice: "Gracias: tu pedido está confirmado.",
+        .orderConfirmFailed: "No se pudo confirmar el pedido. Puede que ya esté cancelado.",
     ]
 }

@@ -167,5 +167,10 @@ extension PageTranslations {
         .deliveryActionSentNotice: "Teşekkürler: seçiminiz kargo firmasına iletildi.",
         .deliveryActionFailedNotice: "Bu seçim gönderilemedi. Günü veya alanları kontrol edip yeniden deneyin.",
         .deliveryAddressIncomplete: "Düzeltilmiş adresin cadde/sokak ve şehir bilgisini girin.",
+        .confirmHeading: "Lütfen siparişinizi onaylayın",
+        .confirmIntro: "Ödemeyi teslimatta yaparsınız. Siparişi hâlâ istediğinizi onaylayın, hemen yola çıkaralım.",
+        .confirmButton: "Siparişimi onayla",
+        .orderConfirmedNotice: "Teşekkürler: siparişiniz onaylandı.",
+        .orderConfirmFailed: "Sipariş onaylanamadı. Zaten iptal edilmiş olabilir.",
     ]
 }

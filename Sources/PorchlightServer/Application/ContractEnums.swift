@@ -239,6 +239,8 @@ extension EventType {
         case .remedy_offered: .remedyOffered
         case .remedy_chosen: .remedyChosen
         case .remedy_applied: .remedyApplied
+        case .order_confirmationRequested: .orderConfirmationRequested
+        case .order_confirmed: .orderConfirmed
         case .deliveryException_opened: .deliveryExceptionOpened
         case .deliveryException_closed: .deliveryExceptionClosed
         case .deliveryAction_requested: .deliveryActionRequested
@@ -282,6 +284,8 @@ extension Components.Schemas.EventType {
         case .remedyOffered: .remedy_offered
         case .remedyChosen: .remedy_chosen
         case .remedyApplied: .remedy_applied
+        case .orderConfirmationRequested: .order_confirmationRequested
+        case .orderConfirmed: .order_confirmed
         case .deliveryExceptionOpened: .deliveryException_opened
         case .deliveryExceptionClosed: .deliveryException_closed
         case .deliveryActionRequested: .deliveryAction_requested

@@ -30,7 +30,8 @@ struct AuthMiddleware: ServerMiddleware {
              Operations.GetPageAsset.id:
             .open
         case Operations.GetOrderPage.id, Operations.GetOrderPageState.id, Operations.ChoosePageRemedy.id, Operations.OpenPageReturn.id,
-             Operations.SubmitPageReview.id, Operations.SubmitPageDeliveryRating.id, Operations.RequestPageDeliveryAction.id:
+             Operations.SubmitPageReview.id, Operations.SubmitPageDeliveryRating.id, Operations.RequestPageDeliveryAction.id,
+             Operations.ConfirmPageOrder.id:
             .pageSession
         case Operations.GetTrackingPageSettings.id, Operations.PreviewTrackingPage.id, Operations.GetTrackingPageAnalytics.id:
             .scope(.ordersRead)
@@ -63,7 +64,7 @@ struct AuthMiddleware: ServerMiddleware {
             .scope(.disruptionsWrite)
         case Operations.ListDeliveryExceptions.id:
             .scopeOrCustomer(.ordersRead)
-        case Operations.RequestDeliveryAction.id:
+        case Operations.RequestDeliveryAction.id, Operations.ConfirmOrder.id:
             .scopeOrCustomer(.ordersWrite)
         case Operations.ListDeliveryActions.id, Operations.AcknowledgeDeliveryAction.id, Operations.FailDeliveryAction.id:
             .scope(.trackingWrite)

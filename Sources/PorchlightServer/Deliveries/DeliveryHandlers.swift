@@ -55,6 +55,14 @@ extension APIHandlers {
             groups: analytics.groups.map { .init(value1: .init($0.stats), value2: .init(key: $0.key)) }))))
     }
 
+    func confirmOrder(_ input: Operations.ConfirmOrder.Input) async throws -> Operations.ConfirmOrder.Output {
+        let orderID = try parseID(input.path.orderId, "order_id")
+        guard try Caller.submitter(for: orderID) != nil else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        let order = try await deliveries.confirm(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
+        guard let confirmedAt = order.confirmedAt else { throw DomainError.conflict("This order is paid already: there is nothing to confirm.") }
+        return .ok(.init(body: .json(.init(confirmation: .confirmed, confirmedAt: confirmedAt))))
+    }
+
     func listDeliveryActions(_ input: Operations.ListDeliveryActions.Input) async throws -> Operations.ListDeliveryActions.Output {
         var v = Validator()
         let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)

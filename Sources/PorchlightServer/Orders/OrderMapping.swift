@@ -22,7 +22,8 @@ extension OrderDraft {
                     finalSale: line.finalSale ?? false)
             },
             metadataJSON: metadata,
-            delivery: try input.delivery.map(DeliverySelection.init))
+            delivery: try input.delivery.map(DeliverySelection.init),
+            cashOnDelivery: input.cashOnDelivery ?? false)
     }
 }
 

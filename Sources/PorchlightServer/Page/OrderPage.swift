@@ -52,6 +52,7 @@ struct CustomerViewSource: Decodable {
     var promise: Promise?
     var estimate: Window?
     var promise_at_risk: Bool?
+    var confirmation: OrderConfirmation?
 }
 
 /// Everything the order page shows, computed from what the API answers the same customer.
@@ -101,6 +102,8 @@ struct OrderPageModel {
     var error: String?
     var arrival: Arrival
     var alert: Alert?
+    /// A cash-on-delivery order this customer may confirm now.
+    var awaitsConfirmation: Bool
     var deliveryProblems: [DeliveryProblem]
     var parcels: [Parcel]
     var lines: [Line]
@@ -173,6 +176,7 @@ extension OrderPageModel {
             return Alert(severityText: t(severity), remedies: remedies)
         }
 
+        awaitsConfirmation = acts && view.confirmation == .awaiting && view.status != .cancelled
         let count = view.shipments.count
         deliveryProblems = inputs.deliveryExceptions.filter { $0.status != .closed }.map { exception in
             Self.deliveryProblem(exception, parcel: (inputs.shipmentIDs.firstIndex(of: exception.shipmentId) ?? 0) + 1, of: count, language)

@@ -189,6 +189,13 @@ extension APIHandlers {
         })
     }
 
+    func confirmPageOrder(_ input: Operations.ConfirmPageOrder.Input) async throws -> Operations.ConfirmPageOrder.Output {
+        guard case .urlEncodedForm(let form) = input.body else { throw Problem.unsupportedMediaType }
+        return .init(try await pageAction(.orderConfirmed, slug: input.path.slug, formToken: form.formToken, lang: form.lang) { orderID in
+            _ = try await confirmOrder(.init(path: .init(orderId: orderID.apiText)))
+        })
+    }
+
     func followPageRecommendation(_ input: Operations.FollowPageRecommendation.Input) async throws -> Operations.FollowPageRecommendation.Output {
         guard let (merchant, branding) = try await pages.page(slug: input.path.slug, logger: RequestScope.logger),
               let item = branding.recommendations.first(where: { $0.sku == input.path.sku })
@@ -317,6 +324,7 @@ enum PageAction: String {
     case reviewSent = "review_sent"
     case deliveryRated = "delivery_rated"
     case deliveryActionSent = "delivery_action_sent"
+    case orderConfirmed = "order_confirmed"
 
     init(_ action: Components.Schemas.PageAction) {
         switch action {
@@ -325,6 +333,7 @@ enum PageAction: String {
         case .reviewSent: self = .reviewSent
         case .deliveryRated: self = .deliveryRated
         case .deliveryActionSent: self = .deliveryActionSent
+        case .orderConfirmed: self = .orderConfirmed
         }
     }
 
@@ -335,6 +344,7 @@ enum PageAction: String {
         case .reviewSent: .reviewSent
         case .deliveryRated: .deliveryRated
         case .deliveryActionSent: .deliveryActionSent
+        case .orderConfirmed: .orderConfirmed
         }
     }
 
@@ -345,6 +355,7 @@ enum PageAction: String {
         case .reviewSent: .reviewThanks
         case .deliveryRated: .deliveryRatedNotice
         case .deliveryActionSent: .deliveryActionSentNotice
+        case .orderConfirmed: .orderConfirmedNotice
         }
     }
 
@@ -356,6 +367,7 @@ enum PageAction: String {
         case .reviewSent: .reviewFailed
         case .deliveryRated: .deliveryRatingFailed
         case .deliveryActionSent: .deliveryActionFailedNotice
+        case .orderConfirmed: .orderConfirmFailed
         }
     }
 }

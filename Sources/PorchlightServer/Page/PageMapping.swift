@@ -49,7 +49,8 @@ extension Components.Schemas.TrackingPageAnalytics {
         self.init(
             from: from.description, to: to.description, pageViews: total(.pageView), lookups: total(.lookup),
             actions: .init(remedyChosen: total(.remedyChosen), returnOpened: total(.returnOpened), reviewSent: total(.reviewSent),
-                           deliveryRated: total(.deliveryRated), deliveryActionSent: total(.deliveryActionSent)),
+                           deliveryRated: total(.deliveryRated), deliveryActionSent: total(.deliveryActionSent),
+                           orderConfirmed: total(.orderConfirmed)),
             recommendationClicks: counts.clicks.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { .init(sku: $0.key, clicks: $0.value) })
     }
 }
@@ -100,3 +101,4 @@ extension Operations.OpenPageReturn.Output: PageFormOutput {}
 extension Operations.SubmitPageReview.Output: PageFormOutput {}
 extension Operations.SubmitPageDeliveryRating.Output: PageFormOutput {}
 extension Operations.RequestPageDeliveryAction.Output: PageFormOutput {}
+extension Operations.ConfirmPageOrder.Output: PageFormOutput {}

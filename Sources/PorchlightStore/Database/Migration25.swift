@@ -37,6 +37,8 @@ extension Schema {
             FOREIGN KEY (merchant_id, shipment_id) REFERENCES shipments (merchant_id, id)
         )
         """,
+        // Cash on delivery, and its customer's confirmation before it ships.
+        "ALTER TABLE orders ADD COLUMN cash_on_delivery boolean NOT NULL DEFAULT false, ADD COLUMN confirmed_at timestamptz",
         // The promise ledger says what a promise missed after a failed attempt followed.
         "ALTER TABLE delivery_promises ADD COLUMN missed_after text CHECK (missed_after IN ('customer_choice', 'carrier_failure'))",
         "CREATE INDEX delivery_exceptions_by_order ON delivery_exceptions (merchant_id, order_id)",
@@ -96,7 +98,7 @@ extension Schema {
         "ALTER TABLE tracking_page_counts DROP CONSTRAINT tracking_page_counts_metric_check",
         """
         ALTER TABLE tracking_page_counts ADD CONSTRAINT tracking_page_counts_metric_check CHECK (metric IN ('page_view', 'lookup',
-            'remedy_chosen', 'return_opened', 'review_sent', 'delivery_rated', 'recommendation_click', 'delivery_action_sent'))
+            'remedy_chosen', 'return_opened', 'review_sent', 'delivery_rated', 'recommendation_click', 'delivery_action_sent', 'order_confirmed'))
         """,
         "ALTER TABLE events DROP CONSTRAINT events_type_check",
         """
@@ -106,7 +108,7 @@ extension Schema {
             'review.requested', 'return.requested', 'return.approved', 'return.declined', 'return.received', 'return.resolved',
             'return.cancelled', 'return.lost', 'return.expired', 'alert.opened', 'alert.escalated', 'alert.resolved',
             'disruption.declared', 'disruption.resolved', 'remedy.offered', 'remedy.chosen', 'remedy.applied',
-            'delivery_exception.opened', 'delivery_exception.closed', 'delivery_action.requested', 'delivery_action.acknowledged',
+            'order.confirmation_requested', 'order.confirmed', 'delivery_exception.opened', 'delivery_exception.closed', 'delivery_action.requested', 'delivery_action.acknowledged',
             'delivery_action.failed')) NOT VALID
         """,
     ])

@@ -54,6 +54,13 @@ public struct DeliveryStore: Sendable {
         return (saved.order, action)
     }
 
+    /// The customer confirms a cash-on-delivery order (Core's `confirm`); returns the order as saved.
+    public func confirm(_ orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> OrderRecord {
+        try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, now in
+            try order.confirm(now: now)
+        }.saved.order
+    }
+
     /// The carrier integration passed the action on, with the carrier's reference.
     public func acknowledge(_ actionID: UUID, reference: String, merchant: MerchantID, logger: Logger) async throws -> (OrderRecord, DeliveryActionRecord) {
         try await change(actionID, merchant: merchant, logger: logger) { order, now in

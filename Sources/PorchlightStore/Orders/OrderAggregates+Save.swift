@@ -109,7 +109,8 @@ extension OrderAggregates {
                     status = \(order.status.rawValue), cancellation_reason = \(order.cancellationReason?.rawValue),
                     cancelled_at = \(order.cancelledAt), updated_at = \(order.updatedAt),
                     subtotal = \(order.subtotal), item_count = \(order.itemCount), disruption_check_at = \(order.disruptionCheckAt),
-                    declared_delay = \(try order.declared.map(DisruptionStore.encode))::jsonb
+                    declared_delay = \(try order.declared.map(DisruptionStore.encode))::jsonb,
+                    cash_on_delivery = \(order.cashOnDelivery), confirmed_at = \(order.confirmedAt)
                 WHERE merchant_id = \(merchant.rawValue) AND id = \(order.id)
             ), removed_lines AS (
                 DELETE FROM order_lines

@@ -67,7 +67,8 @@ enum OrderAggregates {
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             SELECT id, order_number, channel_type, channel_name, customer_email, customer_phone, customer_name,
                    customer_locale, destination::text, placed_at, currency, metadata::text, status,
-                   cancellation_reason, cancelled_at, created_at, updated_at, disruption_check_at, declared_delay::text
+                   cancellation_reason, cancelled_at, created_at, updated_at, disruption_check_at, declared_delay::text,
+                   cash_on_delivery, confirmed_at
             FROM orders o WHERE merchant_id = $1 AND \(condition)
             ORDER BY id
             \(locking ? "FOR UPDATE" : "")
@@ -77,6 +78,7 @@ enum OrderAggregates {
             var order = try orderRow(row)
             order.disruptionCheckAt = try row[17].decode(Date?.self)
             order.declared = try row[18].decode(String?.self).map { try DisruptionStore.decode(DeclaredDelay.self, $0) }
+            (order.cashOnDelivery, order.confirmedAt) = (try row[19].decode(Bool.self), try row[20].decode(Date?.self))
             return order
         }
         guard !orders.isEmpty else { return [] }

@@ -12,6 +12,7 @@ public enum PageMetric: String, Sendable, CaseIterable {
     case reviewSent = "review_sent"
     case deliveryRated = "delivery_rated"
     case deliveryActionSent = "delivery_action_sent"
+    case orderConfirmed = "order_confirmed"
     case recommendationClick = "recommendation_click"
 }
 
