@@ -233,6 +233,11 @@ import Testing
             #expect(try await act(service, order, exceptionID, ["kind": "return_to_sender"]).status == .ok, "the same as in force")
             let late = try await act(service, order, exceptionID, ["kind": "instructions", "instructions": "too late"])
             #expect(late.status == .conflict, "\(late.text)")
+            // The parcel comes back as asked: a claim that refunds, not one that sends the items again.
+            #expect(try await service.scans(merchant, shipment: order.shipment, [scan("returned_to_sender", isoTime(Date()))]).status == .ok)
+            let back = try await service.call(.get, "/v1/orders/\(order.id)", key: merchant.apiKey)
+            let claim = try #require((back["returns"] as? [[String: Any]])?.first, "\(back.text)")
+            #expect(claim["kind"] as? String == "returned_to_sender" && claim["resolution"] as? String == "refund", "\(claim)")
         }
     }
     @Test func aCustomerMayCancelTheirOwnOrderWithinTheShopsMinutesUntilHandOff() async throws {

@@ -481,8 +481,9 @@ extension OrderRecord {
     /// Keeps the claim against the carrier in step with a shipment's status: opens one, once, when
     /// the carrier lost the shipment or sent it back (the merchant sends the items again unless it
     /// settles otherwise, and a parcel coming back is received like a return, without refunding
-    /// anyone); a lost parcel sent back after all becomes a returned one; one delivered after all
-    /// calls the claim off, while nothing is settled.
+    /// anyone; but a parcel sent back because that was asked after a failed attempt is refunded,
+    /// in full: nobody will take it at that door); a lost parcel sent back after all becomes a
+    /// returned one; one delivered after all calls the claim off, while nothing is settled.
     mutating func keepClaimInStep(with shipment: ShipmentRecord, id: UUID, now: Date) {
         let lost = shipment.status == .exception && shipment.substatus == .lost
         let sentBack = shipment.status == .returnedToSender
@@ -504,13 +505,15 @@ extension OrderRecord {
                        unitPrice: self.lines.first { $0.sku == line.sku }?.unitPrice ?? 0, receipt: nil)
         }
         let method: ReturnMethod = sentBack ? .mail : .returnless
-        var quote = ReturnQuote(currency: currency, resolution: .reship, method: method,
+        let askedBack = sentBack && deliveryExceptions.contains { $0.shipmentID == shipment.id && $0.liveAction?.request.kind == .returnToSender }
+        let resolution: ReturnResolution = askedBack ? .refund : .reship
+        var quote = ReturnQuote(currency: currency, resolution: resolution, method: method,
                                 lines: lines.map { .init(sku: $0.sku, quantity: $0.quantity, unitPrice: $0.unitPrice, amount: $0.unitPrice * $0.quantity,
                                                          exchangeAmount: nil) },
                                 subtotal: 0, restockingFee: 0, returnShippingFee: 0)
         quote.total(restockingFeePercent: 0, gift: false)
         var claim = ReturnRecord(
-            id: id, orderID: self.id, policyVersion: 0, resolution: .reship, method: method, gift: false, lines: lines, quote: quote,
+            id: id, orderID: self.id, policyVersion: 0, resolution: resolution, method: method, gift: false, lines: lines, quote: quote,
             restockingFeePercent: 0, decision: .approved, decisionReason: nil, logistics: sentBack ? .inTransit : .notRequired,
             money: .pending, storeToken: nil, labelReference: nil, submittedBy: .merchant, createdAt: now, updatedAt: now)
         (claim.kind, claim.shipmentID) = (kind, shipment.id)
