@@ -68,3 +68,74 @@ import Testing
         #expect(throws: Never.self) { try DeliverySettings.standard.validate() }
     }
 }
+
+@Suite struct DeliveryActionEdgeTests {
+    private func instant(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
+
+    /// An order to Bucharest whose parcel failed its attempt at `attempt` (the exception opened then).
+    private func failed(at attempt: Date, deliveryDays: Set<Weekday>? = nil) throws -> (OrderRecord, DeliveryExceptionRecord) {
+        let draft = OrderDraft(
+            orderNumber: "1001", channel: Channel(type: .web, name: nil),
+            customer: Customer(email: "ana@example.com", phone: nil, name: "Ana", locale: "ro"),
+            destination: Address(name: nil, line1: "Strada Lipscani 12", line2: nil, city: "Bucharest", region: nil, postalCode: "030031", country: "RO"),
+            placedAt: attempt.addingTimeInterval(-3 * 86_400), currency: "RON",
+            lines: [OrderLineDraft(sku: "TEE", name: "Tee", quantity: 1, unitPrice: 4990, category: nil, imageUrl: nil, productUrl: nil, finalSale: false)],
+            metadataJSON: "{}")
+        var order = OrderRecord(draft, id: UUID(), metadata: .object([:]), now: draft.placedAt)
+        if let deliveryDays { order.silenceCalendars = SilenceCalendars(location: nil, deliveryDays: [SilenceCalendars.key(carrier: "dhl", serviceLevel: ""): deliveryDays]) }
+        let shipmentID = UUID()
+        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T1", originLocation: nil,
+                                            lines: [LineQuantity(sku: "TEE", quantity: 1)]), id: shipmentID, now: draft.placedAt)
+        let scan = TrackingEventDraft(status: .attemptedDelivery, substatus: .recipientUnavailable, carrierStatusCode: nil, carrierStatusText: nil,
+                                      location: nil, occurredAt: attempt, carrierEventId: "a1")
+        _ = order.recordTracking([scan], shipment: shipmentID, now: attempt, newID: UUID.init, estimator: { _ in nil })
+        order.keepDeliveryExceptionsInStep(now: attempt, newID: UUID.init)
+        return (order, try #require(order.deliveryExceptions.first))
+    }
+
+    @Test func theWindowEndsAfterItsWorkingHoursInTheDestinationAndNotASecondLater() throws {
+        // Friday 10:00 in Bucharest: 14 hours on Friday, 24 on Monday, 10 on Tuesday.
+        var (order, exception) = try failed(at: instant("2026-12-04T08:00:00Z"))
+        #expect(exception.respondBy == instant("2026-12-08T08:00:00Z") && exception.escalatesAt == instant("2026-12-07T08:00:00Z"))
+        var late = order
+        #expect(throws: DomainError.conflict("The time to choose ended at 2026-12-08T08:00:00.000Z.")) {
+            try late.requestDeliveryAction(DeliveryActionRequest(kind: .returnToSender), exception: exception.id, source: .customer, proof: .email,
+                                           now: exception.respondBy, id: UUID())
+        }
+        try order.requestDeliveryAction(DeliveryActionRequest(kind: .returnToSender), exception: exception.id, source: .customer, proof: .email,
+                                        now: exception.respondBy.addingTimeInterval(-1), id: UUID())
+        exception = try #require(order.deliveryExceptions.first)
+        #expect(exception.status == .actionRequested)
+    }
+
+    @Test func aReattemptIsOnADayTheCarrierDeliversFromTomorrow() throws {
+        let friday = instant("2026-12-04T08:00:00Z")
+        var (order, exception) = try failed(at: friday)
+        #expect(order.deliveryChoices(exception.id, proof: .email, now: friday)?.dates.map(\.description) == ["2026-12-07", "2026-12-08", "2026-12-09"])
+        #expect(throws: DomainError.self) {
+            try order.requestDeliveryAction(DeliveryActionRequest(kind: .reattempt, date: LocalDate("2026-12-05")!), exception: exception.id,
+                                            source: .customer, proof: .email, now: friday, id: UUID())
+        }
+        let (saturdays, saturdayException) = try failed(at: friday, deliveryDays: Weekday.mondayToSaturday)
+        #expect(saturdays.deliveryChoices(saturdayException.id, proof: .email, now: friday)?.dates.first?.description == "2026-12-05")
+        // The estimate moves to the chosen day.
+        try order.requestDeliveryAction(DeliveryActionRequest(kind: .reattempt, date: LocalDate("2026-12-08")!), exception: exception.id,
+                                        source: .customer, proof: .email, now: friday, id: UUID())
+        #expect(order.shipments[0].estimate?.window.latest.description == "2026-12-08" && order.shipments[0].estimate?.basis == .customerChoice)
+        exception = try #require(order.deliveryExceptions.first)
+        #expect(order.deliveryChoices(exception.id, proof: .email, now: friday) == DeliveryChoices.nothing, "nothing more while an action is in force")
+    }
+
+    @Test func theDefaultIsTakenOnceAndAFailureAfterTheWindowGivesTheCustomerANewOne() throws {
+        var (order, exception) = try failed(at: instant("2026-12-04T08:00:00Z"))
+        let expiry = exception.respondBy.addingTimeInterval(60)
+        order.keepDeliveryExceptionsInStep(now: expiry, newID: UUID.init)
+        let taken = try #require(order.deliveryExceptions.first?.actions.first)
+        #expect(taken.source == .default && taken.request.kind == .returnToSender)
+        try order.failDeliveryAction(taken.id, reason: "Depot closed", now: expiry)
+        exception = try #require(order.deliveryExceptions.first)
+        #expect(exception.status == .open && exception.respondBy > expiry, "a new window from the failure")
+        order.keepDeliveryExceptionsInStep(now: exception.respondBy.addingTimeInterval(60), newID: UUID.init)
+        #expect(order.deliveryExceptions.first?.actions.count == 1, "the default is taken once: after that the merchant decides")
+    }
+}

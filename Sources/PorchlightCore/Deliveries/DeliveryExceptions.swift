@@ -162,7 +162,7 @@ public struct DeliveryChoices: Sendable, Equatable {
     /// The merchant's pick-up points in the destination's country, when `pickup_point` is open.
     public var pickupPoints: [PickupPoint]
 
-    public static let none = DeliveryChoices(kinds: [], dates: [], pickupPoints: [])
+    public static let nothing = DeliveryChoices(kinds: [], dates: [], pickupPoints: [])
 }
 
 extension OrderRecord {
@@ -243,7 +243,7 @@ extension OrderRecord {
     /// What may be asked now of this exception, by someone with this proof (nil: the merchant).
     public func deliveryChoices(_ exceptionID: UUID, proof: CustomerProof?, now: Date) -> DeliveryChoices? {
         guard let exception = deliveryExceptions.first(where: { $0.id == exceptionID }) else { return nil }
-        guard exception.awaitsChoice, now < exception.respondBy else { return .none }
+        guard exception.awaitsChoice, now < exception.respondBy else { return .nothing }
         let supported = carrierActions(for: exception.shipmentID)
         let points = deliveryRules.pickupPoints.filter { $0.address.country == destination.country }
         let dates = reattemptDates(for: exception.shipmentID, now: now)

@@ -60,7 +60,7 @@ extension Components.Schemas.DeliveryException {
         case .merchant: nil
         case .customer(let proof): proof
         }
-        let choices = order.deliveryChoices(exception.id, proof: proof, now: now) ?? .none
+        let choices = order.deliveryChoices(exception.id, proof: proof, now: now) ?? .nothing
         self.init(
             id: exception.id.apiText, shipmentId: exception.shipmentID.apiText, reason: .init(exception.reason), status: .init(exception.status),
             attemptedAt: exception.attemptedAt, openedAt: exception.openedAt, respondBy: exception.respondBy,
