@@ -138,4 +138,21 @@ import Testing
         order.keepDeliveryExceptionsInStep(now: exception.respondBy.addingTimeInterval(60), newID: UUID.init)
         #expect(order.deliveryExceptions.first?.actions.count == 1, "the default is taken once: after that the merchant decides")
     }
+
+    @Test func theDefaultIsOnlyWhatTheReasonAndTheCarrierAllow() throws {
+        var (order, exception) = try failed(at: instant("2026-12-04T08:00:00Z"))
+        order.deliverySettings = DeliverySettings(actionWindowHours: 48, reattemptDays: 5, defaultAction: .reattempt, pickupPoints: [])
+        // The carrier takes only instructions: no default can be taken, the merchant decides.
+        order.carrierDeliveryActions = [SilenceCalendars.key(carrier: "dhl", serviceLevel: ""): [.instructions]]
+        var restricted = order
+        restricted.keepDeliveryExceptionsInStep(now: exception.respondBy.addingTimeInterval(60), newID: UUID.init)
+        #expect(restricted.deliveryExceptions.first?.actions.isEmpty == true)
+        // Every kind taken: the merchant's reattempt, on the first day offered after the window.
+        order.carrierDeliveryActions = [:]
+        order.keepDeliveryExceptionsInStep(now: exception.respondBy.addingTimeInterval(60), newID: UUID.init)
+        let taken = try #require(order.deliveryExceptions.first?.actions.first)
+        #expect(taken.request.kind == .reattempt && taken.request.date?.description == "2026-12-09", "\(taken)")
+        exception = try #require(order.deliveryExceptions.first)
+        #expect(exception.status == .actionRequested)
+    }
 }

@@ -43,9 +43,10 @@ import Testing
             _ = try await encrypted(byName + "?sslmode=verify-full&sslrootcert=\(other)&connect_timeout=2",
                                     logger: Logger(label: "refused-pool") { _ in failures })
         }
-        let errors = failures.errors
-        #expect(!errors.isEmpty && errors.allSatisfy { $0.contains("NIOSSLError.handshakeFailed") && $0.contains("CERTIFICATE_VERIFY_FAILED") },
-                "\(errors)")
+        // An attempt the pool itself cuts short as it shuts down says `clientClosedConnection`: no reason at all.
+        let reasons = failures.errors.filter { !$0.contains("clientClosedConnection") }
+        #expect(!reasons.isEmpty && reasons.allSatisfy { $0.contains("NIOSSLError.handshakeFailed") && $0.contains("CERTIFICATE_VERIFY_FAILED") },
+                "\(failures.errors)")
     }
 
     @Test func theServiceRunsOverVerifiedTLS() async throws {

@@ -65,6 +65,8 @@ import Testing
             var again = scan("attempted_delivery", isoTime(Date().addingTimeInterval(-30)), id: "attempt-1")
             again["substatus"] = "recipient_unavailable"
             _ = try await service.scans(merchant, shipment: order.shipment, [again])
+            let once = try await service.call(.get, "/v1/orders/\(order.id)/delivery-exceptions", key: order.token)
+            #expect((once["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [exceptionID], "\(once.text)")
 
             let today = LocalDate(Date(), in: TimeZone(identifier: "Europe/Bucharest")!).description
             let notOffered = try await act(service, order, exceptionID, ["kind": "reattempt", "date": today])
@@ -125,6 +127,9 @@ import Testing
             let done = try #require((closed["items"] as? [[String: Any]])?.first)
             #expect((closed["items"] as? [[String: Any]])?.count == 1, "\(closed.text)")
             #expect(done["status"] as? String == "closed" && done["closure"] as? String == "delivered", "\(done)")
+            #expect(((try await service.call(.get, "/v1/delivery-actions", key: merchant.apiKey))["items"] as? [[String: Any]])?.isEmpty == true,
+                    "an action not passed on before the delivery is withdrawn, not left in the carrier's queue")
+            #expect((done["actions"] as? [[String: Any]])?.last?["status"] as? String == "withdrawn", "\(done)")
             let events = try await service.feedEvents(merchant, typePrefix: "delivery_", order: order.id, atLeast: 6)
             #expect(events.compactMap { $0["type"] as? String } == [
                 "delivery_exception.opened", "delivery_action.requested", "delivery_action.acknowledged", "delivery_action.failed",
@@ -240,6 +245,32 @@ import Testing
             #expect(claim["kind"] as? String == "returned_to_sender" && claim["resolution"] as? String == "refund", "\(claim)")
         }
     }
+    @Test func aLaterFailedAttemptOpensItsOwnExceptionAndBadActionsAreClientErrors() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let (order, _, first) = try await failedAttempt(service, merchant)
+            var second = scan("attempted_delivery", isoTime(Date().addingTimeInterval(-20)), id: "attempt-2")
+            second["substatus"] = "access_problem"
+            #expect(try await service.scans(merchant, shipment: order.shipment, [second]).status == .ok)
+            let listed = try await service.call(.get, "/v1/orders/\(order.id)/delivery-exceptions", key: order.token)
+            let items = try #require(listed["items"] as? [[String: Any]], "\(listed.text)")
+            #expect(items.count == 2 && items[0]["id"] as? String == first && items[0]["closure"] as? String == "next_attempt"
+                    && items[1]["status"] as? String == "open" && items[1]["reason"] as? String == "access_problem", "\(items)")
+            let latest = try #require(items[1]["id"] as? String)
+            #expect(try await act(service, order, first, ["kind": "return_to_sender"]).status == .conflict, "the first is closed")
+            let long = try await act(service, order, latest, ["kind": "instructions", "instructions": String(repeating: "x", count: 251)])
+            #expect(long.status == .unprocessableContent && long.errorFields == ["instructions"], "\(long.text)")
+            let other = try await service.shippedOrder(merchant)
+            #expect(try await act(service, order, latest, key: other.token, ["kind": "return_to_sender"]).status == .notFound, "another order's token")
+            let stranger = try await service.newMerchant()
+            #expect(try await act(service, order, latest, key: stranger.apiKey, ["kind": "return_to_sender"]).status == .notFound, "another merchant")
+            #expect(try await service.call(.get, "/v1/delivery-actions?cursor=nonsense", key: merchant.apiKey).status == .badRequest)
+            let badReference = try await service.call(.post, "/v1/delivery-actions/\(UUID())/acknowledgement", key: merchant.apiKey,
+                                                      json: ["carrier_reference": String(repeating: "r", count: 101)])
+            #expect(badReference.status == .unprocessableContent || badReference.status == .notFound, "\(badReference.text)")
+        }
+    }
+
     @Test func aCustomerMayCancelTheirOwnOrderWithinTheShopsMinutesUntilHandOff() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
@@ -335,7 +366,10 @@ import Testing
             let (chose, _, choseException) = try await failedAttempt(service, merchant)
             let dates = try #require(((try await service.call(.get, "/v1/orders/\(chose.id)/delivery-exceptions", key: chose.token)["items"]
                 as? [[String: Any]])?.first?["choices"] as? [String: Any])?["dates"] as? [String])
-            #expect(try await act(service, chose, choseException, ["kind": "reattempt", "date": dates[0]]).status == .ok)
+            let chosen = try await act(service, chose, choseException, ["kind": "reattempt", "date": dates[0]])
+            let chosenID = try #require((chosen["actions"] as? [[String: Any]])?.first?["id"] as? String, "\(chosen.text)")
+            #expect(try await service.call(.post, "/v1/delivery-actions/\(chosenID)/acknowledgement", key: merchant.apiKey,
+                                           json: ["carrier_reference": "R1"]).status == .ok)
             #expect(try await service.scans(merchant, shipment: chose.shipment, [scan("delivered", isoTime(Date().addingTimeInterval(-20)))]).status == .ok)
             let (back, _, _) = try await failedAttempt(service, merchant)
             #expect(try await service.scans(merchant, shipment: back.shipment, [scan("returned_to_sender", isoTime(Date().addingTimeInterval(-10)))]).status == .ok)

@@ -20,10 +20,15 @@ extension OrderRecord {
         confirmation == .awaiting && status != .cancelled && !shipments.contains { $0.shippedAt != nil }
     }
 
-    /// The customer confirms the order they will pay for at the door; once (again changes nothing).
-    public mutating func confirm(now: Date) throws(DomainError) {
+    /// The customer confirms the order they will pay for at the door, until it is delivered; once
+    /// (again changes nothing). Returns when it was confirmed.
+    @discardableResult
+    public mutating func confirm(now: Date) throws(DomainError) -> Date {
         guard cashOnDelivery else { throw .conflict("This order is paid already: there is nothing to confirm.") }
         guard status != .cancelled else { throw .conflict("This order is cancelled: there is nothing to confirm.") }
-        if confirmedAt == nil { confirmedAt = now }
+        if let confirmedAt { return confirmedAt }
+        guard status != .delivered else { throw .conflict("This order is delivered: there is nothing left to confirm.") }
+        confirmedAt = now
+        return now
     }
 }

@@ -9,7 +9,8 @@ public struct DeliveryStats: Sendable, Equatable {
     public var deliveredFirstAttempt: Int
     /// With at least one failed attempt.
     public var failedAttempts: Int
-    /// With an action in force (asked by the customer, the merchant or the default) after a failed attempt.
+    /// With an action after a failed attempt (asked by the customer, the merchant or the default)
+    /// that the carrier acknowledged.
     public var actioned: Int
     /// Of those, delivered.
     public var deliveredAfterAction: Int

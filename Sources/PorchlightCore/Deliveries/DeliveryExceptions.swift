@@ -71,6 +71,9 @@ public struct DeliveryActionRecord: Sendable, Equatable {
         case acknowledged
         /// The carrier could not do it; the customer may choose again.
         case failed
+        /// Not passed on before the parcel was delivered, sent back or attempted again: nothing
+        /// left for the carrier to do.
+        case withdrawn
     }
 
     public var id: UUID
@@ -133,9 +136,9 @@ public struct DeliveryExceptionRecord: Sendable, Equatable {
             = (openedAt, respondBy, escalatesAt, actions, closedAt, closure)
     }
 
-    /// The action in force: the last one, unless the carrier failed it.
+    /// The action in force: the last one, unless the carrier failed it or it was withdrawn.
     public var liveAction: DeliveryActionRecord? {
-        actions.last.flatMap { $0.status == .failed ? nil : $0 }
+        actions.last.flatMap { $0.status == .requested || $0.status == .acknowledged ? $0 : nil }
     }
 
     public var status: Status {
@@ -143,7 +146,7 @@ public struct DeliveryExceptionRecord: Sendable, Equatable {
         return switch liveAction?.status {
         case .requested?: .actionRequested
         case .acknowledged?: .actionAcknowledged
-        case .failed?, nil: .open
+        case .failed?, .withdrawn?, nil: .open
         }
     }
 
@@ -203,14 +206,10 @@ extension OrderRecord {
                   deliveryExceptions.filter({ $0.shipmentID == shipment.id }).allSatisfy({ $0.attemptedAt < attempt.occurredAt })
             else { continue }
             close(exceptionsOf: shipment.id, as: .nextAttempt, now: now)
-            let timeZone = Countries.timeZone(of: destination.country)
-            let hours = Double(deliveryRules.actionWindowHours)
-            let workingDays = destinationWorkingDays(around: now)
+            let window = choiceWindow(from: now)
             deliveryExceptions.append(DeliveryExceptionRecord(
                 id: newID(), shipmentID: shipment.id, attemptEventID: attempt.id, reason: DeliveryExceptionReason(attempt.substatus),
-                attemptedAt: attempt.occurredAt, openedAt: now,
-                respondBy: workingDays.instant(afterOpenHours: hours, from: now, in: timeZone).wholeSeconds,
-                escalatesAt: workingDays.instant(afterOpenHours: hours / 2, from: now, in: timeZone).wholeSeconds,
+                attemptedAt: attempt.occurredAt, openedAt: now, respondBy: window.respondBy, escalatesAt: window.escalatesAt,
                 actions: [], closedAt: nil, closure: nil))
         }
         for index in deliveryExceptions.indices where deliveryExceptions[index].awaitsChoice && now >= deliveryExceptions[index].respondBy
@@ -219,31 +218,56 @@ extension OrderRecord {
         }
     }
 
+    /// The time to choose from `start`: `action_window_hours` of working hours in the destination,
+    /// and half of them for when an unanswered exception escalates its alert.
+    private func choiceWindow(from start: Date) -> (respondBy: Date, escalatesAt: Date) {
+        let (timeZone, hours) = (Countries.timeZone(of: destination.country), Double(deliveryRules.actionWindowHours))
+        let workingDays = destinationWorkingDays(around: start)
+        return (workingDays.instant(afterOpenHours: hours, from: start, in: timeZone).wholeSeconds,
+                workingDays.instant(afterOpenHours: hours / 2, from: start, in: timeZone).wholeSeconds)
+    }
+
+    /// Closes the shipment's open exceptions; an action not yet passed on is withdrawn, since
+    /// the parcel has moved on without it.
     private mutating func close(exceptionsOf shipmentID: UUID, as closure: DeliveryExceptionRecord.Closure, now: Date) {
         for index in deliveryExceptions.indices where deliveryExceptions[index].shipmentID == shipmentID && deliveryExceptions[index].closure == nil {
             (deliveryExceptions[index].closure, deliveryExceptions[index].closedAt) = (closure, now)
+            for position in deliveryExceptions[index].actions.indices where deliveryExceptions[index].actions[position].status == .requested {
+                (deliveryExceptions[index].actions[position].status, deliveryExceptions[index].actions[position].updatedAt) = (.withdrawn, now)
+            }
         }
     }
 
-    /// The merchant's default: a reattempt on the first day offered, or back to the merchant
-    /// (also when the carrier service takes no reattempt).
+    /// The merchant's default, among what the reason and the carrier service allow: a reattempt
+    /// on the first day offered when the merchant chose that and it is open, else back to the
+    /// merchant when that is; when neither is, nothing (the merchant decides).
     private mutating func takeDefaultAction(at index: Int, now: Date, id: UUID) {
         let exception = deliveryExceptions[index]
-        let supported = carrierActions(for: exception.shipmentID)
-        var request = DeliveryActionRequest(kind: .returnToSender)
-        if deliveryRules.defaultAction == .reattempt, supported.contains(.reattempt),
-           let first = reattemptDates(for: exception.shipmentID, now: now).first {
+        let open = choices(for: exception, proof: nil, now: now)
+        let request: DeliveryActionRequest
+        if deliveryRules.defaultAction == .reattempt, open.kinds.contains(.reattempt), let first = open.dates.first {
             request = DeliveryActionRequest(kind: .reattempt, date: first)
+        } else if open.kinds.contains(.returnToSender) {
+            request = DeliveryActionRequest(kind: .returnToSender)
+        } else {
+            return
         }
         deliveryExceptions[index].actions.append(DeliveryActionRecord(
             id: id, request: request, source: .default, requestedAt: now, status: .requested, carrierReference: nil, failureReason: nil, updatedAt: now))
         followAction(request, shipmentID: exception.shipmentID, now: now)
     }
 
-    /// What may be asked now of this exception, by someone with this proof (nil: the merchant).
+    /// What may be asked now of this exception, by someone with this proof (nil: the merchant);
+    /// nil for an exception the order does not have.
     public func deliveryChoices(_ exceptionID: UUID, proof: CustomerProof?, now: Date) -> DeliveryChoices? {
         guard let exception = deliveryExceptions.first(where: { $0.id == exceptionID }) else { return nil }
         guard exception.awaitsChoice, now < exception.respondBy else { return .nothing }
+        return choices(for: exception, proof: proof, now: now)
+    }
+
+    /// The kinds that fix the exception's reason, that its carrier service takes and that the
+    /// proof allows, with their days and pick-up points, whatever the time to choose says.
+    private func choices(for exception: DeliveryExceptionRecord, proof: CustomerProof?, now: Date) -> DeliveryChoices {
         let supported = carrierActions(for: exception.shipmentID)
         let points = deliveryRules.pickupPoints.filter { $0.address.country == destination.country }
         let dates = reattemptDates(for: exception.shipmentID, now: now)
@@ -273,7 +297,7 @@ extension OrderRecord {
         }
         if let closure = exception.closure { throw .conflict("This delivery exception is closed (\(closure.rawValue)).") }
         guard now < exception.respondBy else { throw .conflict("The time to choose ended at \(APITime.text(exception.respondBy)).") }
-        let choices = deliveryChoices(exceptionID, proof: proof, now: now)!
+        let choices = choices(for: exception, proof: proof, now: now)
         var v = Validator()
         v.check(choices.kinds.contains(request.kind), "kind",
                 "must be one of the actions open to this parcel: " + choices.kinds.map(\.rawValue).joined(separator: ", "))
@@ -315,7 +339,7 @@ extension OrderRecord {
             switch action.status {
             case .acknowledged where action.carrierReference == reference: return
             case .requested: break
-            case .acknowledged, .failed:
+            case .acknowledged, .failed, .withdrawn:
                 throw .conflict("This action is \(action.status.rawValue); only a requested action can be acknowledged.")
             }
             (action.status, action.carrierReference, action.updatedAt) = (.acknowledged, reference, now)
@@ -329,17 +353,20 @@ extension OrderRecord {
         v.text(reason, "reason", min: 1, max: DeliveryActionRecord.maxFailureReason)
         try v.finish()
         let exceptionIndex = try changeAction(actionID) { action throws(DomainError) in
-            guard action.status != .failed else {
-                if action.failureReason == reason { return }
-                throw .conflict("This action has already failed.")
+            switch action.status {
+            case .failed where action.failureReason == reason: return
+            case .requested, .acknowledged: break
+            case .failed, .withdrawn: throw .conflict("This action is \(action.status.rawValue) already.")
             }
             (action.status, action.failureReason, action.updatedAt) = (.failed, reason, now)
         }
         let exception = deliveryExceptions[exceptionIndex]
+        // The day the carrier refused is no estimate any more.
+        if let index = shipments.firstIndex(where: { $0.id == exception.shipmentID }), shipments[index].estimate?.basis == .customerChoice {
+            shipments[index].estimate = nil
+        }
         if exception.closure == nil, exception.respondBy <= now {
-            let hours = Double(deliveryRules.actionWindowHours)
-            let timeZone = Countries.timeZone(of: destination.country)
-            deliveryExceptions[exceptionIndex].respondBy = destinationWorkingDays(around: now).instant(afterOpenHours: hours, from: now, in: timeZone).wholeSeconds
+            (deliveryExceptions[exceptionIndex].respondBy, deliveryExceptions[exceptionIndex].escalatesAt) = choiceWindow(from: now)
         }
     }
 
@@ -376,7 +403,7 @@ extension OrderRecord {
         guard let shipment = shipments.first(where: { $0.id == shipmentID }) else { return [] }
         let today = LocalDate(now, in: Countries.timeZone(of: destination.country))
         let days = WorkCalendar(days: silenceCalendars.deliveryCalendar(of: shipment).days, holidays: destinationWorkingDays(around: now).holidays)
-        return (1...deliveryRules.reattemptDays).map { today.adding(days: $0) }.filter(days.isOpen)
+        return (0..<max(0, deliveryRules.reattemptDays)).map { today.adding(days: $0 + 1) }.filter(days.isOpen)
     }
 
     /// What the carrier service of this shipment takes (every kind, until the merchant says).
@@ -428,12 +455,14 @@ enum DeliveryExceptionEvents {
             if old == nil { events.append((.deliveryExceptionOpened, fields(exception))) }
             let oldActions = Dictionary(uniqueKeysWithValues: (old?.actions ?? []).map { ($0.id, $0) })
             for action in exception.actions where oldActions[action.id]?.status != action.status {
-                let type: EventType = switch action.status {
+                // A withdrawn action goes with its exception's closing.
+                let type: EventType? = switch action.status {
                 case .requested: .deliveryActionRequested
                 case .acknowledged: .deliveryActionAcknowledged
                 case .failed: .deliveryActionFailed
+                case .withdrawn: nil
                 }
-                events.append((type, fields(exception).merging(fields(action)) { $1 }))
+                if let type { events.append((type, fields(exception).merging(fields(action)) { $1 })) }
             }
             if old?.closure == nil, exception.closure != nil { events.append((.deliveryExceptionClosed, fields(exception))) }
             return events

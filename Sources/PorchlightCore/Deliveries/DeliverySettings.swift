@@ -76,16 +76,6 @@ public struct DeliverySettings: Sendable, Equatable, Codable {
         case pickupPoints = "pickup_points", selfCancelMinutes = "self_cancel_minutes"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(actionWindowHours: try container.decode(Int.self, forKey: .actionWindowHours),
-                  reattemptDays: try container.decode(Int.self, forKey: .reattemptDays),
-                  defaultAction: try container.decode(DeliveryActionKind.self, forKey: .defaultAction),
-                  pickupPoints: try container.decode([PickupPoint].self, forKey: .pickupPoints),
-                  // Absent from settings stored before customers could cancel.
-                  selfCancelMinutes: try container.decodeIfPresent(Int.self, forKey: .selfCancelMinutes) ?? 0)
-    }
-
     /// Every field to fix: bounds, a default that needs no customer input, pick-up points with
     /// unique codes, a valid address and opening hours that open before they close.
     public func validate() throws(DomainError) {

@@ -345,7 +345,8 @@ extension OrderRecord {
             promise.outcome = PromiseOutcome(deliveredOn: deliveredOn, latest: promise.window.latest)
             promise.pit = Recalibration.pit(of: deliveredOn, cumulative: promise.forecast, from: promise.forecastStart)
             if promise.outcome == .missed, !deliveryExceptions.isEmpty {
-                let chosen = deliveryExceptions.contains { $0.actions.contains { $0.source != .default } }
+                // A choice the carrier then failed is not what the lateness followed.
+                let chosen = deliveryExceptions.contains { $0.actions.contains { $0.source != .default && $0.status != .failed } }
                 promise.missedAfter = chosen ? .customerChoice : .carrierFailure
             }
             self.promise = promise

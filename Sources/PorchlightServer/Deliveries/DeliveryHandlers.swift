@@ -58,8 +58,7 @@ extension APIHandlers {
     func confirmOrder(_ input: Operations.ConfirmOrder.Input) async throws -> Operations.ConfirmOrder.Output {
         let orderID = try parseID(input.path.orderId, "order_id")
         guard try Caller.submitter(for: orderID) != nil else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
-        let order = try await deliveries.confirm(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
-        guard let confirmedAt = order.confirmedAt else { throw DomainError.conflict("This order is paid already: there is nothing to confirm.") }
+        let confirmedAt = try await deliveries.confirm(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(confirmation: .confirmed, confirmedAt: confirmedAt))))
     }
 

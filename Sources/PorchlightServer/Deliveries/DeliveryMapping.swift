@@ -120,6 +120,7 @@ extension Components.Schemas.DeliveryAction.StatusPayload {
         case .requested: .requested
         case .acknowledged: .acknowledged
         case .failed: .failed
+        case .withdrawn: .withdrawn
         }
     }
 }

@@ -249,7 +249,7 @@ extension OrderPageModel {
         let actionText: String? = switch last?.status {
         case .requested?: t(.deliveryActionRequested, ["choice": deliveryKindText(last!.kind, language)])
         case .acknowledged?: t(.deliveryActionConfirmed, ["choice": deliveryKindText(last!.kind, language)])
-        case .failed?, nil: nil
+        case .failed?, .withdrawn?, nil: nil
         }
         let choices = exception.choices
         let form = choices.kinds.isEmpty ? nil : DeliveryForm(

@@ -55,7 +55,7 @@ extension Schema {
             pickup_point_id text,
             source text NOT NULL CHECK (source IN ('customer', 'merchant', 'default')),
             requested_at timestamptz NOT NULL,
-            status text NOT NULL CHECK (status IN ('requested', 'acknowledged', 'failed')),
+            status text NOT NULL CHECK (status IN ('requested', 'acknowledged', 'failed', 'withdrawn')),
             carrier_reference text,
             failure_reason text,
             updated_at timestamptz NOT NULL,
@@ -65,7 +65,10 @@ extension Schema {
         )
         """,
         // Core allows one action in force per exception; this makes a second one impossible.
-        "CREATE UNIQUE INDEX delivery_actions_one_in_force ON delivery_actions (merchant_id, exception_id) WHERE status <> 'failed'",
+        "CREATE UNIQUE INDEX delivery_actions_one_in_force ON delivery_actions (merchant_id, exception_id) WHERE status IN ('requested', 'acknowledged')",
+        // An order's actions load with it; a parcel's exceptions are counted by the analytics.
+        "CREATE INDEX delivery_actions_by_order ON delivery_actions (merchant_id, order_id)",
+        "CREATE INDEX delivery_exceptions_by_shipment ON delivery_exceptions (merchant_id, shipment_id)",
         // What the carrier integration pulls: the merchant's requested actions, oldest first.
         "CREATE INDEX delivery_actions_requested ON delivery_actions (merchant_id, requested_at, id) WHERE status = 'requested'",
         "ALTER TABLE shipments DROP CONSTRAINT shipments_substatus_known",

@@ -54,11 +54,11 @@ public struct DeliveryStore: Sendable {
         return (saved.order, action)
     }
 
-    /// The customer confirms a cash-on-delivery order (Core's `confirm`); returns the order as saved.
-    public func confirm(_ orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> OrderRecord {
+    /// The customer confirms a cash-on-delivery order (Core's `confirm`); returns when.
+    public func confirm(_ orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> Date {
         try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, now in
             try order.confirm(now: now)
-        }.saved.order
+        }.outcome
     }
 
     /// The carrier integration passed the action on, with the carrier's reference.
@@ -79,7 +79,7 @@ public struct DeliveryStore: Sendable {
                         _ apply: @escaping @Sendable (inout OrderRecord, Date) throws -> Void) async throws -> (OrderRecord, DeliveryActionRecord) {
         let (saved, _) = try await orders.change(.deliveryAction(actionID), merchant: merchant, idempotency: nil, logger: logger, apply)
         guard let action = saved.order.deliveryExceptions.lazy.flatMap(\.actions).first(where: { $0.id == actionID }) else {
-            throw OrderAggregates.NotInOrder(shipmentID: actionID)
+            throw DomainError.notFound("No delivery action with id \(actionID.apiText).")
         }
         return (saved.order, action)
     }
@@ -142,7 +142,7 @@ public struct DeliveryStore: Sendable {
                        EXISTS (SELECT 1 FROM tracking_events e
                                WHERE e.merchant_id = s.merchant_id AND e.shipment_id = s.id AND e.status = 'attempted_delivery') AS failed_attempt,
                        EXISTS (SELECT 1 FROM delivery_exceptions x JOIN delivery_actions a ON a.merchant_id = x.merchant_id AND a.exception_id = x.id
-                               WHERE x.merchant_id = s.merchant_id AND x.shipment_id = s.id AND a.status <> 'failed') AS actioned,
+                               WHERE x.merchant_id = s.merchant_id AND x.shipment_id = s.id AND a.status = 'acknowledged') AS actioned,
                        (SELECT x.reason FROM delivery_exceptions x WHERE x.merchant_id = s.merchant_id AND x.shipment_id = s.id
                         ORDER BY x.opened_at, x.id LIMIT 1) AS reason
                 FROM shipments s JOIN orders o ON o.merchant_id = s.merchant_id AND o.id = s.order_id
