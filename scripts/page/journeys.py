@@ -1,7 +1,7 @@
 """The customer page in a real browser: Debian's Chromium driven by Playwright, every page state
 checked by axe-core for WCAG 2.1 AA. Journeys: look up, read the page, write a review, rate the
 delivery, choose a remedy, open a return; at 390x844 and 1280x800, once with JavaScript off, and
-once by keyboard alone. Screenshots go to the output directory (outside git).
+once by keyboard alone; then a failed delivery answered and a cash-on-delivery order confirmed. Screenshots go to the output directory (outside git).
 
 Usage: journeys.py BASE_URL API_KEY PORCHLIGHT_BINARY OUTPUT_DIR   (DATABASE_URL in the environment)
 """
@@ -190,6 +190,41 @@ def keyboard_journey(browser):
     context.close()
 
 
+def failed_delivery(browser, width, height, javascript, name):
+    """A parcel that failed its attempt: the customer reads why and chooses what happens next; a
+    cash-on-delivery order is confirmed."""
+    print(f"==> {name}: a failed delivery and a cash-on-delivery confirmation, JavaScript {'on' if javascript else 'off'}", flush=True)
+    number = "CV-" + uuid.uuid4().hex[:8].upper()
+    order = must("POST", "/v1/orders", {
+        "order_number": number, "channel": {"type": "web"}, "placed_at": iso(3 * 86400), "currency": "RON", "cash_on_delivery": True,
+        "customer": {"email": "ana@example.com", "name": "Ana Popescu", "locale": "en"},
+        "destination": {"name": "Ana Popescu", "line1": "Str. Lipscani 12", "city": "Bucharest", "postal_code": "030031", "country": "RO"},
+        "lines": [{"sku": "TEE", "name": "Linen tee", "quantity": 1, "unit_price": 9900}]})
+    parcel = must("POST", f"/v1/orders/{order['id']}/shipments", {"carrier": "dhl", "tracking_number": "DHL" + uuid.uuid4().hex[:10].upper(),
+                                                                   "lines": [{"sku": "TEE", "quantity": 1}]})
+    must("POST", f"/v1/shipments/{parcel['id']}/events", {"events": [
+        {"status": "in_transit", "occurred_at": iso(2 * 86400)},
+        {"status": "attempted_delivery", "substatus": "recipient_unavailable", "occurred_at": iso(3600), "location": {"city": "Bucharest", "country": "RO"}}]})
+    context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript)
+    page = context.new_page()
+    look_up(page, number, javascript)
+    expect(page.get_by_role("heading", name="We could not deliver your parcel")).to_be_visible()
+    check(page.get_by_text("Nobody was there to receive it.").count() == 1, f"{name}: the reason")
+    accessible(page, f"{name}: a failed delivery", javascript)
+    shot(page, f"{name}-failed-delivery")
+    page.get_by_label("Deliver again with instructions for the driver").check()
+    page.get_by_role("textbox", name="Instructions for the driver").fill("Gate code 4512, leave it with the concierge.")
+    page.get_by_role("button", name="Send my choice").click()
+    expect(page.get_by_role("status").filter(has_text="your choice went to the carrier")).to_be_visible()
+    check(page.get_by_text("You asked: Deliver again with instructions for the driver").count() == 1, f"{name}: the choice shown")
+    check(page.get_by_role("button", name="Send my choice").count() == 0, f"{name}: nothing more to choose")
+    accessible(page, f"{name}: choice sent", javascript)
+    page.get_by_role("button", name="Confirm my order").click()
+    expect(page.get_by_role("status").filter(has_text="your order is confirmed")).to_be_visible()
+    check(must("GET", f"/v1/orders/{order['id']}")["confirmation"] == "confirmed", f"{name}: confirmed through the API too")
+    context.close()
+
+
 def other_states(browser):
     """Pages the journeys do not pass through: an error, a language picked, the postal-code view."""
     print("==> other states: a miss in German, the postal-code view", flush=True)
@@ -222,6 +257,8 @@ with sync_playwright() as playwright:
     journey(browser, 1280, 800, True, "desktop")
     journey(browser, 390, 844, False, "no-javascript")
     keyboard_journey(browser)
+    failed_delivery(browser, 390, 844, True, "phone")
+    failed_delivery(browser, 1280, 800, False, "no-javascript")
     other_states(browser)
     browser.close()
 

@@ -46,6 +46,11 @@ extension CustomerLanguage {
         return calendar.shortWeekdaySymbols[(Weekday.allCases.firstIndex(of: day)! + 1) % 7]
     }
 
+    /// An instant written the local way in a place's time zone (a deadline where the customer is).
+    public func formatInstant(_ instant: Date, in timeZone: TimeZone) -> String {
+        instant.formatted(Date.FormatStyle(timeZone: timeZone).day().month(.abbreviated).hour().minute().locale(Locale(identifier: localeIdentifier)))
+    }
+
     /// The seconds east of UTC that an RFC 3339 text ends with (`Z` is 0).
     static func offset(of text: String) -> Int? {
         if text.hasSuffix("Z") || text.hasSuffix("z") { return 0 }

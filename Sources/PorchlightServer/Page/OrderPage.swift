@@ -39,11 +39,13 @@ struct CustomerViewSource: Decodable {
     struct Promise: Decodable { var earliest: String; var latest: String }
 
     struct Contact: Decodable { var name: String? }
+    struct Destination: Decodable { var country: String }
 
     var order_number: String
     var status: OrderStatus
     /// With the email or a link proof only.
     var contact: Contact?
+    var destination: Destination
     var placed_at: String
     var lines: [Line]
     var shipments: [Shipment]
@@ -179,7 +181,8 @@ extension OrderPageModel {
         awaitsConfirmation = acts && view.confirmation == .awaiting && view.status != .cancelled
         let count = view.shipments.count
         deliveryProblems = inputs.deliveryExceptions.filter { $0.status != .closed }.map { exception in
-            Self.deliveryProblem(exception, parcel: (inputs.shipmentIDs.firstIndex(of: exception.shipmentId) ?? 0) + 1, of: count, language)
+            Self.deliveryProblem(exception, parcel: (inputs.shipmentIDs.firstIndex(of: exception.shipmentId) ?? 0) + 1, of: count,
+                                 timeZone: Countries.timeZone(of: view.destination.country), language)
         }
         parcels = view.shipments.enumerated().map { index, shipment in
             let checkpoints = shipment.events.sorted { (APITime.instant($0.occurred_at) ?? .distantPast) > (APITime.instant($1.occurred_at) ?? .distantPast) }
@@ -234,7 +237,8 @@ extension OrderPageModel {
         hasRecommendations = !recommendations.isEmpty
     }
 
-    static func deliveryProblem(_ exception: Components.Schemas.DeliveryException, parcel: Int, of count: Int,
+    /// The deadline is written in the destination's time zone, where it is counted.
+    static func deliveryProblem(_ exception: Components.Schemas.DeliveryException, parcel: Int, of count: Int, timeZone: TimeZone,
                                 _ language: CustomerLanguage) -> DeliveryProblem {
         func t(_ key: PageText, _ values: [String: String] = [:]) -> String { key.text(language, values) }
         let reason: PageText = switch exception.reason {
@@ -253,7 +257,7 @@ extension OrderPageModel {
         }
         let choices = exception.choices
         let form = choices.kinds.isEmpty ? nil : DeliveryForm(
-            respondByText: t(.deliveryRespondBy, ["date": language.formatInstant(APITime.text(exception.respondBy))]),
+            respondByText: t(.deliveryRespondBy, ["date": language.formatInstant(exception.respondBy, in: timeZone)]),
             kinds: choices.kinds.map { Choice(value: $0.rawValue, text: deliveryKindText($0, language)) },
             dates: choices.dates.map { Choice(value: $0, text: LocalDate($0).map(language.format) ?? $0) },
             pickupPoints: choices.pickupPoints.map { point in
