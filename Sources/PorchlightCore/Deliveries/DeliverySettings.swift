@@ -10,7 +10,7 @@ public enum DeliveryActionKind: String, Sendable, Codable, CaseIterable {
     case addressChange = "address_change"
     /// Take it to one of the merchant's pick-up points.
     case pickupPoint = "pickup_point"
-    /// Send it back to the merchant: the order line is cancelled and refunded under the return policy.
+    /// Send it back to the merchant: its carrier claim is resolved by a refund (`keepClaimInStep`).
     case returnToSender = "return_to_sender"
 
     /// Whether a customer with this proof may ask for it: a postal-code look-up is guessable,
