@@ -169,7 +169,7 @@ extension PageTranslations {
         .deliveryActionFailedNotice: "Não foi possível enviar essa escolha. Confira o dia ou os campos e tente de novo.",
         .deliveryAddressIncomplete: "Preencha a rua e a cidade do endereço corrigido.",
         .confirmHeading: "Confirme seu pedido, por favor",
-        .confirmIntro: "Você paga na entrega. Confirme que ainda quer o pedido e nós o enviaremos.",
+        .confirmIntro: "Você paga na entrega. Confirme que ainda quer o pedido, para que ele chegue até você.",
         .confirmButton: "Confirmar meu pedido",
         .orderConfirmedNotice: "Obrigado: seu pedido está confirmado.",
         .orderConfirmFailed: "Não foi possível confirmar o pedido. Talvez ele já tenha sido cancelado.",

@@ -167,7 +167,7 @@ extension PageTranslations {
         .deliveryActionFailedNotice: "Die keuze kon niet worden verstuurd. Controleer de dag of de velden en probeer het opnieuw.",
         .deliveryAddressIncomplete: "Vul de straat en de plaats van het verbeterde adres in.",
         .confirmHeading: "Bevestig je bestelling",
-        .confirmIntro: "Je betaalt bij aflevering. Bevestig dat je de bestelling nog wilt, dan sturen we hem op weg.",
+        .confirmIntro: "Je betaalt bij aflevering. Bevestig dat je de bestelling nog wilt, zodat hij bij je aankomt.",
         .confirmButton: "Mijn bestelling bevestigen",
         .orderConfirmedNotice: "Bedankt: je bestelling is bevestigd.",
         .orderConfirmFailed: "De bestelling kon niet worden bevestigd. Misschien is ze al geannuleerd.",

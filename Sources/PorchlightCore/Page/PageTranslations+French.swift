@@ -168,7 +168,7 @@ extension PageTranslations {
         .deliveryActionFailedNotice: "Ce choix n’a pas pu être envoyé. Vérifiez le jour ou les champs et réessayez.",
         .deliveryAddressIncomplete: "Indiquez la rue et la ville de l’adresse corrigée.",
         .confirmHeading: "Merci de confirmer votre commande",
-        .confirmIntro: "Vous payez à la livraison. Confirmez que vous la voulez toujours, et nous l’expédions.",
+        .confirmIntro: "Vous payez à la livraison. Confirmez que vous la voulez toujours, pour qu’elle vous parvienne.",
         .confirmButton: "Confirmer ma commande",
         .orderConfirmedNotice: "Merci : votre commande est confirmée.",
         .orderConfirmFailed: "La commande n’a pas pu être confirmée. Elle est peut-être déjà annulée.",

@@ -168,7 +168,7 @@ extension PageTranslations {
         .deliveryActionFailedNotice: "Diese Wahl konnte nicht gesendet werden. Prüfen Sie den Tag oder die Felder und versuchen Sie es erneut.",
         .deliveryAddressIncomplete: "Geben Sie Straße und Ort der korrigierten Adresse an.",
         .confirmHeading: "Bitte bestätigen Sie Ihre Bestellung",
-        .confirmIntro: "Sie bezahlen bei Lieferung. Bestätigen Sie, dass Sie die Bestellung noch möchten, dann schicken wir sie los.",
+        .confirmIntro: "Sie bezahlen bei Lieferung. Bestätigen Sie, dass Sie die Bestellung noch möchten, damit sie Sie erreicht.",
         .confirmButton: "Bestellung bestätigen",
         .orderConfirmedNotice: "Vielen Dank: Ihre Bestellung ist bestätigt.",
         .orderConfirmFailed: "Die Bestellung konnte nicht bestätigt werden. Vielleicht wurde sie schon storniert.",

@@ -167,7 +167,7 @@ extension PageTranslations {
         .deliveryActionFailedNotice: "Pilihan itu tidak dapat dikirim. Periksa hari atau isian lalu coba lagi.",
         .deliveryAddressIncomplete: "Isi jalan dan kota untuk alamat yang diperbaiki.",
         .confirmHeading: "Mohon konfirmasi pesanan Anda",
-        .confirmIntro: "Anda membayar saat barang tiba. Konfirmasikan bahwa Anda masih menginginkannya, lalu kami kirimkan.",
+        .confirmIntro: "Anda membayar saat barang tiba. Konfirmasikan bahwa Anda masih menginginkannya agar pesanan sampai kepada Anda.",
         .confirmButton: "Konfirmasi pesanan saya",
         .orderConfirmedNotice: "Terima kasih: pesanan Anda sudah dikonfirmasi.",
         .orderConfirmFailed: "Pesanan tidak dapat dikonfirmasi. Mungkin sudah dibatalkan.",

@@ -167,7 +167,7 @@ extension PageTranslations {
         .deliveryActionFailedNotice: "Non è stato possibile inviare la scelta. Controlla il giorno o i campi e riprova.",
         .deliveryAddressIncomplete: "Compila la via e la città dell’indirizzo corretto.",
         .confirmHeading: "Conferma il tuo ordine",
-        .confirmIntro: "Paghi alla consegna. Conferma che lo desideri ancora e lo spediremo.",
+        .confirmIntro: "Paghi alla consegna. Conferma che lo desideri ancora, così arriverà da te.",
         .confirmButton: "Conferma il mio ordine",
         .orderConfirmedNotice: "Grazie: il tuo ordine è confermato.",
         .orderConfirmFailed: "Non è stato possibile confermare l’ordine. Forse è già stato annullato.",

@@ -169,7 +169,7 @@ extension PageTranslations {
         .deliveryActionFailedNotice: "Nie udało się wysłać wyboru. Sprawdź dzień lub pola i spróbuj ponownie.",
         .deliveryAddressIncomplete: "Podaj ulicę i miejscowość poprawionego adresu.",
         .confirmHeading: "Potwierdź zamówienie",
-        .confirmIntro: "Płacisz przy odbiorze. Potwierdź, że nadal chcesz zamówienie, a je wyślemy.",
+        .confirmIntro: "Płacisz przy odbiorze. Potwierdź, że nadal chcesz zamówienie, aby do Ciebie dotarło.",
         .confirmButton: "Potwierdzam zamówienie",
         .orderConfirmedNotice: "Dziękujemy: zamówienie jest potwierdzone.",
         .orderConfirmFailed: "Nie udało się potwierdzić zamówienia. Być może zostało już anulowane.",

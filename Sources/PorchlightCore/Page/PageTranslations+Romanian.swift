@@ -167,7 +167,7 @@ extension PageTranslations {
         .deliveryActionFailedNotice: "Alegerea nu a putut fi trimisă. Verifică ziua sau câmpurile și încearcă din nou.",
         .deliveryAddressIncomplete: "Completează strada și localitatea adresei corectate.",
         .confirmHeading: "Te rugăm să confirmi comanda",
-        .confirmIntro: "Plătești la livrare. Confirmă că o mai dorești și o trimitem.",
+        .confirmIntro: "Plătești la livrare. Confirmă că o mai dorești, ca să ajungă la tine.",
         .confirmButton: "Confirm comanda",
         .orderConfirmedNotice: "Mulțumim: comanda ta este confirmată.",
         .orderConfirmFailed: "Comanda nu a putut fi confirmată. Poate a fost deja anulată.",

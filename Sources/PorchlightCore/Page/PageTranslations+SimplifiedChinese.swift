@@ -168,7 +168,7 @@ extension PageTranslations {
         .deliveryActionFailedNotice: "无法提交该选择。请检查日期或填写的内容后重试。",
         .deliveryAddressIncomplete: "请填写更正后地址的街道和城市。",
         .confirmHeading: "请确认您的订单",
-        .confirmIntro: "您将在收货时付款。请确认您仍需要此订单，我们随即发货。",
+        .confirmIntro: "您将在收货时付款。请确认您仍需要此订单，以便顺利送达。",
         .confirmButton: "确认我的订单",
         .orderConfirmedNotice: "谢谢：您的订单已确认。",
         .orderConfirmFailed: "无法确认该订单，它可能已被取消。",

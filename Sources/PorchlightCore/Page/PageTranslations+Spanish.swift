@@ -167,7 +167,7 @@ extension PageTranslations {
         .deliveryActionFailedNotice: "No se pudo enviar esa elección. Revisa el día o los campos e inténtalo de nuevo.",
         .deliveryAddressIncomplete: "Rellena la calle y la ciudad de la dirección corregida.",
         .confirmHeading: "Confirma tu pedido, por favor",
-        .confirmIntro: "Pagas al recibirlo. Confirma que aún lo quieres y lo enviaremos.",
+        .confirmIntro: "Pagas al recibirlo. Confirma que aún lo quieres, para que te llegue.",
         .confirmButton: "Confirmar mi pedido",
         .orderConfirmedNotice: "Gracias: tu pedido está confirmado.",
         .orderConfirmFailed: "No se pudo confirmar el pedido. Puede que ya esté cancelado.",

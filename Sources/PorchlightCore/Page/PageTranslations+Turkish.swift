@@ -168,7 +168,7 @@ extension PageTranslations {
         .deliveryActionFailedNotice: "Bu seçim gönderilemedi. Günü veya alanları kontrol edip yeniden deneyin.",
         .deliveryAddressIncomplete: "Düzeltilmiş adresin cadde/sokak ve şehir bilgisini girin.",
         .confirmHeading: "Lütfen siparişinizi onaylayın",
-        .confirmIntro: "Ödemeyi teslimatta yaparsınız. Siparişi hâlâ istediğinizi onaylayın, hemen yola çıkaralım.",
+        .confirmIntro: "Ödemeyi teslimatta yaparsınız. Siparişin size ulaşması için hâlâ istediğinizi onaylayın.",
         .confirmButton: "Siparişimi onayla",
         .orderConfirmedNotice: "Teşekkürler: siparişiniz onaylandı.",
         .orderConfirmFailed: "Sipariş onaylanamadı. Zaten iptal edilmiş olabilir.",

@@ -191,7 +191,7 @@ enum PageTranslations {
         .deliveryActionFailedNotice: "That choice could not be sent. Check the day or the fields and try again.",
         .deliveryAddressIncomplete: "Fill in the street and the city of the corrected address.",
         .confirmHeading: "Please confirm your order",
-        .confirmIntro: "You pay when it arrives. Confirm that you still want it, and we will send it on its way.",
+        .confirmIntro: "You pay when it arrives. Confirm that you still want it, so that it reaches you.",
         .confirmButton: "Confirm my order",
         .orderConfirmedNotice: "Thank you: your order is confirmed.",
         .orderConfirmFailed: "The order could not be confirmed. It may be cancelled already.",

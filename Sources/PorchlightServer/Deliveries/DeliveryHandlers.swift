@@ -16,11 +16,14 @@ extension APIHandlers {
 
     func listDeliveryExceptions(_ input: Operations.ListDeliveryExceptions.Input) async throws -> Operations.ListDeliveryExceptions.Output {
         let orderID = try parseID(input.path.orderId, "order_id")
-        guard let viewer = Caller.view(of: orderID),
-              let order = try await deliveries.order(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
-        else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
-        let now = Date()
-        return .ok(.init(body: .json(.init(items: try order.deliveryExceptions.map { try .init($0, of: order, viewer: viewer, now: now) }))))
+        guard let viewer = Caller.view(of: orderID) else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
+        switch try await deliveries.exceptionsSource(of: orderID, merchant: Caller.merchant(), logger: RequestScope.logger) {
+        case .noSuchOrder: throw DomainError.notFound("No order with id \(input.path.orderId).")
+        case .none: return .ok(.init(body: .json(.init(items: []))))
+        case .order(let order):
+            let now = Date()
+            return .ok(.init(body: .json(.init(items: try order.deliveryExceptions.map { try .init($0, of: order, viewer: viewer, now: now) }))))
+        }
     }
 
     func requestDeliveryAction(_ input: Operations.RequestDeliveryAction.Input) async throws -> Operations.RequestDeliveryAction.Output {

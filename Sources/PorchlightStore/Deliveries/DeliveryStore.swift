@@ -36,11 +36,27 @@ public struct DeliveryStore: Sendable {
 
     // MARK: Exceptions and actions
 
-    /// The order as it stands, for its exceptions and the choices open on them; nil when the
-    /// merchant has no such order.
-    public func order(_ orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> OrderRecord? {
+    /// What an order's exceptions are read from.
+    public enum ExceptionsSource: Sendable {
+        case noSuchOrder
+        /// The order has had no failed attempt: nothing more to read (most orders, on every page view).
+        case none
+        /// The order as it stands, for its exceptions and the choices open on them.
+        case order(OrderRecord)
+    }
+
+    /// One statement says whether the order exists and has exceptions; only then is the whole
+    /// aggregate read, in a snapshot.
+    public func exceptionsSource(of orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> ExceptionsSource {
         try await database.withSnapshot(logger: logger) { connection in
-            try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger)
+            let rows = try await connection.query("""
+                SELECT EXISTS (SELECT 1 FROM delivery_exceptions WHERE merchant_id = \(merchant.rawValue) AND order_id = \(orderID))
+                FROM orders WHERE merchant_id = \(merchant.rawValue) AND id = \(orderID)
+                """, logger: logger).collect()
+            guard let hasExceptions = try rows.first?.decode(Bool.self) else { return .noSuchOrder }
+            guard hasExceptions, let order = try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger)
+            else { return .none }
+            return .order(order)
         }
     }
 
@@ -226,9 +242,25 @@ public struct DeliveryStore: Sendable {
                      on connection: PostgresConnection, logger: Logger) async throws {
         guard after != before else { return }
         let earlier = Dictionary(uniqueKeysWithValues: before.map { ($0.id, $0) })
-        let changed = after.filter { earlier[$0.id] != $0 }
         let earlierActions = Dictionary(uniqueKeysWithValues: before.flatMap(\.actions).map { ($0.id, $0) })
-        let actions = changed.flatMap { exception in exception.actions.filter { earlierActions[$0.id] != $0 }.map { (exception.id, $0) } }
+        let actions = after.flatMap { exception in exception.actions.filter { earlierActions[$0.id] != $0 }.map { (exception.id, $0) } }
+        // An exception's own row is written when it is new or its own fields changed, not for its actions alone.
+        let changed = after.filter { exception in
+            guard var old = earlier[exception.id] else { return true }
+            old.actions = exception.actions
+            return old != exception
+        }
+        if !changed.isEmpty {
+            try await upsert(changed, orderID: orderID, merchant: merchant, on: connection, logger: logger)
+        }
+        // Changed actions first (a failed one frees its exception for the new one), then new ones.
+        for group in [actions.filter { earlierActions[$0.1.id] != nil }, actions.filter { earlierActions[$0.1.id] == nil }] where !group.isEmpty {
+            try await upsert(group, orderID: orderID, merchant: merchant, on: connection, logger: logger)
+        }
+    }
+
+    private static func upsert(_ changed: [DeliveryExceptionRecord], orderID: UUID, merchant: MerchantID,
+                               on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
             INSERT INTO delivery_exceptions (merchant_id, id, order_id, shipment_id, attempt_event_id, reason, attempted_at, opened_at,
                 respond_by, escalates_at, closed_at, closure)
@@ -239,13 +271,9 @@ public struct DeliveryStore: Sendable {
                 \(changed.map(\.respondBy))::timestamptz[], \(changed.map(\.escalatesAt))::timestamptz[],
                 \(NullableArray(changed.map(\.closedAt)))::timestamptz[], \(NullableArray(changed.map { $0.closure?.rawValue }))::text[])
                 AS e(id, shipment_id, attempt_id, reason, attempted_at, opened_at, respond_by, escalates_at, closed_at, closure)
-            ON CONFLICT (merchant_id, id) DO UPDATE SET respond_by = excluded.respond_by, closed_at = excluded.closed_at, closure = excluded.closure
+            ON CONFLICT (merchant_id, id) DO UPDATE SET respond_by = excluded.respond_by, escalates_at = excluded.escalates_at,
+                closed_at = excluded.closed_at, closure = excluded.closure
             """, logger: logger)
-        guard !actions.isEmpty else { return }
-        // Changed actions first (a failed one frees its exception for the new one), then new ones.
-        for group in [actions.filter { earlierActions[$0.1.id] != nil }, actions.filter { earlierActions[$0.1.id] == nil }] where !group.isEmpty {
-            try await upsert(group, orderID: orderID, merchant: merchant, on: connection, logger: logger)
-        }
     }
 
     private static func upsert(_ actions: [(exceptionID: UUID, action: DeliveryActionRecord)], orderID: UUID, merchant: MerchantID,
