@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Contract layer: generated code only, from the root openapi.yaml (symlinked).
@@ -43,6 +44,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // An SMTP client on SwiftNIO, for the messages the service sends itself.
+        .target(
+            name: "PorchlightSMTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // HTTP layer: app builder, handlers, middleware.
         .target(
             name: "PorchlightServer",
@@ -50,6 +61,7 @@ let package = Package(
                 "PorchlightAPI",
                 "PorchlightCore",
                 "PorchlightStore",
+                "PorchlightSMTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -70,7 +82,8 @@ let package = Package(
                 .embedInCode("openapi.yaml"),
                 // The customer's page: templates, its one stylesheet and its one script, inside the binary.
                 .embedInCode("Page/Assets/layout.mustache"), .embedInCode("Page/Assets/lookup.mustache"),
-                .embedInCode("Page/Assets/order.mustache"), .embedInCode("Page/Assets/page.css"), .embedInCode("Page/Assets/page.js"),
+                .embedInCode("Page/Assets/order.mustache"), .embedInCode("Page/Assets/unsubscribe.mustache"),
+                .embedInCode("Page/Assets/page.css"), .embedInCode("Page/Assets/page.js"),
             ]
         ),
         .executableTarget(
@@ -82,6 +95,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PorchlightCoreTests", dependencies: ["PorchlightCore"]),
+        .testTarget(name: "PorchlightSMTPTests", dependencies: ["PorchlightSMTP"]),
         .testTarget(
             name: "PorchlightServerTests",
             dependencies: [

@@ -43,6 +43,8 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case deliveryActionRequested = "delivery_action.requested"
     case deliveryActionAcknowledged = "delivery_action.acknowledged"
     case deliveryActionFailed = "delivery_action.failed"
+    /// A message for the merchant's own SMS, push or chat provider is due, with its text.
+    case notificationRequested = "notification.requested"
 }
 
 /// One event of a change, before the store gives it an id, a version and a place in the feed.
@@ -50,6 +52,8 @@ public struct DomainEvent: Sendable, Equatable {
     public var type: EventType
     /// What the event says beyond its type: always the order's id, number and status.
     public var data: JSONValue
+
+    public init(type: EventType, data: JSONValue) { (self.type, self.data) = (type, data) }
 }
 
 public enum OrderEvents {

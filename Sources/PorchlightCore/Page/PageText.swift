@@ -76,3 +76,35 @@ public enum PageText: String, Sendable, CaseIterable {
         return names
     }
 }
+
+extension OrderStatus {
+    /// How the page's header (and a message) states the status.
+    public var pageText: PageText {
+        switch self {
+        case .processing: .orderProcessing
+        case .partiallyShipped: .orderPartiallyShipped
+        case .shipped: .orderShipped
+        case .inTransit: .orderInTransit
+        case .outForDelivery: .orderOutForDelivery
+        case .availableForPickup: .orderAvailableForPickup
+        case .partiallyDelivered: .orderPartiallyDelivered
+        case .delivered: .orderDelivered
+        case .attemptedDelivery, .exception: .orderDeliveryProblem
+        case .cancelled: .orderCancelled
+        }
+    }
+}
+
+extension RemedyKind {
+    /// How the page (and a message) names the remedy.
+    public var pageText: PageText {
+        switch self {
+        case .discountCode: .remedyDiscountCode
+        case .discountPercent: .remedyDiscountPercent
+        case .freeShipping: .remedyFreeShipping
+        case .shippingRefund: .remedyShippingRefund
+        case .reship: .remedyReship
+        case .cancelAndRefund: .remedyCancelAndRefund
+        }
+    }
+}

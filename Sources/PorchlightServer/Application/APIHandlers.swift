@@ -30,6 +30,10 @@ struct APIHandlers: APIProtocol {
     let authenticator: Authenticator
     let pages: TrackingPageStore
     let renderer: PageRenderer
+    let messages: MessageStore
+    let messageRenderer: MessageRenderer
+    /// Whether this service has an SMTP server (`SMTP_URL`): email may be switched on.
+    let canSendEmail: Bool
     let registry: PrometheusCollectorRegistry
 
     /// The contract, served as-is at /openapi.yaml; compiled into the binary, so it cannot go missing.

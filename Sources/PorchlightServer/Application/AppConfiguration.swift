@@ -1,5 +1,7 @@
+import Foundation
 import HTTPTypes
 import Logging
+import PorchlightSMTP
 
 /// Settings read from the environment, all validated together so that one run names every problem.
 public struct AppConfiguration: Sendable {
@@ -21,6 +23,7 @@ public struct AppConfiguration: Sendable {
     /// `METRICS_TOKEN`: the bearer token `GET /metrics` asks for. Metrics name every merchant and
     /// webhook endpoint, so they are for the operator alone; unset, `/metrics` answers no one.
     public var metricsToken: String?
+    public var messages: MessageDeliverySettings
 
     public enum LogFormat: String, Sendable, CaseIterable {
         case text, json
@@ -28,7 +31,9 @@ public struct AppConfiguration: Sendable {
 
     public init(databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
                 logFormat: LogFormat = .text, databasePoolSize: Int = 20, webhooks: WebhookSettings = .init(),
-                clientAddressHeader: HTTPField.Name? = nil, replicas: Int = 1, metricsToken: String? = nil) {
+                clientAddressHeader: HTTPField.Name? = nil, replicas: Int = 1, metricsToken: String? = nil,
+                messages: MessageDeliverySettings = .init()) {
+        self.messages = messages
         self.clientAddressHeader = clientAddressHeader
         self.metricsToken = metricsToken
         self.replicas = replicas
@@ -47,7 +52,7 @@ public struct AppConfiguration: Sendable {
     }
 
     /// Reads `DATABASE_URL` (required), `DATABASE_POOL_SIZE`, `HOST`, `PORT`, `LOG_LEVEL`,
-    /// `LOG_FORMAT`, `WEBHOOKS_ALLOW_LOOPBACK`, `CLIENT_ADDRESS_HEADER`, `REPLICAS` and `METRICS_TOKEN`.
+    /// `LOG_FORMAT`, `WEBHOOKS_ALLOW_LOOPBACK`, `CLIENT_ADDRESS_HEADER`, `REPLICAS`, `METRICS_TOKEN`, `SMTP_URL` and `PUBLIC_URL`.
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var problems: [String] = []
         let databaseURL = environment["DATABASE_URL"] ?? ""
@@ -103,9 +108,25 @@ public struct AppConfiguration: Sendable {
         if let token = metricsToken, token.count < 16 || !token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) {
             problems.append("METRICS_TOKEN must be at least 16 characters without spaces (e.g. from `openssl rand -hex 24`)")
         }
+        var messages = MessageDeliverySettings(publicURL: "http://\(host):\(port)")
+        if let text = environment["SMTP_URL"] {
+            do {
+                _ = try SMTPConfiguration(url: text)
+                messages.smtpURL = text
+            } catch {
+                problems.append("SMTP_URL: \(error)")
+            }
+        }
+        if let text = environment["PUBLIC_URL"] {
+            if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+                messages.publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+            } else {
+                problems.append("PUBLIC_URL must be the address customers reach the service at, such as https://track.example.com, not '\(text)'")
+            }
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel, logFormat: logFormat,
                                 databasePoolSize: databasePoolSize, webhooks: webhooks, clientAddressHeader: clientAddressHeader,
-                                replicas: replicas, metricsToken: metricsToken)
+                                replicas: replicas, metricsToken: metricsToken, messages: messages)
     }
 }

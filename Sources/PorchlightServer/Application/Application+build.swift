@@ -4,7 +4,9 @@ import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
 import PorchlightAPI
+import NIOPosix
 import PorchlightCore
+import PorchlightSMTP
 import PorchlightStore
 import PostgresNIO
 import Prometheus
@@ -44,6 +46,7 @@ public func buildApplication(
         events: EventFeed(database: database), merchants: merchants, webhookEndpoints: WebhookEndpointStore(database: database),
         webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger),
         customerTokens: customerTokens, authenticator: authenticator, pages: TrackingPageStore(database: database), renderer: try PageRenderer(),
+        messages: MessageStore(database: database), messageRenderer: try MessageRenderer(), canSendEmail: configuration.messages.smtpURL != nil,
         registry: registry)
 
     let router = Router(context: PorchlightRequestContext.self)
@@ -94,6 +97,13 @@ public func buildApplication(
                 sender: WebhookSender(clients: WebhookClients(timeout: configuration.webhooks.timeout),
                                       addresses: webhookAddresses, timeout: configuration.webhooks.timeout),
                 settings: configuration.webhooks, metrics: WebhookMetrics(registry: registry), migrated: migrated, logger: logger),
+            MessageDispatcher(
+                messages: MessageStore(database: Database(client: webhookClient, observer: .metrics(registry, pool: "webhooks"))),
+                customerTokens: customerTokens, renderer: handlers.messageRenderer,
+                smtp: try configuration.messages.smtpURL.map {
+                    SMTPClient(configuration: try SMTPConfiguration(url: $0), eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+                },
+                settings: configuration.messages, registry: registry, migrated: migrated, logger: logger),
         ],
         logger: logger)
     app.beforeServerStarts {

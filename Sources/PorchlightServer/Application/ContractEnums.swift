@@ -246,6 +246,7 @@ extension EventType {
         case .deliveryAction_requested: .deliveryActionRequested
         case .deliveryAction_acknowledged: .deliveryActionAcknowledged
         case .deliveryAction_failed: .deliveryActionFailed
+        case .notification_requested: .notificationRequested
         }
     }
 }
@@ -291,6 +292,7 @@ extension Components.Schemas.EventType {
         case .deliveryActionRequested: .deliveryAction_requested
         case .deliveryActionAcknowledged: .deliveryAction_acknowledged
         case .deliveryActionFailed: .deliveryAction_failed
+        case .notificationRequested: .notification_requested
         }
     }
 }

@@ -27,8 +27,13 @@ struct AuthMiddleware: ServerMiddleware {
         case Operations.GetMetrics.id:
             .operator
         case Operations.GetLookupPage.id, Operations.SubmitPageLookup.id, Operations.OpenPageLink.id, Operations.FollowPageRecommendation.id,
-             Operations.GetPageAsset.id:
+             Operations.GetPageAsset.id, Operations.GetUnsubscribePage.id, Operations.Unsubscribe.id:
             .open
+        case Operations.GetMessageSettings.id, Operations.ListMessageTemplates.id, Operations.PreviewMessage.id, Operations.ListNotifications.id:
+            .scope(.ordersRead)
+        case Operations.ReplaceMessageSettings.id, Operations.ReplaceMessageTemplate.id, Operations.DeleteMessageTemplate.id,
+             Operations.CreateMessageOptOut.id:
+            .scope(.ordersWrite)
         case Operations.GetOrderPage.id, Operations.GetOrderPageState.id, Operations.ChoosePageRemedy.id, Operations.OpenPageReturn.id,
              Operations.SubmitPageReview.id, Operations.SubmitPageDeliveryRating.id, Operations.RequestPageDeliveryAction.id,
              Operations.ConfirmPageOrder.id:

@@ -296,19 +296,12 @@ extension OrderPageModel {
 
     /// The order's status as the header states it, and its tone (`good`, `bad`, `neutral`) for colour.
     static func orderStatus(_ status: OrderStatus, _ language: CustomerLanguage) -> (String, String) {
-        let (key, tone): (PageText, String) = switch status {
-        case .processing: (.orderProcessing, "neutral")
-        case .partiallyShipped: (.orderPartiallyShipped, "neutral")
-        case .shipped: (.orderShipped, "neutral")
-        case .inTransit: (.orderInTransit, "neutral")
-        case .outForDelivery: (.orderOutForDelivery, "good")
-        case .availableForPickup: (.orderAvailableForPickup, "good")
-        case .partiallyDelivered: (.orderPartiallyDelivered, "good")
-        case .delivered: (.orderDelivered, "good")
-        case .attemptedDelivery, .exception: (.orderDeliveryProblem, "bad")
-        case .cancelled: (.orderCancelled, "bad")
+        let tone = switch status {
+        case .processing, .partiallyShipped, .shipped, .inTransit: "neutral"
+        case .outForDelivery, .availableForPickup, .partiallyDelivered, .delivered: "good"
+        case .attemptedDelivery, .exception, .cancelled: "bad"
         }
-        return (key.text(language), tone)
+        return (status.pageText.text(language), tone)
     }
 
     static func parcelStatus(_ status: TrackingStatus, _ language: CustomerLanguage) -> (String, String) {
@@ -336,15 +329,7 @@ extension OrderPageModel {
     }
 
     static func remedyText(_ kind: Components.Schemas.RemedyKind, _ language: CustomerLanguage) -> String {
-        let key: PageText = switch kind {
-        case .discountCode: .remedyDiscountCode
-        case .discountPercent: .remedyDiscountPercent
-        case .freeShipping: .remedyFreeShipping
-        case .shippingRefund: .remedyShippingRefund
-        case .reship: .remedyReship
-        case .cancelAndRefund: .remedyCancelAndRefund
-        }
-        return key.text(language)
+        RemedyKind(rawValue: kind.rawValue).map { $0.pageText.text(language) } ?? kind.rawValue
     }
 
     static func reasonText(_ reason: ReturnReason, _ language: CustomerLanguage) -> String {

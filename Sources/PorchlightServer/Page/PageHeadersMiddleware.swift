@@ -11,7 +11,7 @@ struct PageHeadersMiddleware: ServerMiddleware {
         Operations.GetLookupPage.id, Operations.SubmitPageLookup.id, Operations.OpenPageLink.id, Operations.GetOrderPage.id,
         Operations.GetOrderPageState.id, Operations.ChoosePageRemedy.id, Operations.OpenPageReturn.id, Operations.SubmitPageReview.id,
         Operations.SubmitPageDeliveryRating.id, Operations.RequestPageDeliveryAction.id, Operations.FollowPageRecommendation.id,
-        Operations.PreviewTrackingPage.id, Operations.ConfirmPageOrder.id,
+        Operations.PreviewTrackingPage.id, Operations.ConfirmPageOrder.id, Operations.GetUnsubscribePage.id, Operations.Unsubscribe.id,
     ]
 
     func intercept(

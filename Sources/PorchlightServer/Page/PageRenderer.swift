@@ -9,16 +9,18 @@ import PorchlightCore
 /// the language's texts, and a content security policy whose nonce admits only the page's own
 /// style block and script. Templates are compiled into the binary (`Page/Assets`).
 struct PageRenderer: Sendable {
-    enum Template { case lookup, order }
+    enum Template { case lookup, order, unsubscribe }
 
     private let layout: MustacheTemplate
     private let lookup: MustacheTemplate
     private let order: MustacheTemplate
+    private let unsubscribe: MustacheTemplate
 
     init() throws {
         func template(_ bytes: [UInt8]) throws -> MustacheTemplate { try MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)) }
         (layout, lookup, order) = (try template(PackageResources.layout_mustache), try template(PackageResources.lookup_mustache),
                                    try template(PackageResources.order_mustache))
+        unsubscribe = try template(PackageResources.unsubscribe_mustache)
     }
 
     /// What an address no merchant has shows: nothing about any merchant.
@@ -44,6 +46,7 @@ struct PageRenderer: Sendable {
         let body = switch template {
         case .lookup: lookup.render(model)
         case .order: order.render(model)
+        case .unsubscribe: unsubscribe.render(model)
         }
         let frame = PageFrame(language: language, branding: branding, title: title, selfPath: selfPath, nonce: nonce, body: body)
         let html = layout.render(frame)

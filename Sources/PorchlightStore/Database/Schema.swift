@@ -450,5 +450,6 @@ public enum Schema {
         disruptionMessageLanguages,
         trackingPages,
         deliveryExceptions,
+        messages,
     ]
 }

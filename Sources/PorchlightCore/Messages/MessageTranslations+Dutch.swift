@@ -1,0 +1,56 @@
+extension MessageTranslations {
+    /// Dutch, addressing the customer as "je" (same choice as the page's translation). Topics are
+    /// bare plurals ("vertragingsberichten") that fit "Afmelden voor {topic}" and "geen {topic}
+    /// meer".
+    static let dutch: [MessageText: String] = [
+        .subjectOrderConfirmed: "Je bestelling {number} is bevestigd",
+        .introOrderConfirmed: "Bedankt voor je bestelling bij {shop}. We laten je weten wanneer je bestelling onderweg is.",
+        .subjectShipped: "Je bestelling {number} is onderweg",
+        .introShipped: "Je bestelling is verzonden door {shop} en is onderweg naar jou.",
+        .subjectOutForDelivery: "Je bestelling {number} wordt vandaag bezorgd",
+        .introOutForDelivery: "Je pakket is onderweg met de bezorger en komt vandaag aan.",
+        .subjectDelivered: "Je bestelling {number} is bezorgd",
+        .introDelivered: "Je bestelling is bezorgd. Klopt er iets niet? Laat het ons weten via je bestelpagina.",
+        .subjectReviewRequested: "Hoe bevalt je bestelling {number}?",
+        .introReviewRequested: "Vertel andere klanten wat je van je aankoop vindt. Is er iets mis? Vraag ons dan eerst om hulp: we lossen het op.",
+        .subjectRunningLate: "Je bestelling {number} heeft vertraging",
+        .introRunningLate: "Je pakket doet er langer over dan we hebben beloofd. Sorry dat je moet wachten.",
+        .subjectDeliveryFailed: "We hebben je gemist: bestelling {number}",
+        .introDeliveryFailed: "De vervoerder kon je pakket niet bezorgen. Kies vóór {deadline} wat er nu moet gebeuren.",
+        .subjectReturnApproved: "Je retour voor bestelling {number} is goedgekeurd",
+        .introReturnApproved: "Je retour is goedgekeurd. Op je bestelpagina zie je hoe je de artikelen terugstuurt.",
+        .subjectReturnReceived: "We hebben je retour voor bestelling {number} ontvangen",
+        .introReturnReceived: "De artikelen die je hebt teruggestuurd zijn aangekomen. We laten je weten wanneer je retour is afgehandeld.",
+        .subjectReturnSettled: "Je retour voor bestelling {number} is afgehandeld",
+        .introReturnSettled: "Je retour is afgehandeld: je krijgt {amount} terug.",
+        .subjectStoreCreditIssued: "Je hebt {amount} tegoed bij {shop}",
+        .introStoreCreditIssued: "Je retour is afgehandeld met {amount} tegoed om te besteden bij {shop}.",
+
+        .topicOrderConfirmed: "bestelbevestigingen",
+        .topicShipped: "verzendberichten",
+        .topicOutForDelivery: "berichten op de bezorgdag",
+        .topicDelivered: "bezorgbevestigingen",
+        .topicReviewRequested: "verzoeken om een beoordeling",
+        .topicRunningLate: "vertragingsberichten",
+        .topicDeliveryFailed: "berichten over gemiste bezorgingen",
+        .topicReturnApproved: "berichten over goedgekeurde retouren",
+        .topicReturnReceived: "ontvangstbevestigingen van retouren",
+        .topicReturnSettled: "berichten over afgehandelde retouren",
+        .topicStoreCreditIssued: "berichten over je tegoed",
+
+        .greetingNamed: "Hallo {name},",
+        .greeting: "Hallo,",
+        .actionTrack: "Volg je bestelling",
+        .actionChoose: "Kies wat er gebeurt",
+        .actionReview: "Schrijf een beoordeling",
+        .actionReturn: "Bekijk je retour",
+        .footerReason: "Je ontvangt deze e-mail omdat je hebt besteld bij {shop}.",
+        .unsubscribeLink: "Afmelden voor {topic}",
+
+        .unsubscribeTitle: "Afmelden",
+        .unsubscribeQuestion: "Geen {topic} meer ontvangen van {shop}?",
+        .unsubscribeButton: "Afmelden",
+        .unsubscribedNotice: "Klaar: {shop} stuurt je geen {topic} meer.",
+        .unsubscribeUnknown: "Deze afmeldlink is niet geldig.",
+    ]
+}

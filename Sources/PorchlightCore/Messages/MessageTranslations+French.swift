@@ -1,0 +1,56 @@
+extension MessageTranslations {
+    /// French, addressing the customer as "vous" (same choice as the page's translation); a
+    /// no-break space (U+00A0) before ":", "?", "!" and "%". Topics carry their article ("les
+    /// avis de retard") to fit "Ne plus recevoir {topic}" and "ne vous enverra plus {topic}".
+    static let french: [MessageText: String] = [
+        .subjectOrderConfirmed: "Votre commande {number} est confirmée",
+        .introOrderConfirmed: "Merci pour votre commande chez {shop}. Nous vous préviendrons dès qu’elle sera en route.",
+        .subjectShipped: "Votre commande {number} est en route",
+        .introShipped: "{shop} a expédié votre commande\u{A0}: elle est en route vers vous.",
+        .subjectOutForDelivery: "Votre commande {number} arrive aujourd’hui",
+        .introOutForDelivery: "Votre colis est en cours de livraison et devrait arriver aujourd’hui.",
+        .subjectDelivered: "Votre commande {number} a été livrée",
+        .introDelivered: "Votre commande a été livrée. Si quelque chose ne va pas, dites-le-nous depuis la page de votre commande.",
+        .subjectReviewRequested: "Que pensez-vous de votre commande {number}\u{A0}?",
+        .introReviewRequested: "Dites aux autres clients ce que vous pensez de vos achats. Si quelque chose ne va pas, demandez-nous d’abord de l’aide\u{A0}: nous arrangerons les choses.",
+        .subjectRunningLate: "Votre commande {number} a du retard",
+        .introRunningLate: "Votre colis met plus de temps à arriver que nous ne l’avions promis. Nous sommes désolés pour cette attente.",
+        .subjectDeliveryFailed: "Livraison manquée\u{A0}: commande {number}",
+        .introDeliveryFailed: "Le transporteur n’a pas pu livrer votre colis. Choisissez la suite avant le {deadline}.",
+        .subjectReturnApproved: "Votre retour pour la commande {number} est accepté",
+        .introReturnApproved: "Votre retour est accepté. La page de votre commande vous indique comment renvoyer les articles.",
+        .subjectReturnReceived: "Nous avons reçu votre retour pour la commande {number}",
+        .introReturnReceived: "Les articles que vous avez renvoyés sont bien arrivés. Nous vous préviendrons dès que votre retour sera finalisé.",
+        .subjectReturnSettled: "Votre retour pour la commande {number} est finalisé",
+        .introReturnSettled: "Votre retour est finalisé\u{A0}: nous vous remboursons {amount}.",
+        .subjectStoreCreditIssued: "Vous avez un avoir de {amount} chez {shop}",
+        .introStoreCreditIssued: "Votre retour est finalisé avec un avoir de {amount} à utiliser chez {shop}.",
+
+        .topicOrderConfirmed: "les confirmations de commande",
+        .topicShipped: "les avis d’expédition",
+        .topicOutForDelivery: "les avis de livraison imminente",
+        .topicDelivered: "les confirmations de livraison",
+        .topicReviewRequested: "les demandes d’avis",
+        .topicRunningLate: "les avis de retard",
+        .topicDeliveryFailed: "les avis de livraison manquée",
+        .topicReturnApproved: "les avis de retour accepté",
+        .topicReturnReceived: "les accusés de réception de retour",
+        .topicReturnSettled: "les avis de retour finalisé",
+        .topicStoreCreditIssued: "les e-mails sur vos avoirs",
+
+        .greetingNamed: "Bonjour {name},",
+        .greeting: "Bonjour,",
+        .actionTrack: "Suivre votre commande",
+        .actionChoose: "Choisir la suite",
+        .actionReview: "Donner votre avis",
+        .actionReturn: "Voir votre retour",
+        .footerReason: "Vous recevez cet e-mail parce que vous avez passé commande chez {shop}.",
+        .unsubscribeLink: "Ne plus recevoir {topic}",
+
+        .unsubscribeTitle: "Désabonnement",
+        .unsubscribeQuestion: "Ne plus recevoir {topic} de la part de {shop}\u{A0}?",
+        .unsubscribeButton: "Me désabonner",
+        .unsubscribedNotice: "C’est fait\u{A0}: {shop} ne vous enverra plus {topic}.",
+        .unsubscribeUnknown: "Ce lien de désabonnement n’est pas valide.",
+    ]
+}

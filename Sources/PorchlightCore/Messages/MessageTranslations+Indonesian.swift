@@ -1,0 +1,56 @@
+extension MessageTranslations {
+    /// Indonesian, addressing the customer as "Anda" (same choice as the page's translation).
+    /// Topics name a kind of email ("email {topic}": "email konfirmasi pesanan") in all three
+    /// unsubscribe sentences.
+    static let indonesian: [MessageText: String] = [
+        .subjectOrderConfirmed: "Pesanan {number} sudah dikonfirmasi",
+        .introOrderConfirmed: "Terima kasih telah berbelanja di {shop}. Kami akan memberi tahu Anda saat pesanan Anda dalam perjalanan.",
+        .subjectShipped: "Pesanan {number} sedang dalam perjalanan",
+        .introShipped: "Pesanan Anda telah dikirim dari {shop} dan sedang dalam perjalanan menuju Anda.",
+        .subjectOutForDelivery: "Pesanan {number} tiba hari ini",
+        .introOutForDelivery: "Paket Anda sedang diantar dan diperkirakan tiba hari ini.",
+        .subjectDelivered: "Pesanan {number} telah diantar",
+        .introDelivered: "Pesanan Anda telah diantar. Jika ada yang tidak beres, beri tahu kami di halaman pesanan Anda.",
+        .subjectReviewRequested: "Bagaimana pendapat Anda tentang pesanan {number}?",
+        .introReviewRequested: "Ceritakan kepada pelanggan lain pendapat Anda tentang barang yang Anda beli. Jika ada masalah, minta bantuan kami dulu: kami akan membereskannya.",
+        .subjectRunningLate: "Pesanan {number} terlambat",
+        .introRunningLate: "Paket Anda butuh waktu lebih lama dari yang kami janjikan. Mohon maaf telah membuat Anda menunggu.",
+        .subjectDeliveryFailed: "Pesanan {number} tidak dapat diantar",
+        .introDeliveryFailed: "Kurir tidak dapat mengantarkan paket Anda. Pilih langkah berikutnya sebelum {deadline}.",
+        .subjectReturnApproved: "Pengembalian untuk pesanan {number} disetujui",
+        .introReturnApproved: "Pengembalian Anda disetujui. Halaman pesanan Anda menunjukkan cara mengirim barang kembali.",
+        .subjectReturnReceived: "Kami telah menerima pengembalian untuk pesanan {number}",
+        .introReturnReceived: "Barang yang Anda kirim kembali sudah kami terima. Kami akan memberi tahu Anda saat pengembalian Anda selesai.",
+        .subjectReturnSettled: "Pengembalian untuk pesanan {number} telah selesai",
+        .introReturnSettled: "Pengembalian Anda telah selesai: dana sebesar {amount} sedang dikembalikan kepada Anda.",
+        .subjectStoreCreditIssued: "Anda memiliki kredit toko sebesar {amount} di {shop}",
+        .introStoreCreditIssued: "Pengembalian Anda selesai dengan kredit toko sebesar {amount} yang bisa Anda belanjakan di {shop}.",
+
+        .topicOrderConfirmed: "konfirmasi pesanan",
+        .topicShipped: "info pengiriman",
+        .topicOutForDelivery: "pemberitahuan paket sedang diantar",
+        .topicDelivered: "pemberitahuan paket telah diantar",
+        .topicReviewRequested: "permintaan ulasan",
+        .topicRunningLate: "pemberitahuan keterlambatan",
+        .topicDeliveryFailed: "pemberitahuan gagal antar",
+        .topicReturnApproved: "persetujuan pengembalian",
+        .topicReturnReceived: "konfirmasi penerimaan pengembalian",
+        .topicReturnSettled: "pemberitahuan pengembalian selesai",
+        .topicStoreCreditIssued: "kredit toko",
+
+        .greetingNamed: "Halo {name},",
+        .greeting: "Halo,",
+        .actionTrack: "Lacak pesanan Anda",
+        .actionChoose: "Pilih langkah berikutnya",
+        .actionReview: "Tulis ulasan",
+        .actionReturn: "Lihat pengembalian Anda",
+        .footerReason: "Anda menerima email ini karena Anda berbelanja di {shop}.",
+        .unsubscribeLink: "Berhenti berlangganan email {topic}",
+
+        .unsubscribeTitle: "Berhenti berlangganan",
+        .unsubscribeQuestion: "Berhenti menerima email {topic} dari {shop}?",
+        .unsubscribeButton: "Berhenti berlangganan",
+        .unsubscribedNotice: "Selesai: {shop} tidak akan mengirimi Anda email {topic} lagi.",
+        .unsubscribeUnknown: "Tautan berhenti berlangganan ini tidak valid.",
+    ]
+}

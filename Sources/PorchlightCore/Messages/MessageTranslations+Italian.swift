@@ -1,0 +1,56 @@
+extension MessageTranslations {
+    /// Italian, addressing the customer as "tu" (same choice as the page's translation). Topics
+    /// carry their article ("gli avvisi di ritardo") to fit "Non ricevere più {topic}" and "non ti
+    /// invierà più {topic}".
+    static let italian: [MessageText: String] = [
+        .subjectOrderConfirmed: "Il tuo ordine {number} è confermato",
+        .introOrderConfirmed: "Grazie per il tuo ordine su {shop}. Ti avviseremo quando sarà in viaggio.",
+        .subjectShipped: "Il tuo ordine {number} è in viaggio",
+        .introShipped: "Il tuo ordine è partito da {shop} ed è in viaggio verso di te.",
+        .subjectOutForDelivery: "Il tuo ordine {number} arriva oggi",
+        .introOutForDelivery: "Il tuo pacco è in consegna e dovrebbe arrivare oggi.",
+        .subjectDelivered: "Il tuo ordine {number} è stato consegnato",
+        .introDelivered: "Il tuo ordine è stato consegnato. Se qualcosa non va, faccelo sapere dalla pagina del tuo ordine.",
+        .subjectReviewRequested: "Com’è andato il tuo ordine {number}?",
+        .introReviewRequested: "Racconta agli altri clienti cosa pensi dei tuoi acquisti. Se qualcosa non va, chiedi prima il nostro aiuto: sistemeremo tutto.",
+        .subjectRunningLate: "Il tuo ordine {number} è in ritardo",
+        .introRunningLate: "Il tuo pacco ci sta mettendo più di quanto ti avevamo promesso. Ci dispiace per l’attesa.",
+        .subjectDeliveryFailed: "Consegna non riuscita: ordine {number}",
+        .introDeliveryFailed: "Il corriere non è riuscito a consegnare il tuo pacco. Scegli come procedere entro il {deadline}.",
+        .subjectReturnApproved: "Il tuo reso per l’ordine {number} è approvato",
+        .introReturnApproved: "Il tuo reso è approvato. Nella pagina del tuo ordine trovi come rispedire gli articoli.",
+        .subjectReturnReceived: "Abbiamo ricevuto il tuo reso per l’ordine {number}",
+        .introReturnReceived: "Gli articoli che ci hai rispedito sono arrivati. Ti avviseremo quando il tuo reso sarà completato.",
+        .subjectReturnSettled: "Il tuo reso per l’ordine {number} è completato",
+        .introReturnSettled: "Il tuo reso è completato: ti rimborsiamo {amount}.",
+        .subjectStoreCreditIssued: "Hai {amount} di credito in negozio su {shop}",
+        .introStoreCreditIssued: "Il tuo reso è completato con {amount} di credito in negozio da spendere su {shop}.",
+
+        .topicOrderConfirmed: "le conferme d’ordine",
+        .topicShipped: "gli avvisi di spedizione",
+        .topicOutForDelivery: "gli avvisi di pacco in consegna",
+        .topicDelivered: "gli avvisi di avvenuta consegna",
+        .topicReviewRequested: "le richieste di recensione",
+        .topicRunningLate: "gli avvisi di ritardo",
+        .topicDeliveryFailed: "gli avvisi di consegna non riuscita",
+        .topicReturnApproved: "gli avvisi di reso approvato",
+        .topicReturnReceived: "gli avvisi di reso ricevuto",
+        .topicReturnSettled: "gli avvisi di reso completato",
+        .topicStoreCreditIssued: "gli avvisi sul credito in negozio",
+
+        .greetingNamed: "Ciao {name},",
+        .greeting: "Ciao,",
+        .actionTrack: "Traccia il tuo ordine",
+        .actionChoose: "Scegli come procedere",
+        .actionReview: "Scrivi una recensione",
+        .actionReturn: "Vedi il tuo reso",
+        .footerReason: "Ricevi questa email perché hai fatto un ordine su {shop}.",
+        .unsubscribeLink: "Non ricevere più {topic}",
+
+        .unsubscribeTitle: "Annulla l’iscrizione",
+        .unsubscribeQuestion: "Non ricevere più {topic} da {shop}?",
+        .unsubscribeButton: "Annulla l’iscrizione",
+        .unsubscribedNotice: "Fatto: {shop} non ti invierà più {topic}.",
+        .unsubscribeUnknown: "Questo link per annullare l’iscrizione non è valido.",
+    ]
+}

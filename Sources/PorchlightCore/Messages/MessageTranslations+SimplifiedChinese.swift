@@ -1,0 +1,56 @@
+extension MessageTranslations {
+    /// Simplified Chinese, addressing the customer as "您" (same choice as the page's
+    /// translation); full-width punctuation, and a space on each side of a value that may be
+    /// Latin text or digits ("订单 {number}", "在 {shop} 下单"), as the page's order heading does.
+    static let simplifiedChinese: [MessageText: String] = [
+        .subjectOrderConfirmed: "您的订单 {number} 已确认",
+        .introOrderConfirmed: "感谢您在 {shop} 下单。订单发出后，我们会通知您。",
+        .subjectShipped: "您的订单 {number} 已发货",
+        .introShipped: "您的订单已从 {shop} 发出，正在运往您处。",
+        .subjectOutForDelivery: "您的订单 {number} 今天送达",
+        .introOutForDelivery: "您的包裹正在派送中，预计今天送达。",
+        .subjectDelivered: "您的订单 {number} 已送达",
+        .introDelivered: "您的订单已送达。如有任何问题，请在订单页面告诉我们。",
+        .subjectReviewRequested: "您对订单 {number} 满意吗？",
+        .introReviewRequested: "欢迎与其他顾客分享您对所购商品的看法。如果遇到问题，请先联系我们寻求帮助：我们会为您妥善解决。",
+        .subjectRunningLate: "您的订单 {number} 有所延误",
+        .introRunningLate: "您的包裹未能在我们承诺的时间内送达。让您久等了，非常抱歉。",
+        .subjectDeliveryFailed: "您的订单 {number} 未能送达",
+        .introDeliveryFailed: "承运商未能派送您的包裹。请在 {deadline} 之前选择后续处理方式。",
+        .subjectReturnApproved: "您订单 {number} 的退货申请已批准",
+        .introReturnApproved: "您的退货申请已批准。订单页面上有寄回商品的说明。",
+        .subjectReturnReceived: "我们已收到您订单 {number} 的退货",
+        .introReturnReceived: "您寄回的商品已到达。退货处理完成后，我们会通知您。",
+        .subjectReturnSettled: "您订单 {number} 的退货已处理完成",
+        .introReturnSettled: "您的退货已处理完成：{amount} 正在退还给您。",
+        .subjectStoreCreditIssued: "您在 {shop} 获得了 {amount} 店铺余额",
+        .introStoreCreditIssued: "您的退货已处理完成，{amount} 店铺余额已发放，可在 {shop} 使用。",
+
+        .topicOrderConfirmed: "订单确认邮件",
+        .topicShipped: "发货通知",
+        .topicOutForDelivery: "派送通知",
+        .topicDelivered: "送达通知",
+        .topicReviewRequested: "评价邀请",
+        .topicRunningLate: "延误通知",
+        .topicDeliveryFailed: "派送失败通知",
+        .topicReturnApproved: "退货批准通知",
+        .topicReturnReceived: "退货签收通知",
+        .topicReturnSettled: "退货完成通知",
+        .topicStoreCreditIssued: "店铺余额通知",
+
+        .greetingNamed: "{name}，您好：",
+        .greeting: "您好：",
+        .actionTrack: "查询订单",
+        .actionChoose: "选择后续处理方式",
+        .actionReview: "撰写评价",
+        .actionReturn: "查看退货",
+        .footerReason: "您收到此邮件，是因为您在 {shop} 下过订单。",
+        .unsubscribeLink: "退订{topic}",
+
+        .unsubscribeTitle: "退订",
+        .unsubscribeQuestion: "不再接收 {shop} 发送的{topic}？",
+        .unsubscribeButton: "退订",
+        .unsubscribedNotice: "已完成：{shop} 将不再向您发送{topic}。",
+        .unsubscribeUnknown: "此退订链接无效。",
+    ]
+}

@@ -1,0 +1,56 @@
+extension MessageTranslations {
+    /// Spanish, addressing the customer as "tú" (same choice as the page's translation). Topics
+    /// are bare plurals ("avisos de retraso") that fit "Dejar de recibir {topic}" and "ya no te
+    /// enviará {topic}".
+    static let spanish: [MessageText: String] = [
+        .subjectOrderConfirmed: "Tu pedido {number} está confirmado",
+        .introOrderConfirmed: "Gracias por tu pedido en {shop}. Te avisaremos cuando esté en camino.",
+        .subjectShipped: "Tu pedido {number} está en camino",
+        .introShipped: "Tu pedido ha salido de {shop} y ya va de camino hacia ti.",
+        .subjectOutForDelivery: "Tu pedido {number} llega hoy",
+        .introOutForDelivery: "Tu paquete está en reparto y debería llegar hoy.",
+        .subjectDelivered: "Tu pedido {number} ha sido entregado",
+        .introDelivered: "Tu pedido ha sido entregado. Si algo no está bien, dínoslo en la página de tu pedido.",
+        .subjectReviewRequested: "¿Qué tal tu pedido {number}?",
+        .introReviewRequested: "Cuéntales a otros clientes qué te parece lo que has comprado. Si algo no va bien, pídenos ayuda primero: lo solucionaremos.",
+        .subjectRunningLate: "Tu pedido {number} lleva retraso",
+        .introRunningLate: "Tu paquete está tardando más de lo que te prometimos. Sentimos la espera.",
+        .subjectDeliveryFailed: "No pudimos entregar tu pedido {number}",
+        .introDeliveryFailed: "El transportista no pudo entregar tu paquete. Elige qué hacer antes del {deadline}.",
+        .subjectReturnApproved: "Tu devolución del pedido {number} está aprobada",
+        .introReturnApproved: "Tu devolución está aprobada. En la página de tu pedido verás cómo enviarnos los artículos.",
+        .subjectReturnReceived: "Hemos recibido tu devolución del pedido {number}",
+        .introReturnReceived: "Ya nos han llegado los artículos que nos enviaste. Te avisaremos cuando tu devolución esté completada.",
+        .subjectReturnSettled: "Tu devolución del pedido {number} se ha completado",
+        .introReturnSettled: "Tu devolución se ha completado: te reembolsamos {amount}.",
+        .subjectStoreCreditIssued: "Tienes {amount} de saldo para la tienda en {shop}",
+        .introStoreCreditIssued: "Tu devolución se ha completado con {amount} de saldo para gastar en {shop}.",
+
+        .topicOrderConfirmed: "confirmaciones de pedido",
+        .topicShipped: "avisos de envío",
+        .topicOutForDelivery: "avisos de reparto",
+        .topicDelivered: "avisos de entrega",
+        .topicReviewRequested: "solicitudes de opinión",
+        .topicRunningLate: "avisos de retraso",
+        .topicDeliveryFailed: "avisos de entrega fallida",
+        .topicReturnApproved: "avisos de devolución aprobada",
+        .topicReturnReceived: "avisos de devolución recibida",
+        .topicReturnSettled: "avisos de devolución completada",
+        .topicStoreCreditIssued: "avisos de saldo para la tienda",
+
+        .greetingNamed: "Hola, {name}:",
+        .greeting: "Hola:",
+        .actionTrack: "Sigue tu pedido",
+        .actionChoose: "Elige qué hacer",
+        .actionReview: "Escribe una opinión",
+        .actionReturn: "Consulta tu devolución",
+        .footerReason: "Recibes este correo porque hiciste un pedido en {shop}.",
+        .unsubscribeLink: "Dejar de recibir {topic}",
+
+        .unsubscribeTitle: "Darse de baja",
+        .unsubscribeQuestion: "¿Dejar de recibir {topic} de {shop}?",
+        .unsubscribeButton: "Darme de baja",
+        .unsubscribedNotice: "Hecho: {shop} ya no te enviará {topic}.",
+        .unsubscribeUnknown: "Este enlace para darse de baja no es válido.",
+    ]
+}

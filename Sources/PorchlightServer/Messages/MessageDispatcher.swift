@@ -1,0 +1,174 @@
+import Foundation
+import Logging
+import NIOCore
+import PorchlightCore
+import PorchlightSMTP
+import PorchlightStore
+import Prometheus
+import ServiceLifecycle
+
+/// How messages to customers are sent; the defaults are the production ones, tests shorten the waits.
+public struct MessageDeliverySettings: Sendable {
+    /// `SMTP_URL`; unset, email cannot be switched on (webhook messages still go out).
+    public var smtpURL: String?
+    /// `PUBLIC_URL`: where customers reach the service, for the links in messages.
+    public var publicURL: String
+    /// How often an idle dispatcher plans new events and looks for due messages.
+    public var pollInterval: Duration
+    /// Messages sent at once, per replica.
+    public var maxInFlight: Int
+    /// The waits before the second, third, ... attempt after a temporary failure; then it fails.
+    public var retryDelays: [Duration]
+
+    public init(smtpURL: String? = nil, publicURL: String = "http://127.0.0.1:8080", pollInterval: Duration = .milliseconds(500),
+                maxInFlight: Int = 8, retryDelays: [Duration] = [.seconds(60), .seconds(300), .seconds(1800), .seconds(7200), .seconds(21600)]) {
+        (self.smtpURL, self.publicURL, self.pollInterval, self.maxInFlight, self.retryDelays) = (smtpURL, publicURL, pollInterval, maxInFlight, retryDelays)
+    }
+
+    /// A claimed message is leased for this long: past it, another dispatcher may send it again
+    /// (with the same Message-ID).
+    static let lease = Duration.seconds(120)
+    /// Customer links in messages last this long.
+    static let linkLifetime = Duration.seconds(60 * 86_400)
+}
+
+/// Plans and sends messages to customers; runs in every replica. Each pass plans the new events
+/// (`MessageStore.plan`), leases due messages (`FOR UPDATE SKIP LOCKED`), and sends them
+/// concurrently outside any transaction: email over SMTP, webhook messages as a
+/// `notification.requested` event written with the message's new state.
+struct MessageDispatcher: Service {
+    let messages: MessageStore
+    let customerTokens: CustomerTokenStore
+    let renderer: MessageRenderer
+    let smtp: SMTPClient?
+    let settings: MessageDeliverySettings
+    let registry: PrometheusCollectorRegistry
+    let migrated: StartupValue<Void>
+    let logger: Logger
+
+    func run() async throws {
+        if (try? await cancelWhenGracefulShutdown({ try await migrated.wait() })) != nil {
+            while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: settings.pollInterval) })) != nil {
+                await pass()
+            }
+        }
+        await smtp?.shutdown()
+    }
+
+    /// Plans, then sends what is due until nothing is; an attempt cut short by shutdown is sent
+    /// again after its lease.
+    func pass() async {
+        do {
+            try await messages.plan(now: Date(), logger: logger)
+        } catch {
+            logger.warning("message planning failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        while !Task.isShuttingDownGracefully {
+            let claimed: [MessageStore.Claimed]
+            do {
+                claimed = try await messages.claim(limit: settings.maxInFlight, lease: MessageDeliverySettings.lease, logger: logger)
+            } catch {
+                logger.warning("message claim failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
+                return
+            }
+            guard !claimed.isEmpty else { break }
+            await withTaskGroup(of: Void.self) { group in
+                for message in claimed { group.addTask { await send(message) } }
+            }
+        }
+        do {
+            registry.makeGauge(name: "message_lag_seconds").set(try await messages.lag(logger: logger))
+        } catch {
+            logger.warning("could not measure message lag", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    /// Sends one message and records what happened.
+    func send(_ message: MessageStore.Claimed) async {
+        let outcome = await attempt(message)
+        registry.makeCounter(name: "messages_total", labels: [("channel", message.channel.rawValue), ("outcome", outcome.label)]).increment()
+        do {
+            try await messages.record(message, outcome, now: Date(), logger: logger)
+        } catch {
+            logger.warning("could not record a message; it is sent again after its lease", metadata: [
+                "notification_id": "\(message.id)", "error": "\(String(reflecting: error))"])
+        }
+    }
+
+    func attempt(_ message: MessageStore.Claimed) async -> MessageStore.Outcome {
+        guard let slug = message.pageSlug else { return .suppressed(.pageMissing) }
+        let rendered: MessageRenderer.Rendered
+        let pageURL: String
+        do {
+            guard let (_, token) = try await customerTokens.issue(merchant: message.merchant, orderID: message.orderID, proof: .link,
+                                                                  lifetime: MessageDeliverySettings.linkLifetime, now: Date(), logger: logger)
+            else { return .suppressed(.noLongerRelevant) }
+            pageURL = "\(settings.publicURL)/pages/\(slug)/links/\(token)"
+            let content = message.content.withLinks(page: pageURL, unsubscribe: unsubscribeURL(message))
+            rendered = try renderer.render(content, with: message.template)
+        } catch {
+            return retry(message, "could not prepare the message: \(error)")
+        }
+        switch message.channel {
+        case .webhook:
+            return .sent(subject: rendered.subject, event: notificationEvent(message, rendered, pageURL: pageURL))
+        case .email:
+            guard let smtp else { return .failed(error: "this service has no SMTP_URL", bounced: false) }
+            do {
+                _ = try await smtp.send(mail(message, rendered))
+                return .sent(subject: rendered.subject, event: nil)
+            } catch let error as SMTPError {
+                if error.isRetryable { return retry(message, error.description) }
+                // A 5xx to the recipient is a hard bounce: the address takes no more mail.
+                return .failed(error: error.description, bounced: error.replyCode.map { (550...553).contains($0) } ?? false)
+            } catch {
+                return retry(message, "\(error)")
+            }
+        }
+    }
+
+    func retry(_ message: MessageStore.Claimed, _ error: String) -> MessageStore.Outcome {
+        guard message.attempt <= settings.retryDelays.count else { return .failed(error: error, bounced: false) }
+        let delay = settings.retryDelays[message.attempt - 1]
+        return .retry(at: Date().addingTimeInterval(Double(delay.components.seconds)), error: error)
+    }
+
+    func unsubscribeURL(_ message: MessageStore.Claimed) -> String { "\(settings.publicURL)/unsubscribe/\(message.unsubscribeToken)" }
+
+    func mail(_ message: MessageStore.Claimed, _ rendered: MessageRenderer.Rendered) -> MailMessage {
+        let sender = message.settings.fromAddress ?? "no-reply@porchlight.invalid"
+        var headers: [(name: String, value: String)] = [
+            // RFC 8058: mail clients offer one-click unsubscribe, posted without signing in.
+            ("List-Unsubscribe", "<\(unsubscribeURL(message))>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ("Auto-Submitted", "auto-generated"),
+        ]
+        if let replyTo = message.settings.replyTo { headers.append(("Reply-To", replyTo)) }
+        return MailMessage(from: MailAddress(address: sender, name: message.settings.fromName ?? message.storeName),
+                           to: MailAddress(address: message.recipient, name: message.name), subject: rendered.subject,
+                           textBody: rendered.text, htmlBody: rendered.html, messageID: message.messageID, date: Date(), extraHeaders: headers)
+    }
+
+    /// The event a webhook message becomes: the text for the merchant's own provider.
+    func notificationEvent(_ message: MessageStore.Claimed, _ rendered: MessageRenderer.Rendered, pageURL: String) -> DomainEvent {
+        var recipient: [String: JSONValue] = ["email": .string(message.recipient)]
+        recipient["phone"] = message.phone.map(JSONValue.string)
+        recipient["name"] = message.name.map(JSONValue.string)
+        return DomainEvent(type: .notificationRequested, data: .object([
+            "order_id": .string(message.orderID.apiText), "order_number": .string(message.orderNumber),
+            "notification_id": .string(message.id.apiText), "kind": .string(message.kind.rawValue), "language": .string(message.language.rawValue),
+            "recipient": .object(recipient), "subject": .string(rendered.subject), "text": .string(rendered.text),
+            "short_text": .string("\(rendered.subject): \(pageURL)"), "page_url": .string(pageURL),
+        ]))
+    }
+}
+
+extension MessageStore.Outcome {
+    var label: String {
+        switch self {
+        case .sent: "sent"
+        case .retry: "retried"
+        case .failed: "failed"
+        case .suppressed: "suppressed"
+        }
+    }
+}
