@@ -322,7 +322,13 @@ import Testing
         #expect(allowed("events_type_check") == raw(EventType.self))
         #expect(allowed("webhook_endpoints_disabled_reason_known") == raw(WebhookDisabledReason.self))
         #expect(allowed("webhook_deliveries_status_known") == raw(WebhookDeliveryStatus.self))
-        #expect(checks.count == 12)
+        #expect(allowed("message_templates_kind_known") == raw(MessageKind.self))
+        #expect(allowed("notifications_kind_known") == raw(MessageKind.self))
+        #expect(allowed("notifications_channel_known") == raw(MessageChannel.self))
+        #expect(allowed("notifications_status_known") == raw(NotificationStatus.self))
+        #expect(allowed("notifications_reason_known") == raw(SuppressionReason.self))
+        #expect(allowed("message_opt_outs_reason_known") == raw(OptOutReason.self))
+        #expect(checks.count == 18)
     }
 
     @Test func anAbandonedClaimLapsesAndItsLateWorkCannotCommit() async throws {

@@ -66,7 +66,8 @@ struct MessageDispatcher: Service {
         while !Task.isShuttingDownGracefully {
             let claimed: [MessageStore.Claimed]
             do {
-                claimed = try await messages.claim(limit: settings.maxInFlight, lease: MessageDeliverySettings.lease, logger: logger)
+                claimed = try await messages.claim(channels: smtp == nil ? [.webhook] : [.webhook, .email], limit: settings.maxInFlight,
+                                                   lease: MessageDeliverySettings.lease, logger: logger)
             } catch {
                 logger.warning("message claim failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
                 return
@@ -113,7 +114,7 @@ struct MessageDispatcher: Service {
         case .webhook:
             return .sent(subject: rendered.subject, event: notificationEvent(message, rendered, pageURL: pageURL))
         case .email:
-            guard let smtp else { return .failed(error: "this service has no SMTP_URL", bounced: false) }
+            guard let smtp else { return retry(message, "this replica has no SMTP_URL") }
             do {
                 _ = try await smtp.send(mail(message, rendered))
                 return .sent(subject: rendered.subject, event: nil)

@@ -32,13 +32,14 @@ extension MessageStore {
         public var messageID: String { "<\(id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))@porchlight>" }
     }
 
-    /// Leases up to `limit` due messages for `lease`.
-    public func claim(limit: Int, lease: Duration, logger: Logger) async throws -> [Claimed] {
+    /// Leases up to `limit` due messages of these channels for `lease` (a replica without an SMTP
+    /// server leaves email to those with one).
+    public func claim(channels: [MessageChannel], limit: Int, lease: Duration, logger: Logger) async throws -> [Claimed] {
         guard limit > 0 else { return [] }
         let rows = try await database.query("""
             WITH claimed AS (
                 SELECT merchant_id, id FROM notifications
-                WHERE status = 'scheduled' AND next_attempt_at <= now()
+                WHERE status = 'scheduled' AND next_attempt_at <= now() AND channel = ANY(\(channels.map(\.rawValue)))
                 ORDER BY next_attempt_at LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED
             )
