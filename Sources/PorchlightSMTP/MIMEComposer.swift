@@ -113,19 +113,33 @@ enum MIMEComposer {
         guard !value.unicodeScalars.contains(where: isControl) else {
             throw SMTPError.invalidMessage("header '\(name)' has a line break or control character in its value")
         }
-        let words = value.unicodeScalars.allSatisfy(\.isASCII)
-            ? value.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            : encodedWords(value, firstLineRoom: foldAt - name.utf8.count - 2)
-        return try fold(name, words)
+        // "=?" is left alone here: in a URL (List-Unsubscribe) encoding it would break the header.
+        return try fold(name, unstructuredWords(value, headerName: name, encodeLookalikes: false))
     }
 
-    /// Subject-like text: kept as is when it is printable ASCII, else RFC 2047 encoded words.
-    /// Text that merely looks like an encoded word ("=?") is encoded too, so a reader shows it unchanged.
-    static func unstructuredWords(_ text: String, headerName: String) -> [String] {
-        if needsEncoding(text) {
-            return encodedWords(text, firstLineRoom: foldAt - headerName.utf8.count - 2)
+    /// Unstructured text (Subject): printable ASCII words stay as they are; each run of words that needs
+    /// encoding becomes RFC 2047 encoded words, the spaces inside the run included, because a reader drops
+    /// the space between two encoded words. With `encodeLookalikes`, a word containing "=?" is encoded too,
+    /// so a reader shows it as written instead of decoding it.
+    static func unstructuredWords(_ text: String, headerName: String, encodeLookalikes: Bool = true) -> [String] {
+        var words: [String] = []
+        var run: [Substring] = []
+        func endRun() {
+            guard !run.isEmpty else { return }
+            let room = words.isEmpty ? foldAt - headerName.utf8.count - 2 : foldAt - 1
+            words += encodedWords(run.joined(separator: " "), firstLineRoom: room)
+            run = []
         }
-        return text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if needsEncoding(word, encodeLookalikes: encodeLookalikes) || (word.isEmpty && !run.isEmpty) {
+                run.append(word)
+            } else {
+                endRun()
+                words.append(String(word))
+            }
+        }
+        endRun()
+        return words
     }
 
     private static func addressWords(_ mailbox: MailAddress, field: String) throws -> [String] {
@@ -134,7 +148,7 @@ enum MIMEComposer {
         guard !name.isEmpty else { return [mailbox.address] }
         let angleAddress = "<\(mailbox.address)>"
         let nameRoom = foldAt - field.utf8.count - 2
-        if needsEncoding(name) {
+        if needsEncoding(name[...], encodeLookalikes: true) {
             return encodedWords(name, firstLineRoom: nameRoom) + [angleAddress]
         }
         if name.unicodeScalars.allSatisfy({ $0 == " " || isAtext($0) }) {
@@ -216,8 +230,8 @@ enum MIMEComposer {
         return words
     }
 
-    private static func needsEncoding(_ text: String) -> Bool {
-        text.unicodeScalars.contains { !(32...126).contains($0.value) } || text.contains("=?")
+    private static func needsEncoding(_ text: Substring, encodeLookalikes: Bool) -> Bool {
+        text.unicodeScalars.contains { !(32...126).contains($0.value) } || (encodeLookalikes && text.contains("=?"))
     }
 
     private static func withoutLineBreaks(_ text: String) -> String {

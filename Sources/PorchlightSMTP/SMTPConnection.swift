@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 // MARK: Replies
 
@@ -101,6 +102,19 @@ struct SMTPCapabilities: Sendable, Equatable {
 
 // MARK: Channel handler
 
+/// Why a connection broke, when that was more than the peer closing it: TLS, a timeout, a bad reply. Shared by
+/// the handler and the writer, because a write made after the pipeline is torn down never reaches the handler
+/// (a failed TLS handshake can close the channel before the EHLO that follows STARTTLS is written).
+final class SMTPFailureRecord: Sendable {
+    private let failure = Mutex<SMTPError?>(nil)
+
+    var recorded: SMTPError? { failure.withLock { $0 } }
+
+    func record(_ error: SMTPError) {
+        failure.withLock { if $0 == nil { $0 = error } }
+    }
+}
+
 /// Bytes to send and the replies to wait for: one per entry of `commands` (three when MAIL, RCPT and DATA
 /// are pipelined). The names are for errors.
 struct SMTPRequest: Sendable {
@@ -146,13 +160,13 @@ final class SMTPChannelHandler: ChannelDuplexHandler {
     private var waiting: CircularBuffer<Waiting>
     private var timeoutTask: Scheduled<Void>?
     private var isClosed = false
-    /// Why the connection broke, when that was more than the peer closing it: TLS, a timeout, a bad reply.
-    private var failure: SMTPError?
+    private let failureRecord: SMTPFailureRecord
     private let logger: Logger
 
     /// The greeting is the first reply, asked for by nobody, so it waits from the start.
-    init(greeting: EventLoopPromise<SMTPExchange>, timeout: TimeAmount, logger: Logger) {
+    init(greeting: EventLoopPromise<SMTPExchange>, timeout: TimeAmount, failureRecord: SMTPFailureRecord, logger: Logger) {
         waiting = [Waiting(commands: ["greeting"], timeout: timeout, promise: greeting)]
+        self.failureRecord = failureRecord
         self.logger = logger
     }
 
@@ -178,7 +192,7 @@ final class SMTPChannelHandler: ChannelDuplexHandler {
         let request = unwrapOutboundIn(data)
         guard !isClosed else {
             let command = request.commands.first ?? "command"
-            request.promise.succeed(SMTPExchange(replies: [], failure: failure ?? .connectionLost(command: command)))
+            request.promise.succeed(SMTPExchange(replies: [], failure: failureRecord.recorded ?? .connectionLost(command: command)))
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
@@ -230,7 +244,7 @@ final class SMTPChannelHandler: ChannelDuplexHandler {
     }
 
     private func close(context: ChannelHandlerContext, because reason: SMTPError?) {
-        if failure == nil { failure = reason }
+        if let reason { failureRecord.record(reason) }
         guard !isClosed else { return }
         isClosed = true
         answerAllWaiting()
@@ -241,7 +255,8 @@ final class SMTPChannelHandler: ChannelDuplexHandler {
         timeoutTask?.cancel()
         timeoutTask = nil
         while let entry = waiting.popFirst() {
-            entry.promise.succeed(SMTPExchange(replies: entry.replies, failure: failure ?? .connectionLost(command: entry.awaitedCommand)))
+            let failure = failureRecord.recorded ?? .connectionLost(command: entry.awaitedCommand)
+            entry.promise.succeed(SMTPExchange(replies: entry.replies, failure: failure))
         }
     }
 
@@ -280,15 +295,18 @@ struct DeliveryFailure: Error {
 struct SMTPChannelIO: Sendable {
     let channel: any Channel
     let timeout: TimeAmount
+    let failureRecord: SMTPFailureRecord
 
     func exchange(_ payload: ByteBuffer, commands: [String], timeout: TimeAmount? = nil) async -> SMTPExchange {
         let promise = channel.eventLoop.makePromise(of: SMTPExchange.self)
-        let lostEarly = SMTPExchange(replies: [], failure: .connectionLost(command: commands.first ?? "command"))
+        let command = commands.first ?? "command"
         let request = SMTPRequest(payload: payload, commands: commands, timeout: timeout ?? self.timeout, promise: promise)
         // Fails when the pipeline is already gone and the handler never sees the request. A second answer
         // to a promise is ignored, so this cannot clash with the handler's.
-        channel.writeAndFlush(request).whenFailure { _ in promise.succeed(lostEarly) }
-        return (try? await promise.futureResult.get()) ?? lostEarly
+        channel.writeAndFlush(request).whenFailure { [failureRecord] _ in
+            promise.succeed(SMTPExchange(replies: [], failure: failureRecord.recorded ?? .connectionLost(command: command)))
+        }
+        return (try? await promise.futureResult.get()) ?? SMTPExchange(replies: [], failure: .connectionLost(command: command))
     }
 
     func exchange(lines: [String], commands: [String], timeout: TimeAmount? = nil) async -> SMTPExchange {
@@ -325,6 +343,7 @@ final class SMTPConnection: Sendable {
         let timeout = TimeAmount.nanoseconds(Int64(configuration.commandTimeout * 1_000_000_000))
         let eventLoop = eventLoopGroup.next()
         let greeting = eventLoop.makePromise(of: SMTPExchange.self)
+        let failureRecord = SMTPFailureRecord()
         let implicitTLSContext = configuration.implicitTLS ? tlsContext : nil
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(timeout)
@@ -335,7 +354,7 @@ final class SMTPConnection: Sendable {
                         try channel.pipeline.syncOperations.addHandler(tls)
                     }
                     try channel.pipeline.syncOperations.addHandler(
-                        SMTPChannelHandler(greeting: greeting, timeout: timeout, logger: logger))
+                        SMTPChannelHandler(greeting: greeting, timeout: timeout, failureRecord: failureRecord, logger: logger))
                 }
             }
 
@@ -347,7 +366,7 @@ final class SMTPConnection: Sendable {
             throw .connectionFailed(host: host, port: port, reason: describeConnectError(error))
         }
 
-        let io = SMTPChannelIO(channel: channel, timeout: timeout)
+        let io = SMTPChannelIO(channel: channel, timeout: timeout, failureRecord: failureRecord)
         do throws(SMTPError) {
             let greetingExchange = (try? await greeting.futureResult.get()) ?? SMTPExchange(replies: [], failure: nil)
             _ = try greetingExchange.reply(0, command: "greeting", accepting: 220...220)

@@ -142,7 +142,8 @@ private func path(after origin: String, in text: String) -> String? {
             // One-click unsubscribe (RFC 8058), as a mail client posts it, without signing in.
             let unsubscribe = try #require(path(after: "<https://track.test", in: headers["List-Unsubscribe"]?.first ?? ""))
             #expect(unsubscribe.hasPrefix("/unsubscribe/"))
-            #expect(try await service.call(.get, unsubscribe).status == .ok)
+            let asked = try await service.call(.get, unsubscribe + "?lang=de")
+            #expect(asked.status == .ok && asked.text.contains(MessageText.unsubscribeButton.text(.de)), "\(asked.text)")
             let done = try await service.call(.post, unsubscribe, raw: "List-Unsubscribe=One-Click", headers: [.contentType: "application/x-www-form-urlencoded"])
             #expect(done.status == .ok && done.text.contains(MessageText.unsubscribedNotice.text(.ro, ["shop": "Casa Verde", "topic": MessageKind.orderConfirmed.topic(.ro)]).replacingOccurrences(of: "'", with: "&#39;")), "\(done.text)")
             #expect(try await service.call(.get, "/unsubscribe/not-a-token").status == .notFound)

@@ -29,6 +29,7 @@ public enum MessageTemplates {
             {{greeting}}
 
             {{intro}}
+
             {{#arrival}}
             {{arrival}}
             {{/arrival}}

@@ -76,20 +76,24 @@ extension APIHandlers {
         let kind = body.kind.map(MessageKind.init)
         let createdAt = try await messages.optOut(address: body.email, kind: kind, reason: reason, merchant: Caller.merchant(), now: Date(),
                                                   logger: RequestScope.logger)
-        return .created(.init(body: .json(.init(email: body.email, kind: body.kind, reason: .init(rawValue: reason.rawValue) ?? .customerRequest,
+        return .created(.init(body: .json(.init(email: body.email, kind: body.kind, reason: .init(reason),
                                                  createdAt: createdAt))))
     }
 
     func getUnsubscribePage(_ input: Operations.GetUnsubscribePage.Input) async throws -> Operations.GetUnsubscribePage.Output {
         guard let found = try await messages.notification(unsubscribeToken: input.path.token, logger: RequestScope.logger),
-              let page = try await unsubscribePage(token: input.path.token, merchant: found.merchant, kind: found.kind, language: found.language, done: false)
+              let page = try await unsubscribePage(token: input.path.token, merchant: found.merchant, kind: found.kind,
+                                                   language: input.query.lang.map(CustomerLanguage.init) ?? found.language, done: false)
         else { return .notFound(.missingPage) }
         return .ok(.init(page))
     }
 
     func unsubscribe(_ input: Operations.Unsubscribe.Input) async throws -> Operations.Unsubscribe.Output {
+        var picked: CustomerLanguage?
+        if case .urlEncodedForm(let form)? = input.body { picked = form.lang.map(CustomerLanguage.init) }
         guard let found = try await messages.unsubscribe(token: input.path.token, now: Date(), logger: RequestScope.logger),
-              let page = try await unsubscribePage(token: input.path.token, merchant: found.merchant, kind: found.kind, language: found.language, done: true)
+              let page = try await unsubscribePage(token: input.path.token, merchant: found.merchant, kind: found.kind,
+                                                   language: picked ?? found.language, done: true)
         else { return .notFound(.missingPage) }
         return .ok(.init(page))
     }
@@ -102,70 +106,9 @@ extension APIHandlers {
         let model: [String: Any] = [
             "title": MessageText.unsubscribeTitle.text(language), "question": MessageText.unsubscribeQuestion.text(language, values),
             "button": MessageText.unsubscribeButton.text(language), "action": "/unsubscribe/\(token)",
-            "done": done ? MessageText.unsubscribedNotice.text(language, values) : false,
+            "done": done ? MessageText.unsubscribedNotice.text(language, values) : false, "lang": language.rawValue,
         ]
         return renderer.render(.unsubscribe, model, title: MessageText.unsubscribeTitle.text(language), language: language, branding: branding,
                                selfPath: "/unsubscribe/\(token)")
-    }
-}
-
-// MARK: Mapping
-
-extension MessageKind {
-    init(_ kind: Components.Schemas.MessageKind) { self = MessageKind(rawValue: kind.rawValue)! }
-}
-
-extension Components.Schemas.MessageKind {
-    init(_ kind: MessageKind) { self = Self(rawValue: kind.rawValue)! }
-}
-
-extension OptOutReason {
-    init(_ reason: Components.Schemas.MessageOptOutInput.ReasonPayload) { self = OptOutReason(rawValue: reason.rawValue)! }
-}
-
-extension MessageTemplate {
-    init(_ input: Components.Schemas.MessageTemplateInput) { self.init(subject: input.subject, text: input.text, html: input.html) }
-}
-
-extension MessageSettings {
-    init(_ body: Components.Schemas.MessageSettings) throws(DomainError) {
-        var quiet = MessageSettings.standard.quietHours
-        if let hours = body.quietHours {
-            guard let parsed = QuietHours(start: hours.start, end: hours.end) else {
-                throw .validation([FieldError(field: "quiet_hours", message: "start and end must be times of day such as 21:00 and 08:00")])
-            }
-            quiet = parsed
-        }
-        self.init(kinds: Set(body.kinds.map(MessageKind.init)), channels: Set(body.channels.map { MessageChannel(rawValue: $0.rawValue)! }),
-                  fromAddress: body.fromAddress, fromName: body.fromName, replyTo: body.replyTo, quietHours: quiet,
-                  coalesceMinutes: body.coalesceMinutes ?? MessageSettings.standard.coalesceMinutes,
-                  dailyCap: body.dailyCap ?? MessageSettings.standard.dailyCap)
-    }
-}
-
-extension Components.Schemas.MessageSettings {
-    init(_ settings: MessageSettings) {
-        self.init(kinds: MessageKind.allCases.filter(settings.kinds.contains).map(Components.Schemas.MessageKind.init),
-                  channels: MessageChannel.allCases.filter(settings.channels.contains).map { .init(rawValue: $0.rawValue)! },
-                  fromAddress: settings.fromAddress, fromName: settings.fromName, replyTo: settings.replyTo,
-                  quietHours: .init(start: settings.quietHours.startText, end: settings.quietHours.endText),
-                  coalesceMinutes: settings.coalesceMinutes, dailyCap: settings.dailyCap)
-    }
-}
-
-extension Components.Schemas.MessageTemplate {
-    init(_ stored: MessageStore.StoredTemplate) {
-        self.init(kind: .init(stored.kind), language: .init(rawValue: stored.language.rawValue)!, subject: stored.template.subject,
-                  text: stored.template.text, html: stored.template.html, updatedAt: stored.updatedAt)
-    }
-}
-
-extension Components.Schemas.Notification {
-    init(_ record: MessageStore.NotificationRecord) {
-        self.init(id: record.id.apiText, orderId: record.orderID.apiText, kind: .init(record.kind), channel: .init(rawValue: record.channel.rawValue)!,
-                  recipient: record.recipient, language: .init(rawValue: record.language.rawValue)!, status: .init(rawValue: record.status.rawValue)!,
-                  reason: record.reason.flatMap { .init(rawValue: $0.rawValue) }, sendAfter: record.sendAfter, sentAt: record.sentAt,
-                  attempts: record.attempts, lastError: record.lastError, messageId: record.messageID, documentVersion: Int64(record.version),
-                  subject: record.subject, createdAt: record.createdAt, updatedAt: record.updatedAt)
     }
 }
