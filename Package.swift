@@ -95,7 +95,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PorchlightCoreTests", dependencies: ["PorchlightCore"]),
-        .testTarget(name: "PorchlightSMTPTests", dependencies: ["PorchlightSMTP"]),
+        .testTarget(
+            name: "PorchlightSMTPTests",
+            dependencies: [
+                "PorchlightSMTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "PorchlightServerTests",
             dependencies: [
