@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func aTrackingUpdateWaitsForTheNextAndTheNextReplacesIt() throws {
-        let now = instant("2026-12-08T10:00:00Z")  // 12:00 in Bucharest
+        let now = instant("2026-12-01T10:00:00Z")  // 12:00 in Bucharest, an hour after the scan
         let shipped = try order(.inTransit)
         let first = MessagePlanning.decide(.init(kind: MessagePlanning.kind(of: "tracking", in: shipped), eventAt: now, scheduled: nil, sent: [],
                                                  trackingUpdatesToday: 0, optedOut: false), order: shipped, settings: settings, now: now)
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func theCapTheOptOutAndStaleNewsHoldMessagesBack() throws {
-        let now = instant("2026-12-08T10:00:00Z")
+        let now = instant("2026-12-01T10:00:00Z")
         let shipped = try order(.inTransit)
         #expect(MessagePlanning.decide(.init(kind: .shipped, eventAt: now, scheduled: nil, sent: [], trackingUpdatesToday: 2, optedOut: false),
                                        order: shipped, settings: settings, now: now) == .suppress(.shipped, .dailyCap))
@@ -83,6 +83,27 @@ import Testing
         off.kinds = [.delivered]
         #expect(MessagePlanning.decide(.init(kind: .shipped, eventAt: now, scheduled: nil, sent: [], trackingUpdatesToday: 0, optedOut: false),
                                        order: shipped, settings: off, now: now) == .nothing)
+    }
+
+    @Test func aMessageNeverSaysLessThanOneSentAndOldNewsIsNotSent() throws {
+        let now = instant("2026-12-01T10:00:00Z")
+        let late = try order(.inTransit)
+        // "On its way" after "out for delivery" would be an older state after a newer one.
+        #expect(MessagePlanning.decide(.init(kind: .shipped, eventAt: now, scheduled: nil, sent: [.outForDelivery], trackingUpdatesToday: 1, optedOut: false),
+                                       order: late, settings: settings, now: now) == .nothing)
+        // The delivery is never capped.
+        #expect(MessagePlanning.decide(.init(kind: .delivered, eventAt: now, scheduled: nil, sent: [.shipped], trackingUpdatesToday: 5, optedOut: false),
+                                       order: late, settings: settings, now: now) == .schedule(.delivered, sendAfter: now.addingTimeInterval(30 * 60)))
+        // An order placed weeks before it reached Porchlight is not confirmed by email.
+        #expect(MessagePlanning.decide(.init(kind: .orderConfirmed, eventAt: now.addingTimeInterval(20 * 86_400), scheduled: nil, sent: [],
+                                             trackingUpdatesToday: 0, optedOut: false),
+                                       order: try order(), settings: settings, now: now.addingTimeInterval(20 * 86_400)) == .nothing)
+        // A kind switched off withdraws what was scheduled, and says why.
+        var off = settings
+        off.kinds = [.delivered]
+        #expect(MessagePlanning.decide(.init(kind: .shipped, eventAt: now, scheduled: .init(kind: .shipped, sendAfter: now), sent: [],
+                                             trackingUpdatesToday: 0, optedOut: false), order: late, settings: off, now: now) == .withdraw(.switchedOff))
+        #expect(off.allows(.delivered, on: .email) && !off.allows(.shipped, on: .email) && !off.allows(.delivered, on: .webhook))
     }
 
     @Test func eventsNameTheirTopicAndTheOrderSaysWhatItCallsFor() throws {
@@ -123,7 +144,7 @@ import Testing
 
     @Test func aTemplateMayOnlyNameTheVariablesItIsGiven() {
         #expect(MessageTemplates.problems(in: MessageTemplates.builtIn.text).isEmpty)
-        #expect(MessageTemplates.problems(in: MessageTemplates.builtIn.html ?? "").isEmpty)
+        #expect(MessageTemplates.problems(in: MessageTemplates.builtIn.html ?? "", html: true).isEmpty)
         #expect(MessageTemplates.problems(in: "Hi {{customer_name}} {{! a comment }}{{#items}}{{name}}{{/items}}").isEmpty)
         #expect(MessageTemplates.problems(in: "Hi {{first_name}}") == ["{{first_name}}: unknown variable 'first_name'"])
         #expect(MessageTemplates.problems(in: "{{name}}") == ["{{name}}: unknown variable 'name'"])  // only inside items
@@ -131,6 +152,14 @@ import Testing
         #expect(MessageTemplates.problems(in: "{{=<% %>=}}").count == 1)
         #expect(MessageTemplates.problems(in: "{{#items}}open").contains("{{#items}} is never closed"))
         #expect(MessageTemplates.problems(in: "{{{page_url}}} {{&shop_name}}").isEmpty)
+        // In HTML a value is always escaped: a product name must not add markup.
+        #expect(MessageTemplates.problems(in: "{{{page_url}}} {{&shop_name}}", html: true).count == 2)
+        // A list inside a list would render its lines again for every line: refused, however deep.
+        #expect(MessageTemplates.problems(in: "{{#items}}{{#items}}{{name}}{{/items}}{{/items}}")
+                == ["{{#items}}: a list inside a list is not allowed"])
+        #expect(MessageTemplates.problems(in: "{{#items}}{{#remedies}}{{label}}{{/remedies}}{{/items}}").count == 1)
+        #expect(MessageTemplates.problems(in: "{{#arrival}}{{#amount}}{{#deadline}}{{#carrier}}{{#page_url}}x{{/page_url}}{{/carrier}}{{/deadline}}{{/amount}}{{/arrival}}")
+                == ["{{#page_url}}: at most 4 sections may be open at once"])
     }
 
     @Test func settingsNameWhatToFix() {

@@ -328,7 +328,8 @@ import Testing
         #expect(allowed("notifications_status_known") == raw(NotificationStatus.self))
         #expect(allowed("notifications_reason_known") == raw(SuppressionReason.self))
         #expect(allowed("message_opt_outs_reason_known") == raw(OptOutReason.self))
-        #expect(checks.count == 18)
+        #expect(allowed("message_opt_outs_kind_known") == raw(MessageKind.self))  // and '', every kind
+        #expect(checks.count == 19)
     }
 
     @Test func anAbandonedClaimLapsesAndItsLateWorkCannotCommit() async throws {

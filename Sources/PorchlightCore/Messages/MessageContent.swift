@@ -30,20 +30,9 @@ public struct MessageContent: Sendable, Equatable {
     public static func build(_ kind: MessageKind, topic: String, order: OrderRecord, language: CustomerLanguage, shop: Shop) -> MessageContent {
         let zone = Countries.timeZone(of: order.destination.country)
         let number = order.orderNumber.hasPrefix("#") ? order.orderNumber : "#" + order.orderNumber
-        var values: [String: String] = [
-            "shop_name": shop.name, "order_number": number, "language": language.rawValue, "brand_color": shop.brandColor,
-            "status": order.status.pageText.text(language),
-            "action_label": kind.action.text(language),
-            "footer": MessageText.footerReason.text(language, ["shop": shop.name]),
-            "unsubscribe_label": MessageText.unsubscribeLink.text(language, ["topic": kind.topic(language)]),
-        ]
-        values["logo_url"] = shop.logoURL
-        if let name = order.customer.name?.split(whereSeparator: \.isWhitespace).first.map(String.init) {
-            values["customer_name"] = name
-            values["greeting"] = MessageText.greetingNamed.text(language, ["name": name])
-        } else {
-            values["greeting"] = MessageText.greeting.text(language)
-        }
+        var values = frame(kind, language: language, shop: shop, number: number,
+                           customerName: order.customer.name?.split(whereSeparator: \.isWhitespace).first.map(String.init))
+        values["status"] = order.status.pageText.text(language)
         if let window = order.estimate?.window {
             values["arrival"] = PageText.arrivalWindow.text(language, ["earliest": language.format(window.earliest), "latest": language.format(window.latest)])
         } else if let delivered = order.shipments.compactMap(\.deliveredAt).max(), order.status == .delivered {
@@ -60,9 +49,7 @@ public struct MessageContent: Sendable, Equatable {
             let amount = kind == .storeCreditIssued ? record.quote.storeCredit : record.quote.refundTotal
             values["amount"] = amount.map { Self.money($0, currency: record.quote.currency, language: language) }
         }
-        let fill = ["number": number, "shop": shop.name, "deadline": values["deadline"] ?? "", "amount": values["amount"] ?? ""]
-        values["subject"] = kind.texts.subject.text(language, fill)
-        values["intro"] = kind.texts.intro.text(language, fill)
+        sayWhatHappened(kind, language: language, in: &values)
         let items = order.lines.filter { $0.quantity > $0.cancelledQuantity }.map { line in
             ["name": line.name, "quantity": String(line.quantity - line.cancelledQuantity)]
         }
@@ -76,23 +63,40 @@ public struct MessageContent: Sendable, Equatable {
     /// of an example page.
     public static func sample(_ kind: MessageKind, language: CustomerLanguage, shop: Shop, now: Date) -> MessageContent {
         let today = LocalDate(now, in: .gmt)
-        let number = "#1001"
+        var values = frame(kind, language: language, shop: shop, number: "#1001", customerName: "Ana")
+        values["status"] = OrderStatus.inTransit.pageText.text(language)
+        values["arrival"] = PageText.arrivalWindow.text(language, ["earliest": language.format(today.adding(days: 5)),
+                                                                   "latest": language.format(today.adding(days: 7))])
+        (values["carrier"], values["tracking_number"]) = ("fan_courier", "2150000123")
+        values["deadline"] = language.formatInstant(now.addingTimeInterval(2 * 86_400), in: .gmt)
+        values["amount"] = money(4990, currency: "EUR", language: language)
+        sayWhatHappened(kind, language: language, in: &values)
+        let remedies = kind == .runningLate ? [RemedyKind.freeShipping, .shippingRefund].map { ["label": $0.pageText.text(language)] } : []
+        return MessageContent(values: values, items: [["name": "Linen shirt", "quantity": "1"], ["name": "Ceramic mug", "quantity": "2"]],
+                              remedies: remedies)
+    }
+
+    /// The values every message of the kind has, whatever the order: the shop, the greeting,
+    /// the button and the footer.
+    static func frame(_ kind: MessageKind, language: CustomerLanguage, shop: Shop, number: String, customerName: String?) -> [String: String] {
         var values: [String: String] = [
-            "shop_name": shop.name, "order_number": number, "customer_name": "Ana", "language": language.rawValue, "brand_color": shop.brandColor,
-            "greeting": MessageText.greetingNamed.text(language, ["name": "Ana"]), "status": OrderStatus.inTransit.pageText.text(language),
-            "arrival": PageText.arrivalWindow.text(language, ["earliest": language.format(today.adding(days: 5)), "latest": language.format(today.adding(days: 7))]),
-            "carrier": "fan_courier", "tracking_number": "2150000123", "action_label": kind.action.text(language),
-            "deadline": language.formatInstant(now.addingTimeInterval(2 * 86_400), in: .gmt), "amount": money(4990, currency: "EUR", language: language),
+            "shop_name": shop.name, "order_number": number, "language": language.rawValue, "brand_color": shop.brandColor,
+            "action_label": kind.action.text(language),
+            "greeting": customerName.map { MessageText.greetingNamed.text(language, ["name": $0]) } ?? MessageText.greeting.text(language),
             "footer": MessageText.footerReason.text(language, ["shop": shop.name]),
             "unsubscribe_label": MessageText.unsubscribeLink.text(language, ["topic": kind.topic(language)]),
         ]
         values["logo_url"] = shop.logoURL
-        let fill = ["number": number, "shop": shop.name, "deadline": values["deadline"] ?? "", "amount": values["amount"] ?? ""]
+        values["customer_name"] = customerName
+        return values
+    }
+
+    /// The subject and the opening sentence, which name the order, the deadline or the amount.
+    static func sayWhatHappened(_ kind: MessageKind, language: CustomerLanguage, in values: inout [String: String]) {
+        let fill = ["number": values["order_number"] ?? "", "shop": values["shop_name"] ?? "", "deadline": values["deadline"] ?? "",
+                    "amount": values["amount"] ?? ""]
         values["subject"] = kind.texts.subject.text(language, fill)
         values["intro"] = kind.texts.intro.text(language, fill)
-        let remedies = kind == .runningLate ? [RemedyKind.freeShipping, .shippingRefund].map { ["label": $0.pageText.text(language)] } : []
-        return MessageContent(values: values, items: [["name": "Linen shirt", "quantity": "1"], ["name": "Ceramic mug", "quantity": "2"]],
-                              remedies: remedies)
     }
 
     /// With the links made as it goes out.

@@ -16,10 +16,17 @@ public enum MessageKind: String, Sendable, CaseIterable, Codable {
 
     /// Tracking updates follow each other quickly: they are coalesced into one message of the
     /// latest state, and capped per day. The others each answer one thing that happened once.
-    public var isTrackingUpdate: Bool {
+    public var isTrackingUpdate: Bool { trackingRank != nil }
+
+    /// How far along a tracking update is: a message never says less than one already sent
+    /// (no "on its way" after "out for delivery").
+    var trackingRank: Int? {
         switch self {
-        case .shipped, .outForDelivery, .delivered, .runningLate: true
-        case .orderConfirmed, .reviewRequested, .deliveryFailed, .returnApproved, .returnReceived, .returnSettled, .storeCreditIssued: false
+        case .shipped: 0
+        case .runningLate: 1
+        case .outForDelivery: 2
+        case .delivered: 3
+        case .orderConfirmed, .reviewRequested, .deliveryFailed, .returnApproved, .returnReceived, .returnSettled, .storeCreditIssued: nil
         }
     }
 
@@ -64,7 +71,10 @@ public enum MessageChannel: String, Sendable, CaseIterable, Codable {
 
 /// Where a message is.
 public enum NotificationStatus: String, Sendable, CaseIterable {
-    case scheduled, sent, failed, suppressed
+    case scheduled
+    /// A dispatcher holds it (its lease): the planner leaves it alone.
+    case sending
+    case sent, failed, suppressed
 }
 
 /// Why a message was held back.
@@ -77,6 +87,8 @@ public enum SuppressionReason: String, Sendable, CaseIterable {
     case noLongerRelevant = "no_longer_relevant"
     /// The merchant's page was taken down: there is nothing to link to.
     case pageMissing = "page_missing"
+    /// The merchant switched the kind or the channel off before it went out.
+    case switchedOff = "switched_off"
 }
 
 /// Why an address gets no more messages.

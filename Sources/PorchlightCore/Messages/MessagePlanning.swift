@@ -85,7 +85,7 @@ public enum MessagePlanning {
         public var kind: MessageKind?
         public var eventAt: Date
         public var scheduled: Scheduled?
-        /// The kinds of this topic already sent to the order on this channel.
+        /// The kinds of this topic already sent (or being sent) to the order on this channel.
         public var sent: Set<MessageKind>
         /// Tracking updates sent or scheduled for the order on this channel in the last 24 hours.
         public var trackingUpdatesToday: Int
@@ -116,20 +116,36 @@ public enum MessagePlanning {
         if order.status == .cancelled {
             return withdrawn(.orderCancelled)
         }
-        guard let kind = situation.kind, settings.kinds.contains(kind), !situation.sent.contains(kind) else {
-            return withdrawn(.noLongerRelevant)
-        }
+        guard let kind = situation.kind else { return withdrawn(.noLongerRelevant) }
+        guard settings.kinds.contains(kind) else { return withdrawn(.switchedOff) }
+        // Switching messages on never messages customers about what happened before.
+        if let switchedOnAt = settings.switchedOnAt, situation.eventAt < switchedOnAt, situation.scheduled == nil { return .nothing }
+        let furthestSent = situation.sent.compactMap(\.trackingRank).max()
+        guard !situation.sent.contains(kind), (kind.trackingRank ?? .max) > (furthestSent ?? -1) else { return withdrawn(.noLongerRelevant) }
         if situation.optedOut {
             return situation.scheduled == nil ? .suppress(kind, .optedOut) : .withdraw(.optedOut)
         }
         if let scheduled = situation.scheduled {
             return scheduled.kind == kind ? .nothing : .replace(kind)
         }
-        guard situation.eventAt >= now.addingTimeInterval(-staleAfter) else { return .nothing }
-        if kind.isTrackingUpdate, situation.trackingUpdatesToday >= settings.dailyCap {
+        // Old news is not sent: an order imported long after it was placed, a backfilled scan.
+        let newsAt = min(situation.eventAt, newsTime(of: kind, in: order) ?? situation.eventAt)
+        guard newsAt >= now.addingTimeInterval(-staleAfter) else { return .nothing }
+        // The last news of a parcel, its delivery, is never held back by the cap.
+        if kind.isTrackingUpdate, kind != .delivered, situation.trackingUpdatesToday >= settings.dailyCap {
             return .suppress(kind, .dailyCap)
         }
         return .schedule(kind, sendAfter: sendAfter(kind, now: now, destination: order.destination.country, settings: settings))
+    }
+
+    /// When what a message of `kind` says happened, where the order knows: the order placed (or
+    /// confirmed), the latest scan of its parcels.
+    static func newsTime(of kind: MessageKind, in order: OrderRecord) -> Date? {
+        switch kind {
+        case .orderConfirmed: order.confirmedAt ?? order.placedAt
+        case .shipped, .outForDelivery, .delivered, .runningLate: order.shipments.flatMap(\.events).map { $0.reported.occurredAt }.max()
+        case .reviewRequested, .deliveryFailed, .returnApproved, .returnReceived, .returnSettled, .storeCreditIssued: nil
+        }
     }
 
     /// When a new message goes out: a tracking update waits for the next one, and nothing goes

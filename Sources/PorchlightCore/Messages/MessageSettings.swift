@@ -19,11 +19,21 @@ public struct MessageSettings: Sendable, Equatable {
     public var coalesceMinutes: Int
     /// Tracking updates per order and channel in 24 hours.
     public var dailyCap: Int
+    /// When kinds were switched on after none were (the store keeps it): nothing that happened
+    /// before is messaged about.
+    public var switchedOnAt: Date?
 
     public init(kinds: Set<MessageKind>, channels: Set<MessageChannel>, fromAddress: String?, fromName: String?, replyTo: String?,
-                quietHours: QuietHours, coalesceMinutes: Int, dailyCap: Int) {
+                quietHours: QuietHours, coalesceMinutes: Int, dailyCap: Int, switchedOnAt: Date? = nil) {
+        self.switchedOnAt = switchedOnAt
         (self.kinds, self.channels, self.fromAddress, self.fromName, self.replyTo) = (kinds, channels, fromAddress, fromName, replyTo)
         (self.quietHours, self.coalesceMinutes, self.dailyCap) = (quietHours, coalesceMinutes, dailyCap)
+    }
+
+    /// Whether a message of this kind may still go out on this channel (the merchant may have
+    /// switched either off since it was planned).
+    public func allows(_ kind: MessageKind, on channel: MessageChannel) -> Bool {
+        kinds.contains(kind) && channels.contains(channel) && (channel != .email || fromAddress != nil)
     }
 
     /// Checks the settings; `canSendEmail` is whether this service has an SMTP server, `hasPage`
@@ -32,6 +42,7 @@ public struct MessageSettings: Sendable, Equatable {
         var v = Validator()
         v.range(coalesceMinutes, "coalesce_minutes", Self.coalesceMinutesRange)
         v.range(dailyCap, "daily_cap", Self.dailyCapRange)
+        v.text(fromName, "from_name", min: 1, max: 100)
         for (field, address) in [("from_address", fromAddress), ("reply_to", replyTo)] {
             if let address, !Self.isEmailAddress(address) { v.fail(field, "must be an email address such as orders@shop.example") }
         }

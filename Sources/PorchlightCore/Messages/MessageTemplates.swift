@@ -7,6 +7,16 @@ public struct MessageTemplate: Sendable, Equatable {
     public var html: String?
 
     public init(subject: String, text: String, html: String?) { (self.subject, self.text, self.html) = (subject, text, html) }
+
+    /// The lengths the contract allows, and no NUL (which PostgreSQL cannot store); `fields` is
+    /// where the template is in the request (`template.` in a preview).
+    public func validate(fields: String = "") throws(DomainError) {
+        var v = Validator()
+        v.text(subject, fields + "subject", min: 1, max: 300)
+        v.text(text, fields + "text", min: 1, max: 20_000)
+        v.text(html, fields + "html", min: 1, max: 100_000)
+        try v.finish()
+    }
 }
 
 /// The built-in templates, one for every kind and language (the texts are the language's, the
@@ -70,9 +80,14 @@ public enum MessageTemplates {
 
             """)
 
+    /// Sections open at once, at most: a template is rendered for every message.
+    public static let maxDepth = 4
+
     /// The tags of a template that it may not have: unknown names, partials, pragmas, changed
-    /// delimiters, unclosed sections. Empty when the template is fine.
-    public static func problems(in template: String) -> [String] {
+    /// delimiters, unclosed sections; a list inside a list (Mustache finds the outer list's name
+    /// from inside it, so lists nested k deep would render lines^k times); and in HTML, output
+    /// that is not escaped (a product name must not add markup). Empty when the template is fine.
+    public static func problems(in template: String, html: Bool = false) -> [String] {
         var problems: [String] = []
         var open: [String] = []
         var rest = Substring(template)
@@ -94,11 +109,20 @@ public enum MessageTemplates {
             case "=": problems.append("{{\(tag)}}: changing the delimiters is not allowed"); continue
             default: break
             }
+            if html, triple || sigil == "&" {
+                problems.append("{{\(tag)}}: output that is not escaped is not allowed in HTML; write {{\(name)}}")
+            }
             let known = open.compactMap { lists[$0] }.reduce(variables.union(lists.keys)) { $0.union($1) }
             if !known.contains(name) {
                 problems.append("{{\(tag)}}: unknown variable '\(name)'")
             }
-            if sigil == "#" || sigil == "^" { open.append(name) }
+            if sigil == "#" || sigil == "^" {
+                if lists[name] != nil, open.contains(where: { lists[$0] != nil }) {
+                    problems.append("{{\(tag)}}: a list inside a list is not allowed")
+                }
+                open.append(name)
+                if open.count == maxDepth + 1 { problems.append("{{\(tag)}}: at most \(maxDepth) sections may be open at once") }
+            }
             if sigil == "/" {
                 if open.last == name { open.removeLast() } else { problems.append("{{\(tag)}} closes a section that is not open") }
             }

@@ -124,6 +124,9 @@ public struct AppConfiguration: Sendable {
                 problems.append("PUBLIC_URL must be the address customers reach the service at, such as https://track.example.com, not '\(text)'")
             }
         }
+        if messages.smtpURL != nil, environment["PUBLIC_URL"] == nil {
+            problems.append("PUBLIC_URL is needed with SMTP_URL: the address customers reach the service at, for the links in emails (e.g. https://track.example.com)")
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel, logFormat: logFormat,
                                 databasePoolSize: databasePoolSize, webhooks: webhooks, clientAddressHeader: clientAddressHeader,

@@ -26,8 +26,11 @@ public struct MessageDeliverySettings: Sendable {
     }
 
     /// A claimed message is leased for this long: past it, another dispatcher may send it again
-    /// (with the same Message-ID).
-    static let lease = Duration.seconds(120)
+    /// (with the same Message-ID). Longer than an attempt may take (`attemptLimit`).
+    static let lease = Duration.seconds(600)
+    /// An attempt that takes longer is given up (and retried after its lease): an SMTP server
+    /// that stalls cannot hold a message past its lease and have it sent twice.
+    static let attemptLimit = Duration.seconds(300)
     /// Customer links in messages last this long.
     static let linkLifetime = Duration.seconds(60 * 86_400)
 }
@@ -97,6 +100,7 @@ struct MessageDispatcher: Service {
     }
 
     func attempt(_ message: MessageStore.Claimed) async -> MessageStore.Outcome {
+        guard message.settings.allows(message.kind, on: message.channel) else { return .suppressed(.switchedOff) }
         guard let slug = message.pageSlug else { return .suppressed(.pageMissing) }
         let rendered: MessageRenderer.Rendered
         let pageURL: String
@@ -116,12 +120,24 @@ struct MessageDispatcher: Service {
         case .email:
             guard let smtp else { return retry(message, "this replica has no SMTP_URL") }
             do {
-                _ = try await smtp.send(mail(message, rendered))
+                let mail = mail(message, rendered)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { _ = try await smtp.send(mail) }
+                    group.addTask {
+                        try await Task.sleep(for: MessageDeliverySettings.attemptLimit)
+                        throw SMTPError.timedOut(command: "the whole attempt", seconds: Double(MessageDeliverySettings.attemptLimit.components.seconds))
+                    }
+                    try await group.next()
+                    group.cancelAll()
+                }
                 return .sent(subject: rendered.subject, event: nil)
             } catch let error as SMTPError {
                 if error.isRetryable { return retry(message, error.description) }
                 // A 5xx to the recipient is a hard bounce: the address takes no more mail.
-                return .failed(error: error.description, bounced: error.replyCode.map { (550...553).contains($0) } ?? false)
+                if case .rejected(let command, let code, _) = error, command.hasPrefix("RCPT"), (550...553).contains(code) {
+                    return .failed(error: error.description, bounced: true)
+                }
+                return .failed(error: error.description, bounced: false)
             } catch {
                 return retry(message, "\(error)")
             }
@@ -137,7 +153,8 @@ struct MessageDispatcher: Service {
     func unsubscribeURL(_ message: MessageStore.Claimed) -> String { "\(settings.publicURL)/unsubscribe/\(message.unsubscribeToken)" }
 
     func mail(_ message: MessageStore.Claimed, _ rendered: MessageRenderer.Rendered) -> MailMessage {
-        let sender = message.settings.fromAddress ?? "no-reply@porchlight.invalid"
+        // `allows` checked that email has a sender.
+        let sender = message.settings.fromAddress ?? ""
         var headers: [(name: String, value: String)] = [
             // RFC 8058: mail clients offer one-click unsubscribe, posted without signing in.
             ("List-Unsubscribe", "<\(unsubscribeURL(message))>"), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),

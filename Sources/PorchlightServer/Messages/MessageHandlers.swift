@@ -44,7 +44,7 @@ extension APIHandlers {
         let merchant = try Caller.merchant()
         let (kind, language) = (MessageKind(body.kind), CustomerLanguage(body.language))
         let given = body.template.map(MessageTemplate.init)
-        let compiled = if let given { try MessageRenderer.compile(given) } else {
+        let compiled = if let given { try MessageRenderer.compile(given, fields: "template.") } else {
             try await messages.template(kind, language, merchant: merchant, logger: RequestScope.logger).map { try MessageRenderer.compile($0) }
                 ?? messageRenderer.builtIn
         }
@@ -74,10 +74,9 @@ extension APIHandlers {
         }
         let reason = OptOutReason(body.reason)
         let kind = body.kind.map(MessageKind.init)
-        let createdAt = try await messages.optOut(address: body.email, kind: kind, reason: reason, merchant: Caller.merchant(), now: Date(),
-                                                  logger: RequestScope.logger)
-        return .created(.init(body: .json(.init(email: body.email, kind: body.kind, reason: .init(reason),
-                                                 createdAt: createdAt))))
+        let stored = try await messages.optOut(address: body.email, kind: kind, reason: reason, merchant: Caller.merchant(), now: Date(),
+                                               logger: RequestScope.logger)
+        return .created(.init(body: .json(.init(email: body.email, kind: body.kind, reason: .init(stored.reason), createdAt: stored.createdAt))))
     }
 
     func getUnsubscribePage(_ input: Operations.GetUnsubscribePage.Input) async throws -> Operations.GetUnsubscribePage.Output {
@@ -89,8 +88,9 @@ extension APIHandlers {
     }
 
     func unsubscribe(_ input: Operations.Unsubscribe.Input) async throws -> Operations.Unsubscribe.Output {
+        // The page's button says which language it was shown in; a mail client's post (either encoding) does not.
         var picked: CustomerLanguage?
-        if case .urlEncodedForm(let form)? = input.body { picked = form.lang.map(CustomerLanguage.init) }
+        if case .urlEncodedForm(let form) = input.body { picked = form.lang.map(CustomerLanguage.init) }
         guard let found = try await messages.unsubscribe(token: input.path.token, now: Date(), logger: RequestScope.logger),
               let page = try await unsubscribePage(token: input.path.token, merchant: found.merchant, kind: found.kind,
                                                    language: picked ?? found.language, done: true)

@@ -85,6 +85,7 @@ extension Components.Schemas.Notification.StatusPayload {
     init(_ status: NotificationStatus) {
         self = switch status {
         case .scheduled: .scheduled
+        case .sending: .sending
         case .sent: .sent
         case .failed: .failed
         case .suppressed: .suppressed
@@ -100,6 +101,7 @@ extension Components.Schemas.Notification.ReasonPayload {
         case .orderCancelled: .orderCancelled
         case .noLongerRelevant: .noLongerRelevant
         case .pageMissing: .pageMissing
+        case .switchedOff: .switchedOff
         }
     }
 }

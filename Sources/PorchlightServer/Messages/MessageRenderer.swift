@@ -11,17 +11,19 @@ struct MessageRenderer: Sendable {
         var html: String?
     }
 
-    /// Compiles a template, or says what is wrong with it, part by part (422).
-    static func compile(_ template: MessageTemplate) throws(DomainError) -> Compiled {
+    /// Compiles a template, or says what is wrong with it, part by part (422); `fields` is where
+    /// the template is in the request (`template.` in a preview).
+    static func compile(_ template: MessageTemplate, fields: String = "") throws(DomainError) -> Compiled {
+        try template.validate(fields: fields)
         var errors: [FieldError] = []
         func part(_ text: String, _ field: String, asText: Bool) -> MustacheTemplate? {
-            let problems = MessageTemplates.problems(in: text)
-            errors += problems.map { FieldError(field: field, message: $0) }
+            let problems = MessageTemplates.problems(in: text, html: !asText)
+            errors += problems.map { FieldError(field: fields + field, message: Self.refusal + $0) }
             guard problems.isEmpty else { return nil }
             do {
                 return try MustacheTemplate(string: (asText ? "{{% CONTENT_TYPE: TEXT}}" : "") + text)
             } catch {
-                errors.append(FieldError(field: field, message: "is not a Mustache template: \(error)"))
+                errors.append(FieldError(field: fields + field, message: Self.refusal + "\(error)"))
                 return nil
             }
         }
@@ -31,6 +33,9 @@ struct MessageRenderer: Sendable {
         guard errors.isEmpty, let subject, let text else { throw .validation(errors) }
         return Compiled(subject: subject, text: text, html: html ?? nil)
     }
+
+    /// How every refusal of a template starts (the contract check's documented exception).
+    static let refusal = "is not a template Porchlight can render: "
 
     struct Compiled: Sendable {
         let subject: MustacheTemplate

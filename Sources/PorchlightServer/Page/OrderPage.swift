@@ -329,7 +329,7 @@ extension OrderPageModel {
     }
 
     static func remedyText(_ kind: Components.Schemas.RemedyKind, _ language: CustomerLanguage) -> String {
-        RemedyKind(rawValue: kind.rawValue).map { $0.pageText.text(language) } ?? kind.rawValue
+        RemedyKind(kind).pageText.text(language)
     }
 
     static func reasonText(_ reason: ReturnReason, _ language: CustomerLanguage) -> String {

@@ -8,8 +8,10 @@ extension Schema {
         CREATE TABLE message_settings (
             merchant_id uuid PRIMARY KEY REFERENCES merchants (id),
             settings jsonb NOT NULL CHECK (jsonb_typeof(settings) = 'object'),
-            -- The last event the planner has read; it starts at the feed's end when kinds are first switched on.
+            -- The last event the planner has read.
             feed_position bigint NOT NULL DEFAULT 0,
+            -- When kinds were last switched on after none were: events before are not messaged about.
+            switched_on_at timestamptz,
             updated_at timestamptz NOT NULL
         )
         """,
@@ -39,9 +41,11 @@ extension Schema {
             channel text NOT NULL CONSTRAINT notifications_channel_known CHECK (channel IN ('email', 'webhook')),
             recipient text NOT NULL,
             language text NOT NULL,
-            status text NOT NULL CONSTRAINT notifications_status_known CHECK (status IN ('scheduled', 'sent', 'failed', 'suppressed')),
+            -- 'sending' while a dispatcher holds its lease: the planner leaves it alone and plans anew.
+            status text NOT NULL CONSTRAINT notifications_status_known CHECK (status IN ('scheduled', 'sending', 'sent', 'failed',
+                'suppressed')),
             reason text CONSTRAINT notifications_reason_known CHECK (reason IN ('opted_out', 'daily_cap', 'order_cancelled',
-                'no_longer_relevant', 'page_missing')),
+                'no_longer_relevant', 'page_missing', 'switched_off')),
             send_after timestamptz NOT NULL,
             -- A claim moves it past the longest attempt, like a webhook delivery's lease.
             next_attempt_at timestamptz NOT NULL,
@@ -52,12 +56,14 @@ extension Schema {
             -- What the templates are rendered with, as Core built it from the order.
             variables jsonb NOT NULL CHECK (jsonb_typeof(variables) = 'object'),
             subject text,
-            -- Lets its holder unsubscribe the address from the kind, nothing else.
-            unsubscribe_token text NOT NULL UNIQUE,
+            -- Lets its holder unsubscribe the address from the kind, nothing else; it names its merchant
+            -- (`UnsubscribeToken`), so it is unique per merchant.
+            unsubscribe_token text NOT NULL,
             sent_at timestamptz,
             created_at timestamptz NOT NULL,
             updated_at timestamptz NOT NULL,
             PRIMARY KEY (merchant_id, id),
+            UNIQUE (merchant_id, unsubscribe_token),
             -- An address is kept as long as its order.
             FOREIGN KEY (merchant_id, order_id) REFERENCES orders (merchant_id, id) ON DELETE CASCADE
         )
@@ -67,7 +73,7 @@ extension Schema {
         CREATE UNIQUE INDEX notifications_one_scheduled ON notifications (merchant_id, order_id, channel, topic)
             WHERE status = 'scheduled'
         """,
-        "CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE status = 'scheduled'",
+        "CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE status IN ('scheduled', 'sending')",
         "CREATE INDEX notifications_by_order ON notifications (merchant_id, order_id, created_at)",
         "CREATE INDEX notifications_newest ON notifications (merchant_id, created_at DESC, id DESC)",
         """
@@ -75,7 +81,9 @@ extension Schema {
             merchant_id uuid NOT NULL REFERENCES merchants (id),
             address_hash bytea NOT NULL,
             -- Empty: every kind.
-            kind text NOT NULL,
+            kind text NOT NULL CONSTRAINT message_opt_outs_kind_known CHECK (kind IN ('', 'order_confirmed', 'shipped',
+                'out_for_delivery', 'delivered', 'review_requested', 'running_late', 'delivery_failed', 'return_approved',
+                'return_received', 'return_settled', 'store_credit_issued')),
             reason text NOT NULL CONSTRAINT message_opt_outs_reason_known CHECK (reason IN ('complaint', 'bounce', 'customer_request',
                 'unsubscribed')),
             created_at timestamptz NOT NULL,

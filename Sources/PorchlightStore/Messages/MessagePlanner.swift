@@ -57,10 +57,11 @@ extension MessageStore {
         return try await database.withTransaction(logger: logger) { connection in
             // Another replica planning for the merchant holds the row: it plans these events.
             let settingsRows = try await connection.query("""
-                SELECT settings::text, feed_position FROM message_settings WHERE merchant_id = \(merchant.rawValue) FOR UPDATE SKIP LOCKED
+                SELECT settings::text, feed_position, switched_on_at FROM message_settings
+                WHERE merchant_id = \(merchant.rawValue) FOR UPDATE SKIP LOCKED
                 """, logger: logger).collect()
-            guard let (settingsText, position) = try settingsRows.first?.decode((String, Int64).self) else { return 0 }
-            let settings = try Self.settings(fromJSON: settingsText)
+            guard let (settingsText, position, switchedOnAt) = try settingsRows.first?.decode((String, Int64, Date?).self) else { return 0 }
+            let settings = try Self.settings(fromJSON: settingsText, switchedOnAt: switchedOnAt)
             let events = try await connection.query("""
                 SELECT \(unescaped: EventFeed.columns) FROM events
                 WHERE merchant_id = \(merchant.rawValue) AND sequence > \(position)
@@ -140,12 +141,13 @@ extension MessageStore {
         }
     }
 
-    /// A message's id, from what it is first about: the same event planned again (by another
-    /// replica after a crash) gives the same id, so its `Message-ID` is stable.
+    /// A message's id (and so its `Message-ID`), from what it is first about: the order, topic,
+    /// kind and channel, and the time of the event (the first 16 bytes of their SHA-256, laid out
+    /// as a name-based UUID).
     static func messageID(order: UUID, topic: String, kind: MessageKind, channel: MessageChannel, at: Date) -> UUID {
         let digest = Array(SHA256.hash(data: Data("\(order)|\(topic)|\(kind.rawValue)|\(channel.rawValue)|\(at.timeIntervalSince1970)".utf8)))
         var bytes = Array(digest.prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x50  // a name-based UUID (version 5 layout)
+        bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8: a custom, name-based UUID
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
@@ -169,7 +171,7 @@ extension MessageStore {
             SELECT id, order_id, topic, channel, kind, recipient, language, status, send_after, document_version, variables::text,
                    created_at > now() - interval '1 day'
             FROM notifications
-            WHERE merchant_id = \(merchant.rawValue) AND order_id = ANY(\(orderIDs)) AND status IN ('scheduled', 'sent')
+            WHERE merchant_id = \(merchant.rawValue) AND order_id = ANY(\(orderIDs)) AND status IN ('scheduled', 'sending', 'sent')
             FOR UPDATE
             """, logger: logger)
         for try await row in rows {
@@ -179,7 +181,8 @@ extension MessageStore {
             let kind = try StoredValue.decode(MessageKind.self, kindText, "notifications.kind")
             let key = "\(orderID)|\(channel.rawValue)|\(topic)"
             if kind.isTrackingUpdate, today { known.trackingToday["\(orderID)|\(channel.rawValue)", default: 0] += 1 }
-            if statusText == NotificationStatus.sent.rawValue {
+            // One being sent (or retried) counts as sent: the next news is a message of its own.
+            if statusText != NotificationStatus.scheduled.rawValue {
                 known.sent[key, default: []].insert(kind)
                 continue
             }
@@ -226,7 +229,7 @@ extension MessageStore {
                     \(new.map(\.channel.rawValue))::text[], \(new.map(\.recipient))::text[], \(new.map(\.language.rawValue))::text[],
                     \(new.map(\.status.rawValue))::text[], \(NullableArray(new.map { $0.reason?.rawValue }))::text[], \(new.map(\.sendAfter))::timestamptz[],
                     \(new.map(\.version))::int8[], \(try new.map { try $0.content.json.text() })::text[],
-                    \(new.map { _ in randomToken(bytes: 24) })::text[])
+                    \(new.map { _ in UnsubscribeToken.make(merchant: merchant) })::text[])
                     AS n(id, order_id, topic, kind, channel, recipient, language, status, reason, send_after, version, variables, token)
                 ON CONFLICT DO NOTHING
                 """, logger: logger)

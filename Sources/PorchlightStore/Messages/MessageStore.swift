@@ -21,19 +21,30 @@ public struct MessageStore: Sendable {
     // MARK: Settings and templates
 
     public func settings(merchant: MerchantID, logger: Logger) async throws -> MessageSettings {
-        let rows = try await database.query("SELECT settings::text FROM message_settings WHERE merchant_id = \(merchant.rawValue)", logger: logger)
-        return try rows.first.map { try Self.settings(fromJSON: try $0.decode(String.self)) } ?? .standard
+        let rows = try await database.query("""
+            SELECT settings::text, switched_on_at FROM message_settings WHERE merchant_id = \(merchant.rawValue)
+            """, logger: logger)
+        return try rows.first.map { row in
+            let (text, switchedOnAt) = try row.decode((String, Date?).self)
+            return try Self.settings(fromJSON: text, switchedOnAt: switchedOnAt)
+        } ?? .standard
     }
 
-    /// Stores the settings; a merchant's first settings start the planner at the end of the feed,
-    /// so switching messages on never messages customers about the past.
+    /// Stores the settings. Kinds switched on after none were (or for the first time) start at
+    /// the end of the feed, and are stamped with the time, so that Core sends nothing about the
+    /// past (an event the feed has not numbered yet is older than the stamp).
     public func replaceSettings(_ settings: MessageSettings, merchant: MerchantID, now: Date, logger: Logger) async throws {
         try await feed.assignSequences(merchant: merchant, logger: logger)
+        let switchedOn: Date? = settings.kinds.isEmpty ? nil : now
         try await database.query("""
-            INSERT INTO message_settings (merchant_id, settings, feed_position, updated_at)
+            INSERT INTO message_settings (merchant_id, settings, feed_position, switched_on_at, updated_at)
             VALUES (\(merchant.rawValue), \(try Self.json(settings))::jsonb,
-                    (SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = \(merchant.rawValue)), \(now))
-            ON CONFLICT (merchant_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at
+                    (SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = \(merchant.rawValue)), \(switchedOn), \(now))
+            ON CONFLICT (merchant_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at,
+                feed_position = CASE WHEN jsonb_array_length(message_settings.settings -> 'kinds') = 0 THEN excluded.feed_position
+                                     ELSE message_settings.feed_position END,
+                switched_on_at = CASE WHEN jsonb_array_length(message_settings.settings -> 'kinds') = 0 THEN excluded.switched_on_at
+                                      ELSE message_settings.switched_on_at END
             """, logger: logger)
     }
 
@@ -50,7 +61,7 @@ public struct MessageStore: Sendable {
         return try JSONValue.object(object).text()
     }
 
-    static func settings(fromJSON text: String) throws -> MessageSettings {
+    static func settings(fromJSON text: String, switchedOnAt: Date?) throws -> MessageSettings {
         guard case .object(let object) = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
             throw StoredValue.Unknown(column: "message_settings.settings", value: text)
         }
@@ -66,7 +77,7 @@ public struct MessageStore: Sendable {
             channels: Set(try strings("channels").map { try StoredValue.decode(MessageChannel.self, $0, "message_settings.channels") }),
             fromAddress: string("from_address"), fromName: string("from_name"), replyTo: string("reply_to"), quietHours: quiet,
             coalesceMinutes: integer("coalesce_minutes") ?? MessageSettings.standard.coalesceMinutes,
-            dailyCap: integer("daily_cap") ?? MessageSettings.standard.dailyCap)
+            dailyCap: integer("daily_cap") ?? MessageSettings.standard.dailyCap, switchedOnAt: switchedOnAt)
     }
 
     public struct StoredTemplate: Sendable {
@@ -122,23 +133,26 @@ public struct MessageStore: Sendable {
     /// Addresses are compared lower-cased and kept only as a hash.
     static func addressHash(_ address: String) -> Data { MerchantStore.hash(address.lowercased()) }
 
-    /// Records the opt-out (a second time changes nothing) and holds back the messages to the
-    /// address that are still scheduled; nil `kind` is every kind.
-    public func optOut(address: String, kind: MessageKind?, reason: OptOutReason, merchant: MerchantID, now: Date, logger: Logger) async throws -> Date {
+    /// Records the opt-out (a second time changes nothing: the first reason and time stay) and
+    /// holds back the messages to the address that are scheduled or waiting for a retry; nil
+    /// `kind` is every kind.
+    public func optOut(address: String, kind: MessageKind?, reason: OptOutReason, merchant: MerchantID, now: Date, logger: Logger) async throws
+        -> (reason: OptOutReason, createdAt: Date) {
         try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 INSERT INTO message_opt_outs (merchant_id, address_hash, kind, reason, created_at)
                 VALUES (\(merchant.rawValue), \(Self.addressHash(address)), \(kind?.rawValue ?? ""), \(reason.rawValue), \(now))
                 ON CONFLICT (merchant_id, address_hash, kind) DO UPDATE SET reason = message_opt_outs.reason
-                RETURNING created_at
-                """, logger: logger)
+                RETURNING reason, created_at
+                """, logger: logger).collect()
             try await connection.query("""
                 UPDATE notifications SET status = 'suppressed', reason = \(SuppressionReason.optedOut.rawValue), updated_at = \(now), lease = NULL
-                WHERE merchant_id = \(merchant.rawValue) AND status = 'scheduled' AND channel = 'email' AND lower(recipient) = \(address.lowercased())
+                WHERE merchant_id = \(merchant.rawValue) AND channel = 'email' AND lower(recipient) = \(address.lowercased())
+                  AND (status = 'scheduled' OR (status = 'sending' AND lease IS NULL))
                   AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))
                 """, logger: logger)
-            guard let createdAt = try await rows.collect().first?.decode(Date.self) else { throw DatabaseUnavailable() }
-            return createdAt
+            guard let (stored, createdAt) = try rows.first?.decode((String, Date).self) else { throw DatabaseUnavailable() }
+            return (try StoredValue.decode(OptOutReason.self, stored, "message_opt_outs.reason"), createdAt)
         }
     }
 
@@ -153,13 +167,32 @@ public struct MessageStore: Sendable {
     /// Whose message an unsubscribe token belongs to, without changing anything.
     public func notification(unsubscribeToken token: String, logger: Logger) async throws
         -> (merchant: MerchantID, kind: MessageKind, language: CustomerLanguage, recipient: String)? {
+        guard let merchant = UnsubscribeToken.merchant(of: token) else { return nil }
         let rows = try await database.query("""
-            SELECT merchant_id, kind, language, recipient FROM notifications WHERE unsubscribe_token = \(token)
+            SELECT merchant_id, kind, language, recipient FROM notifications
+            WHERE merchant_id = \(merchant.rawValue) AND unsubscribe_token = \(token)
             """, logger: logger)
         return try rows.first.map { row in
             let (merchant, kind, language, recipient) = try row.decode((UUID, String, String, String).self)
             return (MerchantID(merchant), try StoredValue.decode(MessageKind.self, kind, "notifications.kind"),
                     try StoredValue.decode(CustomerLanguage.self, language, "notifications.language"), recipient)
         }
+    }
+}
+
+/// A message's unsubscribe token: its merchant's id and 24 random bytes, URL-safe. It grants
+/// nothing but unsubscribing that message's address from its kind; carrying the merchant keeps
+/// every look-up within one merchant's rows.
+enum UnsubscribeToken {
+    static func make(merchant: MerchantID) -> String {
+        Base64URL.encode(withUnsafeBytes(of: merchant.rawValue.uuid) { Data($0) }) + "." + randomToken(bytes: 24)
+    }
+
+    static func merchant(of token: String) -> MerchantID? {
+        guard let head = token.split(separator: ".", maxSplits: 1).first, let bytes = Base64URL.decode(String(head)), bytes.count == 16 else {
+            return nil
+        }
+        let uuid = bytes.withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }
+        return MerchantID(UUID(uuid: uuid))
     }
 }

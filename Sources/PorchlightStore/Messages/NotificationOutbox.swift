@@ -28,28 +28,33 @@ extension MessageStore {
         public var pageSlug: String?
         public var storeName: String?
 
-        /// The same on every attempt, from the message's id.
-        public var messageID: String { "<\(id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))@porchlight>" }
+        public var messageID: String { MessageStore.messageID(id) }
     }
 
+    /// A message's `Message-ID`: the same on every attempt, from the message's id.
+    static func messageID(_ id: UUID) -> String { "<\(id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))@porchlight>" }
+
     /// Leases up to `limit` due messages of these channels for `lease` (a replica without an SMTP
-    /// server leaves email to those with one).
+    /// server leaves email to those with one): scheduled ones become `sending`, and stay so through
+    /// their retries, so the planner plans the next news as a message of its own; a lease that ran
+    /// out (its dispatcher died) is taken again.
     public func claim(channels: [MessageChannel], limit: Int, lease: Duration, logger: Logger) async throws -> [Claimed] {
         guard limit > 0 else { return [] }
         let rows = try await database.query("""
             WITH claimed AS (
                 SELECT merchant_id, id FROM notifications
-                WHERE status = 'scheduled' AND next_attempt_at <= now() AND channel = ANY(\(channels.map(\.rawValue)))
+                WHERE status IN ('scheduled', 'sending') AND next_attempt_at <= now() AND channel = ANY(\(channels.map(\.rawValue)))
                 ORDER BY next_attempt_at LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED
             )
             UPDATE notifications n
-            SET next_attempt_at = now() + \(lease.components.seconds) * interval '1 second', attempts = n.attempts + 1, lease = gen_random_uuid()
+            SET status = 'sending', next_attempt_at = now() + \(lease.components.seconds) * interval '1 second', attempts = n.attempts + 1,
+                lease = gen_random_uuid()
             FROM claimed, orders o, message_settings s
             WHERE n.merchant_id = claimed.merchant_id AND n.id = claimed.id
               AND o.merchant_id = n.merchant_id AND o.id = n.order_id AND s.merchant_id = n.merchant_id
             RETURNING n.merchant_id, n.id, n.order_id, o.order_number, n.kind, n.channel, n.recipient, o.customer_phone, o.customer_name,
-                n.language, n.document_version, n.variables::text, n.unsubscribe_token, n.attempts, n.lease, s.settings::text,
+                n.language, n.document_version, n.variables::text, n.unsubscribe_token, n.attempts, n.lease, s.settings::text, s.switched_on_at,
                 (SELECT jsonb_build_array(t.subject, t.text_body, t.html_body)::text FROM message_templates t
                  WHERE t.merchant_id = n.merchant_id AND t.kind = n.kind AND t.language = n.language),
                 (SELECT p.slug FROM tracking_pages p WHERE p.merchant_id = n.merchant_id),
@@ -58,9 +63,9 @@ extension MessageStore {
         var claimed: [Claimed] = []
         for row in rows {
             let (merchant, id, orderID, orderNumber, kind, channel, recipient, phone, name, language, version, variables, token, attempts, leaseToken,
-                 settings, template, slug, storeName) =
+                 settings, switchedOnAt, template, slug, storeName) =
                 try row.decode((UUID, UUID, UUID, String, String, String, String, String?, String?, String, Int, String, String, Int, UUID,
-                                String, String?, String?, String?).self)
+                                String, Date?, String?, String?, String?).self)
             guard let content = MessageContent(json: try JSONDecoder().decode(JSONValue.self, from: Data(variables.utf8))) else {
                 throw StoredValue.Unknown(column: "notifications.variables", value: variables)
             }
@@ -75,7 +80,7 @@ extension MessageStore {
                 channel: try StoredValue.decode(MessageChannel.self, channel, "notifications.channel"),
                 recipient: recipient, phone: phone, name: name,
                 language: try StoredValue.decode(CustomerLanguage.self, language, "notifications.language"), version: version,
-                content: content, unsubscribeToken: token, attempt: attempts, lease: leaseToken, settings: try Self.settings(fromJSON: settings),
+                content: content, unsubscribeToken: token, attempt: attempts, lease: leaseToken, settings: try Self.settings(fromJSON: settings, switchedOnAt: switchedOnAt),
                 template: own, pageSlug: slug, storeName: storeName))
         }
         return claimed
@@ -97,7 +102,7 @@ extension MessageStore {
         try await database.withTransaction(logger: logger) { connection in
             let (status, reason, subject, error, nextAttempt): (NotificationStatus, SuppressionReason?, String?, String?, Date?) = switch outcome {
             case .sent(let subject, _): (.sent, nil, subject, nil, nil)
-            case .retry(let at, let error): (.scheduled, nil, nil, error, at)
+            case .retry(let at, let error): (.sending, nil, nil, error, at)
             case .failed(let error, _): (.failed, nil, nil, error, nil)
             case .suppressed(let reason): (.suppressed, reason, nil, nil, nil)
             }
@@ -105,7 +110,7 @@ extension MessageStore {
                 UPDATE notifications SET status = \(status.rawValue), reason = \(reason?.rawValue), subject = coalesce(\(subject), subject),
                     last_error = coalesce(\(error), last_error), next_attempt_at = coalesce(\(nextAttempt), next_attempt_at),
                     sent_at = CASE WHEN \(status.rawValue) = 'sent' THEN \(now) END, lease = NULL, updated_at = \(now)
-                WHERE merchant_id = \(message.merchant.rawValue) AND id = \(message.id) AND lease = \(message.lease) AND status = 'scheduled'
+                WHERE merchant_id = \(message.merchant.rawValue) AND id = \(message.id) AND lease = \(message.lease) AND status = 'sending'
                 RETURNING id
                 """, logger: logger).collect()
             guard !updated.isEmpty else { return }
@@ -146,7 +151,7 @@ extension MessageStore {
         public var createdAt: Date
         public var updatedAt: Date
 
-        public var messageID: String { "<\(id.uuidString.lowercased().replacingOccurrences(of: "-", with: ""))@porchlight>" }
+        public var messageID: String { MessageStore.messageID(id) }
     }
 
     /// Newest first, a page at a time.
@@ -188,7 +193,7 @@ extension MessageStore {
     public func lag(logger: Logger) async throws -> Double {
         let rows = try await database.query("""
             SELECT coalesce(extract(epoch FROM now() - min(send_after)), 0)::float8 FROM notifications
-            WHERE status = 'scheduled' AND send_after <= now()
+            WHERE status IN ('scheduled', 'sending') AND send_after <= now()
             """, logger: logger)
         return try rows.first?.decode(Double.self) ?? 0
     }
