@@ -20,7 +20,7 @@ public struct MessageDeliverySettings: Sendable {
     /// The waits before the second, third, ... attempt after a temporary failure; then it fails.
     public var retryDelays: [Duration]
 
-    public init(smtpURL: String? = nil, publicURL: String = "http://127.0.0.1:8080", pollInterval: Duration = .milliseconds(500),
+    public init(smtpURL: String? = nil, publicURL: String = "http://127.0.0.1:8080", pollInterval: Duration = .seconds(1),
                 maxInFlight: Int = 8, retryDelays: [Duration] = [.seconds(60), .seconds(300), .seconds(1800), .seconds(7200), .seconds(21600)]) {
         (self.smtpURL, self.publicURL, self.pollInterval, self.maxInFlight, self.retryDelays) = (smtpURL, publicURL, pollInterval, maxInFlight, retryDelays)
     }
@@ -51,18 +51,31 @@ struct MessageDispatcher: Service {
 
     func run() async throws {
         if (try? await cancelWhenGracefulShutdown({ try await migrated.wait() })) != nil {
-            while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: settings.pollInterval) })) != nil {
-                await pass()
+            var lagMeasured = ContinuousClock.now - Self.lagInterval
+            // An idle replica looks less often, up to `maxIdleInterval`; any work brings it back to `pollInterval`.
+            var wait = settings.pollInterval
+            while case let interval = wait, (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: interval) })) != nil {
+                wait = await pass() ? settings.pollInterval : min(wait * 2, max(settings.pollInterval, Self.maxIdleInterval))
+                if ContinuousClock.now - lagMeasured >= Self.lagInterval {
+                    lagMeasured = .now
+                    await measureLag()
+                }
             }
         }
         await smtp?.shutdown()
     }
 
+    /// How often the lag is measured: a query of its own, not worth every pass.
+    static let lagInterval = Duration.seconds(5)
+    /// The longest an idle replica waits before it looks for new events and due messages again.
+    static let maxIdleInterval = Duration.seconds(5)
+
     /// Plans, then sends what is due until nothing is; an attempt cut short by shutdown is sent
-    /// again after its lease.
-    func pass() async {
+    /// again after its lease. Returns whether there was anything to do.
+    func pass() async -> Bool {
+        var busy = false
         do {
-            try await messages.plan(now: Date(), logger: logger)
+            busy = try await messages.plan(now: Date(), logger: logger) > 0
         } catch {
             logger.warning("message planning failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
         }
@@ -73,13 +86,18 @@ struct MessageDispatcher: Service {
                                                    lease: MessageDeliverySettings.lease, logger: logger)
             } catch {
                 logger.warning("message claim failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
-                return
+                return busy
             }
             guard !claimed.isEmpty else { break }
+            busy = true
             await withTaskGroup(of: Void.self) { group in
                 for message in claimed { group.addTask { await send(message) } }
             }
         }
+        return busy
+    }
+
+    func measureLag() async {
         do {
             registry.makeGauge(name: "message_lag_seconds").set(try await messages.lag(logger: logger))
         } catch {
