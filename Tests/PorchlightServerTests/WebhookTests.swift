@@ -385,12 +385,16 @@ import Testing
             let running = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey, json: ["url": "https://hooks.example.com/b"])
             _ = try await service.call(.patch, "/v1/webhook-endpoints/\(paused["id"] as? String ?? "")", key: merchant.apiKey, json: ["enabled": false])
             let lag = #"webhook_lag_seconds{endpoint_id="\#(running["id"] as? String ?? "")"}"#
-            // The dispatcher measures every 5 seconds.
-            let metrics = try await eventually("the endpoint's lag in the metrics") {
+            // The dispatcher measures every 5 seconds: a measurement taken between the two calls above
+            // has the running endpoint's lag but not yet the paused one, so wait for one with both.
+            func disabledCount(_ metrics: String) -> Double {
+                let line = metrics.split(separator: "\n").first { $0.hasPrefix(#"webhook_endpoints_disabled{reason="merchant"}"#) }
+                return (line?.split(separator: " ").last).flatMap { Double($0) } ?? 0
+            }
+            let metrics = try await eventually("the endpoint's lag and the paused endpoint in the metrics") {
                 try await service.call(.get, "/metrics", key: testMetricsToken).text
-            } until: { $0.contains(lag) }
-            let disabled = metrics.split(separator: "\n").first { $0.hasPrefix(#"webhook_endpoints_disabled{reason="merchant"}"#) }
-            #expect((disabled?.split(separator: " ").last).flatMap { Double($0) } ?? 0 >= 1)
+            } until: { $0.contains(lag) && disabledCount($0) >= 1 }
+            #expect(metrics.contains(lag) && disabledCount(metrics) >= 1)
         }
     }
 

@@ -148,7 +148,9 @@ import Testing
                 }
                 // Read in small pages while the writers run, remembering only the last sequence.
                 var after = 0
-                try await eventually("every event read", timeout: .seconds(30)) {
+                // Generous: the whole suite runs at once on two cores, and an event is numbered only once
+                // every older transaction in the cluster has finished.
+                try await eventually("every event read", timeout: .seconds(90)) {
                     let page = try await service.call(.get, "/v1/events?after=\(after)&limit=5", key: merchant.apiKey)
                     seen += try #require(page["items"] as? [[String: Any]], "\(page.text)")
                     after = page["next_after"] as? Int ?? after

@@ -5,8 +5,8 @@ import PorchlightCore
 import PostgresNIO
 
 extension MessageStore {
-    /// At most this many events are read per merchant and pass.
-    static let planBatch = 500
+    /// At most this many events are read per merchant and pass (a short transaction).
+    static let planBatch = 200
 
     /// Plans messages for the new events of every merchant with kinds switched on; returns how
     /// many messages were scheduled, changed or held back.
@@ -76,10 +76,10 @@ extension MessageStore {
             }
             var changes = 0
             if !triggers.isEmpty, let branding {
-                var orders: [UUID: OrderRecord] = [:]
-                for orderID in Set(triggers.map(\.orderID)) {
-                    orders[orderID] = try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger)
-                }
+                // All at once: the transaction stays short, and the feed's numbering (which waits for
+                // the oldest running transaction) is not held up by it.
+                let read = try await OrderAggregates.read(Array(Set(triggers.map(\.orderID))), merchant: merchant, on: connection, logger: logger)
+                let orders = Dictionary(read.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
                 var known = try await Self.known(orderIDs: Array(orders.keys), merchant: merchant, on: connection, logger: logger)
                 let optOuts = try await Self.optOuts(addresses: orders.values.map(\.customer.email), merchant: merchant, on: connection, logger: logger)
                 let shop = MessageContent.Shop(branding)

@@ -31,6 +31,12 @@ enum OrderAggregates {
         try await load(where: "o.id = $2", orderID, merchant: merchant, locking: false, on: connection, logger: logger).first
     }
 
+    /// Reads these orders without locking them, in the statements one order takes (for a pass
+    /// that decides about many orders, such as the message planner, inside its own snapshot).
+    static func read(_ orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
+        try await load(where: "o.id = ANY($2)", orderIDs, merchant: merchant, locking: false, on: connection, logger: logger)
+    }
+
     /// Locks the order of this shipment and reads it; nil when the merchant has no such shipment.
     /// (A shipment never moves to another order.)
     static func load(shipment shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
