@@ -62,8 +62,12 @@ final class MailSink: Sendable {
             .filter { $0.toAddress?.lowercased() == address.lowercased() }
     }
 
+    /// SIGTERM, and SIGKILL if it has not exited within five seconds: a test never hangs on it.
     func stop() {
         process.terminate()
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }
