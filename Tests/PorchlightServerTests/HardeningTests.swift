@@ -56,7 +56,7 @@ func rawExchange(port: Int, _ request: [UInt8]) async throws -> (status: Int, he
     @Test func aChunkedBodyOverTheLimitIsA413ProblemOnEveryKindOfOperation() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            let port = try #require(service.client.port)
+            let port = service.port
             let chunk = [UInt8](repeating: UInt8(ascii: " "), count: 64 * 1024)
             for (method, path) in [("POST", "/v1/orders"), ("PUT", "/v1/return-policy"), ("POST", "/v1/delivery-quotes")] {
                 var request = Array("\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(merchant.apiKey)\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".utf8)
@@ -73,7 +73,7 @@ func rawExchange(port: Int, _ request: [UInt8]) async throws -> (status: Int, he
 
     @Test func aNULInAHeaderGetsAProblemBody() async throws {
         try await withService { service in
-            let port = try #require(service.client.port)
+            let port = service.port
             let request = Array("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Note: a".utf8) + [0] + Array("b\r\nConnection: close\r\n\r\n".utf8)
             let answer = try await rawExchange(port: port, request)
             #expect(answer.status == 400)

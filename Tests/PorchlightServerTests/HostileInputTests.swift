@@ -47,10 +47,10 @@ import Testing
             var invalid = Data(#"{"order_number":"A"#.utf8)
             invalid.append(contentsOf: [0xC3, 0x28, 0xFF])
             invalid.append(Data(#""}"#.utf8))
-            let response = try await service.client.execute(
-                uri: "/v1/orders", method: .post,
+            let response = try await service.send(.init(
+                "/v1/orders", method: .post, authority: "localhost",
                 headers: [.authorization: "Bearer \(merchant.apiKey)", .contentType: "application/json"],
-                body: ByteBuffer(data: invalid))
+                body: ByteBuffer(data: invalid)))
             #expect(response.status == .badRequest)
             #expect(response.headers[.contentType] == "application/problem+json")
 

@@ -14,7 +14,7 @@ import Testing
     @Test func theOrderJourneyThroughTheGeneratedClient() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
-            let port = try #require(service.client.port)
+            let port = service.port
             let api = Client(
                 serverURL: try #require(URL(string: "http://127.0.0.1:\(port)")),
                 configuration: .init(dateTranscoder: RFC3339DateTranscoder()),

@@ -105,9 +105,7 @@ private func withServiceAndMerchant(url: String, webhooks: WebhookSettings, _ bo
     let app = try await buildApplication(
         configuration: AppConfiguration(databaseURL: url, host: "127.0.0.1", port: 0, webhooks: webhooks), logger: testLogger)
     let created = try await withDatabase(url: url, logger: testLogger) { try await createMerchant(name: "Rebinding shop", client: $0, logger: testLogger) }
-    try await app.test(.live) { client in
-        try await body(Service(client: client), TestMerchant(id: created.merchantID, apiKey: created.apiKey))
-    }
+    try await serve(app) { service in try await body(service, TestMerchant(id: created.merchantID, apiKey: created.apiKey)) }
 }
 
 /// A TCP listener on loopback that counts the connections it is offered (a TLS handshake counts
