@@ -1,9 +1,10 @@
 """Schemathesis hooks for scripts/contract: positive-data acceptance with documented exceptions.
 
-Schema-valid data must be accepted, except where the README's table "Documented exceptions to the
-contract" names the operation, the field and what the server says: rules no schema can state (a
-reference that must exist, a rule across two fields or across requests). The table is the only
-list: this file reads it from README.md, so the README and the check cannot disagree.
+Schema-valid data must be accepted, except where a row of docs/contract-exceptions.csv ("Documented
+exceptions to the contract", explained in docs/contract.md) names the operation, the field and what
+the server says: rules no schema can state (a reference that must exist, a rule across two fields
+or across requests). The file is the only list: the docs show it and this file reads it, so the
+documentation and the check cannot disagree.
 
 Both data checks validate the request body again with `jsonschema` before judging, because
 schemathesis (4.32) sometimes mislabels bodies: it calls a body with unknown keys under
@@ -12,6 +13,7 @@ valid negative ("missing required property ''"; accepting it is right).
 """
 from __future__ import annotations
 
+import csv
 import json
 import pathlib
 import re
@@ -24,26 +26,35 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text())
-TABLE_HEADING = "### Documented exceptions to the contract"
+EXCEPTIONS_FILE = ROOT / "docs" / "contract-exceptions.csv"
 # Statuses a schema-valid request may get for reasons outside the request: credentials, missing
 # resources, conflicts with the current state, rate limits, server trouble.
 ACCEPTABLE = {401, 403, 404, 409, 429}
 
 
-def documented_exceptions() -> list[tuple[re.Pattern, re.Pattern, str]]:
-    """(operations, field, message prefix) per row of the README's table."""
-    text = (ROOT / "README.md").read_text()
-    section = text.split(TABLE_HEADING, 1)[1].split("\n#", 1)[0]
-    rows = []
-    for line in section.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) != 4 or not cells[0].startswith("`"):
-            continue
-        operations, field, message = (cell.replace("`", "") for cell in cells[:3])
-        rows.append((glob(operations), glob(field), message))
+def exception_rows() -> list[tuple[str, str, str]]:
+    """(operations, field, message prefix) per row of docs/contract-exceptions.csv, as written.
+
+    The columns are operations, field, message and why (why is for readers). The message is a
+    prefix and is kept exactly, spaces included (`is ` matches "is required" but not "isn't").
+    """
+    with EXCEPTIONS_FILE.open(newline="", encoding="utf-8") as file:
+        reader = csv.DictReader(file)
+        if reader.fieldnames != ["operations", "field", "message", "why"]:
+            raise RuntimeError(f"{EXCEPTIONS_FILE}: expected the columns operations,field,message,why, not {reader.fieldnames}")
+        rows = []
+        for row in reader:
+            if None in row or None in row.values() or not all(row[key].strip() for key in ("operations", "field", "message")):
+                raise RuntimeError(f"{EXCEPTIONS_FILE}, line {reader.line_num}: every row needs an operations, a field and a message, and nothing more than a why")
+            rows.append((row["operations"].strip(), row["field"].strip(), row["message"]))
     if not rows:
-        raise RuntimeError(f"README.md has no rows under {TABLE_HEADING!r}")
+        raise RuntimeError(f"{EXCEPTIONS_FILE} has no rows")
     return rows
+
+
+def documented_exceptions() -> list[tuple[re.Pattern, re.Pattern, str]]:
+    """(operations, field, message prefix) per row of docs/contract-exceptions.csv, compiled."""
+    return [(glob(operations), glob(field), message) for operations, field, message in exception_rows()]
 
 
 def glob(pattern: str) -> re.Pattern:
@@ -85,7 +96,7 @@ def is_documented(operation: str, response) -> bool:
 
 @schemathesis.check
 def positive_data_accepted_but_documented(ctx, response, case):
-    """Schema-valid data is accepted, or refused only as the README's exceptions table says."""
+    """Schema-valid data is accepted, or refused only as docs/contract-exceptions.csv says."""
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive:
         return None
@@ -99,7 +110,7 @@ def positive_data_accepted_but_documented(ctx, response, case):
         return None
     raise AssertionError(
         f"Schema-valid request rejected with {status}, and no documented exception covers it "
-        f"(README: {TABLE_HEADING[4:]}):\n{response.text[:600]}"
+        f"(docs/contract-exceptions.csv):\n{response.text[:600]}"
     )
 
 
