@@ -9,7 +9,7 @@ Usage:
 OLIST_DIR holds the dataset's files as published: olist_orders_dataset.csv,
 olist_customers_dataset.csv, olist_order_items_dataset.csv, olist_sellers_dataset.csv and
 olist_order_reviews_dataset.csv. OUT_DIR gets history.csv (one delivered order per row, sorted by
-placed_at; the columns are listed in README.md, "Backtest on real history") and reviews.csv.
+placed_at; the columns are listed in docs/promises.md, "Backtest on real history") and reviews.csv.
 
 Only delivered orders with a delivery time are kept; an order with items from several sellers
 counts as shipped from the seller of its first item. Times are the dataset's local times in
