@@ -27,7 +27,7 @@ public struct MailMessage: Sendable {
 
     public init(
         from: MailAddress, to: MailAddress, subject: String, textBody: String, htmlBody: String? = nil,
-        messageID: String, date: Date = Date(), extraHeaders: [(name: String, value: String)] = []
+        messageID: String, date: Date, extraHeaders: [(name: String, value: String)] = []
     ) {
         self.from = from
         self.to = to

@@ -21,7 +21,7 @@ import Testing
         MailMessage(
             from: MailAddress(address: "orders@porchlight.example", name: "Porchlight"),
             to: MailAddress(address: "jan@example.com", name: "Jan"),
-            subject: subject, textBody: "Hello\n", messageID: "<\(id)@porchlight.local>")
+            subject: subject, textBody: "Hello\n", messageID: "<\(id)@porchlight.local>", date: Date(timeIntervalSince1970: 1_764_925_505))
     }
 
     /// Runs `body` and returns the SMTPError it throws (nil when it throws none).

@@ -51,10 +51,7 @@ public enum CustomerLanguage: String, Sendable, CaseIterable, Codable, CodingKey
     /// another case, the month's genitive does not), "11月26日星期四" (the formatter puts a space
     /// before the weekday that Chinese does not write).
     public func format(_ date: LocalDate) -> String {
-        let (year, month, day) = date.components
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let instant = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12)) ?? Date()
+        let instant = Date(timeIntervalSince1970: Double(date.daysSinceEpoch * 86_400 + 43_200))  // noon UTC that day
         var style = Date.FormatStyle(timeZone: .gmt).day().month(.wide).locale(Locale(identifier: localeIdentifier))
         if self != .ru && self != .pl { style = style.weekday(.wide) }
         let text = instant.formatted(style)

@@ -35,6 +35,8 @@ struct APIHandlers: APIProtocol {
     /// Whether this service has an SMTP server (`SMTP_URL`): email may be switched on.
     let canSendEmail: Bool
     let registry: PrometheusCollectorRegistry
+    /// The time every handler reads (see `WallClock`).
+    let clock: WallClock
 
     /// The contract, served as-is at /openapi.yaml; compiled into the binary, so it cannot go missing.
     static let specification = Data(PackageResources.openapi_yaml)

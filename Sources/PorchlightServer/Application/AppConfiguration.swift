@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Logging
+import PorchlightCore
 import PorchlightSMTP
 
 /// Settings read from the environment, all validated together so that one run names every problem.
@@ -24,6 +25,8 @@ public struct AppConfiguration: Sendable {
     /// webhook endpoint, so they are for the operator alone; unset, `/metrics` answers no one.
     public var metricsToken: String?
     public var messages: MessageDeliverySettings
+    /// Where every "now" of the service comes from: the system's, or a test's own.
+    public var clock: WallClock
 
     public enum LogFormat: String, Sendable, CaseIterable {
         case text, json
@@ -32,8 +35,9 @@ public struct AppConfiguration: Sendable {
     public init(databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
                 logFormat: LogFormat = .text, databasePoolSize: Int = 20, webhooks: WebhookSettings = .init(),
                 clientAddressHeader: HTTPField.Name? = nil, replicas: Int = 1, metricsToken: String? = nil,
-                messages: MessageDeliverySettings = .init()) {
+                messages: MessageDeliverySettings = .init(), clock: WallClock = .system) {
         self.messages = messages
+        self.clock = clock
         self.clientAddressHeader = clientAddressHeader
         self.metricsToken = metricsToken
         self.replicas = replicas

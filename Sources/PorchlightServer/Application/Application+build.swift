@@ -22,11 +22,12 @@ public func buildApplication(
     let settings = try DatabaseSettings(url: configuration.databaseURL)
     let client = PostgresClient(configuration: try settings.clientConfiguration(maximumConnections: configuration.databasePoolSize),
                                 backgroundLogger: logger)
-    let database = Database(client: client, observer: .metrics(registry, pool: "api"))
+    let database = Database(client: client, observer: .metrics(registry, pool: "api"), clock: configuration.clock)
     // The dispatcher's own small pool: API load cannot starve webhook delivery, nor it the API.
     let budget = ConnectionBudget(replicas: configuration.replicas, poolSize: configuration.databasePoolSize, dispatcherPoolSize: 3)
     let webhookClient = PostgresClient(configuration: try settings.clientConfiguration(maximumConnections: budget.dispatcherPoolSize),
                                        backgroundLogger: logger)
+    let dispatcherDatabase = Database(client: webhookClient, observer: .metrics(registry, pool: "webhooks"), clock: configuration.clock)
     let migrated = StartupValue<Void>()
     let merchants = MerchantStore(database: database)
     let promises = PromiseStore(database: database)
@@ -35,7 +36,7 @@ public func buildApplication(
     let webhookDeliveries = WebhookDeliveries(database: database)
     let lookups = OrderLookupStore(database: database)
     let customerTokens = CustomerTokenStore(database: database)
-    let authenticator = Authenticator(merchants: merchants, customerTokens: customerTokens)
+    let authenticator = Authenticator(merchants: merchants, customerTokens: customerTokens, clock: configuration.clock)
     let handlers = APIHandlers(
         orders: OrderStore(database: database), shipments: ShipmentStore(database: database),
         lookups: lookups, customerViews: CustomerViewStore(database: database), promises: promises, planner: PromisePlanner(store: promises),
@@ -47,7 +48,7 @@ public func buildApplication(
         webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger),
         customerTokens: customerTokens, authenticator: authenticator, pages: TrackingPageStore(database: database), renderer: try PageRenderer(),
         messages: MessageStore(database: database), messageRenderer: try MessageRenderer(), canSendEmail: configuration.messages.smtpURL != nil,
-        registry: registry)
+        registry: registry, clock: configuration.clock)
 
     let router = Router(context: PorchlightRequestContext.self)
     let routes = RouteCatalog()
@@ -83,27 +84,27 @@ public func buildApplication(
                 .init(name: "order lookup misses") { try await lookups.purgeEnded(logger: $0) },
                 .init(name: "customer tokens") { try await customerTokens.purgeExpired(logger: $0) },
             ], interval: .seconds(600), logger: logger),
-            PeriodicPass(name: "announced review requests", interval: .seconds(60), migrated: migrated, logger: logger) { [reviews = handlers.reviews] in
+            PeriodicPass(name: "announced review requests", interval: .seconds(60), clock: configuration.clock, migrated: migrated, logger: logger) { [reviews = handlers.reviews] in
                 try await reviews.sendDueRequests(now: $0, logger: $1)
             },
-            PeriodicPass(name: "expired returns", interval: .seconds(60), migrated: migrated, logger: logger) { [returns = handlers.returns] in
+            PeriodicPass(name: "expired returns", interval: .seconds(60), clock: configuration.clock, migrated: migrated, logger: logger) { [returns = handlers.returns] in
                 try await returns.expireDue(now: $0, logger: $1)
             },
-            PeriodicPass(name: "orders checked for disruptions", interval: .seconds(300), migrated: migrated, logger: logger) {
+            PeriodicPass(name: "orders checked for disruptions", interval: .seconds(300), clock: configuration.clock, migrated: migrated, logger: logger) {
                 [alerts = handlers.alerts] in try await alerts.detectDue(now: $0, restFactor: AlertStore.paced, logger: $1).changed
             },
             WebhookDispatcher(
-                deliveries: WebhookDeliveries(database: Database(client: webhookClient, observer: .metrics(registry, pool: "webhooks"))),
+                deliveries: WebhookDeliveries(database: dispatcherDatabase),
                 sender: WebhookSender(clients: WebhookClients(timeout: configuration.webhooks.timeout),
-                                      addresses: webhookAddresses, timeout: configuration.webhooks.timeout),
-                settings: configuration.webhooks, metrics: WebhookMetrics(registry: registry), migrated: migrated, logger: logger),
+                                      addresses: webhookAddresses, timeout: configuration.webhooks.timeout, clock: configuration.clock),
+                settings: configuration.webhooks, metrics: WebhookMetrics(registry: registry), clock: configuration.clock, migrated: migrated, logger: logger),
             MessageDispatcher(
-                messages: MessageStore(database: Database(client: webhookClient, observer: .metrics(registry, pool: "webhooks"))),
+                messages: MessageStore(database: dispatcherDatabase),
                 customerTokens: customerTokens, renderer: handlers.messageRenderer,
                 smtp: try configuration.messages.smtpURL.map {
                     SMTPClient(configuration: try SMTPConfiguration(url: $0), eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
                 },
-                settings: configuration.messages, registry: registry, migrated: migrated, logger: logger),
+                settings: configuration.messages, registry: registry, clock: configuration.clock, migrated: migrated, logger: logger),
         ],
         logger: logger)
     app.beforeServerStarts {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PorchlightCore
 import ServiceLifecycle
 
 /// Runs a pass over every merchant every `interval`, once migrations are applied: review
@@ -10,6 +11,7 @@ struct PeriodicPass: Service {
     /// What the pass does, for the logs ("announced review requests").
     let name: String
     let interval: Duration
+    let clock: WallClock
     /// Set once migrations are applied: the tables exist.
     let migrated: StartupValue<Void>
     let logger: Logger
@@ -21,7 +23,7 @@ struct PeriodicPass: Service {
         // Shutdown cancels the sleep: a normal end, not an error (which would fail the exit code).
         while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: interval) })) != nil {
             do {
-                let done = try await pass(Date(), logger)
+                let done = try await pass(clock.now, logger)
                 if done > 0 { logger.info("periodic pass", metadata: ["pass": "\(name)", "count": "\(done)"]) }
             } catch {
                 logger.error("periodic pass failed", metadata: ["pass": "\(name)", "error": "\(error)"])

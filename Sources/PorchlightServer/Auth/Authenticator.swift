@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PorchlightCore
 import PorchlightStore
 import Synchronization
 
@@ -11,11 +12,13 @@ final class Authenticator: Sendable {
     private let merchants: MerchantStore
     private let customerTokens: CustomerTokenStore
     private let cacheLifetime: Duration
+    private let clock: WallClock
     private let cache = Mutex<[Data: (caller: Caller?, expires: ContinuousClock.Instant)]>([:])
     private static let maxCachedCredentials = 10_000
 
-    init(merchants: MerchantStore, customerTokens: CustomerTokenStore, cacheLifetime: Duration = .seconds(10)) {
+    init(merchants: MerchantStore, customerTokens: CustomerTokenStore, clock: WallClock, cacheLifetime: Duration = .seconds(10)) {
         self.merchants = merchants
+        self.clock = clock
         self.customerTokens = customerTokens
         self.cacheLifetime = cacheLifetime
     }
@@ -28,7 +31,7 @@ final class Authenticator: Sendable {
         }
         let caller: Caller?
         if credential.hasPrefix(CustomerTokenStore.prefix) {
-            caller = try await customerTokens.grant(forToken: credential, now: Date(), logger: logger)
+            caller = try await customerTokens.grant(forToken: credential, now: clock.now, logger: logger)
                 .map { .customer(merchant: $0.merchant, orderID: $0.orderID, proof: $0.proof) }
         } else {
             caller = try await merchants.grant(forKeyHash: credentialHash, logger: logger).map(Caller.merchant)

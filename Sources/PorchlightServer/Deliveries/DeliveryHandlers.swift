@@ -10,7 +10,7 @@ extension APIHandlers {
 
     func replaceDeliverySettings(_ input: Operations.ReplaceDeliverySettings.Input) async throws -> Operations.ReplaceDeliverySettings.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
-        let stored = try await deliveries.replaceSettings(DeliverySettings(body), now: Date(), merchant: Caller.merchant(), logger: RequestScope.logger)
+        let stored = try await deliveries.replaceSettings(DeliverySettings(body), now: clock.now, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(try .init(stored))))
     }
 
@@ -21,7 +21,7 @@ extension APIHandlers {
         case .noSuchOrder: throw DomainError.notFound("No order with id \(input.path.orderId).")
         case .none: return .ok(.init(body: .json(.init(items: []))))
         case .order(let order):
-            let now = Date()
+            let now = clock.now
             return .ok(.init(body: .json(.init(items: try order.deliveryExceptions.map { try .init($0, of: order, viewer: viewer, now: now) }))))
         }
     }
@@ -41,11 +41,11 @@ extension APIHandlers {
         guard let exception = order.deliveryExceptions.first(where: { $0.id == exceptionID }) else {
             throw DomainError.notFound("No delivery exception with id \(input.path.exceptionId) on this order.")
         }
-        return .ok(.init(body: .json(try .init(exception, of: order, viewer: viewer, now: Date()))))
+        return .ok(.init(body: .json(try .init(exception, of: order, viewer: viewer, now: clock.now))))
     }
 
     func getDeliveryAnalytics(_ input: Operations.GetDeliveryAnalytics.Input) async throws -> Operations.GetDeliveryAnalytics.Output {
-        let to = input.query.to ?? Date()
+        let to = input.query.to ?? clock.now
         let from = input.query.from ?? to.addingTimeInterval(-30 * 86_400)
         var v = Validator()
         v.check(from < to, "from", "must be before to")

@@ -22,7 +22,7 @@ public func loadDemoOrders(count: Int, reviews demoReviews: [DemoReview] = [], m
     let openedAt = try await loadDemoPromiseSetup(promises, merchant: merchant, logger: logger)
     let pages = TrackingPageStore(database: database)
     if try await pages.branding(merchant: merchant, logger: logger) == nil {
-        try await pages.save(DemoShop.page(merchant), now: Date(), merchant: merchant, logger: logger)
+        try await pages.save(DemoShop.page(merchant), now: database.clock.now, merchant: merchant, logger: logger)
     }
     // Every message on, at any hour and a minute after the last scan, so the demo's customers
     // are emailed about what happens from now on (scripts/run keeps them in a local mail sink).
@@ -31,9 +31,9 @@ public func loadDemoOrders(count: Int, reviews demoReviews: [DemoReview] = [], m
         let settings = MessageSettings(kinds: Set(MessageKind.allCases), channels: [.email, .webhook], fromAddress: "orders@demo-shop.example",
                                        fromName: nil, replyTo: nil, quietHours: QuietHours(startMinute: 0, endMinute: 0), coalesceMinutes: 1,
                                        dailyCap: MessageSettings.standard.dailyCap)
-        try await messages.replaceSettings(settings, merchant: merchant, now: Date(), logger: logger)
+        try await messages.replaceSettings(settings, merchant: merchant, now: database.clock.now, logger: logger)
     }
-    let now = Date()
+    let now = database.clock.now
     let estimator = try await PromisePlanner(store: promises).estimator(for: merchant, now: now, logger: logger)
     for demo in DemoHistory(count: count, openedAt: openedAt).orders(placedBy: now) {
         let (json, _) = try await orders.upsert(demo.draft, merchant: merchant, logger: logger)

@@ -8,8 +8,9 @@ import PorchlightStore
 public func detectDisruptions(databaseURL: String, paced: Bool, logger: Logger) async throws -> (checked: Int, changed: Int, seconds: Double) {
     try await withDatabase(url: databaseURL, logger: logger) { client in
         let started = ContinuousClock.now
-        let (checked, changed) = try await AlertStore(database: Database(client: client))
-            .detectDue(now: Date(), restFactor: paced ? AlertStore.paced : 0, logger: logger)
+        let database = Database(client: client)
+        let (checked, changed) = try await AlertStore(database: database)
+            .detectDue(now: database.clock.now, restFactor: paced ? AlertStore.paced : 0, logger: logger)
         let elapsed = ContinuousClock.now - started
         return (checked, changed, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }

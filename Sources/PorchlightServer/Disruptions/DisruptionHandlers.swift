@@ -23,7 +23,7 @@ extension APIHandlers {
         var v = Validator()
         let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)
         try v.finishParameters()
-        let now = Date()
+        let now = clock.now
         let page = try await disruptions.list(status: input.query.status.map(DeclaredDisruption.Status.init), now: now, limit: limit,
                                               cursor: input.query.cursor, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(items: try page.items.map { try .init($0, now: now) }, nextCursor: page.nextCursor))))
@@ -34,7 +34,7 @@ extension APIHandlers {
         guard let disruption = try await disruptions.disruption(id, merchant: Caller.merchant(), logger: RequestScope.logger) else {
             throw DomainError.notFound("No disruption with id \(input.path.disruptionId).")
         }
-        return .ok(.init(body: .json(try .init(disruption, now: Date()))))
+        return .ok(.init(body: .json(try .init(disruption, now: clock.now))))
     }
 
     func updateDisruption(_ input: Operations.UpdateDisruption.Input) async throws -> Operations.UpdateDisruption.Output {
@@ -46,7 +46,7 @@ extension APIHandlers {
                                       customerMessages: body.customerMessages?.additionalProperties ?? [:],
                                       resolve: body.status == .resolved)
         let updated = try await disruptions.update(id, change, merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(try .init(updated.disruption, now: Date(), affectedOrders: updated.affectedOrders))))
+        return .ok(.init(body: .json(try .init(updated.disruption, now: clock.now, affectedOrders: updated.affectedOrders))))
     }
 }
 

@@ -10,7 +10,7 @@ extension APIHandlers {
 
     func replaceRemedyRules(_ input: Operations.ReplaceRemedyRules.Input) async throws -> Operations.ReplaceRemedyRules.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
-        let stored = try await remedies.replaceRules(RemedyRules(body), now: Date(), merchant: Caller.merchant(), logger: RequestScope.logger)
+        let stored = try await remedies.replaceRules(RemedyRules(body), now: clock.now, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(stored))))
     }
 
@@ -21,7 +21,7 @@ extension APIHandlers {
 
     func addRemedyCodes(_ input: Operations.AddRemedyCodes.Input) async throws -> Operations.AddRemedyCodes.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
-        let (added, available) = try await remedies.addCodes(body.codes, now: Date(), merchant: Caller.merchant(), logger: RequestScope.logger)
+        let (added, available) = try await remedies.addCodes(body.codes, now: clock.now, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(added: added, available: available))))
     }
 
@@ -35,7 +35,7 @@ extension APIHandlers {
         case .merchant: true
         case .customer(let proof): proof.satisfies(.email)
         }
-        let now = Date()
+        let now = clock.now
         return .ok(.init(body: .json(.init(items: records.map { record in
             var shown = Components.Schemas.Remedy(record, now: now)
             if !showCodes { shown.code = nil }
@@ -48,13 +48,13 @@ extension APIHandlers {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let chosen = try await remedies.choose(remedyID, kind: RemedyKind(body.kind), orderID: orderID, merchant: Caller.merchant(),
                                                logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(chosen, now: Date()))))
+        return .ok(.init(body: .json(.init(chosen, now: clock.now))))
     }
 
     func markRemedyApplied(_ input: Operations.MarkRemedyApplied.Input) async throws -> Operations.MarkRemedyApplied.Output {
         let (orderID, remedyID) = try remedyPath(input.path.orderId, input.path.remedyId)
         let applied = try await remedies.markApplied(remedyID, orderID: orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
-        return .ok(.init(body: .json(.init(applied, now: Date()))))
+        return .ok(.init(body: .json(.init(applied, now: clock.now))))
     }
 
     /// The order and remedy of a path, for a caller who may act on that order: the merchant, or

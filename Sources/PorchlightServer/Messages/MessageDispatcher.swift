@@ -46,6 +46,7 @@ struct MessageDispatcher: Service {
     let smtp: SMTPClient?
     let settings: MessageDeliverySettings
     let registry: PrometheusCollectorRegistry
+    let clock: WallClock
     let migrated: StartupValue<Void>
     let logger: Logger
 
@@ -75,7 +76,7 @@ struct MessageDispatcher: Service {
     func pass() async -> Bool {
         var busy = false
         do {
-            busy = try await messages.plan(now: Date(), logger: logger) > 0
+            busy = try await messages.plan(now: clock.now, logger: logger) > 0
         } catch {
             logger.warning("message planning failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
         }
@@ -110,7 +111,7 @@ struct MessageDispatcher: Service {
         let outcome = await attempt(message)
         registry.makeCounter(name: "messages_total", labels: [("channel", message.channel.rawValue), ("outcome", outcome.label)]).increment()
         do {
-            try await messages.record(message, outcome, now: Date(), logger: logger)
+            try await messages.record(message, outcome, now: clock.now, logger: logger)
         } catch {
             logger.warning("could not record a message; it is sent again after its lease", metadata: [
                 "notification_id": "\(message.id)", "error": "\(String(reflecting: error))"])
@@ -124,7 +125,7 @@ struct MessageDispatcher: Service {
         let pageURL: String
         do {
             guard let (_, token) = try await customerTokens.issue(merchant: message.merchant, orderID: message.orderID, proof: .link,
-                                                                  lifetime: MessageDeliverySettings.linkLifetime, now: Date(), logger: logger)
+                                                                  lifetime: MessageDeliverySettings.linkLifetime, now: clock.now, logger: logger)
             else { return .suppressed(.noLongerRelevant) }
             pageURL = "\(settings.publicURL)/pages/\(slug)/links/\(token)"
             let content = message.content.withLinks(page: pageURL, unsubscribe: unsubscribeURL(message))
@@ -165,7 +166,7 @@ struct MessageDispatcher: Service {
     func retry(_ message: MessageStore.Claimed, _ error: String) -> MessageStore.Outcome {
         guard message.attempt <= settings.retryDelays.count else { return .failed(error: error, bounced: false) }
         let delay = settings.retryDelays[message.attempt - 1]
-        return .retry(at: Date().addingTimeInterval(Double(delay.components.seconds)), error: error)
+        return .retry(at: clock.now.addingTimeInterval(Double(delay.components.seconds)), error: error)
     }
 
     func unsubscribeURL(_ message: MessageStore.Claimed) -> String { "\(settings.publicURL)/unsubscribe/\(message.unsubscribeToken)" }
@@ -181,7 +182,7 @@ struct MessageDispatcher: Service {
         if let replyTo = message.settings.replyTo { headers.append(("Reply-To", replyTo)) }
         return MailMessage(from: MailAddress(address: sender, name: message.settings.fromName ?? message.storeName),
                            to: MailAddress(address: message.recipient, name: message.name), subject: rendered.subject,
-                           textBody: rendered.text, htmlBody: rendered.html, messageID: message.messageID, date: Date(), extraHeaders: headers)
+                           textBody: rendered.text, htmlBody: rendered.html, messageID: message.messageID, date: clock.now, extraHeaders: headers)
     }
 
     /// The event a webhook message becomes: the text for the merchant's own provider.

@@ -15,7 +15,7 @@ extension APIHandlers {
         let settings = try MessageSettings(body)
         let hasPage = try await pages.branding(merchant: merchant, logger: RequestScope.logger) != nil
         try settings.validate(canSendEmail: canSendEmail, hasPage: hasPage)
-        try await messages.replaceSettings(settings, merchant: merchant, now: Date(), logger: RequestScope.logger)
+        try await messages.replaceSettings(settings, merchant: merchant, now: clock.now, logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(settings))))
     }
 
@@ -29,7 +29,7 @@ extension APIHandlers {
         let template = MessageTemplate(body)
         _ = try MessageRenderer.compile(template)
         let stored = try await messages.replaceTemplate(template, kind: MessageKind(input.path.kind), language: CustomerLanguage(input.path.language),
-                                                        merchant: Caller.merchant(), now: Date(), logger: RequestScope.logger)
+                                                        merchant: Caller.merchant(), now: clock.now, logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(stored))))
     }
 
@@ -51,7 +51,7 @@ extension APIHandlers {
         let branding = try await pages.branding(merchant: merchant, logger: RequestScope.logger)
         let shop = branding.map(MessageContent.Shop.init) ?? MessageContent.Shop(name: "Your shop", brandColor: PageBranding.defaultColors.primary, logoURL: nil)
         let example = "https://track.example/pages/\(branding?.slug ?? "your-shop")"
-        let content = MessageContent.sample(kind, language: language, shop: shop, now: Date())
+        let content = MessageContent.sample(kind, language: language, shop: shop, now: clock.now)
             .withLinks(page: example + "/links/pct_example", unsubscribe: "https://track.example/unsubscribe/example")
         let rendered = compiled.render(content)
         return .ok(.init(body: .json(.init(subject: rendered.subject, text: rendered.text, html: rendered.html ?? ""))))
@@ -74,7 +74,7 @@ extension APIHandlers {
         }
         let reason = OptOutReason(body.reason)
         let kind = body.kind.map(MessageKind.init)
-        let stored = try await messages.optOut(address: body.email, kind: kind, reason: reason, merchant: Caller.merchant(), now: Date(),
+        let stored = try await messages.optOut(address: body.email, kind: kind, reason: reason, merchant: Caller.merchant(), now: clock.now,
                                                logger: RequestScope.logger)
         return .created(.init(body: .json(.init(email: body.email, kind: body.kind, reason: .init(stored.reason), createdAt: stored.createdAt))))
     }
@@ -91,7 +91,7 @@ extension APIHandlers {
         // The page's button says which language it was shown in; a mail client's post (either encoding) does not.
         var picked: CustomerLanguage?
         if case .urlEncodedForm(let form) = input.body { picked = form.lang.map(CustomerLanguage.init) }
-        guard let found = try await messages.unsubscribe(token: input.path.token, now: Date(), logger: RequestScope.logger),
+        guard let found = try await messages.unsubscribe(token: input.path.token, now: clock.now, logger: RequestScope.logger),
               let page = try await unsubscribePage(token: input.path.token, merchant: found.merchant, kind: found.kind,
                                                    language: picked ?? found.language, done: true)
         else { return .notFound(.missingPage) }

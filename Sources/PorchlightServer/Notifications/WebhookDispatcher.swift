@@ -42,6 +42,7 @@ struct WebhookDispatcher: Service {
     let sender: WebhookSender
     let settings: WebhookSettings
     let metrics: WebhookMetrics
+    let clock: WallClock
     /// Set once migrations are applied: the tables exist.
     let migrated: StartupValue<Void>
     let logger: Logger
@@ -125,7 +126,7 @@ struct WebhookDispatcher: Service {
     func attempt(_ delivery: WebhookDeliveries.Claimed) async -> WebhookDeliveries.Outcome {
         let attempt = await sender.send(delivery)
         let decision = settings.retryPolicy.decide(attempt.result, attempt: delivery.attempt, failingSince: delivery.endpointFailingSince,
-                                                   endpointEnabled: delivery.endpointEnabled, now: Date())
+                                                   endpointEnabled: delivery.endpointEnabled, now: clock.now)
         return .init(attempt: attempt, delivery: delivery, decision: decision)
     }
 

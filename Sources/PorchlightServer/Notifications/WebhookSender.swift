@@ -12,6 +12,7 @@ struct WebhookSender: Sendable {
     let clients: WebhookClients
     let addresses: WebhookAddresses
     let timeout: Duration
+    let clock: WallClock
 
     /// The first bytes of a response body kept with the attempt.
     static let keptResponseBytes = 1_024
@@ -20,7 +21,7 @@ struct WebhookSender: Sendable {
     /// the answer) within `timeout`: a receiver that trickles its answer cannot hold a slot longer,
     /// nor outlast the lease.
     func send(_ delivery: WebhookDeliveries.Claimed) async -> WebhookDeliveries.Attempt {
-        let attemptedAt = Date()
+        let attemptedAt = clock.now
         let started = ContinuousClock.now
         let (result, body) = await attempt(delivery, at: attemptedAt, until: started + timeout)
         return .init(at: attemptedAt, result: result, latency: ContinuousClock.now - started, responseBody: body)
@@ -69,7 +70,7 @@ struct WebhookSender: Sendable {
                     kept.writeImmutableBuffer(chunk.getSlice(at: chunk.readerIndex, length: min(chunk.readableBytes, Self.keptResponseBytes - kept.readableBytes))!)
                     if kept.readableBytes >= Self.keptResponseBytes { break }
                 }
-                let retryAfter = WebhookRetryPolicy.retryAfter(response.headers.first(name: "retry-after"), now: Date())
+                let retryAfter = WebhookRetryPolicy.retryAfter(response.headers.first(name: "retry-after"), now: clock.now)
                 return (.answered(status: Int(response.status.code), retryAfter: retryAfter), Self.storable(kept))
             }
         } catch {

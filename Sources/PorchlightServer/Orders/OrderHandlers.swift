@@ -7,7 +7,7 @@ extension APIHandlers {
     func upsertOrder(_ input: Operations.UpsertOrder.Input) async throws -> Operations.UpsertOrder.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let draft = try OrderDraft(body)
-        try draft.validate(now: Date())
+        try draft.validate(now: clock.now)
         let merchant = try Caller.merchant()
         try await respondWithStored(PreparedResponse.upserted) {
             try await orders.upsert(draft, merchant: merchant, idempotency: $0, logger: RequestScope.logger)
@@ -52,7 +52,7 @@ extension APIHandlers {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let lifetime = try CustomerLink.lifetime(days: body.expiresInDays)
         guard let (link, token) = try await customerTokens.issue(merchant: Caller.merchant(), orderID: orderID, proof: .link,
-                                                                 lifetime: lifetime, now: Date(), logger: RequestScope.logger)
+                                                                 lifetime: lifetime, now: clock.now, logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
         return .created(.init(body: .json(.init(token: token, linkId: link.id.apiText, orderId: orderID.apiText, proof: .link,
                                                 expiresAt: link.expiresAt))))
@@ -70,7 +70,7 @@ extension APIHandlers {
     func revokeCustomerLink(_ input: Operations.RevokeCustomerLink.Input) async throws -> Operations.RevokeCustomerLink.Output {
         let orderID = try parseID(input.path.orderId, "order_id")
         let linkID = try parseID(input.path.linkId, "link_id")
-        guard let link = try await customerTokens.revokeLink(linkID, of: orderID, merchant: Caller.merchant(), now: Date(),
+        guard let link = try await customerTokens.revokeLink(linkID, of: orderID, merchant: Caller.merchant(), now: clock.now,
                                                              logger: RequestScope.logger)
         else { throw DomainError.notFound("No customer link \(input.path.linkId) for order \(input.path.orderId).") }
         return .ok(.init(body: .json(.init(link))))
@@ -153,7 +153,7 @@ extension APIHandlers {
         }
         // The order was found a moment ago and orders are never deleted, so a token is always issued.
         guard let (issued, token) = try await customerTokens.issue(merchant: merchant, orderID: found.orderID, proof: found.proof,
-                                                                   lifetime: OrderLookup.tokenLifetime, now: Date(), logger: RequestScope.logger)
+                                                                   lifetime: OrderLookup.tokenLifetime, now: clock.now, logger: RequestScope.logger)
         else { throw DomainError.notFound("No order matches that order number and email or postal code.") }
         return (found.orderID, found.proof, token, issued.expiresAt)
     }

@@ -40,9 +40,9 @@ extension APIHandlers {
         let shipmentID = try parseID(input.path.shipmentId, "shipment_id")
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let events = body.events.map(TrackingEventDraft.init)
-        try TrackingEventDraft.validate(batch: events, now: Date())
+        try TrackingEventDraft.validate(batch: events, now: clock.now)
         let merchant = try Caller.merchant()
-        let estimator = try await planner.estimator(for: merchant, now: Date(), logger: RequestScope.logger)
+        let estimator = try await planner.estimator(for: merchant, now: clock.now, logger: RequestScope.logger)
         try await respondWithStored({ result in
             // A TrackingEventBatchResult around the stored shipment document, keys in the encoder's order.
             PreparedResponse(status: .ok, json: Data("{\"duplicates\":\(result.duplicates),\"received\":\(result.received),\"recorded\":\(result.recorded),\"shipment\":".utf8)

@@ -22,12 +22,12 @@ extension APIHandlers {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let branding = PageBranding(body)
         try branding.validate()
-        try await pages.save(branding, now: Date(), merchant: Caller.merchant(), logger: RequestScope.logger)
+        try await pages.save(branding, now: clock.now, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(branding))))
     }
 
     func getTrackingPageAnalytics(_ input: Operations.GetTrackingPageAnalytics.Input) async throws -> Operations.GetTrackingPageAnalytics.Output {
-        let (from, to) = try PageAnalyticsPeriod.days(from: input.query.from, to: input.query.to, today: LocalDate(Date(), in: .gmt))
+        let (from, to) = try PageAnalyticsPeriod.days(from: input.query.from, to: input.query.to, today: LocalDate(clock.now, in: .gmt))
         let counts = try await pages.counts(from: from, to: to, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(counts, from: from, to: to))))
     }
@@ -66,7 +66,7 @@ extension APIHandlers {
         }
         do {
             let found = try await lookUp(lookup, merchant: merchant)
-            try await pages.count(.lookup, now: Date(), merchant: merchant, logger: RequestScope.logger)
+            try await pages.count(.lookup, now: clock.now, merchant: merchant, logger: RequestScope.logger)
             return .seeOther(.init(headers: .init(
                 location: PagePaths.order(branding.slug, language: form.lang.map(CustomerLanguage.init)),
                 setCookie: PageSession.cookie(token: found.token, slug: branding.slug, lifetime: OrderLookup.tokenLifetime))))
@@ -91,7 +91,7 @@ extension APIHandlers {
             let language = CustomerLanguage.forPage(picked: picked, acceptLanguage: input.headers.acceptLanguage, storedLocale: nil)
             return .unauthorized(.init(lookupPage(branding, language: language, error: .sessionEnded)))
         }
-        try await pages.count(.pageView, now: Date(), merchant: merchant, logger: RequestScope.logger)
+        try await pages.count(.pageView, now: clock.now, merchant: merchant, logger: RequestScope.logger)
         var response = Components.Responses.PageHTML(page)
         response.headers.setCookie = PageSession.cookie(token: input.path.token, slug: branding.slug, lifetime: PagePaths.linkSessionLifetime)
         return .ok(response)
@@ -108,7 +108,7 @@ extension APIHandlers {
             let language = CustomerLanguage.forPage(picked: picked, acceptLanguage: input.headers.acceptLanguage, storedLocale: nil)
             return .unauthorized(.init(lookupPage(branding, language: language, error: .sessionEnded)))
         }
-        try await pages.count(.pageView, now: Date(), merchant: merchant, logger: RequestScope.logger)
+        try await pages.count(.pageView, now: clock.now, merchant: merchant, logger: RequestScope.logger)
         return .ok(.init(page))
     }
 
@@ -200,7 +200,7 @@ extension APIHandlers {
         guard let (merchant, branding) = try await pages.page(slug: input.path.slug, logger: RequestScope.logger),
               let item = branding.recommendations.first(where: { $0.sku == input.path.sku })
         else { throw DomainError.notFound("No recommendation \(input.path.sku) on this page.") }
-        try await pages.count(.recommendationClick, sku: item.sku, now: Date(), merchant: merchant, logger: RequestScope.logger)
+        try await pages.count(.recommendationClick, sku: item.sku, now: clock.now, merchant: merchant, logger: RequestScope.logger)
         return .seeOther(.init(headers: .init(location: item.url)))
     }
 
@@ -290,7 +290,7 @@ extension APIHandlers {
         } catch DomainError.validation, DomainError.badRequest, DomainError.notFound {
             return .unprocessable(try await again(action.failure))
         }
-        try await pages.count(action.metric, now: Date(), merchant: merchant, logger: RequestScope.logger)
+        try await pages.count(action.metric, now: clock.now, merchant: merchant, logger: RequestScope.logger)
         return .done(PagePaths.order(branding.slug, language: picked, done: action))
     }
 }

@@ -58,7 +58,7 @@ extension APIHandlers {
     func createDeliveryQuote(_ input: Operations.CreateDeliveryQuote.Input) async throws -> Operations.CreateDeliveryQuote.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let draft = QuoteDraft(body)
-        let now = Date()
+        let now = clock.now
         let at = try draft.validate(now: now)
         let merchant = try Caller.merchant()
         let quote = try await planner.quote(draft, at: at, merchant: merchant, now: now, logger: RequestScope.logger)
@@ -67,7 +67,7 @@ extension APIHandlers {
     }
 
     func getPromiseAnalytics(_ input: Operations.GetPromiseAnalytics.Input) async throws -> Operations.GetPromiseAnalytics.Output {
-        let to = input.query.to ?? Date()
+        let to = input.query.to ?? clock.now
         let from = input.query.from ?? to.addingTimeInterval(-30 * 86_400)
         guard from < to else {
             throw DomainError.badRequest("from must be before to.", [FieldError(field: "from", message: "must be before to")])
@@ -111,7 +111,7 @@ extension APIHandlers {
         let delayReason = openEvents.filter { $0.substatus.map { TrackingSubstatus($0).explainsDelay } == true }
             .max { $0.occurredAt < $1.occurredAt }?.substatus
         let lastDelivery = order.status == .delivered ? order.shipments.compactMap(\.deliveredAt).max() : nil
-        let message = ArrivalMessage.sentence(ArrivalSituation(order, window: window, lastDelivery: lastDelivery), in: language)
+        let message = ArrivalMessage.sentence(ArrivalSituation(order, window: window, lastDelivery: lastDelivery, now: clock.now), in: language)
         return .ok(.init(
             headers: .init(contentLanguage: language.rawValue),
             body: .json(.init(

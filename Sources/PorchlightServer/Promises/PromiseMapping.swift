@@ -119,7 +119,7 @@ extension DeclaredDelay {
 extension ArrivalSituation {
     static let problemStatuses: Set<Components.Schemas.TrackingStatus> = [.exception, .returnedToSender]
 
-    init(_ order: Components.Schemas.Order, window: DeliveryWindow?, lastDelivery: Date?) {
+    init(_ order: Components.Schemas.Order, window: DeliveryWindow?, lastDelivery: Date?, now: Date) {
         let open = order.shipments.filter { $0.status != .delivered }
         if let alert = order.alert {  // (an alert is resolved once the order is delivered or cancelled)
             self = .disrupted(AlertReason(alert.reason), order.declaredDisruption.flatMap(DeclaredDelay.init), window)
@@ -133,7 +133,7 @@ extension ArrivalSituation {
         case _ where open.contains { Self.problemStatuses.contains($0.status) }:
             self = .deliveryProblem
         case _ where order.estimate?.basis == .latestScan:
-            self = .outForDelivery(today: window?.latest ?? LocalDate(Date(), in: .gmt))
+            self = .outForDelivery(today: window?.latest ?? LocalDate(now, in: .gmt))
         case .processing, .shipped:
             self = order.promiseAtRisk == true ? window.map { .runningLate($0) } ?? .beingPrepared(nil) : .beingPrepared(window)
         default:

@@ -12,14 +12,14 @@ extension APIHandlers {
     func updateReturnPolicy(_ input: Operations.UpdateReturnPolicy.Input) async throws -> Operations.UpdateReturnPolicy.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let policy = try ReturnPolicy(body).validated()
-        let stored = try await returnPolicies.update(policy, now: Date(), merchant: Caller.merchant(), logger: RequestScope.logger)
+        let stored = try await returnPolicies.update(policy, now: clock.now, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(stored))))
     }
 
     func getReturnEligibility(_ input: Operations.GetReturnEligibility.Input) async throws -> Operations.GetReturnEligibility.Output {
         let orderID = try parseID(input.path.orderId, "order_id")
         guard Caller.view(of: orderID) != nil,
-              let (order, policy, lines) = try await returns.eligibility(orderID: orderID, now: Date(), merchant: Caller.merchant(),
+              let (order, policy, lines) = try await returns.eligibility(orderID: orderID, now: clock.now, merchant: Caller.merchant(),
                                                                                  logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
         let language = CustomerLanguage.negotiate(input.headers.acceptLanguage, storedLocale: order.customer.locale)
@@ -37,7 +37,7 @@ extension APIHandlers {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let orderID = try parseID(body.orderId, "order_id")
         guard let viewer = Caller.view(of: orderID),
-              let (order, policy, eligibility) = try await returns.eligibility(orderID: orderID, now: Date(), merchant: Caller.merchant(),
+              let (order, policy, eligibility) = try await returns.eligibility(orderID: orderID, now: clock.now, merchant: Caller.merchant(),
                                                                                        logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(body.orderId).") }
         let gift = body.gift ?? false
@@ -122,7 +122,7 @@ extension APIHandlers {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let id = try parseID(input.path.returnId, "return_id")
         let events = body.events.map(TrackingEventDraft.init)
-        try TrackingEventDraft.validate(batch: events, now: Date())
+        try TrackingEventDraft.validate(batch: events, now: clock.now)
         let record = try await returns.recordParcelScans(events, returnID: id, merchant: Caller.merchant(), logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(record, detail: .merchant))))
     }
@@ -139,7 +139,7 @@ extension APIHandlers {
     }
 
     func getReturnAnalytics(_ input: Operations.GetReturnAnalytics.Input) async throws -> Operations.GetReturnAnalytics.Output {
-        let to = input.query.to ?? Date()
+        let to = input.query.to ?? clock.now
         let from = input.query.from ?? to.addingTimeInterval(-30 * 86_400)
         guard from < to else {
             throw DomainError.badRequest("from must be before to.", [FieldError(field: "from", message: "must be before to")])

@@ -38,7 +38,7 @@ extension APIHandlers {
     func replyToReview(_ input: Operations.ReplyToReview.Input) async throws -> Operations.ReplyToReview.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let id = try parseID(input.path.reviewId, "review_id")
-        let reply = try ReviewReply.validated(text: body.text, isPublic: body._public ?? true, now: Date())
+        let reply = try ReviewReply.validated(text: body.text, isPublic: body._public ?? true, now: clock.now)
         guard let review = try await reviews.reply(id, reply, merchant: Caller.merchant(), logger: RequestScope.logger) else {
             throw DomainError.notFound("No review with id \(input.path.reviewId).")
         }
@@ -91,7 +91,7 @@ extension APIHandlers {
         var v = Validator()
         let limit = v.page(limit: input.query.limit, cursor: input.query.cursor)
         try v.finishParameters()
-        let now = Date()
+        let now = clock.now
         let dueBefore = input.query.dueBefore ?? now
         let merchant = try Caller.merchant()
         let settings = try await reviews.settings(merchant: merchant, logger: RequestScope.logger)

@@ -1,4 +1,5 @@
 import Logging
+import PorchlightCore
 import PostgresNIO
 import Synchronization
 
@@ -13,6 +14,8 @@ public struct Database: Sendable {
     public let client: PostgresClient
     let leaseTimeout: Duration
     let observer: Observer?
+    /// The time changes are stamped with, read after the order's lock (see `WallClock`).
+    public let clock: WallClock
 
     /// Told how long each lease waited for a connection, and of each wait that timed out (metrics).
     public struct Observer: Sendable {
@@ -24,10 +27,11 @@ public struct Database: Sendable {
         }
     }
 
-    public init(client: PostgresClient, leaseTimeout: Duration = .seconds(2), observer: Observer? = nil) {
+    public init(client: PostgresClient, leaseTimeout: Duration = .seconds(2), observer: Observer? = nil, clock: WallClock = .system) {
         self.client = client
         self.leaseTimeout = leaseTimeout
         self.observer = observer
+        self.clock = clock
     }
 
     public func withConnection<Result: Sendable>(

@@ -13,14 +13,14 @@ extension DisruptionStore {
     /// now; they are re-checked set-based (`OrderAggregates.recheck`). Returns how many open
     /// orders it holds up (`DisruptionRules.parcels(heldBy:)`; for one declared ahead, those it
     /// will hold up as things stand).
-    static func recheckOrders(of disruption: DeclaredDisruption, merchant: MerchantID, on connection: PostgresConnection,
+    static func recheckOrders(of disruption: DeclaredDisruption, merchant: MerchantID, clock: WallClock, on connection: PostgresConnection,
                               logger: Logger) async throws -> Int {
         try await connection.query("""
             SELECT count(*) FROM (
                 SELECT 1 FROM orders WHERE merchant_id = \(merchant.rawValue) AND status NOT IN ('delivered', 'cancelled') ORDER BY id FOR UPDATE
             ) AS locked
             """, logger: logger)
-        let now = Date().asStored  // after the locks, as a change to an order stamps itself
+        let now = clock.now.asStored  // after the locks, as a change to an order stamps itself
         // (Delivered parcels are left out here: Core never holds them up.)
         let rows = try await connection.query("""
             SELECT o.id, o.destination::text, p.location_code, s.id, s.carrier, s.service_level, s.origin_location,

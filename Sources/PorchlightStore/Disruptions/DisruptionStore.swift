@@ -21,7 +21,7 @@ public struct DisruptionStore: Sendable {
     /// with the count of open orders it holds up.
     public func declare(_ draft: DisruptionDraft, merchant: MerchantID, idempotency: IdempotentWrite<Declared>? = nil,
                         logger: Logger) async throws -> Declared {
-        let disruption = try draft.declared(id: UUID(), now: Date().asStored)
+        let disruption = try draft.declared(id: UUID(), now: database.clock.now.asStored)
         return try await database.withTransaction(logger: logger) { connection in
             try await MerchantStore.serialiseLimitedWrites(of: merchant, on: connection, logger: logger)
             let unresolved = try await connection.query("""
@@ -40,7 +40,7 @@ public struct DisruptionStore: Sendable {
                 """, logger: logger)
             try await Self.append(.disruptionDeclared, of: [disruption], now: disruption.createdAt, merchant: merchant, on: connection, logger: logger)
             let declared = Declared(disruption: disruption,
-                                    affectedOrders: try await Self.recheckOrders(of: disruption, merchant: merchant, on: connection, logger: logger))
+                                    affectedOrders: try await Self.recheckOrders(of: disruption, merchant: merchant, clock: database.clock, on: connection, logger: logger))
             try await idempotency?.record(declared, merchant: merchant, on: connection, logger: logger)
             return declared
         }
@@ -63,7 +63,7 @@ public struct DisruptionStore: Sendable {
                 """, logger: logger).collect()
             guard let row = rows.first else { throw DomainError.notFound("No disruption with id \(id.apiText).") }
             let before = try Self.disruption(row)
-            let now = Date().asStored
+            let now = database.clock.now.asStored
             var after = before
             let resolved = try after.apply(change, now: now)
             // (Only resolving a resolved one changes nothing; it holds up no order.)
@@ -77,7 +77,7 @@ public struct DisruptionStore: Sendable {
             if resolved {
                 try await Self.append(.disruptionResolved, of: [after], now: now, merchant: merchant, on: connection, logger: logger)
             }
-            return Declared(disruption: after, affectedOrders: try await Self.recheckOrders(of: after, merchant: merchant, on: connection, logger: logger))
+            return Declared(disruption: after, affectedOrders: try await Self.recheckOrders(of: after, merchant: merchant, clock: database.clock, on: connection, logger: logger))
         }
     }
 
@@ -125,7 +125,7 @@ public struct DisruptionStore: Sendable {
     /// now: their next checks were set by the old ones.
     public func replaceSettings(_ settings: DisruptionSettings, merchant: MerchantID, logger: Logger) async throws -> DisruptionSettings {
         try settings.validate()
-        let now = Date().asStored
+        let now = database.clock.now.asStored
         return try await database.withTransaction(logger: logger) { connection in
             try await connection.query("""
                 INSERT INTO disruption_settings (merchant_id, settings, updated_at)

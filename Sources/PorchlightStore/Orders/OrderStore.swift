@@ -24,7 +24,7 @@ public struct OrderStore: Sendable {
         let attempt = { [draft] in
             try await database.withTransaction(logger: logger) { connection in
                 let before = try await OrderAggregates.load(orderNumber: draft.orderNumber, merchant: merchant, on: connection, logger: logger)
-                let now = Date().asStored  // after the lock: changes to an order are stamped in the order they commit
+                let now = database.clock.now.asStored  // after the lock: changes to an order are stamped in the order they commit
                 var order = before ?? OrderRecord(draft, id: UUID(), metadata: metadata, now: now)
                 if before != nil { try order.replaceDetails(with: draft, metadata: metadata) }
                 if let delivery = draft.delivery {
@@ -74,7 +74,7 @@ public struct OrderStore: Sendable {
             case .deliveryAction(let id): try await OrderAggregates.load(deliveryAction: id, merchant: merchant, on: connection, logger: logger)
             }
             guard let before = loaded else { throw DomainError.notFound(key.notFound) }
-            let now = Date().asStored  // after the lock: changes to an order are stamped in the order they commit
+            let now = database.clock.now.asStored  // after the lock: changes to an order are stamped in the order they commit
             var order = before
             let outcome = try apply(&order, now)
             let saved = try await OrderAggregates.save(order, replacing: before, now: now, merchant: merchant, on: connection, logger: logger)

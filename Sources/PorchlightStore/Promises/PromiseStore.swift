@@ -52,7 +52,7 @@ public struct PromiseStore: Sendable {
                 RETURNING \(unescaped: Self.locationColumns)
                 """, logger: logger).collect()
             guard let row = rows.first else { throw PostgresNotFound(what: "upserted location") }
-            try await DisruptionStore.makeOpenOrdersDue(at: Date().asStored, merchant: merchant, on: connection, logger: logger)
+            try await DisruptionStore.makeOpenOrdersDue(at: database.clock.now.asStored, merchant: merchant, on: connection, logger: logger)
             let stamped = try Self.location(row)
             return (stamped, stamped.isNew)
         }
@@ -130,7 +130,7 @@ public struct PromiseStore: Sendable {
                 RETURNING \(unescaped: Self.serviceColumns)
                 """, logger: logger).collect()
             guard let row = rows.first else { throw PostgresNotFound(what: "upserted carrier service") }
-            try await DisruptionStore.makeOpenOrdersDue(at: Date().asStored, merchant: merchant, on: connection, logger: logger)
+            try await DisruptionStore.makeOpenOrdersDue(at: database.clock.now.asStored, merchant: merchant, on: connection, logger: logger)
             let stamped = try Self.service(row)
             return (stamped, stamped.isNew)
         }

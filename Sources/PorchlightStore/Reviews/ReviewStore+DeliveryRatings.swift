@@ -12,7 +12,7 @@ extension ReviewStore {
                              logger: Logger) async throws -> DeliveryRating? {
         try await database.withTransaction(logger: logger) { connection in
             guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
-            let rating = try DeliveryRating.rating(draft, of: order, by: submitter, now: Date().asStored)
+            let rating = try DeliveryRating.rating(draft, of: order, by: submitter, now: database.clock.now.asStored)
             let inserted = try await connection.query("""
                 INSERT INTO delivery_ratings (merchant_id, shipment_id, order_id, carrier, service_level, rating, comment, submitted_by, created_at)
                 VALUES (\(merchant.rawValue), \(rating.shipmentID), \(orderID), \(rating.carrier), \(rating.serviceLevel), \(Int16(rating.rating)),

@@ -28,7 +28,7 @@ public struct ReviewStore: Sendable {
         async throws -> (review: ReviewRecord, help: [ReviewHelpOption]?)? {
         try await database.withTransaction(logger: logger) { connection in
             guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
-            let now = Date().asStored
+            let now = database.clock.now.asStored
             let (review, help) = try ReviewRules.review(draft, of: order, by: submitter, id: UUID(), now: now)
             let inserted = try await connection.query("""
                 INSERT INTO reviews (merchant_id, id, order_id, sku, rating, title, body, display_name, photo_urls, attributes,
@@ -80,7 +80,7 @@ public struct ReviewStore: Sendable {
             guard let row = rows.first?.makeRandomAccess() else { return nil }
             let before = try Self.review(row)
             let version = try row[Self.columnCount].decode(Int.self)
-            let now = Date().asStored
+            let now = database.clock.now.asStored
             var review = before
             try review.moderate(to: status, reason: reason, now: now)
             try await connection.query("""
@@ -109,7 +109,7 @@ public struct ReviewStore: Sendable {
             guard let row = rows.first?.makeRandomAccess() else { return nil }
             let before = try Self.review(row)
             var review = before
-            try review.edit(edit, now: Date().asStored)
+            try review.edit(edit, now: database.clock.now.asStored)
             guard review != before else { return review }
             try await connection.query("""
                 UPDATE reviews SET rating = \(Int16(review.rating)), first_rating = \(review.firstRating.map(Int16.init)),
