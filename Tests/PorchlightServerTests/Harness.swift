@@ -59,12 +59,12 @@ let testMetricsToken = "test-metrics-token-\(UUID().uuidString)"
 
 /// Runs `body` against the real service (real HTTP server, real PostgreSQL at `url`).
 func withService(url: String = databaseURL, clientAddressHeader: HTTPField.Name? = nil, metricsToken: String? = testMetricsToken,
-                 _ body: @Sendable (Service) async throws -> Void) async throws {
+                 clock: WallClock = .system, _ body: @Sendable (Service) async throws -> Void) async throws {
     let app = try await buildApplication(
         // A small pool: hundreds of tests run a service each at the same time, and together
         // they must fit the test cluster's max_connections.
         configuration: AppConfiguration(databaseURL: url, host: "127.0.0.1", port: 0, databasePoolSize: 8, webhooks: testWebhookSettings,
-                                        clientAddressHeader: clientAddressHeader, metricsToken: metricsToken),
+                                        clientAddressHeader: clientAddressHeader, metricsToken: metricsToken, clock: clock),
         logger: testLogger)
     try await serve(app, body)
 }
@@ -130,9 +130,10 @@ struct Service: Sendable {
         return reply["id"] as? String ?? ""
     }
 
-    func ship(_ merchant: TestMerchant, order: String, carrier: String = "dhl", tracking: String, lines: [[String: Any]]) async throws -> Reply {
+    func ship(_ merchant: TestMerchant, order: String, carrier: String = "dhl", serviceLevel: String = "standard", tracking: String,
+              lines: [[String: Any]]) async throws -> Reply {
         try await call(.post, "/v1/orders/\(order)/shipments", key: merchant.apiKey,
-                       json: ["carrier": carrier, "service_level": "standard", "tracking_number": tracking, "lines": lines])
+                       json: ["carrier": carrier, "service_level": serviceLevel, "tracking_number": tracking, "lines": lines])
     }
 
     func scans(_ merchant: TestMerchant, shipment: String, _ events: [[String: Any]]) async throws -> Reply {

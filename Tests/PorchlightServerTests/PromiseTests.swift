@@ -7,12 +7,13 @@ import PostgresNIO
 import Testing
 
 /// A Romanian merchant: one Bucharest warehouse (cut-off 14:00, one handling day, Monday to
-/// Friday, Christmas off) and one courier service delivering in 1–2 days, with two-hour slots.
-func setUpPromises(_ service: Service, _ merchant: TestMerchant, slotCapacity: Int = 5) async throws {
+/// Friday, Christmas off unless told other `holidays`) and one courier service delivering in 1–2
+/// days, Monday to Saturday, with two-hour slots.
+func setUpPromises(_ service: Service, _ merchant: TestMerchant, slotCapacity: Int = 5, holidays: [String] = ["2026-12-25"]) async throws {
     let location = try await service.call(.put, "/v1/locations/BUC-1", key: merchant.apiKey, json: [
         "name": "Bucharest warehouse", "country": "RO", "region": "B", "time_zone": "Europe/Bucharest",
         "cutoff_time": "14:00", "handling_days": 1, "working_days": ["mon", "tue", "wed", "thu", "fri"],
-        "holidays": ["2026-12-25"],
+        "holidays": holidays,
     ])
     #expect(location.status == .created, "\(location.text)")
     let courier = try await service.call(.put, "/v1/carrier-services/fan_courier/express", key: merchant.apiKey, json: [

@@ -17,7 +17,7 @@ private var fourteenDays: [String: Any] {
 
 /// A new merchant with the Bucharest warehouse of `setUpPromises` and `fourteenDays`, changed
 /// as told, as its return policy.
-private func merchantWithPolicy(_ service: Service, _ change: (inout [String: Any]) -> Void = { _ in }) async throws -> TestMerchant {
+func merchantWithPolicy(_ service: Service, _ change: (inout [String: Any]) -> Void = { _ in }) async throws -> TestMerchant {
     let merchant = try await service.newMerchant()
     try await setUpPromises(service, merchant)
     var policy = fourteenDays

@@ -24,7 +24,7 @@ public struct AlertStore: Sendable {
     public func detectDue(now: Date, merchant only: MerchantID? = nil, restFactor: Double = 0,
                           logger: Logger) async throws -> (checked: Int, changed: Int) {
         var (checked, changed) = (0, 0)
-        _ = try await DisruptionStore(database: database).endDue(now: now, logger: logger)
+        _ = try await DisruptionStore(database: database).endDue(now: now, merchant: only, logger: logger)
         while true {
             let started = ContinuousClock.now
             let due = try await database.query("""

@@ -85,11 +85,12 @@ public struct DisruptionStore: Sendable {
     /// resolution, with `disruption.resolved`, and makes the orders it held up due. Replicas
     /// doing this at once resolve each one once: each locks the unresolved rows with an end it
     /// can, skipping those another holds. Returns how many it resolved.
-    public func endDue(now: Date, logger: Logger) async throws -> Int {
+    public func endDue(now: Date, merchant only: MerchantID? = nil, logger: Logger) async throws -> Int {
         try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 SELECT merchant_id, \(unescaped: Self.columns) FROM declared_disruptions
                 WHERE resolved_at IS NULL AND expected_end_at <= \(now)  -- (those that may have ended; Core's endedAt decides)
+                  AND (\(only?.rawValue)::uuid IS NULL OR merchant_id = \(only?.rawValue))
                 FOR UPDATE SKIP LOCKED
                 """, logger: logger).collect()
             var ended: [UUID: [DeclaredDisruption]] = [:]

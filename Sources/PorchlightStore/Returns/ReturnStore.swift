@@ -67,14 +67,16 @@ public struct ReturnStore: Sendable {
         return try await move(returnID, merchant: merchant, logger: logger) { record, now in try record.recordParcelScans(events, now: now) }
     }
 
-    /// Expires the returns, of every merchant, whose items were not sent by their `expiresAt`, each
-    /// as a change to its order (so replicas doing this at once expire each return once: Core's
-    /// `expireIfDue` finds the second try not due). Returns how many expired.
-    public func expireDue(now: Date, logger: Logger) async throws -> Int {
+    /// Expires the returns, of every merchant (or only one), whose items were not sent by their
+    /// `expiresAt`, each as a change to its order (so replicas doing this at once expire each
+    /// return once: Core's `expireIfDue` finds the second try not due). Returns how many expired.
+    public func expireDue(now: Date, merchant only: MerchantID? = nil, logger: Logger) async throws -> Int {
         var expired = 0
         while true {
             let due = try await database.query("""
-                SELECT merchant_id, id FROM returns WHERE expires_at <= \(now) ORDER BY expires_at LIMIT 200
+                SELECT merchant_id, id FROM returns
+                WHERE expires_at <= \(now) AND (\(only?.rawValue)::uuid IS NULL OR merchant_id = \(only?.rawValue))
+                ORDER BY expires_at LIMIT 200
                 """, logger: logger).map { try $0.decode((UUID, UUID).self) }
             var expiredNow = 0
             for (merchant, id) in due {
