@@ -47,4 +47,11 @@ private func checkEveryPair<State: StateMachine>(of _: State.Type, states: Int, 
             "none>pending",
         ])
     }
+
+    @Test func aReviewIsModeratedAndAnEditSendsItBackToModeration() {
+        checkEveryPair(of: ReviewStatus.self, states: 5, allowed: [
+            "pending>published", "pending>rejected", "pending>spam",
+            "published>hidden", "published>pending", "hidden>published", "hidden>pending",
+        ])
+    }
 }
