@@ -54,4 +54,8 @@ private func checkEveryPair<State: StateMachine>(of _: State.Type, states: Int, 
             "published>hidden", "published>pending", "hidden>published", "hidden>pending",
         ])
     }
+
+    @Test func aRemedyIsChosenOnceThenApplied() {
+        checkEveryPair(of: RemedyRecord.Status.self, states: 4, allowed: ["offered>chosen", "offered>expired", "chosen>applied"])
+    }
 }
