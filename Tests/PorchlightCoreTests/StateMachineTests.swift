@@ -58,4 +58,8 @@ private func checkEveryPair<State: StateMachine>(of _: State.Type, states: Int, 
     @Test func aRemedyIsChosenOnceThenApplied() {
         checkEveryPair(of: RemedyRecord.Status.self, states: 4, allowed: ["offered>chosen", "offered>expired", "chosen>applied"])
     }
+
+    @Test func anAlertOnlyEscalates() {
+        checkEveryPair(of: AlertSeverity.self, states: 3, allowed: ["delay>long_delay", "delay>critical", "long_delay>critical"])
+    }
 }
