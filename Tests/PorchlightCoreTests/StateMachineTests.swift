@@ -62,4 +62,11 @@ private func checkEveryPair<State: StateMachine>(of _: State.Type, states: Int, 
     @Test func anAlertOnlyEscalates() {
         checkEveryPair(of: AlertSeverity.self, states: 3, allowed: ["delay>long_delay", "delay>critical", "long_delay>critical"])
     }
+
+    @Test func aWebhookEndpointIsDisabledForOneReasonUntilReEnabled() {
+        checkEveryPair(of: WebhookEndpointState.self, states: 4, allowed: [
+            "enabled>disabled (merchant)", "enabled>disabled (gone)", "enabled>disabled (failing)",
+            "disabled (merchant)>enabled", "disabled (gone)>enabled", "disabled (failing)>enabled",
+        ])
+    }
 }
