@@ -457,16 +457,16 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         var (order, id) = try mailReturn()
         let due = instant("2026-12-09T10:00:00Z")
         var record = try #require(order.returns.first)
-        let early = record.expireIfDue(now: due.addingTimeInterval(-1))
+        let early = try record.expireIfDue(now: due.addingTimeInterval(-1))
         #expect(!early && record.logistics == .awaiting)
         let before = order
         _ = try order.moveReturn(id, now: due) { record, now in
-            let expired = record.expireIfDue(now: now)
+            let expired = try record.expireIfDue(now: now)
             #expect(expired)
         }
         record = order.returns[0]
         #expect(record.logistics == .expired && record.money == .none && !record.isLive && record.expiresAt == nil)
-        let again = record.expireIfDue(now: due)
+        let again = try record.expireIfDue(now: due)
         #expect(!again, "once")
         #expect(OrderEvents.between(before, order).map(\.type) == [.returnExpired])
         let tee = try #require(ReturnEligibility.lines(of: order, policy: policy(), now: due).first { $0.sku == "TEE" })
@@ -480,7 +480,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         // An instant exchange was settled: it does not expire.
         var exchange = try opened(.exchange, .mail, exchange: ExchangeItem(sku: "TEE-L", unitPrice: 4990))
         try exchange.settle(now: opening)
-        let exchangeExpired = exchange.expireIfDue(now: instant("2027-06-01T00:00:00Z"))
+        let exchangeExpired = try exchange.expireIfDue(now: instant("2027-06-01T00:00:00Z"))
         #expect(exchange.expiresAt == nil && !exchangeExpired)
     }
 
@@ -542,7 +542,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         try record.decide(.approved, reason: nil, now: approvedAt)
         let due = instant("2026-12-14T10:00:00Z")
         #expect(record.expiresAt == due, "14 days from approval")
-        let expired = record.expireIfDue(now: due)
+        let expired = try record.expireIfDue(now: due)
         #expect(expired)
         var late = record
         try late.recordParcelScans([scan(.inTransit, "2026-12-15T10:00:00Z")], now: due)

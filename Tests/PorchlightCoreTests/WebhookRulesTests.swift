@@ -201,23 +201,23 @@ import Testing
                         updatedAt: created)
     }
 
-    @Test func reEnablingClearsTheFailureAndReceivesFromNow() {
-        let enabled = endpoint(disabled: .gone).changed(.init(url: nil, description: nil, selection: nil, enabled: true), now: now)
+    @Test func reEnablingClearsTheFailureAndReceivesFromNow() throws {
+        let enabled = try endpoint(disabled: .gone).changed(.init(url: nil, description: nil, selection: nil, enabled: true), now: now)
         #expect(enabled.enabled)
         #expect(enabled.disabledAt == nil)
         #expect(enabled.failingSince == nil)
         #expect(enabled.receivesSince == now)
     }
 
-    @Test func disablingKeepsAnAutomaticReasonAndEnablingAnEnabledOneChangesNothing() {
-        let stillGone = endpoint(disabled: .gone).changed(.init(url: nil, description: nil, selection: nil, enabled: false), now: now)
+    @Test func disablingKeepsAnAutomaticReasonAndEnablingAnEnabledOneChangesNothing() throws {
+        let stillGone = try endpoint(disabled: .gone).changed(.init(url: nil, description: nil, selection: nil, enabled: false), now: now)
         #expect(stillGone.disabledReason == .gone)
         #expect(stillGone.disabledAt == created)
-        let paused = endpoint(disabled: nil).changed(.init(url: nil, description: "paused", selection: nil, enabled: false), now: now)
+        let paused = try endpoint(disabled: nil).changed(.init(url: nil, description: "paused", selection: nil, enabled: false), now: now)
         #expect(paused.disabledReason == .merchant)
         #expect(paused.disabledAt == now)
         #expect(paused.description == "paused")
-        let same = endpoint(disabled: nil).changed(.init(url: nil, description: nil, selection: .only([.orderCreated]), enabled: true), now: now)
+        let same = try endpoint(disabled: nil).changed(.init(url: nil, description: nil, selection: .only([.orderCreated]), enabled: true), now: now)
         #expect(same.receivesSince == created)
         #expect(same.failingSince == created)
         #expect(same.selection == .only([.orderCreated]))

@@ -262,7 +262,9 @@ import Testing
             }
             #expect(twice.map(\.status) == [.ok, .ok] && twice.allSatisfy { $0["code"] as? String == "SORRY-1" && $0["status"] as? String == "chosen" },
                     "\(twice.map(\.text))")
-            #expect(try await choose(0, "discount_percent").status == .conflict, "a second, different choice")
+            let second = try await choose(0, "discount_percent")
+            #expect(second.status == .conflict && (second["detail"] as? String)?.contains("already chosen (discount_code)") == true,
+                    "a second, different choice: \(second.text)")
             // The pool is empty now: choosing a code is a conflict, and the offer stays open.
             #expect(try await choose(1, "discount_code").status == .conflict)
             let stillOffered = try await service.call(.get, "/v1/orders/\(orders[1])/remedies", key: tokens[1])
@@ -298,7 +300,8 @@ import Testing
                 try await client.query("UPDATE remedies SET expires_at = now() - interval '1 second' WHERE id = \(try #require(UUID(uuidString: remedyIDs[1])))",
                                        logger: testLogger)
             }
-            #expect(try await choose(1, "discount_percent").status == .conflict)
+            let late = try await choose(1, "discount_percent")
+            #expect(late.status == .conflict && (late["detail"] as? String)?.contains("expired") == true, "\(late.text)")
             let expired = try await service.call(.get, "/v1/orders/\(orders[1])/remedies", key: merchant.apiKey)
             #expect((expired["items"] as? [[String: Any]])?.first?["status"] as? String == "expired")
 

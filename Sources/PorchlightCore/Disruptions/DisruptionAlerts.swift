@@ -18,8 +18,8 @@ public enum AlertReason: String, Sendable, CaseIterable, Codable {
     case declaredDisruption = "declared_disruption"
 }
 
-/// How bad it is; an alert only ever escalates.
-public enum AlertSeverity: String, Sendable, CaseIterable, Comparable, Codable {
+/// How bad it is; an alert only escalates while its problem lasts (`allowed`).
+public enum AlertSeverity: String, Sendable, CaseIterable, Comparable, Codable, StateMachine {
     /// Late, and likely to arrive.
     case delay
     /// Held up: a problem the carrier reported, a promise past its day, a parcel long silent.
@@ -30,21 +30,44 @@ public enum AlertSeverity: String, Sendable, CaseIterable, Comparable, Codable {
     public static func < (lhs: AlertSeverity, rhs: AlertSeverity) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
+
+    /// Escalation: up, never down. (Once an alert's problem is over it follows the worst one
+    /// left, at that one's severity: `AlertRecord.follow`.)
+    public static let allowed: [AlertSeverity: Set<AlertSeverity>] = [
+        .delay: [.longDelay, .critical],
+        .longDelay: [.critical],
+        .critical: [],
+    ]
+
+    public static let subject = "The alert"
 }
 
 /// An order's open disruption alert: one per episode, however many scans say so, escalated as
 /// it gets worse and resolved when nothing is wrong any more.
 public struct AlertRecord: Sendable, Equatable {
     public var id: UUID
-    public var reason: AlertReason
-    public var severity: AlertSeverity
+    /// The problem it is about and how bad it is, changed only by `follow`.
+    public private(set) var reason: AlertReason
+    public private(set) var severity: AlertSeverity
     /// The shipment it is about; nil when it is about the order as a whole.
-    public var shipmentID: UUID?
+    public private(set) var shipmentID: UUID?
     public var openedAt: Date
-    public var updatedAt: Date
+    public private(set) var updatedAt: Date
 
     public init(id: UUID, reason: AlertReason, severity: AlertSeverity, shipmentID: UUID?, openedAt: Date, updatedAt: Date) {
         (self.id, self.reason, self.severity, self.shipmentID, self.openedAt, self.updatedAt) = (id, reason, severity, shipmentID, openedAt, updatedAt)
+    }
+
+    /// Follows `found`, the worst of what is wrong now, when it is another problem, or as bad or
+    /// worse: while the alert's own problem lasts, its severity moves only as
+    /// `AlertSeverity.allowed` says (a lost parcel stays critical); once that problem is over,
+    /// it follows the worst one left at that one's severity. False when it stays as it is.
+    mutating func follow(_ found: DisruptionRules.Finding, ownProblemLasts: Bool, now: Date) -> Bool {
+        guard found.severity == severity || severity.canMove(to: found.severity) || !ownProblemLasts,
+              (found.reason, found.severity, found.shipmentID) != (reason, severity, shipmentID)
+        else { return false }
+        (reason, severity, shipmentID, updatedAt) = (found.reason, found.severity, found.shipmentID, now)
+        return true
     }
 }
 
@@ -216,13 +239,9 @@ extension OrderRecord {
             alert = AlertRecord(id: newID, reason: found.reason, severity: found.severity, shipmentID: found.shipmentID, openedAt: now, updatedAt: now)
         case (_?, nil):
             alert = nil
-        case (let open?, let found?):
+        case (var open?, let found?):
             let lasts = findings.contains { ($0.reason, $0.shipmentID) == (open.reason, open.shipmentID) }
-            guard found.severity >= open.severity || !lasts,
-                  (found.reason, found.severity, found.shipmentID) != (open.reason, open.severity, open.shipmentID)
-            else { break }
-            alert = AlertRecord(id: open.id, reason: found.reason, severity: found.severity, shipmentID: found.shipmentID,
-                                openedAt: open.openedAt, updatedAt: now)
+            if open.follow(found, ownProblemLasts: lasts, now: now) { alert = open }
         }
         if let alert, before.map({ $0.id != alert.id || alert.severity > $0.severity }) ?? true {
             offerRemedy(now: now, newID: UUID())

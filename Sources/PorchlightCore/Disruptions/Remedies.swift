@@ -106,11 +106,12 @@ public struct RemedyRecord: Sendable, Equatable {
     public var options: [RemedyOption]
     public var offeredAt: Date
     public var expiresAt: Date
-    public var choice: RemedyOption?
-    public var chosenAt: Date?
+    /// The choice and its application move the remedy's `Status`, only as its table allows.
+    public private(set) var choice: RemedyOption?
+    public private(set) var chosenAt: Date?
     /// The pool's code given with a `discount_code` choice (set by the store as it is chosen).
     public var code: String?
-    public var appliedAt: Date?
+    public private(set) var appliedAt: Date?
 
     public init(id: UUID, alertID: UUID, options: [RemedyOption], offeredAt: Date, expiresAt: Date, choice: RemedyOption?,
                 chosenAt: Date?, code: String?, appliedAt: Date?) {
@@ -128,6 +129,18 @@ public struct RemedyRecord: Sendable, Equatable {
         if appliedAt != nil { return .applied }
         if choice != nil { return .chosen }
         return now >= expiresAt ? .expired : .offered
+    }
+
+    /// Records the customer's choice of an option of an offer still open.
+    mutating func choose(_ option: RemedyOption, now: Date) throws(DomainError) {
+        try status(at: now).checkMove(to: .chosen)
+        (choice, chosenAt) = (option, now)
+    }
+
+    /// Records that the merchant gave the customer what they chose.
+    mutating func markApplied(now: Date) throws(DomainError) {
+        try status(at: now).checkMove(to: .applied)
+        appliedAt = now
     }
 }
 
@@ -166,15 +179,14 @@ extension OrderRecord {
             throw .validation([FieldError(field: "kind", message: "must be one of the offered kinds: "
                                           + remedy.options.map(\.kind.rawValue).joined(separator: ", "))])
         }
-        remedies[index].choice = option
-        remedies[index].chosenAt = now
+        try remedies[index].choose(option, now: now)
     }
 
     /// The merchant has given the customer what they chose; once (again changes nothing).
     public mutating func markRemedyApplied(_ id: UUID, now: Date) throws(DomainError) {
         guard let index = remedies.firstIndex(where: { $0.id == id }) else { throw .notFound("No remedy with id \(id.apiText) on this order.") }
         guard remedies[index].choice != nil else { throw .conflict("The customer has not chosen a remedy yet.") }
-        if remedies[index].appliedAt == nil { remedies[index].appliedAt = now }
+        if remedies[index].appliedAt == nil { try remedies[index].markApplied(now: now) }
     }
 }
 

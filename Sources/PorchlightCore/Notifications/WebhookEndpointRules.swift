@@ -243,15 +243,18 @@ public struct WebhookEndpoint: Sendable, Equatable {
     public var url: String
     public var description: String
     public var selection: WebhookEventSelection
-    public var disabledReason: WebhookDisabledReason?
-    public var disabledAt: Date?
-    public var failingSince: Date?
+    /// Changed only by `move(to:now:)`, as `WebhookEndpointState.allowed` says.
+    public private(set) var disabledReason: WebhookDisabledReason?
+    public private(set) var disabledAt: Date?
+    public private(set) var failingSince: Date?
     /// It receives the events that happened from then on (see `WebhookSubscription`).
-    public var receivesSince: Date
+    public private(set) var receivesSince: Date
     public var createdAt: Date
     public var updatedAt: Date
 
     public var enabled: Bool { disabledReason == nil }
+
+    public var state: WebhookEndpointState { disabledReason.map(WebhookEndpointState.disabled) ?? .enabled }
 
     public init(id: UUID, url: String, description: String, selection: WebhookEventSelection, disabledReason: WebhookDisabledReason?,
                 disabledAt: Date?, failingSince: Date?, receivesSince: Date, createdAt: Date, updatedAt: Date) {
@@ -263,21 +266,28 @@ public struct WebhookEndpoint: Sendable, Equatable {
     /// The endpoint after the merchant's change at `now`. Disabling keeps the pending deliveries
     /// for later (and an automatic reason, if there was one); re-enabling clears the failure and
     /// receives the events that happen from now on.
-    public func changed(_ change: WebhookEndpointChange, now: Date) -> WebhookEndpoint {
+    public func changed(_ change: WebhookEndpointChange, now: Date) throws(DomainError) -> WebhookEndpoint {
         var endpoint = self
         if let url = change.url { endpoint.url = url.absoluteString }
         if let description = change.description { endpoint.description = description }
         if let selection = change.selection { endpoint.selection = selection }
         switch change.enabled {
-        case true? where !enabled:
-            (endpoint.disabledReason, endpoint.disabledAt, endpoint.failingSince, endpoint.receivesSince) = (nil, nil, nil, now)
-        case false? where enabled:
-            (endpoint.disabledReason, endpoint.disabledAt) = (.merchant, now)
-        default:
-            break
+        case true? where !enabled: try endpoint.move(to: .enabled, now: now)
+        case false? where enabled: try endpoint.move(to: .disabled(.merchant), now: now)
+        default: break
         }
         endpoint.updatedAt = now
         return endpoint
+    }
+
+    /// Moves the endpoint to `next` at `now`, as the table allows: disabled, it notes when;
+    /// re-enabled, its failure is forgotten and it receives what happens from now on.
+    mutating func move(to next: WebhookEndpointState, now: Date) throws(DomainError) {
+        try state.checkMove(to: next)
+        switch next {
+        case .enabled: (disabledReason, disabledAt, failingSince, receivesSince) = (nil, nil, nil, now)
+        case .disabled(let reason): (disabledReason, disabledAt) = (reason, now)
+        }
     }
 
     /// A merchant has at most this many endpoints: each event is sent to each of them.

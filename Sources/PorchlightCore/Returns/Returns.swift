@@ -1,39 +1,5 @@
 import Foundation
 
-/// Whether the merchant agreed to the return.
-public enum ReturnDecision: String, Sendable, CaseIterable {
-    /// Waiting for the merchant (approval `on_request`).
-    case requested, approved, declined, cancelled
-
-    /// A return so decided holds its units: they cannot be returned again, and they count as returned.
-    public var holdsUnits: Bool { self == .requested || self == .approved }
-}
-
-/// Where the items are.
-public enum ReturnLogistics: String, Sendable, CaseIterable {
-    /// Nothing travels back (a returnless method, or a parcel the carrier lost).
-    case notRequired = "not_required"
-    /// Waiting for the customer to send or bring them.
-    case awaiting
-    /// The carrier has the parcel (its scans say so).
-    case inTransit = "in_transit"
-    /// The merchant counted what came back.
-    case received
-    /// The carrier lost the parcel on its way back, or sent it back to the customer.
-    case lost
-    /// Nothing was sent within the policy's ship-back days: the units are free again.
-    case expired
-}
-
-/// Where the money is.
-public enum ReturnMoney: String, Sendable, CaseIterable {
-    case pending, refunded, credited, exchanged, kept
-    /// A carrier claim settled by sending the items again.
-    case reshipped
-    /// Nothing to settle: the return was declined, cancelled or expired.
-    case none
-}
-
 /// Who opened the return: the customer (or the merchant for them), or the carrier's failure, a
 /// claim against a parcel lost or sent back on its way to the customer.
 public enum ReturnKind: String, Sendable, CaseIterable {
@@ -128,6 +94,7 @@ public struct ReturnReceiptLine: Sendable, Equatable {
 
 /// A return of some of an order's lines, with three state machines kept apart: the decision,
 /// the items' logistics and the money. Receiving never moves money; settling is its own step.
+/// Each state changes only through the methods below, by its machine's table (`StateMachine`).
 public struct ReturnRecord: Sendable, Equatable {
     public var id: UUID
     public var orderID: UUID
@@ -143,10 +110,10 @@ public struct ReturnRecord: Sendable, Equatable {
     public var quote: ReturnQuote
     /// The policy's restocking fee when the return was opened, to count the refund again at receipt.
     public var restockingFeePercent: Int
-    public var decision: ReturnDecision
-    public var decisionReason: String?
-    public var logistics: ReturnLogistics
-    public var money: ReturnMoney
+    public private(set) var decision: ReturnDecision
+    public private(set) var decisionReason: String?
+    public private(set) var logistics: ReturnLogistics
+    public private(set) var money: ReturnMoney
     /// For an in-store return: the token the store scans.
     public var storeToken: String?
     public var labelReference: String?
@@ -220,8 +187,9 @@ public struct ReturnRecord: Sendable, Equatable {
         v.text(reason, "reason", max: 500)
         v.check(next == .approved || reason?.contains { !$0.isWhitespace } == true, "reason", "is required to decline a return")
         try v.finish()
-        (decision, decisionReason, updatedAt) = (next, reason, now)
-        if next == .declined { money = .none }
+        try decision.move(to: next)
+        if next == .declined { try money.move(to: .none) }
+        (decisionReason, updatedAt) = (reason, now)
         if next == .approved { startShipBackDays(now: now) }
     }
 
@@ -245,7 +213,21 @@ public struct ReturnRecord: Sendable, Equatable {
         var v = Validator()
         v.text(reason, "reason", max: 500)
         try v.finish()
-        (decision, decisionReason, money, updatedAt) = (.cancelled, reason, .none, now)
+        try callOff(reason: reason, now: now)
+    }
+
+    /// Calls the return off: nothing will be settled.
+    fileprivate mutating func callOff(reason: String?, now: Date) throws(DomainError) {
+        try decision.move(to: .cancelled)
+        try money.move(to: .none)
+        (decisionReason, updatedAt) = (reason, now)
+    }
+
+    /// The carrier sent back the parcel it had reported lost: the claim is now for a returned
+    /// parcel, on its way back by mail.
+    fileprivate mutating func claimSentBack(now: Date) throws(DomainError) {
+        try logistics.move(to: .inTransit)
+        (kind, method, updatedAt) = (.returnedToSender, .mail, now)
     }
 
     /// Records what came back, per line. Receiving never refunds: settling is `settle`.
@@ -282,6 +264,7 @@ public struct ReturnRecord: Sendable, Equatable {
         }
         v.check(lines.allSatisfy { line in receipt.contains { $0.sku == line.sku } }, "lines", "must account for every line of the return")
         try v.finish()
+        try logistics.move(to: .received)
         for index in lines.indices {
             lines[index].receipt = receipt.first { $0.sku == lines[index].sku }
         }
@@ -290,7 +273,7 @@ public struct ReturnRecord: Sendable, Equatable {
         let recounted = quote.recounted(received: Dictionary(uniqueKeysWithValues: receipt.map { ($0.sku, $0.received) }),
                                         restockingFeePercent: restockingFeePercent, gift: gift)
         if money == .pending { quote = recounted } else { quote.lines = recounted.lines }
-        (logistics, updatedAt) = (.received, now)
+        updatedAt = now
     }
 
     /// Settles the money as the resolution says. An exchange or a kept item may be settled before
@@ -319,13 +302,14 @@ public struct ReturnRecord: Sendable, Equatable {
             quote.resolution = settling
             quote.total(restockingFeePercent: restockingFeePercent, gift: gift)
         }
-        money = switch resolution {
+        let settled: ReturnMoney = switch resolution {
         case .refund: .refunded
         case .storeCredit: .credited
         case .exchange: .exchanged
         case .keepItem: .kept
         case .reship: .reshipped
         }
+        try money.move(to: settled)
         updatedAt = now
     }
 
@@ -348,20 +332,23 @@ public struct ReturnRecord: Sendable, Equatable {
         let progress = parcel.progress
         if logistics == .expired {
             guard let sent = progress.shippedAt, let deadline = shipBackBy, sent <= deadline else { return }
-            money = .pending
+            try money.move(to: .pending)
         }
-        logistics = switch (progress.status, progress.substatus) {
+        let next: ReturnLogistics = switch (progress.status, progress.substatus) {
         case (.exception, .lost?): .lost
         case (.returnedToSender, _): .awaiting
         default: progress.shippedAt != nil ? .inTransit : .awaiting
         }
+        if next != logistics { try logistics.move(to: next) }
     }
 
     /// Expires a return whose items were never sent within the policy's ship-back days: its
     /// units are free again and nothing is settled. False when it is not due.
-    public mutating func expireIfDue(now: Date) -> Bool {
+    public mutating func expireIfDue(now: Date) throws(DomainError) -> Bool {
         guard let expiresAt, expiresAt <= now else { return false }
-        (logistics, money, updatedAt) = (.expired, .none, now)
+        try logistics.move(to: .expired)
+        try money.move(to: .none)
+        updatedAt = now
         return true
     }
 }
@@ -489,12 +476,16 @@ extension OrderRecord {
         let sentBack = shipment.status == .returnedToSender
         if let index = returns.firstIndex(where: { $0.shipmentID == shipment.id }) {
             guard returns[index].isOpen, returns[index].kind == .lostParcel else { return }
-            if sentBack {
-                (returns[index].kind, returns[index].method, returns[index].logistics) = (.returnedToSender, .mail, .inTransit)
-                returns[index].updatedAt = now
-            } else if shipment.status == .delivered {
-                (returns[index].decision, returns[index].decisionReason, returns[index].money) = (.cancelled, "The carrier delivered the parcel after all.", .none)
-                returns[index].updatedAt = now
+            do {
+                if sentBack {
+                    try returns[index].claimSentBack(now: now)
+                } else if shipment.status == .delivered {
+                    try returns[index].callOff(reason: "The carrier delivered the parcel after all.", now: now)
+                }
+            } catch {
+                // An open claim for a lost parcel (approved, nothing travelling back, nothing
+                // settled) makes both moves; a carrier's scan has nobody to answer a refusal.
+                assertionFailure("\(error)")
             }
             return
         }

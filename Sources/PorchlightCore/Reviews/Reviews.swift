@@ -59,24 +59,6 @@ public struct ReviewDraft: Sendable, Equatable {
     }
 }
 
-/// Where a review stands. Moderation never looks at the rating: a low one is published like a
-/// high one (review feeds and the FTC's rule forbid suppressing by rating).
-public enum ReviewStatus: String, Sendable, Codable, CaseIterable {
-    case pending, published, rejected, spam, hidden
-
-    /// The moves moderation may make: a pending review is published, rejected or marked spam;
-    /// a published one may be hidden and shown again. Rejected and spam are final.
-    public func canMove(to next: ReviewStatus) -> Bool {
-        switch (self, next) {
-        case (.pending, .published), (.pending, .rejected), (.pending, .spam), (.published, .hidden), (.hidden, .published): true
-        default: false
-        }
-    }
-
-    /// Every status but publishing needs a reason, kept for the audit trail.
-    public var needsReason: Bool { self != .published }
-}
-
 /// How the server decided the review is from a buyer: never set by a client.
 public struct ReviewVerification: Sendable, Equatable {
     public enum Method: String, Sendable {
@@ -160,8 +142,9 @@ public struct ReviewRecord: Sendable, Equatable {
     public var incentivised: Bool
     public var verification: ReviewVerification
     public var submittedBy: Submitter
-    public var status: ReviewStatus
-    public var statusReason: String?
+    /// Changed only by moderation and the reviewer's edit, as `ReviewStatus.allowed` says.
+    public private(set) var status: ReviewStatus
+    public private(set) var statusReason: String?
     public var helpRequested: Bool
     /// The rating first given, when the reviewer has since revised it (once, after asking for help).
     public var firstRating: Int?
@@ -228,20 +211,22 @@ public struct ReviewRecord: Sendable, Equatable {
         if draft.rating != rating { firstRating = rating }
         (rating, title, text, displayName, photoURLs, updatedAt) = (draft.rating, draft.title, draft.text, draft.displayName, draft.photoURLs, now)
         if status == .published || status == .hidden {
-            (status, statusReason) = (.pending, "edited by the reviewer")
+            try status.move(to: .pending)
+            statusReason = "edited by the reviewer"
         }
     }
 
-    /// Moves the review to `next`, or refuses with a conflict that names where it stands.
+    /// Moves the review to `next`, or refuses with a conflict that names where it stands. Back to
+    /// pending is the reviewer's edit, never a moderator's decision (the API cannot ask for it).
     public mutating func moderate(to next: ReviewStatus, reason: String?, now: Date) throws(DomainError) {
-        guard status.canMove(to: next) else {
-            throw .conflict("The review is \(status.rawValue); it cannot become \(next.rawValue).")
-        }
+        guard next != .pending else { throw .validation([FieldError(field: "status", message: "must be published, rejected, spam or hidden")]) }
+        try status.checkMove(to: next)
         var v = Validator()
         v.text(reason, "reason", max: 500)
         v.check(!next.needsReason || reason?.contains { !$0.isWhitespace } == true, "reason", "is required to make a review \(next.rawValue)")
         try v.finish()
-        (status, statusReason, updatedAt) = (next, reason, now)
+        try status.move(to: next)
+        (statusReason, updatedAt) = (reason, now)
     }
 }
 

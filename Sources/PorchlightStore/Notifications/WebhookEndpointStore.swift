@@ -87,7 +87,7 @@ public struct WebhookEndpointStore: Sendable {
     public func update(_ id: UUID, _ change: WebhookEndpointChange, merchant: MerchantID, logger: Logger) async throws -> WebhookEndpoint {
         try await database.withTransaction(logger: logger) { connection in
             let before = try await Self.endpoint(id, merchant: merchant, lock: true, on: connection, logger: logger)
-            let after = before.changed(change, now: database.clock.now.asStored)
+            let after = try before.changed(change, now: database.clock.now.asStored)
             try await connection.query("""
                 UPDATE webhook_endpoints e SET
                     url = \(after.url), description = \(after.description), event_types = \(after.selection.selectors),

@@ -83,7 +83,7 @@ public struct ReturnStore: Sendable {
                 do {
                     let expiredIt = try await orders.change(.returned(id), merchant: MerchantID(merchant), idempotency: nil, logger: logger) { order, now in
                         var expiredIt = false
-                        _ = try order.moveReturn(id, now: now) { record, at in expiredIt = record.expireIfDue(now: at) }
+                        _ = try order.moveReturn(id, now: now) { record, at in expiredIt = try record.expireIfDue(now: at) }
                         return expiredIt
                     }.outcome
                     if expiredIt { expiredNow += 1 }
