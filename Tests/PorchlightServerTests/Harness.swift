@@ -59,12 +59,14 @@ let testMetricsToken = "test-metrics-token-\(UUID().uuidString)"
 
 /// Runs `body` against the real service (real HTTP server, real PostgreSQL at `url`).
 func withService(url: String = databaseURL, clientAddressHeader: HTTPField.Name? = nil, metricsToken: String? = testMetricsToken,
-                 clock: WallClock = .system, _ body: @Sendable (Service) async throws -> Void) async throws {
+                 clock: TestClock? = nil, _ body: @Sendable (Service) async throws -> Void) async throws {
     let app = try await buildApplication(
         // A small pool: hundreds of tests run a service each at the same time, and together
         // they must fit the test cluster's max_connections.
         configuration: AppConfiguration(databaseURL: url, host: "127.0.0.1", port: 0, databasePoolSize: 8, webhooks: testWebhookSettings,
-                                        clientAddressHeader: clientAddressHeader, metricsToken: metricsToken, clock: clock),
+                                        clientAddressHeader: clientAddressHeader, metricsToken: metricsToken, clock: clock?.wallClock ?? .system,
+                                        // A service on a moved clock must not pass over other tests' data at its time.
+                                        runsBackgroundWork: clock == nil),
         logger: testLogger)
     try await serve(app, body)
 }

@@ -27,7 +27,7 @@ import Testing
         let clock = TestClock(weekday: 6, hour: 9, in: Self.bucharest)
         let friday = clock.now
         let monday = try Self.bucharestTime(3, after: friday, at: 12)
-        try await withService(clock: clock.wallClock) { service in
+        try await withService(clock: clock) { service in
             let merchant = try await service.newMerchant()
             try await setUpPromises(service, merchant, holidays: [LocalDate(monday, in: Self.bucharest).description])
             let quoted = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey,
@@ -62,7 +62,7 @@ import Testing
 
     @Test func aReturnExpiresAtItsDeadlineAndNotASecondBefore() async throws {
         let clock = TestClock(weekday: 4, hour: 10, in: .gmt)
-        try await withService(clock: clock.wallClock) { service in
+        try await withService(clock: clock) { service in
             let merchant = try await merchantWithPolicy(service) { $0["ship_back_days"] = 1 }
             clock.advance(seconds: 60)  // the order comes after the policy it is placed under
             let order = try await service.shippedOrder(merchant, placedAt: isoTime(clock.now.addingTimeInterval(-30)),
@@ -89,7 +89,7 @@ import Testing
 
     @Test func wordsAreEditableForFourteenDaysAndAHelpedRatingRevisableForSixty() async throws {
         let clock = TestClock(weekday: 2, hour: 12, in: .gmt)
-        try await withService(clock: clock.wallClock) { service in
+        try await withService(clock: clock) { service in
             let merchant = try await service.newMerchant()
             /// A delivered order and a customer link to it that outlasts the windows.
             func delivered() async throws -> (id: String, token: String) {
@@ -127,7 +127,7 @@ import Testing
 
     @Test func aReviewRequestIsAnnouncedWhenDueAndNeverOnceStale() async throws {
         let clock = TestClock(weekday: 2, hour: 12, in: Self.bucharest)
-        try await withService(clock: clock.wallClock) { service in
+        try await withService(clock: clock) { service in
             let merchant = try await service.newMerchant()
             func delivered() async throws -> ShippedOrder {
                 try await service.shippedOrder(merchant, placedAt: isoTime(clock.now.addingTimeInterval(-3600)), at: clock.now.addingTimeInterval(-60))

@@ -27,6 +27,9 @@ public struct AppConfiguration: Sendable {
     public var messages: MessageDeliverySettings
     /// Where every "now" of the service comes from: the system's, or a test's own.
     public var clock: WallClock
+    /// Whether this replica runs the periodic passes, the dispatchers and the purges, over every
+    /// merchant. Every replica does; a test that moves its clock does not.
+    public var runsBackgroundWork: Bool
 
     public enum LogFormat: String, Sendable, CaseIterable {
         case text, json
@@ -35,9 +38,10 @@ public struct AppConfiguration: Sendable {
     public init(databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
                 logFormat: LogFormat = .text, databasePoolSize: Int = 20, webhooks: WebhookSettings = .init(),
                 clientAddressHeader: HTTPField.Name? = nil, replicas: Int = 1, metricsToken: String? = nil,
-                messages: MessageDeliverySettings = .init(), clock: WallClock = .system) {
+                messages: MessageDeliverySettings = .init(), clock: WallClock = .system, runsBackgroundWork: Bool = true) {
         self.messages = messages
         self.clock = clock
+        self.runsBackgroundWork = runsBackgroundWork
         self.clientAddressHeader = clientAddressHeader
         self.metricsToken = metricsToken
         self.replicas = replicas

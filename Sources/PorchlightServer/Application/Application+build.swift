@@ -71,41 +71,44 @@ public func buildApplication(
             PreparedResponseMiddleware(),
         ])
 
+    // Every replica runs the background work; a test that moves its clock runs none, so that
+    // other tests' data sharing the database is not passed over at its time.
+    let background: [any Service] = configuration.runsBackgroundWork ? [
+        RetentionPurger(purges: [
+            .init(name: "idempotency keys") { try await idempotency.purgeExpired(logger: $0) },
+            .init(name: "webhook deliveries") { try await webhookDeliveries.purgeEnded(logger: $0) },
+            .init(name: "order lookup misses") { try await lookups.purgeEnded(logger: $0) },
+            .init(name: "customer tokens") { try await customerTokens.purgeExpired(logger: $0) },
+        ], interval: .seconds(600), logger: logger),
+        PeriodicPass(name: "announced review requests", interval: .seconds(60), clock: configuration.clock, migrated: migrated, logger: logger) { [reviews = handlers.reviews] in
+            try await reviews.sendDueRequests(now: $0, logger: $1)
+        },
+        PeriodicPass(name: "expired returns", interval: .seconds(60), clock: configuration.clock, migrated: migrated, logger: logger) { [returns = handlers.returns] in
+            try await returns.expireDue(now: $0, logger: $1)
+        },
+        PeriodicPass(name: "orders checked for disruptions", interval: .seconds(300), clock: configuration.clock, migrated: migrated, logger: logger) {
+            [alerts = handlers.alerts] in try await alerts.detectDue(now: $0, restFactor: AlertStore.paced, logger: $1).changed
+        },
+        WebhookDispatcher(
+            deliveries: WebhookDeliveries(database: dispatcherDatabase),
+            sender: WebhookSender(clients: WebhookClients(timeout: configuration.webhooks.timeout),
+                                  addresses: webhookAddresses, timeout: configuration.webhooks.timeout, clock: configuration.clock),
+            settings: configuration.webhooks, metrics: WebhookMetrics(registry: registry), clock: configuration.clock, migrated: migrated, logger: logger),
+        MessageDispatcher(
+            messages: MessageStore(database: dispatcherDatabase),
+            customerTokens: customerTokens, renderer: handlers.messageRenderer,
+            smtp: try configuration.messages.smtpURL.map {
+                SMTPClient(configuration: try SMTPConfiguration(url: $0), eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            },
+            settings: configuration.messages, registry: registry, clock: configuration.clock, migrated: migrated, logger: logger),
+    ] : []
+
     var app = Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [ParseErrorProblemHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "porchlight"),
         // Stopped in reverse order: the dispatcher finishes its attempts while the pools still run.
-        services: [
-            client, webhookClient,
-            RetentionPurger(purges: [
-                .init(name: "idempotency keys") { try await idempotency.purgeExpired(logger: $0) },
-                .init(name: "webhook deliveries") { try await webhookDeliveries.purgeEnded(logger: $0) },
-                .init(name: "order lookup misses") { try await lookups.purgeEnded(logger: $0) },
-                .init(name: "customer tokens") { try await customerTokens.purgeExpired(logger: $0) },
-            ], interval: .seconds(600), logger: logger),
-            PeriodicPass(name: "announced review requests", interval: .seconds(60), clock: configuration.clock, migrated: migrated, logger: logger) { [reviews = handlers.reviews] in
-                try await reviews.sendDueRequests(now: $0, logger: $1)
-            },
-            PeriodicPass(name: "expired returns", interval: .seconds(60), clock: configuration.clock, migrated: migrated, logger: logger) { [returns = handlers.returns] in
-                try await returns.expireDue(now: $0, logger: $1)
-            },
-            PeriodicPass(name: "orders checked for disruptions", interval: .seconds(300), clock: configuration.clock, migrated: migrated, logger: logger) {
-                [alerts = handlers.alerts] in try await alerts.detectDue(now: $0, restFactor: AlertStore.paced, logger: $1).changed
-            },
-            WebhookDispatcher(
-                deliveries: WebhookDeliveries(database: dispatcherDatabase),
-                sender: WebhookSender(clients: WebhookClients(timeout: configuration.webhooks.timeout),
-                                      addresses: webhookAddresses, timeout: configuration.webhooks.timeout, clock: configuration.clock),
-                settings: configuration.webhooks, metrics: WebhookMetrics(registry: registry), clock: configuration.clock, migrated: migrated, logger: logger),
-            MessageDispatcher(
-                messages: MessageStore(database: dispatcherDatabase),
-                customerTokens: customerTokens, renderer: handlers.messageRenderer,
-                smtp: try configuration.messages.smtpURL.map {
-                    SMTPClient(configuration: try SMTPConfiguration(url: $0), eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
-                },
-                settings: configuration.messages, registry: registry, clock: configuration.clock, migrated: migrated, logger: logger),
-        ],
+        services: [client, webhookClient] + background,
         logger: logger)
     app.beforeServerStarts {
         try await migrate(client: client, logger: logger)
