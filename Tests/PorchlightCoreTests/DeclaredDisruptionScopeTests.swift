@@ -9,24 +9,14 @@ import Testing
     /// An order to Bucharest with a promise from BUC-1 and one DHL parcel with no origin of its
     /// own, scanned in transit.
     private func travelling() throws -> (order: OrderRecord, parcel: UUID) {
-        var order = OrderRecord(OrderDraft(
-            orderNumber: "1001", channel: Channel(type: .web, name: nil), customer: Customer(email: "ana@example.com", phone: nil, name: nil, locale: "ro"),
-            destination: Address(name: nil, line1: "Strada Lipscani 12", line2: nil, city: "Bucharest", region: "B", postalCode: "030031", country: "RO"),
-            placedAt: placed, currency: "RON",
-            lines: [OrderLineDraft(sku: "TEE", name: "Tee", quantity: 1, unitPrice: 4990, category: nil, imageUrl: nil, productUrl: nil, finalSale: false)],
-            metadataJSON: "{}"), id: UUID(), metadata: .object([:]), now: placed)
+        var order = placedOrder(orderDraft(placedAt: placed, name: nil, destination: lipscani(region: "B")))
         order.promise = PromiseRecord(
             quoteID: UUID(), optionID: "dhl:standard", slot: nil, carrier: "dhl", serviceLevel: "standard", locationCode: "BUC-1", originRegion: "B",
             destinationCountry: "RO", destinationRegion: "B",
             window: DeliveryWindow(earliest: LocalDate("2026-11-23")!, latest: LocalDate("2026-11-25")!, confidence: 0.9), basis: .lane,
             engineVersion: "test", promisedAt: placed, forecastStart: LocalDate("2026-11-20")!, forecast: [0, 0.5, 1],
             timeZone: TimeZone(identifier: "Europe/Bucharest")!, outcome: nil, deliveredOn: nil, pit: nil)
-        let parcel = UUID()
-        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: "standard", trackingNumber: "T1", originLocation: nil,
-                                            lines: [LineQuantity(sku: "TEE", quantity: 1)]), id: parcel, now: placed)
-        _ = order.recordTracking([TrackingEventDraft(status: .inTransit, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil, location: nil,
-                                                     occurredAt: placed, carrierEventId: "t1")],
-                                 shipment: parcel, now: placed, newID: UUID.init, estimator: { _ in nil })
+        let parcel = try order.ship(serviceLevel: "standard", at: placed, scans: [scan(.inTransit, at: placed, id: "t1")])
         order.settle(now: placed)
         return (order, parcel)
     }
@@ -66,9 +56,7 @@ import Testing
         let elsewhere = disruption { $0.destinationCountries = ["BG"] }
         #expect(DisruptionRules.parcels(heldBy: elsewhere, in: order, now: instant("2026-11-22T12:00:00Z")).isEmpty)
 
-        _ = order.recordTracking([TrackingEventDraft(status: .delivered, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil, location: nil,
-                                                     occurredAt: instant("2026-11-22T10:00:00Z"), carrierEventId: "d1")],
-                                 shipment: parcel, now: instant("2026-11-22T10:00:00Z"), newID: UUID.init, estimator: { _ in nil })
+        _ = order.recordTracking([scan(.delivered, at: instant("2026-11-22T10:00:00Z"), id: "d1")], shipment: parcel, now: instant("2026-11-22T10:00:00Z"), newID: UUID.init, estimator: { _ in nil })
         order.settle(now: instant("2026-11-22T10:00:00Z"))
         #expect(DisruptionRules.parcels(heldBy: storm, in: order, now: instant("2026-11-22T12:00:00Z")).isEmpty, "a delivered parcel is held up by nothing")
     }

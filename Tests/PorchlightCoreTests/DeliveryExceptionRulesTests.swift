@@ -5,8 +5,6 @@ import Testing
 @Suite struct DeliveryExceptionRulesTests {
     private let bucharest = TimeZone(identifier: "Europe/Bucharest")!
 
-    private func instant(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
-
     @Test func openHoursAddUpAcrossAWeekendAndAHoliday() {
         let weekdays = WorkCalendar(days: Weekday.mondayToFriday)
         // Friday 2026-12-04 08:00 local: 16 hours on Friday, 24 on Monday, 8 on Tuesday.
@@ -70,25 +68,12 @@ import Testing
 }
 
 @Suite struct DeliveryActionEdgeTests {
-    private func instant(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
-
     /// An order to Bucharest whose parcel failed its attempt at `attempt` (the exception opened then).
     private func failed(at attempt: Date, deliveryDays: Set<Weekday>? = nil) throws -> (OrderRecord, DeliveryExceptionRecord) {
-        let draft = OrderDraft(
-            orderNumber: "1001", channel: Channel(type: .web, name: nil),
-            customer: Customer(email: "ana@example.com", phone: nil, name: "Ana", locale: "ro"),
-            destination: Address(name: nil, line1: "Strada Lipscani 12", line2: nil, city: "Bucharest", region: nil, postalCode: "030031", country: "RO"),
-            placedAt: attempt.addingTimeInterval(-3 * 86_400), currency: "RON",
-            lines: [OrderLineDraft(sku: "TEE", name: "Tee", quantity: 1, unitPrice: 4990, category: nil, imageUrl: nil, productUrl: nil, finalSale: false)],
-            metadataJSON: "{}")
-        var order = OrderRecord(draft, id: UUID(), metadata: .object([:]), now: draft.placedAt)
+        let placed = attempt.addingTimeInterval(-3 * 86_400)
+        var order = placedOrder(orderDraft(placedAt: placed))
         if let deliveryDays { order.silenceCalendars = SilenceCalendars(location: nil, deliveryDays: [SilenceCalendars.key(carrier: "dhl", serviceLevel: ""): deliveryDays]) }
-        let shipmentID = UUID()
-        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T1", originLocation: nil,
-                                            lines: [LineQuantity(sku: "TEE", quantity: 1)]), id: shipmentID, now: draft.placedAt)
-        let scan = TrackingEventDraft(status: .attemptedDelivery, substatus: .recipientUnavailable, carrierStatusCode: nil, carrierStatusText: nil,
-                                      location: nil, occurredAt: attempt, carrierEventId: "a1")
-        _ = order.recordTracking([scan], shipment: shipmentID, now: attempt, newID: UUID.init, estimator: { _ in nil })
+        try order.ship(at: placed, scans: [scan(.attemptedDelivery, at: attempt, substatus: .recipientUnavailable, id: "a1")])
         order.keepDeliveryExceptionsInStep(now: attempt, newID: UUID.init)
         return (order, try #require(order.deliveryExceptions.first))
     }

@@ -3,26 +3,12 @@ import Testing
 @testable import PorchlightCore
 
 @Suite struct MessageRulesTests {
-    private func instant(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
-
     /// An order to Bucharest (Europe/Bucharest, UTC+2 in December), shipped and scanned `status`.
     private func order(_ status: TrackingStatus? = nil, locale: String = "ro") throws -> OrderRecord {
         let placed = instant("2026-12-01T08:00:00Z")
-        let draft = OrderDraft(
-            orderNumber: "1001", channel: Channel(type: .web, name: nil),
-            customer: Customer(email: "ana@example.com", phone: nil, name: "Ana Popescu", locale: locale),
-            destination: Address(name: nil, line1: "Strada Lipscani 12", line2: nil, city: "Bucharest", region: nil, postalCode: "030031", country: "RO"),
-            placedAt: placed, currency: "RON",
-            lines: [OrderLineDraft(sku: "TEE", name: "Tee", quantity: 2, unitPrice: 4990, category: nil, imageUrl: nil, productUrl: nil, finalSale: false)],
-            metadataJSON: "{}")
-        var order = OrderRecord(draft, id: UUID(), metadata: .object([:]), now: placed)
+        var order = placedOrder(orderDraft(lines: [line(quantity: 2)], placedAt: placed, name: "Ana Popescu", locale: locale))
         guard let status else { return order }
-        let shipmentID = UUID()
-        try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T1", originLocation: nil,
-                                            lines: [LineQuantity(sku: "TEE", quantity: 2)]), id: shipmentID, now: placed)
-        let scan = TrackingEventDraft(status: status, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil, location: nil,
-                                      occurredAt: placed.addingTimeInterval(3600), carrierEventId: "s1")
-        _ = order.recordTracking([scan], shipment: shipmentID, now: placed.addingTimeInterval(3600), newID: UUID.init, estimator: { _ in nil })
+        try order.ship(at: placed, scans: [scan(status, at: placed.addingTimeInterval(3600), id: "s1")])
         order.settle(now: placed.addingTimeInterval(3600))  // the status roll-up, as a save does
         return order
     }

@@ -9,17 +9,11 @@ private func hours(_ count: Double) -> Date { placed.addingTimeInterval(count * 
 private func day(_ text: String) -> LocalDate { LocalDate(text)! }
 
 private func draft(lines: [(String, Int)] = [("TEE", 2), ("MUG", 1)], name: String = "Ana") -> OrderDraft {
-    OrderDraft(
-        orderNumber: "1001", channel: Channel(type: .web, name: nil),
-        customer: Customer(email: "ana@example.com", phone: nil, name: name, locale: "ro"),
-        destination: Address(name: nil, line1: "Strada Lipscani 12", line2: nil, city: "Bucharest", region: "B", postalCode: "030031", country: "RO"),
-        placedAt: placed, currency: "RON",
-        lines: lines.map { OrderLineDraft(sku: $0.0, name: $0.0, quantity: $0.1, unitPrice: 1000, category: nil, imageUrl: nil, productUrl: nil, finalSale: false) },
-        metadataJSON: "{}")
+    orderDraft(lines: lines.map { line($0.0, name: $0.0, quantity: $0.1, unitPrice: 1000) }, placedAt: placed, name: name, destination: lipscani(region: "B"))
 }
 
 private func newOrder(_ draft: OrderDraft = draft(), id: UUID = UUID()) -> OrderRecord {
-    var order = OrderRecord(draft, id: id, metadata: .object([:]), now: placed)
+    var order = placedOrder(draft, id: id)
     order.settle(now: placed)
     return order
 }
@@ -32,11 +26,6 @@ private func promise(latest: String = "2025-11-25") -> PromiseRecord {
         engineVersion: "promise-engine/1", promisedAt: placed, forecastStart: day("2025-11-20"),
         forecast: [0, 0.1, 0.3, 0.6, 0.8, 0.93, 1], timeZone: TimeZone(identifier: "Europe/Bucharest")!,
         outcome: nil, deliveredOn: nil, pit: nil)
-}
-
-private func scan(_ status: TrackingStatus, _ hour: Double, id: String) -> TrackingEventDraft {
-    TrackingEventDraft(status: status, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil, location: nil,
-                       occurredAt: hours(hour), carrierEventId: id)
 }
 
 private let noEstimate: ShipmentEstimator = { _ in nil }
@@ -83,12 +72,12 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
                               id: shipmentID, now: hours(1))
         let window = DeliveryWindow(earliest: day("2025-11-22"), latest: day("2025-11-24"), confidence: 0.9004)
         let estimator: ShipmentEstimator = { _ in (window, .lane) }
-        let first = order.recordTracking([scan(.inTransit, 5, id: "a")], shipment: shipmentID, now: hours(6), newID: UUID.init, estimator: estimator)
-        let again = order.recordTracking([scan(.inTransit, 5, id: "a")], shipment: shipmentID, now: hours(7), newID: UUID.init, estimator: estimator)
+        let first = order.recordTracking([scan(.inTransit, at: hours(5), id: "a")], shipment: shipmentID, now: hours(6), newID: UUID.init, estimator: estimator)
+        let again = order.recordTracking([scan(.inTransit, at: hours(5), id: "a")], shipment: shipmentID, now: hours(7), newID: UUID.init, estimator: estimator)
         #expect((first, again) == (1, 0))
         #expect(order.shipments[0].status == .inTransit)
         #expect(order.shipments[0].estimate?.window.confidence == 0.9)  // as the API states it
-        _ = order.recordTracking([scan(.delivered, 30, id: "b")], shipment: shipmentID, now: hours(31), newID: UUID.init, estimator: estimator)
+        _ = order.recordTracking([scan(.delivered, at: hours(30), id: "b")], shipment: shipmentID, now: hours(31), newID: UUID.init, estimator: estimator)
         #expect(order.shipments[0].estimate == nil)
         #expect(order.shipments[0].deliveredAt == hours(30))
     }
@@ -105,7 +94,7 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
                                                 lines: [LineQuantity(sku: index == 0 ? "TEE" : "MUG", quantity: index == 0 ? 2 : 1)]),
                                   id: id, now: hours(1))
             let window = DeliveryWindow(earliest: day("2025-11-23"), latest: day(latest), confidence: index == 0 ? 0.9 : 0.8)
-            _ = order.recordTracking([scan(.inTransit, 5, id: "s\(index)")], shipment: id, now: hours(6), newID: UUID.init,
+            _ = order.recordTracking([scan(.inTransit, at: hours(5), id: "s\(index)")], shipment: id, now: hours(6), newID: UUID.init,
                                      estimator: { _ in (window, .route) })
         }
         order.settle(now: hours(6))
@@ -122,8 +111,7 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
                               id: id, now: hours(1))
         // 2025-11-22T22:30Z is already the 23rd in Bucharest: one day late.
         let lateEvening = Date(timeIntervalSince1970: 1_763_850_600)
-        _ = order.recordTracking([TrackingEventDraft(status: .delivered, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil,
-                                                     location: nil, occurredAt: lateEvening, carrierEventId: "d")],
+        _ = order.recordTracking([scan(.delivered, at: lateEvening, id: "d")],
                                  shipment: id, now: lateEvening, newID: UUID.init, estimator: noEstimate)
         let before = order
         order.settle(now: lateEvening)
@@ -184,12 +172,12 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         shipped.settle(now: hours(1))
         #expect(types(before, shipped) == ["order.status_changed", "shipment.created"])
         var moving = shipped
-        _ = moving.recordTracking([scan(.inTransit, 5, id: "a")], shipment: id, now: hours(6), newID: UUID.init, estimator: noEstimate)
+        _ = moving.recordTracking([scan(.inTransit, at: hours(5), id: "a")], shipment: id, now: hours(6), newID: UUID.init, estimator: noEstimate)
         moving.settle(now: hours(6))
         #expect(types(shipped, moving) == ["order.status_changed", "shipment.status_changed"])
         // A scan that changes no status (an older one) is recorded but tells nobody anything.
         var older = moving
-        _ = older.recordTracking([scan(.inTransit, 4, id: "b")], shipment: id, now: hours(7), newID: UUID.init, estimator: noEstimate)
+        _ = older.recordTracking([scan(.inTransit, at: hours(4), id: "b")], shipment: id, now: hours(7), newID: UUID.init, estimator: noEstimate)
         older.settle(now: hours(7))
         #expect(older != moving)
         #expect(types(moving, older) == [])
@@ -207,15 +195,15 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
             { _ in (DeliveryWindow(earliest: day("2025-11-23"), latest: day(latest), confidence: 0.9), .lane) }
         }
         var inside = before
-        _ = inside.recordTracking([scan(.inTransit, 5, id: "a")], shipment: id, now: hours(6), newID: UUID.init, estimator: estimating("2025-11-24"))
+        _ = inside.recordTracking([scan(.inTransit, at: hours(5), id: "a")], shipment: id, now: hours(6), newID: UUID.init, estimator: estimating("2025-11-24"))
         inside.settle(now: hours(6))
         #expect(types(before, inside) == ["estimate.changed", "order.status_changed", "shipment.status_changed"])
         var late = inside
-        _ = late.recordTracking([scan(.inTransit, 9, id: "b")], shipment: id, now: hours(10), newID: UUID.init, estimator: estimating("2025-11-27"))
+        _ = late.recordTracking([scan(.inTransit, at: hours(9), id: "b")], shipment: id, now: hours(10), newID: UUID.init, estimator: estimating("2025-11-27"))
         late.settle(now: hours(10))
         #expect(types(inside, late) == ["estimate.changed", "promise.at_risk"])
         var stillLate = late
-        _ = stillLate.recordTracking([scan(.inTransit, 12, id: "c")], shipment: id, now: hours(13), newID: UUID.init, estimator: estimating("2025-11-27"))
+        _ = stillLate.recordTracking([scan(.inTransit, at: hours(12), id: "c")], shipment: id, now: hours(13), newID: UUID.init, estimator: estimating("2025-11-27"))
         stillLate.settle(now: hours(13))
         #expect(types(late, stillLate) == [])  // same window, still at risk: nothing new to tell
     }
@@ -258,8 +246,8 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
                                             lines: [LineQuantity(sku: "TEE", quantity: 2)]), id: tee, now: hours(1))
         try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T2", originLocation: nil,
                                             lines: [LineQuantity(sku: "MUG", quantity: 1)]), id: mug, now: hours(1))
-        _ = order.recordTracking([scan(.inTransit, 2, id: "t1")], shipment: tee, now: hours(2), newID: UUID.init, estimator: noEstimate)
-        _ = order.recordTracking([scan(.inTransit, 2, id: "m1")], shipment: mug, now: hours(2), newID: UUID.init, estimator: noEstimate)
+        _ = order.recordTracking([scan(.inTransit, at: hours(2), id: "t1")], shipment: tee, now: hours(2), newID: UUID.init, estimator: noEstimate)
+        _ = order.recordTracking([scan(.inTransit, at: hours(2), id: "m1")], shipment: mug, now: hours(2), newID: UUID.init, estimator: noEstimate)
         order.settle(now: hours(2))
         order.keepAlertInStep(now: hours(2), newID: UUID())
         return (order, tee, mug)
@@ -277,32 +265,32 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         var (order, tee, mug) = try travelling()
         #expect(order.alert == nil, "parcels on their way are no disruption")
 
-        var weather = scan(.exception, 3, id: "t2")
+        var weather = scan(.exception, at: hours(3), id: "t2")
         weather.substatus = .weatherDelay
         #expect(change(&order, tee, weather, at: 3) == ["alert.opened"])
         let opened = try #require(order.alert)
         #expect(opened.reason == .exception && opened.severity == .longDelay && opened.shipmentID == tee && opened.openedAt == hours(3))
 
         // The other parcel's failed attempt is less bad: the same alert, not escalated, no event.
-        #expect(change(&order, mug, scan(.attemptedDelivery, 4, id: "m2"), at: 4).isEmpty)
+        #expect(change(&order, mug, scan(.attemptedDelivery, at: hours(4), id: "m2"), at: 4).isEmpty)
         #expect(order.alert == opened)
 
-        var lost = scan(.exception, 5, id: "t3")
+        var lost = scan(.exception, at: hours(5), id: "t3")
         lost.substatus = .lost
         #expect(change(&order, tee, lost, at: 5) == ["alert.escalated"])
         #expect(order.alert?.id == opened.id && order.alert?.severity == .critical && order.alert?.openedAt == hours(3))
 
         // The lost parcel is found; the other still waits at the door: the alert's own problem is
         // over, so it follows the one left (no event), rather than say "lost" of a parcel on its way.
-        #expect(change(&order, tee, scan(.inTransit, 6, id: "t4"), at: 6).isEmpty)
+        #expect(change(&order, tee, scan(.inTransit, at: hours(6), id: "t4"), at: 6).isEmpty)
         #expect(order.alert?.id == opened.id && order.alert?.severity == .delay && order.alert?.reason == .failedAttempt && order.alert?.shipmentID == mug)
-        #expect(change(&order, mug, scan(.inTransit, 6, id: "m3"), at: 6) == ["alert.resolved"])
+        #expect(change(&order, mug, scan(.inTransit, at: hours(6), id: "m3"), at: 6) == ["alert.resolved"])
         #expect(order.alert == nil)
         let document = try OrderDocument(order).json()
         #expect(!document.contains("\"alert\""))
 
         // A new problem is a new episode.
-        #expect(change(&order, tee, scan(.returnedToSender, 7, id: "t5"), at: 7) == ["alert.opened"])
+        #expect(change(&order, tee, scan(.returnedToSender, at: hours(7), id: "t5"), at: 7) == ["alert.opened"])
         #expect(order.alert?.reason == .returnedToSender && order.alert?.severity == .critical && order.alert?.id != opened.id)
         #expect(try OrderDocument(order).json().contains(#""reason":"returned_to_sender","severity":"critical""#))
     }
@@ -315,11 +303,11 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
                                             lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]),
                               id: shipment, now: hours(1))
         let late: ShipmentEstimator = { _ in (DeliveryWindow(earliest: day("2025-11-24"), latest: day("2025-11-27"), confidence: 0.9), .lane) }
-        _ = order.recordTracking([scan(.inTransit, 2, id: "s1")], shipment: shipment, now: hours(2), newID: UUID.init, estimator: late)
+        _ = order.recordTracking([scan(.inTransit, at: hours(2), id: "s1")], shipment: shipment, now: hours(2), newID: UUID.init, estimator: late)
         order.settle(now: hours(2))
         order.keepAlertInStep(now: hours(2), newID: UUID())
         #expect(order.alert?.reason == .promiseAtRisk && order.alert?.severity == .delay && order.alert?.shipmentID == nil)
-        _ = order.recordTracking([scan(.delivered, 30, id: "s2")], shipment: shipment, now: hours(30), newID: UUID.init, estimator: late)
+        _ = order.recordTracking([scan(.delivered, at: hours(30), id: "s2")], shipment: shipment, now: hours(30), newID: UUID.init, estimator: late)
         order.settle(now: hours(30))
         order.keepAlertInStep(now: hours(30), newID: UUID())
         #expect(order.alert == nil, "delivered: resolved")
@@ -350,9 +338,7 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
                                             lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]),
                               id: shipment, now: instant("2025-11-21T08:00:00Z"))
         if let scannedAt {
-            let event = TrackingEventDraft(status: .inTransit, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil, location: nil,
-                                           occurredAt: instant(scannedAt), carrierEventId: "s1")
-            _ = order.recordTracking([event], shipment: shipment, now: instant(scannedAt), newID: UUID.init, estimator: noEstimate)
+            _ = order.recordTracking([scan(.inTransit, at: instant(scannedAt), id: "s1")], shipment: shipment, now: instant(scannedAt), newID: UUID.init, estimator: noEstimate)
         }
         order.settle(now: instant("2025-11-21T08:00:00Z"))
         return (order, shipment)
@@ -414,7 +400,7 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: "standard", trackingNumber: "T1", originLocation: "BUC-1",
                                             lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]), id: parcel, now: hours(1))
         let estimate: ShipmentEstimator = { _ in (DeliveryWindow(earliest: day("2025-11-24"), latest: day("2025-11-25"), confidence: 0.9), .lane) }
-        _ = order.recordTracking([scan(.inTransit, 2, id: "t1")], shipment: parcel, now: hours(2), newID: UUID.init, estimator: estimate)
+        _ = order.recordTracking([scan(.inTransit, at: hours(2), id: "t1")], shipment: parcel, now: hours(2), newID: UUID.init, estimator: estimate)
         order.declaredDisruptions = disruptions
         order.settle(now: hours(2))
         order.keepAlertInStep(now: hours(2), newID: UUID())
@@ -466,7 +452,7 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         let other = UUID()
         try order.addShipment(ShipmentDraft(carrier: "ups", serviceLevel: nil, trackingNumber: "U1", originLocation: nil, lines: []), id: other, now: hours(3))
         let lateUPS: ShipmentEstimator = { _ in (DeliveryWindow(earliest: day("2025-11-29"), latest: day("2025-11-30"), confidence: 0.9), .lane) }
-        _ = order.recordTracking([scan(.inTransit, 3, id: "u1")], shipment: other, now: hours(3), newID: UUID.init, estimator: lateUPS)
+        _ = order.recordTracking([scan(.inTransit, at: hours(3), id: "u1")], shipment: other, now: hours(3), newID: UUID.init, estimator: lateUPS)
         order.keepAlertInStep(now: hours(11), newID: UUID())
         #expect(order.declared?.shipmentIDs == [held])
         // DHL's 2025-11-24..25 moves to 27..28; UPS, out of scope, still ends the order on the 30th.
@@ -553,14 +539,10 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         let parcel = UUID()
         try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: "express", trackingNumber: "T1", originLocation: nil,
                                             lines: [LineQuantity(sku: "TEE", quantity: 2)]), id: parcel, now: instant("2025-11-21T09:00:00Z"))
-        let event = TrackingEventDraft(status: status, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil, location: nil,
-                                       occurredAt: instant("2025-11-21T10:00:00Z"), carrierEventId: "t1")
-        _ = order.recordTracking([event], shipment: parcel, now: instant("2025-11-21T10:00:00Z"), newID: UUID.init, estimator: noEstimate)
+        _ = order.recordTracking([scan(status, at: instant("2025-11-21T10:00:00Z"), id: "t1")], shipment: parcel, now: instant("2025-11-21T10:00:00Z"), newID: UUID.init, estimator: noEstimate)
         order.settle(now: instant("2025-11-21T10:00:00Z"))
         return order
     }
-
-    private func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
     @Test func aCarrierServicesThresholdsBeatTheCarriersWhichBeatTheMerchants() throws {
         var order = try quiet()
@@ -619,16 +601,15 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         let shipmentID = UUID()
         try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "T1", originLocation: nil,
                                             lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]), id: shipmentID, now: hours(1))
-        let attempt = TrackingEventDraft(status: .attemptedDelivery, substatus: .recipientUnavailable, carrierStatusCode: nil, carrierStatusText: nil,
-                                         location: nil, occurredAt: hours(30), carrierEventId: "a1")
-        _ = order.recordTracking([scan(.inTransit, 5, id: "t1"), attempt], shipment: shipmentID, now: hours(31), newID: UUID.init, estimator: noEstimate)
+        let attempt = scan(.attemptedDelivery, at: hours(30), substatus: .recipientUnavailable, id: "a1")
+        _ = order.recordTracking([scan(.inTransit, at: hours(5), id: "t1"), attempt], shipment: shipmentID, now: hours(31), newID: UUID.init, estimator: noEstimate)
         order.keepDeliveryExceptionsInStep(now: hours(31), newID: UUID.init)
         let exception = try #require(order.deliveryExceptions.first)
         #expect(exception.reason == .customerUnavailable && exception.status == .open)
         if let request {
             try order.requestDeliveryAction(request, exception: exception.id, source: .customer, proof: .email, now: hours(32), id: UUID())
         }
-        _ = order.recordTracking([scan(.delivered, 24 * 6, id: "d1")], shipment: shipmentID, now: hours(24 * 6), newID: UUID.init, estimator: noEstimate)
+        _ = order.recordTracking([scan(.delivered, at: hours(24 * 6), id: "d1")], shipment: shipmentID, now: hours(24 * 6), newID: UUID.init, estimator: noEstimate)
         order.settle(now: hours(24 * 6))
         order.keepDeliveryExceptionsInStep(now: hours(24 * 6), newID: UUID.init)
         return order

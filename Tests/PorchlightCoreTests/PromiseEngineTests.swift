@@ -6,11 +6,6 @@ let bucharest = TimeZone(identifier: "Europe/Bucharest")!
 
 func date(_ text: String) -> LocalDate { LocalDate(text)! }
 
-func instant(_ text: String) -> Date {
-    let formatter = ISO8601DateFormatter()
-    return formatter.date(from: text)!
-}
-
 let warehouse = FulfilmentLocation(
     code: "BUC-1", country: "RO", region: "B", timeZone: bucharest, cutoffMinutes: 14 * 60, handlingDays: 1,
     workingDays: WorkCalendar(days: Weekday.mondayToFriday, holidays: [date("2026-12-25")]))

@@ -18,32 +18,13 @@ private func policy(windowDays: Int = 30, _ change: (inout ReturnPolicy) -> Void
 /// delivered at `deliveredAt`, or only handed to the carrier at `shippedAt`.
 private func order(placedAt: String = "2026-11-18T10:00:00Z", deliveredAt: String? = nil, shippedAt: String? = nil,
                    cancelledTees: Int = 0) throws -> OrderRecord {
-    let placed = instant(placedAt)
-    var order = OrderRecord(OrderDraft(
-        orderNumber: "1001", channel: Channel(type: .web, name: nil),
-        customer: Customer(email: "ana@example.com", phone: nil, name: "Ana", locale: "ro"),
-        destination: Address(name: nil, line1: "Strada Lipscani 12", line2: nil, city: "Bucharest", region: nil, postalCode: "030031", country: "RO"),
-        placedAt: placed, currency: "RON",
-        lines: [OrderLineDraft(sku: "TEE", name: "Tee", quantity: 2, unitPrice: 4990, category: "apparel", imageUrl: nil, productUrl: nil, finalSale: false),
-                OrderLineDraft(sku: "MUG", name: "Mug", quantity: 1, unitPrice: 2990, category: "home", imageUrl: nil, productUrl: nil, finalSale: true)],
-        metadataJSON: "{}"), id: UUID(), metadata: .object([:]), now: placed)
-    let shipment = UUID()
-    try order.addShipment(ShipmentDraft(carrier: "fan_courier", serviceLevel: nil, trackingNumber: "FC1", originLocation: nil,
-                                        lines: [LineQuantity(sku: "TEE", quantity: 2 - cancelledTees), LineQuantity(sku: "MUG", quantity: 1)]),
-                          id: shipment, now: placed)
-    var scans: [TrackingEventDraft] = []
-    if let shippedAt { scans.append(scan(.inTransit, shippedAt)) }
-    if let deliveredAt { scans.append(scan(.delivered, deliveredAt)) }
-    if !scans.isEmpty {
-        _ = order.recordTracking(scans, shipment: shipment, now: scans.map(\.occurredAt).max()!, newID: UUID.init, estimator: { _ in nil })
-        order.settle(now: scans.map(\.occurredAt).max()!)
-    }
+    var order = placedOrder(orderDraft(lines: [line(quantity: 2, category: "apparel"), line("MUG", unitPrice: 2990, category: "home", finalSale: true)],
+                                       placedAt: instant(placedAt)))
+    let scans = [shippedAt.map { scan(.inTransit, at: instant($0)) }, deliveredAt.map { scan(.delivered, at: instant($0)) }].compactMap { $0 }
+    try order.ship([LineQuantity(sku: "TEE", quantity: 2 - cancelledTees), LineQuantity(sku: "MUG", quantity: 1)], carrier: "fan_courier",
+                   trackingNumber: "FC1", at: instant(placedAt), scans: scans)
+    if let last = scans.map(\.occurredAt).max() { order.settle(now: last) }
     return order
-}
-
-private func scan(_ status: TrackingStatus, _ at: String) -> TrackingEventDraft {
-    TrackingEventDraft(status: status, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil, location: nil,
-                       occurredAt: instant(at), carrierEventId: "\(status.rawValue)-\(at)")
 }
 
 private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #require(lines.first { $0.sku == "TEE" }) }
@@ -207,7 +188,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
     @Test func aParcelInTroubleHasNotArrived() throws {
         var order = try order(shippedAt: "2026-11-20T10:00:00Z")
         let shipment = try #require(order.shipments.first?.id)
-        _ = order.recordTracking([scan(.exception, "2026-11-21T10:00:00Z")], shipment: shipment, now: instant("2026-11-21T10:00:00Z"),
+        _ = order.recordTracking([scan(.exception, at: instant("2026-11-21T10:00:00Z"))], shipment: shipment, now: instant("2026-11-21T10:00:00Z"),
                                  newID: UUID.init, estimator: { _ in nil })
         let line = try tee(ReturnEligibility.lines(of: order, policy: policy(), now: instant("2026-12-10T10:00:00Z")))
         #expect(line.reason == .notDelivered && line.arrivedQuantity == 0)
@@ -427,19 +408,19 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         var record = try #require(order.returns.first)
         #expect(record.parcel?.carrier == "dhl" && record.expiresAt == instant("2026-12-09T10:00:00Z"), "14 days from opening")
         let now = instant("2026-11-26T10:00:00Z")
-        try record.recordParcelScans([scan(.infoReceived, "2026-11-26T08:00:00Z")], now: now)
+        try record.recordParcelScans([scan(.infoReceived, at: instant("2026-11-26T08:00:00Z"))], now: now)
         #expect(record.logistics == .awaiting, "a label printed is not a parcel handed over")
-        try record.recordParcelScans([scan(.infoReceived, "2026-11-26T08:00:00Z"), scan(.inTransit, "2026-11-26T09:00:00Z")], now: now)
+        try record.recordParcelScans([scan(.infoReceived, at: instant("2026-11-26T08:00:00Z")), scan(.inTransit, at: instant("2026-11-26T09:00:00Z"))], now: now)
         #expect(record.parcel?.scans.count == 2, "the repeated scan is ignored")
         #expect(record.logistics == .inTransit && record.expiresAt == nil, "a parcel on its way no longer expires")
         var sentBack = record
-        try sentBack.recordParcelScans([scan(.returnedToSender, "2026-11-27T09:00:00Z")], now: now)
+        try sentBack.recordParcelScans([scan(.returnedToSender, at: instant("2026-11-27T09:00:00Z"))], now: now)
         #expect(sentBack.logistics == .awaiting, "back with the customer, who may send it again: not lost")
         #expect(throws: DomainError.conflict("A refund is settled once the items are received; the return is awaiting.")) { try sentBack.settle(now: now) }
         try record.recordParcelScans([lostScan("2026-11-28T09:00:00Z")], now: now)
         #expect(record.logistics == .lost)
         try record.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 0, missing: 0, disposition: .restock, location: "BUC-1")], now: now)
-        try record.recordParcelScans([scan(.delivered, "2026-11-29T09:00:00Z")], now: now)
+        try record.recordParcelScans([scan(.delivered, at: instant("2026-11-29T09:00:00Z"))], now: now)
         #expect(record.logistics == .received, "the merchant's count stands")
 
         // Through the order: the move is an event.
@@ -449,7 +430,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
 
         var untracked = try opened(.refund, .mail)
         #expect(throws: DomainError.conflict("The return has no parcel to track: give its carrier and tracking number when opening it.")) {
-            try untracked.recordParcelScans([scan(.inTransit, "2026-11-26T09:00:00Z")], now: now)
+            try untracked.recordParcelScans([scan(.inTransit, at: instant("2026-11-26T09:00:00Z"))], now: now)
         }
     }
 
@@ -513,7 +494,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
 
         // Sent back: the parcel is on its way to the merchant, and is received without a refund.
         var sentBack = try order(shippedAt: "2026-11-19T10:00:00Z")
-        _ = sentBack.recordTracking([scan(.returnedToSender, "2026-11-24T10:00:00Z")], shipment: try #require(sentBack.shipments.first?.id),
+        _ = sentBack.recordTracking([scan(.returnedToSender, at: instant("2026-11-24T10:00:00Z"))], shipment: try #require(sentBack.shipments.first?.id),
                                     now: now, newID: UUID.init, estimator: { _ in nil })
         var back = try #require(sentBack.returns.first)
         #expect(back.kind == .returnedToSender && back.logistics == .inTransit && back.method == .mail)
@@ -545,10 +526,10 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         let expired = try record.expireIfDue(now: due)
         #expect(expired)
         var late = record
-        try late.recordParcelScans([scan(.inTransit, "2026-12-15T10:00:00Z")], now: due)
+        try late.recordParcelScans([scan(.inTransit, at: instant("2026-12-15T10:00:00Z"))], now: due)
         #expect(late.logistics == .expired && late.money == .none, "handed over after the deadline: it stays expired")
         // The carrier's scans came late, but the parcel was handed over in time: the return goes on.
-        try record.recordParcelScans([scan(.inTransit, "2026-12-13T10:00:00Z")], now: due)
+        try record.recordParcelScans([scan(.inTransit, at: instant("2026-12-13T10:00:00Z"))], now: due)
         #expect(record.logistics == .inTransit && record.money == .pending && record.isOpen)
     }
 
@@ -558,10 +539,10 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         let now = instant("2026-11-22T10:00:00Z")
         _ = lost.recordTracking([lostScan("2026-11-21T10:00:00Z")], shipment: shipment, now: now, newID: UUID.init, estimator: { _ in nil })
         var found = lost
-        _ = found.recordTracking([scan(.delivered, "2026-11-22T09:00:00Z")], shipment: shipment, now: now, newID: UUID.init, estimator: { _ in nil })
+        _ = found.recordTracking([scan(.delivered, at: instant("2026-11-22T09:00:00Z"))], shipment: shipment, now: now, newID: UUID.init, estimator: { _ in nil })
         #expect(found.returns.first?.decision == .cancelled && found.returns.first?.decisionReason == "The carrier delivered the parcel after all.")
         var back = lost
-        _ = back.recordTracking([scan(.returnedToSender, "2026-11-22T09:00:00Z")], shipment: shipment, now: now, newID: UUID.init, estimator: { _ in nil })
+        _ = back.recordTracking([scan(.returnedToSender, at: instant("2026-11-22T09:00:00Z"))], shipment: shipment, now: now, newID: UUID.init, estimator: { _ in nil })
         #expect(back.returns.count == 1 && back.returns.first?.kind == .returnedToSender && back.returns.first?.logistics == .inTransit)
 
         #expect(throws: DomainError.self, "the lost units still count as shipped until the claim is settled") {
@@ -573,7 +554,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         let reship = UUID()
         try lost.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: nil, trackingNumber: "RESHIP", originLocation: nil,
                                            lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]), id: reship, now: now)
-        _ = lost.recordTracking([scan(.delivered, "2026-11-24T09:00:00Z")], shipment: reship, now: now, newID: UUID.init, estimator: { _ in nil })
+        _ = lost.recordTracking([scan(.delivered, at: instant("2026-11-24T09:00:00Z"))], shipment: reship, now: now, newID: UUID.init, estimator: { _ in nil })
         lost.settle(now: now)
         #expect(lost.status == .delivered, "the replaced parcel no longer holds the order in exception")
         #expect(lost.deliveredQuantities == ["TEE": 2, "MUG": 1])

@@ -6,21 +6,12 @@ private let placed = Date(timeIntervalSince1970: 1_763_600_000)  // 2025-11-20T0
 
 /// An order of TEE and MUG (final sale) whose TEE was delivered `deliveredAfter` seconds after placing, if at all.
 private func order(teeDeliveredAfter deliveredAfter: TimeInterval?) throws -> OrderRecord {
-    var order = OrderRecord(OrderDraft(
-        orderNumber: "1001", channel: Channel(type: .web, name: nil),
-        customer: Customer(email: "ana@example.com", phone: nil, name: "Ana", locale: "pt"),
-        destination: Address(name: nil, line1: "Rua A 1", line2: nil, city: "São Paulo", region: "SP", postalCode: "01000-000", country: "BR"),
-        placedAt: placed, currency: "BRL",
-        lines: [OrderLineDraft(sku: "TEE", name: "Tee", quantity: 1, unitPrice: 4990, category: nil, imageUrl: nil, productUrl: nil, finalSale: false),
-                OrderLineDraft(sku: "MUG", name: "Mug", quantity: 1, unitPrice: 2990, category: nil, imageUrl: nil, productUrl: nil, finalSale: true)],
-        metadataJSON: "{}"), id: UUID(), metadata: .object([:]), now: placed)
+    let saoPaulo = Address(name: nil, line1: "Rua A 1", line2: nil, city: "São Paulo", region: "SP", postalCode: "01000-000", country: "BR")
+    var order = placedOrder(orderDraft(lines: [line(), line("MUG", unitPrice: 2990, finalSale: true)], placedAt: placed, locale: "pt",
+                                       currency: "BRL", destination: saoPaulo))
     guard let deliveredAfter else { return order }
-    let shipment = UUID()
-    try order.addShipment(ShipmentDraft(carrier: "correios", serviceLevel: nil, trackingNumber: "BR1", originLocation: nil,
-                                        lines: [LineQuantity(sku: "TEE", quantity: 1)]), id: shipment, now: placed)
-    _ = order.recordTracking([TrackingEventDraft(status: .delivered, substatus: nil, carrierStatusCode: nil, carrierStatusText: nil,
-                                                 location: nil, occurredAt: placed.addingTimeInterval(deliveredAfter), carrierEventId: "d")],
-                             shipment: shipment, now: placed.addingTimeInterval(deliveredAfter), newID: UUID.init, estimator: { _ in nil })
+    try order.ship([LineQuantity(sku: "TEE", quantity: 1)], carrier: "correios", trackingNumber: "BR1", at: placed,
+                   scans: [scan(.delivered, at: placed.addingTimeInterval(deliveredAfter), id: "d")])
     order.settle(now: placed.addingTimeInterval(deliveredAfter))
     return order
 }
