@@ -66,7 +66,7 @@ public struct AppConfiguration: Sendable {
         let databaseURL = environment["DATABASE_URL"] ?? ""
         if databaseURL.isEmpty {
             problems.append("DATABASE_URL is not set (e.g. postgres://user:password@127.0.0.1:5432/porchlight)")
-        } else if case .failure(let error) = Result(catching: { try DatabaseSettings(url: databaseURL).clientConfiguration() }) {
+        } else if case .failure(let error) = Result(catching: { try DatabaseSettings(url: databaseURL).clientConfigurations() }) {
             problems.append("DATABASE_URL: \(error is DatabaseSettings.Invalid ? "\(error)" : "sslrootcert is not a PEM certificate (\(error))")")
         }
         var databasePoolSize = 20

@@ -20,14 +20,12 @@ public func buildApplication(
     configuration: AppConfiguration, logger: Logger, registry: PrometheusCollectorRegistry = .init()
 ) async throws -> some ApplicationProtocol {
     let settings = try DatabaseSettings(url: configuration.databaseURL)
-    let client = PostgresClient(configuration: try settings.clientConfiguration(maximumConnections: configuration.databasePoolSize),
-                                backgroundLogger: logger)
-    let database = Database(client: client, observer: .metrics(registry, pool: "api"), clock: configuration.clock)
+    let servers = try settings.servers(maximumConnections: configuration.databasePoolSize, logger: logger)
+    let database = Database(servers: servers, observer: .metrics(registry, pool: "api"), clock: configuration.clock)
     // The dispatcher's own small pool: API load cannot starve webhook delivery, nor it the API.
     let budget = ConnectionBudget(replicas: configuration.replicas, poolSize: configuration.databasePoolSize, dispatcherPoolSize: 3)
-    let webhookClient = PostgresClient(configuration: try settings.clientConfiguration(maximumConnections: budget.dispatcherPoolSize),
-                                       backgroundLogger: logger)
-    let dispatcherDatabase = Database(client: webhookClient, observer: .metrics(registry, pool: "webhooks"), clock: configuration.clock)
+    let dispatcherServers = try settings.servers(maximumConnections: budget.dispatcherPoolSize, logger: logger)
+    let dispatcherDatabase = Database(servers: dispatcherServers, observer: .metrics(registry, pool: "webhooks"), clock: configuration.clock)
     let migrated = StartupValue<Void>()
     let merchants = MerchantStore(database: database)
     let promises = PromiseStore(database: database)
@@ -108,10 +106,12 @@ public func buildApplication(
         server: .http1(configuration: .init(additionalChannelHandlers: [ParseErrorProblemHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "porchlight"),
         // Stopped in reverse order: the dispatcher finishes its attempts while the pools still run.
-        services: [client, webhookClient] + background,
+        services: servers.clients + dispatcherServers.clients + [DatabaseServerWatch(servers: [servers, dispatcherServers])] + background,
         logger: logger)
     app.beforeServerStarts {
-        try await migrate(client: client, logger: logger)
+        // With several servers, the one that will do (the primary) before migrating on it.
+        for pools in [servers, dispatcherServers] { await pools.findServer() }
+        try await migrate(client: servers.current, logger: logger)
         migrated.set(())
         let limits = try await database.connectionLimits(logger: logger)
         if let warning = budget.warning(maxConnections: limits.maxConnections, reserved: limits.reserved) {

@@ -205,11 +205,12 @@ struct Problem: Error, Sendable {
 }
 
 extension PSQLError {
-    /// The connection broke, or the server is shutting down or starting up (SQLSTATE classes 08,
-    /// connection exception, and 57, operator intervention: e.g. 57P01 during a restart).
+    /// The connection broke, the server is shutting down or starting up (SQLSTATE classes 08,
+    /// connection exception, and 57, operator intervention: e.g. 57P01 during a restart), or it
+    /// is a standby that refused a write (25006: a failover or switchover under way).
     var meansDatabaseUnavailable: Bool {
         guard code == .server else { return true }
         let state = serverInfo?[.sqlState] ?? ""
-        return state.hasPrefix("08") || state.hasPrefix("57")
+        return state.hasPrefix("08") || state.hasPrefix("57") || state == "25006"
     }
 }

@@ -11,7 +11,8 @@ public struct DatabaseUnavailable: Error {}
 /// connection while PostgreSQL is down would hang until it came back; here it gives up after
 /// `leaseTimeout` and throws `DatabaseUnavailable`. Work that already has a connection is never cut off.
 public struct Database: Sendable {
-    public let client: PostgresClient
+    /// The servers, one pool each, and the one in use (one server unless the URL names several).
+    public let servers: DatabaseServers
     let leaseTimeout: Duration
     let observer: Observer?
     /// The time changes are stamped with, read after the order's lock (see `WallClock`).
@@ -28,14 +29,38 @@ public struct Database: Sendable {
     }
 
     public init(client: PostgresClient, leaseTimeout: Duration = .seconds(2), observer: Observer? = nil, clock: WallClock = .system) {
-        self.client = client
+        self.init(servers: DatabaseServers(clients: [client], needsWritable: false, logger: Logger(label: "porchlight.database")),
+                  leaseTimeout: leaseTimeout, observer: observer, clock: clock)
+    }
+
+    public init(servers: DatabaseServers, leaseTimeout: Duration = .seconds(2), observer: Observer? = nil, clock: WallClock = .system) {
+        self.servers = servers
         self.leaseTimeout = leaseTimeout
         self.observer = observer
         self.clock = clock
     }
 
+    /// The pool of the server in use.
+    public var client: PostgresClient { servers.current }
+
+    /// Leases a connection to the server in use. An error that may mean another server should be
+    /// used (`DatabaseServers.signalsSwitch`) starts a search for it, and is thrown as it was: the
+    /// request answers 503, and its retry finds the server the search chose.
     public func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await leased(servers.current, body)
+        } catch {
+            if servers.signalsSwitch(error) {
+                Task { [servers] in await servers.findServer() }
+            }
+            throw error
+        }
+    }
+
+    private func leased<Result: Sendable>(
+        _ client: PostgresClient, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let leased = LeaseFlag()
         let asked = ContinuousClock.now

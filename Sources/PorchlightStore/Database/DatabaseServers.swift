@@ -1,0 +1,103 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The servers a multi-host `DATABASE_URL` names, one pool each, and the one the stores use. With
+/// `target_session_attrs=read-write` that is the first that accepts writes: after a failover or a
+/// switchover its connections break or refuse writes (`signalsSwitch`), the requests caught in
+/// it answer 503, and the servers are asked again, all at once, which of them is the primary now.
+/// With one server (the usual case) there is nothing to choose and nothing is ever asked.
+public final class DatabaseServers: Sendable {
+    public let clients: [PostgresClient]
+    let needsWritable: Bool
+    private let logger: Logger
+    private let state = Mutex<(current: Int, searching: Bool)>((0, false))
+
+    public init(clients: [PostgresClient], needsWritable: Bool, logger: Logger) {
+        precondition(!clients.isEmpty, "a database has at least one server")
+        (self.clients, self.needsWritable, self.logger) = (clients, needsWritable, logger)
+    }
+
+    /// The pool of the server in use.
+    public var current: PostgresClient { clients[state.withLock { $0.current }] }
+
+    /// Whether the servers are being asked which one to use (readiness says so).
+    public var isSearching: Bool { state.withLock { $0.searching } }
+
+    /// Asks every server at once whether it will do (answers, and accepts writes if that is
+    /// needed) and uses the first in the URL's order that will; keeps the current one when none
+    /// will. One search at a time: a request that finds one under way does not start another.
+    /// Returns whether a server that will do was found.
+    @discardableResult
+    public func findServer() async -> Bool {
+        guard clients.count > 1 else { return true }
+        guard state.withLock({ state in defer { state.searching = true }; return !state.searching }) else { return false }
+        let suitable = await withTaskGroup(of: (Int, Bool).self) { group in
+            for (index, client) in clients.enumerated() {
+                group.addTask { (index, await self.willDo(client)) }
+            }
+            return await group.reduce(into: [Int]()) { if $1.1 { $0.append($1.0) } }.min()
+        }
+        let (before, chosen) = state.withLock { state in
+            defer { state = (suitable ?? state.current, false) }
+            return (state.current, suitable ?? state.current)
+        }
+        if chosen != before {
+            logger.warning("database server switched", metadata: ["from": "\(before)", "to": "\(chosen)", "writable": "\(needsWritable)"])
+        } else if suitable == nil {
+            logger.warning("no database server will do yet", metadata: ["servers": "\(clients.count)", "writable": "\(needsWritable)"])
+        }
+        return suitable != nil
+    }
+
+    /// Whether `error`, met on the current server, may mean another should be used: its
+    /// connection broke or none came in time, it is shutting down or starting up (SQLSTATE 08,
+    /// 57), or it refused a write as a standby does (25006, read_only_sql_transaction).
+    func signalsSwitch(_ error: any Error) -> Bool {
+        guard clients.count > 1 else { return false }
+        if error is DatabaseUnavailable { return true }
+        if let transaction = error as? PostgresTransactionError {
+            return [transaction.beginError, transaction.closureError, transaction.commitError].contains { $0.map(signalsSwitch) ?? false }
+        }
+        guard let error = error as? PSQLError else { return false }
+        guard error.code == .server else { return true }
+        let state = error.serverInfo?[.sqlState] ?? ""
+        return state.hasPrefix("08") || state.hasPrefix("57") || state == "25006"
+    }
+
+    /// A server will do when it answers within two seconds and, if writes are needed, is not a
+    /// standby and does not default to read-only transactions (as libpq checks for read-write).
+    func willDo(_ client: PostgresClient) async -> Bool {
+        let needsWritable = self.needsWritable
+        let logger = self.logger
+        return await withTaskGroup(of: Bool?.self) { group in
+            group.addTask {
+                try? await client.withConnection { connection in
+                    let rows = try await connection.query(
+                        "SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only')::bool", logger: logger)
+                    var readOnly = true
+                    for try await value in rows.decode(Bool.self) { readOnly = value }
+                    return !needsWritable || !readOnly
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(2))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? false
+        }
+    }
+}
+
+extension DatabaseServers {
+    /// Every `interval`, checks that the server in use still will do and searches when it does
+    /// not: a primary demoted to standby can keep answering reads, which must not go to it.
+    public func watch(every interval: Duration) async {
+        guard clients.count > 1 else { return }
+        while (try? await Task.sleep(for: interval)) != nil {
+            if await !willDo(current) { await findServer() }
+        }
+    }
+}
