@@ -1,7 +1,9 @@
 import PorchlightAPI
 import PorchlightCore
 
-// Mappings that belong to no one capability: types every capability's contract uses.
+// Mappings that belong to no one capability: types several capabilities' contracts use (a country in
+// every address; the customer's language in messages, the page, disruptions and promises; who submitted
+// a review or a return).
 //
 // Each capability maps its own types in `<Capability>/<Capability>Mapping.swift`. Conversions between
 // a Core enum and its generated twin are written one per direction in use, as exhaustive switches, so
@@ -18,5 +20,54 @@ extension Components.Schemas.CountryCode {
     struct UnknownCountry: Error, CustomStringConvertible {
         var code: String
         var description: String { "country code '\(code)' passed Core's check but is not in the contract's CountryCode" }
+    }
+}
+
+extension CustomerLanguage {
+    init(_ language: Components.Schemas.MessageLanguage) {
+        self = switch language {
+        case .en: .en
+        case .es: .es
+        case .ro: .ro
+        case .id: .id
+        case .ru: .ru
+        case .zhHans: .zhHans
+        case .ptBR: .ptBR
+        case .de: .de
+        case .fr: .fr
+        case .it: .it
+        case .pl: .pl
+        case .tr: .tr
+        case .nl: .nl
+        }
+    }
+}
+
+extension Components.Schemas.MessageLanguage {
+    init(_ language: CustomerLanguage) {
+        self = switch language {
+        case .en: .en
+        case .es: .es
+        case .ro: .ro
+        case .id: .id
+        case .ru: .ru
+        case .zhHans: .zhHans
+        case .ptBR: .ptBR
+        case .de: .de
+        case .fr: .fr
+        case .it: .it
+        case .pl: .pl
+        case .tr: .tr
+        case .nl: .nl
+        }
+    }
+}
+
+extension Components.Schemas.Submitter {
+    init(_ submitter: Submitter) {
+        self = switch submitter {
+        case .customer: .customer
+        case .merchant: .merchant
+        }
     }
 }

@@ -36,3 +36,10 @@ extension Components.Schemas.Scope {
         }
     }
 }
+
+extension Components.Schemas.ApiKey {
+    init(_ key: APIKeyRecord) {
+        self.init(id: key.id.apiText, name: key.name, scopes: key.scopes.map(Components.Schemas.Scope.init),
+                  createdAt: key.createdAt, lastUsedAt: key.lastUsedAt, revokedAt: key.revokedAt)
+    }
+}
