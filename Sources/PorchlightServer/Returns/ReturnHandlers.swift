@@ -92,7 +92,7 @@ extension APIHandlers {
 
     func decideReturn(_ input: Operations.DecideReturn.Input) async throws -> Operations.DecideReturn.Output {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
-        let decision: ReturnDecision = body.decision == .approved ? .approved : .declined
+        let decision = ReturnDecision(body.decision)
         let record = try await move(input.path.returnId) { try $0.decide(decision, reason: body.reason, now: $1) }
         return .ok(.init(body: .json(.init(record, detail: .merchant))))
     }

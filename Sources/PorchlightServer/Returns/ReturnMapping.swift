@@ -230,6 +230,17 @@ extension ReturnDecision {
     }
 }
 
+/// The two decisions a merchant makes on a requested return, each named: a decision added to the
+/// contract fails to compile here instead of being taken as a decline.
+extension ReturnDecision {
+    init(_ decision: Components.Schemas.ReturnDecisionInput.DecisionPayload) {
+        self = switch decision {
+        case .approved: .approved
+        case .declined: .declined
+        }
+    }
+}
+
 extension Components.Schemas.ReturnKind {
     init(_ kind: ReturnKind) {
         self = switch kind {
