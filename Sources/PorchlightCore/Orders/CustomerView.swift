@@ -98,6 +98,9 @@ public struct ReturnDetail: Sendable, Equatable {
     public var codes: Bool
     public var decisionReason: Bool
 
+    /// What `viewer` sees of a return or a quote; `gift` when a gift's recipient returns it. The one
+    /// place that decides who sees a return's prices and codes: every answer about a return is mapped
+    /// through it (`Components.Schemas.Return(_:detail:)`, `Components.Schemas.ReturnQuote(_:detail:)`).
     public init(viewer: OrderViewer, gift: Bool) {
         switch viewer {
         case .merchant:

@@ -40,10 +40,3 @@ extension APIHandlers {
         return .ok(.init(body: .json(.init(key))))
     }
 }
-
-extension Components.Schemas.ApiKey {
-    init(_ key: APIKeyRecord) {
-        self.init(id: key.id.apiText, name: key.name, scopes: key.scopes.map(Components.Schemas.Scope.init),
-                  createdAt: key.createdAt, lastUsedAt: key.lastUsedAt, revokedAt: key.revokedAt)
-    }
-}

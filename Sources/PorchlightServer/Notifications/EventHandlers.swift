@@ -19,12 +19,3 @@ extension APIHandlers {
         return .ok(.init(body: .json(.init(items: try page.map(Components.Schemas.Event.init), nextAfter: page.last?.sequence))))
     }
 }
-
-extension Components.Schemas.Event {
-    init(_ event: FeedEvent) throws {
-        self.init(
-            id: event.id.apiText, sequence: event.sequence, _type: .init(event.type), orderId: event.orderID?.apiText,
-            documentVersion: event.documentVersion.map(Int.init), occurredAt: event.occurredAt,
-            data: try ContractJSON.decode(Components.Schemas.Event.DataPayload.self, from: Data(event.data.utf8)))
-    }
-}

@@ -97,25 +97,3 @@ extension APIHandlers {
         return .accepted(.init(body: .json(.init(delivery))))
     }
 }
-
-extension Components.Schemas.WebhookEndpoint {
-    init(_ endpoint: WebhookEndpoint) {
-        self.init(
-            id: endpoint.id.apiText, url: endpoint.url, description: endpoint.description,
-            eventTypes: endpoint.selection.selectors.compactMap(Components.Schemas.WebhookEventSelector.init(rawValue:)),
-            enabled: endpoint.enabled, disabledReason: endpoint.disabledReason.map(Components.Schemas.WebhookDisabledReason.init),
-            disabledAt: endpoint.disabledAt, failingSince: endpoint.failingSince, createdAt: endpoint.createdAt, updatedAt: endpoint.updatedAt)
-    }
-}
-
-extension Components.Schemas.WebhookDelivery {
-    init(_ delivery: WebhookDeliveryRecord) {
-        self.init(
-            eventId: delivery.eventID.apiText, eventType: delivery.eventType, sequence: delivery.sequence, status: .init(delivery.status),
-            attemptCount: delivery.attemptCount, nextAttemptAt: delivery.nextAttemptAt, createdAt: delivery.createdAt,
-            completedAt: delivery.completedAt,
-            attempts: delivery.attempts.map {
-                .init(attemptedAt: $0.at, statusCode: $0.statusCode, latencyMs: $0.latencyMs, responseBody: $0.responseBody, error: $0.error)
-            })
-    }
-}

@@ -158,23 +158,3 @@ extension APIHandlers {
         return (found.orderID, found.proof, token, issued.expiresAt)
     }
 }
-
-extension Components.Schemas.CustomerLink {
-    init(_ link: CustomerTokenRecord) {
-        self.init(id: link.id.apiText, orderId: link.orderID.apiText, createdAt: link.createdAt, expiresAt: link.expiresAt,
-                  revokedAt: link.revokedAt)
-    }
-}
-
-extension Components.Schemas.CustomerViewSettings {
-    init(_ hidden: Set<CustomerViewField>) {
-        self.init(hiddenFields: CustomerViewField.allCases.filter(hidden.contains).map(Components.Schemas.CustomerViewField.init))
-    }
-}
-
-extension PreparedResponse {
-    /// 201 with the new order, or 200 with the updated one.
-    static func upserted(_ order: OrderJSON, _ outcome: OrderStore.UpsertOutcome) -> PreparedResponse {
-        PreparedResponse(status: outcome == .created ? .created : .ok, json: order.json)
-    }
-}

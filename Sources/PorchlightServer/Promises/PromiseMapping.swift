@@ -141,3 +141,47 @@ extension ArrivalSituation {
         }
     }
 }
+
+extension Weekday {
+    init(_ day: Components.Schemas.Weekday) {
+        self = switch day {
+        case .mon: .mon
+        case .tue: .tue
+        case .wed: .wed
+        case .thu: .thu
+        case .fri: .fri
+        case .sat: .sat
+        case .sun: .sun
+        }
+    }
+}
+
+extension Components.Schemas.Weekday {
+    init(_ day: Weekday) {
+        self = switch day {
+        case .mon: .mon
+        case .tue: .tue
+        case .wed: .wed
+        case .thu: .thu
+        case .fri: .fri
+        case .sat: .sat
+        case .sun: .sun
+        }
+    }
+}
+
+extension Components.Schemas.EstimateBasis {
+    init(_ basis: EstimateBasis) {
+        self = switch basis {
+        case .lane: .lane
+        case .destinationRegion: .destinationRegion
+        case .route: .route
+        case .carrierService: .carrierService
+        case .location: .location
+        case .merchant: .merchant
+        case .configured: .configured
+        case .latestScan: .latestScan
+        case .customerChoice: .customerChoice
+        }
+    }
+}
