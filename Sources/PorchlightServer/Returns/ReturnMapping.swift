@@ -23,7 +23,7 @@ extension ReturnPolicy {
             resolutions: Set(input.resolutions.map(ReturnResolution.init)), methods: Set(input.methods.map(ReturnMethod.init)),
             restockingFeePercent: input.restockingFeePercent ?? 0, returnShippingFee: input.returnShippingFee ?? 0,
             freeExchangeShipping: input.freeExchangeShipping ?? true, keepItThreshold: input.keepItThreshold ?? 0,
-            approval: input.approval.map { $0 == .onRequest ? .onRequest : .automatic } ?? .automatic,
+            approval: input.approval.map(ReturnApproval.init) ?? .automatic,
             inStoreLocations: input.inStoreLocations ?? [], shipBackDays: input.shipBackDays ?? ReturnPolicy.standard.shipBackDays)
     }
 }
@@ -42,7 +42,7 @@ extension Components.Schemas.ReturnPolicy {
             methods: policy.methods.sorted { $0.rawValue < $1.rawValue }.map(Components.Schemas.ReturnMethod.init),
             restockingFeePercent: policy.restockingFeePercent, returnShippingFee: policy.returnShippingFee,
             freeExchangeShipping: policy.freeExchangeShipping, keepItThreshold: policy.keepItThreshold,
-            approval: policy.approval == .onRequest ? .onRequest : .automatic, inStoreLocations: policy.inStoreLocations,
+            approval: .init(policy.approval), inStoreLocations: policy.inStoreLocations,
             shipBackDays: policy.shipBackDays)
     }
 }
@@ -326,5 +326,23 @@ extension Components.Schemas.ReturnStats {
     init(_ stats: ReturnStats) {
         self.init(unitsSold: stats.unitsSold, unitsReturned: stats.unitsReturned, returnRate: stats.returnRate,
                   topReasons: stats.topReasons.map { .init(reason: .init($0.reason), units: $0.units) })
+    }
+}
+
+extension ReturnApproval {
+    init(_ approval: Components.Schemas.ReturnPolicyInput.ApprovalPayload) {
+        switch approval {
+        case .automatic: self = .automatic
+        case .onRequest: self = .onRequest
+        }
+    }
+}
+
+extension Components.Schemas.ReturnPolicy.ApprovalPayload {
+    init(_ approval: ReturnApproval) {
+        switch approval {
+        case .automatic: self = .automatic
+        case .onRequest: self = .onRequest
+        }
     }
 }

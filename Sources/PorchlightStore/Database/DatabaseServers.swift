@@ -67,26 +67,27 @@ public final class DatabaseServers: Sendable {
 
     /// A server will do when it answers within two seconds and, if writes are needed, is not a
     /// standby and does not default to read-only transactions (as libpq checks for read-write).
+    /// The answer is not waited for past the two seconds: a lease on a server that is down can
+    /// outlast its cancellation (the pool keeps trying to connect), and a search must not.
     func willDo(_ client: PostgresClient) async -> Bool {
-        let needsWritable = self.needsWritable
-        let logger = self.logger
-        return await withTaskGroup(of: Bool?.self) { group in
-            group.addTask {
-                try? await client.withConnection { connection in
+        let (needsWritable, logger) = (self.needsWritable, self.logger)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let answer = FirstAnswer(continuation)
+            let asking = Task {
+                let willDo = try? await client.withConnection { connection in
                     let rows = try await connection.query(
                         "SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only')::bool", logger: logger)
                     var readOnly = true
                     for try await value in rows.decode(Bool.self) { readOnly = value }
                     return !needsWritable || !readOnly
                 }
+                answer.give(willDo ?? false)
             }
-            group.addTask {
+            Task {
                 try? await Task.sleep(for: .seconds(2))
-                return nil
+                asking.cancel()
+                answer.give(false)
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? false
         }
     }
 }
@@ -99,5 +100,21 @@ extension DatabaseServers {
         while (try? await Task.sleep(for: interval)) != nil {
             if await !willDo(current) { await findServer() }
         }
+    }
+}
+
+/// Resumes a continuation with the first answer given, and ignores the later ones.
+private final class FirstAnswer: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Bool, Never>?>
+
+    init(_ continuation: CheckedContinuation<Bool, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func give(_ value: Bool) {
+        continuation.withLock { waiting in
+            defer { waiting = nil }
+            return waiting
+        }?.resume(returning: value)
     }
 }
