@@ -106,7 +106,7 @@ public func buildApplication(
         server: .http1(configuration: .init(additionalChannelHandlers: [ParseErrorProblemHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "porchlight"),
         // Stopped in reverse order: the dispatcher finishes its attempts while the pools still run.
-        services: servers.clients + dispatcherServers.clients + [DatabaseServerWatch(servers: [servers, dispatcherServers])] + background,
+        services: servers.clients + dispatcherServers.clients + DatabaseServerWatch.needed(for: [servers, dispatcherServers]) + background,
         logger: logger)
     app.beforeServerStarts {
         // With several servers, the one that will do (the primary) before migrating on it.

@@ -35,6 +35,12 @@ public func withDatabase<Result: Sendable>(
 struct DatabaseServerWatch: Service {
     let servers: [DatabaseServers]
 
+    /// The watch, when the URL names several servers; none otherwise (a service that returns at
+    /// once would end the application).
+    static func needed(for servers: [DatabaseServers]) -> [any Service] {
+        servers.contains { $0.clients.count > 1 } ? [DatabaseServerWatch(servers: servers)] : []
+    }
+
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
