@@ -23,7 +23,7 @@ final class TestClock: Sendable {
 
     func set(_ date: Date) { time.withLock { $0 = date } }
 
-    func advance(days: Double = 0, seconds: Double = 0) { time.withLock { $0 += days * 86_400 + seconds } }
+    func advance(seconds: Double) { time.withLock { $0 += seconds } }
 
     var wallClock: WallClock { WallClock { [self] in now } }
 }

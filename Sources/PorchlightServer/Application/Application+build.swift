@@ -110,7 +110,9 @@ public func buildApplication(
         logger: logger)
     app.beforeServerStarts {
         // With several servers, the one that will do (the primary) before migrating on it.
-        for pools in [servers, dispatcherServers] { await pools.findServer() }
+        async let dispatcherFound = dispatcherServers.findServer()
+        await servers.findServer()
+        _ = await dispatcherFound
         try await migrate(client: servers.current, logger: logger)
         migrated.set(())
         let limits = try await database.connectionLimits(logger: logger)

@@ -16,16 +16,13 @@ public func withDatabase<Result: Sendable>(
         let (started, starting) = AsyncStream<Void>.makeStream()
         for client in servers.clients {
             group.addTask {
+                starting.yield()
                 await client.run()
                 return nil
             }
         }
-        group.addTask {
-            starting.finish()
-            return nil
-        }
         defer { group.cancelAll() }
-        for await _ in started {}
+        for await _ in started.prefix(servers.clients.count) {}
         await servers.findServer()
         return try await body(servers.current)
     }

@@ -115,7 +115,7 @@ struct Problem: Error, Sendable {
         case is DatabaseUnavailable:
             logger.warning("database unavailable: no connection within the lease timeout")
             return .serviceUnavailable
-        case let postgres as PSQLError where postgres.meansDatabaseUnavailable:
+        case let postgres as PSQLError where postgres.meansServerUnavailable:
             logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: postgres.code))",
                                                            "sql_state": "\(postgres.serverInfo?[.sqlState] ?? "")"])
             return .serviceUnavailable
@@ -204,13 +204,3 @@ struct Problem: Error, Sendable {
     }
 }
 
-extension PSQLError {
-    /// The connection broke, the server is shutting down or starting up (SQLSTATE classes 08,
-    /// connection exception, and 57, operator intervention: e.g. 57P01 during a restart), or it
-    /// is a standby that refused a write (25006: a failover or switchover under way).
-    var meansDatabaseUnavailable: Bool {
-        guard code == .server else { return true }
-        let state = serverInfo?[.sqlState] ?? ""
-        return state.hasPrefix("08") || state.hasPrefix("57") || state == "25006"
-    }
-}

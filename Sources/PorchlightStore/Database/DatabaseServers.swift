@@ -21,9 +21,6 @@ public final class DatabaseServers: Sendable {
     /// The pool of the server in use.
     public var current: PostgresClient { clients[state.withLock { $0.current }] }
 
-    /// Whether the servers are being asked which one to use (readiness says so).
-    public var isSearching: Bool { state.withLock { $0.searching } }
-
     /// Asks every server at once whether it will do (answers, and accepts writes if that is
     /// needed) and uses the first in the URL's order that will; keeps the current one when none
     /// will. One search at a time: a request that finds one under way does not start another.
@@ -50,19 +47,15 @@ public final class DatabaseServers: Sendable {
         return suitable != nil
     }
 
-    /// Whether `error`, met on the current server, may mean another should be used: its
-    /// connection broke or none came in time, it is shutting down or starting up (SQLSTATE 08,
-    /// 57), or it refused a write as a standby does (25006, read_only_sql_transaction).
+    /// Whether `error`, met on the current server, may mean another should be used: no
+    /// connection came in time, or the server is unavailable (`PSQLError.meansServerUnavailable`).
     func signalsSwitch(_ error: any Error) -> Bool {
         guard clients.count > 1 else { return false }
         if error is DatabaseUnavailable { return true }
         if let transaction = error as? PostgresTransactionError {
             return [transaction.beginError, transaction.closureError, transaction.commitError].contains { $0.map(signalsSwitch) ?? false }
         }
-        guard let error = error as? PSQLError else { return false }
-        guard error.code == .server else { return true }
-        let state = error.serverInfo?[.sqlState] ?? ""
-        return state.hasPrefix("08") || state.hasPrefix("57") || state == "25006"
+        return (error as? PSQLError)?.meansServerUnavailable == true
     }
 
     /// A server will do when it answers within two seconds and, if writes are needed, is not a
@@ -116,5 +109,17 @@ private final class FirstAnswer: Sendable {
             defer { waiting = nil }
             return waiting
         }?.resume(returning: value)
+    }
+}
+
+extension PSQLError {
+    /// The connection broke, the server is shutting down or starting up (SQLSTATE classes 08,
+    /// connection exception, and 57, operator intervention: e.g. 57P01 during a restart), or it
+    /// is a standby that refused a write (25006: a failover or switchover under way). The
+    /// request answers 503, and with several servers another is looked for.
+    public var meansServerUnavailable: Bool {
+        guard code == .server else { return true }
+        let state = serverInfo?[.sqlState] ?? ""
+        return state.hasPrefix("08") || state.hasPrefix("57") || state == "25006"
     }
 }
