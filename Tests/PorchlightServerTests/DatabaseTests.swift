@@ -28,6 +28,29 @@ import Testing
         }
     }
 
+    /// Work that outlasts the work limit fails as "unavailable" (a 503, and a search for another
+    /// server) instead of waiting for ever, and its connection is closed: the next work, in a
+    /// pool of one connection, gets a new one. The time limit only ends a test that would hang.
+    @Test(.timeLimit(.minutes(1))) func workPastItsLimitFailsAndTheNextWorkSucceeds() async throws {
+        let configuration = try DatabaseSettings(url: databaseURL).clientConfigurations(maximumConnections: 1)[0]
+        let client = PostgresClient(configuration: configuration, backgroundLogger: testLogger)
+        let database = Database(client: client, workLimit: .milliseconds(500))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            let started = ContinuousClock.now
+            let error = await #expect(throws: (any Error).self) {
+                try await database.query("SELECT pg_sleep(20)", logger: testLogger)
+            }
+            #expect(error is DatabaseUnavailable || (error as? PSQLError)?.meansServerUnavailable == true, "\(String(describing: error))")
+            #expect(ContinuousClock.now - started < .seconds(10), "the statement was cut off, not waited for")
+            // As the dispatcher does before it tries again: the pool learns of the close a moment later.
+            try await Task.sleep(for: .milliseconds(500))
+            let rows = try await database.query("SELECT 41 + 1", logger: testLogger)
+            #expect(try rows.first?.decode(Int.self) == 42)
+            group.cancelAll()
+        }
+    }
+
     @Test func jsonLogsCarryTheRequestIDAsAField() throws {
         let lines = Lines()
         var logger = Logger(label: "test") { label in JSONLogHandler(label: label) { lines.add($0) } }

@@ -14,6 +14,8 @@ public struct Database: Sendable {
     /// The servers, one pool each, and the one in use (one server unless the URL names several).
     public let servers: DatabaseServers
     let leaseTimeout: Duration
+    /// How long work on a leased connection may take before it is presumed stuck (nil: no limit).
+    let workLimit: Duration?
     let observer: Observer?
     /// The time changes are stamped with, read after the order's lock (see `WallClock`).
     public let clock: WallClock
@@ -28,14 +30,22 @@ public struct Database: Sendable {
         }
     }
 
-    public init(client: PostgresClient, leaseTimeout: Duration = .seconds(2), observer: Observer? = nil, clock: WallClock = .system) {
+    public init(client: PostgresClient, leaseTimeout: Duration = .seconds(2), workLimit: Duration? = nil, observer: Observer? = nil,
+                clock: WallClock = .system) {
         self.init(servers: DatabaseServers(clients: [client], needsWritable: false, logger: Logger(label: "porchlight.database")),
-                  leaseTimeout: leaseTimeout, observer: observer, clock: clock)
+                  leaseTimeout: leaseTimeout, workLimit: workLimit, observer: observer, clock: clock)
     }
 
-    public init(servers: DatabaseServers, leaseTimeout: Duration = .seconds(2), observer: Observer? = nil, clock: WallClock = .system) {
+    /// `workLimit` bounds each piece of work, from asking for a connection to its last row: past
+    /// it the caller gets `DatabaseUnavailable` (and can retry) while the work is abandoned, and
+    /// its connection is closed so that the work ends. Seen in failovers: the webhook dispatcher
+    /// waited for ever on work that got neither an answer nor an error, and stopped delivering.
+    /// Only for bounded background work, never for migrations.
+    public init(servers: DatabaseServers, leaseTimeout: Duration = .seconds(2), workLimit: Duration? = nil, observer: Observer? = nil,
+                clock: WallClock = .system) {
         self.servers = servers
         self.leaseTimeout = leaseTimeout
+        self.workLimit = workLimit
         self.observer = observer
         self.clock = clock
     }
@@ -50,13 +60,36 @@ public struct Database: Sendable {
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         do {
-            return try await leased(servers.current, body)
+            guard let workLimit else { return try await leased(servers.current, body) }
+            return try await abandoning(after: workLimit) { [servers] in try await leased(servers.current, body) }
         } catch {
             if servers.signalsSwitch(error) {
                 Task { [servers] in await servers.findServer() }
             }
             throw error
         }
+    }
+
+    /// The outcome of `work`, or `DatabaseUnavailable` at `limit` without waiting for `work` to end
+    /// (PostgresNIO may not end it on cancellation; `leased` closes its connection at the limit).
+    private func abandoning<Result: Sendable>(
+        after limit: Duration, _ work: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        var timer: Task<Void, Never>?
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Swift.Result<Result, any Error>, Never>) in
+            let answer = FirstAnswer(continuation)
+            let working = Task {
+                do { answer.give(.success(try await work())) } catch { answer.give(.failure(error)) }
+            }
+            timer = Task { [servers] in
+                guard (try? await Task.sleep(for: limit)) != nil else { return }
+                servers.logger.warning("database work outlasted its limit; abandoned", metadata: ["limit": "\(limit)"])
+                working.cancel()
+                answer.give(.failure(DatabaseUnavailable()))
+            }
+        }
+        timer?.cancel()
+        return try outcome.get()
     }
 
     private func leased<Result: Sendable>(
@@ -69,6 +102,14 @@ public struct Database: Sendable {
                 try await client.withConnection { connection in
                     leased.set()
                     observer?.leased(ContinuousClock.now - asked)
+                    let watchdog = workLimit.map { limit in
+                        Task { [servers] in
+                            try await Task.sleep(for: limit)
+                            servers.logger.warning("database work on a connection outlasted its limit; closing the connection", metadata: ["limit": "\(limit)"])
+                            connection.close().whenComplete { _ in }
+                        }
+                    }
+                    defer { watchdog?.cancel() }
                     return try await body(connection)
                 }
             }

@@ -10,7 +10,7 @@ import Synchronization
 public final class DatabaseServers: Sendable {
     public let clients: [PostgresClient]
     let needsWritable: Bool
-    private let logger: Logger
+    let logger: Logger
     private let state = Mutex<(current: Int, searching: Bool)>((0, false))
 
     public init(clients: [PostgresClient], needsWritable: Bool, logger: Logger) {
@@ -96,15 +96,16 @@ extension DatabaseServers {
     }
 }
 
-/// Resumes a continuation with the first answer given, and ignores the later ones.
-private final class FirstAnswer: Sendable {
-    private let continuation: Mutex<CheckedContinuation<Bool, Never>?>
+/// Resumes a continuation with the first answer given, and ignores the later ones: a wait that
+/// ends at a deadline without awaiting the work it gave up on.
+final class FirstAnswer<Value: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Value, Never>?>
 
-    init(_ continuation: CheckedContinuation<Bool, Never>) {
+    init(_ continuation: CheckedContinuation<Value, Never>) {
         self.continuation = Mutex(continuation)
     }
 
-    func give(_ value: Bool) {
+    func give(_ value: Value) {
         continuation.withLock { waiting in
             defer { waiting = nil }
             return waiting
