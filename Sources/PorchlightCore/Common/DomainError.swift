@@ -22,6 +22,8 @@ public enum DomainError: Error, Sendable, Equatable {
     case notFound(String)
     /// The request conflicts with the resource's current state.
     case conflict(String)
+    /// The document moved on since the version the request's `If-Match` names.
+    case preconditionFailed(String)
     /// Too many attempts; retry after the given number of seconds.
     case tooManyRequests(detail: String, retryAfterSeconds: Int)
 }

@@ -65,6 +65,7 @@ public func buildApplication(
             AuthMiddleware(authenticator: authenticator, metricsToken: configuration.metricsToken),
             PageHeadersMiddleware(),
             IdempotencyMiddleware(store: idempotency),
+            ConditionalRequestMiddleware(),
             DateTimeFieldMiddleware(),
             PreparedResponseMiddleware(),
         ])

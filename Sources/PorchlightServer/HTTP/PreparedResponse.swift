@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import OpenAPIRuntime
+import PorchlightCore
 import PorchlightStore
 
 /// A response whose body is already the contract's JSON: a document Core built and the database
@@ -10,13 +11,20 @@ import PorchlightStore
 /// types still describe every such body: the tests decode them with those types.
 struct PreparedResponse: Error, HTTPResponseConvertible {
     var response: IdempotencyStore.StoredResponse
+    /// The document's `ETag`, on a read (a replayed write has none: it shows the past).
+    var tag: EntityTag?
 
-    init(status: HTTPResponse.Status, json: Data) {
+    init(status: HTTPResponse.Status, json: Data, tag: EntityTag? = nil) {
         response = .init(status: status.code, contentType: "application/json", body: json)
+        self.tag = tag
     }
 
     var httpStatus: HTTPResponse.Status { .init(code: response.status) }
-    var httpHeaderFields: HTTPFields { [.contentType: "application/json"] }
+    var httpHeaderFields: HTTPFields {
+        var fields: HTTPFields = [.contentType: "application/json"]
+        fields[.eTag] = tag?.field
+        return fields
+    }
     var httpBody: HTTPBody? { HTTPBody(response.body) }
 }
 

@@ -74,6 +74,8 @@ struct Problem: Error, Sendable {
             self = .notFound(detail)
         case .conflict(let detail):
             self.init(status: .conflict, slug: "conflict", title: "Conflict", detail: detail)
+        case .preconditionFailed(let detail):
+            self.init(status: .preconditionFailed, slug: "precondition-failed", title: "Precondition failed", detail: detail)
         case .tooManyRequests(let detail, let retryAfter):
             self.init(status: .tooManyRequests, slug: "too-many-requests", title: "Too many requests", detail: detail,
                       headers: [.retryAfter: String(retryAfter)])

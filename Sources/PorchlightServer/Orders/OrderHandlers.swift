@@ -18,7 +18,7 @@ extension APIHandlers {
         let orderID = try parseID(input.path.orderId, "order_id")
         guard let order = try await orders.order(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
-        throw PreparedResponse(status: .ok, json: order.json)
+        throw PreparedResponse(status: .ok, json: order.json, tag: order.tag)
     }
 
     func getCustomerOrderView(_ input: Operations.GetCustomerOrderView.Input) async throws -> Operations.GetCustomerOrderView.Output {
@@ -32,7 +32,8 @@ extension APIHandlers {
         guard let source = try await customerViews.source(of: orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
         let view = CustomerOrderView(source.document, proof: proof, hiding: source.hidden)
-        throw PreparedResponse(status: .ok, json: Data(try view.json().utf8))
+        throw PreparedResponse(status: .ok, json: Data(try view.json().utf8),
+                               tag: EntityTag(customerViewAt: source.orderVersion, proof: proof, hidden: source.hidden))
     }
 
     func getCustomerViewSettings(_ input: Operations.GetCustomerViewSettings.Input) async throws -> Operations.GetCustomerViewSettings.Output {

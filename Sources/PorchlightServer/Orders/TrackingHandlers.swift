@@ -21,7 +21,7 @@ extension APIHandlers {
         guard let shipment = try await shipments.shipment(shipmentID, merchant: Caller.merchant(), logger: RequestScope.logger) else {
             throw DomainError.notFound("No shipment with id \(input.path.shipmentId).")
         }
-        throw PreparedResponse(status: .ok, json: shipment.json)
+        throw PreparedResponse(status: .ok, json: shipment.json, tag: shipment.tag)
     }
 
     func findShipments(_ input: Operations.FindShipments.Input) async throws -> Operations.FindShipments.Output {

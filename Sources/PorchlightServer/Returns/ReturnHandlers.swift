@@ -66,10 +66,11 @@ extension APIHandlers {
 
     func getReturn(_ input: Operations.GetReturn.Input) async throws -> Operations.GetReturn.Output {
         let id = try parseID(input.path.returnId, "return_id")
-        guard let record = try await returns.record(id, merchant: Caller.merchant(), logger: RequestScope.logger),
+        guard let (record, orderVersion) = try await returns.record(id, merchant: Caller.merchant(), logger: RequestScope.logger),
               let viewer = Caller.view(of: record.orderID)
         else { throw DomainError.notFound("No return with id \(input.path.returnId).") }
-        return .ok(.init(body: .json(.init(record, detail: ReturnDetail(viewer: viewer, gift: record.gift)))))
+        return .ok(.init(headers: .init(eTag: EntityTag(orderVersion: orderVersion).field),
+                         body: .json(.init(record, detail: ReturnDetail(viewer: viewer, gift: record.gift)))))
     }
 
     func listReturns(_ input: Operations.ListReturns.Input) async throws -> Operations.ListReturns.Output {
@@ -131,7 +132,7 @@ extension APIHandlers {
         guard case .json(let body) = input.body else { throw Problem.unsupportedMediaType }
         let id = try parseID(input.path.returnId, "return_id")
         // The buyer's proof is checked against the return's order before anything moves.
-        guard let existing = try await returns.record(id, merchant: Caller.merchant(), logger: RequestScope.logger),
+        guard let (existing, _) = try await returns.record(id, merchant: Caller.merchant(), logger: RequestScope.logger),
               let submitter = try Caller.submitter(for: existing.orderID), let viewer = Caller.view(of: existing.orderID)
         else { throw DomainError.notFound("No return with id \(input.path.returnId).") }
         let cancelled = try await move(input.path.returnId) { try $0.cancel(reason: body.reason, by: submitter, now: $1) }

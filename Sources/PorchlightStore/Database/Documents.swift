@@ -8,6 +8,11 @@ import PostgresNIO
 public struct Document<Resource>: Sendable {
     public let id: UUID
     public let json: Data
+    /// The version of the order the document belongs to (its shipments and returns are part of it).
+    public let orderVersion: Int
+
+    /// Its `ETag`.
+    public var tag: EntityTag { EntityTag(orderVersion: orderVersion) }
 }
 
 public enum OrderResource {}
@@ -33,8 +38,8 @@ enum Documents {
 
     /// Loads one document by merchant and id with a prepared statement.
     static func load<Statement: DocumentByID>(_ statement: Statement, on connection: PostgresConnection, logger: Logger) async throws -> Document<Statement.Resource>? {
-        for try await json in try await connection.execute(statement, logger: logger) {
-            return Document(id: statement.id, json: json)
+        for try await (json, orderVersion) in try await connection.execute(statement, logger: logger) {
+            return Document(id: statement.id, json: json, orderVersion: orderVersion)
         }
         return nil
     }
@@ -42,7 +47,7 @@ enum Documents {
 
 /// A document looked up by merchant and id: the hottest reads, so prepared once per connection
 /// (parsing and planning would otherwise cost about as much as running them).
-protocol DocumentByID: PostgresPreparedStatement where Row == Data {
+protocol DocumentByID: PostgresPreparedStatement where Row == (Data, Int) {
     associatedtype Resource
     var merchant: MerchantID { get }
     var id: UUID { get }
@@ -56,21 +61,27 @@ extension DocumentByID {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> Data {
-        Data(try row.decode(String.self).utf8)
+    func decodeRow(_ row: PostgresRow) throws -> (Data, Int) {
+        let (json, orderVersion) = try row.decode((String, Int).self)
+        return (Data(json.utf8), orderVersion)
     }
 }
 
 struct OrderDocumentByID: DocumentByID {
     typealias Resource = OrderResource
-    static let sql = "SELECT document::text FROM order_documents WHERE merchant_id = $1 AND order_id = $2"
+    static let sql = "SELECT document::text, version FROM order_documents WHERE merchant_id = $1 AND order_id = $2"
     let merchant: MerchantID
     let id: UUID
 }
 
 struct ShipmentDocumentByID: DocumentByID {
     typealias Resource = ShipmentResource
-    static let sql = "SELECT document::text FROM shipment_documents WHERE merchant_id = $1 AND shipment_id = $2"
+    static let sql = """
+        SELECT d.document::text, o.version FROM shipment_documents d
+        JOIN shipments s ON s.merchant_id = d.merchant_id AND s.id = d.shipment_id
+        JOIN order_documents o ON o.merchant_id = s.merchant_id AND o.order_id = s.order_id
+        WHERE d.merchant_id = $1 AND d.shipment_id = $2
+        """
     let merchant: MerchantID
     let id: UUID
 }

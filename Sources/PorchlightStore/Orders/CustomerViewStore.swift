@@ -12,16 +12,17 @@ public struct CustomerViewStore: Sendable {
         self.database = database
     }
 
-    /// The order's document and the merchant's hidden fields, in one query; nil for no such order.
+    /// The order's document with its version, and the merchant's hidden fields, in one query;
+    /// nil for no such order.
     public func source(of orderID: UUID, merchant: MerchantID,
-                       logger: Logger) async throws -> (document: OrderDocument, hidden: Set<CustomerViewField>)? {
+                       logger: Logger) async throws -> (document: OrderDocument, orderVersion: Int, hidden: Set<CustomerViewField>)? {
         let rows = try await database.query("""
-            SELECT d.document::text, m.customer_view_hidden
+            SELECT d.document::text, d.version, m.customer_view_hidden
             FROM order_documents d JOIN merchants m ON m.id = d.merchant_id
             WHERE d.merchant_id = \(merchant.rawValue) AND d.order_id = \(orderID)
             """, logger: logger)
-        for (json, hidden) in try rows.decode((String, [String]).self) {
-            return (try OrderDocument(json: Data(json.utf8)), try Self.fields(hidden))
+        for (json, orderVersion, hidden) in try rows.decode((String, Int, [String]).self) {
+            return (try OrderDocument(json: Data(json.utf8)), orderVersion, try Self.fields(hidden))
         }
         return nil
     }

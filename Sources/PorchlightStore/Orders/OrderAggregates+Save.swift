@@ -14,12 +14,12 @@ extension OrderAggregates {
         /// A shipment's document: as this change wrote it, or else as stored, which is what Core
         /// builds from the order.
         func shipmentDocument(_ id: UUID) throws -> ShipmentJSON {
-            if let written = shipmentDocuments[id] { return ShipmentJSON(id: id, json: Data(written.utf8)) }
+            if let written = shipmentDocuments[id] { return ShipmentJSON(id: id, json: Data(written.utf8), orderVersion: order.version) }
             guard let shipment = order.shipments.first(where: { $0.id == id }) else { throw NotInOrder(shipmentID: id) }
-            return ShipmentJSON(id: id, json: Data(try ShipmentDocument(shipment, of: order).json().utf8))
+            return ShipmentJSON(id: id, json: Data(try ShipmentDocument(shipment, of: order).json().utf8), orderVersion: order.version)
         }
 
-        var orderDocument: OrderJSON { OrderJSON(id: order.id, json: Data(document.utf8)) }
+        var orderDocument: OrderJSON { OrderJSON(id: order.id, json: Data(document.utf8), orderVersion: order.version) }
     }
 
     /// Settles the changed order (Core's derived values) and, unless that leaves it as it was,

@@ -74,6 +74,7 @@ public struct OrderStore: Sendable {
             case .deliveryAction(let id): try await OrderAggregates.load(deliveryAction: id, merchant: merchant, on: connection, logger: logger)
             }
             guard let before = loaded else { throw DomainError.notFound(key.notFound) }
+            try ChangeCondition.check(orderVersion: before.version)
             let now = database.clock.now.asStored  // after the lock: changes to an order are stamped in the order they commit
             var order = before
             let outcome = try apply(&order, now)

@@ -43,9 +43,18 @@ public struct ReturnStore: Sendable {
         }.outcome
     }
 
-    public func record(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> ReturnRecord? {
+    /// The return, and the version of its order (its `ETag`). The version is read first: a tag
+    /// older than the record only costs a client a needless 200 or 412, where a newer one could
+    /// earn it a 304 for a copy it does not have.
+    public func record(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> (record: ReturnRecord, orderVersion: Int)? {
         try await database.withConnection { connection in
-            try await Self.records(where: "r.id = $2", id, merchant: merchant, on: connection, logger: logger).first
+            let versions = try await connection.query("""
+                SELECT o.version FROM returns r JOIN order_documents o ON o.merchant_id = r.merchant_id AND o.order_id = r.order_id
+                WHERE r.merchant_id = \(merchant.rawValue) AND r.id = \(id)
+                """, logger: logger)
+            var orderVersion = 0
+            for try await version in versions.decode(Int.self) { orderVersion = version }
+            return try await Self.records(where: "r.id = $2", id, merchant: merchant, on: connection, logger: logger).first.map { ($0, orderVersion) }
         }
     }
 
