@@ -246,43 +246,43 @@ public struct ReturnStore: Sendable {
         var records: [ReturnRecord] = []
         for row in rows {
             let row = row.makeRandomAccess()
-            func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
-            let id: UUID = try column(0)
+            func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try row[name].decode(T.self) }
+            let id: UUID = try column("id")
             if records.last?.id != id {
-                let resolution = try StoredValue.decode(ReturnResolution.self, try column(3), "returns.resolution")
-                let method = try StoredValue.decode(ReturnMethod.self, try column(4), "returns.method")
+                let resolution = try StoredValue.decode(ReturnResolution.self, try column("resolution"), "returns.resolution")
+                let method = try StoredValue.decode(ReturnMethod.self, try column("method"), "returns.method")
                 records.append(ReturnRecord(
-                    id: id, orderID: try column(1), policyVersion: try column(2), resolution: resolution, method: method, gift: try column(5),
+                    id: id, orderID: try column("order_id"), policyVersion: try column("policy_version"), resolution: resolution, method: method, gift: try column("gift"),
                     lines: [],
-                    quote: ReturnQuote(currency: try column(10), resolution: resolution, method: method, lines: [], subtotal: try column(11),
-                                       restockingFee: try column(12), returnShippingFee: try column(13), refundTotal: try column(14),
-                                       storeCredit: try column(15), exchangeDifference: try column(16)),
-                    restockingFeePercent: try column(34), decision: try StoredValue.decode(ReturnDecision.self, try column(6), "returns.decision"), decisionReason: try column(7),
-                    logistics: try StoredValue.decode(ReturnLogistics.self, try column(8), "returns.logistics"),
-                    money: try StoredValue.decode(ReturnMoney.self, try column(9), "returns.money"), storeToken: try column(17),
-                    labelReference: try column(18), submittedBy: try StoredValue.decode(Submitter.self, try column(19), "returns.submitted_by"),
-                    createdAt: try column(20), updatedAt: try column(21)))
-                records[records.count - 1].kind = try StoredValue.decode(ReturnKind.self, try column(35), "returns.kind")
-                records[records.count - 1].shipmentID = try column(36)
-                if let carrier = try column(37, String?.self), let trackingNumber = try column(38, String?.self) {
-                    let scans = try column(39, String?.self).map { try Documents.decode([StoredParcelScan].self, from: $0) } ?? []
+                    quote: ReturnQuote(currency: try column("currency"), resolution: resolution, method: method, lines: [], subtotal: try column("subtotal"),
+                                       restockingFee: try column("restocking_fee"), returnShippingFee: try column("return_shipping_fee"), refundTotal: try column("refund_total"),
+                                       storeCredit: try column("store_credit"), exchangeDifference: try column("exchange_difference")),
+                    restockingFeePercent: try column("restocking_fee_percent"), decision: try StoredValue.decode(ReturnDecision.self, try column("decision"), "returns.decision"), decisionReason: try column("decision_reason"),
+                    logistics: try StoredValue.decode(ReturnLogistics.self, try column("logistics"), "returns.logistics"),
+                    money: try StoredValue.decode(ReturnMoney.self, try column("money"), "returns.money"), storeToken: try column("store_token"),
+                    labelReference: try column("label_reference"), submittedBy: try StoredValue.decode(Submitter.self, try column("submitted_by"), "returns.submitted_by"),
+                    createdAt: try column("created_at"), updatedAt: try column("updated_at")))
+                records[records.count - 1].kind = try StoredValue.decode(ReturnKind.self, try column("kind"), "returns.kind")
+                records[records.count - 1].shipmentID = try column("shipment_id")
+                if let carrier = try column("parcel_carrier", String?.self), let trackingNumber = try column("parcel_tracking_number", String?.self) {
+                    let scans = try column("parcel_scans", String?.self).map { try Documents.decode([StoredParcelScan].self, from: $0) } ?? []
                     records[records.count - 1].parcel = ReturnParcel(carrier: carrier, trackingNumber: trackingNumber,
                                                                      scans: try scans.map { try $0.scan() })
                 }
-                (records[records.count - 1].shipBackBy, records[records.count - 1].shipBackDays) = (try column(40), try column(41))
+                (records[records.count - 1].shipBackBy, records[records.count - 1].shipBackDays) = (try column("ship_back_by"), try column("ship_back_days"))
             }
-            let sku: String = try column(22)
-            let quantity: Int = try column(23)
-            let unitPrice: Int = try column(26)
-            let exchange = try column(27, String?.self).map { ExchangeItem(sku: $0, unitPrice: try column(28, Int?.self) ?? 0) }
-            let receipt = try column(29, Int?.self).map { received in
-                ReturnReceiptLine(sku: sku, received: received, damaged: try column(30, Int?.self) ?? 0, missing: try column(31, Int?.self) ?? 0,
-                                  disposition: try StoredValue.decode(ReturnDisposition.self, try column(32, String?.self) ?? "", "return_lines.disposition"),
-                                  location: try column(33))
+            let sku: String = try column("sku")
+            let quantity: Int = try column("quantity")
+            let unitPrice: Int = try column("unit_price")
+            let exchange = try column("exchange_sku", String?.self).map { ExchangeItem(sku: $0, unitPrice: try column("exchange_unit_price", Int?.self) ?? 0) }
+            let receipt = try column("received", Int?.self).map { received in
+                ReturnReceiptLine(sku: sku, received: received, damaged: try column("damaged", Int?.self) ?? 0, missing: try column("missing", Int?.self) ?? 0,
+                                  disposition: try StoredValue.decode(ReturnDisposition.self, try column("disposition", String?.self) ?? "", "return_lines.disposition"),
+                                  location: try column("restock_location"))
             }
             records[records.count - 1].lines.append(ReturnLine(
-                sku: sku, quantity: quantity, reason: try StoredValue.decode(ReturnReason.self, try column(24), "return_lines.reason"),
-                note: try column(25), exchangeFor: exchange, unitPrice: unitPrice, receipt: receipt))
+                sku: sku, quantity: quantity, reason: try StoredValue.decode(ReturnReason.self, try column("reason"), "return_lines.reason"),
+                note: try column("note"), exchangeFor: exchange, unitPrice: unitPrice, receipt: receipt))
             // The quote's lines are what came back, once received (`ReturnRecord.receive`).
             let quoted = receipt?.received ?? quantity
             records[records.count - 1].quote.lines.append(ReturnQuote.Line(
