@@ -1,5 +1,7 @@
 import Foundation
 import PorchlightServer
+import PorchlightStore
+import PostgresNIO
 import Testing
 
 /// A DATABASE_URL may name several servers, as libpq's may; the service uses the first that will
@@ -35,6 +37,28 @@ import Testing
             let merchant = try await service.newMerchant()
             let order = try await service.createOrder(merchant)
             #expect(try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey).status == .ok)
+        }
+    }
+
+    /// What readiness reports: a search that finds no server that will do leaves the status
+    /// "none will do" (and keeps the server in use) until a later search finds one.
+    @Test(.timeLimit(.minutes(1))) func aSearchThatFindsNoServerSaysSo() async throws {
+        let nothingListens = try DatabaseSettings(url: "postgres://nobody@127.0.0.1:1,127.0.0.1:2/none?target_session_attrs=read-write&sslmode=disable")
+        let servers = try nothingListens.servers(maximumConnections: 1, logger: testLogger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in servers.clients { group.addTask { await client.run() } }
+            #expect(servers.status == .inUse)
+            #expect(await servers.findServer() == false)
+            #expect(servers.status == .noneWillDo)
+            group.cancelAll()
+        }
+        let answering = try DatabaseSettings(url: databaseURL.replacingOccurrences(of: "@", with: "@127.0.0.1:1,") + "?target_session_attrs=read-write")
+            .servers(maximumConnections: 1, logger: testLogger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in answering.clients { group.addTask { await client.run() } }
+            #expect(await answering.findServer() == true)
+            #expect(answering.status == .inUse)
+            group.cancelAll()
         }
     }
 }

@@ -26,6 +26,8 @@ struct APIHandlers: APIProtocol {
     let webhookDeliveries: WebhookDeliveries
     let webhookAddresses: WebhookAddresses
     let migrator: Migrator
+    /// The database servers, whose search for a primary readiness reports.
+    let databaseServers: DatabaseServers
     let customerTokens: CustomerTokenStore
     let authenticator: Authenticator
     let pages: TrackingPageStore

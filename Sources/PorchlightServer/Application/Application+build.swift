@@ -43,7 +43,7 @@ public func buildApplication(
         remedies: RemedyStore(database: database),
         deliveries: DeliveryStore(database: database),
         events: EventFeed(database: database), merchants: merchants, webhookEndpoints: WebhookEndpointStore(database: database),
-        webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger),
+        webhookDeliveries: webhookDeliveries, webhookAddresses: webhookAddresses, migrator: Migrator(database: database, logger: logger), databaseServers: servers,
         customerTokens: customerTokens, authenticator: authenticator, pages: TrackingPageStore(database: database), renderer: try PageRenderer(),
         messages: MessageStore(database: database), messageRenderer: try MessageRenderer(), canSendEmail: configuration.messages.smtpURL != nil,
         registry: registry, clock: configuration.clock)

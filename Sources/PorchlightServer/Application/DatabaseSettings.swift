@@ -111,11 +111,10 @@ public struct DatabaseSettings: Sendable {
         return (String(url[..<hostsStart]) + hosts[0] + String(url[authorityEnd...]), Array(hosts.dropFirst()))
     }
 
-    /// The client configuration for a pool of at most `maximumConnections` (the API's pool is
+    /// One pool per server, each of at most `maximumConnections` (the API's pool is
     /// `DATABASE_POOL_SIZE`, 20 by default, and the webhook dispatcher's 3: replicas × their sum
-    /// must stay under the server's `max_connections`).
-    /// One pool per server, and the choice between them.
-    func servers(maximumConnections: Int, logger: Logger) throws -> DatabaseServers {
+    /// must stay under the server's `max_connections`), and the choice between them.
+    public func servers(maximumConnections: Int, logger: Logger) throws -> DatabaseServers {
         DatabaseServers(clients: try clientConfigurations(maximumConnections: maximumConnections).map { PostgresClient(configuration: $0, backgroundLogger: logger) },
                         needsWritable: needsWritable, logger: logger)
     }

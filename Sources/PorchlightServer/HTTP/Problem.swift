@@ -45,9 +45,10 @@ struct Problem: Error, Sendable {
         status: .serviceUnavailable, slug: "service-unavailable", title: "Service unavailable",
         detail: "The database is unavailable. Retry shortly.", headers: [.retryAfter: "2"])
 
-    static let notReady = Problem(
-        status: .serviceUnavailable, slug: "service-unavailable", title: "Service unavailable",
-        detail: "Not ready: the database did not answer within 2 seconds, or migrations are pending.", headers: [.retryAfter: "2"])
+    static func notReady(_ why: String) -> Problem {
+        Problem(status: .serviceUnavailable, slug: "service-unavailable", title: "Service unavailable", detail: "Not ready: \(why)",
+                headers: [.retryAfter: "2"])
+    }
 
     static let internalError = Problem(
         status: .internalServerError, slug: "internal-error", title: "Internal server error",

@@ -175,6 +175,18 @@ public struct Database: Sendable {
     }
 }
 
+extension Database {
+    /// Whether `error` says the database failed rather than the work: no connection in time, or
+    /// the server unavailable (`PSQLError.meansServerUnavailable`), also inside a transaction.
+    public static func meansUnavailable(_ error: any Error) -> Bool {
+        if error is DatabaseUnavailable { return true }
+        if let transaction = error as? PostgresTransactionError {
+            return [transaction.beginError, transaction.closureError, transaction.commitError].contains { $0.map(meansUnavailable) ?? false }
+        }
+        return (error as? PSQLError)?.meansServerUnavailable == true
+    }
+}
+
 private final class LeaseFlag: Sendable {
     private let value = Mutex(false)
 

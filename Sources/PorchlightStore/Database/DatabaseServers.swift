@@ -11,7 +11,7 @@ public final class DatabaseServers: Sendable {
     public let clients: [PostgresClient]
     let needsWritable: Bool
     let logger: Logger
-    private let state = Mutex<(current: Int, searching: Bool)>((0, false))
+    private let state = Mutex<(current: Int, searching: Bool, found: Bool)>((0, false, true))
 
     public init(clients: [PostgresClient], needsWritable: Bool, logger: Logger) {
         precondition(!clients.isEmpty, "a database has at least one server")
@@ -20,6 +20,20 @@ public final class DatabaseServers: Sendable {
 
     /// The pool of the server in use.
     public var current: PostgresClient { clients[state.withLock { $0.current }] }
+
+    /// What readiness reports while servers are being switched.
+    public enum Status: Sendable, Equatable {
+        /// The server in use will do, as far as is known.
+        case inUse
+        /// The servers are being asked which one will do (a failover or switchover is under way).
+        case searching
+        /// The last search found none that will do (no primary yet).
+        case noneWillDo
+    }
+
+    public var status: Status {
+        state.withLock { state in state.searching ? .searching : state.found ? .inUse : .noneWillDo }
+    }
 
     /// Asks every server at once whether it will do (answers, and accepts writes if that is
     /// needed) and uses the first in the URL's order that will; keeps the current one when none
@@ -36,7 +50,7 @@ public final class DatabaseServers: Sendable {
             return await group.reduce(into: [Int]()) { if $1.1 { $0.append($1.0) } }.min()
         }
         let (before, chosen) = state.withLock { state in
-            defer { state = (suitable ?? state.current, false) }
+            defer { state = (suitable ?? state.current, false, suitable != nil) }
             return (state.current, suitable ?? state.current)
         }
         if chosen != before {
@@ -50,12 +64,7 @@ public final class DatabaseServers: Sendable {
     /// Whether `error`, met on the current server, may mean another should be used: no
     /// connection came in time, or the server is unavailable (`PSQLError.meansServerUnavailable`).
     func signalsSwitch(_ error: any Error) -> Bool {
-        guard clients.count > 1 else { return false }
-        if error is DatabaseUnavailable { return true }
-        if let transaction = error as? PostgresTransactionError {
-            return [transaction.beginError, transaction.closureError, transaction.commitError].contains { $0.map(signalsSwitch) ?? false }
-        }
-        return (error as? PSQLError)?.meansServerUnavailable == true
+        clients.count > 1 && Database.meansUnavailable(error)
     }
 
     /// A server will do when it answers within two seconds and, if writes are needed, is not a

@@ -24,8 +24,8 @@ extension MessageStore {
             do {
                 try await feed.assignSequences(merchant: merchant, logger: logger)
                 planned += try await plan(merchant: merchant, now: now, logger: logger)
-            } catch let error as DatabaseUnavailable {
-                throw error
+            } catch where Database.meansUnavailable(error) {
+                throw error  // not this merchant's: the whole pass tries again
             } catch {
                 logger.error("message planning failed for a merchant", metadata: [
                     "merchant_id": "\(merchant.rawValue)", "error": "\(String(reflecting: error))"])

@@ -40,8 +40,8 @@ public struct WebhookDeliveries: Sendable {
             do {
                 try await feed.assignSequences(merchant: merchant, logger: logger)
                 queued += try await fanOut(merchant: merchant, logger: logger)
-            } catch let error as DatabaseUnavailable {
-                throw error
+            } catch where Database.meansUnavailable(error) {
+                throw error  // not this merchant's: the whole pass tries again
             } catch {
                 logger.error("webhook fan-out failed for a merchant", metadata: [
                     "merchant_id": "\(merchant.rawValue)", "error": "\(String(reflecting: error))"])
