@@ -25,7 +25,7 @@ import Testing
                 tags[path] = tag
                 let again = try await service.call(.get, path, key: merchant.apiKey, headers: [.ifNoneMatch: "\"1\", \(tag)"])
                 #expect(again.status == .notModified && again.text.isEmpty && again.headers[.eTag] == tag, "\(path): \(again.status)")
-                let other = try await service.call(.get, path, key: merchant.apiKey, headers: [.ifNoneMatch: "\"0\""])
+                let other = try await service.call(.get, path, key: merchant.apiKey, headers: [.ifNoneMatch: "\"another\""])
                 #expect(other.status == .ok && other.text == first.text, "\(path): another tag gets the document")
             }
             // An order's shipments and returns are part of it: they carry its version.
@@ -42,6 +42,18 @@ import Testing
                                                     headers: [.ifNoneMatch: customerTag])
             #expect(postalView.status == .ok, "a postal-code view is another document than the link's")
 
+            // A customer sees less of a return than the merchant: a merchant's tag never gets the customer a 304.
+            let returnPath = "/v1/returns/\(returnID)"
+            let customersReturn = try await service.call(.get, returnPath, key: order.token, headers: [.ifNoneMatch: tags[returnPath]!])
+            #expect(customersReturn.status == .ok, "\(customersReturn.status)")
+            let customersTag = try #require(customersReturn.headers[.eTag])
+            #expect(customersTag != tags[returnPath])
+            #expect(try await service.call(.get, returnPath, key: order.token, headers: [.ifNoneMatch: customersTag]).status == .notModified)
+
+            // A malformed If-None-Match is refused, naming the header.
+            let malformed = try await service.call(.get, returnPath, key: merchant.apiKey, headers: [.ifNoneMatch: "7"])
+            #expect(malformed.status == .badRequest && malformed.errorFields == ["If-None-Match"], "\(malformed.text)")
+
             // A scan changes the order: every old tag now gets the new document.
             let scanned = try await service.scans(merchant, shipment: order.shipment, [scan("delivered", isoTime(Date().addingTimeInterval(3)), id: "late")])
             #expect(scanned.status == .ok, "\(scanned.text)")
@@ -55,6 +67,13 @@ import Testing
             let current = try #require(try await service.call(.get, viewPath, key: merchant.apiKey).headers[.eTag])
             #expect(try await service.call(.put, "/v1/customer-view-settings", key: merchant.apiKey, json: ["hidden_fields": ["images"]]).status == .ok)
             #expect(try await service.call(.get, viewPath, key: merchant.apiKey, headers: [.ifNoneMatch: current]).status == .ok)
+
+            // The customer cancels the return only from the version they read: their own return's tag names it.
+            let stale = try await service.call(.post, "\(returnPath)/cancellation", key: order.token, json: [:], headers: [.ifMatch: customersTag])
+            #expect(stale.status == .preconditionFailed, "the scan moved the order on: \(stale.text)")
+            let fresh = try #require(try await service.call(.get, returnPath, key: order.token).headers[.eTag])
+            let cancelled = try await service.call(.post, "\(returnPath)/cancellation", key: order.token, json: [:], headers: [.ifMatch: fresh])
+            #expect(cancelled.status == .ok && cancelled["decision"] as? String == "cancelled", "\(cancelled.text)")
         }
     }
 
@@ -85,6 +104,19 @@ import Testing
             let viewTag = try #require(try await service.call(.get, "/v1/orders/\(order)/customer-view", key: merchant.apiKey).headers[.eTag])
             let fromView = try await service.call(.post, path, key: merchant.apiKey, json: oneTee, headers: [.ifMatch: viewTag])
             #expect(fromView.status == .ok, "\(fromView.text)")
+
+            // Replacing an order's details by its order number: only from the version read; a new number has no version.
+            var details = sampleOrder()
+            details["order_number"] = "IFM-\(UUID().uuidString.prefix(8))"
+            #expect(try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: details, headers: [.ifMatch: "*"]).status == .preconditionFailed)
+            let created = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: details)
+            let createdID = try #require(created["id"] as? String, "\(created.text)")
+            let createdTag = try #require(try await service.call(.get, "/v1/orders/\(createdID)", key: merchant.apiKey).headers[.eTag])
+            details["customer"] = ["email": "ana@example.com", "name": "Ana P."]
+            let replaced = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: details, headers: [.ifMatch: createdTag])
+            #expect(replaced.status == .ok, "\(replaced.text)")
+            details["customer"] = ["email": "ana@example.com", "name": "Ana Popescu"]
+            #expect(try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: details, headers: [.ifMatch: createdTag]).status == .preconditionFailed)
 
             // A retry with its Idempotency-Key replays the first answer; it does not fail on the version that answer made.
             let mug: [String: Any] = ["reason": "out_of_stock", "lines": [["sku": "MUG", "quantity": 1]]]

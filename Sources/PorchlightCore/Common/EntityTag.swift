@@ -1,7 +1,8 @@
 /// Which version of a document a response shows (an HTTP entity tag, RFC 9110 §8.8.3). Every
 /// change to an order, its shipments or its returns gives the order a new version, so the
-/// order's version tells whether any of those documents may have changed. The customer's view
-/// also depends on the view's proof and on the fields the merchant hides: its tag names them too.
+/// order's version tells whether any of those documents may have changed. Where one document
+/// shows differently to different viewers (the customer's view; a return), the tag also names
+/// what shaped it, so a client never gets a 304 for a copy another viewer was shown.
 public struct EntityTag: Equatable, Sendable {
     /// The version of the order the document was made from.
     public let orderVersion: Int
@@ -13,15 +14,22 @@ public struct EntityTag: Equatable, Sendable {
         (self.orderVersion, variant) = (orderVersion, "")
     }
 
-    /// The customer's view of an order at `orderVersion`.
+    /// The customer's view of an order at `orderVersion`: its proof and the fields hidden, by
+    /// name (not by position, which a new field would shift).
     public init(customerViewAt orderVersion: Int, proof: CustomerProof, hidden: Set<CustomerViewField>) {
-        let hiddenBits = CustomerViewField.allCases.enumerated().reduce(0) { bits, field in
-            hidden.contains(field.element) ? bits | 1 << field.offset : bits
-        }
-        (self.orderVersion, variant) = (orderVersion, ".\(proof.rawValue).\(hiddenBits)")
+        let hiding = hidden.map(\.rawValue).sorted().joined(separator: "+")
+        (self.orderVersion, variant) = (orderVersion, ".\(proof.rawValue)" + (hiding.isEmpty ? "" : ".\(hiding)"))
     }
 
-    /// As the `ETag` field carries it: `"7"`, or `"7.email.0"` for a customer view.
+    /// A return of an order at `orderVersion`, as `detail` shows it: the merchant's (everything)
+    /// has the order's tag, a customer's names what it leaves out.
+    public init(returnAt orderVersion: Int, detail: ReturnDetail) {
+        let shown = [detail.pricesPaid, detail.amountsDue, detail.shipmentID, detail.parcelTracking, detail.codes, detail.decisionReason]
+        (self.orderVersion, variant) = (orderVersion, detail == .merchant ? "" : ".return-" + shown.map { $0 ? "1" : "0" }.joined())
+    }
+
+    /// As the `ETag` field carries it: `"7"`, `"7.email"` or `"7.postal_code.images"` for a
+    /// customer view, `"7.return-100111"` for a customer's return.
     public var field: String { "\"\(orderVersion)\(variant)\"" }
 }
 
@@ -58,13 +66,15 @@ public enum EntityTagCondition: Equatable, Sendable {
             }
             guard rest.first == "\"", let close = rest.dropFirst().firstIndex(of: "\"") else { return nil }
             let opaque = rest[rest.index(after: rest.startIndex)..<close]
-            // etagc: visible ASCII but the quote, or any non-ASCII byte; no spaces.
-            guard opaque.unicodeScalars.allSatisfy({ $0.value == 0x21 || (0x23...0x7E).contains($0.value) || $0.value >= 0x80 })
+            // Visible ASCII but the quote, no spaces (RFC 9110's etagc without obs-text, as the contract's pattern says).
+            guard opaque.unicodeScalars.allSatisfy({ $0.value == 0x21 || (0x23...0x7E).contains($0.value) })
             else { return nil }
             listed.append(Listed(opaque: String(opaque), weak: weak))
             rest = rest[rest.index(after: close)...].trimmingWhitespace
-            guard rest.isEmpty || rest.first == "," else { return nil }
-            rest = rest.drop { $0 == "," || $0 == " " || $0 == "\t" }
+            if rest.isEmpty { break }
+            guard rest.first == "," else { return nil }
+            rest = rest.dropFirst().trimmingWhitespace
+            guard !rest.isEmpty else { return nil }  // a trailing comma
         }
         guard !listed.isEmpty else { return nil }
         self = .tags(listed)

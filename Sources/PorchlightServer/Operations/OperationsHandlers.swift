@@ -8,13 +8,10 @@ extension APIHandlers {
     }
 
     /// Ready when the database answers within two seconds and the schema is fully migrated; not
-    /// while the servers of a multi-host URL are being asked which is the primary, or none is.
+    /// while none of the servers of a multi-host URL will do. (A search under way is not enough:
+    /// a busy pool starts one too, and it ends within 2 s.)
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
-        switch databaseServers.status {
-        case .inUse: break
-        case .searching:
-            throw Problem.notReady("a database failover or switchover is under way: the \(databaseServers.clients.count) servers are being asked which accepts writes.")
-        case .noneWillDo:
+        if databaseServers.status == .noneWillDo {
             throw Problem.notReady("none of the \(databaseServers.clients.count) database servers will do yet (a failover is under way: no primary).")
         }
         let migrator = self.migrator

@@ -69,8 +69,8 @@ extension APIHandlers {
         guard let (record, orderVersion) = try await returns.record(id, merchant: Caller.merchant(), logger: RequestScope.logger),
               let viewer = Caller.view(of: record.orderID)
         else { throw DomainError.notFound("No return with id \(input.path.returnId).") }
-        return .ok(.init(headers: .init(eTag: EntityTag(orderVersion: orderVersion).field),
-                         body: .json(.init(record, detail: ReturnDetail(viewer: viewer, gift: record.gift)))))
+        let detail = ReturnDetail(viewer: viewer, gift: record.gift)
+        return .ok(.init(headers: .init(eTag: EntityTag(returnAt: orderVersion, detail: detail).field), body: .json(.init(record, detail: detail))))
     }
 
     func listReturns(_ input: Operations.ListReturns.Input) async throws -> Operations.ListReturns.Output {

@@ -40,7 +40,8 @@ public struct Database: Sendable {
     /// it the caller gets `DatabaseUnavailable` (and can retry) while the work is abandoned, and
     /// its connection is closed so that the work ends. Seen in failovers: the webhook dispatcher
     /// waited for ever on work that got neither an answer nor an error, and stopped delivering.
-    /// Only for bounded background work, never for migrations.
+    /// Only for bounded background work (the webhook and message dispatchers' pool), never for
+    /// migrations.
     public init(servers: DatabaseServers, leaseTimeout: Duration = .seconds(2), workLimit: Duration? = nil, observer: Observer? = nil,
                 clock: WallClock = .system) {
         self.servers = servers
@@ -70,26 +71,29 @@ public struct Database: Sendable {
         }
     }
 
-    /// The outcome of `work`, or `DatabaseUnavailable` at `limit` without waiting for `work` to end
-    /// (PostgresNIO may not end it on cancellation; `leased` closes its connection at the limit).
+    /// The outcome of `work`, or `DatabaseUnavailable` at `limit` (a `CancellationError` when the
+    /// caller is cancelled) without waiting for `work` to end: PostgresNIO may not end it on
+    /// cancellation, and `leased` closes its connection at the limit.
     private func abandoning<Result: Sendable>(
         after limit: Duration, _ work: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
-        var timer: Task<Void, Never>?
-        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Swift.Result<Result, any Error>, Never>) in
-            let answer = FirstAnswer(continuation)
-            let working = Task {
-                do { answer.give(.success(try await work())) } catch { answer.give(.failure(error)) }
-            }
-            timer = Task { [servers] in
-                guard (try? await Task.sleep(for: limit)) != nil else { return }
-                servers.logger.warning("database work outlasted its limit; abandoned", metadata: ["limit": "\(limit)"])
-                working.cancel()
-                answer.give(.failure(DatabaseUnavailable()))
-            }
+        let answer = FirstAnswer<Swift.Result<Result, any Error>>()
+        let working = Task {
+            do { answer.give(.success(try await work())) } catch { answer.give(.failure(error)) }
         }
-        timer?.cancel()
-        return try outcome.get()
+        let timer = Task { [servers] in
+            guard (try? await Task.sleep(for: limit)) != nil else { return }
+            servers.logger.warning("database work outlasted its limit; abandoned", metadata: ["limit": "\(limit)"])
+            working.cancel()
+            answer.give(.failure(DatabaseUnavailable()))
+        }
+        defer { timer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await answer.value.get()
+        } onCancel: {
+            working.cancel()
+            answer.give(.failure(CancellationError()))
+        }
     }
 
     private func leased<Result: Sendable>(
@@ -102,10 +106,10 @@ public struct Database: Sendable {
                 try await client.withConnection { connection in
                     leased.set()
                     observer?.leased(ContinuousClock.now - asked)
+                    // Work past its limit was abandoned (`abandoning`): closing its connection ends it.
                     let watchdog = workLimit.map { limit in
-                        Task { [servers] in
+                        Task {
                             try await Task.sleep(for: limit)
-                            servers.logger.warning("database work on a connection outlasted its limit; closing the connection", metadata: ["limit": "\(limit)"])
                             connection.close().whenComplete { _ in }
                         }
                     }

@@ -25,9 +25,11 @@ public final class DatabaseServers: Sendable {
     public enum Status: Sendable, Equatable {
         /// The server in use will do, as far as is known.
         case inUse
-        /// The servers are being asked which one will do (a failover or switchover is under way).
+        /// The servers are being asked which one will do (within 2 s; a failover or switchover
+        /// may be under way, or the pool was only busy).
         case searching
-        /// The last search found none that will do (no primary yet).
+        /// The last search found none that will do (no primary yet), and the server in use has
+        /// not answered as one since.
         case noneWillDo
     }
 
@@ -73,24 +75,24 @@ public final class DatabaseServers: Sendable {
     /// outlast its cancellation (the pool keeps trying to connect), and a search must not.
     func willDo(_ client: PostgresClient) async -> Bool {
         let (needsWritable, logger) = (self.needsWritable, self.logger)
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            let answer = FirstAnswer(continuation)
-            let asking = Task {
-                let willDo = try? await client.withConnection { connection in
-                    let rows = try await connection.query(
-                        "SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only')::bool", logger: logger)
-                    var readOnly = true
-                    for try await value in rows.decode(Bool.self) { readOnly = value }
-                    return !needsWritable || !readOnly
-                }
-                answer.give(willDo ?? false)
+        let answer = FirstAnswer<Bool>()
+        let asking = Task {
+            let willDo = try? await client.withConnection { connection in
+                let rows = try await connection.query(
+                    "SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only')::bool", logger: logger)
+                var readOnly = true
+                for try await value in rows.decode(Bool.self) { readOnly = value }
+                return !needsWritable || !readOnly
             }
-            Task {
-                try? await Task.sleep(for: .seconds(2))
-                asking.cancel()
-                answer.give(false)
-            }
+            answer.give(willDo ?? false)
         }
+        let timer = Task {
+            guard (try? await Task.sleep(for: .seconds(2))) != nil else { return }
+            asking.cancel()
+            answer.give(false)
+        }
+        defer { timer.cancel() }
+        return await answer.value
     }
 }
 
@@ -100,25 +102,61 @@ extension DatabaseServers {
     public func watch(every interval: Duration) async {
         guard clients.count > 1 else { return }
         while (try? await Task.sleep(for: interval)) != nil {
-            if await !willDo(current) { await findServer() }
+            if await willDo(current) {
+                state.withLock { $0.found = true }  // e.g. the primary restarted without a failover
+            } else {
+                await findServer()
+            }
         }
     }
 }
 
-/// Resumes a continuation with the first answer given, and ignores the later ones: a wait that
-/// ends at a deadline without awaiting the work it gave up on.
+/// The first answer given, for one waiter; later answers are ignored. A wait that ends at a
+/// deadline, or on cancellation, without awaiting the work it gave up on.
 final class FirstAnswer<Value: Sendable>: Sendable {
-    private let continuation: Mutex<CheckedContinuation<Value, Never>?>
-
-    init(_ continuation: CheckedContinuation<Value, Never>) {
-        self.continuation = Mutex(continuation)
+    private enum State: Sendable {
+        case open(waiter: CheckedContinuation<Value, Never>?)
+        case answered(Value)
+        case closed
     }
 
+    private let state = Mutex(State.open(waiter: nil))
+
     func give(_ value: Value) {
-        continuation.withLock { waiting in
-            defer { waiting = nil }
-            return waiting
-        }?.resume(returning: value)
+        let waiter = state.withLock { state -> CheckedContinuation<Value, Never>? in
+            switch state {
+            case .open(let waiter?):
+                state = .closed
+                return waiter
+            case .open(nil):
+                state = .answered(value)
+                return nil
+            case .answered, .closed:
+                return nil
+            }
+        }
+        waiter?.resume(returning: value)
+    }
+
+    /// Waits for the first answer (at most one waiter).
+    var value: Value {
+        get async {
+            await withCheckedContinuation { continuation in
+                let given = state.withLock { state -> Value? in
+                    switch state {
+                    case .answered(let value):
+                        state = .closed
+                        return value
+                    case .open:
+                        state = .open(waiter: continuation)
+                        return nil
+                    case .closed:
+                        preconditionFailure("a FirstAnswer has one waiter")
+                    }
+                }
+                if let given { continuation.resume(returning: given) }
+            }
+        }
     }
 }
 

@@ -150,31 +150,33 @@ enum OrderAggregates {
     private static func parts(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
                               logger: Logger) async throws -> [UUID: Parts] {
         let rows = try await connection.query("""
-            SELECT coalesce((SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = o.id), 0),
-                   p.quote_id, p.option_id, p.slot_id, p.slot_date::text, p.slot_start, p.slot_end, p.carrier, p.service_level,
-                   p.location_code, p.origin_region, p.destination_country, p.destination_region, p.earliest::text,
-                   p.latest::text, p.confidence, p.basis, p.engine_version, p.promised_at, p.forecast_start::text,
-                   p.forecast, coalesce(l.time_zone, 'UTC'), p.outcome, p.delivered_on::text, p.pit,
-                   EXISTS (SELECT 1 FROM returns r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = o.id),
-                   a.id, a.reason, a.severity, a.shipment_id, a.opened_at, a.updated_at,
+            SELECT coalesce((SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = o.id), 0) AS document_version,
+                   p.quote_id, p.option_id, p.slot_id, p.slot_date::text AS slot_date, p.slot_start, p.slot_end, p.carrier,
+                   p.service_level, p.location_code, p.origin_region, p.destination_country, p.destination_region,
+                   p.earliest::text AS earliest, p.latest::text AS latest, p.confidence, p.basis, p.engine_version, p.promised_at,
+                   p.forecast_start::text AS forecast_start, p.forecast, coalesce(l.time_zone, 'UTC') AS time_zone, p.outcome,
+                   p.delivered_on::text AS delivered_on, p.pit,
+                   EXISTS (SELECT 1 FROM returns r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = o.id) AS has_returns,
+                   a.id AS alert_id, a.reason AS alert_reason, a.severity AS alert_severity, a.shipment_id AS alert_shipment_id,
+                   a.opened_at AS alert_opened_at, a.updated_at AS alert_updated_at,
                    (SELECT json_agg(json_build_object('id', d.id, 'cause', d.cause, 'scope', d.scope,
                         'starts_at', extract(epoch FROM d.starts_at), 'expected_end_at', extract(epoch FROM d.expected_end_at),
                         'extra_days', d.extra_days, 'customer_message', d.customer_message,
                         'customer_message_language', d.customer_message_language, 'customer_messages', d.customer_messages,
                         'created_at', extract(epoch FROM d.created_at), 'updated_at', extract(epoch FROM d.updated_at)))::text
-                    FROM declared_disruptions d WHERE d.merchant_id = \(merchant.rawValue) AND d.resolved_at IS NULL),
-                   EXISTS (SELECT 1 FROM remedies r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = o.id),
-                   (SELECT rules::text FROM remedy_rules WHERE merchant_id = \(merchant.rawValue)),
-                   (SELECT settings::text FROM disruption_settings WHERE merchant_id = \(merchant.rawValue)),
-                   l.working_days, l.holidays::text[],
+                    FROM declared_disruptions d WHERE d.merchant_id = \(merchant.rawValue) AND d.resolved_at IS NULL) AS declared_disruptions,
+                   EXISTS (SELECT 1 FROM remedies r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = o.id) AS has_remedies,
+                   (SELECT rules::text FROM remedy_rules WHERE merchant_id = \(merchant.rawValue)) AS remedy_rules,
+                   (SELECT settings::text FROM disruption_settings WHERE merchant_id = \(merchant.rawValue)) AS disruption_settings,
+                   l.working_days, l.holidays::text[] AS holidays,
                    (SELECT json_agg(json_build_object('carrier', c.carrier, 'service_level', c.service_level, 'days', c.delivery_days,
                                                       'actions', c.ndr_actions))::text
                     FROM carrier_services c WHERE c.merchant_id = \(merchant.rawValue)
                       AND (lower(c.carrier), lower(c.service_level)) IN (SELECT lower(s.carrier), lower(s.service_level) FROM shipments s
-                                                           WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = o.id)),
-                   o.id,
-                   EXISTS (SELECT 1 FROM delivery_exceptions x WHERE x.merchant_id = \(merchant.rawValue) AND x.order_id = o.id),
-                   (SELECT settings::text FROM delivery_settings WHERE merchant_id = \(merchant.rawValue)),
+                                                           WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = o.id)) AS carrier_services,
+                   o.id AS order_id,
+                   EXISTS (SELECT 1 FROM delivery_exceptions x WHERE x.merchant_id = \(merchant.rawValue) AND x.order_id = o.id) AS has_delivery_exceptions,
+                   (SELECT settings::text FROM delivery_settings WHERE merchant_id = \(merchant.rawValue)) AS delivery_settings,
                    p.missed_after
             FROM unnest(\(orderIDs)::uuid[]) AS o(id)
             LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = o.id
@@ -183,47 +185,47 @@ enum OrderAggregates {
             """, logger: logger).collect()
         return Dictionary(try rows.map { row in
             let row = row.makeRandomAccess()
-            return (try row[39].decode(UUID.self), try parts(row))
+            return (try row["order_id"].decode(UUID.self), try parts(row))
         }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The parts of one order, from its row of `parts(of:)`.
     private static func parts(_ row: PostgresRandomAccessRow) throws -> Parts {
-        func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
-        let version: Int = try column(0)
-        let hasReturns: Bool = try column(25)
-        let alert = try column(26, UUID?.self).map { id in
-            try AlertStore.alert(id: id, reason: try column(27), severity: try column(28), shipmentID: try column(29),
-                                 openedAt: try column(30), updatedAt: try column(31))
+        func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try row[name].decode(T.self) }
+        let version: Int = try column("document_version")
+        let hasReturns: Bool = try column("has_returns")
+        let alert = try column("alert_id", UUID?.self).map { id in
+            try AlertStore.alert(id: id, reason: try column("alert_reason"), severity: try column("alert_severity"), shipmentID: try column("alert_shipment_id"),
+                                 openedAt: try column("alert_opened_at"), updatedAt: try column("alert_updated_at"))
         }
         var parts = Parts(version: version, promise: nil, hasReturns: hasReturns, alert: alert,
-                          declaredDisruptions: try DisruptionStore.unresolved(try column(32)), hasRemedies: try column(33),
-                          remedyRules: try column(34, String?.self).map { try DisruptionStore.decode(RemedyRules.self, $0) },
-                          disruptionSettings: try column(35, String?.self).map { try DisruptionStore.decode(DisruptionSettings.self, $0) },
-                          silenceCalendars: try silenceCalendars(workingDays: column(36), holidays: column(37), deliveryDays: column(38)),
-                          hasDeliveryExceptions: try column(40),
-                          deliverySettings: try column(41, String?.self).map { try DisruptionStore.decode(DeliverySettings.self, $0) },
-                          carrierDeliveryActions: try carrierDeliveryActions(column(38)))
-        guard let quoteID = try column(1, UUID?.self) else { return parts }
-        let slotID = try column(3, String?.self)
+                          declaredDisruptions: try DisruptionStore.unresolved(try column("declared_disruptions")), hasRemedies: try column("has_remedies"),
+                          remedyRules: try column("remedy_rules", String?.self).map { try DisruptionStore.decode(RemedyRules.self, $0) },
+                          disruptionSettings: try column("disruption_settings", String?.self).map { try DisruptionStore.decode(DisruptionSettings.self, $0) },
+                          silenceCalendars: try silenceCalendars(workingDays: column("working_days"), holidays: column("holidays"), deliveryDays: column("carrier_services")),
+                          hasDeliveryExceptions: try column("has_delivery_exceptions"),
+                          deliverySettings: try column("delivery_settings", String?.self).map { try DisruptionStore.decode(DeliverySettings.self, $0) },
+                          carrierDeliveryActions: try carrierDeliveryActions(column("carrier_services")))
+        guard let quoteID = try column("quote_id", UUID?.self) else { return parts }
+        let slotID = try column("slot_id", String?.self)
         parts.promise = PromiseRecord(
-            quoteID: quoteID, optionID: try column(2),
+            quoteID: quoteID, optionID: try column("option_id"),
             slot: try slotID.map { id in
-                PromiseRecord.Slot(id: id, date: try StoredValue.date(column(4), "delivery_promises.slot_date"),
-                                   start: try column(5), end: try column(6))
+                PromiseRecord.Slot(id: id, date: try StoredValue.date(column("slot_date"), "delivery_promises.slot_date"),
+                                   start: try column("slot_start"), end: try column("slot_end"))
             },
-            carrier: try column(7), serviceLevel: try column(8), locationCode: try column(9),
-            originRegion: try column(10), destinationCountry: try column(11), destinationRegion: try column(12),
-            window: DeliveryWindow(earliest: try StoredValue.date(column(13), "delivery_promises.earliest"),
-                                   latest: try StoredValue.date(column(14), "delivery_promises.latest"), confidence: try column(15)),
-            basis: try StoredValue.decode(EstimateBasis.self, column(16), "delivery_promises.basis"),
-            engineVersion: try column(17), promisedAt: try column(18),
-            forecastStart: try StoredValue.date(column(19), "delivery_promises.forecast_start"), forecast: try column(20),
-            timeZone: try StoredValue.timeZone(column(21), "fulfilment_locations.time_zone"),
-            outcome: try column(22, String?.self).map { try StoredValue.decode(PromiseOutcome.self, $0, "delivery_promises.outcome") },
-            deliveredOn: try column(23, String?.self).map { try StoredValue.date($0, "delivery_promises.delivered_on") },
-            pit: try column(24),
-            missedAfter: try column(42, String?.self).map { try StoredValue.decode(MissedAfter.self, $0, "delivery_promises.missed_after") })
+            carrier: try column("carrier"), serviceLevel: try column("service_level"), locationCode: try column("location_code"),
+            originRegion: try column("origin_region"), destinationCountry: try column("destination_country"), destinationRegion: try column("destination_region"),
+            window: DeliveryWindow(earliest: try StoredValue.date(column("earliest"), "delivery_promises.earliest"),
+                                   latest: try StoredValue.date(column("latest"), "delivery_promises.latest"), confidence: try column("confidence")),
+            basis: try StoredValue.decode(EstimateBasis.self, column("basis"), "delivery_promises.basis"),
+            engineVersion: try column("engine_version"), promisedAt: try column("promised_at"),
+            forecastStart: try StoredValue.date(column("forecast_start"), "delivery_promises.forecast_start"), forecast: try column("forecast"),
+            timeZone: try StoredValue.timeZone(column("time_zone"), "fulfilment_locations.time_zone"),
+            outcome: try column("outcome", String?.self).map { try StoredValue.decode(PromiseOutcome.self, $0, "delivery_promises.outcome") },
+            deliveredOn: try column("delivered_on", String?.self).map { try StoredValue.date($0, "delivery_promises.delivered_on") },
+            pit: try column("pit"),
+            missedAfter: try column("missed_after", String?.self).map { try StoredValue.decode(MissedAfter.self, $0, "delivery_promises.missed_after") })
         return parts
     }
 

@@ -24,6 +24,7 @@ public struct OrderStore: Sendable {
         let attempt = { [draft] in
             try await database.withTransaction(logger: logger) { connection in
                 let before = try await OrderAggregates.load(orderNumber: draft.orderNumber, merchant: merchant, on: connection, logger: logger)
+                try ChangeCondition.check(orderVersion: before?.version)
                 let now = database.clock.now.asStored  // after the lock: changes to an order are stamped in the order they commit
                 var order = before ?? OrderRecord(draft, id: UUID(), metadata: metadata, now: now)
                 if before != nil { try order.replaceDetails(with: draft, metadata: metadata) }
