@@ -4,6 +4,11 @@
 //
 //   GET  /select/:id  one primary-key SELECT of a ~2 KB JSON text, sent as stored (404 if absent)
 //   POST /insert      the JSON body is parsed, then INSERTed as text under a new UUID; 201 {"id": ...}
+//   POST /transaction/:id  the least a tracking-event write needs, in one transaction on one connection:
+//                     the document row is locked (SELECT ... FOR UPDATE), the JSON body is appended as
+//                     an event (INSERT), the ~2 KB document is rewritten with the body's events added
+//                     and its version bumped (UPDATE), an outbox row is appended (INSERT), and it
+//                     commits; 200 with the new document (400 if the body is not JSON, 404 if absent)
 //   GET  /plain       a small constant JSON object, no database
 //   POST /webhook     a webhook receiver: counts each delivery by its webhook-id and records its
 //                     lag (arrival minus the event time in the body's `timestamp`); 204
@@ -55,6 +60,40 @@ router.post("/insert") { request, context -> Response in
     let answer = #"{"id":"\#(id.uuidString.lowercased())"}"#
     return Response(status: .created, headers: json, body: .init(byteBuffer: ByteBuffer(string: answer)))
 }
+router.post("/transaction/:id") { request, context -> Response in
+    guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw HTTPError(.notFound) }
+    let buffer = try await request.body.collect(upTo: 1 << 20)
+    let bytes = Data(buffer.readableBytesView)
+    guard let event = try? JSONSerialization.jsonObject(with: bytes) else { throw HTTPError(.badRequest) }
+    let payload = String(decoding: bytes, as: UTF8.self)
+    let added = (event as? [String: Any])?["events"] as? [Any] ?? [event]
+    // An error thrown in the transaction comes out as a PostgresTransactionError (a 500): an absent
+    // row comes out as nil instead (the empty transaction commits) and is answered 404 here.
+    let document = try await client.withTransaction(logger: context.logger) { connection -> String? in
+        var locked: (Int, String)?
+        let rows = try await connection.query(
+            "SELECT version, body FROM bare_documents WHERE id = \(id) FOR UPDATE", logger: context.logger)
+        for try await row in rows.decode((Int, String).self) { locked = row }
+        guard let (version, body) = locked else { return nil }
+        guard var object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        else { throw HTTPError(.internalServerError) }
+        object["events"] = (object["events"] as? [Any] ?? []) + added
+        object["version"] = version + 1
+        let rewritten = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        try await connection.query(
+            "INSERT INTO bare_events (id, document_id, payload) VALUES (\(UUID()), \(id), \(payload))",
+            logger: context.logger)
+        try await connection.query(
+            "UPDATE bare_documents SET version = \(version + 1), body = \(rewritten) WHERE id = \(id)",
+            logger: context.logger)
+        try await connection.query(
+            "INSERT INTO bare_outbox (id, document_id, version, payload) VALUES (\(UUID()), \(id), \(version + 1), \(payload))",
+            logger: context.logger)
+        return rewritten
+    }
+    guard let document else { throw HTTPError(.notFound) }
+    return Response(status: .ok, headers: json, body: .init(byteBuffer: ByteBuffer(string: document)))
+}
 router.get("/plain") { _, _ -> Response in
     Response(status: .ok, headers: json, body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
 }
@@ -97,7 +136,8 @@ var app = Application(
     configuration: .init(address: .hostname("127.0.0.1", port: Int(environment["PORT"] ?? "") ?? 8091), serverName: "bare"),
     services: [client],
     logger: logger)
-// Idempotent schema and seed: 10,000 rows whose ids scripts can name, md5('bare' || n)::uuid.
+// Idempotent schema and seed: 10,000 rows whose ids scripts can name, md5('bare' || n)::uuid; the
+// transaction twin's documents are copies of them, under the same ids, at version 1.
 app.beforeServerStarts {
     try await client.query("""
         CREATE TABLE IF NOT EXISTS bare_rows (id uuid PRIMARY KEY, body text NOT NULL)
@@ -116,6 +156,22 @@ app.beforeServerStarts {
                 FROM generate_series(1, 12) AS s))::text
         FROM generate_series(1, 10000) AS n
         ON CONFLICT DO NOTHING
+        """, logger: logger)
+    try await client.query("""
+        CREATE TABLE IF NOT EXISTS bare_documents (id uuid PRIMARY KEY, version integer NOT NULL, body text NOT NULL)
+        """, logger: logger)
+    try await client.query("""
+        CREATE TABLE IF NOT EXISTS bare_events (
+            id uuid PRIMARY KEY, document_id uuid NOT NULL, payload text NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now())
+        """, logger: logger)
+    try await client.query("""
+        CREATE TABLE IF NOT EXISTS bare_outbox (
+            id uuid PRIMARY KEY, document_id uuid NOT NULL, version integer NOT NULL, payload text NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now())
+        """, logger: logger)
+    try await client.query("""
+        INSERT INTO bare_documents (id, version, body) SELECT id, 1, body FROM bare_rows ON CONFLICT DO NOTHING
         """, logger: logger)
 }
 try await app.runService()
