@@ -25,7 +25,7 @@ public func buildApplication(
     // The dispatcher's own small pool: API load cannot starve webhook delivery, nor it the API.
     let budget = ConnectionBudget(replicas: configuration.replicas, poolSize: configuration.databasePoolSize, dispatcherPoolSize: 3)
     let dispatcherServers = try settings.servers(maximumConnections: budget.dispatcherPoolSize, logger: logger)
-    let dispatcherDatabase = Database(servers: dispatcherServers, workLimit: .seconds(10), observer: .metrics(registry, pool: "webhooks"), clock: configuration.clock)
+    let dispatcherDatabase = Database(servers: dispatcherServers, workLimit: .seconds(30), observer: .metrics(registry, pool: "webhooks"), clock: configuration.clock)
     let migrated = StartupValue<Void>()
     let merchants = MerchantStore(database: database)
     let promises = PromiseStore(database: database)
