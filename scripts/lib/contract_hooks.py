@@ -30,8 +30,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text())
 EXCEPTIONS_FILE = ROOT / "docs" / "contract-exceptions.csv"
 # Statuses a schema-valid request may get for reasons outside the request: credentials, missing
-# resources, conflicts with the current state, rate limits, server trouble.
-ACCEPTABLE = {401, 403, 404, 409, 429}
+# resources, conflicts with the current state (409, and 412 for an If-Match the document moved
+# past), rate limits, server trouble.
+ACCEPTABLE = {401, 403, 404, 409, 412, 429}
 
 
 def exception_rows() -> list[tuple[str, str, str]]:
