@@ -11,7 +11,7 @@ import PorchlightStore
 /// types still describe every such body: the tests decode them with those types.
 struct PreparedResponse: Error, HTTPResponseConvertible {
     var response: IdempotencyStore.StoredResponse
-    /// The document's `ETag`, on a read (a replayed write has none: it shows the past).
+    /// The document's `ETag`, on a read (`ConditionalRequestMiddleware`).
     var tag: EntityTag?
 
     init(status: HTTPResponse.Status, json: Data, tag: EntityTag? = nil) {
