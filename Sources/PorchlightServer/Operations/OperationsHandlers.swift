@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIRuntime
 import PorchlightAPI
+import PorchlightStore
 
 extension APIHandlers {
     func getLiveness(_ input: Operations.GetLiveness.Input) async throws -> Operations.GetLiveness.Output {
@@ -15,16 +16,7 @@ extension APIHandlers {
             throw Problem.notReady("none of the \(databaseServers.clients.count) database servers will do yet (a failover is under way: no primary).")
         }
         let migrator = self.migrator
-        let ready = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { (try? await migrator.isUpToDate()) ?? false }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(2))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        let ready = await firstAnswer(within: .seconds(2), otherwise: { false }) { (try? await migrator.isUpToDate()) ?? false }
         guard ready else { throw Problem.notReady("the database did not answer within 2 seconds, or migrations are pending.") }
         return .ok(.init(body: .json(.init(status: .ok))))
     }

@@ -9,7 +9,8 @@ public struct DatabaseUnavailable: Error {}
 
 /// The PostgreSQL pool as the stores use it. Without a bound, a request waiting for a
 /// connection while PostgreSQL is down would hang until it came back; here it gives up after
-/// `leaseTimeout` and throws `DatabaseUnavailable`. Work that already has a connection is never cut off.
+/// `leaseTimeout` and throws `DatabaseUnavailable`. Work that already has a connection is cut off
+/// only where a `workLimit` is set (background work).
 public struct Database: Sendable {
     /// The servers, one pool each, and the one in use (one server unless the URL names several).
     public let servers: DatabaseServers
@@ -71,29 +72,17 @@ public struct Database: Sendable {
         }
     }
 
-    /// The outcome of `work`, or `DatabaseUnavailable` at `limit` (a `CancellationError` when the
-    /// caller is cancelled) without waiting for `work` to end: PostgresNIO may not end it on
-    /// cancellation, and `leased` closes its connection at the limit.
+    /// The outcome of `work`, or `DatabaseUnavailable` at `limit` (or when the caller is
+    /// cancelled) without waiting for `work` to end; `leased` closes its connection at the limit.
     private func abandoning<Result: Sendable>(
         after limit: Duration, _ work: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
-        let answer = FirstAnswer<Swift.Result<Result, any Error>>()
-        let working = Task {
-            do { answer.give(.success(try await work())) } catch { answer.give(.failure(error)) }
-        }
-        let timer = Task { [servers] in
-            guard (try? await Task.sleep(for: limit)) != nil else { return }
-            servers.logger.warning("database work outlasted its limit; abandoned", metadata: ["limit": "\(limit)"])
-            working.cancel()
-            answer.give(.failure(DatabaseUnavailable()))
-        }
-        defer { timer.cancel() }
-        return try await withTaskCancellationHandler {
-            try await answer.value.get()
-        } onCancel: {
-            working.cancel()
-            answer.give(.failure(CancellationError()))
-        }
+        try await firstAnswer(within: limit, otherwise: { [servers] in
+            servers.logger.warning("database work outlasted its limit, or its caller gave up; abandoned", metadata: ["limit": "\(limit)"])
+            return Swift.Result<Result, any Error>.failure(DatabaseUnavailable())
+        }) {
+            do { return .success(try await work()) } catch { return .failure(error) }
+        }.get()
     }
 
     private func leased<Result: Sendable>(

@@ -75,8 +75,7 @@ public final class DatabaseServers: Sendable {
     /// outlast its cancellation (the pool keeps trying to connect), and a search must not.
     func willDo(_ client: PostgresClient) async -> Bool {
         let (needsWritable, logger) = (self.needsWritable, self.logger)
-        let answer = FirstAnswer<Bool>()
-        let asking = Task {
+        return await firstAnswer(within: .seconds(2), otherwise: { false }) {
             let willDo = try? await client.withConnection { connection in
                 let rows = try await connection.query(
                     "SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only')::bool", logger: logger)
@@ -84,15 +83,8 @@ public final class DatabaseServers: Sendable {
                 for try await value in rows.decode(Bool.self) { readOnly = value }
                 return !needsWritable || !readOnly
             }
-            answer.give(willDo ?? false)
+            return willDo ?? false
         }
-        let timer = Task {
-            guard (try? await Task.sleep(for: .seconds(2))) != nil else { return }
-            asking.cancel()
-            answer.give(false)
-        }
-        defer { timer.cancel() }
-        return await answer.value
     }
 }
 
@@ -106,55 +98,6 @@ extension DatabaseServers {
                 state.withLock { $0.found = true }  // e.g. the primary restarted without a failover
             } else {
                 await findServer()
-            }
-        }
-    }
-}
-
-/// The first answer given, for one waiter; later answers are ignored. A wait that ends at a
-/// deadline, or on cancellation, without awaiting the work it gave up on.
-final class FirstAnswer<Value: Sendable>: Sendable {
-    private enum State: Sendable {
-        case open(waiter: CheckedContinuation<Value, Never>?)
-        case answered(Value)
-        case closed
-    }
-
-    private let state = Mutex(State.open(waiter: nil))
-
-    func give(_ value: Value) {
-        let waiter = state.withLock { state -> CheckedContinuation<Value, Never>? in
-            switch state {
-            case .open(let waiter?):
-                state = .closed
-                return waiter
-            case .open(nil):
-                state = .answered(value)
-                return nil
-            case .answered, .closed:
-                return nil
-            }
-        }
-        waiter?.resume(returning: value)
-    }
-
-    /// Waits for the first answer (at most one waiter).
-    var value: Value {
-        get async {
-            await withCheckedContinuation { continuation in
-                let given = state.withLock { state -> Value? in
-                    switch state {
-                    case .answered(let value):
-                        state = .closed
-                        return value
-                    case .open:
-                        state = .open(waiter: continuation)
-                        return nil
-                    case .closed:
-                        preconditionFailure("a FirstAnswer has one waiter")
-                    }
-                }
-                if let given { continuation.resume(returning: given) }
             }
         }
     }
