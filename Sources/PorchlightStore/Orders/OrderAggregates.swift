@@ -14,72 +14,58 @@ enum OrderAggregates {
 
     /// Locks the order with this id and reads it; nil when the merchant has no such order.
     static func load(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await load(where: "o.id = $2", orderID, merchant: merchant, on: connection, logger: logger).first
+        try await load(OrderRows<ByID>(merchant: merchant, key: orderID), on: connection, logger: logger).first
     }
 
     /// Locks the orders with these ids, in the order of their ids (two such loads wait for each
     /// other rather than deadlock), and reads them in the statements one order takes; ids the
     /// merchant has no order with are left out.
     static func load(_ orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
-        try await load(where: "o.id = ANY($2)", orderIDs, merchant: merchant, on: connection, logger: logger)
+        try await load(OrderRows<ByIDs>(merchant: merchant, key: orderIDs), on: connection, logger: logger)
     }
 
     /// Reads the order with this id without locking it, for a read that applies Core's rules to
     /// the whole aggregate; the caller's transaction is a snapshot (`Database.withSnapshot`), so
     /// the statements agree.
     static func read(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await load(where: "o.id = $2", orderID, merchant: merchant, locking: false, on: connection, logger: logger).first
+        try await load(OrderRows<ReadByID>(merchant: merchant, key: orderID), on: connection, logger: logger).first
     }
 
     /// Reads these orders without locking them, in the statements one order takes (for a pass
     /// that decides about many orders, such as the message planner, inside its own snapshot).
     static func read(_ orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
-        try await load(where: "o.id = ANY($2)", orderIDs, merchant: merchant, locking: false, on: connection, logger: logger)
+        try await load(OrderRows<ReadByIDs>(merchant: merchant, key: orderIDs), on: connection, logger: logger)
     }
 
     /// Locks the order of this shipment and reads it; nil when the merchant has no such shipment.
     /// (A shipment never moves to another order.)
     static func load(shipment shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await load(where: "o.id = (SELECT order_id FROM shipments WHERE merchant_id = $1 AND id = $2)", shipmentID,
-                       merchant: merchant, on: connection, logger: logger).first
+        try await load(OrderRows<ByShipment>(merchant: merchant, key: shipmentID), on: connection, logger: logger).first
     }
 
     /// Locks the order of this return and reads it; nil when the merchant has no such return.
     static func load(returned returnID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await load(where: "o.id = (SELECT order_id FROM returns WHERE merchant_id = $1 AND id = $2)", returnID,
-                       merchant: merchant, on: connection, logger: logger).first
+        try await load(OrderRows<ByReturn>(merchant: merchant, key: returnID), on: connection, logger: logger).first
     }
 
     /// Locks the order of this delivery action and reads it; nil when the merchant has no such action.
     static func load(deliveryAction actionID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await load(where: "o.id = (SELECT order_id FROM delivery_actions WHERE merchant_id = $1 AND id = $2)", actionID,
-                       merchant: merchant, on: connection, logger: logger).first
+        try await load(OrderRows<ByDeliveryAction>(merchant: merchant, key: actionID), on: connection, logger: logger).first
     }
 
     /// Locks the order with this order number and reads it; nil when there is none.
     static func load(orderNumber: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await load(where: "o.order_number = $2", orderNumber, merchant: merchant, on: connection, logger: logger).first
+        try await load(OrderRows<ByOrderNumber>(merchant: merchant, key: orderNumber), on: connection, logger: logger).first
     }
 
-    /// Locks the order rows, then reads the rest in later statements: a statement that waited for
-    /// a lock sees the locked row as the previous holder left it, but not that holder's other
-    /// rows (its new document version, a promise it recorded), which a new statement does. Each
-    /// statement reads its part of every order at once.
-    private static func load(where condition: String, _ key: some PostgresEncodable & Sendable, merchant: MerchantID, locking: Bool = true,
-                             on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
-        var bindings = PostgresBindings(capacity: 2)
-        bindings.append(merchant.rawValue)
-        try bindings.append(key)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT id, order_number, channel_type, channel_name, customer_email, customer_phone, customer_name,
-                   customer_locale, destination::text, placed_at, currency, metadata::text, status,
-                   cancellation_reason, cancelled_at, created_at, updated_at, disruption_check_at, declared_delay::text,
-                   cash_on_delivery, confirmed_at
-            FROM orders o WHERE merchant_id = $1 AND \(condition)
-            ORDER BY id
-            \(locking ? "FOR UPDATE" : "")
-            """, binds: bindings), logger: logger).collect()
-        var orders = try rows.map { row in
+    /// Locks the order rows (unless the selection only reads), then reads the rest in later
+    /// statements: a statement that waited for a lock sees the locked row as the previous holder
+    /// left it, but not that holder's other rows (its new document version, a promise it
+    /// recorded), which a new statement does. Each statement reads its part of every order at once.
+    private static func load<Selection>(_ selected: OrderRows<Selection>, on connection: PostgresConnection,
+                                        logger: Logger) async throws -> [OrderRecord] {
+        let merchant = selected.merchant
+        var orders = try await connection.rows(selected, logger: logger).map { row in
             let row = row.makeRandomAccess()
             var order = try orderRow(row)
             order.disruptionCheckAt = try row[17].decode(Date?.self)
@@ -110,6 +96,64 @@ enum OrderAggregates {
             orders[index].carrierDeliveryActions = part.carrierDeliveryActions
         }
         return orders
+    }
+
+    /// Which orders a load names by its key `$2`, and whether it locks them: one prepared
+    /// statement each.
+    private protocol OrderSelection {
+        associatedtype Key: PostgresEncodable & Sendable
+        static var condition: String { get }
+        static var locks: Bool { get }
+    }
+    private enum ByID: OrderSelection {
+        static let (condition, locks) = ("o.id = $2", true)
+        typealias Key = UUID
+    }
+    private enum ByIDs: OrderSelection {
+        static let (condition, locks) = ("o.id = ANY($2)", true)
+        typealias Key = [UUID]
+    }
+    private enum ReadByID: OrderSelection {
+        static let (condition, locks) = (ByID.condition, false)
+        typealias Key = UUID
+    }
+    private enum ReadByIDs: OrderSelection {
+        static let (condition, locks) = (ByIDs.condition, false)
+        typealias Key = [UUID]
+    }
+    private enum ByShipment: OrderSelection {
+        static let (condition, locks) = ("o.id = (SELECT order_id FROM shipments WHERE merchant_id = $1 AND id = $2)", true)
+        typealias Key = UUID
+    }
+    private enum ByReturn: OrderSelection {
+        static let (condition, locks) = ("o.id = (SELECT order_id FROM returns WHERE merchant_id = $1 AND id = $2)", true)
+        typealias Key = UUID
+    }
+    private enum ByDeliveryAction: OrderSelection {
+        static let (condition, locks) = ("o.id = (SELECT order_id FROM delivery_actions WHERE merchant_id = $1 AND id = $2)", true)
+        typealias Key = UUID
+    }
+    private enum ByOrderNumber: OrderSelection {
+        static let (condition, locks) = ("o.order_number = $2", true)
+        typealias Key = String
+    }
+
+    /// The order rows a load names.
+    private struct OrderRows<Selection: OrderSelection>: PreparedQuery {
+        var merchant: MerchantID
+        var key: Selection.Key
+
+        static var sql: String {
+            """
+            SELECT id, order_number, channel_type, channel_name, customer_email, customer_phone, customer_name,
+                   customer_locale, destination::text, placed_at, currency, metadata::text, status,
+                   cancellation_reason, cancelled_at, created_at, updated_at, disruption_check_at, declared_delay::text,
+                   cash_on_delivery, confirmed_at
+            FROM orders o WHERE merchant_id = $1 AND \(Selection.condition)
+            ORDER BY id
+            \(Selection.locks ? "FOR UPDATE" : "")
+            """
+        }
     }
 
     private static func orderRow(_ row: PostgresRandomAccessRow) throws -> OrderRecord {
@@ -149,14 +193,27 @@ enum OrderAggregates {
     /// remedy rules.
     private static func parts(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
                               logger: Logger) async throws -> [UUID: Parts] {
-        let rows = try await connection.query("""
-            SELECT coalesce((SELECT version FROM order_documents WHERE merchant_id = \(merchant.rawValue) AND order_id = o.id), 0) AS document_version,
+        let rows = try await connection.rows(for: orderIDs, { PartsQuery(merchant: merchant, key: $0) }, { PartsQuery(merchant: merchant, key: $0) }, logger: logger)
+        return Dictionary(try rows.map { row in
+            let row = row.makeRandomAccess()
+            return (try row["order_id"].decode(UUID.self), try parts(row))
+        }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// `parts(of:)`'s statement.
+    private struct PartsQuery<Key: IDs>: PreparedQuery {
+        var merchant: MerchantID
+        var key: Key
+
+        static var sql: String {
+            """
+            SELECT coalesce((SELECT version FROM order_documents WHERE merchant_id = $1 AND order_id = o.id), 0) AS document_version,
                    p.quote_id, p.option_id, p.slot_id, p.slot_date::text AS slot_date, p.slot_start, p.slot_end, p.carrier,
                    p.service_level, p.location_code, p.origin_region, p.destination_country, p.destination_region,
                    p.earliest::text AS earliest, p.latest::text AS latest, p.confidence, p.basis, p.engine_version, p.promised_at,
                    p.forecast_start::text AS forecast_start, p.forecast, coalesce(l.time_zone, 'UTC') AS time_zone, p.outcome,
                    p.delivered_on::text AS delivered_on, p.pit,
-                   EXISTS (SELECT 1 FROM returns r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = o.id) AS has_returns,
+                   EXISTS (SELECT 1 FROM returns r WHERE r.merchant_id = $1 AND r.order_id = o.id) AS has_returns,
                    a.id AS alert_id, a.reason AS alert_reason, a.severity AS alert_severity, a.shipment_id AS alert_shipment_id,
                    a.opened_at AS alert_opened_at, a.updated_at AS alert_updated_at,
                    (SELECT json_agg(json_build_object('id', d.id, 'cause', d.cause, 'scope', d.scope,
@@ -164,29 +221,26 @@ enum OrderAggregates {
                         'extra_days', d.extra_days, 'customer_message', d.customer_message,
                         'customer_message_language', d.customer_message_language, 'customer_messages', d.customer_messages,
                         'created_at', extract(epoch FROM d.created_at), 'updated_at', extract(epoch FROM d.updated_at)))::text
-                    FROM declared_disruptions d WHERE d.merchant_id = \(merchant.rawValue) AND d.resolved_at IS NULL) AS declared_disruptions,
-                   EXISTS (SELECT 1 FROM remedies r WHERE r.merchant_id = \(merchant.rawValue) AND r.order_id = o.id) AS has_remedies,
-                   (SELECT rules::text FROM remedy_rules WHERE merchant_id = \(merchant.rawValue)) AS remedy_rules,
-                   (SELECT settings::text FROM disruption_settings WHERE merchant_id = \(merchant.rawValue)) AS disruption_settings,
+                    FROM declared_disruptions d WHERE d.merchant_id = $1 AND d.resolved_at IS NULL) AS declared_disruptions,
+                   EXISTS (SELECT 1 FROM remedies r WHERE r.merchant_id = $1 AND r.order_id = o.id) AS has_remedies,
+                   (SELECT rules::text FROM remedy_rules WHERE merchant_id = $1) AS remedy_rules,
+                   (SELECT settings::text FROM disruption_settings WHERE merchant_id = $1) AS disruption_settings,
                    l.working_days, l.holidays::text[] AS holidays,
                    (SELECT json_agg(json_build_object('carrier', c.carrier, 'service_level', c.service_level, 'days', c.delivery_days,
                                                       'actions', c.ndr_actions))::text
-                    FROM carrier_services c WHERE c.merchant_id = \(merchant.rawValue)
+                    FROM carrier_services c WHERE c.merchant_id = $1
                       AND (lower(c.carrier), lower(c.service_level)) IN (SELECT lower(s.carrier), lower(s.service_level) FROM shipments s
-                                                           WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = o.id)) AS carrier_services,
+                                                           WHERE s.merchant_id = $1 AND s.order_id = o.id)) AS carrier_services,
                    o.id AS order_id,
-                   EXISTS (SELECT 1 FROM delivery_exceptions x WHERE x.merchant_id = \(merchant.rawValue) AND x.order_id = o.id) AS has_delivery_exceptions,
-                   (SELECT settings::text FROM delivery_settings WHERE merchant_id = \(merchant.rawValue)) AS delivery_settings,
+                   EXISTS (SELECT 1 FROM delivery_exceptions x WHERE x.merchant_id = $1 AND x.order_id = o.id) AS has_delivery_exceptions,
+                   (SELECT settings::text FROM delivery_settings WHERE merchant_id = $1) AS delivery_settings,
                    p.missed_after
-            FROM unnest(\(orderIDs)::uuid[]) AS o(id)
-            LEFT JOIN delivery_promises p ON p.merchant_id = \(merchant.rawValue) AND p.order_id = o.id
+            FROM \(Key.rows) AS o(id)
+            LEFT JOIN delivery_promises p ON p.merchant_id = $1 AND p.order_id = o.id
             LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
-            LEFT JOIN disruption_alerts a ON a.merchant_id = \(merchant.rawValue) AND a.order_id = o.id AND a.resolved_at IS NULL
-            """, logger: logger).collect()
-        return Dictionary(try rows.map { row in
-            let row = row.makeRandomAccess()
-            return (try row["order_id"].decode(UUID.self), try parts(row))
-        }, uniquingKeysWith: { first, _ in first })
+            LEFT JOIN disruption_alerts a ON a.merchant_id = $1 AND a.order_id = o.id AND a.resolved_at IS NULL
+            """
+        }
     }
 
     /// The parts of one order, from its row of `parts(of:)`.
@@ -258,32 +312,34 @@ enum OrderAggregates {
     /// The lines of each order, in their positions.
     private static func lines(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
                               logger: Logger) async throws -> [UUID: [OrderLineRecord]] {
-        let rows = try await connection.query("""
-            SELECT order_id, sku, name, quantity, unit_price, category, image_url, product_url, final_sale, cancelled_quantity
-            FROM order_lines WHERE merchant_id = \(merchant.rawValue) AND order_id = ANY(\(orderIDs)) ORDER BY order_id, position
-            """, logger: logger)
+        let rows = try await connection.rows(for: orderIDs, { LinesQuery(merchant: merchant, key: $0) }, { LinesQuery(merchant: merchant, key: $0) }, logger: logger)
         var lines: [UUID: [OrderLineRecord]] = [:]
-        for try await (orderID, sku, name, quantity, price, category, image, product, finalSale, cancelled)
-            in rows.decode((UUID, String, String, Int, Int, String?, String?, String?, Bool, Int).self) {
+        for row in rows {
+            let (orderID, sku, name, quantity, price, category, image, product, finalSale, cancelled)
+                = try row.decode((UUID, String, String, Int, Int, String?, String?, String?, Bool, Int).self)
             lines[orderID, default: []].append(OrderLineRecord(sku: sku, name: name, quantity: quantity, unitPrice: price, category: category,
                                                                imageUrl: image, productUrl: product, finalSale: finalSale, cancelledQuantity: cancelled))
         }
         return lines
     }
 
+    /// `lines(of:)`'s statement.
+    private struct LinesQuery<Key: IDs>: PreparedQuery {
+        var merchant: MerchantID
+        var key: Key
+
+        static var sql: String {
+            """
+            SELECT order_id, sku, name, quantity, unit_price, category, image_url, product_url, final_sale, cancelled_quantity
+            FROM order_lines WHERE merchant_id = $1 AND \(Key.match("order_id")) ORDER BY order_id, position
+            """
+        }
+    }
+
     /// The shipments of each order with their lines and events, oldest first, in two queries.
     private static func shipments(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
                                   logger: Logger) async throws -> [UUID: [ShipmentRecord]] {
-        let rows = try await connection.query("""
-            SELECT s.id, s.carrier, s.service_level, s.tracking_number, s.origin_location, s.status, s.substatus,
-                   s.shipped_at, s.delivered_at, s.estimate_earliest::text, s.estimate_latest::text, s.estimate_confidence,
-                   s.estimate_basis, s.estimated_at, s.created_at, s.updated_at,
-                   (SELECT array_agg(sl.sku ORDER BY sl.sku) FROM shipment_lines sl WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id),
-                   (SELECT array_agg(sl.quantity ORDER BY sl.sku) FROM shipment_lines sl WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id),
-                   s.order_id
-            FROM shipments s WHERE s.merchant_id = \(merchant.rawValue) AND s.order_id = ANY(\(orderIDs))
-            ORDER BY s.created_at, s.id
-            """, logger: logger).collect()
+        let rows = try await connection.rows(for: orderIDs, { ShipmentsQuery(merchant: merchant, key: $0) }, { ShipmentsQuery(merchant: merchant, key: $0) }, logger: logger)
         guard !rows.isEmpty else { return [:] }
         var shipments: [ShipmentRecord] = []
         var owners: [UUID] = []  // each shipment's order
@@ -310,16 +366,12 @@ enum OrderAggregates {
                 lines: zip(skus, quantities).map { LineQuantity(sku: $0, quantity: $1) }, events: []))
             owners.append(try r[18].decode(UUID.self))
         }
-        let events = try await connection.query("""
-            SELECT e.shipment_id, e.id, e.deduplication_key, e.status, e.substatus, e.carrier_status_code, e.carrier_status_text,
-                   e.location::text, e.occurred_at, e.carrier_event_id, e.recorded_at
-            FROM tracking_events e
-            WHERE e.merchant_id = \(merchant.rawValue) AND e.shipment_id = ANY(\(shipments.map(\.id)))
-            ORDER BY e.recorded_at, e.id
-            """, logger: logger)
+        let events = try await connection.rows(for: shipments.map(\.id), { TrackingEventsQuery(merchant: merchant, key: $0) },
+                                              { TrackingEventsQuery(merchant: merchant, key: $0) }, logger: logger)
         let index = Dictionary(uniqueKeysWithValues: shipments.enumerated().map { ($1.id, $0) })
-        for try await (shipmentID, id, key, status, substatus, code, text, location, occurredAt, carrierEventID, recordedAt)
-            in events.decode((UUID, UUID, String, String, String?, String?, String?, String?, Date, String?, Date).self) {
+        for row in events {
+            let (shipmentID, id, key, status, substatus, code, text, location, occurredAt, carrierEventID, recordedAt)
+                = try row.decode((UUID, UUID, String, String, String?, String?, String?, String?, Date, String?, Date).self)
             guard let position = index[shipmentID] else { continue }
             let reported = TrackingEventDraft(
                 status: try StoredValue.decode(TrackingStatus.self, status, "tracking_events.status"),
@@ -330,6 +382,41 @@ enum OrderAggregates {
             shipments[position].events.append(TrackingEventRecord(id: id, deduplicationKey: key, reported: reported, recordedAt: recordedAt))
         }
         return Dictionary(grouping: zip(owners, shipments)) { $0.0 }.mapValues { $0.map(\.1) }
+    }
+
+    /// `shipments(of:)`'s statement: the shipments of the orders `$2`, with their lines.
+    private struct ShipmentsQuery<Key: IDs>: PreparedQuery {
+        var merchant: MerchantID
+        var key: Key
+
+        static var sql: String {
+            """
+            SELECT s.id, s.carrier, s.service_level, s.tracking_number, s.origin_location, s.status, s.substatus,
+                   s.shipped_at, s.delivered_at, s.estimate_earliest::text, s.estimate_latest::text, s.estimate_confidence,
+                   s.estimate_basis, s.estimated_at, s.created_at, s.updated_at,
+                   (SELECT array_agg(sl.sku ORDER BY sl.sku) FROM shipment_lines sl WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id),
+                   (SELECT array_agg(sl.quantity ORDER BY sl.sku) FROM shipment_lines sl WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id),
+                   s.order_id
+            FROM shipments s WHERE s.merchant_id = $1 AND \(Key.match("s.order_id"))
+            ORDER BY s.created_at, s.id
+            """
+        }
+    }
+
+    /// The tracking events of the shipments `$2`, oldest first.
+    private struct TrackingEventsQuery<Key: IDs>: PreparedQuery {
+        var merchant: MerchantID
+        var key: Key
+
+        static var sql: String {
+            """
+            SELECT e.shipment_id, e.id, e.deduplication_key, e.status, e.substatus, e.carrier_status_code, e.carrier_status_text,
+                   e.location::text, e.occurred_at, e.carrier_event_id, e.recorded_at
+            FROM tracking_events e
+            WHERE e.merchant_id = $1 AND \(Key.match("e.shipment_id"))
+            ORDER BY e.recorded_at, e.id
+            """
+        }
     }
 
 }

@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import PorchlightCore
+import PostgresNIO
+
+/// A statement of the write path, prepared once per connection and run by name after that.
+/// Measured under load (issue 29), planning the statements that load an order cost PostgreSQL
+/// more than running them; a prepared statement is planned once.
+///
+/// Each takes the merchant as `$1` and one key (an id, ids, an order number) as `$2`, with those
+/// types declared: PostgreSQL would otherwise infer a parameter's type from the first use, and a
+/// later use that binds another type would fail.
+protocol PreparedQuery: PostgresPreparedStatement where Row == PostgresRow {
+    associatedtype Key: PostgresEncodable & Sendable
+    var merchant: MerchantID { get }
+    var key: Key { get }
+}
+
+extension PreparedQuery {
+    /// The type's own name (`LinesQuery`, `OrderRows<ByID>`): unique among prepared queries, and
+    /// short, since PostgreSQL cuts names at 63 bytes (the fully qualified name of a private type
+    /// is longer, and two would collide).
+    static var name: String { String(describing: self) }
+
+    static var bindingDataTypes: [PostgresDataType] { [.uuid, Key.psqlType] }
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(merchant.rawValue)
+        try bindings.append(key)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+}
+
+/// The key of a prepared query that names one row or several, as the SQL matches it. With one id
+/// PostgreSQL plans the statement once and reuses the plan; an array's length it cannot guess,
+/// so a statement over several ids is planned again for each run. The write path names one
+/// order, so its statements are the one-id kind.
+protocol IDs: PostgresEncodable & Sendable {
+    /// `column` equal to the key `$2`.
+    static func match(_ column: String) -> String
+    /// The key `$2` as the rows of a one-column table.
+    static var rows: String { get }
+}
+
+extension UUID: IDs {
+    static func match(_ column: String) -> String { "\(column) = $2" }
+    static var rows: String { "(VALUES ($2::uuid))" }
+}
+
+extension Array: IDs where Element == UUID {
+    static func match(_ column: String) -> String { "\(column) = ANY($2)" }
+    static var rows: String { "unnest($2::uuid[])" }
+}
+
+extension PostgresConnection {
+    /// Every row of the prepared query.
+    func rows<Query: PreparedQuery>(_ query: Query, logger: Logger) async throws -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        for try await row in try await execute(query, logger: logger) { rows.append(row) }
+        return rows
+    }
+
+    /// Every row of the query for these ids: its one-id statement when there is one id (see `IDs`).
+    func rows<One: PreparedQuery, Several: PreparedQuery>(for ids: [UUID], _ one: (UUID) -> One, _ several: ([UUID]) -> Several,
+                                                          logger: Logger) async throws -> [PostgresRow] {
+        ids.count == 1 ? try await rows(one(ids[0]), logger: logger) : try await rows(several(ids), logger: logger)
+    }
+}
