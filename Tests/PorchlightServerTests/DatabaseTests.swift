@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PorchlightCore
 import PorchlightServer
-import PorchlightStore
+@testable import PorchlightStore
 import Synchronization
 import PostgresNIO
 import Testing
@@ -49,6 +49,28 @@ import Testing
                 try? await database.query("SELECT 41 + 1", logger: testLogger).first?.decode(Int.self)
             } until: { $0 != nil }
             #expect(answer == 42)
+            group.cancelAll()
+        }
+    }
+
+    /// A prepared statement declares each parameter's type, a nil's too: a statement first run with
+    /// a nil takes a value on its next run. (Left to PostgreSQL, the nil's parameter would become
+    /// an int4 from its cast, and the next run's 8-byte integer would be refused.) One connection,
+    /// so that both runs use the statement the first prepared.
+    @Test func aStatementPreparedWithANilTakesAValueNext() async throws {
+        let configuration = try DatabaseSettings(url: databaseURL).clientConfigurations(maximumConnections: 1)[0]
+        let client = PostgresClient(configuration: configuration, backgroundLogger: testLogger)
+        let database = Database(client: client)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            var answers: [Int?] = []
+            for value in [nil, 41] as [Int?] {
+                let rows = try await database.withConnection { connection in
+                    try await connection.run("NilThenValue", "SELECT \(value)::int4 + 1", logger: testLogger)
+                }
+                answers.append(try #require(rows.first).decode(Int?.self))
+            }
+            #expect(answers == [nil, 42])
             group.cancelAll()
         }
     }

@@ -47,19 +47,13 @@ enum Documents {
 
 /// A document looked up by merchant and id: the hottest reads, so prepared once per connection
 /// (parsing and planning would otherwise cost about as much as running them).
-protocol DocumentByID: PostgresPreparedStatement where Row == (Data, Int) {
+protocol DocumentByID: PreparedQuery where Row == (Data, Int), Key == UUID {
     associatedtype Resource
-    var merchant: MerchantID { get }
     var id: UUID { get }
 }
 
 extension DocumentByID {
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 2)
-        bindings.append(merchant.rawValue)
-        bindings.append(id)
-        return bindings
-    }
+    var key: UUID { id }
 
     func decodeRow(_ row: PostgresRow) throws -> (Data, Int) {
         let (json, orderVersion) = try row.decode((String, Int).self)

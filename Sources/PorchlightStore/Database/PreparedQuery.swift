@@ -3,14 +3,14 @@ import Logging
 import PorchlightCore
 import PostgresNIO
 
-/// A statement of the write path, prepared once per connection and run by name after that.
-/// Measured under load (issue 29), planning the statements that load an order cost PostgreSQL
-/// more than running them; a prepared statement is planned once.
+/// A statement of a hot path (a document read, the load of an order to change), prepared once per
+/// connection and run by name after that. Measured under load (issue 29), planning the statements
+/// that load an order cost PostgreSQL more than running them; a prepared statement is planned once.
 ///
 /// Each takes the merchant as `$1` and one key (an id, ids, an order number) as `$2`, with those
 /// types declared: PostgreSQL would otherwise infer a parameter's type from the first use, and a
 /// later use that binds another type would fail.
-protocol PreparedQuery: PostgresPreparedStatement where Row == PostgresRow {
+protocol PreparedQuery: PostgresPreparedStatement {
     associatedtype Key: PostgresEncodable & Sendable
     var merchant: MerchantID { get }
     var key: Key { get }
@@ -30,7 +30,9 @@ extension PreparedQuery {
         try bindings.append(key)
         return bindings
     }
+}
 
+extension PreparedQuery where Row == PostgresRow {
     func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }
 
@@ -57,7 +59,7 @@ extension Array: IDs where Element == UUID {
 
 extension PostgresConnection {
     /// Every row of the prepared query.
-    func rows<Query: PreparedQuery>(_ query: Query, logger: Logger) async throws -> [PostgresRow] {
+    func rows<Query: PreparedQuery>(_ query: Query, logger: Logger) async throws -> [PostgresRow] where Query.Row == PostgresRow {
         var rows: [PostgresRow] = []
         for try await row in try await execute(query, logger: logger) { rows.append(row) }
         return rows
@@ -65,7 +67,81 @@ extension PostgresConnection {
 
     /// Every row of the query for these ids: its one-id statement when there is one id (see `IDs`).
     func rows<One: PreparedQuery, Several: PreparedQuery>(for ids: [UUID], _ one: (UUID) -> One, _ several: ([UUID]) -> Several,
-                                                          logger: Logger) async throws -> [PostgresRow] {
+                                                          logger: Logger) async throws -> [PostgresRow]
+    where One.Row == PostgresRow, Several.Row == PostgresRow {
         ids.count == 1 ? try await rows(one(ids[0]), logger: logger) : try await rows(several(ids), logger: logger)
     }
+}
+
+/// SQL with its parameters interpolated as in `PostgresQuery`, that also keeps each parameter's
+/// PostgreSQL type, a nil's included, so that it can run as a prepared statement
+/// (`PostgresConnection.run`): PostgreSQL fixes a prepared statement's parameter types once, and
+/// a nil alone says none.
+struct TypedQuery: ExpressibleByStringInterpolation, Sendable {
+    var sql: String
+    var bindings: PostgresBindings
+    var types: [PostgresDataType]
+
+    init(stringInterpolation: StringInterpolation) {
+        (sql, bindings, types) = (stringInterpolation.sql, stringInterpolation.bindings, stringInterpolation.types)
+    }
+
+    init(stringLiteral sql: String) {
+        (self.sql, bindings, types) = (sql, PostgresBindings(), [])
+    }
+
+    struct StringInterpolation: StringInterpolationProtocol {
+        var sql = ""
+        var bindings = PostgresBindings()
+        var types: [PostgresDataType] = []
+
+        init(literalCapacity: Int, interpolationCount: Int) {
+            sql.reserveCapacity(literalCapacity + 4 * interpolationCount)
+            types.reserveCapacity(interpolationCount)
+        }
+
+        mutating func appendLiteral(_ literal: String) { sql.append(literal) }
+
+        mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value) throws {
+            try bindings.append(value)
+            append(Value.psqlType)
+        }
+
+        mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) throws {
+            if let value { try bindings.append(value) } else { bindings.appendNull() }
+            append(Value.psqlType)
+        }
+
+        private mutating func append(_ type: PostgresDataType) {
+            types.append(type)
+            sql.append("$\(types.count)")
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Runs the query as the statement `name`, prepared on this connection's first run of it. A
+    /// name stands for one query text, the same on every run (its values change, not its SQL).
+    @discardableResult
+    func run(_ name: StaticString, _ query: TypedQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await RunningStatement.$query.withValue((name.description, query)) {
+            var rows: [PostgresRow] = []
+            for try await row in try await execute(RunningStatement(bindings: query.bindings), logger: logger) { rows.append(row) }
+            return rows
+        }
+    }
+}
+
+/// PostgresNIO prepares a statement from its type's name, SQL and parameter types, read as it
+/// starts the run; `run` lends this type those of its query for the time of the call.
+private struct RunningStatement: PostgresPreparedStatement {
+    @TaskLocal static var query: (name: String, typed: TypedQuery)?
+    let bindings: PostgresBindings
+
+    static var name: String { query?.name ?? "" }
+    static var sql: String { query?.typed.sql ?? "" }
+    static var bindingDataTypes: [PostgresDataType] { query?.typed.types ?? [] }
+
+    func makeBindings() throws -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }

@@ -98,7 +98,7 @@ extension OrderAggregates {
         let newPromise = before?.promise == nil ? order.promise : nil
         let resolved = before?.promise != nil && before?.promise?.outcome == nil ? order.promise.flatMap { $0.outcome == nil ? nil : $0 } : nil
 
-        try await connection.query("""
+        try await connection.run("SaveOrder", """
             WITH order_row AS (
                 UPDATE orders SET channel_type = \(order.channel.type.rawValue), channel_name = \(order.channel.name),
                     customer_email = \(order.customer.email), customer_phone = \(order.customer.phone),
@@ -230,7 +230,7 @@ extension OrderAggregates {
     /// Inserts a new order's row, or finds that a concurrent transaction has just inserted one
     /// with the same number (the unique order number decides which).
     private static func insertOrder(_ order: OrderRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
-        let rows = try await connection.query("""
+        let inserted = try await connection.run("InsertOrder", """
             INSERT INTO orders (merchant_id, id, order_number, status, channel_type, customer_email, destination,
                 placed_at, learning_key, currency, metadata, created_at, updated_at)
             VALUES (\(merchant.rawValue), \(order.id), \(order.orderNumber), \(order.status.rawValue), \(order.channel.type.rawValue),
@@ -239,8 +239,7 @@ extension OrderAggregates {
             ON CONFLICT (merchant_id, order_number) DO NOTHING
             RETURNING id
             """, logger: logger)
-        for try await _ in rows.decode(UUID.self) { return }
-        throw ConcurrentCreation()
+        if inserted.isEmpty { throw ConcurrentCreation() }
     }
 
     /// Shipment documents of the order: all of them, or those with the given ids.
