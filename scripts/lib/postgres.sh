@@ -41,7 +41,8 @@ make_tls_certificate() {
 
 # start_cluster DIR PORT: creates the cluster in DIR on first use and starts it on 127.0.0.1:PORT.
 # With PG_TLS_DIR set (see make_tls_certificate), it also accepts TLS with that certificate;
-# PG_MAX_CONNECTIONS sets max_connections (400 unless told).
+# PG_MAX_CONNECTIONS sets max_connections (400 unless told); PG_OPTIONS adds server options
+# ("-c name=value ...") when the cluster starts.
 start_cluster() {
   local dir=$1 port=$2
   mkdir -p "$dir"
@@ -54,7 +55,7 @@ start_cluster() {
   if ! as_pg_owner "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
     echo "==> starting PostgreSQL on 127.0.0.1:$port"
     as_pg_owner "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start \
-      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=${PG_MAX_CONNECTIONS:-400} -c fsync=${PG_FSYNC:-on} ${PG_TLS_DIR:+-c ssl=on -c ssl_cert_file=$PG_TLS_DIR/server.crt -c ssl_key_file=$PG_TLS_DIR/server.key}" >/dev/null
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=${PG_MAX_CONNECTIONS:-400} -c fsync=${PG_FSYNC:-on} ${PG_OPTIONS:-} ${PG_TLS_DIR:+-c ssl=on -c ssl_cert_file=$PG_TLS_DIR/server.crt -c ssl_key_file=$PG_TLS_DIR/server.key}" >/dev/null
   fi
 }
 
