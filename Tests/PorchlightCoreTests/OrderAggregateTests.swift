@@ -210,6 +210,26 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
 }
 
 @Suite struct OrderDocumentTests {
+    /// The spliced texts are those of encoding the whole document, with two parcels, and with
+    /// metadata that holds the splice's own key (which must stay where it is).
+    @Test func theSplicedTextsAreTheDocumentsOwn() throws {
+        var order = newOrder()
+        order.metadata = .object(["shipments": .array([]), "z": .string(#""shipments":[]"#)])
+        let first = try order.ship([LineQuantity(sku: "TEE", quantity: 2)], trackingNumber: "T1", at: hours(2),
+                                   scans: [scan(.inTransit, at: hours(3))])
+        let second = try order.ship([LineQuantity(sku: "MUG", quantity: 1)], trackingNumber: "T2", at: hours(4))
+        order.settle(now: hours(5))
+        order.version = 2
+        let texts = try OrderDocument.texts(of: order)
+        #expect(texts.order == (try OrderDocument(order).json()))
+        #expect(texts.order.contains(#""tracking_number":"T1""#) && texts.order.contains(#""tracking_number":"T2""#))
+        let firstShipment = try #require(order.shipments.first { $0.id == first })
+        let secondShipment = try #require(order.shipments.first { $0.id == second })
+        #expect(texts.shipments == [first: try ShipmentDocument(firstShipment, of: order).json(),
+                                    second: try ShipmentDocument(secondShipment, of: order).json()])
+        #expect(texts.order.contains(#""metadata":{"shipments":[],"#))
+    }
+
     @Test func theDocumentIsTheContractsShapeWithSortedKeysAndNoNulls() throws {
         var order = newOrder()
         order.metadata = .object(["campaign": .string("black-friday"), "count": .integer(3)])

@@ -248,6 +248,25 @@ public struct OrderDocument: Sendable, Equatable, Codable {
     /// The stored text: compact, keys sorted, so equal documents have equal text.
     public func json() throws -> String { try JSON.text(of: self) }
 
+    /// The stored texts of the order's document and of its shipments' documents (by shipment
+    /// id), as `json()` writes them. Each shipment is encoded once and its text spliced into the
+    /// order's: encoding was the largest part of a change's time in Swift, and each shipment's
+    /// document is stored both alone and inside its order's.
+    public static func texts(of order: OrderRecord) throws -> (order: String, shipments: [UUID: String]) {
+        var document = OrderDocument(order)
+        let shipments = try document.shipments.map { try $0.json() }
+        document.shipments = []
+        var text = try document.json()
+        // Keys are sorted and only scalars follow "shipments", so its last match is the order's
+        // own (the metadata, before it, may hold the same text).
+        let empty = #""shipments":[]"#
+        guard let place = text.range(of: empty, options: .backwards) else {
+            throw EncodingError.invalidValue(order.id, .init(codingPath: [CodingKeys.shipments], debugDescription: "no shipments key"))
+        }
+        text.replaceSubrange(place, with: #""shipments":["# + shipments.joined(separator: ",") + "]")
+        return (text, Dictionary(uniqueKeysWithValues: zip(order.shipments.map(\.id), shipments)))
+    }
+
     /// A stored document read back (for views built from it, such as the customer's).
     public init(json: Data) throws {
         self = try JSONDecoder().decode(Self.self, from: json)
@@ -312,9 +331,14 @@ public struct ShipmentDocument: Sendable, Equatable, Codable {
         estimate = shipment.estimate.map { .init($0.window, basis: $0.basis, updatedAt: $0.estimatedAt) }
         lines = shipment.lines.sorted { $0.sku < $1.sku }
         // The timeline in carrier time; ties in arrival order, then by id, so the order never
-        // depends on how the rows were read.
+        // depends on how the rows were read. (Each id's text only for a tie: the sort runs on
+        // every change, over every event of the parcel.)
         events = shipment.events
-            .sorted { ($0.occurredAt, $0.recordedAt, $0.id.apiText) < ($1.occurredAt, $1.recordedAt, $1.id.apiText) }
+            .sorted { a, b in
+                if a.occurredAt != b.occurredAt { return a.occurredAt < b.occurredAt }
+                if a.recordedAt != b.recordedAt { return a.recordedAt < b.recordedAt }
+                return a.id.apiText < b.id.apiText
+            }
             .map { event in
                 Event(id: event.id.apiText, status: event.status, substatus: event.substatus,
                       carrierStatusCode: event.carrierStatusCode, carrierStatusText: event.carrierStatusText,

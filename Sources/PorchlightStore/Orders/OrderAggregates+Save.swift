@@ -76,7 +76,7 @@ extension OrderAggregates {
     /// inserting a new order's row).
     private static func write(_ order: OrderRecord, replacing before: OrderRecord?, events: [DomainEvent], allShipmentDocuments: Bool,
                               now: Date, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Saved {
-        let document = try OrderDocument(order).json()
+        let texts = try OrderDocument.texts(of: order)
         if before == nil {
             try await insertOrder(order, merchant: merchant, on: connection, logger: logger)
         }
@@ -91,7 +91,8 @@ extension OrderAggregates {
             let known = Set(previousShipments[shipment.id]?.events.map(\.id) ?? [])
             return shipment.events.filter { !known.contains($0.id) }.map { (shipment.id, $0) }
         }
-        let shipmentDocuments = try documents(of: order, only: allShipmentDocuments ? nil : Set(changedShipments.map(\.id)))
+        let changedShipmentIDs = Set(changedShipments.map(\.id))
+        let shipmentDocuments = allShipmentDocuments ? texts.shipments : texts.shipments.filter { changedShipmentIDs.contains($0.key) }
         let lines = before?.lines == order.lines ? [] : order.lines
         let newShipmentLines = newShipments.flatMap { shipment in shipment.lines.map { (shipment.id, $0) } }
         // A promise is inserted whole (even resolved at once), or only its outcome is added.
@@ -192,7 +193,7 @@ extension OrderAggregates {
                   AND \(resolved?.outcome?.rawValue)::text IS NOT NULL AND outcome IS NULL
             ), saved_document AS (
                 INSERT INTO order_documents (merchant_id, order_id, version, document)
-                VALUES (\(merchant.rawValue), \(order.id), \(order.version), \(document)::json)
+                VALUES (\(merchant.rawValue), \(order.id), \(order.version), \(texts.order)::json)
                 ON CONFLICT (merchant_id, order_id) DO UPDATE SET version = excluded.version, document = excluded.document
             ), saved_shipment_documents AS (
                 INSERT INTO shipment_documents (merchant_id, shipment_id, document)
@@ -209,7 +210,7 @@ extension OrderAggregates {
         // After the statement that writes the shipments its exceptions are about.
         try await DeliveryStore.save(order.deliveryExceptions, replacing: before?.deliveryExceptions ?? [], orderID: order.id, merchant: merchant,
                                      on: connection, logger: logger)
-        return Saved(order: order, document: document, shipmentDocuments: shipmentDocuments)
+        return Saved(order: order, document: texts.order, shipmentDocuments: shipmentDocuments)
     }
 
     /// Appends events of changes that leave the orders' documents as they are (a review, a review
@@ -240,15 +241,6 @@ extension OrderAggregates {
             RETURNING id
             """, logger: logger)
         if inserted.isEmpty { throw ConcurrentCreation() }
-    }
-
-    /// Shipment documents of the order: all of them, or those with the given ids.
-    private static func documents(of order: OrderRecord, only ids: Set<UUID>?) throws -> [UUID: String] {
-        var documents: [UUID: String] = [:]
-        for shipment in order.shipments where ids?.contains(shipment.id) ?? true {
-            documents[shipment.id] = try ShipmentDocument(shipment, of: order).json()
-        }
-        return documents
     }
 
     /// A response asked for a shipment of another order: a wiring bug.
