@@ -191,6 +191,8 @@ public struct OrderDocument: Sendable, Equatable, Codable {
     var createdAt: String
     var updatedAt: String
 
+    /// Keys that sort after "shipments" hold scalars only: `texts(of:)` splices the shipments in
+    /// at the last `"shipments":[]` of the text.
     enum CodingKeys: String, CodingKey {
         case id, orderNumber = "order_number", version, status, channel, customer, destination, placedAt = "placed_at"
         case currency, subtotal, lines, shipments, returns, alert, declaredDisruption = "declared_disruption", remedies, promise, estimate, promiseAtRisk = "promise_at_risk", metadata

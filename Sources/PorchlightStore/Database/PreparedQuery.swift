@@ -2,14 +2,14 @@ import Foundation
 import Logging
 import PorchlightCore
 import PostgresNIO
+import Synchronization
 
 /// A statement of a hot path (a document read, the load of an order to change), prepared once per
 /// connection and run by name after that. Measured under load (issue 29), planning the statements
 /// that load an order cost PostgreSQL more than running them; a prepared statement is planned once.
 ///
 /// Each takes the merchant as `$1` and one key (an id, ids, an order number) as `$2`, with those
-/// types declared: PostgreSQL would otherwise infer a parameter's type from the first use, and a
-/// later use that binds another type would fail.
+/// types declared (the statement is prepared once, with these types, for every later run).
 protocol PreparedQuery: PostgresPreparedStatement {
     associatedtype Key: PostgresEncodable & Sendable
     var merchant: MerchantID { get }
@@ -38,10 +38,10 @@ extension PreparedQuery where Row == PostgresRow {
 
 /// The key of a prepared query that names one row or several, as the SQL matches it. With one id
 /// PostgreSQL plans the statement once and reuses the plan; an array's length it cannot guess,
-/// so a statement over several ids is planned again for each run. The write path names one
-/// order, so its statements are the one-id kind.
+/// so a statement over several ids is usually planned again for each run. The write path names
+/// one order, so its statements are the one-id kind.
 protocol IDs: PostgresEncodable & Sendable {
-    /// `column` equal to the key `$2`.
+    /// `column` matching the key `$2`.
     static func match(_ column: String) -> String
     /// The key `$2` as the rows of a one-column table.
     static var rows: String { get }
@@ -66,7 +66,7 @@ extension PostgresConnection {
     }
 
     /// Every row of the query for these ids: its one-id statement when there is one id (see `IDs`).
-    func rows<One: PreparedQuery, Several: PreparedQuery>(for ids: [UUID], _ one: (UUID) -> One, _ several: ([UUID]) -> Several,
+    func rows<One: PreparedQuery, Several: PreparedQuery>(for ids: [UUID], one: (UUID) -> One, several: ([UUID]) -> Several,
                                                           logger: Logger) async throws -> [PostgresRow]
     where One.Row == PostgresRow, Several.Row == PostgresRow {
         ids.count == 1 ? try await rows(one(ids[0]), logger: logger) : try await rows(several(ids), logger: logger)
@@ -121,10 +121,13 @@ struct TypedQuery: ExpressibleByStringInterpolation, Sendable {
 
 extension PostgresConnection {
     /// Runs the query as the statement `name`, prepared on this connection's first run of it. A
-    /// name stands for one query text, the same on every run (its values change, not its SQL).
+    /// name stands for one query text, the same on every run (its values change, not its SQL):
+    /// PostgresNIO finds a prepared statement by its name alone (checked in debug builds).
     @discardableResult
     func run(_ name: StaticString, _ query: TypedQuery, logger: Logger) async throws -> [PostgresRow] {
-        try await RunningStatement.$query.withValue((name.description, query)) {
+        let statement = RunningStatement.Shape(name: name.description, sql: query.sql, types: query.types)
+        assert(StatementNames.shared.isOnly(statement.name, for: statement.sql), "\(statement.name) names two queries")
+        return try await RunningStatement.$shape.withValue(statement) {
             var rows: [PostgresRow] = []
             for try await row in try await execute(RunningStatement(bindings: query.bindings), logger: logger) { rows.append(row) }
             return rows
@@ -132,16 +135,43 @@ extension PostgresConnection {
     }
 }
 
-/// PostgresNIO prepares a statement from its type's name, SQL and parameter types, read as it
-/// starts the run; `run` lends this type those of its query for the time of the call.
+/// PostgresNIO (1.33) prepares a statement from its type's name, SQL and parameter types, read
+/// once as the run starts (before its first suspension); `run` lends this type those of its query
+/// for the time of the call.
 private struct RunningStatement: PostgresPreparedStatement {
-    @TaskLocal static var query: (name: String, typed: TypedQuery)?
+    struct Shape: Sendable {
+        var name: String
+        var sql: String
+        var types: [PostgresDataType]
+    }
+
+    @TaskLocal static var shape: Shape?
     let bindings: PostgresBindings
 
-    static var name: String { query?.name ?? "" }
-    static var sql: String { query?.typed.sql ?? "" }
-    static var bindingDataTypes: [PostgresDataType] { query?.typed.types ?? [] }
+    private static var lent: Shape {
+        guard let shape else { preconditionFailure("a prepared statement's shape read outside PostgresConnection.run") }
+        return shape
+    }
+
+    static var name: String { lent.name }
+    static var sql: String { lent.sql }
+    static var bindingDataTypes: [PostgresDataType] { lent.types }
 
     func makeBindings() throws -> PostgresBindings { bindings }
     func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+}
+
+/// The SQL each statement name has stood for (debug builds), so that a name given to two
+/// queries fails a test instead of running the wrong statement.
+private final class StatementNames: Sendable {
+    static let shared = StatementNames()
+    private let texts = Mutex<[String: String]>([:])
+
+    func isOnly(_ name: String, for sql: String) -> Bool {
+        texts.withLock { texts in
+            if let known = texts[name] { return known == sql }
+            texts[name] = sql
+            return true
+        }
+    }
 }

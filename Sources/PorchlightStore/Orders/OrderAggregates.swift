@@ -193,7 +193,8 @@ enum OrderAggregates {
     /// remedy rules.
     private static func parts(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
                               logger: Logger) async throws -> [UUID: Parts] {
-        let rows = try await connection.rows(for: orderIDs, { PartsQuery(merchant: merchant, key: $0) }, { PartsQuery(merchant: merchant, key: $0) }, logger: logger)
+        let rows = try await connection.rows(for: orderIDs, one: { PartsQuery(merchant: merchant, key: $0) },
+                                                            several: { PartsQuery(merchant: merchant, key: $0) }, logger: logger)
         return Dictionary(try rows.map { row in
             let row = row.makeRandomAccess()
             return (try row["order_id"].decode(UUID.self), try parts(row))
@@ -312,7 +313,8 @@ enum OrderAggregates {
     /// The lines of each order, in their positions.
     private static func lines(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
                               logger: Logger) async throws -> [UUID: [OrderLineRecord]] {
-        let rows = try await connection.rows(for: orderIDs, { LinesQuery(merchant: merchant, key: $0) }, { LinesQuery(merchant: merchant, key: $0) }, logger: logger)
+        let rows = try await connection.rows(for: orderIDs, one: { LinesQuery(merchant: merchant, key: $0) },
+                                                            several: { LinesQuery(merchant: merchant, key: $0) }, logger: logger)
         var lines: [UUID: [OrderLineRecord]] = [:]
         for row in rows {
             let (orderID, sku, name, quantity, price, category, image, product, finalSale, cancelled)
@@ -339,7 +341,8 @@ enum OrderAggregates {
     /// The shipments of each order with their lines and events, oldest first, in two queries.
     private static func shipments(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
                                   logger: Logger) async throws -> [UUID: [ShipmentRecord]] {
-        let rows = try await connection.rows(for: orderIDs, { ShipmentsQuery(merchant: merchant, key: $0) }, { ShipmentsQuery(merchant: merchant, key: $0) }, logger: logger)
+        let rows = try await connection.rows(for: orderIDs, one: { ShipmentsQuery(merchant: merchant, key: $0) },
+                                                            several: { ShipmentsQuery(merchant: merchant, key: $0) }, logger: logger)
         guard !rows.isEmpty else { return [:] }
         var shipments: [ShipmentRecord] = []
         var owners: [UUID] = []  // each shipment's order
@@ -366,8 +369,8 @@ enum OrderAggregates {
                 lines: zip(skus, quantities).map { LineQuantity(sku: $0, quantity: $1) }, events: []))
             owners.append(try r[18].decode(UUID.self))
         }
-        let events = try await connection.rows(for: shipments.map(\.id), { TrackingEventsQuery(merchant: merchant, key: $0) },
-                                              { TrackingEventsQuery(merchant: merchant, key: $0) }, logger: logger)
+        let events = try await connection.rows(for: shipments.map(\.id), one: { TrackingEventsQuery(merchant: merchant, key: $0) },
+                                              several: { TrackingEventsQuery(merchant: merchant, key: $0) }, logger: logger)
         let index = Dictionary(uniqueKeysWithValues: shipments.enumerated().map { ($1.id, $0) })
         for row in events {
             let (shipmentID, id, key, status, substatus, code, text, location, occurredAt, carrierEventID, recordedAt)
