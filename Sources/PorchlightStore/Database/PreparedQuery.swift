@@ -17,9 +17,9 @@ protocol PreparedQuery: PostgresPreparedStatement {
 }
 
 extension PreparedQuery {
-    /// The type's own name (`LinesQuery`, `OrderRows<ByID>`): unique among prepared queries, and
-    /// short, since PostgreSQL cuts names at 63 bytes (the fully qualified name of a private type
-    /// is longer, and two would collide).
+    /// The type's own name (`LinesQuery`, `OrderRows<ByIDs<UUID>>`): unique among prepared
+    /// queries, and short, since PostgreSQL cuts names at 63 bytes (the fully qualified name of a
+    /// private type is longer, and two would collide).
     static var name: String { String(describing: self) }
 
     static var bindingDataTypes: [PostgresDataType] { [.uuid, Key.psqlType] }

@@ -14,27 +14,27 @@ enum OrderAggregates {
 
     /// Locks the order with this id and reads it; nil when the merchant has no such order.
     static func load(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await load(OrderRows<ByID>(merchant: merchant, key: orderID), on: connection, logger: logger).first
+        try await load(OrderRows<ByIDs<UUID>>(merchant: merchant, key: orderID), on: connection, logger: logger).first
     }
 
     /// Locks the orders with these ids, in the order of their ids (two such loads wait for each
     /// other rather than deadlock), and reads them in the statements one order takes; ids the
     /// merchant has no order with are left out.
     static func load(_ orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
-        try await load(OrderRows<ByIDs>(merchant: merchant, key: orderIDs), on: connection, logger: logger)
+        try await load(OrderRows<ByIDs<[UUID]>>(merchant: merchant, key: orderIDs), on: connection, logger: logger)
     }
 
     /// Reads the order with this id without locking it, for a read that applies Core's rules to
     /// the whole aggregate; the caller's transaction is a snapshot (`Database.withSnapshot`), so
     /// the statements agree.
     static func read(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
-        try await load(OrderRows<ReadByID>(merchant: merchant, key: orderID), on: connection, logger: logger).first
+        try await load(OrderRows<ReadByIDs<UUID>>(merchant: merchant, key: orderID), on: connection, logger: logger).first
     }
 
     /// Reads these orders without locking them, in the statements one order takes (for a pass
     /// that decides about many orders, such as the message planner, inside its own snapshot).
     static func read(_ orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
-        try await load(OrderRows<ReadByIDs>(merchant: merchant, key: orderIDs), on: connection, logger: logger)
+        try await load(OrderRows<ReadByIDs<[UUID]>>(merchant: merchant, key: orderIDs), on: connection, logger: logger)
     }
 
     /// Locks the order of this shipment and reads it; nil when the merchant has no such shipment.
@@ -105,21 +105,15 @@ enum OrderAggregates {
         static var condition: String { get }
         static var locks: Bool { get }
     }
-    private enum ByID: OrderSelection {
-        static let (condition, locks) = ("o.id = $2", true)
-        typealias Key = UUID
+    /// The orders with these ids (one, or several: `IDs`), locked.
+    private enum ByIDs<Key: IDs>: OrderSelection {
+        static var condition: String { Key.match("o.id") }
+        static var locks: Bool { true }
     }
-    private enum ByIDs: OrderSelection {
-        static let (condition, locks) = ("o.id = ANY($2)", true)
-        typealias Key = [UUID]
-    }
-    private enum ReadByID: OrderSelection {
-        static let (condition, locks) = (ByID.condition, false)
-        typealias Key = UUID
-    }
-    private enum ReadByIDs: OrderSelection {
-        static let (condition, locks) = (ByIDs.condition, false)
-        typealias Key = [UUID]
+    /// The orders with these ids, read without a lock.
+    private enum ReadByIDs<Key: IDs>: OrderSelection {
+        static var condition: String { Key.match("o.id") }
+        static var locks: Bool { false }
     }
     private enum ByShipment: OrderSelection {
         static let (condition, locks) = ("o.id = (SELECT order_id FROM shipments WHERE merchant_id = $1 AND id = $2)", true)
