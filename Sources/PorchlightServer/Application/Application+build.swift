@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import OpenAPIHummingbird
 import OpenAPIRuntime
 import PorchlightAPI
 import NIOPosix
