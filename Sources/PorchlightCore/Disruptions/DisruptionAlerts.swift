@@ -244,7 +244,7 @@ extension OrderRecord {
             if open.follow(found, ownProblemLasts: lasts, now: now) { alert = open }
         }
         if let alert, before.map({ $0.id != alert.id || alert.severity > $0.severity }) ?? true {
-            offerRemedy(now: now, newID: UUID())
+            offerRemedy(now: now, newID: UUID.random())
         }
         disruptionCheckAt = DisruptionRules.nextCheck(for: self, now: now)
     }

@@ -16,7 +16,7 @@ struct RequestIDMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlewa
     let clientAddressHeader: HTTPField.Name?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let requestID = request.headers[.requestID].flatMap(Self.acceptable) ?? UUID().uuidString.lowercased()
+        let requestID = request.headers[.requestID].flatMap(Self.acceptable) ?? UUID.random().uuidString.lowercased()
         var context = context
         context.logger[metadataKey: "request_id"] = .string(requestID)
         let scope = RequestScope(requestID: requestID, logger: context.logger,

@@ -87,7 +87,7 @@ actor PromisePlanner {
             let slots = try await slots(for: option, service: service, location: location, orderedAt: instant, merchant: merchant, logger: logger)
             options.append(QuotedOption(option, slots: slots))
         }
-        return DeliveryQuote(id: UUID(), location: location.code, destination: draft.destination, quotedAt: now,
+        return DeliveryQuote(id: UUID.random(), location: location.code, destination: draft.destination, quotedAt: now,
                              expiresAt: now.addingTimeInterval(DeliveryQuote.lifetime), options: options)
     }
 

@@ -65,7 +65,7 @@ public struct DeliveryStore: Sendable {
     public func request(_ request: DeliveryActionRequest, exception exceptionID: UUID, orderID: UUID, source: DeliveryActionSource,
                         proof: CustomerProof?, merchant: MerchantID, logger: Logger) async throws -> (OrderRecord, DeliveryActionRecord) {
         let (saved, action) = try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, now in
-            try order.requestDeliveryAction(request, exception: exceptionID, source: source, proof: proof, now: now, id: UUID())
+            try order.requestDeliveryAction(request, exception: exceptionID, source: source, proof: proof, now: now, id: UUID.random())
         }
         return (saved.order, action)
     }

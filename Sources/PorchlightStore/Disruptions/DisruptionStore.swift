@@ -21,7 +21,7 @@ public struct DisruptionStore: Sendable {
     /// with the count of open orders it holds up.
     public func declare(_ draft: DisruptionDraft, merchant: MerchantID, idempotency: IdempotentWrite<Declared>? = nil,
                         logger: Logger) async throws -> Declared {
-        let disruption = try draft.declared(id: UUID(), now: database.clock.now.asStored)
+        let disruption = try draft.declared(id: UUID.random(), now: database.clock.now.asStored)
         return try await database.withTransaction(logger: logger) { connection in
             try await MerchantStore.serialiseLimitedWrites(of: merchant, on: connection, logger: logger)
             let unresolved = try await connection.query("""
@@ -243,7 +243,7 @@ public struct DisruptionStore: Sendable {
         try await connection.query("""
             INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
             SELECT \(merchant.rawValue), e.id, \(type.rawValue), NULL, NULL, \(now), e.data::json
-            FROM unnest(\(disruptions.map { _ in UUID() })::uuid[], \(data)::text[]) WITH ORDINALITY AS e(id, data, n)
+            FROM unnest(\(disruptions.map { _ in UUID.random() })::uuid[], \(data)::text[]) WITH ORDINALITY AS e(id, data, n)
             ORDER BY e.n
             """, logger: logger)
     }

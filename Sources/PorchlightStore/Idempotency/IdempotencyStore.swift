@@ -53,7 +53,7 @@ public struct IdempotencyStore: Sendable {
     /// Claims the key for a request with the given fingerprint (a hash of method, path and body).
     public func claim(key: String, fingerprint: Data, merchant: MerchantID, logger: Logger) async throws -> Claim {
         try await database.withTransaction(logger: logger) { connection in
-            let token = UUID()
+            let token = UUID.random()
             let claimed = try await connection.query("""
                 INSERT INTO idempotency_keys AS k (merchant_id, key, request_hash, claim)
                 VALUES (\(merchant.rawValue), \(key), \(fingerprint), \(token))

@@ -58,7 +58,7 @@ public struct MerchantStore: Sendable {
 
     /// Creates a merchant with one key holding the given scopes; returns the key in clear, once.
     public func createMerchant(name: String, scopes: Set<Scope> = Set(Scope.allCases), logger: Logger) async throws -> (MerchantID, apiKey: String) {
-        let merchant = MerchantID(UUID())
+        let merchant = MerchantID(UUID.random())
         let key = try await database.withTransaction(logger: logger) { connection in
             try await connection.query("INSERT INTO merchants (id, name) VALUES (\(merchant.rawValue), \(name))", logger: logger)
             return try await Self.insertKey(for: merchant, name: "First key", scopes: scopes, on: connection, logger: logger).key
@@ -92,7 +92,7 @@ public struct MerchantStore: Sendable {
         let scopeNames = scopes.map(\.rawValue).sorted()
         let rows = try await connection.query("""
             INSERT INTO api_keys (id, merchant_id, name, key_hash, scopes)
-            VALUES (\(UUID()), \(merchant.rawValue), \(name), \(hash(key)), \(scopeNames))
+            VALUES (\(UUID.random()), \(merchant.rawValue), \(name), \(hash(key)), \(scopeNames))
             RETURNING \(unescaped: keyColumns)
             """, logger: logger).collect()
         return (try Self.key(from: rows[0]), key)

@@ -114,7 +114,7 @@ extension MessageStore {
                                 if kind.isTrackingUpdate { known.trackingToday["\(order.id)|\(channel.rawValue)", default: 0] += 1 }
                             case .suppress(let kind, let reason):
                                 // Recorded under its own key: it never stands in the way of a later one.
-                                drafts["\(key)|\(UUID())"] = draft(kind, .suppressed, reason, sendAfter: now)
+                                drafts["\(key)|\(UUID.random())"] = draft(kind, .suppressed, reason, sendAfter: now)
                             case .replace(let kind):
                                 guard var replaced = scheduled else { continue }
                                 replaced.kind = kind

@@ -303,7 +303,7 @@ public struct WebhookDeliveries: Sendable {
     public func sendTest(endpointID: UUID, merchant: MerchantID, logger: Logger) async throws -> WebhookDeliveryRecord {
         try await database.withTransaction(logger: logger) { connection in
             _ = try await Self.lockEndpoint(endpointID, merchant: merchant, on: connection, logger: logger)
-            let (eventID, now) = (UUID(), database.clock.now.asStored)
+            let (eventID, now) = (UUID.random(), database.clock.now.asStored)
             var deliveries = NewDeliveries()
             deliveries.append(endpoint: endpointID, eventID: eventID, type: WebhookMessage.testType, sequence: nil, occurredAt: now,
                               body: try WebhookMessage.testBody(eventID: eventID, endpointID: endpointID, now: now))

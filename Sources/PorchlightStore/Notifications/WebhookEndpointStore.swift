@@ -47,7 +47,7 @@ public struct WebhookEndpointStore: Sendable {
             }
             let rows = try await connection.query("""
                 INSERT INTO webhook_endpoints (merchant_id, id, url, description, event_types, feed_position)
-                VALUES (\(merchant.rawValue), \(UUID()), \(url.absoluteString), \(description), \(selection.selectors),
+                VALUES (\(merchant.rawValue), \(UUID.random()), \(url.absoluteString), \(description), \(selection.selectors),
                         (SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = \(merchant.rawValue)))
                 RETURNING \(unescaped: Self.columns)
                 """, logger: logger).collect()

@@ -41,7 +41,7 @@ public struct CustomerTokenStore: Sendable {
         let expiresAt = now.addingTimeInterval(TimeInterval(lifetime.components.seconds))
         let rows = try await database.query("""
             INSERT INTO customer_tokens (merchant_id, id, order_id, token_hash, proof, created_at, expires_at)
-            SELECT merchant_id, \(UUID()), id, \(MerchantStore.hash(token)), \(proof.rawValue), \(now), \(expiresAt)
+            SELECT merchant_id, \(UUID.random()), id, \(MerchantStore.hash(token)), \(proof.rawValue), \(now), \(expiresAt)
             FROM orders WHERE merchant_id = \(merchant.rawValue) AND id = \(orderID)
             RETURNING \(unescaped: Self.columns)
             """, logger: logger)

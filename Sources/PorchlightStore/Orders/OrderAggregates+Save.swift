@@ -49,7 +49,7 @@ extension OrderAggregates {
         var order = proposed
         order.settle(now: now)
         order.keepDeliveryExceptionsInStep(now: now, newID: UUID.init)
-        order.keepAlertInStep(now: now, newID: UUID())
+        order.keepAlertInStep(now: now, newID: UUID.random())
         return order
     }
 
@@ -203,7 +203,7 @@ extension OrderAggregates {
             )
             INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
             SELECT \(merchant.rawValue), e.id, e.type, \(order.id), \(order.version), \(now), e.data::json
-            FROM unnest(\(events.map { _ in UUID() })::uuid[], \(events.map(\.type.rawValue))::text[],
+            FROM unnest(\(events.map { _ in UUID.random() })::uuid[], \(events.map(\.type.rawValue))::text[],
                 \(try events.map { try $0.data.text() })::text[]) WITH ORDINALITY AS e(id, type, data, n)
             ORDER BY e.n
             """, logger: logger)
@@ -221,7 +221,7 @@ extension OrderAggregates {
         try await connection.query("""
             INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
             SELECT \(merchant.rawValue), e.id, e.type, e.order_id, e.version, \(now), e.data::json
-            FROM unnest(\(events.map { _ in UUID() })::uuid[], \(events.map(\.event.type.rawValue))::text[],
+            FROM unnest(\(events.map { _ in UUID.random() })::uuid[], \(events.map(\.event.type.rawValue))::text[],
                 \(events.map(\.orderID))::uuid[], \(events.map(\.version))::int8[],
                 \(try events.map { try $0.event.data.text() })::text[]) WITH ORDINALITY AS e(id, type, order_id, version, data, n)
             ORDER BY e.n

@@ -26,7 +26,7 @@ public struct OrderStore: Sendable {
                 let before = try await OrderAggregates.load(orderNumber: draft.orderNumber, merchant: merchant, on: connection, logger: logger)
                 try ChangeCondition.check(orderVersion: before?.version)
                 let now = database.clock.now.asStored  // after the lock: changes to an order are stamped in the order they commit
-                var order = before ?? OrderRecord(draft, id: UUID(), metadata: metadata, now: now)
+                var order = before ?? OrderRecord(draft, id: UUID.random(), metadata: metadata, now: now)
                 if before != nil { try order.replaceDetails(with: draft, metadata: metadata) }
                 if let delivery = draft.delivery {
                     order.promise = try await PromiseLedger.promise(for: delivery, order: order, now: now, merchant: merchant, on: connection, logger: logger)

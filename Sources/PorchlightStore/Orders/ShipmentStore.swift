@@ -16,7 +16,7 @@ public struct ShipmentStore: Sendable {
     /// Adds a shipment to an order, never shipping more than is ordered and not cancelled or shipped.
     public func create(_ draft: ShipmentDraft, orderID: UUID, merchant: MerchantID, idempotency: IdempotentWrite<ShipmentJSON>? = nil,
                        logger: Logger) async throws -> ShipmentJSON {
-        let shipmentID = UUID()
+        let shipmentID = UUID.random()
         do {
             let (saved, _) = try await orders.change(
                 .order(orderID), merchant: merchant, idempotency: idempotency?.pulledBack { try $0.saved.shipmentDocument(shipmentID) }, logger: logger

@@ -39,7 +39,7 @@ public struct ReturnStore: Sendable {
         return try await orders.change(.order(orderID), merchant: merchant, idempotency: idempotency?.pulledBack(\.outcome), logger: logger) {
             order, now in
             try order.openReturn(lines, resolution: resolution, method: method, gift: gift, labelReference: labelReference, parcel: parcel,
-                                 policy: .inForce(at: order.placedAt, among: versions), by: submitter, id: UUID(), storeToken: storeToken, now: now)
+                                 policy: .inForce(at: order.placedAt, among: versions), by: submitter, id: UUID.random(), storeToken: storeToken, now: now)
         }.outcome
     }
 

@@ -29,7 +29,7 @@ public struct ReviewStore: Sendable {
         try await database.withTransaction(logger: logger) { connection in
             guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
             let now = database.clock.now.asStored
-            let (review, help) = try ReviewRules.review(draft, of: order, by: submitter, id: UUID(), now: now)
+            let (review, help) = try ReviewRules.review(draft, of: order, by: submitter, id: UUID.random(), now: now)
             let inserted = try await connection.query("""
                 INSERT INTO reviews (merchant_id, id, order_id, sku, rating, title, body, display_name, photo_urls, attributes,
                     incentivised, verified_by, submitted_by, delivered_at, status, help_requested, created_at, updated_at)

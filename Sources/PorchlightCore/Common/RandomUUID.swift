@@ -1,0 +1,15 @@
+import Foundation
+
+extension UUID {
+    /// A new random (version 4) UUID: how the service makes every id. Foundation's `UUID()` on
+    /// Linux opens, reads and closes /dev/urandom for each one (three system calls, about 3.5 µs);
+    /// this asks the kernel's `getrandom` once.
+    public static func random() -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        let (high, low): (UInt64, UInt64) = (generator.next(), generator.next())
+        // Version 4 in the high nibble of byte 6, the RFC 9562 variant (10xx) in byte 8.
+        let versioned = high & 0xFFFF_FFFF_FFFF_0FFF | 0x0000_0000_0000_4000
+        let variant = low & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        return UUID(uuid: withUnsafeBytes(of: (versioned.bigEndian, variant.bigEndian)) { $0.load(as: uuid_t.self) })
+    }
+}
