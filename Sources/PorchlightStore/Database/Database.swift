@@ -85,41 +85,35 @@ public struct Database: Sendable {
         }.get()
     }
 
+    /// `body` on a connection leased within `leaseTimeout`; past it, `DatabaseUnavailable`
+    /// (without waiting for the pool to give up the request).
     private func leased<Result: Sendable>(
         _ client: PostgresClient, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let leased = LeaseFlag()
+        let lease = LeaseWait()
         let asked = ContinuousClock.now
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                try await client.withConnection { connection in
-                    leased.set()
+        return try await firstAnswer(within: leaseTimeout, otherwise: { [observer] () -> Swift.Result<Result, any Error>? in
+            // Once leased, the work goes on: the limit is on the wait for a connection.
+            guard lease.giveUp() else { return nil }
+            observer?.timedOut()
+            return .failure(DatabaseUnavailable())
+        }) {
+            do {
+                return .success(try await client.withConnection { connection in
+                    // A connection that comes after the caller gave up goes straight back.
+                    guard lease.take() else { throw DatabaseUnavailable() }
                     observer?.leased(ContinuousClock.now - asked)
                     // Work past its limit was abandoned (`abandoning`): closing its connection ends it.
                     let watchdog = workLimit.map { limit in
-                        Task {
-                            try await Task.sleep(for: limit)
-                            connection.close().whenComplete { _ in }
-                        }
+                        connection.eventLoop.scheduleTask(in: TimeAmount(limit)) { connection.close().whenComplete { _ in } }
                     }
                     defer { watchdog?.cancel() }
                     return try await body(connection)
-                }
+                })
+            } catch {
+                return .failure(error)
             }
-            group.addTask {
-                try await Task.sleep(for: leaseTimeout)
-                if leased.isSet { return nil }
-                observer?.timedOut()
-                throw DatabaseUnavailable()
-            }
-            while let next = try await group.next() {
-                if let result = next {
-                    group.cancelAll()
-                    return result
-                }
-            }
-            throw DatabaseUnavailable()
-        }
+        }.get()
     }
 
     /// Runs `body` in a transaction. When `body` throws and the rollback succeeds, its own error is
@@ -180,11 +174,22 @@ extension Database {
     }
 }
 
-private final class LeaseFlag: Sendable {
-    private let value = Mutex(false)
+/// A wait for a connection: either the connection comes first (`take`) or the caller gives up
+/// first (`giveUp`); whichever is second learns it lost.
+private final class LeaseWait: Sendable {
+    private enum Phase { case waiting, leased, givenUp }
+    private let phase = Mutex(Phase.waiting)
 
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
+    func take() -> Bool { move(to: .leased) }
+    func giveUp() -> Bool { move(to: .givenUp) }
+
+    private func move(to next: Phase) -> Bool {
+        phase.withLock { phase in
+            guard phase == .waiting else { return false }
+            phase = next
+            return true
+        }
+    }
 }
 
 extension Array where Element == PostgresRow {

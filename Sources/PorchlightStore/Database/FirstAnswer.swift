@@ -1,3 +1,5 @@
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// What `work` answers, or `otherwise()` when it has not answered within `limit` or the caller is
@@ -5,22 +7,26 @@ import Synchronization
 /// For waits that must end whatever PostgresNIO does: a lease on a server that is down can outlast
 /// its cancellation (the pool keeps trying to connect), and a statement on a dead server can get
 /// neither an answer nor an error.
+///
+/// `otherwise` may decline (nil): the wait goes on for `work`'s own answer (a lease's limit is
+/// on the wait for a connection, not on the work done with it). The limit is an event-loop
+/// timer: `Task.sleep` costs a dispatch timer and a thread's wake-up, on every database call.
 public func firstAnswer<Value: Sendable>(
-    within limit: Duration, otherwise: @escaping @Sendable () -> Value, _ work: @escaping @Sendable () async -> Value
+    within limit: Duration, otherwise: @escaping @Sendable () -> Value?, _ work: @escaping @Sendable () async -> Value
 ) async -> Value {
     let answer = FirstAnswer<Value>()
     let working = Task { answer.give(await work()) }
-    let timer = Task {
-        guard (try? await Task.sleep(for: limit)) != nil else { return }
+    let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(limit)) {
+        guard let value = otherwise() else { return }
         working.cancel()
-        answer.give(otherwise())
+        answer.give(value)
     }
     defer { timer.cancel() }
     return await withTaskCancellationHandler {
         await answer.value
     } onCancel: {
         working.cancel()
-        answer.give(otherwise())
+        if let value = otherwise() { answer.give(value) }
     }
 }
 
