@@ -392,6 +392,66 @@ import Testing
             #expect(unchanged["status"] as? String == "processing")
         }
     }
+
+    /// The feed keeps events 30 days, and longer while an enabled endpoint or the message planner
+    /// has not passed them; each merchant's newest event stays, so numbering goes on after it.
+    @Test func oldEventsLeaveTheFeedOnceEveryReaderHasPassedThem() async throws {
+        // A moved clock: no background work, so no dispatcher moves the positions set below.
+        try await withService(clock: TestClock(weekday: 2, hour: 12, in: .gmt)) { service in
+            let (merchant, other) = (try await service.newMerchant(), try await service.newMerchant())
+            for _ in 1...5 { _ = try await service.createOrder(merchant) }
+            _ = try await service.createOrder(other)
+            #expect(try await service.feedEvents(merchant, atLeast: 5).compactMap { $0["sequence"] as? Int } == [1, 2, 3, 4, 5])
+            #expect(try await service.feedEvents(other, atLeast: 1).count == 1)
+            let created = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey, json: ["url": "https://hooks.example.com/"])
+            let endpointID = try #require(UUID(uuidString: created["id"] as? String ?? ""), "\(created.text)")
+            let (merchantID, otherID) = (try #require(UUID(uuidString: merchant.id)), try #require(UUID(uuidString: other.id)))
+            func purge() async throws {
+                _ = try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                    try await EventFeed(database: Database(client: client)).purgeExpired(logger: testLogger)
+                }
+            }
+            func sequences(_ of: TestMerchant) async throws -> [Int] {
+                try #require(try await service.call(.get, "/v1/events", key: of.apiKey)["items"] as? [[String: Any]]).compactMap { $0["sequence"] as? Int }
+            }
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                // Events 1-4 and the other merchant's only one happened 31 days ago; event 5 today.
+                try await client.query("""
+                    UPDATE events SET occurred_at = CASE WHEN sequence <= 4 OR merchant_id = \(otherID) THEN now() - interval '31 days' ELSE now() END
+                    WHERE merchant_id IN (\(merchantID), \(otherID))
+                    """, logger: testLogger)
+                // The endpoint has been sent events up to 2, the planner up to 3.
+                try await client.query("UPDATE webhook_endpoints SET feed_position = 2 WHERE id = \(endpointID)", logger: testLogger)
+                try await client.query("""
+                    INSERT INTO message_settings (merchant_id, settings, feed_position, switched_on_at, updated_at)
+                    VALUES (\(merchantID), '{"kinds": ["shipped"]}', 3, now(), now())
+                    """, logger: testLogger)
+            }
+            try await purge()
+            #expect(try await sequences(merchant) == [3, 4, 5], "the endpoint still needs 3 and 4")
+            #expect(try await sequences(other) == [1], "a merchant's newest event stays")
+
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                try await client.query("UPDATE webhook_endpoints SET disabled_reason = 'merchant', disabled_at = now() WHERE id = \(endpointID)", logger: testLogger)
+            }
+            try await purge()
+            #expect(try await sequences(merchant) == [4, 5], "the planner still needs 4; a disabled endpoint holds nothing")
+
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                try await client.query("""
+                    UPDATE message_settings SET settings = '{"kinds": []}' WHERE merchant_id = \(merchantID)
+                    """, logger: testLogger)
+            }
+            try await purge()
+            #expect(try await sequences(merchant) == [5], "event 5 is young")
+
+            // Numbering goes on after the newest event, for both.
+            _ = try await service.createOrder(merchant)
+            _ = try await service.createOrder(other)
+            #expect(try await service.feedEvents(merchant, atLeast: 2).compactMap { $0["sequence"] as? Int } == [5, 6])
+            #expect(try await service.feedEvents(other, atLeast: 2).compactMap { $0["sequence"] as? Int } == [1, 2])
+        }
+    }
 }
 
 /// Reads the merchant's feed one change at a time. A change's events commit together but appear

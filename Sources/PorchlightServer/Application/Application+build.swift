@@ -77,6 +77,7 @@ public func buildApplication(
             .init(name: "webhook deliveries") { try await webhookDeliveries.purgeEnded(logger: $0) },
             .init(name: "order lookup misses") { try await lookups.purgeEnded(logger: $0) },
             .init(name: "customer tokens") { try await customerTokens.purgeExpired(logger: $0) },
+            .init(name: "feed events") { [events = handlers.events] in try await events.purgeExpired(logger: $0) },
         ], interval: .seconds(600), logger: logger),
         PeriodicPass(name: "announced review requests", interval: .seconds(60), clock: configuration.clock, migrated: migrated, logger: logger) { [reviews = handlers.reviews] in
             try await reviews.sendDueRequests(now: $0, logger: $1)

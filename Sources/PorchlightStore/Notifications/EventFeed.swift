@@ -62,6 +62,37 @@ public struct EventFeed: Sendable {
                          orderID: orderID, documentVersion: version, occurredAt: occurredAt, data: data)
     }
 
+    /// Events are kept at least this long (the feed's promise in the contract).
+    static let retentionDays = 30
+
+    /// Deletes, for every merchant, up to `limit` of the events numbered before its first event
+    /// younger than the retention; returns how many went. An event stays while a reader still
+    /// needs it: an enabled webhook endpoint or the message planner whose position is before it
+    /// (a disabled endpoint, or messages switched off, start again from the newest event). The
+    /// merchant's newest event always stays, so numbering goes on after it. Events are numbered
+    /// in commit order and stamped when written, so the ones before the first young event are
+    /// old; finding it reads only the old ones.
+    public func purgeExpired(limit: Int = 10_000, logger: Logger) async throws -> Int {
+        try await database.query("""
+            WITH kept_from AS (
+                SELECT m.id AS merchant_id, least(
+                    (SELECT max(sequence) FROM events v WHERE v.merchant_id = m.id),
+                    (SELECT min(feed_position) + 1 FROM webhook_endpoints w WHERE w.merchant_id = m.id AND w.disabled_reason IS NULL),
+                    (SELECT feed_position + 1 FROM message_settings s
+                     WHERE s.merchant_id = m.id AND jsonb_array_length(s.settings -> 'kinds') > 0),
+                    (SELECT sequence FROM events v
+                     WHERE v.merchant_id = m.id AND v.sequence IS NOT NULL AND v.occurred_at >= now() - \(Self.retentionDays) * interval '1 day'
+                     ORDER BY sequence LIMIT 1)) AS sequence
+                FROM merchants m
+            )
+            DELETE FROM events e USING kept_from k CROSS JOIN LATERAL (
+                SELECT id FROM events v WHERE v.merchant_id = k.merchant_id AND v.sequence < k.sequence ORDER BY v.sequence LIMIT \(limit)
+            ) expired
+            WHERE e.merchant_id = k.merchant_id AND e.id = expired.id
+            RETURNING 1
+            """, logger: logger).count
+    }
+
     /// At most this many events are numbered per read (the rest by the next reads), so that a
     /// backlog never holds the merchant's lock for long.
     static let maxNumberedPerRead = 5_000
