@@ -7,7 +7,7 @@ import PorchlightServer
 struct Porchlight: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Porchlight, the post-purchase API.",
-        subcommands: [Serve.self, Migrate.self, MerchantCommand.self, KeyCommand.self, Demo.self, Backtest.self, Detect.self]
+        subcommands: [Serve.self, Migrate.self, MerchantCommand.self, KeyCommand.self, Demo.self, Backtest.self, Detect.self, Purge.self]
     )
 }
 
@@ -73,6 +73,21 @@ struct Detect: AsyncParsableCommand {
         let (checked, changed, seconds) = try await detectDisruptions(databaseURL: configuration.databaseURL, paced: paced,
                                                                       logger: makeLogger(configuration))
         print(#"{"checked":\#(checked),"changed":\#(changed),"seconds":\#((seconds * 1000).rounded() / 1000)}"#)
+    }
+}
+
+struct Purge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Delete what is kept only for a while (old feed events, ended webhook deliveries, expired keys and tokens) now, as the service does every ten minutes; prints one JSON line per purge (reads DATABASE_URL).")
+
+    func run() async throws {
+        let configuration = try loadConfiguration()
+        var failed = false
+        for (name, rows, seconds) in try await purgeExpired(databaseURL: configuration.databaseURL, logger: makeLogger(configuration)) {
+            print(#"{"purge":"\#(name)","rows":\#(rows.map(String.init) ?? "null"),"seconds":\#((seconds * 1000).rounded() / 1000)}"#)
+            failed = failed || rows == nil
+        }
+        if failed { throw ExitCode.failure }
     }
 }
 

@@ -406,10 +406,10 @@ import Testing
             let created = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey, json: ["url": "https://hooks.example.com/"])
             let endpointID = try #require(UUID(uuidString: created["id"] as? String ?? ""), "\(created.text)")
             let (merchantID, otherID) = (try #require(UUID(uuidString: merchant.id)), try #require(UUID(uuidString: other.id)))
+            // Every purge once, as `porchlight purge` runs them (and the service every ten minutes).
             func purge() async throws {
-                _ = try await withDatabase(url: databaseURL, logger: testLogger) { client in
-                    try await EventFeed(database: Database(client: client)).purgeExpired(logger: testLogger)
-                }
+                let purged = try await purgeExpired(databaseURL: databaseURL, logger: testLogger)
+                #expect(purged.contains { $0.name == "feed events" && $0.rows != nil }, "\(purged)")
             }
             func sequences(_ of: TestMerchant) async throws -> [Int] {
                 try #require(try await service.call(.get, "/v1/events", key: of.apiKey)["items"] as? [[String: Any]]).compactMap { $0["sequence"] as? Int }

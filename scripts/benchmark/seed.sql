@@ -1,7 +1,8 @@
 -- Seeds :orders orders for merchant :'merchant', each with two lines, one shipment and its tracking
 -- events (delivered, but for the latest 5% still in transit), a delivery promise, and the fulfilment
--- location and carrier service they use: the same shapes the API writes, consistent with the
--- status roll-up, so the promise engine learns transit from 100k real-looking shipments.
+-- location and carrier service they use, and the feed's events of it all: the same shapes the API
+-- writes, consistent with the status roll-up, so the promise engine learns transit from 100k
+-- real-looking shipments.
 -- Ids are md5-derived from the sequence number so that load scripts can name them. Idempotent.
 BEGIN;
 INSERT INTO fulfilment_locations (merchant_id, code, name, country, region, time_zone, cutoff_minutes, handling_days, working_days, holidays)
@@ -61,6 +62,19 @@ SELECT :'merchant', md5('event' || n || '-4')::uuid, md5('shipment' || n)::uuid,
        'DL', 'Delivered', '{"city": "Cluj-Napoca", "country": "RO"}',
        now() - (n || ' minutes')::interval + ((1 + n % 7 % 4) * 24 + 12 || ' hours')::interval, 'bench-' || n || '-4'
 FROM generate_series(1, :orders) AS n WHERE n > :orders / 20
+ON CONFLICT DO NOTHING;
+
+-- The feed's history, as the service would have written it: each order's creation, its shipment
+-- and (for the delivered) its delivery, numbered in time order. The oldest pass the feed's 30 days
+-- of retention: the run ends by purging them.
+INSERT INTO events (merchant_id, id, sequence, type, order_id, document_version, occurred_at, data)
+SELECT :'merchant', md5('feed' || n || '-' || k)::uuid, row_number() OVER (ORDER BY at, n, k), type, md5('order' || n)::uuid, k, at, '{}'
+FROM generate_series(1, :orders) AS n,
+     LATERAL (VALUES (1, 'order.created', now() - (n || ' minutes')::interval),
+                     (2, 'shipment.created', now() - (n || ' minutes')::interval + interval '2 hours'),
+                     (3, 'order.status_changed',
+                      least(now(), now() - (n || ' minutes')::interval + ((1 + n % 7 % 4) * 24 + 12 || ' hours')::interval))) AS e (k, type, at)
+WHERE k < 3 OR n > :orders / 20
 ON CONFLICT DO NOTHING;
 
 INSERT INTO delivery_quotes (merchant_id, id, location_code, destination, quoted_at, expires_at, options)

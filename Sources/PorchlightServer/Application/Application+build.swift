@@ -72,13 +72,7 @@ public func buildApplication(
     // Every replica runs the background work; a test that moves its clock runs none, so that
     // other tests' data sharing the database is not passed over at its time.
     let background: [any Service] = configuration.runsBackgroundWork ? [
-        RetentionPurger(purges: [
-            .init(name: "idempotency keys") { try await idempotency.purgeExpired(logger: $0) },
-            .init(name: "webhook deliveries") { try await webhookDeliveries.purgeEnded(logger: $0) },
-            .init(name: "order lookup misses") { try await lookups.purgeEnded(logger: $0) },
-            .init(name: "customer tokens") { try await customerTokens.purgeExpired(logger: $0) },
-            .init(name: "feed events") { [events = handlers.events] in try await events.purgeExpired(logger: $0) },
-        ], interval: .seconds(600), logger: logger),
+        RetentionPurger(purges: RetentionPurger.purges(database: database), interval: .seconds(600), logger: logger),
         PeriodicPass(name: "announced review requests", interval: .seconds(60), clock: configuration.clock, migrated: migrated, logger: logger) { [reviews = handlers.reviews] in
             try await reviews.sendDueRequests(now: $0, logger: $1)
         },
