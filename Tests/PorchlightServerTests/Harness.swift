@@ -246,3 +246,22 @@ func scan(_ status: String, _ time: String, id: String? = nil) -> [String: Any] 
     if let id { event["carrier_event_id"] = id }
     return event
 }
+
+/// Runs `body` with the URL of a new, empty database, dropped afterwards.
+func withOwnDatabase(_ body: (String) async throws -> Void) async throws {
+    let name = "porchlight_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+    var url = try #require(URLComponents(string: databaseURL))
+    url.path = "/" + name
+    try await withDatabase(url: databaseURL, logger: testLogger) { _ = try await $0.query("CREATE DATABASE \(unescaped: name)", logger: testLogger) }
+    do {
+        try await body(try #require(url.string))
+    } catch {
+        try? await dropDatabase(name)
+        throw error
+    }
+    try await dropDatabase(name)
+}
+
+private func dropDatabase(_ name: String) async throws {
+    try await withDatabase(url: databaseURL, logger: testLogger) { _ = try await $0.query("DROP DATABASE \(unescaped: name) WITH (FORCE)", logger: testLogger) }
+}

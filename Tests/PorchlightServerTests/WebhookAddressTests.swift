@@ -81,25 +81,6 @@ import Testing
     }
 }
 
-/// Runs `body` with the URL of a new, empty database, dropped afterwards.
-private func withOwnDatabase(_ body: (String) async throws -> Void) async throws {
-    let name = "porchlight_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
-    var url = try #require(URLComponents(string: databaseURL))
-    url.path = "/" + name
-    try await withDatabase(url: databaseURL, logger: testLogger) { _ = try await $0.query("CREATE DATABASE \(unescaped: name)", logger: testLogger) }
-    do {
-        try await body(try #require(url.string))
-    } catch {
-        try? await dropDatabase(name)
-        throw error
-    }
-    try await dropDatabase(name)
-}
-
-private func dropDatabase(_ name: String) async throws {
-    try await withDatabase(url: databaseURL, logger: testLogger) { _ = try await $0.query("DROP DATABASE \(unescaped: name) WITH (FORCE)", logger: testLogger) }
-}
-
 /// The service on the database at `url` with these webhook settings, and a merchant of it.
 private func withServiceAndMerchant(url: String, webhooks: WebhookSettings, _ body: @Sendable (Service, TestMerchant) async throws -> Void) async throws {
     let app = try await buildApplication(

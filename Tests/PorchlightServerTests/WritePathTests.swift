@@ -396,9 +396,14 @@ import Testing
     /// The feed keeps events 30 days, and longer while an enabled endpoint or the message planner
     /// has not passed them; each merchant's newest event stays, so numbering goes on after it.
     @Test func oldEventsLeaveTheFeedOnceEveryReaderHasPassedThem() async throws {
-        // A moved clock: no background work, so no dispatcher moves the positions set below.
-        try await withService(clock: TestClock(weekday: 2, hour: 12, in: .gmt)) { service in
-            let (merchant, other) = (try await service.newMerchant(), try await service.newMerchant())
+        // A database of its own, and a moved clock: no dispatcher or planner, this service's or
+        // another test's, moves the positions set below.
+        try await withOwnDatabase { url in try await withService(url: url, clock: TestClock(weekday: 2, hour: 12, in: .gmt)) { service in
+            func newMerchant() async throws -> TestMerchant {
+                let created = try await withDatabase(url: url, logger: testLogger) { try await createMerchant(name: "Old shop", client: $0, logger: testLogger) }
+                return TestMerchant(id: created.merchantID, apiKey: created.apiKey)
+            }
+            let (merchant, other) = (try await newMerchant(), try await newMerchant())
             for _ in 1...5 { _ = try await service.createOrder(merchant) }
             _ = try await service.createOrder(other)
             #expect(try await service.feedEvents(merchant, atLeast: 5).compactMap { $0["sequence"] as? Int } == [1, 2, 3, 4, 5])
@@ -408,13 +413,13 @@ import Testing
             let (merchantID, otherID) = (try #require(UUID(uuidString: merchant.id)), try #require(UUID(uuidString: other.id)))
             // Every purge once, as `porchlight purge` runs them (and the service every ten minutes).
             func purge() async throws {
-                let purged = try await purgeExpired(databaseURL: databaseURL, logger: testLogger)
+                let purged = try await purgeExpired(databaseURL: url, logger: testLogger)
                 #expect(purged.contains { $0.name == "feed events" && $0.rows != nil }, "\(purged)")
             }
             func sequences(_ of: TestMerchant) async throws -> [Int] {
                 try #require(try await service.call(.get, "/v1/events", key: of.apiKey)["items"] as? [[String: Any]]).compactMap { $0["sequence"] as? Int }
             }
-            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+            try await withDatabase(url: url, logger: testLogger) { client in
                 // Events 1-4 and the other merchant's only one happened 31 days ago; event 5 today.
                 try await client.query("""
                     UPDATE events SET occurred_at = CASE WHEN sequence <= 4 OR merchant_id = \(otherID) THEN now() - interval '31 days' ELSE now() END
@@ -431,13 +436,13 @@ import Testing
             #expect(try await sequences(merchant) == [3, 4, 5], "the endpoint still needs 3 and 4")
             #expect(try await sequences(other) == [1], "a merchant's newest event stays")
 
-            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+            try await withDatabase(url: url, logger: testLogger) { client in
                 try await client.query("UPDATE webhook_endpoints SET disabled_reason = 'merchant', disabled_at = now() WHERE id = \(endpointID)", logger: testLogger)
             }
             try await purge()
             #expect(try await sequences(merchant) == [4, 5], "the planner still needs 4; a disabled endpoint holds nothing")
 
-            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+            try await withDatabase(url: url, logger: testLogger) { client in
                 try await client.query("""
                     UPDATE message_settings SET settings = '{"kinds": []}' WHERE merchant_id = \(merchantID)
                     """, logger: testLogger)
@@ -450,7 +455,7 @@ import Testing
             _ = try await service.createOrder(other)
             #expect(try await service.feedEvents(merchant, atLeast: 2).compactMap { $0["sequence"] as? Int } == [5, 6])
             #expect(try await service.feedEvents(other, atLeast: 2).compactMap { $0["sequence"] as? Int } == [1, 2])
-        }
+        } }
     }
 }
 
