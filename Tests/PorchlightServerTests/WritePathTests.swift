@@ -216,9 +216,10 @@ import Testing
             try await expectStoredDocumentIsFresh(service, merchant, orderID)
 
             let now = Date()
-            _ = try await service.scans(merchant, shipment: shipmentID, [
-                scan("in_transit", isoTime(now.addingTimeInterval(-120)), id: "sd-1"), scan("out_for_delivery", isoTime(now.addingTimeInterval(-60))),
-            ])
+            // A location with every field: the rows give each back.
+            var located = scan("in_transit", isoTime(now.addingTimeInterval(-120)), id: "sd-1")
+            located["location"] = ["city": "Cluj-Napoca", "region": "CJ", "postal_code": "400001", "country": "RO"]
+            _ = try await service.scans(merchant, shipment: shipmentID, [located, scan("out_for_delivery", isoTime(now.addingTimeInterval(-60)))])
             try await expectStoredDocumentIsFresh(service, merchant, orderID)
 
             _ = try await service.call(.post, "/v1/orders/\(orderID)/cancellations", key: merchant.apiKey, json: ["reason": "customer_request"])

@@ -367,14 +367,14 @@ enum OrderAggregates {
                                               several: { TrackingEventsQuery(merchant: merchant, key: $0) }, logger: logger)
         let index = Dictionary(uniqueKeysWithValues: shipments.enumerated().map { ($1.id, $0) })
         for row in events {
-            let (shipmentID, id, key, status, substatus, code, text, location, occurredAt, carrierEventID, recordedAt)
-                = try row.decode((UUID, UUID, String, String, String?, String?, String?, String?, Date, String?, Date).self)
+            let (shipmentID, id, key, status, substatus, code, text, located, city, region, postalCode, country, occurredAt, carrierEventID, recordedAt)
+                = try row.decode((UUID, UUID, String, String, String?, String?, String?, Bool, String?, String?, String?, String?, Date, String?, Date).self)
             guard let position = index[shipmentID] else { continue }
             let reported = TrackingEventDraft(
                 status: try StoredValue.decode(TrackingStatus.self, status, "tracking_events.status"),
                 substatus: try substatus.map { try StoredValue.decode(TrackingSubstatus.self, $0, "tracking_events.substatus") },
                 carrierStatusCode: code, carrierStatusText: text,
-                location: try location.map { try Documents.decode(EventLocation.self, from: $0) },
+                location: located ? EventLocation(city: city, region: region, postalCode: postalCode, country: country) : nil,
                 occurredAt: occurredAt, carrierEventId: carrierEventID)
             shipments[position].events.append(TrackingEventRecord(id: id, deduplicationKey: key, reported: reported, recordedAt: recordedAt))
         }
@@ -400,7 +400,8 @@ enum OrderAggregates {
         }
     }
 
-    /// The tracking events of the shipments `$2`, oldest first.
+    /// The tracking events of the shipments `$2`, oldest first. The location's fields are read
+    /// one by one: a JSON decoder for each event of the parcel, on every change, cost more.
     private struct TrackingEventsQuery<Key: IDs>: PreparedQuery {
         var merchant: MerchantID
         var key: Key
@@ -408,7 +409,8 @@ enum OrderAggregates {
         static var sql: String {
             """
             SELECT e.shipment_id, e.id, e.deduplication_key, e.status, e.substatus, e.carrier_status_code, e.carrier_status_text,
-                   e.location::text, e.occurred_at, e.carrier_event_id, e.recorded_at
+                   e.location IS NOT NULL, e.location ->> 'city', e.location ->> 'region', e.location ->> 'postal_code', e.location ->> 'country',
+                   e.occurred_at, e.carrier_event_id, e.recorded_at
             FROM tracking_events e
             WHERE e.merchant_id = $1 AND \(Key.match("e.shipment_id"))
             ORDER BY e.recorded_at, e.id
