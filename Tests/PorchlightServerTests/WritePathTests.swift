@@ -404,9 +404,11 @@ import Testing
                 let created = try await withDatabase(url: url, logger: testLogger) { try await createMerchant(name: "Old shop", client: $0, logger: testLogger) }
                 return TestMerchant(id: created.merchantID, apiKey: created.apiKey)
             }
-            let (merchant, other) = (try await newMerchant(), try await newMerchant())
+            let (merchant, other, unread) = (try await newMerchant(), try await newMerchant(), try await newMerchant())
             for _ in 1...5 { _ = try await service.createOrder(merchant) }
             _ = try await service.createOrder(other)
+            // Nothing reads this merchant's feed before the purge: its events have no numbers yet.
+            for _ in 1...2 { _ = try await service.createOrder(unread) }
             #expect(try await service.feedEvents(merchant, atLeast: 5).compactMap { $0["sequence"] as? Int } == [1, 2, 3, 4, 5])
             #expect(try await service.feedEvents(other, atLeast: 1).count == 1)
             let created = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey, json: ["url": "https://hooks.example.com/"])
@@ -421,27 +423,31 @@ import Testing
                 try #require(try await service.call(.get, "/v1/events", key: of.apiKey)["items"] as? [[String: Any]]).compactMap { $0["sequence"] as? Int }
             }
             try await withDatabase(url: url, logger: testLogger) { client in
-                // Events 1-4 and the other merchant's only one happened 31 days ago; event 5 today.
+                // Events 1-3 and the other merchant's only one happened 31 days ago; events 4 and 5 today.
                 try await client.query("""
-                    UPDATE events SET occurred_at = CASE WHEN sequence <= 4 OR merchant_id = \(otherID) THEN now() - interval '31 days' ELSE now() END
+                    UPDATE events SET occurred_at = CASE WHEN sequence <= 3 OR merchant_id = \(otherID) THEN now() - interval '31 days' ELSE now() END
                     WHERE merchant_id IN (\(merchantID), \(otherID))
                     """, logger: testLogger)
-                // The endpoint has been sent events up to 2, the planner up to 3.
-                try await client.query("UPDATE webhook_endpoints SET feed_position = 2 WHERE id = \(endpointID)", logger: testLogger)
+                try await client.query("""
+                    UPDATE events SET occurred_at = now() - interval '31 days' WHERE merchant_id = \(try #require(UUID(uuidString: unread.id)))
+                    """, logger: testLogger)
+                // The endpoint has been given events up to 1, the planner up to 2.
+                try await client.query("UPDATE webhook_endpoints SET feed_position = 1 WHERE id = \(endpointID)", logger: testLogger)
                 try await client.query("""
                     INSERT INTO message_settings (merchant_id, settings, feed_position, switched_on_at, updated_at)
-                    VALUES (\(merchantID), '{"kinds": ["shipped"]}', 3, now(), now())
+                    VALUES (\(merchantID), '{"kinds": ["shipped"]}', 2, now(), now())
                     """, logger: testLogger)
             }
             try await purge()
-            #expect(try await sequences(merchant) == [3, 4, 5], "the endpoint still needs 3 and 4")
+            #expect(try await sequences(merchant) == [2, 3, 4, 5], "the endpoint still needs 2 on")
             #expect(try await sequences(other) == [1], "a merchant's newest event stays")
+            #expect(try await sequences(unread) == [2], "old events nobody read are numbered, then purged")
 
             try await withDatabase(url: url, logger: testLogger) { client in
                 try await client.query("UPDATE webhook_endpoints SET disabled_reason = 'merchant', disabled_at = now() WHERE id = \(endpointID)", logger: testLogger)
             }
             try await purge()
-            #expect(try await sequences(merchant) == [4, 5], "the planner still needs 4; a disabled endpoint holds nothing")
+            #expect(try await sequences(merchant) == [3, 4, 5], "the planner still needs 3 on; a disabled endpoint holds nothing")
 
             try await withDatabase(url: url, logger: testLogger) { client in
                 try await client.query("""
@@ -449,12 +455,12 @@ import Testing
                     """, logger: testLogger)
             }
             try await purge()
-            #expect(try await sequences(merchant) == [5], "event 5 is young")
+            #expect(try await sequences(merchant) == [4, 5], "events 4 and 5 are young")
 
             // Numbering goes on after the newest event, for both.
             _ = try await service.createOrder(merchant)
             _ = try await service.createOrder(other)
-            #expect(try await service.feedEvents(merchant, atLeast: 2).compactMap { $0["sequence"] as? Int } == [5, 6])
+            #expect(try await service.feedEvents(merchant, atLeast: 3).compactMap { $0["sequence"] as? Int } == [4, 5, 6])
             #expect(try await service.feedEvents(other, atLeast: 2).compactMap { $0["sequence"] as? Int } == [1, 2])
         } }
     }

@@ -16,7 +16,7 @@ extension APIHandlers {
             throw Problem.notReady("none of the \(databaseServers.clients.count) database servers will do yet (a failover is under way: no primary).")
         }
         let migrator = self.migrator
-        let ready = await firstAnswer(within: .seconds(2), otherwise: { false }) { (try? await migrator.isUpToDate()) ?? false }
+        let ready = await firstAnswer(within: .seconds(2), otherwise: { _ in .answer(false) }) { (try? await migrator.isUpToDate()) ?? false }
         guard ready else { throw Problem.notReady("the database did not answer within 2 seconds, or migrations are pending.") }
         return .ok(.init(body: .json(.init(status: .ok))))
     }

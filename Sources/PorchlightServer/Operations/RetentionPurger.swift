@@ -33,13 +33,13 @@ struct RetentionPurger: Service {
         await cancelWhenGracefulShutdown {
             // Shutdown cancels the sleep: a normal end, not an error (which would fail the exit code).
             while (try? await Task.sleep(for: interval)) != nil {
-                for purge in purges { _ = await run(purge) }
+                for purge in purges { _ = await Self.run(purge, logger: logger) }
             }
         }
     }
 
     /// Runs `purge` until nothing is left; how many rows it deleted (nil when it failed).
-    func run(_ purge: Purge) async -> Int? {
+    static func run(_ purge: Purge, logger: Logger) async -> Int? {
         do {
             var purged = 0
             var batch = 0
@@ -60,11 +60,10 @@ struct RetentionPurger: Service {
 /// the log says why) and how long it took.
 public func purgeExpired(databaseURL: String, logger: Logger) async throws -> [(name: String, rows: Int?, seconds: Double)] {
     try await withDatabase(url: databaseURL, logger: logger) { client in
-        let purger = RetentionPurger(purges: RetentionPurger.purges(database: Database(client: client)), interval: .zero, logger: logger)
         var results: [(name: String, rows: Int?, seconds: Double)] = []
-        for purge in purger.purges {
+        for purge in RetentionPurger.purges(database: Database(client: client)) {
             let started = ContinuousClock.now
-            let rows = await purger.run(purge)
+            let rows = await RetentionPurger.run(purge, logger: logger)
             results.append((purge.name, rows, (ContinuousClock.now - started).seconds))
         }
         return results

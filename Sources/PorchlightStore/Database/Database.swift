@@ -77,9 +77,9 @@ public struct Database: Sendable {
     private func abandoning<Result: Sendable>(
         after limit: Duration, _ work: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
-        try await firstAnswer(within: limit, otherwise: { [servers] in
+        try await firstAnswer(within: limit, otherwise: { [servers] _ in
             servers.logger.warning("database work outlasted its limit, or its caller gave up; abandoned", metadata: ["limit": "\(limit)"])
-            return Swift.Result<Result, any Error>.failure(DatabaseUnavailable())
+            return .answer(Swift.Result<Result, any Error>.failure(DatabaseUnavailable()))
         }) {
             do { return .success(try await work()) } catch { return .failure(error) }
         }.get()
@@ -92,11 +92,12 @@ public struct Database: Sendable {
     ) async throws -> Result {
         let lease = LeaseWait()
         let asked = ContinuousClock.now
-        return try await firstAnswer(within: leaseTimeout, otherwise: { [observer] () -> Swift.Result<Result, any Error>? in
+        return try await firstAnswer(within: leaseTimeout, otherwise: { [observer] cancelled -> Fallback<Swift.Result<Result, any Error>> in
             // Once leased, the work goes on: the limit is on the wait for a connection.
-            guard lease.giveUp() else { return nil }
+            guard lease.giveUp() else { return .waitForWork }
+            if cancelled { return .answer(.failure(CancellationError())) }
             observer?.timedOut()
-            return .failure(DatabaseUnavailable())
+            return .answer(.failure(DatabaseUnavailable()))
         }) {
             do {
                 return .success(try await client.withConnection { connection in

@@ -75,7 +75,7 @@ public final class DatabaseServers: Sendable {
     /// outlast its cancellation (the pool keeps trying to connect), and a search must not.
     func willDo(_ client: PostgresClient) async -> Bool {
         let (needsWritable, logger) = (self.needsWritable, self.logger)
-        return await firstAnswer(within: .seconds(2), otherwise: { false }) {
+        return await firstAnswer(within: .seconds(2), otherwise: { _ in .answer(false) }) {
             let willDo = try? await client.withConnection { connection in
                 let rows = try await connection.query(
                     "SELECT pg_is_in_recovery() OR current_setting('default_transaction_read_only')::bool", logger: logger)

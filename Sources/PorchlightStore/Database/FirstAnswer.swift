@@ -2,31 +2,41 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// What `work` answers, or `otherwise()` when it has not answered within `limit` or the caller is
-/// cancelled, without waiting for `work` to end: it is cancelled and left to finish on its own.
-/// For waits that must end whatever PostgresNIO does: a lease on a server that is down can outlast
-/// its cancellation (the pool keeps trying to connect), and a statement on a dead server can get
-/// neither an answer nor an error.
+/// What `firstAnswer` does when its limit passes or its caller is cancelled.
+public enum Fallback<Value: Sendable>: Sendable {
+    /// Answer this, without waiting for the work.
+    case answer(Value)
+    /// Wait for the work's own answer (a lease's limit is on the wait for a connection, not
+    /// on the work done with it).
+    case waitForWork
+}
+
+/// What `work` answers, or what `otherwise` says when it has not answered within `limit` or the
+/// caller is cancelled (`cancelled`), without waiting for `work` to end: it is cancelled and left
+/// to finish on its own. For waits that must end whatever PostgresNIO does: a lease on a server
+/// that is down can outlast its cancellation (the pool keeps trying to connect), and a statement
+/// on a dead server can get neither an answer nor an error.
 ///
-/// `otherwise` may decline (nil): the wait goes on for `work`'s own answer (a lease's limit is
-/// on the wait for a connection, not on the work done with it). The limit is an event-loop
-/// timer: `Task.sleep` costs a dispatch timer and a thread's wake-up, on every database call.
+/// The limit is an event-loop timer (`otherwise` runs on that loop: keep it short): `Task.sleep`
+/// costs a dispatch timer and a thread's wake-up, on every database call.
 public func firstAnswer<Value: Sendable>(
-    within limit: Duration, otherwise: @escaping @Sendable () -> Value?, _ work: @escaping @Sendable () async -> Value
+    within limit: Duration, otherwise: @escaping @Sendable (_ cancelled: Bool) -> Fallback<Value>,
+    _ work: @escaping @Sendable () async -> Value
 ) async -> Value {
     let answer = FirstAnswer<Value>()
     let working = Task { answer.give(await work()) }
     let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(limit)) {
-        guard let value = otherwise() else { return }
-        working.cancel()
+        guard case .answer(let value) = otherwise(false) else { return }
+        // Answered before the work is cancelled: its error on cancellation must not come first.
         answer.give(value)
+        working.cancel()
     }
     defer { timer.cancel() }
     return await withTaskCancellationHandler {
         await answer.value
     } onCancel: {
+        if case .answer(let value) = otherwise(true) { answer.give(value) }
         working.cancel()
-        if let value = otherwise() { answer.give(value) }
     }
 }
 

@@ -65,15 +65,21 @@ public struct EventFeed: Sendable {
     /// Events are kept at least this long (the feed's promise in the contract).
     static let retentionDays = 30
 
-    /// Deletes, for every merchant, up to `limit` of the events numbered before its first event
-    /// younger than the retention; returns how many went. An event stays while a reader still
-    /// needs it: an enabled webhook endpoint or the message planner whose position is before it
-    /// (a disabled endpoint, or messages switched off, start again from the newest event). The
-    /// merchant's newest event always stays, so numbering goes on after it. Events are numbered
-    /// in commit order and stamped when written, so the ones before the first young event are
-    /// old; finding it reads only the old ones.
+    /// Deletes up to `limit` of the events numbered before their merchant's first event younger
+    /// than the retention; returns how many went. An event stays while a reader still needs it:
+    /// an enabled webhook endpoint or the message planner whose position is before it (the same
+    /// readers as `WebhookDeliveries.fanOut` and `MessagePlanner.plan`: a disabled endpoint, or
+    /// messages switched off, start again from the newest event). The merchant's newest event
+    /// always stays, so numbering goes on after it. Events are numbered in commit order and
+    /// stamped when written, so the ones before the first young event are old; finding it reads
+    /// only the old ones. Old events no reader has numbered yet are numbered first.
     public func purgeExpired(limit: Int = 10_000, logger: Logger) async throws -> Int {
-        try await database.query("""
+        let unnumbered = try await database.query("""
+            SELECT DISTINCT merchant_id FROM events
+            WHERE sequence IS NULL AND occurred_at < now() - \(Self.retentionDays) * interval '1 day'
+            """, logger: logger).decode(UUID.self)
+        for merchant in unnumbered { try await assignSequences(merchant: MerchantID(merchant), logger: logger) }
+        return try await database.query("""
             WITH kept_from AS (
                 SELECT m.id AS merchant_id, least(
                     (SELECT max(sequence) FROM events v WHERE v.merchant_id = m.id),
@@ -84,11 +90,14 @@ public struct EventFeed: Sendable {
                      WHERE v.merchant_id = m.id AND v.sequence IS NOT NULL AND v.occurred_at >= now() - \(Self.retentionDays) * interval '1 day'
                      ORDER BY sequence LIMIT 1)) AS sequence
                 FROM merchants m
+            ), expired AS (
+                SELECT k.merchant_id, x.id FROM kept_from k CROSS JOIN LATERAL (
+                    SELECT id FROM events v WHERE v.merchant_id = k.merchant_id AND v.sequence < k.sequence ORDER BY v.sequence LIMIT \(limit)
+                ) x
+                LIMIT \(limit)
             )
-            DELETE FROM events e USING kept_from k CROSS JOIN LATERAL (
-                SELECT id FROM events v WHERE v.merchant_id = k.merchant_id AND v.sequence < k.sequence ORDER BY v.sequence LIMIT \(limit)
-            ) expired
-            WHERE e.merchant_id = k.merchant_id AND e.id = expired.id
+            DELETE FROM events e USING expired
+            WHERE e.merchant_id = expired.merchant_id AND e.id = expired.id
             RETURNING 1
             """, logger: logger).count
     }

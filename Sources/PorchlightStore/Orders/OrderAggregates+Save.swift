@@ -48,7 +48,7 @@ extension OrderAggregates {
     static func settled(_ proposed: OrderRecord, now: Date) -> OrderRecord {
         var order = proposed
         order.settle(now: now)
-        order.keepDeliveryExceptionsInStep(now: now, newID: UUID.init)
+        order.keepDeliveryExceptionsInStep(now: now, newID: UUID.random)
         order.keepAlertInStep(now: now, newID: UUID.random())
         return order
     }

@@ -367,16 +367,19 @@ enum OrderAggregates {
                                               several: { TrackingEventsQuery(merchant: merchant, key: $0) }, logger: logger)
         let index = Dictionary(uniqueKeysWithValues: shipments.enumerated().map { ($1.id, $0) })
         for row in events {
-            let (shipmentID, id, key, status, substatus, code, text, located, city, region, postalCode, country, occurredAt, carrierEventID, recordedAt)
-                = try row.decode((UUID, UUID, String, String, String?, String?, String?, Bool, String?, String?, String?, String?, Date, String?, Date).self)
-            guard let position = index[shipmentID] else { continue }
+            let row = row.makeRandomAccess()
+            func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try row[name].decode(T.self) }
+            guard let position = index[try column("shipment_id", UUID.self)] else { continue }
+            let location = try column("located", Bool.self)
+                ? EventLocation(city: try column("city"), region: try column("region"), postalCode: try column("postal_code"), country: try column("country"))
+                : nil
             let reported = TrackingEventDraft(
-                status: try StoredValue.decode(TrackingStatus.self, status, "tracking_events.status"),
-                substatus: try substatus.map { try StoredValue.decode(TrackingSubstatus.self, $0, "tracking_events.substatus") },
-                carrierStatusCode: code, carrierStatusText: text,
-                location: located ? EventLocation(city: city, region: region, postalCode: postalCode, country: country) : nil,
-                occurredAt: occurredAt, carrierEventId: carrierEventID)
-            shipments[position].events.append(TrackingEventRecord(id: id, deduplicationKey: key, reported: reported, recordedAt: recordedAt))
+                status: try StoredValue.decode(TrackingStatus.self, column("status"), "tracking_events.status"),
+                substatus: try column("substatus", String?.self).map { try StoredValue.decode(TrackingSubstatus.self, $0, "tracking_events.substatus") },
+                carrierStatusCode: try column("carrier_status_code"), carrierStatusText: try column("carrier_status_text"),
+                location: location, occurredAt: try column("occurred_at"), carrierEventId: try column("carrier_event_id"))
+            shipments[position].events.append(TrackingEventRecord(id: try column("id"), deduplicationKey: try column("deduplication_key"),
+                                                                  reported: reported, recordedAt: try column("recorded_at")))
         }
         return Dictionary(grouping: zip(owners, shipments)) { $0.0 }.mapValues { $0.map(\.1) }
     }
@@ -409,7 +412,8 @@ enum OrderAggregates {
         static var sql: String {
             """
             SELECT e.shipment_id, e.id, e.deduplication_key, e.status, e.substatus, e.carrier_status_code, e.carrier_status_text,
-                   e.location IS NOT NULL, e.location ->> 'city', e.location ->> 'region', e.location ->> 'postal_code', e.location ->> 'country',
+                   e.location IS NOT NULL AS located, e.location ->> 'city' AS city, e.location ->> 'region' AS region,
+                   e.location ->> 'postal_code' AS postal_code, e.location ->> 'country' AS country,
                    e.occurred_at, e.carrier_event_id, e.recorded_at
             FROM tracking_events e
             WHERE e.merchant_id = $1 AND \(Key.match("e.shipment_id"))

@@ -68,7 +68,7 @@ public struct ShipmentStore: Sendable {
             return event
         }
         let (saved, recorded) = try await orders.change(.shipment(shipmentID), merchant: merchant, idempotency: idempotency?.pulledBack(result), logger: logger) {
-            order, now in order.recordTracking(events, shipment: shipmentID, now: now, newID: UUID.init, estimator: estimator)
+            order, now in order.recordTracking(events, shipment: shipmentID, now: now, newID: UUID.random, estimator: estimator)
         }
         return try result(saved, recorded)
     }
