@@ -68,11 +68,11 @@ func withService(url: String = databaseURL, clientAddressHeader: HTTPField.Name?
                                         // A service on a moved clock must not pass over other tests' data at its time.
                                         runsBackgroundWork: clock == nil),
         logger: testLogger)
-    try await serve(app, body)
+    try await serve(app, databaseURL: url, body)
 }
 
-/// Runs `app` and `body` against it over HTTP.
-func serve(_ app: some ApplicationProtocol, _ body: @Sendable (Service) async throws -> Void) async throws {
+/// Runs `app`, which uses the database at `databaseURL`, and `body` against it over HTTP.
+func serve(_ app: some ApplicationProtocol, databaseURL: String, _ body: @Sendable (Service) async throws -> Void) async throws {
     try await app.test(.live) { live in
         // The live framework's own client gives up on a request after 20 s; with hundreds of
         // services sharing two cores in CI an honest request has taken longer. A hang still fails.
@@ -80,7 +80,7 @@ func serve(_ app: some ApplicationProtocol, _ body: @Sendable (Service) async th
         let client = TestClient(host: "localhost", port: port, configuration: .init(timeout: .seconds(60)))
         client.connect()
         do {
-            try await body(Service(client: client, port: port))
+            try await body(Service(client: client, port: port, databaseURL: databaseURL))
         } catch {
             try? await client.shutdown()
             throw error
@@ -92,6 +92,8 @@ func serve(_ app: some ApplicationProtocol, _ body: @Sendable (Service) async th
 struct Service: Sendable {
     let client: TestClient
     let port: Int
+    /// The database the service uses, where `newMerchant` creates merchants.
+    let databaseURL: String
 
     func newMerchant(_ name: String = "Test shop") async throws -> TestMerchant {
         let created = try await withDatabase(url: databaseURL, logger: testLogger) { client in

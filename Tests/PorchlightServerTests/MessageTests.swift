@@ -79,7 +79,7 @@ private func withMailingService(_ sink: MailSink, _ body: @Sendable (Service) as
                                         messages: .init(smtpURL: "smtp://127.0.0.1:\(sink.port)", publicURL: "https://track.test",
                                                         pollInterval: .milliseconds(100), retryDelays: [.milliseconds(200)])),
         logger: testLogger)
-    try await serve(app, body)
+    try await serve(app, databaseURL: databaseURL, body)
 }
 
 extension Service {

@@ -85,8 +85,7 @@ import Testing
 private func withServiceAndMerchant(url: String, webhooks: WebhookSettings, _ body: @Sendable (Service, TestMerchant) async throws -> Void) async throws {
     let app = try await buildApplication(
         configuration: AppConfiguration(databaseURL: url, host: "127.0.0.1", port: 0, webhooks: webhooks), logger: testLogger)
-    let created = try await withDatabase(url: url, logger: testLogger) { try await createMerchant(name: "Rebinding shop", client: $0, logger: testLogger) }
-    try await serve(app) { service in try await body(service, TestMerchant(id: created.merchantID, apiKey: created.apiKey)) }
+    try await serve(app, databaseURL: url) { service in try await body(service, try await service.newMerchant("Rebinding shop")) }
 }
 
 /// A TCP listener on loopback that counts the connections it is offered (a TLS handshake counts

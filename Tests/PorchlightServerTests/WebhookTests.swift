@@ -481,4 +481,46 @@ import Testing
             }
         }
     }
+
+    /// Under a burst the claim shares the free slots: first among merchants by their attempts in
+    /// flight, then among a merchant's endpoints; the oldest delivery goes first only between equals.
+    @Test func oneMerchantsBurstCannotStarveAnothersDeliveries() async throws {
+        // A database of its own and a moved clock: no dispatcher claims anything but the test.
+        try await withOwnDatabase { url in try await withService(url: url, clock: TestClock(weekday: 2, hour: 12, in: .gmt)) { service in
+            let (busy, quiet) = (try await service.newMerchant("Busy shop"), try await service.newMerchant("Quiet shop"))
+            for merchant in [busy, busy, quiet] {
+                let created = try await service.call(.post, "/v1/webhook-endpoints", key: merchant.apiKey,
+                                                     json: ["url": "https://hooks.example.com/", "event_types": ["order.created"]])
+                #expect(created.status == .created, "\(created.text)")
+            }
+            // The busy shop's burst comes first: its deliveries are the oldest.
+            for _ in 1...5 { _ = try await service.createOrder(busy) }
+            for _ in 1...2 { _ = try await service.createOrder(quiet) }
+            let (busyID, quietID) = (try #require(UUID(uuidString: busy.id)), try #require(UUID(uuidString: quiet.id)))
+            try await withDatabase(url: url, logger: testLogger) { client in
+                let deliveries = WebhookDeliveries(database: Database(client: client))
+                // Events reach the feed once older transactions anywhere on the cluster have ended.
+                try await eventually("every delivery queued") {
+                    try await deliveries.fanOut(logger: testLogger)
+                    return try await client.query("SELECT count(*)::int FROM webhook_deliveries", logger: testLogger).collect().first?.decode(Int.self)
+                } until: { $0 == 5 * 2 + 2 }
+                var inFlight: [WebhookDeliveries.Endpoint: Int] = [:]
+                func claim(_ total: Int) async throws -> [WebhookDeliveries.Endpoint] {
+                    let claimed = try await deliveries.claim(perEndpoint: 4, total: total, inFlight: inFlight, lease: .seconds(600), logger: testLogger)
+                        .map(\.endpoint)
+                    for endpoint in claimed { inFlight[endpoint, default: 0] += 1 }
+                    return claimed
+                }
+                let first = try await claim(2)
+                #expect(first.count == 2)
+                #expect(Set(first.map(\.merchantID)) == [busyID, quietID], "one slot each, though the busy shop's deliveries are older")
+                _ = try await claim(2)
+                #expect(inFlight.filter { $0.key.merchantID == busyID }.values.sorted() == [1, 1], "the busy shop's endpoints take turns")
+                #expect(inFlight.filter { $0.key.merchantID == quietID }.values.sorted() == [2])
+                // The quiet shop has nothing left; each busy endpoint fills up to its bound of 4.
+                #expect(try await claim(8).count == 6)
+                #expect(inFlight.filter { $0.key.merchantID == busyID }.values.sorted() == [4, 4])
+            }
+        } }
+    }
 }

@@ -102,7 +102,7 @@ struct WebhookDispatcher: Service {
                     continue
                 }
                 for delivery in claimed {
-                    state.started(delivery.endpointID)
+                    state.started(delivery.endpoint)
                     group.addTask {
                         state.finished(await attempt(delivery))
                         wake.yield()  // a slot is free (the delivery itself stays leased until recorded)
@@ -150,19 +150,19 @@ struct WebhookDispatcher: Service {
 /// What the dispatcher of this replica has going: attempts in flight per endpoint, outcomes
 /// waiting to be written, and whether passes (which start attempts) have ended.
 private final class DispatchState: Sendable {
-    private let state = Mutex<(inFlight: [UUID: Int], outcomes: [WebhookDeliveries.Outcome], passesEnded: Bool)>(([:], [], false))
+    private let state = Mutex<(inFlight: [WebhookDeliveries.Endpoint: Int], outcomes: [WebhookDeliveries.Outcome], passesEnded: Bool)>(([:], [], false))
 
-    func started(_ endpoint: UUID) { state.withLock { $0.inFlight[endpoint, default: 0] += 1 } }
+    func started(_ endpoint: WebhookDeliveries.Endpoint) { state.withLock { $0.inFlight[endpoint, default: 0] += 1 } }
 
     func finished(_ outcome: WebhookDeliveries.Outcome) {
         state.withLock { state in
             state.outcomes.append(outcome)
-            let endpoint = outcome.delivery.endpointID
+            let endpoint = outcome.delivery.endpoint
             state.inFlight[endpoint] = state.inFlight[endpoint].flatMap { $0 > 1 ? $0 - 1 : nil }
         }
     }
 
-    func inFlight() -> [UUID: Int] { state.withLock { $0.inFlight } }
+    func inFlight() -> [WebhookDeliveries.Endpoint: Int] { state.withLock { $0.inFlight } }
     func takeOutcomes() -> [WebhookDeliveries.Outcome] { state.withLock { state in defer { state.outcomes = [] }; return state.outcomes } }
     func passesEnded() { state.withLock { $0.passesEnded = true } }
     /// Passes have ended, and everything they started is finished and taken to be written.

@@ -88,6 +88,13 @@ public struct WebhookDeliveries: Sendable {
 
     // MARK: Claim, attempt, record
 
+    /// One merchant's endpoint: what the dispatcher counts its attempts in flight by.
+    public struct Endpoint: Hashable, Sendable {
+        public var merchantID, id: UUID
+
+        public init(merchantID: UUID, id: UUID) { (self.merchantID, self.id) = (merchantID, id) }
+    }
+
     /// A delivery a dispatcher has leased, with what it needs to send it.
     public struct Claimed: Sendable {
         public var merchantID: UUID
@@ -102,14 +109,22 @@ public struct WebhookDeliveries: Sendable {
         public var secrets: [WebhookSecret]
         public var endpointFailingSince: Date?
         public var endpointEnabled: Bool
+
+        public var endpoint: Endpoint { Endpoint(merchantID: merchantID, id: endpointID) }
     }
 
     /// Leases due deliveries: for each endpoint at most `perEndpoint` less those of its attempts
     /// already in flight here (`inFlight`), `total` in all, for `lease` (longer than an attempt).
-    public func claim(perEndpoint: Int, total: Int, inFlight: [UUID: Int], lease: Duration, logger: Logger) async throws -> [Claimed] {
+    /// Slots go first to the merchants with the fewest attempts in flight and, within a merchant,
+    /// to its endpoints with the fewest, so that one merchant's burst (or one endpoint's backlog)
+    /// cannot starve another's deliveries; then the oldest first.
+    public func claim(perEndpoint: Int, total: Int, inFlight: [Endpoint: Int], lease: Duration, logger: Logger) async throws -> [Claimed] {
         guard total > 0 else { return [] }
         let rows = try await database.query("""
-            WITH locked AS (
+            WITH busy AS (
+                SELECT * FROM unnest(\(inFlight.keys.map(\.merchantID)), \(inFlight.keys.map(\.id)), \(Array(inFlight.values)))
+                    AS b (merchant_id, endpoint_id, attempts)
+            ), locked AS (
                 SELECT d.merchant_id, d.endpoint_id, d.event_id, d.next_attempt_at FROM webhook_endpoints e
                 CROSS JOIN LATERAL (
                     SELECT merchant_id, endpoint_id, event_id, next_attempt_at FROM webhook_deliveries
@@ -120,16 +135,20 @@ public struct WebhookDeliveries: Sendable {
                     LIMIT \(perEndpoint)
                     FOR UPDATE SKIP LOCKED
                 ) d
+            ), by_endpoint AS (
+                -- What each delivery would make its endpoint's attempts in flight.
+                SELECT l.*, coalesce(b.attempts, 0)
+                    + row_number() OVER (PARTITION BY l.merchant_id, l.endpoint_id ORDER BY l.next_attempt_at) AS endpoint_load
+                FROM locked l LEFT JOIN busy b ON b.merchant_id = l.merchant_id AND b.endpoint_id = l.endpoint_id
+            ), by_merchant AS (
+                -- The same for its merchant, taking the merchant's endpoints in turn.
+                SELECT l.*, coalesce((SELECT sum(b.attempts) FROM busy b WHERE b.merchant_id = l.merchant_id), 0)
+                    + row_number() OVER (PARTITION BY l.merchant_id ORDER BY l.endpoint_load, l.next_attempt_at) AS merchant_load
+                FROM by_endpoint l
+                WHERE l.endpoint_load <= \(perEndpoint)
             ), claimed AS (
-                SELECT l.merchant_id, l.endpoint_id, l.event_id FROM (
-                    SELECT *, row_number() OVER (PARTITION BY merchant_id, endpoint_id ORDER BY next_attempt_at) AS rank FROM locked
-                ) l
-                -- Endpoint ids are generated (random), so an id alone names one merchant's endpoint here.
-                LEFT JOIN unnest(\(Array(inFlight.keys)), \(Array(inFlight.values))) AS busy (endpoint_id, attempts)
-                    ON busy.endpoint_id = l.endpoint_id
-                WHERE l.rank <= \(perEndpoint) - coalesce(busy.attempts, 0)
-                -- Each endpoint's oldest first, so that a backlog of one cannot take every slot.
-                ORDER BY l.rank, l.next_attempt_at
+                SELECT merchant_id, endpoint_id, event_id FROM by_merchant
+                ORDER BY merchant_load, next_attempt_at
                 LIMIT \(total)
             )
             UPDATE webhook_deliveries d
@@ -187,10 +206,9 @@ public struct WebhookDeliveries: Sendable {
     /// an endpoint's last change to `failing_since`, and its first reason to disable, win.
     public func record(_ outcomes: [Outcome], logger: Logger) async throws {
         guard !outcomes.isEmpty else { return }
-        struct Endpoint: Hashable { var merchantID, id: UUID }
         var health: [Endpoint: (changesFailingSince: Bool, failingSince: Date?, disable: WebhookDisabledReason?)] = [:]
         for outcome in outcomes {
-            let key = Endpoint(merchantID: outcome.delivery.merchantID, id: outcome.delivery.endpointID)
+            let key = outcome.delivery.endpoint
             var endpoint = health[key] ?? (false, nil, nil)
             if let change = outcome.decision.failingSince { endpoint.changesFailingSince = true; endpoint.failingSince = change }
             endpoint.disable = endpoint.disable ?? outcome.decision.disable
