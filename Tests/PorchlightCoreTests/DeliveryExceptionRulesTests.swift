@@ -69,13 +69,17 @@ import Testing
 
 @Suite struct DeliveryActionEdgeTests {
     /// An order to Bucharest whose parcel failed its attempt at `attempt` (the exception opened then).
-    private func failed(at attempt: Date, deliveryDays: Set<Weekday>? = nil) throws -> (OrderRecord, DeliveryExceptionRecord) {
+    private func failed(at attempt: Date, context: MerchantContext = .standard) throws -> (OrderRecord, DeliveryExceptionRecord) {
         let placed = attempt.addingTimeInterval(-3 * 86_400)
         var order = placedOrder(orderDraft(placedAt: placed))
-        if let deliveryDays { order.silenceCalendars = SilenceCalendars(location: nil, deliveryDays: [SilenceCalendars.key(carrier: "dhl", serviceLevel: ""): deliveryDays]) }
         try order.ship(at: placed, scans: [scan(.attemptedDelivery, at: attempt, substatus: .recipientUnavailable, id: "a1")])
-        order.keepDeliveryExceptionsInStep(now: attempt, newID: UUID.init)
+        order.keepDeliveryExceptionsInStep(now: attempt, newID: UUID.init, context: context)
         return (order, try #require(order.deliveryExceptions.first))
+    }
+
+    /// A merchant whose carrier delivers on these days.
+    private func delivering(on days: Set<Weekday>) -> MerchantContext {
+        MerchantContext(silenceCalendars: SilenceCalendars(location: nil, deliveryDays: [SilenceCalendars.key(carrier: "dhl", serviceLevel: ""): days]))
     }
 
     @Test func theWindowEndsAfterItsWorkingHoursInTheDestinationAndNotASecondLater() throws {
@@ -85,10 +89,10 @@ import Testing
         var late = order
         #expect(throws: DomainError.conflict("The time to choose ended at 2026-12-08T08:00:00.000Z.")) {
             try late.requestDeliveryAction(DeliveryActionRequest(kind: .returnToSender), exception: exception.id, source: .customer, proof: .email,
-                                           now: exception.respondBy, id: UUID())
+                                           now: exception.respondBy, id: UUID(), context: .standard)
         }
         try order.requestDeliveryAction(DeliveryActionRequest(kind: .returnToSender), exception: exception.id, source: .customer, proof: .email,
-                                        now: exception.respondBy.addingTimeInterval(-1), id: UUID())
+                                        now: exception.respondBy.addingTimeInterval(-1), id: UUID(), context: .standard)
         exception = try #require(order.deliveryExceptions.first)
         #expect(exception.status == .actionRequested)
     }
@@ -96,45 +100,51 @@ import Testing
     @Test func aReattemptIsOnADayTheCarrierDeliversFromTomorrow() throws {
         let friday = instant("2026-12-04T08:00:00Z")
         var (order, exception) = try failed(at: friday)
-        #expect(order.deliveryChoices(exception.id, proof: .email, now: friday)?.dates.map(\.description) == ["2026-12-07", "2026-12-08", "2026-12-09"])
+        let weekdays = MerchantContext.standard
+        #expect(order.deliveryChoices(exception.id, proof: .email, now: friday, context: weekdays)?.dates.map(\.description)
+                == ["2026-12-07", "2026-12-08", "2026-12-09"])
         #expect(throws: DomainError.self) {
             try order.requestDeliveryAction(DeliveryActionRequest(kind: .reattempt, date: LocalDate("2026-12-05")!), exception: exception.id,
-                                            source: .customer, proof: .email, now: friday, id: UUID())
+                                            source: .customer, proof: .email, now: friday, id: UUID(), context: weekdays)
         }
-        let (saturdays, saturdayException) = try failed(at: friday, deliveryDays: Weekday.mondayToSaturday)
-        #expect(saturdays.deliveryChoices(saturdayException.id, proof: .email, now: friday)?.dates.first?.description == "2026-12-05")
+        let mondayToSaturday = delivering(on: Weekday.mondayToSaturday)
+        let (saturdays, saturdayException) = try failed(at: friday, context: mondayToSaturday)
+        #expect(saturdays.deliveryChoices(saturdayException.id, proof: .email, now: friday, context: mondayToSaturday)?.dates.first?.description
+                == "2026-12-05")
         // The estimate moves to the chosen day.
         try order.requestDeliveryAction(DeliveryActionRequest(kind: .reattempt, date: LocalDate("2026-12-08")!), exception: exception.id,
-                                        source: .customer, proof: .email, now: friday, id: UUID())
+                                        source: .customer, proof: .email, now: friday, id: UUID(), context: weekdays)
         #expect(order.shipments[0].estimate?.window.latest.description == "2026-12-08" && order.shipments[0].estimate?.basis == .customerChoice)
         exception = try #require(order.deliveryExceptions.first)
-        #expect(order.deliveryChoices(exception.id, proof: .email, now: friday) == DeliveryChoices.nothing, "nothing more while an action is in force")
+        #expect(order.deliveryChoices(exception.id, proof: .email, now: friday, context: weekdays) == DeliveryChoices.nothing,
+                "nothing more while an action is in force")
     }
 
     @Test func theDefaultIsTakenOnceAndAFailureAfterTheWindowGivesTheCustomerANewOne() throws {
         var (order, exception) = try failed(at: instant("2026-12-04T08:00:00Z"))
         let expiry = exception.respondBy.addingTimeInterval(60)
-        order.keepDeliveryExceptionsInStep(now: expiry, newID: UUID.init)
+        order.keepDeliveryExceptionsInStep(now: expiry, newID: UUID.init, context: .standard)
         let taken = try #require(order.deliveryExceptions.first?.actions.first)
         #expect(taken.source == .default && taken.request.kind == .returnToSender)
-        try order.failDeliveryAction(taken.id, reason: "Depot closed", now: expiry)
+        try order.failDeliveryAction(taken.id, reason: "Depot closed", now: expiry, context: .standard)
         exception = try #require(order.deliveryExceptions.first)
         #expect(exception.status == .open && exception.respondBy > expiry, "a new window from the failure")
-        order.keepDeliveryExceptionsInStep(now: exception.respondBy.addingTimeInterval(60), newID: UUID.init)
+        order.keepDeliveryExceptionsInStep(now: exception.respondBy.addingTimeInterval(60), newID: UUID.init, context: .standard)
         #expect(order.deliveryExceptions.first?.actions.count == 1, "the default is taken once: after that the merchant decides")
     }
 
     @Test func theDefaultIsOnlyWhatTheReasonAndTheCarrierAllow() throws {
         var (order, exception) = try failed(at: instant("2026-12-04T08:00:00Z"))
-        order.deliverySettings = DeliverySettings(actionWindowHours: 48, reattemptDays: 5, defaultAction: .reattempt, pickupPoints: [])
+        var context = MerchantContext(
+            deliverySettings: DeliverySettings(actionWindowHours: 48, reattemptDays: 5, defaultAction: .reattempt, pickupPoints: []))
         // The carrier takes only instructions: no default can be taken, the merchant decides.
-        order.carrierDeliveryActions = [SilenceCalendars.key(carrier: "dhl", serviceLevel: ""): [.instructions]]
+        context.carrierDeliveryActions = [SilenceCalendars.key(carrier: "dhl", serviceLevel: ""): [.instructions]]
         var restricted = order
-        restricted.keepDeliveryExceptionsInStep(now: exception.respondBy.addingTimeInterval(60), newID: UUID.init)
+        restricted.keepDeliveryExceptionsInStep(now: exception.respondBy.addingTimeInterval(60), newID: UUID.init, context: context)
         #expect(restricted.deliveryExceptions.first?.actions.isEmpty == true)
         // Every kind taken: the merchant's reattempt, on the first day offered after the window.
-        order.carrierDeliveryActions = [:]
-        order.keepDeliveryExceptionsInStep(now: exception.respondBy.addingTimeInterval(60), newID: UUID.init)
+        context.carrierDeliveryActions = [:]
+        order.keepDeliveryExceptionsInStep(now: exception.respondBy.addingTimeInterval(60), newID: UUID.init, context: context)
         let taken = try #require(order.deliveryExceptions.first?.actions.first)
         #expect(taken.request.kind == .reattempt && taken.request.date?.description == "2026-12-09", "\(taken)")
         exception = try #require(order.deliveryExceptions.first)

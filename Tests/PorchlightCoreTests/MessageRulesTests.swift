@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func aMessageSaysItInTheCustomersLanguageWithTheOrdersValues() throws {
-        let content = MessageContent.build(.shipped, topic: "tracking", order: try order(.inTransit), language: .ro,
+        let content = MessageContent.build(.shipped, topic: "tracking", order: try order(.inTransit), context: .standard, language: .ro,
                                            shop: .init(name: "Casa Verde", brandColor: "#0a7", logoURL: nil))
         #expect(content.values["subject"] == MessageText.subjectShipped.text(.ro, ["number": "#1001"]))
         #expect(content.values["greeting"] == MessageText.greetingNamed.text(.ro, ["name": "Ana"]))

@@ -31,7 +31,7 @@ private func promise(latest: String = "2025-11-25") -> PromiseRecord {
 private let noEstimate: ShipmentEstimator = { _ in nil }
 
 private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
-    OrderEvents.between(before, after).map(\.type.rawValue).sorted()
+    OrderEvents.between(before, after, context: .standard).map(\.type.rawValue).sorted()
 }
 
 @Suite struct OrderChangeTests {
@@ -87,7 +87,7 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
     @Test func theEstimateIsTheLastOpenParcelsOrThePromiseAndNoneOnceDelivered() throws {
         var order = newOrder()
         order.promise = promise()
-        #expect(order.estimate?.window.latest == day("2025-11-25"))  // the promise, while no parcel has one
+        #expect(order.estimate(context: .standard)?.window.latest == day("2025-11-25"))  // the promise, while no parcel has one
         for (index, latest) in ["2025-11-24", "2025-11-27"].enumerated() {
             let id = UUID()
             try order.addShipment(ShipmentDraft(carrier: "dhl", serviceLevel: "standard", trackingNumber: "T\(index)", originLocation: nil,
@@ -98,8 +98,8 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
                                      estimator: { _ in (window, .route) })
         }
         order.settle(now: hours(6))
-        #expect(order.estimate?.window == DeliveryWindow(earliest: day("2025-11-23"), latest: day("2025-11-27"), confidence: 0.8))
-        #expect(order.promiseAtRisk == true)  // the last parcel is expected after the promise
+        #expect(order.estimate(context: .standard)?.window == DeliveryWindow(earliest: day("2025-11-23"), latest: day("2025-11-27"), confidence: 0.8))
+        #expect(order.promiseAtRisk(context: .standard) == true)  // the last parcel is expected after the promise
     }
 
     @Test func deliveryResolvesThePromiseOnceAsALocalDate() throws {
@@ -118,8 +118,8 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         #expect(order.status == .delivered)
         #expect(order.promise?.deliveredOn == day("2025-11-23"))
         #expect(order.promise?.outcome == .missed)
-        #expect(order.promiseAtRisk == false)
-        #expect(order.estimate == nil)
+        #expect(order.promiseAtRisk(context: .standard) == false)
+        #expect(order.estimate(context: .standard) == nil)
         #expect(types(before, order).contains("promise.missed"))
         var settledAgain = order
         settledAgain.settle(now: hours(100))
@@ -138,14 +138,14 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
     @Test func nothingChangedMeansNoEvent() {
         // The same order built twice, apart: nothing happened between the two.
         let id = UUID()
-        #expect(OrderEvents.between(newOrder(id: id), newOrder(id: id)).isEmpty)
+        #expect(OrderEvents.between(newOrder(id: id), newOrder(id: id), context: .standard).isEmpty)
     }
 
     @Test func updatesNameWhatChangedAndCancellationsAreTheirOwnEvent() throws {
         let before = newOrder()
         var renamed = before
         try renamed.replaceDetails(with: draft(name: "Ana P."), metadata: .object(["vip": .bool(true)]))
-        let updated = OrderEvents.between(before, renamed)
+        let updated = OrderEvents.between(before, renamed, context: .standard)
         #expect(updated.map(\.type) == [.orderUpdated])
         #expect(updated.first?.data == .object([
             "order_id": .string(before.id.apiText), "order_number": .string("1001"), "status": .string("processing"),
@@ -220,8 +220,8 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         let second = try order.ship([LineQuantity(sku: "MUG", quantity: 1)], trackingNumber: "T2", at: hours(4))
         order.settle(now: hours(5))
         order.version = 2
-        let texts = try OrderDocument.texts(of: order)
-        #expect(texts.order == (try OrderDocument(order).json()))
+        let texts = try OrderDocument.texts(of: order, context: .standard)
+        #expect(texts.order == (try OrderDocument(order, context: .standard).json()))
         #expect(texts.order.contains(#""tracking_number":"T1""#) && texts.order.contains(#""tracking_number":"T2""#))
         let firstShipment = try #require(order.shipments.first { $0.id == first })
         let secondShipment = try #require(order.shipments.first { $0.id == second })
@@ -234,7 +234,7 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         var order = newOrder()
         order.metadata = .object(["campaign": .string("black-friday"), "count": .integer(3)])
         order.version = 1
-        let json = try OrderDocument(order).json()
+        let json = try OrderDocument(order, context: .standard).json()
         #expect(json.contains(#""metadata":{"campaign":"black-friday","count":3}"#))
         #expect(json.contains(#""placed_at":"2025-11-20T00:53:20.000Z""#))
         #expect(json.contains(#""subtotal":3000"#))
@@ -269,7 +269,7 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         _ = order.recordTracking([scan(.inTransit, at: hours(2), id: "t1")], shipment: tee, now: hours(2), newID: UUID.init, estimator: noEstimate)
         _ = order.recordTracking([scan(.inTransit, at: hours(2), id: "m1")], shipment: mug, now: hours(2), newID: UUID.init, estimator: noEstimate)
         order.settle(now: hours(2))
-        order.keepAlertInStep(now: hours(2), newID: UUID())
+        order.keepAlertInStep(now: hours(2), newID: UUID(), context: .standard)
         return (order, tee, mug)
     }
 
@@ -277,8 +277,8 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         let before = order
         _ = order.recordTracking([event], shipment: shipment, now: hours(hour), newID: UUID.init, estimator: noEstimate)
         order.settle(now: hours(hour))
-        order.keepAlertInStep(now: hours(hour), newID: UUID())
-        return OrderEvents.between(before, order).map(\.type.rawValue).filter { $0.hasPrefix("alert.") }
+        order.keepAlertInStep(now: hours(hour), newID: UUID(), context: .standard)
+        return OrderEvents.between(before, order, context: .standard).map(\.type.rawValue).filter { $0.hasPrefix("alert.") }
     }
 
     @Test func oneAlertPerEpisodeEscalatesOnlyUpAndResolvesWhenNothingIsWrong() throws {
@@ -306,13 +306,13 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         #expect(order.alert?.id == opened.id && order.alert?.severity == .delay && order.alert?.reason == .failedAttempt && order.alert?.shipmentID == mug)
         #expect(change(&order, mug, scan(.inTransit, at: hours(6), id: "m3"), at: 6) == ["alert.resolved"])
         #expect(order.alert == nil)
-        let document = try OrderDocument(order).json()
+        let document = try OrderDocument(order, context: .standard).json()
         #expect(!document.contains("\"alert\""))
 
         // A new problem is a new episode.
         #expect(change(&order, tee, scan(.returnedToSender, at: hours(7), id: "t5"), at: 7) == ["alert.opened"])
         #expect(order.alert?.reason == .returnedToSender && order.alert?.severity == .critical && order.alert?.id != opened.id)
-        #expect(try OrderDocument(order).json().contains(#""reason":"returned_to_sender","severity":"critical""#))
+        #expect(try OrderDocument(order, context: .standard).json().contains(#""reason":"returned_to_sender","severity":"critical""#))
     }
 
     @Test func anEstimatePastThePromiseIsADelayUntilDelivery() throws {
@@ -325,11 +325,11 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         let late: ShipmentEstimator = { _ in (DeliveryWindow(earliest: day("2025-11-24"), latest: day("2025-11-27"), confidence: 0.9), .lane) }
         _ = order.recordTracking([scan(.inTransit, at: hours(2), id: "s1")], shipment: shipment, now: hours(2), newID: UUID.init, estimator: late)
         order.settle(now: hours(2))
-        order.keepAlertInStep(now: hours(2), newID: UUID())
+        order.keepAlertInStep(now: hours(2), newID: UUID(), context: .standard)
         #expect(order.alert?.reason == .promiseAtRisk && order.alert?.severity == .delay && order.alert?.shipmentID == nil)
         _ = order.recordTracking([scan(.delivered, at: hours(30), id: "s2")], shipment: shipment, now: hours(30), newID: UUID.init, estimator: late)
         order.settle(now: hours(30))
-        order.keepAlertInStep(now: hours(30), newID: UUID())
+        order.keepAlertInStep(now: hours(30), newID: UUID(), context: .standard)
         #expect(order.alert == nil, "delivered: resolved")
     }
 }
@@ -367,37 +367,37 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
     @Test func aParcelSilentOnItsWayIsADelayAtTwoWorkingDaysAndALongDelayAtFour() throws {
         // Scanned Friday 10:00 in Bucharest: 14 hours that Friday, then Monday, then Tuesday to 10:00.
         let (silent, shipment) = try order(scannedAt: "2025-11-21T08:00:00Z")
-        #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-25T07:59:59Z")) == nil, "a second before the threshold")
-        let delayed = try #require(DisruptionRules.finding(in: silent, now: instant("2025-11-25T08:00:00Z")))
+        #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-25T07:59:59Z"), context: .standard) == nil, "a second before the threshold")
+        let delayed = try #require(DisruptionRules.finding(in: silent, now: instant("2025-11-25T08:00:00Z"), context: .standard))
         #expect(delayed.reason == .noScan && delayed.severity == .delay && delayed.shipmentID == shipment)
-        #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-27T07:59:59Z"))?.severity == .delay)
-        #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-27T08:00:00Z"))?.severity == .longDelay)
+        #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-27T07:59:59Z"), context: .standard)?.severity == .delay)
+        #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-27T08:00:00Z"), context: .standard)?.severity == .longDelay)
     }
 
     @Test func theNextCheckIsWhenAThresholdCouldFirstBeCrossedAndNeverLate() throws {
         // Scanned Friday 10:00 in Bucharest; at 12:00, 46 working hours are left: the clock can
         // get there no sooner. At that moment (Sunday) the weekend has not counted: 34 are left.
         let (silent, _) = try order(scannedAt: "2025-11-21T08:00:00Z")
-        let first = try #require(DisruptionRules.nextCheck(for: silent, now: instant("2025-11-21T10:00:00Z")))
+        let first = try #require(DisruptionRules.nextCheck(for: silent, now: instant("2025-11-21T10:00:00Z"), context: .standard))
         #expect(first == instant("2025-11-23T08:00:00Z"))
-        #expect(DisruptionRules.nextCheck(for: silent, now: first) == instant("2025-11-24T18:00:00Z"))
-        #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-24T18:00:00Z")) == nil, "Monday 20:00: 38 working hours")
+        #expect(DisruptionRules.nextCheck(for: silent, now: first, context: .standard) == instant("2025-11-24T18:00:00Z"))
+        #expect(DisruptionRules.finding(in: silent, now: instant("2025-11-24T18:00:00Z"), context: .standard) == nil, "Monday 20:00: 38 working hours")
         // Past the delay, the next moment is the long delay; the promise's day (10 December) ends later.
-        #expect(DisruptionRules.nextCheck(for: silent, now: instant("2025-11-25T08:00:00Z")) == instant("2025-11-27T08:00:00Z"))
+        #expect(DisruptionRules.nextCheck(for: silent, now: instant("2025-11-25T08:00:00Z"), context: .standard) == instant("2025-11-27T08:00:00Z"))
         let (labelled, _) = try order(scannedAt: nil)
-        #expect(DisruptionRules.nextCheck(for: labelled, now: instant("2025-11-25T08:00:00Z")) == instant("2025-12-10T22:00:00Z"),
+        #expect(DisruptionRules.nextCheck(for: labelled, now: instant("2025-11-25T08:00:00Z"), context: .standard) == instant("2025-12-10T22:00:00Z"),
                 "a forgotten label is already as bad as it gets from silence: only the promise's day is left")
     }
 
     @Test func aLabelNeverScannedIsForgottenAfterAWorkingDayAndAPromisePastItsDayIsBreached() throws {
         // Labelled Friday 10:00 in Bucharest: 14 hours that Friday, 10 on Monday.
         let (labelled, _) = try order(scannedAt: nil)
-        #expect(DisruptionRules.finding(in: labelled, now: instant("2025-11-24T07:59:59Z")) == nil)
-        #expect(DisruptionRules.finding(in: labelled, now: instant("2025-11-24T08:00:00Z"))?.reason == .forgottenParcel)
+        #expect(DisruptionRules.finding(in: labelled, now: instant("2025-11-24T07:59:59Z"), context: .standard) == nil)
+        #expect(DisruptionRules.finding(in: labelled, now: instant("2025-11-24T08:00:00Z"), context: .standard)?.reason == .forgottenParcel)
         // The promise's last day is 10 December in Bucharest: breached from its midnight, 22:00 UTC.
         let (travelling, _) = try order(scannedAt: "2025-12-10T21:00:00Z")
-        #expect(DisruptionRules.finding(in: travelling, now: instant("2025-12-10T21:59:59Z")) == nil)
-        let breached = try #require(DisruptionRules.finding(in: travelling, now: instant("2025-12-10T22:00:00Z")))
+        #expect(DisruptionRules.finding(in: travelling, now: instant("2025-12-10T21:59:59Z"), context: .standard) == nil)
+        let breached = try #require(DisruptionRules.finding(in: travelling, now: instant("2025-12-10T22:00:00Z"), context: .standard))
         #expect(breached.reason == .promiseBreached && breached.severity == .longDelay && breached.shipmentID == nil)
     }
 }
@@ -412,8 +412,10 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
                                   extraDays: extraDays, customerMessage: "Snow in Bucharest.", resolvedAt: nil, createdAt: hours(9), updatedAt: hours(9))
     }
 
-    /// An order with one DHL parcel scanned in transit at hour 2, estimated for 2025-11-24..25.
-    private func travelling(_ disruptions: [DeclaredDisruption]) throws -> (OrderRecord, UUID) {
+    /// An order with one DHL parcel scanned in transit at hour 2, estimated for 2025-11-24..25, of
+    /// a merchant who declared these disruptions.
+    private func travelling(_ disruptions: [DeclaredDisruption]) throws -> (OrderRecord, MerchantContext, UUID) {
+        let context = MerchantContext(declaredDisruptions: disruptions)
         var order = newOrder()
         order.promise = promise()
         let parcel = UUID()
@@ -421,14 +423,13 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
                                             lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]), id: parcel, now: hours(1))
         let estimate: ShipmentEstimator = { _ in (DeliveryWindow(earliest: day("2025-11-24"), latest: day("2025-11-25"), confidence: 0.9), .lane) }
         _ = order.recordTracking([scan(.inTransit, at: hours(2), id: "t1")], shipment: parcel, now: hours(2), newID: UUID.init, estimator: estimate)
-        order.declaredDisruptions = disruptions
         order.settle(now: hours(2))
-        order.keepAlertInStep(now: hours(2), newID: UUID())
-        return (order, parcel)
+        order.keepAlertInStep(now: hours(2), newID: UUID(), context: context)
+        return (order, context, parcel)
     }
 
     @Test func scopeKeysAllMustMatchAndAnyItemWithinAKey() throws {
-        let (order, parcel) = try travelling([])
+        let (order, _, parcel) = try travelling([])
         let shipment = try #require(order.shipments.first { $0.id == parcel })
         func matches(_ build: (inout DisruptionScope) -> Void) -> Bool {
             var scope = DisruptionScope()
@@ -450,69 +451,71 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
 
     @Test func anActiveDisruptionInScopeMovesTheEstimateAndOpensAnAlertUntilItEnds() throws {
         let disruption = storm()
-        var (order, parcel) = try travelling([disruption])
+        var (order, context, parcel) = try travelling([disruption])
         #expect(order.declared == nil && order.alert == nil, "declared from hour 10: nothing yet at hour 2")
         #expect(order.disruptionCheckAt == hours(10), "checked again when it starts")
 
-        order.keepAlertInStep(now: hours(10), newID: UUID())
+        order.keepAlertInStep(now: hours(10), newID: UUID(), context: context)
         #expect(order.declared == DeclaredDelay(disruptionID: disruption.id, cause: .weather, extraDays: 3, customerMessage: "Snow in Bucharest.",
                                                 shipmentIDs: [parcel]))
         #expect(order.alert?.reason == .declaredDisruption && order.alert?.severity == .longDelay)
-        #expect(order.estimate?.window.earliest == day("2025-11-27") && order.estimate?.window.latest == day("2025-11-28"), "three days later")
-        #expect(order.promiseAtRisk == true, "the later estimate ends after the promised 2025-11-25")
+        let later = order.estimate(context: context)?.window
+        #expect(later?.earliest == day("2025-11-27") && later?.latest == day("2025-11-28"), "three days later")
+        #expect(order.promiseAtRisk(context: context) == true, "the later estimate ends after the promised 2025-11-25")
         #expect(order.disruptionCheckAt.map { $0 <= hours(40) } == true, "checked again by its expected end at the latest")
 
-        order.keepAlertInStep(now: hours(40), newID: UUID())
-        #expect(order.declared == nil && order.estimate?.window.latest == day("2025-11-25"), "ended: the estimate is the carrier's again")
+        order.keepAlertInStep(now: hours(40), newID: UUID(), context: context)
+        #expect(order.declared == nil && order.estimate(context: context)?.window.latest == day("2025-11-25"), "ended: the estimate is the carrier's again")
         #expect(order.alert == nil, "and nothing else is wrong")
     }
 
     @Test func onlyTheParcelsItHoldsUpMoveLater() throws {
-        var (order, held) = try travelling([storm()])
+        var (order, context, held) = try travelling([storm()])
         let other = UUID()
         try order.addShipment(ShipmentDraft(carrier: "ups", serviceLevel: nil, trackingNumber: "U1", originLocation: nil, lines: []), id: other, now: hours(3))
         let lateUPS: ShipmentEstimator = { _ in (DeliveryWindow(earliest: day("2025-11-29"), latest: day("2025-11-30"), confidence: 0.9), .lane) }
         _ = order.recordTracking([scan(.inTransit, at: hours(3), id: "u1")], shipment: other, now: hours(3), newID: UUID.init, estimator: lateUPS)
-        order.keepAlertInStep(now: hours(11), newID: UUID())
+        order.keepAlertInStep(now: hours(11), newID: UUID(), context: context)
         #expect(order.declared?.shipmentIDs == [held])
         // DHL's 2025-11-24..25 moves to 27..28; UPS, out of scope, still ends the order on the 30th.
-        #expect(order.estimate?.window.latest == day("2025-11-30") && order.estimate?.window.earliest == day("2025-11-29"))
+        let window = order.estimate(context: context)?.window
+        #expect(window?.latest == day("2025-11-30") && window?.earliest == day("2025-11-29"))
     }
 
     @Test func aShortDisruptionIsADelayAndOneOutOfScopeOrResolvedDoesNothing() throws {
-        var (order, _) = try travelling([storm(extraDays: 1)])
-        order.keepAlertInStep(now: hours(11), newID: UUID())
+        var (order, context, _) = try travelling([storm(extraDays: 1)])
+        order.keepAlertInStep(now: hours(11), newID: UUID(), context: context)
         #expect(order.alert?.severity == .delay && order.declared?.extraDays == 1)
 
         var elsewhere = DisruptionScope()
         elsewhere.destinationCountries = ["BG"]
         var resolved = storm()
         resolved.resolvedAt = hours(10)
-        var (untouched, _) = try travelling([storm(scope: elsewhere), resolved])
-        untouched.keepAlertInStep(now: hours(11), newID: UUID())
+        var (untouched, elsewhereOrResolved, _) = try travelling([storm(scope: elsewhere), resolved])
+        untouched.keepAlertInStep(now: hours(11), newID: UUID(), context: elsewhereOrResolved)
         #expect(untouched.declared == nil && untouched.alert == nil)
         // The worst of two in scope: the one with the most extra days.
-        var (both, _) = try travelling([storm(extraDays: 1), storm(extraDays: 5)])
-        both.keepAlertInStep(now: hours(11), newID: UUID())
+        var (both, twoInScope, _) = try travelling([storm(extraDays: 1), storm(extraDays: 5)])
+        both.keepAlertInStep(now: hours(11), newID: UUID(), context: twoInScope)
         #expect(both.declared?.extraDays == 5)
     }
 
     @Test func aRemedyIsOfferedAsAnAlertOpensOrEscalatesIntoARule() throws {
-        var (order, _) = try travelling([storm(extraDays: 1)])
-        order.keepAlertInStep(now: hours(11), newID: UUID())
+        var (order, context, _) = try travelling([storm(extraDays: 1)])
+        order.keepAlertInStep(now: hours(11), newID: UUID(), context: context)
         let alert = try #require(order.alert)
         // Rules set while the alert is open do not reach it ...
-        order.remedyRules = RemedyRules(rules: [RemedyRule(reasons: [], minSeverity: .longDelay, minDelayDays: 0, minOrderValue: 0,
+        context.remedyRules = RemedyRules(rules: [RemedyRule(reasons: [], minSeverity: .longDelay, minDelayDays: 0, minOrderValue: 0,
                                                            offers: [RemedyOption(kind: .freeShipping)], validDays: 7)])
-        order.keepAlertInStep(now: hours(12), newID: UUID())
+        order.keepAlertInStep(now: hours(12), newID: UUID(), context: context)
         #expect(order.remedies.isEmpty)
         // ... until it escalates into one: offered once, for that alert, for seven days.
-        order.declaredDisruptions = [storm(extraDays: 5)]
-        order.keepAlertInStep(now: hours(13), newID: UUID())
+        context.declaredDisruptions = [storm(extraDays: 5)]
+        order.keepAlertInStep(now: hours(13), newID: UUID(), context: context)
         #expect(order.alert?.id == alert.id && order.alert?.severity == .longDelay)
         let remedy = try #require(order.remedies.first)
         #expect(order.remedies.count == 1 && remedy.alertID == alert.id && remedy.expiresAt == hours(13 + 7 * 24))
-        order.keepAlertInStep(now: hours(14), newID: UUID())
+        order.keepAlertInStep(now: hours(14), newID: UUID(), context: context)
         #expect(order.remedies == [remedy])
     }
 
@@ -565,41 +568,44 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
     }
 
     @Test func aCarrierServicesThresholdsBeatTheCarriersWhichBeatTheMerchants() throws {
-        var order = try quiet()
+        let order = try quiet()
         let hours = { (transit: Int) in DisruptionThresholds(labelCreatedHours: 24, inTransitHours: transit, outForDeliveryHours: 24) }
-        order.disruptionSettings = DisruptionSettings(thresholds: hours(48), byService: [
+        var context = MerchantContext.standard
+        context.disruptionSettings = DisruptionSettings(thresholds: hours(48), byService: [
             .init(carrier: "DHL", serviceLevel: nil, thresholds: hours(10)),
             .init(carrier: "dhl", serviceLevel: "EXPRESS", thresholds: hours(4)),
             .init(carrier: "ups", serviceLevel: nil, thresholds: hours(1)),
         ])
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-21T13:59:59Z")) == nil)
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-21T14:00:00Z"))?.severity == .delay, "express: 4 working hours")
-        order.disruptionSettings?.byService.remove(at: 1)
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-21T19:59:59Z")) == nil)
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-21T20:00:00Z"))?.severity == .delay, "the carrier's 10 hours")
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-21T13:59:59Z"), context: context) == nil)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-21T14:00:00Z"), context: context)?.severity == .delay, "express: 4 working hours")
+        context.disruptionSettings?.byService.remove(at: 1)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-21T19:59:59Z"), context: context) == nil)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-21T20:00:00Z"), context: context)?.severity == .delay, "the carrier's 10 hours")
     }
 
     @Test func silenceOnTheWayCountsTheCarriersDeliveryDaysLessTheLocationsHolidays() throws {
-        var order = try quiet()
+        let order = try quiet()
+        var context = MerchantContext.standard
         // Friday 10:00 + 48 working hours, Monday to Friday: Tuesday 10:00.
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T09:59:59Z")) == nil)
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T10:00:00Z"))?.reason == .noScan)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T09:59:59Z"), context: context) == nil)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T10:00:00Z"), context: context)?.reason == .noScan)
         // A carrier delivering on Saturdays: Friday's 14 hours, Saturday's 24, Monday 10:00.
-        order.silenceCalendars = SilenceCalendars(location: nil, deliveryDays: [SilenceCalendars.key(carrier: "DHL", serviceLevel: "Express"): Weekday.mondayToSaturday])
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T09:59:59Z")) == nil)
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T10:00:00Z"))?.reason == .noScan)
+        context.silenceCalendars = SilenceCalendars(location: nil,
+                                                    deliveryDays: [SilenceCalendars.key(carrier: "DHL", serviceLevel: "Express"): Weekday.mondayToSaturday])
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T09:59:59Z"), context: context) == nil)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T10:00:00Z"), context: context)?.reason == .noScan)
         // ... and the location closed on Saturday 22nd: Tuesday 10:00 again.
-        order.silenceCalendars.location = WorkCalendar(days: Weekday.mondayToFriday, holidays: [LocalDate("2025-11-22")!])
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T10:00:00Z")) == nil)
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T10:00:00Z"))?.reason == .noScan)
+        context.silenceCalendars.location = WorkCalendar(days: Weekday.mondayToFriday, holidays: [LocalDate("2025-11-22")!])
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T10:00:00Z"), context: context) == nil)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T10:00:00Z"), context: context)?.reason == .noScan)
     }
 
     @Test func outForDeliveryHasItsOwnThreshold() throws {
         let order = try quiet(status: .outForDelivery)
         // The standard 24 working hours out for delivery: Monday 10:00; a long delay at 48.
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T09:59:59Z")) == nil)
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T10:00:00Z"))?.severity == .delay)
-        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T10:00:00Z"))?.severity == .longDelay)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T09:59:59Z"), context: .standard) == nil)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-24T10:00:00Z"), context: .standard)?.severity == .delay)
+        #expect(DisruptionRules.finding(in: order, now: instant("2025-11-25T10:00:00Z"), context: .standard)?.severity == .longDelay)
     }
 
     @Test func settingsNameEveryFieldToFix() throws {
@@ -623,15 +629,16 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
                                             lines: [LineQuantity(sku: "TEE", quantity: 2), LineQuantity(sku: "MUG", quantity: 1)]), id: shipmentID, now: hours(1))
         let attempt = scan(.attemptedDelivery, at: hours(30), substatus: .recipientUnavailable, id: "a1")
         _ = order.recordTracking([scan(.inTransit, at: hours(5), id: "t1"), attempt], shipment: shipmentID, now: hours(31), newID: UUID.init, estimator: noEstimate)
-        order.keepDeliveryExceptionsInStep(now: hours(31), newID: UUID.init)
+        order.keepDeliveryExceptionsInStep(now: hours(31), newID: UUID.init, context: .standard)
         let exception = try #require(order.deliveryExceptions.first)
         #expect(exception.reason == .customerUnavailable && exception.status == .open)
         if let request {
-            try order.requestDeliveryAction(request, exception: exception.id, source: .customer, proof: .email, now: hours(32), id: UUID())
+            try order.requestDeliveryAction(request, exception: exception.id, source: .customer, proof: .email, now: hours(32), id: UUID(),
+                                            context: .standard)
         }
         _ = order.recordTracking([scan(.delivered, at: hours(24 * 6), id: "d1")], shipment: shipmentID, now: hours(24 * 6), newID: UUID.init, estimator: noEstimate)
         order.settle(now: hours(24 * 6))
-        order.keepDeliveryExceptionsInStep(now: hours(24 * 6), newID: UUID.init)
+        order.keepDeliveryExceptionsInStep(now: hours(24 * 6), newID: UUID.init, context: .standard)
         return order
     }
 
@@ -641,7 +648,7 @@ private func types(_ before: OrderRecord?, _ after: OrderRecord) -> [String] {
         #expect(chosen.deliveryExceptions.first?.closure == .delivered)
         let unanswered = try lateAfterAFailedAttempt(choosing: nil)
         #expect(unanswered.promise?.outcome == .missed && unanswered.promise?.missedAfter == .carrierFailure)
-        let events = OrderEvents.between(nil, unanswered).filter { $0.type == .promiseMissed }
+        let events = OrderEvents.between(nil, unanswered, context: .standard).filter { $0.type == .promiseMissed }
         #expect(events.isEmpty, "a new order's events are its creation's")
     }
 }

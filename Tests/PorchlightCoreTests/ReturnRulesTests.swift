@@ -268,7 +268,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
             try $0.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 0, missing: 1, disposition: .inspect, location: nil)], now: $1)
             try $0.settle(now: $1)
         }
-        let events = OrderEvents.between(opened, delivered)
+        let events = OrderEvents.between(opened, delivered, context: .standard)
         #expect(events.map(\.type) == [.returnReceived, .returnResolved])
         func settlement(_ event: DomainEvent?) -> JSONValue? {
             guard case .object(let data)? = event?.data else { return nil }
@@ -364,18 +364,18 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
                                               resolution: .refund, method: .mail, gift: false, labelReference: nil,
                                               policy: ReturnPolicyVersion(version: 1, policy: rules, effectiveAt: instant("2026-11-01T00:00:00Z")),
                                               by: .customer, id: UUID(), storeToken: "token", now: instant("2026-11-25T10:00:00Z"))
-        #expect(OrderEvents.between(opening, delivered).map(\.type) == [.returnRequested])
+        #expect(OrderEvents.between(opening, delivered, context: .standard).map(\.type) == [.returnRequested])
         let requested = delivered
         _ = try delivered.moveReturn(record.id, now: instant("2026-11-26T10:00:00Z")) { try $0.decide(.approved, reason: nil, now: $1) }
-        #expect(OrderEvents.between(requested, delivered).map(\.type) == [.returnApproved])
+        #expect(OrderEvents.between(requested, delivered, context: .standard).map(\.type) == [.returnApproved])
         let approved = delivered
         _ = try delivered.moveReturn(record.id, now: instant("2026-11-27T10:00:00Z")) {
             try $0.receive([ReturnReceiptLine(sku: "TEE", received: 1, damaged: 0, missing: 0, disposition: .restock, location: "BUC-1")], now: $1)
             try $0.settle(now: $1)
         }
-        #expect(OrderEvents.between(approved, delivered).map(\.type) == [.returnReceived, .returnResolved])
+        #expect(OrderEvents.between(approved, delivered, context: .standard).map(\.type) == [.returnReceived, .returnResolved])
         #expect(delivered.returnedQuantities == ["TEE": 1])
-        let document = try OrderDocument(delivered).json()
+        let document = try OrderDocument(delivered, context: .standard).json()
         #expect(document.contains(#""returned_quantity":1"#) && document.contains(#""money":"refunded""#))
         let unknown = UUID()
         #expect(throws: DomainError.notFound("No return with id \(unknown.apiText).")) {
@@ -426,7 +426,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         // Through the order: the move is an event.
         let before = order
         _ = try order.moveReturn(id, now: now) { try $0.recordParcelScans([lostScan("2026-11-28T09:00:00Z")], now: $1) }
-        #expect(OrderEvents.between(before, order).map(\.type) == [.returnLost])
+        #expect(OrderEvents.between(before, order, context: .standard).map(\.type) == [.returnLost])
 
         var untracked = try opened(.refund, .mail)
         #expect(throws: DomainError.conflict("The return has no parcel to track: give its carrier and tracking number when opening it.")) {
@@ -449,7 +449,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         #expect(record.logistics == .expired && record.money == .none && !record.isLive && record.expiresAt == nil)
         let again = try record.expireIfDue(now: due)
         #expect(!again, "once")
-        #expect(OrderEvents.between(before, order).map(\.type) == [.returnExpired])
+        #expect(OrderEvents.between(before, order, context: .standard).map(\.type) == [.returnExpired])
         let tee = try #require(ReturnEligibility.lines(of: order, policy: policy(), now: due).first { $0.sku == "TEE" })
         #expect(tee.returnableQuantity == 2, "its unit can be returned again")
         #expect(throws: DomainError.conflict("The return expired: nothing was sent in time.")) {
@@ -476,7 +476,7 @@ private func tee(_ lines: [LineEligibility]) throws -> LineEligibility { try #re
         var claim = try #require(lost.returns.first)
         #expect(claim.kind == .lostParcel && claim.shipmentID == shipment && claim.resolution == .reship && claim.decision == .approved)
         #expect(claim.logistics == .notRequired && claim.lines.map(\.quantity) == [2, 1] && claim.quote.subtotal == 2 * 4990 + 2990)
-        #expect(OrderEvents.between(before, lost).map(\.type).suffix(2) == [.returnRequested, .returnApproved])
+        #expect(OrderEvents.between(before, lost, context: .standard).map(\.type).suffix(2) == [.returnRequested, .returnApproved])
         #expect(claim.unitsTakenBack(claim.lines[0]) == 0 && !ReturnRecord.holdsCustomerUnits(kind: claim.kind, decision: claim.decision, logistics: claim.logistics),
                 "the customer never had them")
         #expect(throws: DomainError.conflict("This is the merchant's claim against the carrier; only the merchant can cancel it.")) {

@@ -169,14 +169,11 @@ public struct DeliveryChoices: Sendable, Equatable {
 }
 
 extension OrderRecord {
-    /// The settings in force: the merchant's, or the standard ones.
-    var deliveryRules: DeliverySettings { deliverySettings ?? .standard }
-
     /// Regret before dispatch: the customer may cancel the order themselves when the merchant
     /// lets them, within its minutes of the order being placed, and until a parcel is handed to
     /// the carrier (its first carrier scan). Throws the conflict that says which it is not.
-    public func checkCustomerMayCancel(now: Date) throws(DomainError) {
-        let minutes = deliveryRules.selfCancelMinutes
+    public func checkCustomerMayCancel(now: Date, context: MerchantContext) throws(DomainError) {
+        let minutes = context.deliveryRules.selfCancelMinutes
         guard minutes > 0 else { throw .conflict("This shop does not let customers cancel orders themselves: ask the shop.") }
         let until = placedAt.addingTimeInterval(Double(minutes) * 60)
         guard now < until else { throw .conflict("The time to cancel this order ended at \(APITime.text(until)).") }
@@ -190,7 +187,7 @@ extension OrderRecord {
     /// one; closes open ones once their parcel is delivered or on its way back; and takes the
     /// merchant's default action for an exception nobody answered in time (once: if the carrier
     /// fails that too, the merchant decides).
-    public mutating func keepDeliveryExceptionsInStep(now: Date, newID: () -> UUID) {
+    public mutating func keepDeliveryExceptionsInStep(now: Date, newID: () -> UUID, context: MerchantContext) {
         for shipment in countedShipments {
             let closure: DeliveryExceptionRecord.Closure? = switch shipment.status {
             case .delivered: .delivered
@@ -206,7 +203,7 @@ extension OrderRecord {
                   deliveryExceptions.filter({ $0.shipmentID == shipment.id }).allSatisfy({ $0.attemptedAt < attempt.occurredAt })
             else { continue }
             close(exceptionsOf: shipment.id, as: .nextAttempt, now: now)
-            let window = choiceWindow(from: now)
+            let window = choiceWindow(from: now, context: context)
             deliveryExceptions.append(DeliveryExceptionRecord(
                 id: newID(), shipmentID: shipment.id, attemptEventID: attempt.id, reason: DeliveryExceptionReason(attempt.substatus),
                 attemptedAt: attempt.occurredAt, openedAt: now, respondBy: window.respondBy, escalatesAt: window.escalatesAt,
@@ -214,14 +211,14 @@ extension OrderRecord {
         }
         for index in deliveryExceptions.indices where deliveryExceptions[index].awaitsChoice && now >= deliveryExceptions[index].respondBy
             && !deliveryExceptions[index].actions.contains(where: { $0.source == .default }) {
-            takeDefaultAction(at: index, now: now, id: newID())
+            takeDefaultAction(at: index, now: now, id: newID(), context: context)
         }
     }
 
     /// The time to choose from `start`: `action_window_hours` of working hours in the destination,
     /// and half of them for when an unanswered exception escalates its alert.
-    private func choiceWindow(from start: Date) -> (respondBy: Date, escalatesAt: Date) {
-        let (timeZone, hours) = (Countries.timeZone(of: destination.country), Double(deliveryRules.actionWindowHours))
+    private func choiceWindow(from start: Date, context: MerchantContext) -> (respondBy: Date, escalatesAt: Date) {
+        let (timeZone, hours) = (Countries.timeZone(of: destination.country), Double(context.deliveryRules.actionWindowHours))
         let workingDays = destinationWorkingDays(around: start)
         return (workingDays.instant(afterOpenHours: hours, from: start, in: timeZone).wholeSeconds,
                 workingDays.instant(afterOpenHours: hours / 2, from: start, in: timeZone).wholeSeconds)
@@ -241,11 +238,11 @@ extension OrderRecord {
     /// The merchant's default, among what the reason and the carrier service allow: a reattempt
     /// on the first day offered when the merchant chose that and it is open, else back to the
     /// merchant when that is; when neither is, nothing (the merchant decides).
-    private mutating func takeDefaultAction(at index: Int, now: Date, id: UUID) {
+    private mutating func takeDefaultAction(at index: Int, now: Date, id: UUID, context: MerchantContext) {
         let exception = deliveryExceptions[index]
-        let open = choices(for: exception, proof: nil, now: now)
+        let open = choices(for: exception, proof: nil, now: now, context: context)
         let request: DeliveryActionRequest
-        if deliveryRules.defaultAction == .reattempt, open.kinds.contains(.reattempt), let first = open.dates.first {
+        if context.deliveryRules.defaultAction == .reattempt, open.kinds.contains(.reattempt), let first = open.dates.first {
             request = DeliveryActionRequest(kind: .reattempt, date: first)
         } else if open.kinds.contains(.returnToSender) {
             request = DeliveryActionRequest(kind: .returnToSender)
@@ -254,23 +251,23 @@ extension OrderRecord {
         }
         deliveryExceptions[index].actions.append(DeliveryActionRecord(
             id: id, request: request, source: .default, requestedAt: now, status: .requested, carrierReference: nil, failureReason: nil, updatedAt: now))
-        followAction(request, shipmentID: exception.shipmentID, now: now)
+        followAction(request, shipmentID: exception.shipmentID, now: now, context: context)
     }
 
     /// What may be asked now of this exception, by someone with this proof (nil: the merchant);
     /// nil for an exception the order does not have.
-    public func deliveryChoices(_ exceptionID: UUID, proof: CustomerProof?, now: Date) -> DeliveryChoices? {
+    public func deliveryChoices(_ exceptionID: UUID, proof: CustomerProof?, now: Date, context: MerchantContext) -> DeliveryChoices? {
         guard let exception = deliveryExceptions.first(where: { $0.id == exceptionID }) else { return nil }
         guard exception.awaitsChoice, now < exception.respondBy else { return .nothing }
-        return choices(for: exception, proof: proof, now: now)
+        return choices(for: exception, proof: proof, now: now, context: context)
     }
 
     /// The kinds that fix the exception's reason, that its carrier service takes and that the
     /// proof allows, with their days and pick-up points, whatever the time to choose says.
-    private func choices(for exception: DeliveryExceptionRecord, proof: CustomerProof?, now: Date) -> DeliveryChoices {
-        let supported = carrierActions(for: exception.shipmentID)
-        let points = deliveryRules.pickupPoints.filter { $0.address.country == destination.country }
-        let dates = reattemptDates(for: exception.shipmentID, now: now)
+    private func choices(for exception: DeliveryExceptionRecord, proof: CustomerProof?, now: Date, context: MerchantContext) -> DeliveryChoices {
+        let supported = carrierActions(for: exception.shipmentID, context: context)
+        let points = context.deliveryRules.pickupPoints.filter { $0.address.country == destination.country }
+        let dates = reattemptDates(for: exception.shipmentID, now: now, context: context)
         let kinds = exception.reason.remedies.filter { kind in
             supported.contains(kind) && (proof.map(kind.allowed(for:)) ?? true)
                 && (kind != .pickupPoint || !points.isEmpty) && (kind == .returnToSender || kind == .pickupPoint || !dates.isEmpty)
@@ -284,7 +281,8 @@ extension OrderRecord {
     /// among the choices open to this proof (nil: the merchant). Returns the action.
     @discardableResult
     public mutating func requestDeliveryAction(_ request: DeliveryActionRequest, exception exceptionID: UUID, source: DeliveryActionSource,
-                                               proof: CustomerProof?, now: Date, id: UUID) throws(DomainError) -> DeliveryActionRecord {
+                                               proof: CustomerProof?, now: Date, id: UUID,
+                                               context: MerchantContext) throws(DomainError) -> DeliveryActionRecord {
         guard let index = deliveryExceptions.firstIndex(where: { $0.id == exceptionID }) else {
             throw .notFound("No delivery exception with id \(exceptionID.apiText) on this order.")
         }
@@ -297,7 +295,7 @@ extension OrderRecord {
         }
         if let closure = exception.closure { throw .conflict("This delivery exception is closed (\(closure.rawValue)).") }
         guard now < exception.respondBy else { throw .conflict("The time to choose ended at \(APITime.text(exception.respondBy)).") }
-        let choices = choices(for: exception, proof: proof, now: now)
+        let choices = choices(for: exception, proof: proof, now: now, context: context)
         var v = Validator()
         v.check(choices.kinds.contains(request.kind), "kind",
                 "must be one of the actions open to this parcel: " + choices.kinds.map(\.rawValue).joined(separator: ", "))
@@ -309,7 +307,7 @@ extension OrderRecord {
         only(request.address != nil, "address", for: .addressChange)
         only(request.pickupPointID != nil, "pickup_point_id", for: .pickupPoint)
         if let date = request.date, request.kind == .reattempt {
-            v.check(choices.dates.contains(date), "date", "must be a day the carrier delivers in the next \(deliveryRules.reattemptDays) days: "
+            v.check(choices.dates.contains(date), "date", "must be a day the carrier delivers in the next \(context.deliveryRules.reattemptDays) days: "
                     + choices.dates.map(\.description).joined(separator: ", "))
         }
         v.text(request.instructions, "instructions", min: 1, max: DeliveryActionRequest.maxInstructions)
@@ -325,7 +323,7 @@ extension OrderRecord {
         let action = DeliveryActionRecord(id: id, request: request, source: source, requestedAt: now, status: .requested,
                                           carrierReference: nil, failureReason: nil, updatedAt: now)
         deliveryExceptions[index].actions.append(action)
-        followAction(request, shipmentID: exception.shipmentID, now: now)
+        followAction(request, shipmentID: exception.shipmentID, now: now, context: context)
         return action
     }
 
@@ -348,7 +346,7 @@ extension OrderRecord {
 
     /// The carrier could not do it: the customer may choose again, with at least a new window
     /// from now when the first one has passed.
-    public mutating func failDeliveryAction(_ actionID: UUID, reason: String, now: Date) throws(DomainError) {
+    public mutating func failDeliveryAction(_ actionID: UUID, reason: String, now: Date, context: MerchantContext) throws(DomainError) {
         var v = Validator()
         v.text(reason, "reason", min: 1, max: DeliveryActionRecord.maxFailureReason)
         try v.finish()
@@ -366,7 +364,8 @@ extension OrderRecord {
             shipments[index].estimate = nil
         }
         if exception.closure == nil, exception.respondBy <= now {
-            (deliveryExceptions[exceptionIndex].respondBy, deliveryExceptions[exceptionIndex].escalatesAt) = choiceWindow(from: now)
+            (deliveryExceptions[exceptionIndex].respondBy, deliveryExceptions[exceptionIndex].escalatesAt)
+                = choiceWindow(from: now, context: context)
         }
     }
 
@@ -383,9 +382,9 @@ extension OrderRecord {
     /// The estimate follows the choice: a reattempt arrives on its day; new instructions or a
     /// new address on the carrier's next delivery day; a pick-up point a delivery day later; a
     /// parcel going back has no arrival estimate.
-    private mutating func followAction(_ request: DeliveryActionRequest, shipmentID: UUID, now: Date) {
+    private mutating func followAction(_ request: DeliveryActionRequest, shipmentID: UUID, now: Date, context: MerchantContext) {
         guard let index = shipments.firstIndex(where: { $0.id == shipmentID }) else { return }
-        let next = reattemptDates(for: shipmentID, now: now)
+        let next = reattemptDates(for: shipmentID, now: now, context: context)
         let day: LocalDate? = switch request.kind {
         case .reattempt: request.date
         case .instructions, .addressChange: next.first
@@ -399,17 +398,18 @@ extension OrderRecord {
 
     /// The carrier's delivery days from tomorrow for the merchant's `reattempt_days`, in the
     /// destination's time zone, less its public holidays.
-    func reattemptDates(for shipmentID: UUID, now: Date) -> [LocalDate] {
+    func reattemptDates(for shipmentID: UUID, now: Date, context: MerchantContext) -> [LocalDate] {
         guard let shipment = shipments.first(where: { $0.id == shipmentID }) else { return [] }
         let today = LocalDate(now, in: Countries.timeZone(of: destination.country))
-        let days = WorkCalendar(days: silenceCalendars.deliveryCalendar(of: shipment).days, holidays: destinationWorkingDays(around: now).holidays)
-        return (0..<max(0, deliveryRules.reattemptDays)).map { today.adding(days: $0 + 1) }.filter(days.isOpen)
+        let days = WorkCalendar(days: context.silenceCalendars.deliveryCalendar(of: shipment).days,
+                                holidays: destinationWorkingDays(around: now).holidays)
+        return (0..<max(0, context.deliveryRules.reattemptDays)).map { today.adding(days: $0 + 1) }.filter(days.isOpen)
     }
 
     /// What the carrier service of this shipment takes (every kind, until the merchant says).
-    func carrierActions(for shipmentID: UUID) -> Set<DeliveryActionKind> {
+    func carrierActions(for shipmentID: UUID, context: MerchantContext) -> Set<DeliveryActionKind> {
         guard let shipment = shipments.first(where: { $0.id == shipmentID }) else { return [] }
-        return carrierDeliveryActions[SilenceCalendars.key(carrier: shipment.carrier, serviceLevel: shipment.serviceLevel ?? "")]
+        return context.carrierDeliveryActions[SilenceCalendars.key(carrier: shipment.carrier, serviceLevel: shipment.serviceLevel ?? "")]
             ?? Set(DeliveryActionKind.allCases)
     }
 

@@ -89,14 +89,14 @@ public enum DisruptionRules {
     /// the carrier the merchant has settled is dealt with. A declared disruption holding the
     /// order up (`OrderRecord.declared`, as `keepAlertInStep` noted it) is a delay, or a long
     /// delay from three extra days. Nil when nothing is wrong.
-    public static func finding(in order: OrderRecord, now: Date) -> Finding? {
-        findings(in: order, now: now).max { $0.severity < $1.severity }
+    public static func finding(in order: OrderRecord, now: Date, context: MerchantContext) -> Finding? {
+        findings(in: order, now: now, context: context).max { $0.severity < $1.severity }
     }
 
     public typealias Finding = (reason: AlertReason, severity: AlertSeverity, shipmentID: UUID?)
 
     /// Everything `finding` weighs.
-    static func findings(in order: OrderRecord, now: Date) -> [Finding] {
+    static func findings(in order: OrderRecord, now: Date, context: MerchantContext) -> [Finding] {
         guard order.status != .cancelled, order.status != .delivered else { return [] }
         var findings: [Finding] = []
         for shipment in watchedShipments(of: order) {
@@ -109,7 +109,7 @@ public enum DisruptionRules {
                 let unanswered = order.deliveryExceptions.contains { $0.shipmentID == shipment.id && $0.awaitsChoice && now >= $0.escalatesAt }
                 findings.append((.failedAttempt, unanswered ? .longDelay : .delay, shipment.id))
             default:
-                guard let silence = silence(of: shipment, in: order, now: now) else { break }
+                guard let silence = silence(of: shipment, in: order, now: now, context: context) else { break }
                 if silence.hours >= silence.longDelayAfter {
                     findings.append((silence.reason, .longDelay, shipment.id))
                 } else if silence.hours >= silence.delayAfter {
@@ -123,8 +123,8 @@ public enum DisruptionRules {
         if let promise = order.promise, promise.outcome == nil {
             if now >= breachedAt(promise) {
                 findings.append((.promiseBreached, .longDelay, nil))
-            } else if let estimate = order.estimate, estimate.window.putsAtRisk(promise.window) {
-                // (`OrderRecord.promiseAtRisk` also counts troubled parcels, which are findings of their own.)
+            } else if let estimate = order.estimate(context: context), estimate.window.putsAtRisk(promise.window) {
+                // (`OrderRecord.promiseAtRisk(context:)` also counts troubled parcels, which are findings of their own.)
                 findings.append((.promiseAtRisk, .delay, nil))
             }
         }
@@ -136,11 +136,11 @@ public enum DisruptionRules {
     /// than the clock, so the moment is never late; a check that finds a threshold not reached
     /// yet (a weekend came between) sets the next one further on. Whole seconds, as stored. Nil
     /// when time alone can change nothing.
-    public static func nextCheck(for order: OrderRecord, now: Date) -> Date? {
+    public static func nextCheck(for order: OrderRecord, now: Date, context: MerchantContext) -> Date? {
         guard order.status != .cancelled, order.status != .delivered else { return nil }
         var moments: [Date] = []
         for shipment in watchedShipments(of: order) {
-            guard let silence = silence(of: shipment, in: order, now: now) else { continue }
+            guard let silence = silence(of: shipment, in: order, now: now, context: context) else { continue }
             if let next = [silence.delayAfter, silence.longDelayAfter].first(where: { $0.isFinite && $0 > silence.hours }) {
                 moments.append(now.addingTimeInterval((next - silence.hours) * 3600))
             }
@@ -153,7 +153,7 @@ public enum DisruptionRules {
             moments += [exception.escalatesAt, exception.respondBy].filter { $0 > now }
         }
         let waiting = waitingShipments(of: order)
-        for disruption in order.declaredDisruptions where waiting.contains(where: { disruption.scope.matches($0, of: order) }) {
+        for disruption in context.declaredDisruptions where waiting.contains(where: { disruption.scope.matches($0, of: order) }) {
             if let change = disruption.nextChange(after: now) { moments.append(change) }
         }
         return moments.min().map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.up)) }
@@ -161,8 +161,8 @@ public enum DisruptionRules {
 
     /// The declared disruption active at `now` that holds up the order's parcels still on the
     /// way (the one with the most extra days when several do), with the parcels it holds up.
-    public static func declaredDelay(in order: OrderRecord, now: Date) -> DeclaredDelay? {
-        order.declaredDisruptions.filter { $0.status(at: now) == .active }
+    public static func declaredDelay(in order: OrderRecord, now: Date, context: MerchantContext) -> DeclaredDelay? {
+        context.declaredDisruptions.filter { $0.status(at: now) == .active }
             .compactMap { disruption -> DeclaredDelay? in
                 let held = parcels(heldBy: disruption, in: order, now: now)
                 guard !held.isEmpty else { return nil }
@@ -194,18 +194,18 @@ public enum DisruptionRules {
     /// no further than its long-delay threshold), and its thresholds (the merchant's for its
     /// carrier service and status); nil for a parcel not waiting on the carrier. A label waits on
     /// the location's working days, a parcel on its way on its carrier's delivery days.
-    private static func silence(of shipment: ShipmentRecord, in order: OrderRecord, now: Date)
+    private static func silence(of shipment: ShipmentRecord, in order: OrderRecord, now: Date, context: MerchantContext)
         -> (reason: AlertReason, hours: Double, delayAfter: Double, longDelayAfter: Double)? {
         let timeZone = order.promise?.timeZone ?? TimeZone(identifier: "UTC")!
-        let thresholds = (order.disruptionSettings ?? .standard).thresholds(for: shipment)
+        let thresholds = (context.disruptionSettings ?? .standard).thresholds(for: shipment)
         let lastScan = shipment.events.map(\.occurredAt).max() ?? shipment.createdAt
         let (reason, since, delayAfter, calendar): (AlertReason, Date, Int, WorkCalendar)
         switch shipment.status {
         case .pending, .infoReceived:
-            (reason, since, delayAfter, calendar) = (.forgottenParcel, shipment.createdAt, thresholds.labelCreatedHours, order.silenceCalendars.forLabel())
-        case .inTransit: (reason, since, delayAfter, calendar) = (.noScan, lastScan, thresholds.inTransitHours, order.silenceCalendars.onTheWay(shipment))
+            (reason, since, delayAfter, calendar) = (.forgottenParcel, shipment.createdAt, thresholds.labelCreatedHours, context.silenceCalendars.forLabel())
+        case .inTransit: (reason, since, delayAfter, calendar) = (.noScan, lastScan, thresholds.inTransitHours, context.silenceCalendars.onTheWay(shipment))
         case .outForDelivery:
-            (reason, since, delayAfter, calendar) = (.noScan, lastScan, thresholds.outForDeliveryHours, order.silenceCalendars.onTheWay(shipment))
+            (reason, since, delayAfter, calendar) = (.noScan, lastScan, thresholds.outForDeliveryHours, context.silenceCalendars.onTheWay(shipment))
         default: return nil
         }
         // A label never scanned stays a delay; a parcel silent on its way becomes a long delay at twice its threshold.
@@ -229,10 +229,10 @@ extension OrderRecord {
     /// over). First notes the declared disruption holding the order up (its extra days are in
     /// the estimate, which the promise rules read); then offers a remedy for the alert when the
     /// merchant's rules say so; last sets when time alone should next check the order.
-    public mutating func keepAlertInStep(now: Date, newID: UUID) {
+    public mutating func keepAlertInStep(now: Date, newID: UUID, context: MerchantContext) {
         let before = alert
-        declared = DisruptionRules.declaredDelay(in: self, now: now)
-        let findings = DisruptionRules.findings(in: self, now: now)
+        declared = DisruptionRules.declaredDelay(in: self, now: now, context: context)
+        let findings = DisruptionRules.findings(in: self, now: now, context: context)
         switch (alert, findings.max { $0.severity < $1.severity }) {
         case (nil, nil): break
         case (nil, let found?):
@@ -244,9 +244,9 @@ extension OrderRecord {
             if open.follow(found, ownProblemLasts: lasts, now: now) { alert = open }
         }
         if let alert, before.map({ $0.id != alert.id || alert.severity > $0.severity }) ?? true {
-            offerRemedy(now: now, newID: UUID.random())
+            offerRemedy(now: now, newID: UUID.random(), context: context)
         }
-        disruptionCheckAt = DisruptionRules.nextCheck(for: self, now: now)
+        disruptionCheckAt = DisruptionRules.nextCheck(for: self, now: now, context: context)
     }
 }
 

@@ -147,17 +147,17 @@ public struct RemedyRecord: Sendable, Equatable {
 extension OrderRecord {
     /// How many days late the order is: its estimate past the promise, or a declared
     /// disruption's extra days, the larger.
-    public var delayDays: Int {
-        let overPromise = promise.flatMap { promise in estimate.map { $0.window.latest.days(since: promise.window.latest) } } ?? 0
+    public func delayDays(context: MerchantContext) -> Int {
+        let overPromise = promise.flatMap { promise in estimate(context: context).map { $0.window.latest.days(since: promise.window.latest) } } ?? 0
         return max(0, overPromise, declared?.extraDays ?? 0)
     }
 
     /// Offers a remedy for the open alert, as it opens or escalates, when the merchant's first
     /// matching rule says so; once per alert (an alert that escalates into a rule gets its offer
     /// then). Rules set later do not reach alerts already open.
-    mutating func offerRemedy(now: Date, newID: UUID) {
+    mutating func offerRemedy(now: Date, newID: UUID, context: MerchantContext) {
         guard let alert, !remedies.contains(where: { $0.alertID == alert.id }),
-              let rule = remedyRules?.rule(for: alert, delayDays: delayDays, orderValue: subtotal) else { return }
+              let rule = context.remedyRules?.rule(for: alert, delayDays: delayDays(context: context), orderValue: subtotal) else { return }
         remedies.append(RemedyRecord(id: newID, alertID: alert.id, options: rule.offers, offeredAt: now,
                                      expiresAt: now.addingTimeInterval(Double(rule.validDays) * 86_400), choice: nil, chosenAt: nil,
                                      code: nil, appliedAt: nil))

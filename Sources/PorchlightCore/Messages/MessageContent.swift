@@ -27,13 +27,14 @@ public struct MessageContent: Sendable, Equatable {
     }
 
     /// The content of a message of `kind` about `order` now.
-    public static func build(_ kind: MessageKind, topic: String, order: OrderRecord, language: CustomerLanguage, shop: Shop) -> MessageContent {
+    public static func build(_ kind: MessageKind, topic: String, order: OrderRecord, context: MerchantContext, language: CustomerLanguage,
+                             shop: Shop) -> MessageContent {
         let zone = Countries.timeZone(of: order.destination.country)
         let number = order.orderNumber.hasPrefix("#") ? order.orderNumber : "#" + order.orderNumber
         var values = frame(kind, language: language, shop: shop, number: number,
                            customerName: order.customer.name?.split(whereSeparator: \.isWhitespace).first.map(String.init))
         values["status"] = order.status.pageText.text(language)
-        if let window = order.estimate?.window {
+        if let window = order.estimate(context: context)?.window {
             values["arrival"] = PageText.arrivalWindow.text(language, ["earliest": language.format(window.earliest), "latest": language.format(window.latest)])
         } else if let delivered = order.shipments.compactMap(\.deliveredAt).max(), order.status == .delivered {
             values["arrival"] = PageText.deliveredOn.text(language, ["date": language.formatInstant(delivered, in: zone)])

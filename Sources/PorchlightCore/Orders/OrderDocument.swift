@@ -201,7 +201,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
         case createdAt = "created_at", updatedAt = "updated_at"
     }
 
-    public init(_ order: OrderRecord) {
+    public init(_ order: OrderRecord, context: MerchantContext) {
         let shipped = order.lineQuantities
         let delivered = order.deliveredQuantities
         let returned = order.returnedQuantities
@@ -235,8 +235,8 @@ public struct OrderDocument: Sendable, Equatable, Codable {
                     promisedAt: APITime.text(promise.promisedAt), outcome: promise.outcome,
                     deliveredOn: promise.deliveredOn?.description, missedAfter: promise.missedAfter)
         }
-        estimate = order.estimate.map { Estimate($0.window, basis: $0.basis, updatedAt: $0.updatedAt) }
-        promiseAtRisk = order.promiseAtRisk
+        estimate = order.estimate(context: context).map { Estimate($0.window, basis: $0.basis, updatedAt: $0.updatedAt) }
+        promiseAtRisk = order.promiseAtRisk(context: context)
         metadata = order.metadata
         cancelledAt = order.cancelledAt.map(APITime.text)
         if order.cashOnDelivery {
@@ -254,8 +254,8 @@ public struct OrderDocument: Sendable, Equatable, Codable {
     /// id), as `json()` writes them. Each shipment is encoded once and its text spliced into the
     /// order's: encoding was the largest part of a change's time in Swift, and each shipment's
     /// document is stored both alone and inside its order's.
-    public static func texts(of order: OrderRecord) throws -> (order: String, shipments: [UUID: String]) {
-        var document = OrderDocument(order)
+    public static func texts(of order: OrderRecord, context: MerchantContext) throws -> (order: String, shipments: [UUID: String]) {
+        var document = OrderDocument(order, context: context)
         let shipments = try document.shipments.map { try $0.json() }
         document.shipments = []
         var text = try document.json()

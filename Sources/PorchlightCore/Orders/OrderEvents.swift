@@ -58,8 +58,9 @@ public struct DomainEvent: Sendable, Equatable {
 
 public enum OrderEvents {
     /// The events that take an order from `before` (nil: it did not exist) to `after`, each at
-    /// most once; none when nothing a merchant or customer would notice changed.
-    public static func between(_ before: OrderRecord?, _ after: OrderRecord) -> [DomainEvent] {
+    /// most once; none when nothing a merchant or customer would notice changed. Both are
+    /// read in `context`, the one the order was loaded with.
+    public static func between(_ before: OrderRecord?, _ after: OrderRecord, context: MerchantContext) -> [DomainEvent] {
         var events: [DomainEvent] = []
         func emit(_ type: EventType, _ fields: [String: JSONValue?] = [:]) {
             var data: [String: JSONValue] = [
@@ -117,7 +118,7 @@ public enum OrderEvents {
             emit(outcome == .kept ? .promiseKept : .promiseMissed, fields)
         }
 
-        let (oldEstimate, newEstimate) = (before.estimate?.window, after.estimate?.window)
+        let (oldEstimate, newEstimate) = (before.estimate(context: context)?.window, after.estimate(context: context)?.window)
         if let newEstimate, oldEstimate.map({ ($0.earliest, $0.latest) != (newEstimate.earliest, newEstimate.latest) }) ?? true {
             emit(.estimateChanged, [
                 "earliest": .string(newEstimate.earliest.description), "latest": .string(newEstimate.latest.description),
@@ -125,7 +126,7 @@ public enum OrderEvents {
                 "previous_latest": oldEstimate.map { .string($0.latest.description) },
             ])
         }
-        if before.promiseAtRisk != true, after.promiseAtRisk == true, let promise = after.promise {
+        if before.promiseAtRisk(context: context) != true, after.promiseAtRisk(context: context) == true, let promise = after.promise {
             emit(.promiseAtRisk, [
                 "promise_latest": .string(promise.window.latest.description),
                 "estimate_latest": newEstimate.map { .string($0.latest.description) },

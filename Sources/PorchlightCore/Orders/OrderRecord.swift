@@ -2,6 +2,7 @@ import Foundation
 
 /// An order with everything that belongs to it, as stored: the aggregate every change to an order
 /// loads (locked), changes in memory with the rules below, and writes back in one transaction.
+/// The merchant's settings those rules read are handed to them beside it (`MerchantContext`).
 public struct OrderRecord: Sendable, Equatable {
     public var id: UUID
     public var orderNumber: String
@@ -36,24 +37,10 @@ public struct OrderRecord: Sendable, Equatable {
     /// The declared disruption holding the order up now, if any (`keepAlertInStep`); its extra
     /// days are in the order's estimate.
     public var declared: DeclaredDelay?
-    /// The merchant's declared disruptions not yet resolved, loaded with the order: what
-    /// `keepAlertInStep` matches its parcels against. Not part of the order.
-    public var declaredDisruptions: [DeclaredDisruption] = []
     /// The remedies offered for the order's alerts, oldest first.
     public var remedies: [RemedyRecord] = []
-    /// The merchant's remedy rules, loaded with the order: what an alert is offered. Not part
-    /// of the order.
-    public var remedyRules: RemedyRules?
-    /// The merchant's silence thresholds (nil: the standard ones) and the calendars silence is
-    /// counted in, loaded with the order. Not part of the order.
-    public var disruptionSettings: DisruptionSettings?
-    public var silenceCalendars: SilenceCalendars = .standard
     /// The order's failed delivery attempts, oldest first (`keepDeliveryExceptionsInStep`).
     public var deliveryExceptions: [DeliveryExceptionRecord] = []
-    /// The merchant's settings for failed deliveries (nil: the standard ones) and what the
-    /// carrier services of the order's parcels take, loaded with the order. Not part of the order.
-    public var deliverySettings: DeliverySettings?
-    public var carrierDeliveryActions: [ServiceKey: Set<DeliveryActionKind>] = [:]
     /// The stored document's version: 0 until the order is first stored, then one more per change.
     public var version: Int
 
@@ -302,12 +289,12 @@ extension OrderRecord {
     /// is complete when its last parcel arrives), or the promise while none has one, later by
     /// the declared disruption's extra days, counted in the held parcel's delivery days, while
     /// one holds the order up. None once the order is delivered or cancelled.
-    public var estimate: OrderEstimate? {
+    public func estimate(context: MerchantContext) -> OrderEstimate? {
         guard status != .delivered, status != .cancelled else { return nil }
         let held = Set(declared?.shipmentIDs ?? [])
         func delayed(_ estimate: ShipmentEstimate, of shipment: ShipmentRecord) -> ShipmentEstimate {
             guard let declared, held.contains(shipment.id) else { return estimate }
-            return estimate.later(by: declared.extraDays, on: silenceCalendars.deliveryCalendar(of: shipment))
+            return estimate.later(by: declared.extraDays, on: context.silenceCalendars.deliveryCalendar(of: shipment))
         }
         let open = shipments.filter { $0.status != .delivered }.compactMap { shipment in
             shipment.estimate.map { delayed($0, of: shipment) }
@@ -326,11 +313,11 @@ extension OrderRecord {
 
     /// Whether the promise is in danger: the estimate ends after it, or a parcel has an exception
     /// or is going back. Nil without a promise; false once delivered or cancelled.
-    public var promiseAtRisk: Bool? {
+    public func promiseAtRisk(context: MerchantContext) -> Bool? {
         guard let promise else { return nil }
         guard status != .delivered, status != .cancelled else { return false }
         let troubled = shipments.contains { $0.status != .delivered && ($0.status == .exception || $0.status == .returnedToSender) }
-        return troubled || (estimate.map { $0.window.putsAtRisk(promise.window) } ?? false)
+        return troubled || (estimate(context: context).map { $0.window.putsAtRisk(promise.window) } ?? false)
     }
 
     /// Re-derives what follows from the rows after a change at `now`: the roll-up status, when

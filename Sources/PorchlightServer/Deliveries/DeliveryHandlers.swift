@@ -20,9 +20,11 @@ extension APIHandlers {
         switch try await deliveries.exceptionsSource(of: orderID, merchant: Caller.merchant(), logger: RequestScope.logger) {
         case .noSuchOrder: throw DomainError.notFound("No order with id \(input.path.orderId).")
         case .none: return .ok(.init(body: .json(.init(items: []))))
-        case .order(let order):
+        case .order(let loaded):
             let now = clock.now
-            return .ok(.init(body: .json(.init(items: try order.deliveryExceptions.map { try .init($0, of: order, viewer: viewer, now: now) }))))
+            return .ok(.init(body: .json(.init(items: try loaded.order.deliveryExceptions.map {
+                try .init($0, of: loaded.order, context: loaded.context, viewer: viewer, now: now)
+            }))))
         }
     }
 
@@ -36,12 +38,12 @@ extension APIHandlers {
         case .merchant: (.merchant, nil)
         case .customer(let proof): (.customer, proof)
         }
-        let (order, _) = try await deliveries.request(request, exception: exceptionID, orderID: orderID, source: source, proof: proof,
+        let (saved, _) = try await deliveries.request(request, exception: exceptionID, orderID: orderID, source: source, proof: proof,
                                                       merchant: Caller.merchant(), logger: RequestScope.logger)
-        guard let exception = order.deliveryExceptions.first(where: { $0.id == exceptionID }) else {
+        guard let exception = saved.order.deliveryExceptions.first(where: { $0.id == exceptionID }) else {
             throw DomainError.notFound("No delivery exception with id \(input.path.exceptionId) on this order.")
         }
-        return .ok(.init(body: .json(try .init(exception, of: order, viewer: viewer, now: clock.now))))
+        return .ok(.init(body: .json(try .init(exception, of: saved.order, context: saved.context, viewer: viewer, now: clock.now))))
     }
 
     func getDeliveryAnalytics(_ input: Operations.GetDeliveryAnalytics.Input) async throws -> Operations.GetDeliveryAnalytics.Output {

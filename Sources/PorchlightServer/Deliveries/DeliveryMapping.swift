@@ -54,13 +54,13 @@ extension DeliveryActionRequest {
 }
 
 extension Components.Schemas.DeliveryException {
-    /// The exception as this viewer may see it, with the choices open to them now.
-    init(_ exception: DeliveryExceptionRecord, of order: OrderRecord, viewer: OrderViewer, now: Date) throws {
+    /// The exception as this viewer may see it, with the choices open to them now (in the order's context).
+    init(_ exception: DeliveryExceptionRecord, of order: OrderRecord, context: MerchantContext, viewer: OrderViewer, now: Date) throws {
         let proof: CustomerProof? = switch viewer {
         case .merchant: nil
         case .customer(let proof): proof
         }
-        let choices = order.deliveryChoices(exception.id, proof: proof, now: now) ?? .nothing
+        let choices = order.deliveryChoices(exception.id, proof: proof, now: now, context: context) ?? .nothing
         self.init(
             id: exception.id.apiText, shipmentId: exception.shipmentID.apiText, reason: .init(exception.reason), status: .init(exception.status),
             attemptedAt: exception.attemptedAt, openedAt: exception.openedAt, respondBy: exception.respondBy,

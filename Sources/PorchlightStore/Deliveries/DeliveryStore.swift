@@ -41,8 +41,8 @@ public struct DeliveryStore: Sendable {
         case noSuchOrder
         /// The order has had no failed attempt: nothing more to read (most orders, on every page view).
         case none
-        /// The order as it stands, for its exceptions and the choices open on them.
-        case order(OrderRecord)
+        /// The order as it stands, for its exceptions, and its context, for the choices open on them.
+        case order(LoadedOrder)
     }
 
     /// One statement says whether the order exists and has exceptions; only then is the whole
@@ -54,45 +54,47 @@ public struct DeliveryStore: Sendable {
                 FROM orders WHERE merchant_id = \(merchant.rawValue) AND id = \(orderID)
                 """, logger: logger).collect()
             guard let hasExceptions = try rows.first?.decode(Bool.self) else { return .noSuchOrder }
-            guard hasExceptions, let order = try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger)
+            guard hasExceptions, let loaded = try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger)
             else { return .none }
-            return .order(order)
+            return .order(loaded)
         }
     }
 
     /// Asks for an action on one of the order's exceptions (Core's `requestDeliveryAction`).
     /// Returns the order as saved and the action.
     public func request(_ request: DeliveryActionRequest, exception exceptionID: UUID, orderID: UUID, source: DeliveryActionSource,
-                        proof: CustomerProof?, merchant: MerchantID, logger: Logger) async throws -> (OrderRecord, DeliveryActionRecord) {
-        let (saved, action) = try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, now in
-            try order.requestDeliveryAction(request, exception: exceptionID, source: source, proof: proof, now: now, id: UUID.random())
+                        proof: CustomerProof?, merchant: MerchantID, logger: Logger) async throws -> (LoadedOrder, DeliveryActionRecord) {
+        let (saved, action) = try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, now, context in
+            try order.requestDeliveryAction(request, exception: exceptionID, source: source, proof: proof, now: now, id: UUID.random(),
+                                            context: context)
         }
-        return (saved.order, action)
+        return (LoadedOrder(order: saved.order, context: saved.context), action)
     }
 
     /// The customer confirms a cash-on-delivery order (Core's `confirm`); returns when.
     public func confirm(_ orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> Date {
-        try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, now in
+        try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, now, _ in
             try order.confirm(now: now)
         }.outcome
     }
 
     /// The carrier integration passed the action on, with the carrier's reference.
     public func acknowledge(_ actionID: UUID, reference: String, merchant: MerchantID, logger: Logger) async throws -> (OrderRecord, DeliveryActionRecord) {
-        try await change(actionID, merchant: merchant, logger: logger) { order, now in
+        try await change(actionID, merchant: merchant, logger: logger) { order, now, _ in
             try order.acknowledgeDeliveryAction(actionID, reference: reference, now: now)
         }
     }
 
     /// The carrier could not do the action; the customer may choose again.
     public func fail(_ actionID: UUID, reason: String, merchant: MerchantID, logger: Logger) async throws -> (OrderRecord, DeliveryActionRecord) {
-        try await change(actionID, merchant: merchant, logger: logger) { order, now in
-            try order.failDeliveryAction(actionID, reason: reason, now: now)
+        try await change(actionID, merchant: merchant, logger: logger) { order, now, context in
+            try order.failDeliveryAction(actionID, reason: reason, now: now, context: context)
         }
     }
 
     private func change(_ actionID: UUID, merchant: MerchantID, logger: Logger,
-                        _ apply: @escaping @Sendable (inout OrderRecord, Date) throws -> Void) async throws -> (OrderRecord, DeliveryActionRecord) {
+                        _ apply: @escaping @Sendable (inout OrderRecord, Date, MerchantContext) throws -> Void)
+        async throws -> (OrderRecord, DeliveryActionRecord) {
         let (saved, _) = try await orders.change(.deliveryAction(actionID), merchant: merchant, idempotency: nil, logger: logger, apply)
         guard let action = saved.order.deliveryExceptions.lazy.flatMap(\.actions).first(where: { $0.id == actionID }) else {
             throw DomainError.notFound("No delivery action with id \(actionID.apiText).")

@@ -64,8 +64,8 @@ public struct AlertStore: Sendable {
             let quiet = try await database.withTransaction(logger: logger) { connection in
                 try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
                 guard let read = try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger) else { return true }
-                let settled = OrderAggregates.settled(read, now: now)
-                guard OrderAggregates.changesNothing(settled, comparedWith: read) else { return false }
+                let settled = OrderAggregates.settled(read.order, now: now, context: read.context)
+                guard OrderAggregates.changesNothing(settled, comparedWith: read.order) else { return false }
                 try await connection.query("""
                     UPDATE orders SET disruption_check_at = \(settled.disruptionCheckAt) WHERE merchant_id = \(merchant.rawValue) AND id = \(orderID)
                     """, logger: logger)
@@ -75,7 +75,7 @@ public struct AlertStore: Sendable {
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40001" {
             // Written meanwhile: check again under the lock.
         }
-        let result = try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, _ in
+        let result = try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, _, _ in
             order.alert  // nothing to apply: saving re-checks the alert, and the next check, at the change's time
         }
         return result.saved.order.alert != result.outcome

@@ -59,18 +59,20 @@ extension OrderAggregates {
         var rechecked: [OrderRecord] = []
         for start in stride(from: 0, to: orderIDs.count, by: recheckBatch) {
             let batch = Array(orderIDs[start..<min(start + recheckBatch, orderIDs.count)])
-            var changes: [(before: OrderRecord, after: OrderRecord)] = []
+            var changes: [(before: OrderRecord, after: OrderRecord, context: MerchantContext)] = []
             var quiet: [OrderRecord] = []
-            for before in try await load(batch, merchant: merchant, on: connection, logger: logger) {
-                var after = settled(before, now: now)
+            for loaded in try await load(batch, merchant: merchant, on: connection, logger: logger) {
+                let before = loaded.order
+                var after = settled(before, now: now, context: loaded.context)
                 rechecked.append(after)
                 if changesNothing(after, comparedWith: before) {
                     if after.disruptionCheckAt != before.disruptionCheckAt { quiet.append(after) }
                 } else if before.version > 0, Self.onlyDisruptionStateDiffers(after, from: before) {
                     (after.version, after.updatedAt) = (before.version + 1, now)
-                    changes.append((before, after))
+                    changes.append((before, after, loaded.context))
                 } else {
-                    _ = try await save(before, replacing: before, now: now, merchant: merchant, on: connection, logger: logger)
+                    _ = try await save(before, replacing: before, now: now, context: loaded.context, merchant: merchant, on: connection,
+                                       logger: logger)
                 }
             }
             try await writeRechecks(changes, quiet: quiet, now: now, merchant: merchant, on: connection, logger: logger)
@@ -91,14 +93,14 @@ extension OrderAggregates {
 
     /// Writes re-checked orders: for each change, its alert, its new remedies, its row, its
     /// document (the next version) and its events; for the quiet ones, only the next check.
-    private static func writeRechecks(_ changes: [(before: OrderRecord, after: OrderRecord)], quiet: [OrderRecord], now: Date,
-                                      merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+    private static func writeRechecks(_ changes: [(before: OrderRecord, after: OrderRecord, context: MerchantContext)], quiet: [OrderRecord],
+                                      now: Date, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
         try await AlertStore.save(changes.map { ($0.after.id, $0.before.alert, $0.after.alert) }, now: now, merchant: merchant,
                                   on: connection, logger: logger)
         try await RemedyStore.insertOffered(changes.map { ($0.after.id, $0.before.remedies, $0.after.remedies) }, merchant: merchant,
                                             on: connection, logger: logger)
         let rows = changes.map(\.after) + quiet
-        let documents = try changes.map { try OrderDocument($0.after).json() }
+        let documents = try changes.map { try OrderDocument($0.after, context: $0.context).json() }
         guard !rows.isEmpty else { return }
         try await connection.query("""
             WITH order_rows AS (
@@ -115,7 +117,9 @@ extension OrderAggregates {
             ON CONFLICT (merchant_id, order_id) DO UPDATE SET version = excluded.version, document = excluded.document
             """, logger: logger)
         try await append(changes.flatMap { change in
-            OrderEvents.between(change.before, change.after).map { (orderID: change.after.id, version: change.after.version, event: $0) }
+            OrderEvents.between(change.before, change.after, context: change.context).map {
+                (orderID: change.after.id, version: change.after.version, event: $0)
+            }
         }, now: now, merchant: merchant, on: connection, logger: logger)
     }
 }

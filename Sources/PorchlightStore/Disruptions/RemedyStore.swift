@@ -88,7 +88,9 @@ public struct RemedyStore: Sendable {
 
     private func change(_ remedyID: UUID, orderID: UUID, merchant: MerchantID, logger: Logger,
                         _ apply: @escaping @Sendable (inout OrderRecord, Date) throws -> Void) async throws -> RemedyRecord {
-        _ = try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger, apply)
+        _ = try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, now, _ in
+            try apply(&order, now)
+        }
         // Read back as stored: the code is given by the save's SQL, after Core's change.
         guard let remedy = try await remedies(of: orderID, merchant: merchant, logger: logger)?.first(where: { $0.id == remedyID }) else {
             throw DomainError.notFound("No remedy with id \(remedyID.apiText) on this order.")

@@ -79,13 +79,15 @@ extension MessageStore {
                 // All at once: the transaction stays short, and the feed's numbering (which waits for
                 // the oldest running transaction) is not held up by it.
                 let read = try await OrderAggregates.read(Array(Set(triggers.map(\.orderID))), merchant: merchant, on: connection, logger: logger)
-                let orders = Dictionary(read.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                let orders = Dictionary(read.map { ($0.order.id, $0) }, uniquingKeysWith: { first, _ in first })
                 var known = try await Self.known(orderIDs: Array(orders.keys), merchant: merchant, on: connection, logger: logger)
-                let optOuts = try await Self.optOuts(addresses: orders.values.map(\.customer.email), merchant: merchant, on: connection, logger: logger)
+                let optOuts = try await Self.optOuts(addresses: orders.values.map(\.order.customer.email), merchant: merchant, on: connection,
+                                                     logger: logger)
                 let shop = MessageContent.Shop(branding)
                 var drafts: [String: Draft] = [:]
                 for trigger in triggers {
-                    guard let order = orders[trigger.orderID] else { continue }
+                    guard let loaded = orders[trigger.orderID] else { continue }
+                    let (order, context) = (loaded.order, loaded.context)
                     // A cancelled order holds back every message still scheduled for it.
                     let topics = order.status == .cancelled ? Set([trigger.topic] + known.scheduledTopics(of: order.id)) : [trigger.topic]
                     for topic in topics {
@@ -104,7 +106,8 @@ extension MessageStore {
                                 Draft(id: Self.messageID(order: order.id, topic: topic, kind: kind, channel: channel, at: trigger.at), isNew: true,
                                       orderID: order.id, topic: topic, channel: channel, kind: kind, recipient: order.customer.email,
                                       language: language, status: status, reason: reason, sendAfter: sendAfter, version: order.version,
-                                      content: MessageContent.build(kind, topic: topic, order: order, language: language, shop: shop), changed: true)
+                                      content: MessageContent.build(kind, topic: topic, order: order, context: context, language: language, shop: shop),
+                                      changed: true)
                             }
                             switch decision {
                             case .nothing:
@@ -119,7 +122,8 @@ extension MessageStore {
                                 guard var replaced = scheduled else { continue }
                                 replaced.kind = kind
                                 replaced.version = order.version
-                                replaced.content = MessageContent.build(kind, topic: topic, order: order, language: replaced.language, shop: shop)
+                                replaced.content = MessageContent.build(kind, topic: topic, order: order, context: context,
+                                                                        language: replaced.language, shop: shop)
                                 replaced.changed = true
                                 drafts[key] = replaced
                             case .withdraw(let reason):

@@ -52,8 +52,8 @@ struct DocumentBackfill {
                     """, logger: logger).collect().decode((UUID, UUID).self)
                 for (merchantID, orderID) in pending {
                     let merchant = MerchantID(merchantID)
-                    guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { continue }
-                    try await OrderAggregates.storeFirstDocument(order, merchant: merchant, on: connection, logger: logger)
+                    guard let loaded = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { continue }
+                    try await OrderAggregates.storeFirstDocument(loaded, merchant: merchant, on: connection, logger: logger)
                 }
                 return pending
             }

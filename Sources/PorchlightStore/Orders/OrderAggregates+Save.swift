@@ -4,9 +4,11 @@ import PorchlightCore
 import PostgresNIO
 
 extension OrderAggregates {
-    /// An order as saved: the record with its new version, and the documents as stored.
+    /// An order as saved: the record with its new version, the context it was saved in, and the
+    /// documents as stored.
     struct Saved: Sendable {
         var order: OrderRecord
+        var context: MerchantContext
         var document: String
         /// The documents of the shipments this change wrote.
         var shipmentDocuments: [UUID: String]
@@ -22,12 +24,12 @@ extension OrderAggregates {
         var orderDocument: OrderJSON { OrderJSON(id: order.id, json: Data(document.utf8), orderVersion: order.version) }
     }
 
-    /// Settles the changed order (Core's derived values) and, unless that leaves it as it was,
-    /// writes what differs from `before` (nil: a new order), its document with the next version,
-    /// and the change's events.
-    static func save(_ proposed: OrderRecord, replacing before: OrderRecord?, now: Date, merchant: MerchantID,
+    /// Settles the changed order (Core's derived values, in the merchant's `context`) and, unless
+    /// that leaves it as it was, writes what differs from `before` (nil: a new order), its
+    /// document with the next version, and the change's events.
+    static func save(_ proposed: OrderRecord, replacing before: OrderRecord?, now: Date, context: MerchantContext, merchant: MerchantID,
                      on connection: PostgresConnection, logger: Logger) async throws -> Saved {
-        var order = settled(proposed, now: now)
+        var order = settled(proposed, now: now, context: context)
         if let before, changesNothing(order, comparedWith: before) {
             // Nothing changed but when time alone should look at the order again: no version, no event.
             if order.disruptionCheckAt != before.disruptionCheckAt {
@@ -36,20 +38,20 @@ extension OrderAggregates {
                     WHERE merchant_id = \(merchant.rawValue) AND id = \(order.id)
                     """, logger: logger)
             }
-            return Saved(order: before, document: try OrderDocument(before).json(), shipmentDocuments: [:])
+            return Saved(order: before, context: context, document: try OrderDocument(before, context: context).json(), shipmentDocuments: [:])
         }
         order.version = (before?.version ?? 0) + 1
         order.updatedAt = now
-        return try await write(order, replacing: before, events: OrderEvents.between(before, order), allShipmentDocuments: false,
-                               now: now, merchant: merchant, on: connection, logger: logger)
+        return try await write(order, replacing: before, events: OrderEvents.between(before, order, context: context),
+                               allShipmentDocuments: false, now: now, context: context, merchant: merchant, on: connection, logger: logger)
     }
 
     /// The order with Core's derived values at `now`: its status, its alert, its next check.
-    static func settled(_ proposed: OrderRecord, now: Date) -> OrderRecord {
+    static func settled(_ proposed: OrderRecord, now: Date, context: MerchantContext) -> OrderRecord {
         var order = proposed
         order.settle(now: now)
-        order.keepDeliveryExceptionsInStep(now: now, newID: UUID.random)
-        order.keepAlertInStep(now: now, newID: UUID.random())
+        order.keepDeliveryExceptionsInStep(now: now, newID: UUID.random, context: context)
+        order.keepAlertInStep(now: now, newID: UUID.random(), context: context)
         return order
     }
 
@@ -62,21 +64,22 @@ extension OrderAggregates {
 
     /// Stores the document of an order that has none (stored before documents were, or loaded in
     /// bulk): its derived values and documents, version 1, no events (nothing happened).
-    static func storeFirstDocument(_ loaded: OrderRecord, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
-        guard loaded.version == 0 else { return }  // another replica stored it meanwhile
-        var order = loaded
-        order.settle(now: loaded.updatedAt)
+    static func storeFirstDocument(_ loaded: LoadedOrder, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        guard loaded.order.version == 0 else { return }  // another replica stored it meanwhile
+        var order = loaded.order
+        order.settle(now: loaded.order.updatedAt)
         order.version = 1
-        _ = try await write(order, replacing: loaded, events: [], allShipmentDocuments: true,
-                            now: loaded.updatedAt, merchant: merchant, on: connection, logger: logger)
+        _ = try await write(order, replacing: loaded.order, events: [], allShipmentDocuments: true,
+                            now: loaded.order.updatedAt, context: loaded.context, merchant: merchant, on: connection, logger: logger)
     }
 
     /// Writes what differs between `before` (nil: a new order) and `order`, the order's document,
     /// the documents of the changed shipments (or all), and the events, in one statement (after
     /// inserting a new order's row).
     private static func write(_ order: OrderRecord, replacing before: OrderRecord?, events: [DomainEvent], allShipmentDocuments: Bool,
-                              now: Date, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Saved {
-        let texts = try OrderDocument.texts(of: order)
+                              now: Date, context: MerchantContext, merchant: MerchantID, on connection: PostgresConnection,
+                              logger: Logger) async throws -> Saved {
+        let texts = try OrderDocument.texts(of: order, context: context)
         if before == nil {
             try await insertOrder(order, merchant: merchant, on: connection, logger: logger)
         }
@@ -210,7 +213,7 @@ extension OrderAggregates {
         // After the statement that writes the shipments its exceptions are about.
         try await DeliveryStore.save(order.deliveryExceptions, replacing: before?.deliveryExceptions ?? [], orderID: order.id, merchant: merchant,
                                      on: connection, logger: logger)
-        return Saved(order: order, document: texts.order, shipmentDocuments: shipmentDocuments)
+        return Saved(order: order, context: context, document: texts.order, shipmentDocuments: shipmentDocuments)
     }
 
     /// Appends events of changes that leave the orders' documents as they are (a review, a review

@@ -3,58 +3,65 @@ import Logging
 import PorchlightCore
 import PostgresNIO
 
+/// An order as read, with the merchant's settings that Core's rules read beside it, read in
+/// the same statements.
+public struct LoadedOrder: Sendable {
+    public var order: OrderRecord
+    public let context: MerchantContext
+}
+
 /// The write path every change to an order takes, inside one transaction: `load` locks the order
-/// and reads its rows; the caller applies Core's rules to the `OrderRecord`; `save` settles the
-/// derived values, builds the document in Core, and writes the changed rows, the document (with
-/// a version one higher) and the change's events in one set-based statement. A change that changes
-/// nothing writes nothing.
+/// and reads its rows and its context; the caller applies Core's rules to the `OrderRecord`; `save`
+/// settles the derived values, builds the document in Core, and writes the changed rows, the
+/// document (with a version one higher) and the change's events in one set-based statement. A
+/// change that changes nothing writes nothing.
 enum OrderAggregates {
     /// Another transaction created the same order number first; load it and apply the change again.
     struct ConcurrentCreation: Error {}
 
     /// Locks the order with this id and reads it; nil when the merchant has no such order.
-    static func load(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+    static func load(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> LoadedOrder? {
         try await load(OrderRows<ByIDs<UUID>>(merchant: merchant, key: orderID), on: connection, logger: logger).first
     }
 
     /// Locks the orders with these ids, in the order of their ids (two such loads wait for each
     /// other rather than deadlock), and reads them in the statements one order takes; ids the
     /// merchant has no order with are left out.
-    static func load(_ orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
+    static func load(_ orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [LoadedOrder] {
         try await load(OrderRows<ByIDs<[UUID]>>(merchant: merchant, key: orderIDs), on: connection, logger: logger)
     }
 
     /// Reads the order with this id without locking it, for a read that applies Core's rules to
     /// the whole aggregate; the caller's transaction is a snapshot (`Database.withSnapshot`), so
     /// the statements agree.
-    static func read(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+    static func read(_ orderID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> LoadedOrder? {
         try await load(OrderRows<ReadByIDs<UUID>>(merchant: merchant, key: orderID), on: connection, logger: logger).first
     }
 
     /// Reads these orders without locking them, in the statements one order takes (for a pass
     /// that decides about many orders, such as the message planner, inside its own snapshot).
-    static func read(_ orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [OrderRecord] {
+    static func read(_ orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> [LoadedOrder] {
         try await load(OrderRows<ReadByIDs<[UUID]>>(merchant: merchant, key: orderIDs), on: connection, logger: logger)
     }
 
     /// Locks the order of this shipment and reads it; nil when the merchant has no such shipment.
     /// (A shipment never moves to another order.)
-    static func load(shipment shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+    static func load(shipment shipmentID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> LoadedOrder? {
         try await load(OrderRows<ByShipment>(merchant: merchant, key: shipmentID), on: connection, logger: logger).first
     }
 
     /// Locks the order of this return and reads it; nil when the merchant has no such return.
-    static func load(returned returnID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+    static func load(returned returnID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> LoadedOrder? {
         try await load(OrderRows<ByReturn>(merchant: merchant, key: returnID), on: connection, logger: logger).first
     }
 
     /// Locks the order of this delivery action and reads it; nil when the merchant has no such action.
-    static func load(deliveryAction actionID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+    static func load(deliveryAction actionID: UUID, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> LoadedOrder? {
         try await load(OrderRows<ByDeliveryAction>(merchant: merchant, key: actionID), on: connection, logger: logger).first
     }
 
     /// Locks the order with this order number and reads it; nil when there is none.
-    static func load(orderNumber: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> OrderRecord? {
+    static func load(orderNumber: String, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> LoadedOrder? {
         try await load(OrderRows<ByOrderNumber>(merchant: merchant, key: orderNumber), on: connection, logger: logger).first
     }
 
@@ -63,9 +70,9 @@ enum OrderAggregates {
     /// left it, but not that holder's other rows (its new document version, a promise it
     /// recorded), which a new statement does. Each statement reads its part of every order at once.
     private static func load<Selection>(_ selected: OrderRows<Selection>, on connection: PostgresConnection,
-                                        logger: Logger) async throws -> [OrderRecord] {
+                                        logger: Logger) async throws -> [LoadedOrder] {
         let merchant = selected.merchant
-        var orders = try await connection.rows(selected, logger: logger).map { row in
+        let orders = try await connection.rows(selected, logger: logger).map { row in
             let row = row.makeRandomAccess()
             var order = try orderRow(row)
             order.disruptionCheckAt = try row[17].decode(Date?.self)
@@ -84,18 +91,15 @@ enum OrderAggregates {
         let remedies = try await RemedyStore.records(of: ids.filter { parts[$0]?.hasRemedies == true }, merchant: merchant, on: connection, logger: logger)
         let exceptions = try await DeliveryStore.records(of: ids.filter { parts[$0]?.hasDeliveryExceptions == true }, merchant: merchant,
                                                          on: connection, logger: logger)
-        for index in orders.indices {
-            let id = orders[index].id
+        return try orders.map { order in
+            let id = order.id
             guard let part = parts[id] else { throw StoredValue.Unknown(column: "order_documents.version", value: "no row") }
-            (orders[index].version, orders[index].promise, orders[index].alert) = (part.version, part.promise, part.alert)
-            (orders[index].declaredDisruptions, orders[index].remedyRules) = (part.declaredDisruptions, part.remedyRules)
-            (orders[index].disruptionSettings, orders[index].silenceCalendars) = (part.disruptionSettings, part.silenceCalendars)
-            (orders[index].lines, orders[index].shipments) = (lines[id] ?? [], shipments[id] ?? [])
-            (orders[index].returns, orders[index].remedies) = (returns[id] ?? [], remedies[id] ?? [])
-            (orders[index].deliveryExceptions, orders[index].deliverySettings) = (exceptions[id] ?? [], part.deliverySettings)
-            orders[index].carrierDeliveryActions = part.carrierDeliveryActions
+            var order = order
+            (order.version, order.promise, order.alert) = (part.version, part.promise, part.alert)
+            (order.lines, order.shipments) = (lines[id] ?? [], shipments[id] ?? [])
+            (order.returns, order.remedies, order.deliveryExceptions) = (returns[id] ?? [], remedies[id] ?? [], exceptions[id] ?? [])
+            return LoadedOrder(order: order, context: part.context)
         }
-        return orders
     }
 
     /// Which orders a load names by its key `$2`, and whether it locks them: one prepared
@@ -170,21 +174,19 @@ enum OrderAggregates {
         var promise: PromiseRecord?
         var hasReturns: Bool
         var alert: AlertRecord?
-        var declaredDisruptions: [DeclaredDisruption]
         var hasRemedies: Bool
-        var remedyRules: RemedyRules?
-        var disruptionSettings: DisruptionSettings?
-        var silenceCalendars: SilenceCalendars
-        var hasDeliveryExceptions = false
-        var deliverySettings: DeliverySettings?
-        var carrierDeliveryActions: [ServiceKey: Set<DeliveryActionKind>] = [:]
+        var hasDeliveryExceptions: Bool
+        /// The merchant's settings as they bear on this order: its promise location's calendar
+        /// and its parcels' carrier services are the order's own.
+        var context: MerchantContext
     }
 
     /// In one statement, the parts of each order that are one row each or none: the stored
     /// document's version (0 when there is none yet), the promise, whether it has returns, its
-    /// open disruption alert, and the merchant's unresolved declared disruptions
-    /// (`DisruptionStore.unresolved` reads them), whether it has remedies, and the merchant's
-    /// remedy rules.
+    /// open disruption alert, whether it has remedies and delivery exceptions, and its context:
+    /// the merchant's unresolved declared disruptions (`DisruptionStore.unresolved` reads them),
+    /// remedy rules, silence and delivery settings, and the calendars and actions of its promise
+    /// location and its parcels' carrier services.
     private static func parts(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
                               logger: Logger) async throws -> [UUID: Parts] {
         let rows = try await connection.rows(for: orderIDs, one: { PartsQuery(merchant: merchant, key: $0) },
@@ -247,14 +249,15 @@ enum OrderAggregates {
             try AlertStore.alert(id: id, reason: try column("alert_reason"), severity: try column("alert_severity"), shipmentID: try column("alert_shipment_id"),
                                  openedAt: try column("alert_opened_at"), updatedAt: try column("alert_updated_at"))
         }
-        var parts = Parts(version: version, promise: nil, hasReturns: hasReturns, alert: alert,
-                          declaredDisruptions: try DisruptionStore.unresolved(try column("declared_disruptions")), hasRemedies: try column("has_remedies"),
-                          remedyRules: try column("remedy_rules", String?.self).map { try DisruptionStore.decode(RemedyRules.self, $0) },
-                          disruptionSettings: try column("disruption_settings", String?.self).map { try DisruptionStore.decode(DisruptionSettings.self, $0) },
-                          silenceCalendars: try silenceCalendars(workingDays: column("working_days"), holidays: column("holidays"), deliveryDays: column("carrier_services")),
-                          hasDeliveryExceptions: try column("has_delivery_exceptions"),
-                          deliverySettings: try column("delivery_settings", String?.self).map { try DisruptionStore.decode(DeliverySettings.self, $0) },
-                          carrierDeliveryActions: try carrierDeliveryActions(column("carrier_services")))
+        let context = MerchantContext(
+            declaredDisruptions: try DisruptionStore.unresolved(try column("declared_disruptions")),
+            remedyRules: try column("remedy_rules", String?.self).map { try DisruptionStore.decode(RemedyRules.self, $0) },
+            disruptionSettings: try column("disruption_settings", String?.self).map { try DisruptionStore.decode(DisruptionSettings.self, $0) },
+            silenceCalendars: try silenceCalendars(workingDays: column("working_days"), holidays: column("holidays"), deliveryDays: column("carrier_services")),
+            deliverySettings: try column("delivery_settings", String?.self).map { try DisruptionStore.decode(DeliverySettings.self, $0) },
+            carrierDeliveryActions: try carrierDeliveryActions(column("carrier_services")))
+        var parts = Parts(version: version, promise: nil, hasReturns: hasReturns, alert: alert, hasRemedies: try column("has_remedies"),
+                          hasDeliveryExceptions: try column("has_delivery_exceptions"), context: context)
         guard let quoteID = try column("quote_id", UUID?.self) else { return parts }
         let slotID = try column("slot_id", String?.self)
         parts.promise = PromiseRecord(

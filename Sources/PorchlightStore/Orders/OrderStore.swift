@@ -23,7 +23,8 @@ public struct OrderStore: Sendable {
         let metadata = try JSONValue(parsing: draft.metadataJSON)
         let attempt = { [draft] in
             try await database.withTransaction(logger: logger) { connection in
-                let before = try await OrderAggregates.load(orderNumber: draft.orderNumber, merchant: merchant, on: connection, logger: logger)
+                let loaded = try await OrderAggregates.load(orderNumber: draft.orderNumber, merchant: merchant, on: connection, logger: logger)
+                let before = loaded?.order
                 try ChangeCondition.check(orderVersion: before?.version)
                 let now = database.clock.now.asStored  // after the lock: changes to an order are stamped in the order they commit
                 var order = before ?? OrderRecord(draft, id: UUID.random(), metadata: metadata, now: now)
@@ -31,7 +32,9 @@ public struct OrderStore: Sendable {
                 if let delivery = draft.delivery {
                     order.promise = try await PromiseLedger.promise(for: delivery, order: order, now: now, merchant: merchant, on: connection, logger: logger)
                 }
-                let saved = try await OrderAggregates.save(order, replacing: before, now: now, merchant: merchant, on: connection, logger: logger)
+                // Nothing is loaded for a new order, so no settings are read for it: it has no parcel yet for them to bear on.
+                let saved = try await OrderAggregates.save(order, replacing: before, now: now, context: loaded?.context ?? .standard,
+                                                           merchant: merchant, on: connection, logger: logger)
                 let result = (saved.orderDocument, before == nil ? UpsertOutcome.created : .updated)
                 try await idempotency?.record(result, merchant: merchant, on: connection, logger: logger)
                 return result
@@ -55,18 +58,19 @@ public struct OrderStore: Sendable {
     public func cancel(_ orderID: UUID, _ cancellation: CancellationDraft, by submitter: Submitter = .merchant, merchant: MerchantID,
                        idempotency: IdempotentWrite<OrderJSON>? = nil, logger: Logger) async throws -> OrderJSON {
         try await change(.order(orderID), merchant: merchant, idempotency: idempotency?.pulledBack { $0.saved.orderDocument }, logger: logger) {
-            order, now in
-            if submitter == .customer { try order.checkCustomerMayCancel(now: now) }
+            order, now, context in
+            if submitter == .customer { try order.checkCustomerMayCancel(now: now, context: context) }
             try order.cancel(cancellation)
         }.saved.orderDocument
     }
 
     /// Applies one change to a stored order in one transaction: lock and load, `apply` (Core's
-    /// rules, given the change's time), save, and record the idempotent response. Throws not-found
-    /// when the merchant has no such order.
+    /// rules, given the change's time and the order's context), save, and record the idempotent
+    /// response. Throws not-found when the merchant has no such order.
     func change<Outcome: Sendable>(_ key: OrderKey, merchant: MerchantID,
                                    idempotency: IdempotentWrite<(saved: OrderAggregates.Saved, outcome: Outcome)>?, logger: Logger,
-                                   _ apply: @escaping @Sendable (inout OrderRecord, Date) throws -> Outcome) async throws -> (saved: OrderAggregates.Saved, outcome: Outcome) {
+                                   _ apply: @escaping @Sendable (inout OrderRecord, Date, MerchantContext) throws -> Outcome)
+        async throws -> (saved: OrderAggregates.Saved, outcome: Outcome) {
         try await database.withTransaction(logger: logger) { connection in
             let loaded = switch key {
             case .order(let id): try await OrderAggregates.load(id, merchant: merchant, on: connection, logger: logger)
@@ -74,12 +78,14 @@ public struct OrderStore: Sendable {
             case .returned(let id): try await OrderAggregates.load(returned: id, merchant: merchant, on: connection, logger: logger)
             case .deliveryAction(let id): try await OrderAggregates.load(deliveryAction: id, merchant: merchant, on: connection, logger: logger)
             }
-            guard let before = loaded else { throw DomainError.notFound(key.notFound) }
+            guard let loaded else { throw DomainError.notFound(key.notFound) }
+            let before = loaded.order
             try ChangeCondition.check(orderVersion: before.version)
             let now = database.clock.now.asStored  // after the lock: changes to an order are stamped in the order they commit
             var order = before
-            let outcome = try apply(&order, now)
-            let saved = try await OrderAggregates.save(order, replacing: before, now: now, merchant: merchant, on: connection, logger: logger)
+            let outcome = try apply(&order, now, loaded.context)
+            let saved = try await OrderAggregates.save(order, replacing: before, now: now, context: loaded.context, merchant: merchant,
+                                                       on: connection, logger: logger)
             try await idempotency?.record((saved, outcome), merchant: merchant, on: connection, logger: logger)
             return (saved, outcome)
         }

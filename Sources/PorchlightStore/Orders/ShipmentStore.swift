@@ -20,7 +20,7 @@ public struct ShipmentStore: Sendable {
         do {
             let (saved, _) = try await orders.change(
                 .order(orderID), merchant: merchant, idempotency: idempotency?.pulledBack { try $0.saved.shipmentDocument(shipmentID) }, logger: logger
-            ) { order, now in
+            ) { order, now, _ in
                 try order.addShipment(draft, id: shipmentID, now: now)
             }
             return try saved.shipmentDocument(shipmentID)
@@ -68,7 +68,7 @@ public struct ShipmentStore: Sendable {
             return event
         }
         let (saved, recorded) = try await orders.change(.shipment(shipmentID), merchant: merchant, idempotency: idempotency?.pulledBack(result), logger: logger) {
-            order, now in order.recordTracking(events, shipment: shipmentID, now: now, newID: UUID.random, estimator: estimator)
+            order, now, _ in order.recordTracking(events, shipment: shipmentID, now: now, newID: UUID.random, estimator: estimator)
         }
         return try result(saved, recorded)
     }

@@ -23,7 +23,7 @@ public struct ReturnStore: Sendable {
     public func eligibility(orderID: UUID, now: Date, merchant: MerchantID, logger: Logger)
         async throws -> (order: OrderRecord, policy: ReturnPolicyVersion, lines: [LineEligibility])? {
         try await database.withSnapshot(logger: logger) { connection in
-            guard let order = try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
+            guard let order = try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger)?.order else { return nil }
             let policy = ReturnPolicyVersion.inForce(at: order.placedAt, among: try await policies.versions(merchant: merchant, on: connection, logger: logger))
             return (order, policy, ReturnEligibility.lines(of: order, policy: policy.policy, now: now))
         }
@@ -37,7 +37,7 @@ public struct ReturnStore: Sendable {
         let versions = try await policies.versions(merchant: merchant, on: nil, logger: logger)
         let storeToken = Base64URL.encode(Data((0..<16).map { _ in UInt8.random(in: 0...255) }))
         return try await orders.change(.order(orderID), merchant: merchant, idempotency: idempotency?.pulledBack(\.outcome), logger: logger) {
-            order, now in
+            order, now, _ in
             try order.openReturn(lines, resolution: resolution, method: method, gift: gift, labelReference: labelReference, parcel: parcel,
                                  policy: .inForce(at: order.placedAt, among: versions), by: submitter, id: UUID.random(), storeToken: storeToken, now: now)
         }.outcome
@@ -61,7 +61,7 @@ public struct ReturnStore: Sendable {
     /// Applies a move to the return (Core decides whether it may be made) as a change to its order.
     public func move(_ id: UUID, merchant: MerchantID, logger: Logger, _ apply: @escaping @Sendable (inout ReturnRecord, Date) throws -> Void)
         async throws -> ReturnRecord {
-        try await orders.change(.returned(id), merchant: merchant, idempotency: nil, logger: logger) { order, now in
+        try await orders.change(.returned(id), merchant: merchant, idempotency: nil, logger: logger) { order, now, _ in
             try order.moveReturn(id, now: now, apply)
         }.outcome
     }
@@ -90,7 +90,7 @@ public struct ReturnStore: Sendable {
             var expiredNow = 0
             for (merchant, id) in due {
                 do {
-                    let expiredIt = try await orders.change(.returned(id), merchant: MerchantID(merchant), idempotency: nil, logger: logger) { order, now in
+                    let expiredIt = try await orders.change(.returned(id), merchant: MerchantID(merchant), idempotency: nil, logger: logger) { order, now, _ in
                         var expiredIt = false
                         _ = try order.moveReturn(id, now: now) { record, at in expiredIt = try record.expireIfDue(now: at) }
                         return expiredIt

@@ -11,7 +11,7 @@ extension ReviewStore {
     public func rateDelivery(_ draft: DeliveryRatingDraft, orderID: UUID, by submitter: Submitter, merchant: MerchantID,
                              logger: Logger) async throws -> DeliveryRating? {
         try await database.withTransaction(logger: logger) { connection in
-            guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
+            guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger)?.order else { return nil }
             let rating = try DeliveryRating.rating(draft, of: order, by: submitter, now: database.clock.now.asStored)
             let inserted = try await connection.query("""
                 INSERT INTO delivery_ratings (merchant_id, shipment_id, order_id, carrier, service_level, rating, comment, submitted_by, created_at)

@@ -27,7 +27,7 @@ public struct ReviewStore: Sendable {
     public func submit(_ draft: ReviewDraft, orderID: UUID, by submitter: Submitter, merchant: MerchantID, logger: Logger)
         async throws -> (review: ReviewRecord, help: [ReviewHelpOption]?)? {
         try await database.withTransaction(logger: logger) { connection in
-            guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { return nil }
+            guard let order = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger)?.order else { return nil }
             let now = database.clock.now.asStored
             let (review, help) = try ReviewRules.review(draft, of: order, by: submitter, id: UUID.random(), now: now)
             let inserted = try await connection.query("""
