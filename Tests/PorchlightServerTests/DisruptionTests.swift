@@ -105,6 +105,44 @@ import Testing
             #expect(events.compactMap { $0["type"] as? String } == ["alert.opened", "alert.resolved"], "opened once by two passes, resolved by the scan")
         }
     }
+
+    /// A pass reads a merchant's due orders together: the quiet ones get their next check in one
+    /// write, without a new version; the one whose alert time brings is changed under its lock.
+    @Test func aPassChecksAMerchantsDueOrdersTogether() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            var made: [(id: UUID, shipment: UUID, version: Int)] = []
+            for _ in 1...3 {
+                let order = try await service.createOrder(merchant)
+                let shipment = try await service.ship(merchant, order: order, tracking: "FG\(UInt32.random(in: 0...UInt32.max))",
+                                                      lines: [["sku": "TEE", "quantity": 2]])
+                let read = try await service.call(.get, "/v1/orders/\(order)", key: merchant.apiKey)
+                made.append((try #require(UUID(uuidString: order)), try #require(UUID(uuidString: shipment["id"] as? String ?? "")),
+                             try #require(read["version"] as? Int)))
+            }
+            let orders = made
+            try await withDatabase(url: databaseURL, logger: testLogger) { client in
+                // The first parcel was labelled five days ago and never scanned; all three are due.
+                try await client.query("""
+                    UPDATE shipments SET created_at = now() - interval '5 days', updated_at = now() - interval '5 days' WHERE id = \(orders[0].shipment)
+                    """, logger: testLogger)
+                try await client.query("UPDATE orders SET disruption_check_at = now() - interval '1 second' WHERE id = ANY(\(orders.map(\.id)))",
+                                       logger: testLogger)
+                let pass = try await AlertStore(database: Database(client: client))
+                    .detectDue(now: Date(), merchant: MerchantID(try #require(UUID(uuidString: merchant.id))), logger: testLogger)
+                #expect(pass == (3, 1))
+                let next = try await client.query("""
+                    SELECT id, disruption_check_at IS NULL OR disruption_check_at > now() FROM orders WHERE id = ANY(\(orders.map(\.id)))
+                    """, logger: testLogger).collect().map { try $0.decode((UUID, Bool).self) }
+                #expect(Dictionary(uniqueKeysWithValues: next) == Dictionary(uniqueKeysWithValues: orders.map { ($0.id, true) }), "none is due any more (the forgotten label never again)")
+            }
+            var versions: [Int] = []
+            for order in orders {
+                versions.append(try #require(try await service.call(.get, "/v1/orders/\(order.id.apiText)", key: merchant.apiKey)["version"] as? Int))
+            }
+            #expect(versions == [orders[0].version + 1, orders[1].version, orders[2].version], "a new version only for the alert")
+        }
+    }
 }
 
 @Suite struct DeclaredDisruptionTests {

@@ -15,9 +15,9 @@ public struct AlertStore: Sendable {
 
     /// The detector pass, for what only time reveals (a label never scanned, a parcel silent on
     /// its way, a promise past its day, a declared disruption starting or ending): records the
-    /// end of declared disruptions whose expected end came, then re-checks each order whose
-    /// `disruption_check_at` (Core's `DisruptionRules.nextCheck`, stored on every write) has
-    /// come (`check`). Optionally for one merchant. With `restFactor`, after each batch it rests
+    /// end of declared disruptions whose expected end came, then re-checks, a merchant's at a
+    /// time, the orders whose `disruption_check_at` (Core's `DisruptionRules.nextCheck`, stored
+    /// on every write) has come (`check`). Optionally for one merchant. With `restFactor`, after each batch it rests
     /// that many times as long as the batch took: the service's pass (`paced`) yields the
     /// machine to ingest during a catch-up rather than compete for it. Returns how many orders
     /// it checked and how many of their alerts changed.
@@ -33,13 +33,9 @@ public struct AlertStore: Sendable {
                 ORDER BY disruption_check_at LIMIT 200
                 """, logger: logger).map { try $0.decode((UUID, UUID).self) }
             var moved = 0
-            for (merchant, orderID) in due {
-                do {
-                    if try await check(orderID, merchant: MerchantID(merchant), now: now, logger: logger) { changed += 1 }
-                    (checked, moved) = (checked + 1, moved + 1)
-                } catch {
-                    logger.error("could not check an order for disruptions", metadata: ["merchant_id": "\(merchant)", "order_id": "\(orderID)", "error": "\(error)"])
-                }
+            for (merchant, orders) in Dictionary(grouping: due, by: \.0) {
+                let batch = try await check(orders.map(\.1), merchant: MerchantID(merchant), now: now, logger: logger)
+                (checked, changed, moved) = (checked + batch.checked, changed + batch.changed, moved + batch.checked)
             }
             // (A batch that moved nothing would be read again: stop, and let the next pass retry.)
             if due.count < 200 || moved == 0 { return (checked, changed) }
@@ -51,6 +47,52 @@ public struct AlertStore: Sendable {
     /// time at most, so a catch-up after an outage takes four times as long and leaves the
     /// machine to ingest. (A steady pass finds few orders due: each next check is hours ahead.)
     public static let paced = 3.0
+
+    /// Re-checks due orders of one merchant; returns how many it checked and how many of their
+    /// alerts changed. Most checks change nothing but the next check time, so the orders are read
+    /// together without their locks, in one repeatable-read transaction (the statements one order
+    /// takes), decided in Core, and the quiet ones' next check times written in one statement.
+    /// Should anything have written one of their rows since the read (a change, a declaration
+    /// making it due), PostgreSQL refuses the write (serialization failure): then, as for an
+    /// order that no rule can read, each is checked alone, so one order cannot hold up the rest.
+    private func check(_ orderIDs: [UUID], merchant: MerchantID, now: Date, logger: Logger) async throws -> (checked: Int, changed: Int) {
+        let changing: [UUID]
+        do {
+            changing = try await database.withTransaction(logger: logger) { connection in
+                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+                var (quiet, changing) = ([(id: UUID, checkAt: Date?)](), [UUID]())
+                for read in try await OrderAggregates.read(orderIDs, merchant: merchant, on: connection, logger: logger) {
+                    let settled = OrderAggregates.settled(read.order, now: now, context: read.context)
+                    if OrderAggregates.changesNothing(settled, comparedWith: read.order) {
+                        quiet.append((read.order.id, settled.disruptionCheckAt))
+                    } else {
+                        changing.append(read.order.id)
+                    }
+                }
+                try await connection.query("""
+                    UPDATE orders o SET disruption_check_at = q.check_at
+                    FROM unnest(\(quiet.map(\.id)), \(NullableArray(quiet.map(\.checkAt)))::timestamptz[]) AS q (id, check_at)
+                    WHERE o.merchant_id = \(merchant.rawValue) AND o.id = q.id
+                    """, logger: logger)
+                return changing
+            }
+        } catch where Database.meansUnavailable(error) {
+            throw error
+        } catch {
+            changing = orderIDs
+        }
+        var (checked, changed) = (orderIDs.count - changing.count, 0)
+        for orderID in changing {
+            do {
+                if try await check(orderID, merchant: merchant, now: now, logger: logger) { changed += 1 }
+                checked += 1
+            } catch {
+                logger.error("could not check an order for disruptions", metadata: [
+                    "merchant_id": "\(merchant.rawValue)", "order_id": "\(orderID)", "error": "\(error)"])
+            }
+        }
+        return (checked, changed)
+    }
 
     /// Re-checks one due order; returns whether its alert changed. Most checks change nothing but
     /// the next check time, so the order is first read without its lock, in a repeatable-read
