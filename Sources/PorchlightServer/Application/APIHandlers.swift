@@ -5,8 +5,10 @@ import PorchlightStore
 import Prometheus
 
 /// Implements the generated `APIProtocol`. Each capability adds its handlers in an extension in
-/// its own folder; handlers unpack input, make one store call and map the result.
-struct APIHandlers: APIProtocol {
+/// its own folder; handlers unpack input, make one store call and map the result. A class: the
+/// generated server copies its handler into every request, and a struct of thirty stores made
+/// that copy 3% of a light request's CPU.
+final class APIHandlers: APIProtocol {
     let orders: OrderStore
     let shipments: ShipmentStore
     let lookups: OrderLookupStore
@@ -39,6 +41,44 @@ struct APIHandlers: APIProtocol {
     let registry: PrometheusCollectorRegistry
     /// The time every handler reads (see `WallClock`).
     let clock: WallClock
+
+    init(orders: OrderStore, shipments: ShipmentStore, lookups: OrderLookupStore, customerViews: CustomerViewStore, promises: PromiseStore,
+         planner: PromisePlanner, reviews: ReviewStore, returnPolicies: ReturnPolicyStore, returns: ReturnStore, alerts: AlertStore,
+         disruptions: DisruptionStore, remedies: RemedyStore, deliveries: DeliveryStore, events: EventFeed, merchants: MerchantStore,
+         webhookEndpoints: WebhookEndpointStore, webhookDeliveries: WebhookDeliveries, webhookAddresses: WebhookAddresses,
+         migrator: Migrator, databaseServers: DatabaseServers, customerTokens: CustomerTokenStore, authenticator: Authenticator,
+         pages: TrackingPageStore, renderer: PageRenderer, messages: MessageStore, messageRenderer: MessageRenderer, canSendEmail: Bool,
+         registry: PrometheusCollectorRegistry, clock: WallClock) {
+        self.orders = orders
+        self.shipments = shipments
+        self.lookups = lookups
+        self.customerViews = customerViews
+        self.promises = promises
+        self.planner = planner
+        self.reviews = reviews
+        self.returnPolicies = returnPolicies
+        self.returns = returns
+        self.alerts = alerts
+        self.disruptions = disruptions
+        self.remedies = remedies
+        self.deliveries = deliveries
+        self.events = events
+        self.merchants = merchants
+        self.webhookEndpoints = webhookEndpoints
+        self.webhookDeliveries = webhookDeliveries
+        self.webhookAddresses = webhookAddresses
+        self.migrator = migrator
+        self.databaseServers = databaseServers
+        self.customerTokens = customerTokens
+        self.authenticator = authenticator
+        self.pages = pages
+        self.renderer = renderer
+        self.messages = messages
+        self.messageRenderer = messageRenderer
+        self.canSendEmail = canSendEmail
+        self.registry = registry
+        self.clock = clock
+    }
 
     /// The contract, served as-is at /openapi.yaml; compiled into the binary, so it cannot go missing.
     static let specification = Data(PackageResources.openapi_yaml)
