@@ -24,16 +24,9 @@ func loadConfiguration() throws -> AppConfiguration {
 /// Logs go to stderr, so commands that print JSON keep stdout clean.
 func makeLogger(_ configuration: AppConfiguration) -> Logger {
     LoggingSystem.bootstrap { label in
-        switch configuration.logFormat {
-        case .text:
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = configuration.logLevel
-            return handler
-        case .json:
-            var handler = JSONLogHandler.standardError(label: label)
-            handler.logLevel = configuration.logLevel
-            return handler
-        }
+        var handler = LineLogHandler.standardError(label: label, format: configuration.logFormat)
+        handler.logLevel = configuration.logLevel
+        return handler
     }
     return Logger(label: "porchlight")
 }

@@ -8,7 +8,7 @@ import Testing
 
     /// The files that may read the system's time: the clock itself, and the log handler (a log
     /// line says when it was written, whatever time a test has set).
-    static let readersOfTheSystemTime: Set<String> = ["PorchlightCore/Common/WallClock.swift", "PorchlightServer/Operations/JSONLogHandler.swift"]
+    static let readersOfTheSystemTime: Set<String> = ["PorchlightCore/Common/WallClock.swift", "PorchlightServer/Operations/LineLogHandler.swift"]
 
     /// Every "now" comes from the application's `WallClock`, so that tests can move time.
     @Test func onlyTheClockReadsTheSystemTime() throws {

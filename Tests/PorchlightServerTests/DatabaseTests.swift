@@ -79,7 +79,7 @@ import Testing
 
     @Test func jsonLogsCarryTheRequestIDAsAField() throws {
         let lines = Lines()
-        var logger = Logger(label: "test") { label in JSONLogHandler(label: label) { lines.add($0) } }
+        var logger = Logger(label: "test") { label in LineLogHandler(label: label, format: .json) { lines.add($0) } }
         logger[metadataKey: "request_id"] = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
         logger.info("request", metadata: ["status": "200", "nested": ["a": "1"]])
         let line = try #require(lines.all.first)
@@ -91,6 +91,16 @@ import Testing
         #expect(object["status"] as? String == "200")
         #expect((object["nested"] as? [String: Any])?["a"] as? String == "1")
         #expect((object["time"] as? String)?.hasSuffix("Z") == true)
+    }
+
+    @Test func textLogsCarryTheMetadataSortedAfterTheLabel() throws {
+        let lines = Lines()
+        var logger = Logger(label: "test") { label in LineLogHandler(label: label, format: .text) { lines.add($0) } }
+        logger[metadataKey: "request_id"] = "7c9e6679"
+        logger.warning("request", metadata: ["status": "200"], source: "Here")
+        let line = try #require(lines.all.first)
+        #expect(line.hasSuffix(" warning test: request_id=7c9e6679 status=200 [Here] request\n"), "\(line)")
+        #expect(line.first?.isNumber == true, "it starts with the time: \(line)")
     }
 }
 

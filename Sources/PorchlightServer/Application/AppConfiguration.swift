@@ -10,7 +10,7 @@ public struct AppConfiguration: Sendable {
     public var host: String
     public var port: Int
     public var logLevel: Logger.Level
-    /// `LOG_FORMAT`: `text` (the default) or `json` (one object per line, see JSONLogHandler).
+    /// `LOG_FORMAT`: `text` (the default) or `json` (one object per line): see LineLogHandler.
     public var logFormat: LogFormat
     /// The most connections the API's pool opens (`DATABASE_POOL_SIZE`).
     public var databasePoolSize: Int
