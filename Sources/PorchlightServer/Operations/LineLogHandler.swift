@@ -19,9 +19,10 @@ public struct LineLogHandler: LogHandler {
     let format: AppConfiguration.LogFormat
     let write: @Sendable (String) -> Void
 
-    /// Writes to standard error, a line at a time.
+    /// Writes to standard error, a line at a time. A line that cannot be written (the reader of
+    /// stderr went away) is dropped: losing a log line must not stop the service.
     public static func standardError(label: String, format: AppConfiguration.LogFormat) -> LineLogHandler {
-        LineLogHandler(label: label, format: format) { line in FileHandle.standardError.write(Data(line.utf8)) }
+        LineLogHandler(label: label, format: format) { line in try? FileHandle.standardError.write(contentsOf: Data(line.utf8)) }
     }
 
     public init(label: String, format: AppConfiguration.LogFormat, write: @escaping @Sendable (String) -> Void) {

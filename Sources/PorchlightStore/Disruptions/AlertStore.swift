@@ -69,6 +69,11 @@ public struct AlertStore: Sendable {
                         changing.append(read.order.id)
                     }
                 }
+                // In id order, as every statement locking several orders does: no deadlock with a
+                // declaration rechecking them. (A row written since the snapshot refuses the lock.)
+                try await connection.query("""
+                    SELECT 1 FROM orders WHERE merchant_id = \(merchant.rawValue) AND id = ANY(\(quiet.map(\.id))) ORDER BY id FOR NO KEY UPDATE
+                    """, logger: logger)
                 try await connection.query("""
                     UPDATE orders o SET disruption_check_at = q.check_at
                     FROM unnest(\(quiet.map(\.id)), \(NullableArray(quiet.map(\.checkAt)))::timestamptz[]) AS q (id, check_at)
