@@ -52,9 +52,10 @@ public struct AlertStore: Sendable {
     /// alerts changed. Most checks change nothing but the next check time, so the orders are read
     /// together without their locks, in one repeatable-read transaction (the statements one order
     /// takes), decided in Core, and the quiet ones' next check times written in one statement.
-    /// Should anything have written one of their rows since the read (a change, a declaration
-    /// making it due), PostgreSQL refuses the write (serialization failure): then, as for an
-    /// order that no rule can read, each is checked alone, so one order cannot hold up the rest.
+    /// The others are checked under their locks, one by one (`checkUnderLock`); so are all of
+    /// them should anything have written one of their rows since the read (a change, a
+    /// declaration making it due: PostgreSQL refuses the write) or should one of them be
+    /// unreadable, so that one order cannot hold up the rest.
     private func check(_ orderIDs: [UUID], merchant: MerchantID, now: Date, logger: Logger) async throws -> (checked: Int, changed: Int) {
         let changing: [UUID]
         do {
@@ -89,7 +90,7 @@ public struct AlertStore: Sendable {
         var (checked, changed) = (orderIDs.count - changing.count, 0)
         for orderID in changing {
             do {
-                if try await check(orderID, merchant: merchant, now: now, logger: logger) { changed += 1 }
+                if try await checkUnderLock(orderID, merchant: merchant, logger: logger) { changed += 1 }
                 checked += 1
             } catch {
                 logger.error("could not check an order for disruptions", metadata: [
@@ -99,29 +100,10 @@ public struct AlertStore: Sendable {
         return (checked, changed)
     }
 
-    /// Re-checks one due order; returns whether its alert changed. Most checks change nothing but
-    /// the next check time, so the order is first read without its lock, in a repeatable-read
-    /// transaction that writes only that time: should anything have written the order's row
-    /// since the read (a change, a declaration making it due), PostgreSQL refuses the write
-    /// (serialization failure) and the check is done again as a change. A check that changes the
-    /// order (an alert opens, escalates, resolves) is a change under its lock, so replicas doing
-    /// this at once open each alert once.
-    private func check(_ orderID: UUID, merchant: MerchantID, now: Date, logger: Logger) async throws -> Bool {
-        do {
-            let quiet = try await database.withTransaction(logger: logger) { connection in
-                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
-                guard let read = try await OrderAggregates.read(orderID, merchant: merchant, on: connection, logger: logger) else { return true }
-                let settled = OrderAggregates.settled(read.order, now: now, context: read.context)
-                guard OrderAggregates.changesNothing(settled, comparedWith: read.order) else { return false }
-                try await connection.query("""
-                    UPDATE orders SET disruption_check_at = \(settled.disruptionCheckAt) WHERE merchant_id = \(merchant.rawValue) AND id = \(orderID)
-                    """, logger: logger)
-                return true
-            }
-            if quiet { return false }
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40001" {
-            // Written meanwhile: check again under the lock.
-        }
+    /// Re-checks one order as a change under its lock; returns whether its alert changed. Saving
+    /// settles the alert and the next check at the change's time, and writes only the next check
+    /// when nothing else changed; replicas doing this at once open each alert once.
+    private func checkUnderLock(_ orderID: UUID, merchant: MerchantID, logger: Logger) async throws -> Bool {
         let result = try await orders.change(.order(orderID), merchant: merchant, idempotency: nil, logger: logger) { order, _, _ in
             order.alert  // nothing to apply: saving re-checks the alert, and the next check, at the change's time
         }
