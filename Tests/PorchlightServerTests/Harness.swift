@@ -61,8 +61,8 @@ let testMetricsToken = "test-metrics-token-\(UUID().uuidString)"
 func withService(url: String = databaseURL, clientAddressHeader: HTTPField.Name? = nil, metricsToken: String? = testMetricsToken,
                  clock: TestClock? = nil, _ body: @Sendable (Service) async throws -> Void) async throws {
     let app = try await buildApplication(
-        // A small pool: hundreds of tests run a service each at the same time, and together
-        // they must fit the test cluster's max_connections.
+        // A small pool: many tests run a service each at the same time (hundreds under a bare
+        // `swift test`), and together they must fit the test cluster's max_connections.
         configuration: AppConfiguration(databaseURL: url, host: "127.0.0.1", port: 0, databasePoolSize: 8, webhooks: testWebhookSettings,
                                         clientAddressHeader: clientAddressHeader, metricsToken: metricsToken, clock: clock?.wallClock ?? .system,
                                         // A service on a moved clock must not pass over other tests' data at its time.
@@ -75,7 +75,7 @@ func withService(url: String = databaseURL, clientAddressHeader: HTTPField.Name?
 func serve(_ app: some ApplicationProtocol, databaseURL: String, _ body: @Sendable (Service) async throws -> Void) async throws {
     try await app.test(.live) { live in
         // The live framework's own client gives up on a request after 20 s; with hundreds of
-        // services sharing two cores in CI an honest request has taken longer. A hang still fails.
+        // services sharing two cores (a bare `swift test`) an honest request has taken longer. A hang still fails.
         let port = try #require(live.port)
         let client = TestClient(host: "localhost", port: port, configuration: .init(timeout: .seconds(60)))
         client.connect()
