@@ -95,10 +95,10 @@ public struct DisruptionStore: Sendable {
                 """, logger: logger).collect()
             var ended: [UUID: [DeclaredDisruption]] = [:]
             for row in rows {
-                var disruption = try Self.disruption(row, offset: 1)
+                var disruption = try Self.disruption(row)
                 guard let end = disruption.endedAt(at: now) else { continue }
                 (disruption.resolvedAt, disruption.updatedAt) = (end, now)
-                ended[try row.makeRandomAccess()[0].decode(UUID.self), default: []].append(disruption)
+                ended[try row.makeRandomAccess()["merchant_id"].decode(UUID.self), default: []].append(disruption)
             }
             for (merchant, disruptions) in ended {
                 try await connection.query("""
@@ -177,20 +177,21 @@ public struct DisruptionStore: Sendable {
     // MARK: Rows
 
     static let columns = """
-        id, cause, scope::text, starts_at, expected_end_at, extra_days, customer_message, customer_message_language,
-        customer_messages::text, resolved_at, created_at, updated_at
+        id, cause, scope::text AS scope, starts_at, expected_end_at, extra_days, customer_message, customer_message_language,
+        customer_messages::text AS customer_messages, resolved_at, created_at, updated_at
         """
 
-    static func disruption(_ row: PostgresRow, offset: Int = 0) throws -> DeclaredDisruption {
+    static func disruption(_ row: PostgresRow) throws -> DeclaredDisruption {
         let row = row.makeRandomAccess()
-        func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[offset + index].decode(T.self) }
+        func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try row[name].decode(T.self) }
         return DeclaredDisruption(
-            id: try column(0), cause: try StoredValue.decode(DisruptionCause.self, column(1), "declared_disruptions.cause"),
-            scope: try decode(DisruptionScope.self, column(2)), startsAt: try column(3), expectedEndAt: try column(4),
-            extraDays: try column(5), customerMessage: try column(6),
-            customerMessageLanguage: try StoredValue.decode(CustomerLanguage.self, column(7), "declared_disruptions.customer_message_language"),
-            customerMessages: try decode([CustomerLanguage: String].self, column(8)), resolvedAt: try column(9), createdAt: try column(10),
-            updatedAt: try column(11))
+            id: try column("id"), cause: try StoredValue.decode(DisruptionCause.self, column("cause"), "declared_disruptions.cause"),
+            scope: try decode(DisruptionScope.self, column("scope")), startsAt: try column("starts_at"), expectedEndAt: try column("expected_end_at"),
+            extraDays: try column("extra_days"), customerMessage: try column("customer_message"),
+            customerMessageLanguage: try StoredValue.decode(CustomerLanguage.self, column("customer_message_language"),
+                                                            "declared_disruptions.customer_message_language"),
+            customerMessages: try decode([CustomerLanguage: String].self, column("customer_messages")), resolvedAt: try column("resolved_at"),
+            createdAt: try column("created_at"), updatedAt: try column("updated_at"))
     }
 
     /// The merchant's unresolved disruptions, as the JSON array an order's load reads in a

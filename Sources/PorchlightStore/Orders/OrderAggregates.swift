@@ -75,9 +75,9 @@ enum OrderAggregates {
         let orders = try await connection.rows(selected, logger: logger).map { row in
             let row = row.makeRandomAccess()
             var order = try orderRow(row)
-            order.disruptionCheckAt = try row[17].decode(Date?.self)
-            order.declared = try row[18].decode(String?.self).map { try DisruptionStore.decode(DeclaredDelay.self, $0) }
-            (order.cashOnDelivery, order.confirmedAt) = (try row[19].decode(Bool.self), try row[20].decode(Date?.self))
+            order.disruptionCheckAt = try row["disruption_check_at"].decode(Date?.self)
+            order.declared = try row["declared_delay"].decode(String?.self).map { try DisruptionStore.decode(DeclaredDelay.self, $0) }
+            (order.cashOnDelivery, order.confirmedAt) = (try row["cash_on_delivery"].decode(Bool.self), try row["confirmed_at"].decode(Date?.self))
             return order
         }
         guard !orders.isEmpty else { return [] }
@@ -144,8 +144,8 @@ enum OrderAggregates {
         static var sql: String {
             """
             SELECT id, order_number, channel_type, channel_name, customer_email, customer_phone, customer_name,
-                   customer_locale, destination::text, placed_at, currency, metadata::text, status,
-                   cancellation_reason, cancelled_at, created_at, updated_at, disruption_check_at, declared_delay::text,
+                   customer_locale, destination::text AS destination, placed_at, currency, metadata::text AS metadata, status,
+                   cancellation_reason, cancelled_at, created_at, updated_at, disruption_check_at, declared_delay::text AS declared_delay,
                    cash_on_delivery, confirmed_at
             FROM orders o WHERE merchant_id = $1 AND \(Selection.condition)
             ORDER BY id
@@ -155,16 +155,20 @@ enum OrderAggregates {
     }
 
     private static func orderRow(_ row: PostgresRandomAccessRow) throws -> OrderRecord {
-        func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
+        func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try row[name].decode(T.self) }
         return OrderRecord(
-            id: try column(0), orderNumber: try column(1),
-            channel: Channel(type: try StoredValue.decode(ChannelType.self, column(2), "orders.channel_type"), name: try column(3)),
-            customer: Customer(email: try column(4), phone: try column(5), name: try column(6), locale: try column(7)),
-            destination: try Documents.decode(Address.self, from: column(8)), placedAt: try column(9), currency: try column(10),
-            metadata: try JSONValue(parsing: column(11)),
-            status: try StoredValue.decode(OrderStatus.self, column(12), "orders.status"),
-            cancellationReason: try column(13, String?.self).map { try StoredValue.decode(CancellationReason.self, $0, "orders.cancellation_reason") },
-            cancelledAt: try column(14), createdAt: try column(15), updatedAt: try column(16),
+            id: try column("id"), orderNumber: try column("order_number"),
+            channel: Channel(type: try StoredValue.decode(ChannelType.self, column("channel_type"), "orders.channel_type"),
+                             name: try column("channel_name")),
+            customer: Customer(email: try column("customer_email"), phone: try column("customer_phone"), name: try column("customer_name"),
+                               locale: try column("customer_locale")),
+            destination: try Documents.decode(Address.self, from: column("destination")), placedAt: try column("placed_at"),
+            currency: try column("currency"), metadata: try JSONValue(parsing: column("metadata")),
+            status: try StoredValue.decode(OrderStatus.self, column("status"), "orders.status"),
+            cancellationReason: try column("cancellation_reason", String?.self).map {
+                try StoredValue.decode(CancellationReason.self, $0, "orders.cancellation_reason")
+            },
+            cancelledAt: try column("cancelled_at"), createdAt: try column("created_at"), updatedAt: try column("updated_at"),
             lines: [], shipments: [], promise: nil, version: 0)
     }
 

@@ -73,13 +73,13 @@ public struct ReviewStore: Sendable {
                 """, logger: logger).collect()
             guard let (orderNumber, orderStatus) = try orders.decode((String, String).self).first else { return nil }
             let rows = try await connection.query("""
-                SELECT \(unescaped: Self.columns), coalesce(d.version, 0)
+                SELECT \(unescaped: Self.columns), coalesce(d.version, 0) AS document_version
                 FROM reviews r LEFT JOIN order_documents d ON d.merchant_id = r.merchant_id AND d.order_id = r.order_id
                 WHERE r.merchant_id = \(merchant.rawValue) AND r.id = \(id)
                 """, logger: logger).collect()
             guard let row = rows.first?.makeRandomAccess() else { return nil }
             let before = try Self.review(row)
-            let version = try row[Self.columnCount].decode(Int.self)
+            let version = try row["document_version"].decode(Int.self)
             let now = database.clock.now.asStored
             var review = before
             try review.moderate(to: status, reason: reason, now: now)
@@ -177,7 +177,7 @@ public struct ReviewStore: Sendable {
         // first test folds away, and the index on (created_at, id) bounds the scan. The ranked
         // sorts sort the SKU's published reviews.
         let rows = try await database.query("""
-            SELECT \(unescaped: Self.columns), \(unescaped: rank) FROM reviews r
+            SELECT \(unescaped: Self.columns), \(unescaped: rank) AS rank FROM reviews r
             WHERE r.merchant_id = \(merchant.rawValue) AND r.sku = \(sku) AND r.status = 'published'
               AND (\(after?.micros)::int8 IS NULL
                    OR \(unescaped: rank) < \(after?.rank)::int8
@@ -191,7 +191,7 @@ public struct ReviewStore: Sendable {
         for row in rows.prefix(limit) {
             let row = row.makeRandomAccess()
             items.append(try Self.review(row))
-            lastRank = try row[Self.columnCount].decode(Int64.self)
+            lastRank = try row["rank"].decode(Int64.self)
         }
         let next = rows.count > limit ? items.last.map { PageCursor(time: $0.createdAt, id: $0.id, rank: lastRank, list: sort.rawValue).token } : nil
         return (items, next)
@@ -214,10 +214,10 @@ public struct ReviewStore: Sendable {
         async throws -> (items: [ReviewFeedItem], nextCursor: String?) {
         let after = try cursor.map { try PageCursor(token: $0, list: "feed") }
         let rows = try await database.query("""
-            SELECT \(unescaped: Self.columns), l.name, l.product_url,
+            SELECT \(unescaped: Self.columns), l.name AS product_name, l.product_url,
                    EXISTS (SELECT 1 FROM review_requests q
                            JOIN shipment_lines sl ON sl.merchant_id = q.merchant_id AND sl.shipment_id = q.shipment_id AND sl.sku = r.sku
-                           WHERE q.merchant_id = r.merchant_id AND q.order_id = r.order_id AND q.requested_at <= r.created_at)
+                           WHERE q.merchant_id = r.merchant_id AND q.order_id = r.order_id AND q.requested_at <= r.created_at) AS requested_first
             FROM reviews r
             JOIN order_lines l ON l.merchant_id = r.merchant_id AND l.order_id = r.order_id AND l.sku = r.sku
             WHERE r.merchant_id = \(merchant.rawValue) AND r.status = 'published' AND r.body ~ '\\S'
@@ -229,9 +229,9 @@ public struct ReviewStore: Sendable {
             """, logger: logger)
         let items = try rows.prefix(limit).map { row in
             let row = row.makeRandomAccess()
-            return ReviewFeedItem(review: try Self.review(row), productName: try row[Self.columnCount].decode(String.self),
-                                  productURL: try row[Self.columnCount + 1].decode(String?.self),
-                                  requestedFirst: try row[Self.columnCount + 2].decode(Bool.self))
+            return ReviewFeedItem(review: try Self.review(row), productName: try row["product_name"].decode(String.self),
+                                  productURL: try row["product_url"].decode(String?.self),
+                                  requestedFirst: try row["requested_first"].decode(Bool.self))
         }
         let next = rows.count > limit ? items.last.map { PageCursor(time: $0.review.updatedAt, id: $0.review.id, rank: 0, list: "feed").token } : nil
         return (items, next)
@@ -256,29 +256,33 @@ public struct ReviewStore: Sendable {
         return ReviewSummary(countsByRating: ratings, attributeCounts: attributes)
     }
 
+    /// Read by name (`review(_:)`): a column a statement adds needs a name of its own (of two
+    /// equal names, the row has the last).
     static let columns = """
-        r.id, r.order_id, r.sku, r.rating, r.title, r.body, r.display_name, r.photo_urls, r.attributes::text, r.incentivised,
+        r.id, r.order_id, r.sku, r.rating, r.title, r.body, r.display_name, r.photo_urls, r.attributes::text AS attributes, r.incentivised,
         r.verified_by, r.delivered_at, r.submitted_by, r.status, r.status_reason, r.help_requested, r.created_at, r.updated_at,
         r.reply_text, r.reply_public, r.replied_at, r.first_rating, r.helpful_votes, r.unhelpful_votes
         """
-    static let columnCount = 24
 
     static func review(_ row: PostgresRandomAccessRow) throws -> ReviewRecord {
-        func column<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T { try row[index].decode(T.self) }
-        let orderID: UUID = try column(1)
+        func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try row[name].decode(T.self) }
+        let orderID: UUID = try column("order_id")
         return ReviewRecord(
-            id: try column(0), orderID: orderID, sku: try column(2), rating: Int(try column(3, Int16.self)), title: try column(4),
-            text: try column(5), displayName: try column(6), photoURLs: try column(7),
-            attributes: try JSONDecoder().decode([String: String].self, from: Data(try column(8, String.self).utf8)),
-            incentivised: try column(9),
-            verification: ReviewVerification(method: try StoredValue.decode(ReviewVerification.Method.self, try column(10), "reviews.verified_by"),
-                                             orderID: orderID, deliveredAt: try column(11)),
-            submittedBy: try StoredValue.decode(Submitter.self, try column(12), "reviews.submitted_by"),
-            status: try StoredValue.decode(ReviewStatus.self, try column(13), "reviews.status"), statusReason: try column(14),
-            helpRequested: try column(15), firstRating: try column(21, Int16?.self).map(Int.init),
-            votes: ReviewVotes(helpful: try column(22), unhelpful: try column(23)),
-            reply: try column(18, String?.self).map { ReviewReply(text: $0, isPublic: try column(19), repliedAt: try column(20)) },
-            createdAt: try column(16), updatedAt: try column(17))
+            id: try column("id"), orderID: orderID, sku: try column("sku"), rating: Int(try column("rating", Int16.self)), title: try column("title"),
+            text: try column("body"), displayName: try column("display_name"), photoURLs: try column("photo_urls"),
+            attributes: try JSONDecoder().decode([String: String].self, from: Data(try column("attributes", String.self).utf8)),
+            incentivised: try column("incentivised"),
+            verification: ReviewVerification(
+                method: try StoredValue.decode(ReviewVerification.Method.self, try column("verified_by"), "reviews.verified_by"),
+                orderID: orderID, deliveredAt: try column("delivered_at")),
+            submittedBy: try StoredValue.decode(Submitter.self, try column("submitted_by"), "reviews.submitted_by"),
+            status: try StoredValue.decode(ReviewStatus.self, try column("status"), "reviews.status"), statusReason: try column("status_reason"),
+            helpRequested: try column("help_requested"), firstRating: try column("first_rating", Int16?.self).map(Int.init),
+            votes: ReviewVotes(helpful: try column("helpful_votes"), unhelpful: try column("unhelpful_votes")),
+            reply: try column("reply_text", String?.self).map {
+                ReviewReply(text: $0, isPublic: try column("reply_public"), repliedAt: try column("replied_at"))
+            },
+            createdAt: try column("created_at"), updatedAt: try column("updated_at"))
     }
 
     /// Attributes as they were given: their names are the merchant's, not to be re-cased.
