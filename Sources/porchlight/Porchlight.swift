@@ -58,13 +58,9 @@ struct Detect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check every merchant's orders for disruptions now, as the service does every five minutes (reads DATABASE_URL).")
 
-    @Flag(help: "Rest between batches as the service's pass does (three times as long as each batch took), rather than run flat out.")
-    var paced = false
-
     func run() async throws {
         let configuration = try loadConfiguration()
-        let (checked, changed, seconds) = try await detectDisruptions(databaseURL: configuration.databaseURL, paced: paced,
-                                                                      logger: makeLogger(configuration))
+        let (checked, changed, seconds) = try await detectDisruptions(databaseURL: configuration.databaseURL, logger: makeLogger(configuration))
         print(#"{"checked":\#(checked),"changed":\#(changed),"seconds":\#((seconds * 1000).rounded() / 1000)}"#)
     }
 }

@@ -80,7 +80,7 @@ public func buildApplication(
             try await returns.expireDue(now: $0, logger: $1)
         },
         PeriodicPass(name: "orders checked for disruptions", interval: .seconds(300), clock: configuration.clock, migrated: migrated, logger: logger) {
-            [alerts = handlers.alerts] in try await alerts.detectDue(now: $0, restFactor: AlertStore.paced, logger: $1).changed
+            [alerts = handlers.alerts] in try await alerts.detectDue(now: $0, logger: $1).changed
         },
         WebhookDispatcher(
             deliveries: WebhookDeliveries(database: dispatcherDatabase),

@@ -17,16 +17,14 @@ public struct AlertStore: Sendable {
     /// its way, a promise past its day, a declared disruption starting or ending): records the
     /// end of declared disruptions whose expected end came, then re-checks, a merchant's at a
     /// time, the orders whose `disruption_check_at` (Core's `DisruptionRules.nextCheck`, stored
-    /// on every write) has come (`check`). Optionally for one merchant. With `restFactor`, after each batch it rests
-    /// that many times as long as the batch took: the service's pass (`paced`) yields the
-    /// machine to ingest during a catch-up rather than compete for it. Returns how many orders
-    /// it checked and how many of their alerts changed.
-    public func detectDue(now: Date, merchant only: MerchantID? = nil, restFactor: Double = 0,
-                          logger: Logger) async throws -> (checked: Int, changed: Int) {
+    /// on every write) has come (`check`). Optionally for one merchant. Returns how many orders
+    /// it checked and how many of their alerts changed. It runs without rests: a batch of 200 is
+    /// a few statements on one connection, so even a catch-up after an outage leaves the machine
+    /// to ingest (docs/benchmarks.md, "Disruption detection").
+    public func detectDue(now: Date, merchant only: MerchantID? = nil, logger: Logger) async throws -> (checked: Int, changed: Int) {
         var (checked, changed) = (0, 0)
         _ = try await DisruptionStore(database: database).endDue(now: now, merchant: only, logger: logger)
         while true {
-            let started = ContinuousClock.now
             let due = try await database.query("""
                 SELECT merchant_id, id FROM orders
                 WHERE disruption_check_at <= \(now) AND (\(only?.rawValue)::uuid IS NULL OR merchant_id = \(only?.rawValue))
@@ -39,14 +37,8 @@ public struct AlertStore: Sendable {
             }
             // (A batch that moved nothing would be read again: stop, and let the next pass retry.)
             if due.count < 200 || moved == 0 { return (checked, changed) }
-            if restFactor > 0 { try await Task.sleep(for: (ContinuousClock.now - started) * restFactor) }
         }
     }
-
-    /// The service's pass rests three times as long as it works: a quarter of one connection's
-    /// time at most, so a catch-up after an outage takes four times as long and leaves the
-    /// machine to ingest. (A steady pass finds few orders due: each next check is hours ahead.)
-    public static let paced = 3.0
 
     /// Re-checks due orders of one merchant; returns how many it checked and how many of their
     /// alerts changed. Most checks change nothing but the next check time, so the orders are read
