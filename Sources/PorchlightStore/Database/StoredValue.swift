@@ -1,5 +1,6 @@
 import Foundation
 import PorchlightCore
+import PostgresNIO
 
 /// Reading stored values into Core types. A value no Core type knows means the code and the data
 /// disagree (CHECK constraints refuse such values on the way in), which must be loud: decoding
@@ -25,6 +26,12 @@ enum StoredValue {
         guard let zone = TimeZone(identifier: identifier) else { throw Unknown(column: column, value: identifier) }
         return zone
     }
+}
+
+extension PostgresRandomAccessRow {
+    /// The column of that name (every column a store reads is read by name, so a statement's
+    /// list can change without shifting what the decoder reads).
+    func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try self[name].decode(T.self) }
 }
 
 extension Date {

@@ -129,14 +129,13 @@ public struct DeliveryStore: Sendable {
             LIMIT \(limit + 1)
             """, logger: logger)
         var items = try rows.map { row in
-            let r = row.makeRandomAccess()
-            let (_, action) = try Self.action(r)
+            let row = row.makeRandomAccess()
+            let (exceptionID, action) = try Self.action(row)
             return PendingAction(
-                action: action, exceptionID: try r[1].decode(UUID.self),
-                reason: try StoredValue.decode(DeliveryExceptionReason.self, r[Self.actionColumnCount].decode(String.self), "delivery_exceptions.reason"),
-                orderID: try r[Self.actionColumnCount + 1].decode(UUID.self), shipmentID: try r[Self.actionColumnCount + 2].decode(UUID.self),
-                carrier: try r[Self.actionColumnCount + 3].decode(String.self), serviceLevel: try r[Self.actionColumnCount + 4].decode(String?.self),
-                trackingNumber: try r[Self.actionColumnCount + 5].decode(String.self))
+                action: action, exceptionID: exceptionID,
+                reason: try StoredValue.decode(DeliveryExceptionReason.self, row.column("reason"), "delivery_exceptions.reason"),
+                orderID: try row.column("order_id"), shipmentID: try row.column("shipment_id"),
+                carrier: try row.column("carrier"), serviceLevel: try row.column("service_level"), trackingNumber: try row.column("tracking_number"))
         }
         guard items.count > limit else { return (items, nil) }
         items.removeLast()
@@ -185,25 +184,24 @@ public struct DeliveryStore: Sendable {
     // MARK: The aggregate's part
 
     static let actionColumns = """
-        a.id, a.exception_id, a.kind, a.reattempt_on::text, a.instructions, a.address::text, a.pickup_point_id, a.source, a.requested_at,
-        a.status, a.carrier_reference, a.failure_reason, a.updated_at
+        a.id, a.exception_id, a.kind, a.reattempt_on::text AS reattempt_on, a.instructions, a.address::text AS address, a.pickup_point_id,
+        a.source, a.requested_at, a.status, a.carrier_reference, a.failure_reason, a.updated_at
         """
-    static let actionColumnCount = 13
 
-    /// An action from the first `actionColumnCount` columns of a row, with its exception's id.
-    static func action(_ r: PostgresRandomAccessRow) throws -> (exceptionID: UUID, DeliveryActionRecord) {
+    /// An action from the `actionColumns` of a row, with its exception's id.
+    static func action(_ row: PostgresRandomAccessRow) throws -> (exceptionID: UUID, DeliveryActionRecord) {
         let request = DeliveryActionRequest(
-            kind: try StoredValue.decode(DeliveryActionKind.self, r[2].decode(String.self), "delivery_actions.kind"),
-            date: try r[3].decode(String?.self).map { try StoredValue.date($0, "delivery_actions.reattempt_on") },
-            instructions: try r[4].decode(String?.self),
-            address: try r[5].decode(String?.self).map { try Documents.decode(Address.self, from: $0) },
-            pickupPointID: try r[6].decode(String?.self))
-        return (try r[1].decode(UUID.self), DeliveryActionRecord(
-            id: try r[0].decode(UUID.self), request: request,
-            source: try StoredValue.decode(DeliveryActionSource.self, r[7].decode(String.self), "delivery_actions.source"),
-            requestedAt: try r[8].decode(Date.self),
-            status: try StoredValue.decode(DeliveryActionRecord.Status.self, r[9].decode(String.self), "delivery_actions.status"),
-            carrierReference: try r[10].decode(String?.self), failureReason: try r[11].decode(String?.self), updatedAt: try r[12].decode(Date.self)))
+            kind: try StoredValue.decode(DeliveryActionKind.self, row.column("kind"), "delivery_actions.kind"),
+            date: try row.column("reattempt_on", String?.self).map { try StoredValue.date($0, "delivery_actions.reattempt_on") },
+            instructions: try row.column("instructions"),
+            address: try row.column("address", String?.self).map { try Documents.decode(Address.self, from: $0) },
+            pickupPointID: try row.column("pickup_point_id"))
+        return (try row.column("exception_id"), DeliveryActionRecord(
+            id: try row.column("id"), request: request,
+            source: try StoredValue.decode(DeliveryActionSource.self, row.column("source"), "delivery_actions.source"),
+            requestedAt: try row.column("requested_at"),
+            status: try StoredValue.decode(DeliveryActionRecord.Status.self, row.column("status"), "delivery_actions.status"),
+            carrierReference: try row.column("carrier_reference"), failureReason: try row.column("failure_reason"), updatedAt: try row.column("updated_at")))
     }
 
     /// The exceptions of these orders with their actions, oldest first, by order, in two statements.

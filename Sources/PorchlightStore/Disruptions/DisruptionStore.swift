@@ -183,15 +183,14 @@ public struct DisruptionStore: Sendable {
 
     static func disruption(_ row: PostgresRow) throws -> DeclaredDisruption {
         let row = row.makeRandomAccess()
-        func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try row[name].decode(T.self) }
         return DeclaredDisruption(
-            id: try column("id"), cause: try StoredValue.decode(DisruptionCause.self, column("cause"), "declared_disruptions.cause"),
-            scope: try decode(DisruptionScope.self, column("scope")), startsAt: try column("starts_at"), expectedEndAt: try column("expected_end_at"),
-            extraDays: try column("extra_days"), customerMessage: try column("customer_message"),
-            customerMessageLanguage: try StoredValue.decode(CustomerLanguage.self, column("customer_message_language"),
+            id: try row.column("id"), cause: try StoredValue.decode(DisruptionCause.self, row.column("cause"), "declared_disruptions.cause"),
+            scope: try decode(DisruptionScope.self, row.column("scope")), startsAt: try row.column("starts_at"), expectedEndAt: try row.column("expected_end_at"),
+            extraDays: try row.column("extra_days"), customerMessage: try row.column("customer_message"),
+            customerMessageLanguage: try StoredValue.decode(CustomerLanguage.self, row.column("customer_message_language"),
                                                             "declared_disruptions.customer_message_language"),
-            customerMessages: try decode([CustomerLanguage: String].self, column("customer_messages")), resolvedAt: try column("resolved_at"),
-            createdAt: try column("created_at"), updatedAt: try column("updated_at"))
+            customerMessages: try decode([CustomerLanguage: String].self, row.column("customer_messages")), resolvedAt: try row.column("resolved_at"),
+            createdAt: try row.column("created_at"), updatedAt: try row.column("updated_at"))
     }
 
     /// The merchant's unresolved disruptions, as the JSON array an order's load reads in a

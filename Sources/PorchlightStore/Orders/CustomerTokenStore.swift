@@ -46,7 +46,6 @@ public struct CustomerTokenStore: Sendable {
             RETURNING \(unescaped: Self.columns)
             """, logger: logger)
         return try rows.first.map { (try Self.record(from: $0), token) }
-        return nil
     }
 
     /// The grant of a token that exists, has not expired and was not revoked.

@@ -155,20 +155,19 @@ enum OrderAggregates {
     }
 
     private static func orderRow(_ row: PostgresRandomAccessRow) throws -> OrderRecord {
-        func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try row[name].decode(T.self) }
         return OrderRecord(
-            id: try column("id"), orderNumber: try column("order_number"),
-            channel: Channel(type: try StoredValue.decode(ChannelType.self, column("channel_type"), "orders.channel_type"),
-                             name: try column("channel_name")),
-            customer: Customer(email: try column("customer_email"), phone: try column("customer_phone"), name: try column("customer_name"),
-                               locale: try column("customer_locale")),
-            destination: try Documents.decode(Address.self, from: column("destination")), placedAt: try column("placed_at"),
-            currency: try column("currency"), metadata: try JSONValue(parsing: column("metadata")),
-            status: try StoredValue.decode(OrderStatus.self, column("status"), "orders.status"),
-            cancellationReason: try column("cancellation_reason", String?.self).map {
+            id: try row.column("id"), orderNumber: try row.column("order_number"),
+            channel: Channel(type: try StoredValue.decode(ChannelType.self, row.column("channel_type"), "orders.channel_type"),
+                             name: try row.column("channel_name")),
+            customer: Customer(email: try row.column("customer_email"), phone: try row.column("customer_phone"), name: try row.column("customer_name"),
+                               locale: try row.column("customer_locale")),
+            destination: try Documents.decode(Address.self, from: row.column("destination")), placedAt: try row.column("placed_at"),
+            currency: try row.column("currency"), metadata: try JSONValue(parsing: row.column("metadata")),
+            status: try StoredValue.decode(OrderStatus.self, row.column("status"), "orders.status"),
+            cancellationReason: try row.column("cancellation_reason", String?.self).map {
                 try StoredValue.decode(CancellationReason.self, $0, "orders.cancellation_reason")
             },
-            cancelledAt: try column("cancelled_at"), createdAt: try column("created_at"), updatedAt: try column("updated_at"),
+            cancelledAt: try row.column("cancelled_at"), createdAt: try row.column("created_at"), updatedAt: try row.column("updated_at"),
             lines: [], shipments: [], promise: nil, version: 0)
     }
 
@@ -246,42 +245,41 @@ enum OrderAggregates {
 
     /// The parts of one order, from its row of `parts(of:)`.
     private static func parts(_ row: PostgresRandomAccessRow) throws -> Parts {
-        func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try row[name].decode(T.self) }
-        let version: Int = try column("document_version")
-        let hasReturns: Bool = try column("has_returns")
-        let alert = try column("alert_id", UUID?.self).map { id in
-            try AlertStore.alert(id: id, reason: try column("alert_reason"), severity: try column("alert_severity"), shipmentID: try column("alert_shipment_id"),
-                                 openedAt: try column("alert_opened_at"), updatedAt: try column("alert_updated_at"))
+        let version: Int = try row.column("document_version")
+        let hasReturns: Bool = try row.column("has_returns")
+        let alert = try row.column("alert_id", UUID?.self).map { id in
+            try AlertStore.alert(id: id, reason: try row.column("alert_reason"), severity: try row.column("alert_severity"), shipmentID: try row.column("alert_shipment_id"),
+                                 openedAt: try row.column("alert_opened_at"), updatedAt: try row.column("alert_updated_at"))
         }
         let context = MerchantContext(
-            declaredDisruptions: try DisruptionStore.unresolved(try column("declared_disruptions")),
-            remedyRules: try column("remedy_rules", String?.self).map { try DisruptionStore.decode(RemedyRules.self, $0) },
-            disruptionSettings: try column("disruption_settings", String?.self).map { try DisruptionStore.decode(DisruptionSettings.self, $0) },
-            silenceCalendars: try silenceCalendars(workingDays: column("working_days"), holidays: column("holidays"), deliveryDays: column("carrier_services")),
-            deliverySettings: try column("delivery_settings", String?.self).map { try DisruptionStore.decode(DeliverySettings.self, $0) },
-            carrierDeliveryActions: try carrierDeliveryActions(column("carrier_services")))
-        var parts = Parts(version: version, promise: nil, hasReturns: hasReturns, alert: alert, hasRemedies: try column("has_remedies"),
-                          hasDeliveryExceptions: try column("has_delivery_exceptions"), context: context)
-        guard let quoteID = try column("quote_id", UUID?.self) else { return parts }
-        let slotID = try column("slot_id", String?.self)
+            declaredDisruptions: try DisruptionStore.unresolved(try row.column("declared_disruptions")),
+            remedyRules: try row.column("remedy_rules", String?.self).map { try DisruptionStore.decode(RemedyRules.self, $0) },
+            disruptionSettings: try row.column("disruption_settings", String?.self).map { try DisruptionStore.decode(DisruptionSettings.self, $0) },
+            silenceCalendars: try silenceCalendars(workingDays: row.column("working_days"), holidays: row.column("holidays"), deliveryDays: row.column("carrier_services")),
+            deliverySettings: try row.column("delivery_settings", String?.self).map { try DisruptionStore.decode(DeliverySettings.self, $0) },
+            carrierDeliveryActions: try carrierDeliveryActions(row.column("carrier_services")))
+        var parts = Parts(version: version, promise: nil, hasReturns: hasReturns, alert: alert, hasRemedies: try row.column("has_remedies"),
+                          hasDeliveryExceptions: try row.column("has_delivery_exceptions"), context: context)
+        guard let quoteID = try row.column("quote_id", UUID?.self) else { return parts }
+        let slotID = try row.column("slot_id", String?.self)
         parts.promise = PromiseRecord(
-            quoteID: quoteID, optionID: try column("option_id"),
+            quoteID: quoteID, optionID: try row.column("option_id"),
             slot: try slotID.map { id in
-                PromiseRecord.Slot(id: id, date: try StoredValue.date(column("slot_date"), "delivery_promises.slot_date"),
-                                   start: try column("slot_start"), end: try column("slot_end"))
+                PromiseRecord.Slot(id: id, date: try StoredValue.date(row.column("slot_date"), "delivery_promises.slot_date"),
+                                   start: try row.column("slot_start"), end: try row.column("slot_end"))
             },
-            carrier: try column("carrier"), serviceLevel: try column("service_level"), locationCode: try column("location_code"),
-            originRegion: try column("origin_region"), destinationCountry: try column("destination_country"), destinationRegion: try column("destination_region"),
-            window: DeliveryWindow(earliest: try StoredValue.date(column("earliest"), "delivery_promises.earliest"),
-                                   latest: try StoredValue.date(column("latest"), "delivery_promises.latest"), confidence: try column("confidence")),
-            basis: try StoredValue.decode(EstimateBasis.self, column("basis"), "delivery_promises.basis"),
-            engineVersion: try column("engine_version"), promisedAt: try column("promised_at"),
-            forecastStart: try StoredValue.date(column("forecast_start"), "delivery_promises.forecast_start"), forecast: try column("forecast"),
-            timeZone: try StoredValue.timeZone(column("time_zone"), "fulfilment_locations.time_zone"),
-            outcome: try column("outcome", String?.self).map { try StoredValue.decode(PromiseOutcome.self, $0, "delivery_promises.outcome") },
-            deliveredOn: try column("delivered_on", String?.self).map { try StoredValue.date($0, "delivery_promises.delivered_on") },
-            pit: try column("pit"),
-            missedAfter: try column("missed_after", String?.self).map { try StoredValue.decode(MissedAfter.self, $0, "delivery_promises.missed_after") })
+            carrier: try row.column("carrier"), serviceLevel: try row.column("service_level"), locationCode: try row.column("location_code"),
+            originRegion: try row.column("origin_region"), destinationCountry: try row.column("destination_country"), destinationRegion: try row.column("destination_region"),
+            window: DeliveryWindow(earliest: try StoredValue.date(row.column("earliest"), "delivery_promises.earliest"),
+                                   latest: try StoredValue.date(row.column("latest"), "delivery_promises.latest"), confidence: try row.column("confidence")),
+            basis: try StoredValue.decode(EstimateBasis.self, row.column("basis"), "delivery_promises.basis"),
+            engineVersion: try row.column("engine_version"), promisedAt: try row.column("promised_at"),
+            forecastStart: try StoredValue.date(row.column("forecast_start"), "delivery_promises.forecast_start"), forecast: try row.column("forecast"),
+            timeZone: try StoredValue.timeZone(row.column("time_zone"), "fulfilment_locations.time_zone"),
+            outcome: try row.column("outcome", String?.self).map { try StoredValue.decode(PromiseOutcome.self, $0, "delivery_promises.outcome") },
+            deliveredOn: try row.column("delivered_on", String?.self).map { try StoredValue.date($0, "delivery_promises.delivered_on") },
+            pit: try row.column("pit"),
+            missedAfter: try row.column("missed_after", String?.self).map { try StoredValue.decode(MissedAfter.self, $0, "delivery_promises.missed_after") })
         return parts
     }
 
@@ -348,45 +346,44 @@ enum OrderAggregates {
         var shipments: [ShipmentRecord] = []
         var owners: [UUID] = []  // each shipment's order
         for row in rows {
-            let r = row.makeRandomAccess()
+            let row = row.makeRandomAccess()
             var estimate: ShipmentEstimate?
-            if let earliest = try r[9].decode(String?.self), let latest = try r[10].decode(String?.self),
-               let confidence = try r[11].decode(Double?.self), let basis = try r[12].decode(String?.self),
-               let estimatedAt = try r[13].decode(Date?.self) {
+            if let earliest = try row.column("estimate_earliest", String?.self), let latest = try row.column("estimate_latest", String?.self),
+               let confidence = try row.column("estimate_confidence", Double?.self), let basis = try row.column("estimate_basis", String?.self),
+               let estimatedAt = try row.column("estimated_at", Date?.self) {
                 estimate = ShipmentEstimate(
                     window: DeliveryWindow(earliest: try StoredValue.date(earliest, "shipments.estimate_earliest"),
                                            latest: try StoredValue.date(latest, "shipments.estimate_latest"), confidence: confidence),
                     basis: try StoredValue.decode(EstimateBasis.self, basis, "shipments.estimate_basis"), estimatedAt: estimatedAt)
             }
-            let skus = try r[16].decode([String]?.self) ?? []
-            let quantities = try r[17].decode([Int]?.self) ?? []
+            let skus = try row.column("skus", [String]?.self) ?? []
+            let quantities = try row.column("quantities", [Int]?.self) ?? []
             shipments.append(ShipmentRecord(
-                id: try r[0].decode(UUID.self), carrier: try r[1].decode(String.self), serviceLevel: try r[2].decode(String?.self),
-                trackingNumber: try r[3].decode(String.self), originLocation: try r[4].decode(String?.self),
-                status: try StoredValue.decode(TrackingStatus.self, r[5].decode(String.self), "shipments.status"),
-                substatus: try r[6].decode(String?.self).map { try StoredValue.decode(TrackingSubstatus.self, $0, "shipments.substatus") },
-                shippedAt: try r[7].decode(Date?.self), deliveredAt: try r[8].decode(Date?.self), estimate: estimate,
-                createdAt: try r[14].decode(Date.self), updatedAt: try r[15].decode(Date.self),
+                id: try row.column("id"), carrier: try row.column("carrier"), serviceLevel: try row.column("service_level"),
+                trackingNumber: try row.column("tracking_number"), originLocation: try row.column("origin_location"),
+                status: try StoredValue.decode(TrackingStatus.self, row.column("status"), "shipments.status"),
+                substatus: try row.column("substatus", String?.self).map { try StoredValue.decode(TrackingSubstatus.self, $0, "shipments.substatus") },
+                shippedAt: try row.column("shipped_at"), deliveredAt: try row.column("delivered_at"), estimate: estimate,
+                createdAt: try row.column("created_at"), updatedAt: try row.column("updated_at"),
                 lines: zip(skus, quantities).map { LineQuantity(sku: $0, quantity: $1) }, events: []))
-            owners.append(try r[18].decode(UUID.self))
+            owners.append(try row.column("order_id"))
         }
         let events = try await connection.rows(for: shipments.map(\.id), one: { TrackingEventsQuery(merchant: merchant, key: $0) },
                                               several: { TrackingEventsQuery(merchant: merchant, key: $0) }, logger: logger)
         let index = Dictionary(uniqueKeysWithValues: shipments.enumerated().map { ($1.id, $0) })
         for row in events {
             let row = row.makeRandomAccess()
-            func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try row[name].decode(T.self) }
-            guard let position = index[try column("shipment_id", UUID.self)] else { continue }
-            let location = try column("located", Bool.self)
-                ? EventLocation(city: try column("city"), region: try column("region"), postalCode: try column("postal_code"), country: try column("country"))
+            guard let position = index[try row.column("shipment_id", UUID.self)] else { continue }
+            let location = try row.column("located", Bool.self)
+                ? EventLocation(city: try row.column("city"), region: try row.column("region"), postalCode: try row.column("postal_code"), country: try row.column("country"))
                 : nil
             let reported = TrackingEventDraft(
-                status: try StoredValue.decode(TrackingStatus.self, column("status"), "tracking_events.status"),
-                substatus: try column("substatus", String?.self).map { try StoredValue.decode(TrackingSubstatus.self, $0, "tracking_events.substatus") },
-                carrierStatusCode: try column("carrier_status_code"), carrierStatusText: try column("carrier_status_text"),
-                location: location, occurredAt: try column("occurred_at"), carrierEventId: try column("carrier_event_id"))
-            shipments[position].events.append(TrackingEventRecord(id: try column("id"), deduplicationKey: try column("deduplication_key"),
-                                                                  reported: reported, recordedAt: try column("recorded_at")))
+                status: try StoredValue.decode(TrackingStatus.self, row.column("status"), "tracking_events.status"),
+                substatus: try row.column("substatus", String?.self).map { try StoredValue.decode(TrackingSubstatus.self, $0, "tracking_events.substatus") },
+                carrierStatusCode: try row.column("carrier_status_code"), carrierStatusText: try row.column("carrier_status_text"),
+                location: location, occurredAt: try row.column("occurred_at"), carrierEventId: try row.column("carrier_event_id"))
+            shipments[position].events.append(TrackingEventRecord(id: try row.column("id"), deduplicationKey: try row.column("deduplication_key"),
+                                                                  reported: reported, recordedAt: try row.column("recorded_at")))
         }
         return Dictionary(grouping: zip(owners, shipments)) { $0.0 }.mapValues { $0.map(\.1) }
     }
@@ -399,10 +396,12 @@ enum OrderAggregates {
         static var sql: String {
             """
             SELECT s.id, s.carrier, s.service_level, s.tracking_number, s.origin_location, s.status, s.substatus,
-                   s.shipped_at, s.delivered_at, s.estimate_earliest::text, s.estimate_latest::text, s.estimate_confidence,
-                   s.estimate_basis, s.estimated_at, s.created_at, s.updated_at,
-                   (SELECT array_agg(sl.sku ORDER BY sl.sku) FROM shipment_lines sl WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id),
-                   (SELECT array_agg(sl.quantity ORDER BY sl.sku) FROM shipment_lines sl WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id),
+                   s.shipped_at, s.delivered_at, s.estimate_earliest::text AS estimate_earliest, s.estimate_latest::text AS estimate_latest,
+                   s.estimate_confidence, s.estimate_basis, s.estimated_at, s.created_at, s.updated_at,
+                   (SELECT array_agg(sl.sku ORDER BY sl.sku) FROM shipment_lines sl
+                    WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id) AS skus,
+                   (SELECT array_agg(sl.quantity ORDER BY sl.sku) FROM shipment_lines sl
+                    WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id) AS quantities,
                    s.order_id
             FROM shipments s WHERE s.merchant_id = $1 AND \(Key.match("s.order_id"))
             ORDER BY s.created_at, s.id

@@ -246,43 +246,42 @@ public struct ReturnStore: Sendable {
         var records: [ReturnRecord] = []
         for row in rows {
             let row = row.makeRandomAccess()
-            func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try row[name].decode(T.self) }
-            let id: UUID = try column("id")
+            let id: UUID = try row.column("id")
             if records.last?.id != id {
-                let resolution = try StoredValue.decode(ReturnResolution.self, try column("resolution"), "returns.resolution")
-                let method = try StoredValue.decode(ReturnMethod.self, try column("method"), "returns.method")
+                let resolution = try StoredValue.decode(ReturnResolution.self, try row.column("resolution"), "returns.resolution")
+                let method = try StoredValue.decode(ReturnMethod.self, try row.column("method"), "returns.method")
                 records.append(ReturnRecord(
-                    id: id, orderID: try column("order_id"), policyVersion: try column("policy_version"), resolution: resolution, method: method, gift: try column("gift"),
+                    id: id, orderID: try row.column("order_id"), policyVersion: try row.column("policy_version"), resolution: resolution, method: method, gift: try row.column("gift"),
                     lines: [],
-                    quote: ReturnQuote(currency: try column("currency"), resolution: resolution, method: method, lines: [], subtotal: try column("subtotal"),
-                                       restockingFee: try column("restocking_fee"), returnShippingFee: try column("return_shipping_fee"), refundTotal: try column("refund_total"),
-                                       storeCredit: try column("store_credit"), exchangeDifference: try column("exchange_difference")),
-                    restockingFeePercent: try column("restocking_fee_percent"), decision: try StoredValue.decode(ReturnDecision.self, try column("decision"), "returns.decision"), decisionReason: try column("decision_reason"),
-                    logistics: try StoredValue.decode(ReturnLogistics.self, try column("logistics"), "returns.logistics"),
-                    money: try StoredValue.decode(ReturnMoney.self, try column("money"), "returns.money"), storeToken: try column("store_token"),
-                    labelReference: try column("label_reference"), submittedBy: try StoredValue.decode(Submitter.self, try column("submitted_by"), "returns.submitted_by"),
-                    createdAt: try column("created_at"), updatedAt: try column("updated_at")))
-                records[records.count - 1].kind = try StoredValue.decode(ReturnKind.self, try column("kind"), "returns.kind")
-                records[records.count - 1].shipmentID = try column("shipment_id")
-                if let carrier = try column("parcel_carrier", String?.self), let trackingNumber = try column("parcel_tracking_number", String?.self) {
-                    let scans = try column("parcel_scans", String?.self).map { try Documents.decode([StoredParcelScan].self, from: $0) } ?? []
+                    quote: ReturnQuote(currency: try row.column("currency"), resolution: resolution, method: method, lines: [], subtotal: try row.column("subtotal"),
+                                       restockingFee: try row.column("restocking_fee"), returnShippingFee: try row.column("return_shipping_fee"), refundTotal: try row.column("refund_total"),
+                                       storeCredit: try row.column("store_credit"), exchangeDifference: try row.column("exchange_difference")),
+                    restockingFeePercent: try row.column("restocking_fee_percent"), decision: try StoredValue.decode(ReturnDecision.self, try row.column("decision"), "returns.decision"), decisionReason: try row.column("decision_reason"),
+                    logistics: try StoredValue.decode(ReturnLogistics.self, try row.column("logistics"), "returns.logistics"),
+                    money: try StoredValue.decode(ReturnMoney.self, try row.column("money"), "returns.money"), storeToken: try row.column("store_token"),
+                    labelReference: try row.column("label_reference"), submittedBy: try StoredValue.decode(Submitter.self, try row.column("submitted_by"), "returns.submitted_by"),
+                    createdAt: try row.column("created_at"), updatedAt: try row.column("updated_at")))
+                records[records.count - 1].kind = try StoredValue.decode(ReturnKind.self, try row.column("kind"), "returns.kind")
+                records[records.count - 1].shipmentID = try row.column("shipment_id")
+                if let carrier = try row.column("parcel_carrier", String?.self), let trackingNumber = try row.column("parcel_tracking_number", String?.self) {
+                    let scans = try row.column("parcel_scans", String?.self).map { try Documents.decode([StoredParcelScan].self, from: $0) } ?? []
                     records[records.count - 1].parcel = ReturnParcel(carrier: carrier, trackingNumber: trackingNumber,
                                                                      scans: try scans.map { try $0.scan() })
                 }
-                (records[records.count - 1].shipBackBy, records[records.count - 1].shipBackDays) = (try column("ship_back_by"), try column("ship_back_days"))
+                (records[records.count - 1].shipBackBy, records[records.count - 1].shipBackDays) = (try row.column("ship_back_by"), try row.column("ship_back_days"))
             }
-            let sku: String = try column("sku")
-            let quantity: Int = try column("quantity")
-            let unitPrice: Int = try column("unit_price")
-            let exchange = try column("exchange_sku", String?.self).map { ExchangeItem(sku: $0, unitPrice: try column("exchange_unit_price", Int?.self) ?? 0) }
-            let receipt = try column("received", Int?.self).map { received in
-                ReturnReceiptLine(sku: sku, received: received, damaged: try column("damaged", Int?.self) ?? 0, missing: try column("missing", Int?.self) ?? 0,
-                                  disposition: try StoredValue.decode(ReturnDisposition.self, try column("disposition", String?.self) ?? "", "return_lines.disposition"),
-                                  location: try column("restock_location"))
+            let sku: String = try row.column("sku")
+            let quantity: Int = try row.column("quantity")
+            let unitPrice: Int = try row.column("unit_price")
+            let exchange = try row.column("exchange_sku", String?.self).map { ExchangeItem(sku: $0, unitPrice: try row.column("exchange_unit_price", Int?.self) ?? 0) }
+            let receipt = try row.column("received", Int?.self).map { received in
+                ReturnReceiptLine(sku: sku, received: received, damaged: try row.column("damaged", Int?.self) ?? 0, missing: try row.column("missing", Int?.self) ?? 0,
+                                  disposition: try StoredValue.decode(ReturnDisposition.self, try row.column("disposition", String?.self) ?? "", "return_lines.disposition"),
+                                  location: try row.column("restock_location"))
             }
             records[records.count - 1].lines.append(ReturnLine(
-                sku: sku, quantity: quantity, reason: try StoredValue.decode(ReturnReason.self, try column("reason"), "return_lines.reason"),
-                note: try column("note"), exchangeFor: exchange, unitPrice: unitPrice, receipt: receipt))
+                sku: sku, quantity: quantity, reason: try StoredValue.decode(ReturnReason.self, try row.column("reason"), "return_lines.reason"),
+                note: try row.column("note"), exchangeFor: exchange, unitPrice: unitPrice, receipt: receipt))
             // The quote's lines are what came back, once received (`ReturnRecord.receive`).
             let quoted = receipt?.received ?? quantity
             records[records.count - 1].quote.lines.append(ReturnQuote.Line(

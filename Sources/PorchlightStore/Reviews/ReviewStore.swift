@@ -265,24 +265,23 @@ public struct ReviewStore: Sendable {
         """
 
     static func review(_ row: PostgresRandomAccessRow) throws -> ReviewRecord {
-        func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try row[name].decode(T.self) }
-        let orderID: UUID = try column("order_id")
+        let orderID: UUID = try row.column("order_id")
         return ReviewRecord(
-            id: try column("id"), orderID: orderID, sku: try column("sku"), rating: Int(try column("rating", Int16.self)), title: try column("title"),
-            text: try column("body"), displayName: try column("display_name"), photoURLs: try column("photo_urls"),
-            attributes: try JSONDecoder().decode([String: String].self, from: Data(try column("attributes", String.self).utf8)),
-            incentivised: try column("incentivised"),
+            id: try row.column("id"), orderID: orderID, sku: try row.column("sku"), rating: Int(try row.column("rating", Int16.self)), title: try row.column("title"),
+            text: try row.column("body"), displayName: try row.column("display_name"), photoURLs: try row.column("photo_urls"),
+            attributes: try JSONDecoder().decode([String: String].self, from: Data(try row.column("attributes", String.self).utf8)),
+            incentivised: try row.column("incentivised"),
             verification: ReviewVerification(
-                method: try StoredValue.decode(ReviewVerification.Method.self, try column("verified_by"), "reviews.verified_by"),
-                orderID: orderID, deliveredAt: try column("delivered_at")),
-            submittedBy: try StoredValue.decode(Submitter.self, try column("submitted_by"), "reviews.submitted_by"),
-            status: try StoredValue.decode(ReviewStatus.self, try column("status"), "reviews.status"), statusReason: try column("status_reason"),
-            helpRequested: try column("help_requested"), firstRating: try column("first_rating", Int16?.self).map(Int.init),
-            votes: ReviewVotes(helpful: try column("helpful_votes"), unhelpful: try column("unhelpful_votes")),
-            reply: try column("reply_text", String?.self).map {
-                ReviewReply(text: $0, isPublic: try column("reply_public"), repliedAt: try column("replied_at"))
+                method: try StoredValue.decode(ReviewVerification.Method.self, try row.column("verified_by"), "reviews.verified_by"),
+                orderID: orderID, deliveredAt: try row.column("delivered_at")),
+            submittedBy: try StoredValue.decode(Submitter.self, try row.column("submitted_by"), "reviews.submitted_by"),
+            status: try StoredValue.decode(ReviewStatus.self, try row.column("status"), "reviews.status"), statusReason: try row.column("status_reason"),
+            helpRequested: try row.column("help_requested"), firstRating: try row.column("first_rating", Int16?.self).map(Int.init),
+            votes: ReviewVotes(helpful: try row.column("helpful_votes"), unhelpful: try row.column("unhelpful_votes")),
+            reply: try row.column("reply_text", String?.self).map {
+                ReviewReply(text: $0, isPublic: try row.column("reply_public"), repliedAt: try row.column("replied_at"))
             },
-            createdAt: try column("created_at"), updatedAt: try column("updated_at"))
+            createdAt: try row.column("created_at"), updatedAt: try row.column("updated_at"))
     }
 
     /// Attributes as they were given: their names are the merchant's, not to be re-cased.
