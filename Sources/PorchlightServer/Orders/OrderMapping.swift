@@ -46,13 +46,6 @@ extension LineQuantity {
     }
 }
 
-extension Components.Schemas.Order {
-    /// The stored order, decoded for a response that is made from it (the arrival estimate).
-    init(_ document: OrderJSON) throws {
-        self = try ContractJSON.decode(Self.self, from: document.json)
-    }
-}
-
 extension Components.Schemas.OrderSummary {
     init(_ summary: OrderSummary) {
         self.init(

@@ -92,7 +92,7 @@ extension APIHandlers {
         guard let viewer = Caller.view(of: orderID),
               let document = try await orders.order(orderID, merchant: Caller.merchant(), logger: RequestScope.logger)
         else { throw DomainError.notFound("No order with id \(input.path.orderId).") }
-        let order = try Components.Schemas.Order(document)
+        let order = try ArrivalFacts(document)
         // A customer sees the last scan as the customer view shows scans.
         let detail: ShipmentDetail? = switch viewer {
         case .merchant: nil

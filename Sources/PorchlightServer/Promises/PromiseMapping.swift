@@ -119,7 +119,7 @@ extension DeclaredDelay {
 extension ArrivalSituation {
     static let problemStatuses: Set<Components.Schemas.TrackingStatus> = [.exception, .returnedToSender]
 
-    init(_ order: Components.Schemas.Order, window: DeliveryWindow?, lastDelivery: Date?, now: Date) {
+    init(_ order: ArrivalFacts, window: DeliveryWindow?, lastDelivery: Date?, now: Date) {
         let open = order.shipments.filter { $0.status != .delivered }
         if let alert = order.alert {  // (an alert is resolved once the order is delivered or cancelled)
             self = .disrupted(AlertReason(alert.reason), order.declaredDisruption.flatMap(DeclaredDelay.init), window)
