@@ -29,8 +29,9 @@ enum StoredValue {
 }
 
 extension PostgresRandomAccessRow {
-    /// The column of that name (every column a store reads is read by name, so a statement's
-    /// list can change without shifting what the decoder reads).
+    /// The column of that name: a row read column by column is read by name, so a statement's
+    /// list can change without shifting what the decoder reads. (A row decoded whole, as a
+    /// tuple, is read by position; PostgresNIO checks its column count.)
     func column<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T { try self[name].decode(T.self) }
 }
 

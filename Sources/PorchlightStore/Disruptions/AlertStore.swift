@@ -19,8 +19,7 @@ public struct AlertStore: Sendable {
     /// time, the orders whose `disruption_check_at` (Core's `DisruptionRules.nextCheck`, stored
     /// on every write) has come (`check`). Optionally for one merchant. Returns how many orders
     /// it checked and how many of their alerts changed. It runs without rests: a batch of 200 is
-    /// a few statements on one connection, so even a catch-up after an outage leaves the machine
-    /// to ingest (docs/benchmarks.md, "Disruption detection").
+    /// a few statements on one connection (docs/benchmarks.md, "The detector without rests").
     public func detectDue(now: Date, merchant only: MerchantID? = nil, logger: Logger) async throws -> (checked: Int, changed: Int) {
         var (checked, changed) = (0, 0)
         _ = try await DisruptionStore(database: database).endDue(now: now, merchant: only, logger: logger)
@@ -43,44 +42,53 @@ public struct AlertStore: Sendable {
     /// Re-checks due orders of one merchant; returns how many it checked and how many of their
     /// alerts changed. Most checks change nothing but the next check time, so the orders are read
     /// together without their locks, in one repeatable-read transaction (the statements one order
-    /// takes), decided in Core, and the quiet ones' next check times written in one statement.
-    /// The others are checked under their locks, one by one (`checkUnderLock`); so are all of
-    /// them should anything have written one of their rows since the read (a change, a
-    /// declaration making it due: PostgreSQL refuses the write) or should one of them be
-    /// unreadable, so that one order cannot hold up the rest.
+    /// takes), and decided in Core; then the quiet ones' next check times are written in one
+    /// statement, each only if its row is the version that was read (`xmin`: any write since
+    /// makes a new one). The others are checked under their locks, one by one
+    /// (`checkUnderLock`): the changing ones, the ones written since the read (a tracking event,
+    /// a declaration), and all of them should one be unreadable, so that one order cannot hold
+    /// up the rest.
     private func check(_ orderIDs: [UUID], merchant: MerchantID, now: Date, logger: Logger) async throws -> (checked: Int, changed: Int) {
-        let changing: [UUID]
+        var alone = orderIDs
         do {
-            changing = try await database.withTransaction(logger: logger) { connection in
-                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
-                var (quiet, changing) = ([(id: UUID, checkAt: Date?)](), [UUID]())
+            let (quiet, changing) = try await database.withTransaction(logger: logger) { connection in
+                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+                var (quiet, changing) = ([UUID: Date?](), [UUID]())
                 for read in try await OrderAggregates.read(orderIDs, merchant: merchant, on: connection, logger: logger) {
                     let settled = OrderAggregates.settled(read.order, now: now, context: read.context)
                     if OrderAggregates.changesNothing(settled, comparedWith: read.order) {
-                        quiet.append((read.order.id, settled.disruptionCheckAt))
+                        quiet[read.order.id] = settled.disruptionCheckAt
                     } else {
                         changing.append(read.order.id)
                     }
                 }
+                let versions = try await connection.query("""
+                    SELECT id, xmin::text FROM orders WHERE merchant_id = \(merchant.rawValue) AND id = ANY(\(Array(quiet.keys)))
+                    """, logger: logger).collect().decode((UUID, String).self)
+                return (versions.map { (id: $0.0, checkAt: quiet[$0.0] ?? nil, version: $0.1) }, changing)
+            }
+            let written: [UUID] = quiet.isEmpty ? [] : try await database.withTransaction(logger: logger) { connection in
                 // In id order, as every statement locking several orders does: no deadlock with a
-                // declaration rechecking them. (A row written since the snapshot refuses the lock.)
+                // declaration rechecking them.
                 try await connection.query("""
                     SELECT 1 FROM orders WHERE merchant_id = \(merchant.rawValue) AND id = ANY(\(quiet.map(\.id))) ORDER BY id FOR NO KEY UPDATE
                     """, logger: logger)
-                try await connection.query("""
+                return try await connection.query("""
                     UPDATE orders o SET disruption_check_at = q.check_at
-                    FROM unnest(\(quiet.map(\.id)), \(NullableArray(quiet.map(\.checkAt)))::timestamptz[]) AS q (id, check_at)
-                    WHERE o.merchant_id = \(merchant.rawValue) AND o.id = q.id
-                    """, logger: logger)
-                return changing
+                    FROM unnest(\(quiet.map(\.id)), \(NullableArray(quiet.map(\.checkAt)))::timestamptz[], \(quiet.map(\.version))) AS q (id, check_at, version)
+                    WHERE o.merchant_id = \(merchant.rawValue) AND o.id = q.id AND o.xmin::text = q.version
+                    RETURNING o.id
+                    """, logger: logger).collect().decode(UUID.self)
             }
+            alone = changing + Set(quiet.map(\.id)).subtracting(written)
         } catch where Database.meansUnavailable(error) {
             throw error
         } catch {
-            changing = orderIDs
+            logger.warning("a batch of disruption checks failed; checking its orders one by one", metadata: [
+                "merchant_id": "\(merchant.rawValue)", "error": "\(String(reflecting: error))"])
         }
-        var (checked, changed) = (orderIDs.count - changing.count, 0)
-        for orderID in changing {
+        var (checked, changed) = (orderIDs.count - alone.count, 0)
+        for orderID in alone {
             do {
                 if try await checkUnderLock(orderID, merchant: merchant, logger: logger) { changed += 1 }
                 checked += 1

@@ -75,9 +75,9 @@ enum OrderAggregates {
         let orders = try await connection.rows(selected, logger: logger).map { row in
             let row = row.makeRandomAccess()
             var order = try orderRow(row)
-            order.disruptionCheckAt = try row["disruption_check_at"].decode(Date?.self)
-            order.declared = try row["declared_delay"].decode(String?.self).map { try DisruptionStore.decode(DeclaredDelay.self, $0) }
-            (order.cashOnDelivery, order.confirmedAt) = (try row["cash_on_delivery"].decode(Bool.self), try row["confirmed_at"].decode(Date?.self))
+            order.disruptionCheckAt = try row.column("disruption_check_at", Date?.self)
+            order.declared = try row.column("declared_delay", String?.self).map { try DisruptionStore.decode(DeclaredDelay.self, $0) }
+            (order.cashOnDelivery, order.confirmedAt) = (try row.column("cash_on_delivery", Bool.self), try row.column("confirmed_at", Date?.self))
             return order
         }
         guard !orders.isEmpty else { return [] }
@@ -196,7 +196,7 @@ enum OrderAggregates {
                                                             several: { PartsQuery(merchant: merchant, key: $0) }, logger: logger)
         return Dictionary(try rows.map { row in
             let row = row.makeRandomAccess()
-            return (try row["order_id"].decode(UUID.self), try parts(row))
+            return (try row.column("order_id", UUID.self), try parts(row))
         }, uniquingKeysWith: { first, _ in first })
     }
 

@@ -79,7 +79,7 @@ public struct ReviewStore: Sendable {
                 """, logger: logger).collect()
             guard let row = rows.first?.makeRandomAccess() else { return nil }
             let before = try Self.review(row)
-            let version = try row["document_version"].decode(Int.self)
+            let version = try row.column("document_version", Int.self)
             let now = database.clock.now.asStored
             var review = before
             try review.moderate(to: status, reason: reason, now: now)
@@ -191,7 +191,7 @@ public struct ReviewStore: Sendable {
         for row in rows.prefix(limit) {
             let row = row.makeRandomAccess()
             items.append(try Self.review(row))
-            lastRank = try row["rank"].decode(Int64.self)
+            lastRank = try row.column("rank", Int64.self)
         }
         let next = rows.count > limit ? items.last.map { PageCursor(time: $0.createdAt, id: $0.id, rank: lastRank, list: sort.rawValue).token } : nil
         return (items, next)
@@ -229,9 +229,9 @@ public struct ReviewStore: Sendable {
             """, logger: logger)
         let items = try rows.prefix(limit).map { row in
             let row = row.makeRandomAccess()
-            return ReviewFeedItem(review: try Self.review(row), productName: try row["product_name"].decode(String.self),
-                                  productURL: try row["product_url"].decode(String?.self),
-                                  requestedFirst: try row["requested_first"].decode(Bool.self))
+            return ReviewFeedItem(review: try Self.review(row), productName: try row.column("product_name", String.self),
+                                  productURL: try row.column("product_url", String?.self),
+                                  requestedFirst: try row.column("requested_first", Bool.self))
         }
         let next = rows.count > limit ? items.last.map { PageCursor(time: $0.review.updatedAt, id: $0.review.id, rank: 0, list: "feed").token } : nil
         return (items, next)
