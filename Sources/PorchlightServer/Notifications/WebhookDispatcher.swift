@@ -33,7 +33,7 @@ public struct WebhookSettings: Sendable {
     var lease: Duration { timeout * 4 }
 }
 
-/// Sends webhooks; runs in every replica. Each pass fans new events out to deliveries, then
+/// Sends webhooks; runs in every replica. One loop fans new events out to deliveries; another
 /// leases due deliveries (`FOR UPDATE SKIP LOCKED`, so replicas never take the same one) up to
 /// the free capacity, each endpoint bounded on its own so that one slow receiver cannot hold
 /// every slot, and sends them concurrently, outside any transaction. On SIGTERM it stops
@@ -56,10 +56,12 @@ struct WebhookDispatcher: Service {
         await sender.clients.shutdown()
     }
 
-    /// Passes run on a tick (every `pollInterval`) and whenever attempts end and free slots, so
-    /// a busy endpoint's next deliveries go out at once; wake-ups that come during a pass coalesce
-    /// into one. New events are fanned out at most once per `pollInterval`. Outcomes are written
-    /// in batches, every `recordInterval`.
+    /// Claims run on a tick (every `pollInterval`) and whenever attempts end and free slots, so
+    /// a busy endpoint's next deliveries go out at once; wake-ups that come during a claim
+    /// coalesce into one. New events are fanned out on a loop of their own, every `pollInterval`:
+    /// a fan-out takes several statements, and under load claims waiting for it held every free
+    /// slot idle (eight claims a second, the queue seconds long). Outcomes are written in
+    /// batches, every `recordInterval`.
     func dispatchUntilShutdown() async {
         let state = DispatchState()
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -68,28 +70,36 @@ struct WebhookDispatcher: Service {
                 while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: settings.pollInterval) })) != nil {
                     wake.yield()
                 }
-                wake.finish()  // shutdown: no more passes; the attempts in flight finish
+                wake.finish()  // shutdown: no more claims; the attempts in flight finish
             }
             group.addTask {
-                // Until the passes have ended and every attempt they started is recorded.
+                var healthMeasured = ContinuousClock.now - .seconds(60)
+                while (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: settings.pollInterval) })) != nil {
+                    do {
+                        if try await deliveries.fanOut(logger: logger) > 0 { wake.yield() }
+                    } catch {
+                        // Due retries still go out meanwhile.
+                        logger.warning("webhook fan-out failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
+                    }
+                    if ContinuousClock.now - healthMeasured > .seconds(5) {
+                        healthMeasured = .now
+                        do {
+                            metrics.record(try await deliveries.health(logger: logger))
+                        } catch {
+                            logger.warning("could not measure webhook health", metadata: ["error": "\(String(reflecting: error))"])
+                        }
+                    }
+                }
+            }
+            group.addTask {
+                // Until the claims have ended and every attempt they started is recorded.
                 while !state.isDone {
                     try? await Task.sleep(for: Self.recordInterval)
                     let batch = state.takeOutcomes()
                     await record(batch)
                 }
             }
-            var fannedOut = ContinuousClock.now - settings.pollInterval
-            var healthMeasured = ContinuousClock.now - .seconds(60)
             for await _ in wakeups where !Task.isShuttingDownGracefully {
-                if ContinuousClock.now - fannedOut >= settings.pollInterval {
-                    fannedOut = .now
-                    do {
-                        try await deliveries.fanOut(logger: logger)
-                    } catch {
-                        // Due retries still go out below.
-                        logger.warning("webhook fan-out failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
-                    }
-                }
                 let busy = state.inFlight()
                 let claimed: [WebhookDeliveries.Claimed]
                 do {
@@ -108,16 +118,8 @@ struct WebhookDispatcher: Service {
                         wake.yield()  // a slot is free (the delivery itself stays leased until recorded)
                     }
                 }
-                if ContinuousClock.now - healthMeasured > .seconds(5) {
-                    healthMeasured = .now
-                    do {
-                        metrics.record(try await deliveries.health(logger: logger))
-                    } catch {
-                        logger.warning("could not measure webhook health", metadata: ["error": "\(String(reflecting: error))"])
-                    }
-                }
             }
-            state.passesEnded()
+            state.claimsEnded()
         }
     }
 
@@ -148,9 +150,9 @@ struct WebhookDispatcher: Service {
 }
 
 /// What the dispatcher of this replica has going: attempts in flight per endpoint, outcomes
-/// waiting to be written, and whether passes (which start attempts) have ended.
+/// waiting to be written, and whether claims (which start attempts) have ended.
 private final class DispatchState: Sendable {
-    private let state = Mutex<(inFlight: [WebhookDeliveries.Endpoint: Int], outcomes: [WebhookDeliveries.Outcome], passesEnded: Bool)>(([:], [], false))
+    private let state = Mutex<(inFlight: [WebhookDeliveries.Endpoint: Int], outcomes: [WebhookDeliveries.Outcome], claimsEnded: Bool)>(([:], [], false))
 
     func started(_ endpoint: WebhookDeliveries.Endpoint) { state.withLock { $0.inFlight[endpoint, default: 0] += 1 } }
 
@@ -164,9 +166,9 @@ private final class DispatchState: Sendable {
 
     func inFlight() -> [WebhookDeliveries.Endpoint: Int] { state.withLock { $0.inFlight } }
     func takeOutcomes() -> [WebhookDeliveries.Outcome] { state.withLock { state in defer { state.outcomes = [] }; return state.outcomes } }
-    func passesEnded() { state.withLock { $0.passesEnded = true } }
-    /// Passes have ended, and everything they started is finished and taken to be written.
-    var isDone: Bool { state.withLock { $0.passesEnded && $0.inFlight.isEmpty && $0.outcomes.isEmpty } }
+    func claimsEnded() { state.withLock { $0.claimsEnded = true } }
+    /// Claims have ended, and everything they started is finished and taken to be written.
+    var isDone: Bool { state.withLock { $0.claimsEnded && $0.inFlight.isEmpty && $0.outcomes.isEmpty } }
 }
 
 /// The webhook metrics: attempts and deliveries by outcome, endpoints disabled by reason (all
