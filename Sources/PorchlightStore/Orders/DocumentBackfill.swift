@@ -6,8 +6,8 @@ import PostgresNIO
 /// Builds the stored documents of orders that have none: every order stored before documents
 /// were (migration 4), and orders loaded in bulk straight into the tables (the benchmark's seed).
 /// Runs after the migrations, under their lock: a few workers, each taking a batch of orders per
-/// transaction (`SKIP LOCKED`, so batches never overlap). Building one order is a few round trips,
-/// so workers in parallel keep PostgreSQL busy where one would mostly wait. Each worker goes
+/// transaction (`SKIP LOCKED`, so batches never overlap), read in a few statements and written
+/// one document at a time, so workers in parallel keep PostgreSQL busy where one would mostly wait. Each worker goes
 /// forward in key order from where its last batch ended, so no batch scans again the orders that
 /// earlier batches already built (from the start, each batch would: quadratic in the orders).
 struct DocumentBackfill {
@@ -50,10 +50,13 @@ struct DocumentBackfill {
                     LIMIT \(Self.batchSize)
                     FOR UPDATE OF o SKIP LOCKED
                     """, logger: logger).collect().decode((UUID, UUID).self)
-                for (merchantID, orderID) in pending {
+                // Each merchant's orders of the batch are read together, in the statements one
+                // order takes; then each document is one statement.
+                for (merchantID, orders) in Dictionary(grouping: pending, by: \.0) {
                     let merchant = MerchantID(merchantID)
-                    guard let loaded = try await OrderAggregates.load(orderID, merchant: merchant, on: connection, logger: logger) else { continue }
-                    try await OrderAggregates.storeFirstDocument(loaded, merchant: merchant, on: connection, logger: logger)
+                    for loaded in try await OrderAggregates.load(orders.map(\.1), merchant: merchant, on: connection, logger: logger) {
+                        try await OrderAggregates.storeFirstDocument(loaded, merchant: merchant, on: connection, logger: logger)
+                    }
                 }
                 return pending
             }
