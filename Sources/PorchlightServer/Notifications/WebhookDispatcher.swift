@@ -60,8 +60,8 @@ struct WebhookDispatcher: Service {
     /// a busy endpoint's next deliveries go out at once; wake-ups that come during a claim
     /// coalesce into one. New events are fanned out on a loop of their own, every `pollInterval`:
     /// a fan-out takes several statements, and under load claims waiting for it held every free
-    /// slot idle (eight claims a second, the queue seconds long). Outcomes are written in
-    /// batches, every `recordInterval`.
+    /// slot idle (eight claims a second, the queue seconds long); that loop also measures the
+    /// endpoints' health for the metrics. Outcomes are written in batches, every `recordInterval`.
     func dispatchUntilShutdown() async {
         let state = DispatchState()
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -80,6 +80,7 @@ struct WebhookDispatcher: Service {
                     } catch {
                         // Due retries still go out meanwhile.
                         logger.warning("webhook fan-out failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
+                        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }  // the database may be away
                     }
                     if ContinuousClock.now - healthMeasured > .seconds(5) {
                         healthMeasured = .now

@@ -7,9 +7,10 @@ import PostgresNIO
 /// were (migration 4), and orders loaded in bulk straight into the tables (the benchmark's seed).
 /// Runs after the migrations, under their lock: a few workers, each taking a batch of orders per
 /// transaction (`SKIP LOCKED`, so batches never overlap), read in a few statements and written
-/// one document at a time, so workers in parallel keep PostgreSQL busy where one would mostly wait. Each worker goes
-/// forward in key order from where its last batch ended, so no batch scans again the orders that
-/// earlier batches already built (from the start, each batch would: quadratic in the orders).
+/// one order at a time, so workers in parallel keep PostgreSQL busy where one would mostly wait.
+/// Each worker goes forward in key order from where its last batch ended, so no batch scans again
+/// the orders that earlier batches already built (from the start, each batch would: quadratic in
+/// the orders).
 struct DocumentBackfill {
     static let batchSize = 500
     static let workers = 4
@@ -51,8 +52,8 @@ struct DocumentBackfill {
                     FOR UPDATE OF o SKIP LOCKED
                     """, logger: logger).collect().decode((UUID, UUID).self)
                 // Each merchant's orders of the batch are read together, in the statements one
-                // order takes; then each document is one statement.
-                for (merchantID, orders) in Dictionary(grouping: pending, by: \.0) {
+                // order takes; then each order's documents are written on their own.
+                for (merchantID, orders) in Dictionary(grouping: pending, by: \.0).sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
                     let merchant = MerchantID(merchantID)
                     for loaded in try await OrderAggregates.load(orders.map(\.1), merchant: merchant, on: connection, logger: logger) {
                         try await OrderAggregates.storeFirstDocument(loaded, merchant: merchant, on: connection, logger: logger)
