@@ -1,10 +1,12 @@
 -- Seeds :orders orders for merchant :'merchant', each with two lines, one shipment and its tracking
--- events (delivered, but for the latest 5% still in transit), a delivery promise, and the fulfilment
+-- events (delivered, but for the latest 5% still in transit: at most 5,000, the last three and a half
+-- days, as at 100,000 orders, placed one a minute), a delivery promise, and the fulfilment
 -- location and carrier service they use, and the feed's events of it all: the same shapes the API
 -- writes, consistent with the status roll-up, so the promise engine learns transit from 100k
 -- real-looking shipments.
 -- Ids are md5-derived from the sequence number so that load scripts can name them. Idempotent.
 BEGIN;
+SELECT least(:orders / 20, 5000) AS in_transit \gset
 INSERT INTO fulfilment_locations (merchant_id, code, name, country, region, time_zone, cutoff_minutes, handling_days, working_days, holidays)
 VALUES (:'merchant', 'WH-1', 'Bucharest warehouse', 'RO', 'B', 'Europe/Bucharest', 840, 1,
         '{mon,tue,wed,thu,fri}', '{2026-12-25,2026-12-26,2027-01-01}')
@@ -16,7 +18,7 @@ ON CONFLICT DO NOTHING;
 
 INSERT INTO orders (merchant_id, id, order_number, status, channel_type, channel_name, customer_email, customer_name,
                     destination, destination_postal_code, placed_at, currency, metadata, created_at, updated_at)
-SELECT :'merchant', md5('order' || n)::uuid, 'BENCH-' || n, CASE WHEN n <= :orders / 20 THEN 'in_transit' ELSE 'delivered' END, 'web', NULL,
+SELECT :'merchant', md5('order' || n)::uuid, 'BENCH-' || n, CASE WHEN n <= :in_transit THEN 'in_transit' ELSE 'delivered' END, 'web', NULL,
        'customer' || (n % 20000) || '@example.com', 'Customer ' || n,
        jsonb_build_object('line1', n || ' Main Street', 'city', 'Bucharest', 'postal_code', '0100' || (n % 90 + 10), 'country', 'RO',
                           'region', (ARRAY['B', 'CJ', 'IS', 'TM', 'CT', 'BV', 'DJ'])[n % 7 + 1]),
@@ -36,8 +38,8 @@ ON CONFLICT DO NOTHING;
 INSERT INTO shipments (merchant_id, id, order_id, carrier, service_level, tracking_number, origin_location, status,
                        shipped_at, delivered_at, created_at, updated_at)
 SELECT :'merchant', md5('shipment' || n)::uuid, md5('order' || n)::uuid, 'dhl', 'standard', 'BENCH' || n, 'WH-1',
-       CASE WHEN n <= :orders / 20 THEN 'in_transit' ELSE 'delivered' END, now() - (n || ' minutes')::interval + interval '6 hours',
-       CASE WHEN n > :orders / 20 THEN now() - (n || ' minutes')::interval + ((1 + n % 7 % 4) * 24 + 12 || ' hours')::interval END,
+       CASE WHEN n <= :in_transit THEN 'in_transit' ELSE 'delivered' END, now() - (n || ' minutes')::interval + interval '6 hours',
+       CASE WHEN n > :in_transit THEN now() - (n || ' minutes')::interval + ((1 + n % 7 % 4) * 24 + 12 || ' hours')::interval END,
        now() - (n || ' minutes')::interval + interval '2 hours', now() - (n || ' seconds')::interval
 FROM generate_series(1, :orders) AS n
 ON CONFLICT DO NOTHING;
@@ -61,7 +63,7 @@ INSERT INTO tracking_events (merchant_id, id, shipment_id, deduplication_key, st
 SELECT :'merchant', md5('event' || n || '-4')::uuid, md5('shipment' || n)::uuid, 'id:bench-' || n || '-4', 'delivered',
        'DL', 'Delivered', '{"city": "Cluj-Napoca", "country": "RO"}',
        now() - (n || ' minutes')::interval + ((1 + n % 7 % 4) * 24 + 12 || ' hours')::interval, 'bench-' || n || '-4'
-FROM generate_series(1, :orders) AS n WHERE n > :orders / 20
+FROM generate_series(1, :orders) AS n WHERE n > :in_transit
 ON CONFLICT DO NOTHING;
 
 -- The feed's history, as the service would have written it: each order's creation, its shipment
@@ -74,7 +76,7 @@ FROM generate_series(1, :orders) AS n,
                      (2, 'shipment.created', now() - (n || ' minutes')::interval + interval '2 hours'),
                      (3, 'order.status_changed',
                       least(now(), now() - (n || ' minutes')::interval + ((1 + n % 7 % 4) * 24 + 12 || ' hours')::interval))) AS e (k, type, at)
-WHERE k < 3 OR n > :orders / 20
+WHERE k < 3 OR n > :in_transit
 ON CONFLICT DO NOTHING;
 
 INSERT INTO delivery_quotes (merchant_id, id, location_code, destination, quoted_at, expires_at, options)
