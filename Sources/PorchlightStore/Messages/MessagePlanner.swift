@@ -15,9 +15,7 @@ extension MessageStore {
         let merchants = try await database.query("""
             SELECT s.merchant_id FROM message_settings s
             WHERE jsonb_array_length(s.settings -> 'kinds') > 0
-              AND (EXISTS (SELECT 1 FROM events v WHERE v.merchant_id = s.merchant_id AND v.sequence IS NULL)
-                   -- Not `EXISTS (... sequence > feed_position)`: planned as a scan of all events.
-                   OR (SELECT max(v.sequence) FROM events v WHERE v.merchant_id = s.merchant_id) > s.feed_position)
+              AND \(unescaped: EventFeed.hasNewEvents(merchant: "s.merchant_id", after: "s.feed_position"))
             """, logger: logger).decode(UUID.self).map(MerchantID.init)
         var planned = 0
         for merchant in merchants {

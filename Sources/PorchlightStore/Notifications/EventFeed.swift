@@ -62,6 +62,18 @@ public struct EventFeed: Sendable {
                          orderID: orderID, documentVersion: version, occurredAt: occurredAt, data: data)
     }
 
+    /// SQL that is true when the merchant (`merchant`, a column) has events not yet numbered, or
+    /// numbered past `position` (an expression): what a feed reader (webhook fan-out, message
+    /// planner) has left to do. The feed's last number is one step down the `(merchant_id,
+    /// sequence)` index; `EXISTS (... sequence > position)` was planned as a scan of the whole
+    /// events table (32 ms at 250,000 events, ten times a second).
+    static func hasNewEvents(merchant: String, after position: String) -> String {
+        """
+        (EXISTS (SELECT 1 FROM events v WHERE v.merchant_id = \(merchant) AND v.sequence IS NULL)
+         OR (SELECT max(v.sequence) FROM events v WHERE v.merchant_id = \(merchant)) > \(position))
+        """
+    }
+
     /// Events are kept at least this long (the feed's promise in the contract).
     static let retentionDays = 30
 
