@@ -450,7 +450,13 @@ import Testing
                     UPDATE message_settings SET settings = '{"kinds": []}' WHERE merchant_id = \(merchantID)
                     """, logger: testLogger)
             }
-            try await purge()
+            // Batches of one: the young event 4 lies beyond each batch's candidates, and still
+            // stops the purge after event 3.
+            let batches = try await withDatabase(url: url, logger: testLogger) { client in
+                let feed = EventFeed(database: Database(client: client))
+                return [try await feed.purgeExpired(limit: 1, logger: testLogger), try await feed.purgeExpired(limit: 1, logger: testLogger)]
+            }
+            #expect(batches == [1, 0])
             #expect(try await sequences(merchant) == [4, 5], "events 4 and 5 are young")
 
             // Numbering goes on after the newest event, for both.

@@ -83,8 +83,11 @@ public struct EventFeed: Sendable {
     /// readers as `WebhookDeliveries.fanOut` and `MessagePlanner.plan`: a disabled endpoint, or
     /// messages switched off, start again from the newest event). The merchant's newest event
     /// always stays, so numbering goes on after it. Events are numbered in commit order and
-    /// stamped when written, so the ones before the first young event are old; finding it reads
-    /// only the old ones. Old events no reader has numbered yet are numbered first.
+    /// stamped when written, so the ones before the first young event are old. The first young
+    /// event is looked for only among the merchant's oldest `limit` (this batch's candidates):
+    /// looking through every old event, each batch, made purging a backlog quadratic (2.86
+    /// million events at 15,772 a second, 166,000 at 109,680). Old events no reader has numbered
+    /// yet are numbered first.
     public func purgeExpired(limit: Int = 10_000, logger: Logger) async throws -> Int {
         let unnumbered = try await database.query("""
             SELECT DISTINCT merchant_id FROM events
@@ -98,9 +101,11 @@ public struct EventFeed: Sendable {
                     (SELECT min(feed_position) + 1 FROM webhook_endpoints w WHERE w.merchant_id = m.id AND w.disabled_reason IS NULL),
                     (SELECT feed_position + 1 FROM message_settings s
                      WHERE s.merchant_id = m.id AND jsonb_array_length(s.settings -> 'kinds') > 0),
-                    (SELECT sequence FROM events v
-                     WHERE v.merchant_id = m.id AND v.sequence IS NOT NULL AND v.occurred_at >= now() - \(Self.retentionDays) * interval '1 day'
-                     ORDER BY sequence LIMIT 1)) AS sequence
+                    (SELECT sequence FROM (
+                        SELECT sequence, occurred_at FROM events v
+                        WHERE v.merchant_id = m.id AND v.sequence IS NOT NULL ORDER BY sequence LIMIT \(limit)
+                     ) candidates
+                     WHERE occurred_at >= now() - \(Self.retentionDays) * interval '1 day' ORDER BY sequence LIMIT 1)) AS sequence
                 FROM merchants m
             ), expired AS (
                 SELECT k.merchant_id, x.id FROM kept_from k CROSS JOIN LATERAL (
