@@ -450,8 +450,8 @@ import Testing
                     UPDATE message_settings SET settings = '{"kinds": []}' WHERE merchant_id = \(merchantID)
                     """, logger: testLogger)
             }
-            // Batches of one: the young event 4 lies beyond each batch's candidates, and still
-            // stops the purge after event 3.
+            // Batches of one: the first batch's only candidate, event 3, is old, so it goes
+            // although the young event 4 lies beyond it; the second finds 4 and deletes nothing.
             let batches = try await withDatabase(url: url, logger: testLogger) { client in
                 let feed = EventFeed(database: Database(client: client))
                 return [try await feed.purgeExpired(limit: 1, logger: testLogger), try await feed.purgeExpired(limit: 1, logger: testLogger)]
