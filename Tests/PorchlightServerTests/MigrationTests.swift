@@ -35,6 +35,7 @@ import Testing
         24: "e9abca69c56ef6b7b6d465bdf3db176f7cf9b8e5574a2e83cd2254c27c6ff200",
         25: "ad1043b6da275202e5cabb214ef0f4a589023c50b9f82ff0433f9064c140c4bd",
         26: "dd498a5be50679fffea1fbb91ba2b6feca61e4063e852510e17dae4cc4ba7d75",
+        27: "573a676115b6231ee9ee0dce7150ee3f859bfd5861f754b83963f78cca1d28ea",
     ]
 
     static func checksum(of migration: Migration) -> String {

@@ -238,6 +238,31 @@ import Testing
         }
     }
 
+    @Test func eachShipmentIsReadAsSplicedIntoItsOrdersDocument() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            let orderID = try await service.createOrder(merchant)
+            let tee = try await service.ship(merchant, order: orderID, tracking: "SP\(UInt32.random(in: 0...UInt32.max))",
+                                             lines: [["sku": "TEE", "quantity": 2]])
+            let mugTracking = "SP\(UInt32.random(in: 0...UInt32.max))"
+            let mug = try await service.ship(merchant, order: orderID, tracking: mugTracking, lines: [["sku": "MUG", "quantity": 1]])
+            let (teeID, mugID) = (try #require(tee["id"] as? String), try #require(mug["id"] as? String))
+            _ = try await service.scans(merchant, shipment: mugID, [scan("in_transit", isoTime(Date().addingTimeInterval(-60)))])
+
+            let order = try await service.call(.get, "/v1/orders/\(orderID)", key: merchant.apiKey)
+            for (id, status) in [(teeID, "pending"), (mugID, "in_transit")] {
+                let read = try await service.call(.get, "/v1/shipments/\(id)", key: merchant.apiKey)
+                #expect(read.status == .ok && read["id"] as? String == id && read["status"] as? String == status, "\(read.text)")
+                #expect(order.text.contains(read.text), "the shipment's text is the one inside its order's")
+                #expect(read.headers[.eTag] == order.headers[.eTag], "the order's version tags its shipments")
+            }
+            // Another order's shipment with the mug's tracking number names the mug's, found the same way.
+            let other = try await service.createOrder(merchant)
+            let again = try await service.ship(merchant, order: other, tracking: mugTracking, lines: [["sku": "TEE", "quantity": 1]])
+            #expect(again.status == .conflict && again.text.contains(mugID), "\(again.text)")
+        }
+    }
+
     @Test func migrateBuildsTheDocumentsOfOrdersStoredWithoutThem() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()
@@ -251,7 +276,6 @@ import Testing
             // As an order stored before documents were: rows only, derived columns not yet filled.
             let id = try #require(UUID(uuidString: orderID))
             try await withDatabase(url: databaseURL, logger: testLogger) { client in
-                try await client.query("DELETE FROM shipment_documents WHERE shipment_id = \(try #require(UUID(uuidString: shipmentID)))", logger: testLogger)
                 try await client.query("DELETE FROM order_documents WHERE order_id = \(id)", logger: testLogger)
                 try await client.query("UPDATE orders SET subtotal = 0, item_count = 0 WHERE id = \(id)", logger: testLogger)
                 try await migrate(client: client, logger: testLogger)

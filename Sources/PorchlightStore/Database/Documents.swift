@@ -71,11 +71,18 @@ struct OrderDocumentByID: DocumentByID {
 struct ShipmentDocumentByID: DocumentByID {
     typealias Resource = ShipmentResource
     static let sql = """
-        SELECT d.document::text, o.version FROM shipment_documents d
-        JOIN shipments s ON s.merchant_id = d.merchant_id AND s.id = d.shipment_id
-        JOIN order_documents o ON o.merchant_id = s.merchant_id AND o.order_id = s.order_id
-        WHERE d.merchant_id = $1 AND d.shipment_id = $2
+        SELECT d.document::text, o.version FROM shipments s \(ShipmentDocumentByID.fromOrderDocument)
+        WHERE s.merchant_id = $1 AND s.id = $2
         """
     let merchant: MerchantID
     let id: UUID
+
+    /// Joins each shipment `s` to its order's document `o` and its own document `d.document`: the
+    /// element of the order's `shipments` with its id, spliced there whole (`OrderDocument.texts(of:)`).
+    static let fromOrderDocument = """
+        JOIN order_documents o ON o.merchant_id = s.merchant_id AND o.order_id = s.order_id
+        CROSS JOIN LATERAL (
+            SELECT e FROM json_array_elements(o.document -> 'shipments') e WHERE (e ->> 'id')::uuid = s.id
+        ) d(document)
+        """
 }

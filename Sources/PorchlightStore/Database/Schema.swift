@@ -33,5 +33,6 @@ public enum Schema {
         trackingPages,
         deliveryExceptions,
         messages,
+        shipmentDocumentsFromOrders,
     ]
 }

@@ -10,15 +10,16 @@ extension OrderAggregates {
         var order: OrderRecord
         var context: MerchantContext
         var document: String
-        /// The documents of the shipments this change wrote.
+        /// Each shipment's document, as spliced into the order's.
         var shipmentDocuments: [UUID: String]
 
-        /// A shipment's document: as this change wrote it, or else as stored, which is what Core
-        /// builds from the order.
+        init(order: OrderRecord, context: MerchantContext, texts: (order: String, shipments: [UUID: String])) {
+            (self.order, self.context, self.document, self.shipmentDocuments) = (order, context, texts.order, texts.shipments)
+        }
+
         func shipmentDocument(_ id: UUID) throws -> ShipmentJSON {
-            if let written = shipmentDocuments[id] { return ShipmentJSON(id: id, json: Data(written.utf8), orderVersion: order.version) }
-            guard let shipment = order.shipments.first(where: { $0.id == id }) else { throw NotInOrder(shipmentID: id) }
-            return ShipmentJSON(id: id, json: Data(try ShipmentDocument(shipment, of: order).json().utf8), orderVersion: order.version)
+            guard let text = shipmentDocuments[id] else { throw NotInOrder(shipmentID: id) }
+            return ShipmentJSON(id: id, json: Data(text.utf8), orderVersion: order.version)
         }
 
         var orderDocument: OrderJSON { OrderJSON(id: order.id, json: Data(document.utf8), orderVersion: order.version) }
@@ -38,12 +39,12 @@ extension OrderAggregates {
                     WHERE merchant_id = \(merchant.rawValue) AND id = \(order.id)
                     """, logger: logger)
             }
-            return Saved(order: before, context: context, document: try OrderDocument(before, context: context).json(), shipmentDocuments: [:])
+            return Saved(order: before, context: context, texts: try OrderDocument.texts(of: before, context: context))
         }
         order.version = (before?.version ?? 0) + 1
         order.updatedAt = now
         return try await write(order, replacing: before, events: OrderEvents.between(before, order, context: context),
-                               allShipmentDocuments: false, now: now, context: context, merchant: merchant, on: connection, logger: logger)
+                               now: now, context: context, merchant: merchant, on: connection, logger: logger)
     }
 
     /// The order with Core's derived values at `now`: its status, its alert, its next check.
@@ -69,14 +70,12 @@ extension OrderAggregates {
         var order = loaded.order
         order.settle(now: loaded.order.updatedAt)
         order.version = 1
-        _ = try await write(order, replacing: loaded.order, events: [], allShipmentDocuments: true,
-                            now: loaded.order.updatedAt, context: loaded.context, merchant: merchant, on: connection, logger: logger)
+        _ = try await write(order, replacing: loaded.order, events: [], now: loaded.order.updatedAt, context: loaded.context, merchant: merchant, on: connection, logger: logger)
     }
 
-    /// Writes what differs between `before` (nil: a new order) and `order`, the order's document,
-    /// the documents of the changed shipments (or all), and the events, in one statement (after
-    /// inserting a new order's row).
-    private static func write(_ order: OrderRecord, replacing before: OrderRecord?, events: [DomainEvent], allShipmentDocuments: Bool,
+    /// Writes what differs between `before` (nil: a new order) and `order`, the order's document
+    /// (its shipments' inside), and the events, in one statement (after inserting a new order's row).
+    private static func write(_ order: OrderRecord, replacing before: OrderRecord?, events: [DomainEvent],
                               now: Date, context: MerchantContext, merchant: MerchantID, on connection: PostgresConnection,
                               logger: Logger) async throws -> Saved {
         let texts = try OrderDocument.texts(of: order, context: context)
@@ -94,8 +93,6 @@ extension OrderAggregates {
             let known = Set(previousShipments[shipment.id]?.events.map(\.id) ?? [])
             return shipment.events.filter { !known.contains($0.id) }.map { (shipment.id, $0) }
         }
-        let changedShipmentIDs = Set(changedShipments.map(\.id))
-        let shipmentDocuments = allShipmentDocuments ? texts.shipments : texts.shipments.filter { changedShipmentIDs.contains($0.key) }
         let lines = before?.lines == order.lines ? [] : order.lines
         let newShipmentLines = newShipments.flatMap { shipment in shipment.lines.map { (shipment.id, $0) } }
         // A promise is inserted whole (even resolved at once), or only its outcome is added.
@@ -198,11 +195,6 @@ extension OrderAggregates {
                 INSERT INTO order_documents (merchant_id, order_id, version, document)
                 VALUES (\(merchant.rawValue), \(order.id), \(order.version), \(texts.order)::json)
                 ON CONFLICT (merchant_id, order_id) DO UPDATE SET version = excluded.version, document = excluded.document
-            ), saved_shipment_documents AS (
-                INSERT INTO shipment_documents (merchant_id, shipment_id, document)
-                SELECT \(merchant.rawValue), d.id, d.document::json
-                FROM unnest(\(Array(shipmentDocuments.keys))::uuid[], \(Array(shipmentDocuments.values))::text[]) AS d(id, document)
-                ON CONFLICT (merchant_id, shipment_id) DO UPDATE SET document = excluded.document
             )
             INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
             SELECT \(merchant.rawValue), e.id, e.type, \(order.id), \(order.version), \(now), e.data::json
@@ -213,7 +205,7 @@ extension OrderAggregates {
         // After the statement that writes the shipments its exceptions are about.
         try await DeliveryStore.save(order.deliveryExceptions, replacing: before?.deliveryExceptions ?? [], orderID: order.id, merchant: merchant,
                                      on: connection, logger: logger)
-        return Saved(order: order, context: context, document: texts.order, shipmentDocuments: shipmentDocuments)
+        return Saved(order: order, context: context, texts: texts)
     }
 
     /// Appends events of changes that leave the orders' documents as they are (a review, a review

@@ -39,9 +39,7 @@ public struct ShipmentStore: Sendable {
 
     public func find(carrier: String, trackingNumber: String, merchant: MerchantID, logger: Logger) async throws -> ShipmentJSON? {
         let rows = try await database.query("""
-            SELECT d.shipment_id, d.document::text, o.version FROM shipments s
-            JOIN shipment_documents d ON d.merchant_id = s.merchant_id AND d.shipment_id = s.id
-            JOIN order_documents o ON o.merchant_id = s.merchant_id AND o.order_id = s.order_id
+            SELECT s.id, d.document::text, o.version FROM shipments s \(unescaped: ShipmentDocumentByID.fromOrderDocument)
             WHERE s.merchant_id = \(merchant.rawValue) AND s.carrier = \(carrier.lowercased()) AND s.tracking_number = \(trackingNumber)
             """, logger: logger)
         return try rows.decode((UUID, String, Int).self).first.map { ShipmentJSON(id: $0.0, json: Data($0.1.utf8), orderVersion: $0.2) }
