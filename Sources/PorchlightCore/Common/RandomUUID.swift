@@ -13,4 +13,19 @@ extension UUID {
         let variant = low & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
         return UUID(uuid: withUnsafeBytes(of: (versioned.bigEndian, variant.bigEndian)) { $0.load(as: uuid_t.self) })
     }
+
+    /// A new time-ordered (version 7) UUID: `time`'s milliseconds since 1970 first, then random bits.
+    /// For rows appended by the write path (tracking events, feed events), so that their primary
+    /// key's inserts land at its right-hand edge instead of on a random page each: at 1,000,000
+    /// orders a random page is a read from disk and, after each checkpoint, a full-page image in
+    /// the WAL.
+    public static func timeOrdered(at time: Date) -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        let (high, low): (UInt64, UInt64) = (generator.next(), generator.next())
+        let milliseconds = UInt64(max(0, time.timeIntervalSince1970) * 1000) & 0xFFFF_FFFF_FFFF
+        // 48 bits of time, version 7 in the next nibble, 12 random bits; the variant as `random()`.
+        let versioned = milliseconds << 16 | 0x7000 | high & 0x0FFF
+        let variant = low & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        return UUID(uuid: withUnsafeBytes(of: (versioned.bigEndian, variant.bigEndian)) { $0.load(as: uuid_t.self) })
+    }
 }

@@ -243,7 +243,7 @@ public struct DisruptionStore: Sendable {
         try await connection.query("""
             INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
             SELECT \(merchant.rawValue), e.id, \(type.rawValue), NULL, NULL, \(now), e.data::json
-            FROM unnest(\(disruptions.map { _ in UUID.random() })::uuid[], \(data)::text[]) WITH ORDINALITY AS e(id, data, n)
+            FROM unnest(\(disruptions.map { _ in UUID.timeOrdered(at: now) })::uuid[], \(data)::text[]) WITH ORDINALITY AS e(id, data, n)
             ORDER BY e.n
             """, logger: logger)
     }

@@ -117,7 +117,7 @@ extension MessageStore {
             if case .sent(_, let event?) = outcome {
                 try await connection.query("""
                     INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
-                    VALUES (\(message.merchant.rawValue), \(UUID.random()), \(event.type.rawValue), \(message.orderID), \(message.version), \(now),
+                    VALUES (\(message.merchant.rawValue), \(UUID.timeOrdered(at: now)), \(event.type.rawValue), \(message.orderID), \(message.version), \(now),
                             \(try event.data.text())::json)
                     """, logger: logger)
             }

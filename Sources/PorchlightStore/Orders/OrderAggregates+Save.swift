@@ -198,7 +198,7 @@ extension OrderAggregates {
             )
             INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
             SELECT \(merchant.rawValue), e.id, e.type, \(order.id), \(order.version), \(now), e.data::json
-            FROM unnest(\(events.map { _ in UUID.random() })::uuid[], \(events.map(\.type.rawValue))::text[],
+            FROM unnest(\(events.map { _ in UUID.timeOrdered(at: now) })::uuid[], \(events.map(\.type.rawValue))::text[],
                 \(try events.map { try $0.data.text() })::text[]) WITH ORDINALITY AS e(id, type, data, n)
             ORDER BY e.n
             """, logger: logger)
@@ -216,7 +216,7 @@ extension OrderAggregates {
         try await connection.query("""
             INSERT INTO events (merchant_id, id, type, order_id, document_version, occurred_at, data)
             SELECT \(merchant.rawValue), e.id, e.type, e.order_id, e.version, \(now), e.data::json
-            FROM unnest(\(events.map { _ in UUID.random() })::uuid[], \(events.map(\.event.type.rawValue))::text[],
+            FROM unnest(\(events.map { _ in UUID.timeOrdered(at: now) })::uuid[], \(events.map(\.event.type.rawValue))::text[],
                 \(events.map(\.orderID))::uuid[], \(events.map(\.version))::int8[],
                 \(try events.map { try $0.event.data.text() })::text[]) WITH ORDINALITY AS e(id, type, order_id, version, data, n)
             ORDER BY e.n

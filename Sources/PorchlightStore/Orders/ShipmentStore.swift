@@ -66,7 +66,7 @@ public struct ShipmentStore: Sendable {
             return event
         }
         let (saved, recorded) = try await orders.change(.shipment(shipmentID), merchant: merchant, idempotency: idempotency?.pulledBack(result), logger: logger) {
-            order, now, _ in order.recordTracking(events, shipment: shipmentID, now: now, newID: UUID.random, estimator: estimator)
+            order, now, _ in order.recordTracking(events, shipment: shipmentID, now: now, newID: { UUID.timeOrdered(at: now) }, estimator: estimator)
         }
         return try result(saved, recorded)
     }
