@@ -252,8 +252,8 @@ public struct OrderDocument: Sendable, Equatable, Codable {
 
     /// The stored texts of the order's document and of its shipments' documents (by shipment
     /// id), as `json()` writes them. Each shipment is encoded once and its text spliced into the
-    /// order's: encoding was the largest part of a change's time in Swift, and each shipment's
-    /// document is stored both alone and inside its order's.
+    /// order's: encoding was the largest part of a change's time in Swift. A shipment is read
+    /// back from its order's document by its text there, so the splice must keep it whole.
     public static func texts(of order: OrderRecord, context: MerchantContext) throws -> (order: String, shipments: [UUID: String]) {
         var document = OrderDocument(order, context: context)
         let shipments = try document.shipments.map { try $0.json() }
@@ -275,7 +275,7 @@ public struct OrderDocument: Sendable, Equatable, Codable {
     }
 }
 
-/// A shipment exactly as the API shows it (the `Shipment` schema), stored beside its order's document.
+/// A shipment exactly as the API shows it (the `Shipment` schema), spliced whole into its order's document.
 public struct ShipmentDocument: Sendable, Equatable, Codable {
     struct Event: Sendable, Equatable, Codable {
         var id: String
