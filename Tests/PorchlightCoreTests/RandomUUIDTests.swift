@@ -19,12 +19,12 @@ import Testing
     }
 
     @Test func timeOrderedIDsAreVersionSevenAndSortByTheirTime() {
-        let time = Date(timeIntervalSince1970: 1_796_000_000.123)
+        let time = Date(timeIntervalSince1970: 1_796_000_000.5)
         let (first, second) = (UUID.timeOrdered(at: time), UUID.timeOrdered(at: time.addingTimeInterval(0.001)))
         let text = first.uuidString.lowercased()
         #expect(Array(text)[14] == "7", "version nibble of \(text)")
         #expect("89ab".contains(Array(text)[19]), "variant nibble of \(text)")
-        #expect(text.replacingOccurrences(of: "-", with: "").prefix(12) == String(1_796_000_000_123, radix: 16).leftPadded(to: 12),
+        #expect(text.replacingOccurrences(of: "-", with: "").prefix(12) == String(1_796_000_000_500, radix: 16).leftPadded(to: 12),
                 "the first 48 bits are the milliseconds: \(text)")
         // PostgreSQL orders uuids byte by byte, as their text sorts.
         #expect(first.uuidString < second.uuidString)

@@ -488,6 +488,16 @@ import Testing
             _ = try await service.createOrder(other)
             #expect(try await service.feedEvents(merchant, atLeast: 3).compactMap { $0["sequence"] as? Int } == [4, 5, 6])
             #expect(try await service.feedEvents(other, atLeast: 2).compactMap { $0["sequence"] as? Int } == [1, 2])
+
+            // An old event after a young one stays, in a batch that reaches past both: event 5,
+            // made old, is not before the first young event (4).
+            try await withDatabase(url: url, logger: testLogger) { client in
+                try await client.query("""
+                    UPDATE events SET occurred_at = now() - interval '31 days' WHERE merchant_id = \(merchantID) AND sequence = 5
+                    """, logger: testLogger)
+            }
+            try await purge()
+            #expect(try await sequences(merchant) == [4, 5, 6])
         } }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 extension UUID {
-    /// A new random (version 4) UUID: how the service makes every id. Foundation's `UUID()` on
+    /// A new random (version 4) UUID: how the service makes ids (but for `timeOrdered`'s). Foundation's `UUID()` on
     /// Linux opens, reads and closes /dev/urandom for each one (three system calls and a file
     /// descriptor, about 3.5 µs); this takes its bytes from the system generator (`getrandom`,
     /// about 0.8 µs for both halves).
@@ -15,10 +15,10 @@ extension UUID {
     }
 
     /// A new time-ordered (version 7) UUID: `time`'s milliseconds since 1970 first, then random bits.
-    /// For rows appended by the write path (tracking events, feed events), so that their primary
-    /// key's inserts land at its right-hand edge instead of on a random page each: at 1,000,000
-    /// orders a random page is a read from disk and, after each checkpoint, a full-page image in
-    /// the WAL.
+    /// For rows appended by the write path (feed events, and what a tracking change makes: its
+    /// events, a claim it opens), so that their primary key's inserts land at the merchant's
+    /// newest edge instead of on a random page each: at 1,000,000 orders a random page is often
+    /// a read from disk and, after each checkpoint, a full-page image in the WAL.
     public static func timeOrdered(at time: Date) -> UUID {
         var generator = SystemRandomNumberGenerator()
         let (high, low): (UInt64, UInt64) = (generator.next(), generator.next())

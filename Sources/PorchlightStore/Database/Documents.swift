@@ -71,7 +71,7 @@ struct OrderDocumentByID: DocumentByID {
 struct ShipmentDocumentByID: DocumentByID {
     typealias Resource = ShipmentResource
     static let sql = """
-        SELECT d.document::text, o.version FROM shipments s \(ShipmentDocumentByID.fromOrderDocument)
+        SELECT d.document::text, o.version FROM shipments s \(ShipmentDocumentByID.joiningOrderDocument)
         WHERE s.merchant_id = $1 AND s.id = $2
         """
     let merchant: MerchantID
@@ -79,7 +79,7 @@ struct ShipmentDocumentByID: DocumentByID {
 
     /// Joins each shipment `s` to its order's document `o` and its own document `d.document`: the
     /// element of the order's `shipments` with its id, spliced there whole (`OrderDocument.texts(of:)`).
-    static let fromOrderDocument = """
+    static let joiningOrderDocument = """
         JOIN order_documents o ON o.merchant_id = s.merchant_id AND o.order_id = s.order_id
         CROSS JOIN LATERAL (
             SELECT e FROM json_array_elements(o.document -> 'shipments') e WHERE (e ->> 'id')::uuid = s.id

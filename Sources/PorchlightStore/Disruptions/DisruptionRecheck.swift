@@ -100,7 +100,7 @@ extension OrderAggregates {
         try await RemedyStore.insertOffered(changes.map { ($0.after.id, $0.before.remedies, $0.after.remedies) }, merchant: merchant,
                                             on: connection, logger: logger)
         let rows = changes.map(\.after) + quiet
-        let documents = try changes.map { try OrderDocument($0.after, context: $0.context).json() }
+        let documents = try changes.map { try OrderDocument.texts(of: $0.after, context: $0.context).order }
         guard !rows.isEmpty else { return }
         try await connection.query("""
             WITH order_rows AS (

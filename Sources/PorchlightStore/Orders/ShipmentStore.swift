@@ -39,7 +39,7 @@ public struct ShipmentStore: Sendable {
 
     public func find(carrier: String, trackingNumber: String, merchant: MerchantID, logger: Logger) async throws -> ShipmentJSON? {
         let rows = try await database.query("""
-            SELECT s.id, d.document::text, o.version FROM shipments s \(unescaped: ShipmentDocumentByID.fromOrderDocument)
+            SELECT s.id, d.document::text, o.version FROM shipments s \(unescaped: ShipmentDocumentByID.joiningOrderDocument)
             WHERE s.merchant_id = \(merchant.rawValue) AND s.carrier = \(carrier.lowercased()) AND s.tracking_number = \(trackingNumber)
             """, logger: logger)
         return try rows.decode((UUID, String, Int).self).first.map { ShipmentJSON(id: $0.0, json: Data($0.1.utf8), orderVersion: $0.2) }
