@@ -70,7 +70,8 @@ extension OrderAggregates {
         var order = loaded.order
         order.settle(now: loaded.order.updatedAt)
         order.version = 1
-        _ = try await write(order, replacing: loaded.order, events: [], now: loaded.order.updatedAt, context: loaded.context, merchant: merchant, on: connection, logger: logger)
+        _ = try await write(order, replacing: loaded.order, events: [], now: loaded.order.updatedAt, context: loaded.context,
+                            merchant: merchant, on: connection, logger: logger)
     }
 
     /// Writes what differs between `before` (nil: a new order) and `order`, the order's document
