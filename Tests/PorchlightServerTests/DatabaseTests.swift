@@ -93,6 +93,20 @@ import Testing
         #expect((object["time"] as? String)?.hasSuffix("Z") == true)
     }
 
+    /// An aggregate of a nullable column comes back with its NULLs in place (the order load reads
+    /// its lines' optional fields so), and an empty array as none.
+    @Test func aNullableArrayIsReadWithItsNullsInPlace() async throws {
+        try await withDatabase(url: databaseURL, logger: testLogger) { client in
+            let row = try #require(try await client.query("""
+                SELECT ARRAY['a', NULL, 'c', NULL]::text[], ARRAY[NULL, 2, 3]::int8[], '{}'::text[]
+                """, logger: testLogger).collect().first)
+            let (texts, numbers, empty) = try row.decode((NullableArray<String>, NullableArray<Int>, NullableArray<String>).self)
+            #expect(texts.elements == ["a", nil, "c", nil])
+            #expect(numbers.elements == [nil, 2, 3])
+            #expect(empty.elements.isEmpty)
+        }
+    }
+
     @Test func textLogsCarryTheMetadataSortedAfterTheLabel() throws {
         let lines = Lines()
         var logger = Logger(label: "test") { label in LineLogHandler(label: label, format: .text) { lines.add($0) } }

@@ -30,7 +30,7 @@ public struct ShipmentDraft: Sendable, Equatable {
 }
 
 /// Stored as JSON (snake_case keys); the order load reads each key by name
-/// (`OrderAggregates.TrackingEventsQuery`): a new field is added there too.
+/// (`OrderAggregates.ShipmentsQuery`): a new field is added there too.
 public struct EventLocation: Sendable, Codable, Equatable {
     public var city: String?
     public var region: String?

@@ -35,3 +35,32 @@ struct NullableArray<Element: PostgresArrayEncodable>: PostgresEncodable {
         }
     }
 }
+
+/// Read as well: an aggregate of a nullable column (`array_agg(category)`), which PostgresNIO's
+/// arrays refuse as soon as one element is NULL.
+extension NullableArray: PostgresDecodable where Element: PostgresArrayDecodable, Element == Element._DecodableType {
+    init<JSONDecoder: PostgresJSONDecoder>(from buffer: inout ByteBuffer, type: PostgresDataType, format: PostgresFormat,
+                                           context: PostgresDecodingContext<JSONDecoder>) throws {
+        guard format == .binary, let (dimensions, _, elementType) = buffer.readMultipleIntegers(endianness: .big, as: (Int32, Int32, UInt32).self),
+              0...1 ~= dimensions else { throw PostgresDecodingError.Code.failure }
+        guard dimensions == 1 else {
+            self.init([])
+            return
+        }
+        guard let (count, lowerBound) = buffer.readMultipleIntegers(endianness: .big, as: (Int32, Int32).self), count > 0, lowerBound == 1 else {
+            throw PostgresDecodingError.Code.failure
+        }
+        var elements: [Element?] = []
+        elements.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let length = buffer.readInteger(as: Int32.self) else { throw PostgresDecodingError.Code.failure }
+            guard length >= 0 else {
+                elements.append(nil)
+                continue
+            }
+            guard var bytes = buffer.readSlice(length: Int(length)) else { throw PostgresDecodingError.Code.failure }
+            elements.append(try Element(from: &bytes, type: PostgresDataType(elementType), format: format, context: context))
+        }
+        self.init(elements)
+    }
+}

@@ -17,7 +17,7 @@ protocol PreparedQuery: PostgresPreparedStatement {
 }
 
 extension PreparedQuery {
-    /// The type's own name (`LinesQuery`, `OrderRows<ByIDs<UUID>>`): unique among prepared
+    /// The type's own name (`PartsQuery<UUID>`, `OrderRows<ByIDs<UUID>>`): unique among prepared
     /// queries, and short, since PostgreSQL cuts names at 63 bytes (the fully qualified name of a
     /// private type is longer, and two would collide).
     static var name: String { String(describing: self) }

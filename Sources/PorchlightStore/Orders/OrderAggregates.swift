@@ -83,7 +83,6 @@ enum OrderAggregates {
         guard !orders.isEmpty else { return [] }
         let ids = orders.map(\.id)
         let parts = try await parts(of: ids, merchant: merchant, on: connection, logger: logger)
-        let lines = try await lines(of: ids, merchant: merchant, on: connection, logger: logger)
         let shipments = try await shipments(of: ids, merchant: merchant, on: connection, logger: logger)
         // Most orders have no returns and no remedies, and so cost no statement more.
         let returns = Dictionary(grouping: try await ReturnStore.records(of: ids.filter { parts[$0]?.hasReturns == true }, merchant: merchant,
@@ -96,7 +95,7 @@ enum OrderAggregates {
             guard let part = parts[id] else { throw StoredValue.Unknown(column: "order_documents.version", value: "no row") }
             var order = order
             (order.version, order.promise, order.alert) = (part.version, part.promise, part.alert)
-            (order.lines, order.shipments) = (lines[id] ?? [], shipments[id] ?? [])
+            (order.lines, order.shipments) = (part.lines, shipments[id] ?? [])
             (order.returns, order.remedies, order.deliveryExceptions) = (returns[id] ?? [], remedies[id] ?? [], exceptions[id] ?? [])
             return LoadedOrder(order: order, context: part.context)
         }
@@ -174,6 +173,7 @@ enum OrderAggregates {
     /// What `parts` reads.
     private struct Parts {
         var version: Int
+        var lines: [OrderLineRecord]
         var promise: PromiseRecord?
         var hasReturns: Bool
         var alert: AlertRecord?
@@ -185,7 +185,7 @@ enum OrderAggregates {
     }
 
     /// In one statement, the parts of each order that are one row each or none: the stored
-    /// document's version (0 when there is none yet), the promise, whether it has returns, its
+    /// document's version (0 when there is none yet), its lines (as arrays, a column each), the promise, whether it has returns, its
     /// open disruption alert, whether it has remedies and delivery exceptions, and its context:
     /// the merchant's unresolved declared disruptions (`DisruptionStore.unresolved` reads them),
     /// remedy rules, silence and delivery settings, and the calendars and actions of its promise
@@ -234,8 +234,19 @@ enum OrderAggregates {
                    o.id AS order_id,
                    EXISTS (SELECT 1 FROM delivery_exceptions x WHERE x.merchant_id = $1 AND x.order_id = o.id) AS has_delivery_exceptions,
                    (SELECT settings::text FROM delivery_settings WHERE merchant_id = $1) AS delivery_settings,
-                   p.missed_after
+                   p.missed_after, line_arrays.*
             FROM \(Key.rows) AS o(id)
+            CROSS JOIN LATERAL (
+                SELECT array_agg(ol.sku ORDER BY ol.position) AS line_skus, array_agg(ol.name ORDER BY ol.position) AS line_names,
+                       array_agg(ol.quantity ORDER BY ol.position) AS line_quantities,
+                       array_agg(ol.unit_price ORDER BY ol.position) AS line_unit_prices,
+                       array_agg(ol.category ORDER BY ol.position) AS line_categories,
+                       array_agg(ol.image_url ORDER BY ol.position) AS line_image_urls,
+                       array_agg(ol.product_url ORDER BY ol.position) AS line_product_urls,
+                       array_agg(ol.final_sale ORDER BY ol.position) AS line_final_sales,
+                       array_agg(ol.cancelled_quantity ORDER BY ol.position) AS line_cancelled_quantities
+                FROM order_lines ol WHERE ol.merchant_id = $1 AND ol.order_id = o.id
+            ) line_arrays
             LEFT JOIN delivery_promises p ON p.merchant_id = $1 AND p.order_id = o.id
             LEFT JOIN fulfilment_locations l ON l.merchant_id = p.merchant_id AND l.code = p.location_code
             LEFT JOIN disruption_alerts a ON a.merchant_id = $1 AND a.order_id = o.id AND a.resolved_at IS NULL
@@ -258,7 +269,7 @@ enum OrderAggregates {
             silenceCalendars: try silenceCalendars(workingDays: row.column("working_days"), holidays: row.column("holidays"), deliveryDays: row.column("carrier_services")),
             deliverySettings: try row.column("delivery_settings", String?.self).map { try DisruptionStore.decode(DeliverySettings.self, $0) },
             carrierDeliveryActions: try carrierDeliveryActions(row.column("carrier_services")))
-        var parts = Parts(version: version, promise: nil, hasReturns: hasReturns, alert: alert, hasRemedies: try row.column("has_remedies"),
+        var parts = Parts(version: version, lines: try lines(row), promise: nil, hasReturns: hasReturns, alert: alert, hasRemedies: try row.column("has_remedies"),
                           hasDeliveryExceptions: try row.column("has_delivery_exceptions"), context: context)
         guard let quoteID = try row.column("quote_id", UUID?.self) else { return parts }
         let slotID = try row.column("slot_id", String?.self)
@@ -309,121 +320,107 @@ enum OrderAggregates {
         }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// The lines of each order, in their positions.
-    private static func lines(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
-                              logger: Logger) async throws -> [UUID: [OrderLineRecord]] {
-        let rows = try await connection.rows(for: orderIDs, one: { LinesQuery(merchant: merchant, key: $0) },
-                                                            several: { LinesQuery(merchant: merchant, key: $0) }, logger: logger)
-        var lines: [UUID: [OrderLineRecord]] = [:]
-        for row in rows {
-            let (orderID, sku, name, quantity, price, category, image, product, finalSale, cancelled)
-                = try row.decode((UUID, String, String, Int, Int, String?, String?, String?, Bool, Int).self)
-            lines[orderID, default: []].append(OrderLineRecord(sku: sku, name: name, quantity: quantity, unitPrice: price, category: category,
-                                                               imageUrl: image, productUrl: product, finalSale: finalSale, cancelledQuantity: cancelled))
-        }
-        return lines
-    }
-
-    /// `lines(of:)`'s statement.
-    private struct LinesQuery<Key: IDs>: PreparedQuery {
-        var merchant: MerchantID
-        var key: Key
-
-        static var sql: String {
-            """
-            SELECT order_id, sku, name, quantity, unit_price, category, image_url, product_url, final_sale, cancelled_quantity
-            FROM order_lines WHERE merchant_id = $1 AND \(Key.match("order_id")) ORDER BY order_id, position
-            """
+    /// The lines of an order, in their positions, from the arrays of its row of `parts(of:)`
+    /// (none when it has no lines: an order always has some).
+    private static func lines(_ row: PostgresRandomAccessRow) throws -> [OrderLineRecord] {
+        guard let skus = try row.column("line_skus", [String]?.self) else { return [] }
+        let (names, quantities, prices) = (try row.column("line_names", [String].self), try row.column("line_quantities", [Int].self),
+                                           try row.column("line_unit_prices", [Int].self))
+        let (categories, images, products) = (try row.column("line_categories", NullableArray<String>.self).elements,
+                                              try row.column("line_image_urls", NullableArray<String>.self).elements,
+                                              try row.column("line_product_urls", NullableArray<String>.self).elements)
+        let (finalSales, cancelled) = (try row.column("line_final_sales", [Bool].self), try row.column("line_cancelled_quantities", [Int].self))
+        return skus.indices.map { line in
+            OrderLineRecord(sku: skus[line], name: names[line], quantity: quantities[line], unitPrice: prices[line], category: categories[line],
+                            imageUrl: images[line], productUrl: products[line], finalSale: finalSales[line], cancelledQuantity: cancelled[line])
         }
     }
 
-    /// The shipments of each order with their lines and events, oldest first, in two queries.
+    /// The shipments of each order with their lines and events, oldest first, in one statement:
+    /// a row per event, the shipment's columns read from its first row.
     private static func shipments(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
                                   logger: Logger) async throws -> [UUID: [ShipmentRecord]] {
         let rows = try await connection.rows(for: orderIDs, one: { ShipmentsQuery(merchant: merchant, key: $0) },
                                                             several: { ShipmentsQuery(merchant: merchant, key: $0) }, logger: logger)
-        guard !rows.isEmpty else { return [:] }
         var shipments: [ShipmentRecord] = []
         var owners: [UUID] = []  // each shipment's order
         for row in rows {
             let row = row.makeRandomAccess()
-            var estimate: ShipmentEstimate?
-            if let earliest = try row.column("estimate_earliest", String?.self), let latest = try row.column("estimate_latest", String?.self),
-               let confidence = try row.column("estimate_confidence", Double?.self), let basis = try row.column("estimate_basis", String?.self),
-               let estimatedAt = try row.column("estimated_at", Date?.self) {
-                estimate = ShipmentEstimate(
-                    window: DeliveryWindow(earliest: try StoredValue.date(earliest, "shipments.estimate_earliest"),
-                                           latest: try StoredValue.date(latest, "shipments.estimate_latest"), confidence: confidence),
-                    basis: try StoredValue.decode(EstimateBasis.self, basis, "shipments.estimate_basis"), estimatedAt: estimatedAt)
+            let id: UUID = try row.column("id")
+            if shipments.last?.id != id {
+                shipments.append(try shipment(id: id, row))
+                owners.append(try row.column("order_id"))
             }
-            let skus = try row.column("skus", [String]?.self) ?? []
-            let quantities = try row.column("quantities", [Int]?.self) ?? []
-            shipments.append(ShipmentRecord(
-                id: try row.column("id"), carrier: try row.column("carrier"), serviceLevel: try row.column("service_level"),
-                trackingNumber: try row.column("tracking_number"), originLocation: try row.column("origin_location"),
-                status: try StoredValue.decode(TrackingStatus.self, row.column("status"), "shipments.status"),
-                substatus: try row.column("substatus", String?.self).map { try StoredValue.decode(TrackingSubstatus.self, $0, "shipments.substatus") },
-                shippedAt: try row.column("shipped_at"), deliveredAt: try row.column("delivered_at"), estimate: estimate,
-                createdAt: try row.column("created_at"), updatedAt: try row.column("updated_at"),
-                lines: zip(skus, quantities).map { LineQuantity(sku: $0, quantity: $1) }, events: []))
-            owners.append(try row.column("order_id"))
-        }
-        let events = try await connection.rows(for: shipments.map(\.id), one: { TrackingEventsQuery(merchant: merchant, key: $0) },
-                                              several: { TrackingEventsQuery(merchant: merchant, key: $0) }, logger: logger)
-        let index = Dictionary(uniqueKeysWithValues: shipments.enumerated().map { ($1.id, $0) })
-        for row in events {
-            let row = row.makeRandomAccess()
-            guard let position = index[try row.column("shipment_id", UUID.self)] else { continue }
-            let location = try row.column("located", Bool.self)
-                ? EventLocation(city: try row.column("city"), region: try row.column("region"), postalCode: try row.column("postal_code"), country: try row.column("country"))
-                : nil
-            let reported = TrackingEventDraft(
-                status: try StoredValue.decode(TrackingStatus.self, row.column("status"), "tracking_events.status"),
-                substatus: try row.column("substatus", String?.self).map { try StoredValue.decode(TrackingSubstatus.self, $0, "tracking_events.substatus") },
-                carrierStatusCode: try row.column("carrier_status_code"), carrierStatusText: try row.column("carrier_status_text"),
-                location: location, occurredAt: try row.column("occurred_at"), carrierEventId: try row.column("carrier_event_id"))
-            shipments[position].events.append(TrackingEventRecord(id: try row.column("id"), deduplicationKey: try row.column("deduplication_key"),
-                                                                  reported: reported, recordedAt: try row.column("recorded_at")))
+            if let event = try trackingEvent(row) { shipments[shipments.count - 1].events.append(event) }
         }
         return Dictionary(grouping: zip(owners, shipments)) { $0.0 }.mapValues { $0.map(\.1) }
     }
 
-    /// `shipments(of:)`'s statement: the shipments of the orders `$2`, with their lines.
+    /// A shipment, without its events, from a row of `ShipmentsQuery`.
+    private static func shipment(id: UUID, _ row: PostgresRandomAccessRow) throws -> ShipmentRecord {
+        var estimate: ShipmentEstimate?
+        if let earliest = try row.column("estimate_earliest", String?.self), let latest = try row.column("estimate_latest", String?.self),
+           let confidence = try row.column("estimate_confidence", Double?.self), let basis = try row.column("estimate_basis", String?.self),
+           let estimatedAt = try row.column("estimated_at", Date?.self) {
+            estimate = ShipmentEstimate(
+                window: DeliveryWindow(earliest: try StoredValue.date(earliest, "shipments.estimate_earliest"),
+                                       latest: try StoredValue.date(latest, "shipments.estimate_latest"), confidence: confidence),
+                basis: try StoredValue.decode(EstimateBasis.self, basis, "shipments.estimate_basis"), estimatedAt: estimatedAt)
+        }
+        let skus = try row.column("skus", [String]?.self) ?? []
+        let quantities = try row.column("quantities", [Int]?.self) ?? []
+        return ShipmentRecord(
+            id: id, carrier: try row.column("carrier"), serviceLevel: try row.column("service_level"),
+            trackingNumber: try row.column("tracking_number"), originLocation: try row.column("origin_location"),
+            status: try StoredValue.decode(TrackingStatus.self, row.column("status"), "shipments.status"),
+            substatus: try row.column("substatus", String?.self).map { try StoredValue.decode(TrackingSubstatus.self, $0, "shipments.substatus") },
+            shippedAt: try row.column("shipped_at"), deliveredAt: try row.column("delivered_at"), estimate: estimate,
+            createdAt: try row.column("created_at"), updatedAt: try row.column("updated_at"),
+            lines: zip(skus, quantities).map { LineQuantity(sku: $0, quantity: $1) }, events: [])
+    }
+
+    /// The tracking event of a row of `ShipmentsQuery`; nil on the row of a shipment without events.
+    private static func trackingEvent(_ row: PostgresRandomAccessRow) throws -> TrackingEventRecord? {
+        guard let id = try row.column("event_id", UUID?.self) else { return nil }
+        let location = try row.column("located", Bool.self)
+            ? EventLocation(city: try row.column("city"), region: try row.column("region"), postalCode: try row.column("postal_code"), country: try row.column("country"))
+            : nil
+        let reported = TrackingEventDraft(
+            status: try StoredValue.decode(TrackingStatus.self, row.column("event_status"), "tracking_events.status"),
+            substatus: try row.column("event_substatus", String?.self).map { try StoredValue.decode(TrackingSubstatus.self, $0, "tracking_events.substatus") },
+            carrierStatusCode: try row.column("carrier_status_code"), carrierStatusText: try row.column("carrier_status_text"),
+            location: location, occurredAt: try row.column("occurred_at"), carrierEventId: try row.column("carrier_event_id"))
+        return TrackingEventRecord(id: id, deduplicationKey: try row.column("deduplication_key"), reported: reported, recordedAt: try row.column("recorded_at"))
+    }
+
+    /// `shipments(of:)`'s statement: the shipments of the orders `$2` with their lines (read once
+    /// per shipment, in the materialized `s`), then a row per tracking event, oldest first (or one
+    /// row with no event). The location's fields are read one by one: a JSON decoder for each
+    /// event of the parcel, on every change, cost more.
     private struct ShipmentsQuery<Key: IDs>: PreparedQuery {
         var merchant: MerchantID
         var key: Key
 
         static var sql: String {
             """
-            SELECT s.id, s.carrier, s.service_level, s.tracking_number, s.origin_location, s.status, s.substatus,
-                   s.shipped_at, s.delivered_at, s.estimate_earliest::text AS estimate_earliest, s.estimate_latest::text AS estimate_latest,
-                   s.estimate_confidence, s.estimate_basis, s.estimated_at, s.created_at, s.updated_at,
-                   (SELECT array_agg(sl.sku ORDER BY sl.sku) FROM shipment_lines sl
-                    WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id) AS skus,
-                   (SELECT array_agg(sl.quantity ORDER BY sl.sku) FROM shipment_lines sl
-                    WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id) AS quantities,
-                   s.order_id
-            FROM shipments s WHERE s.merchant_id = $1 AND \(Key.match("s.order_id"))
-            ORDER BY s.created_at, s.id
-            """
-        }
-    }
-
-    /// The tracking events of the shipments `$2`, oldest first. The location's fields are read
-    /// one by one: a JSON decoder for each event of the parcel, on every change, cost more.
-    private struct TrackingEventsQuery<Key: IDs>: PreparedQuery {
-        var merchant: MerchantID
-        var key: Key
-
-        static var sql: String {
-            """
-            SELECT e.shipment_id, e.id, e.deduplication_key, e.status, e.substatus, e.carrier_status_code, e.carrier_status_text,
+            WITH s AS MATERIALIZED (
+                SELECT s.id, s.carrier, s.service_level, s.tracking_number, s.origin_location, s.status, s.substatus,
+                       s.shipped_at, s.delivered_at, s.estimate_earliest::text AS estimate_earliest, s.estimate_latest::text AS estimate_latest,
+                       s.estimate_confidence, s.estimate_basis, s.estimated_at, s.created_at, s.updated_at,
+                       (SELECT array_agg(sl.sku ORDER BY sl.sku) FROM shipment_lines sl
+                        WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id) AS skus,
+                       (SELECT array_agg(sl.quantity ORDER BY sl.sku) FROM shipment_lines sl
+                        WHERE sl.merchant_id = s.merchant_id AND sl.shipment_id = s.id) AS quantities,
+                       s.order_id
+                FROM shipments s WHERE s.merchant_id = $1 AND \(Key.match("s.order_id"))
+            )
+            SELECT s.*, e.id AS event_id, e.deduplication_key, e.status AS event_status, e.substatus AS event_substatus,
+                   e.carrier_status_code, e.carrier_status_text,
                    e.location IS NOT NULL AS located, e.location ->> 'city' AS city, e.location ->> 'region' AS region,
                    e.location ->> 'postal_code' AS postal_code, e.location ->> 'country' AS country,
                    e.occurred_at, e.carrier_event_id, e.recorded_at
-            FROM tracking_events e
-            WHERE e.merchant_id = $1 AND \(Key.match("e.shipment_id"))
-            ORDER BY e.recorded_at, e.id
+            FROM s LEFT JOIN tracking_events e ON e.merchant_id = $1 AND e.shipment_id = s.id
+            ORDER BY s.created_at, s.id, e.recorded_at, e.id
             """
         }
     }
