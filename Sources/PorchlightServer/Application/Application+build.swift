@@ -49,10 +49,8 @@ public func buildApplication(
 
     let router = Router(context: PorchlightRequestContext.self)
     let routes = RouteCatalog()
-    // Outermost first: a request runs on its connection's event loop; every response gets a
-    // request id and is counted; every error below becomes a problem; bodies are bounded before
-    // any handler reads them.
-    router.add(middleware: EventLoopExecutorMiddleware())
+    // Outermost first: every response gets a request id and is counted; every error below
+    // becomes a problem; bodies are bounded before any handler reads them.
     router.add(middleware: RequestIDMiddleware(clientAddressHeader: configuration.clientAddressHeader))
     router.add(middleware: PrometheusMetricsMiddleware(registry: registry))
     router.add(middleware: ProblemMiddleware(routes: routes))

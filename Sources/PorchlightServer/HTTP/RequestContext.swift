@@ -8,13 +8,10 @@ import PorchlightCore
 struct PorchlightRequestContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
     let remoteAddress: SocketAddress?
-    /// The connection's event loop, which runs the request (`EventLoopExecutorMiddleware`).
-    let executor: EventLoopTaskExecutor?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
-        executor = EventLoopTaskExecutor.of(source.channel.eventLoop)
     }
 }
 
