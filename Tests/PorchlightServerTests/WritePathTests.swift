@@ -263,6 +263,32 @@ import Testing
         }
     }
 
+    /// The load reads an order's lines as an array per column: each line keeps its own optional
+    /// fields, in its position (not in the order of the skus).
+    @Test func anOrdersLinesAreLoadedInTheirPositionsWithTheirOwnFields() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            var order = sampleOrder()
+            order["lines"] = [
+                ["sku": "ZED", "name": "Zed scarf", "quantity": 1, "unit_price": 1990, "category": "scarves"],
+                ["sku": "ABC", "name": "Abc socks", "quantity": 2, "unit_price": 990,
+                 "image_url": "https://shop.example/abc.png", "product_url": "https://shop.example/abc"],
+                ["sku": "MID", "name": "Mid cap", "quantity": 1, "unit_price": 1490, "category": "caps", "product_url": "https://shop.example/mid"],
+            ]
+            let orderID = try await service.createOrder(merchant, order)
+            // A change: its document is built from the lines as loaded.
+            let shipped = try await service.ship(merchant, order: orderID, tracking: "LN\(UInt32.random(in: 0...UInt32.max))",
+                                                 lines: [["sku": "ABC", "quantity": 2]])
+            #expect(shipped.status == .created, "\(shipped.text)")
+            let loaded = try await expectStoredDocumentIsFresh(service, merchant, orderID)
+            #expect(loaded.lines.map(\.sku) == ["ZED", "ABC", "MID"])
+            #expect(loaded.lines.map(\.quantity) == [1, 2, 1])
+            #expect(loaded.lines.map(\.category) == ["scarves", nil, "caps"])
+            #expect(loaded.lines.map(\.imageUrl) == [nil, "https://shop.example/abc.png", nil])
+            #expect(loaded.lines.map(\.productUrl) == [nil, "https://shop.example/abc", "https://shop.example/mid"])
+        }
+    }
+
     @Test func migrateBuildsTheDocumentsOfOrdersStoredWithoutThem() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()

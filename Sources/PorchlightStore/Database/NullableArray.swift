@@ -1,8 +1,9 @@
 import NIOCore
 import PostgresNIO
 
-/// An array parameter whose elements may be NULL, for set-based writes with `unnest` of
-/// nullable columns (PostgresNIO encodes arrays of non-optional elements only).
+/// An array whose elements may be NULL: a parameter for set-based writes with `unnest` of
+/// nullable columns, and an aggregate of one read back (PostgresNIO's arrays take non-optional
+/// elements only).
 struct NullableArray<Element: PostgresArrayEncodable>: PostgresEncodable {
     var elements: [Element?]
 

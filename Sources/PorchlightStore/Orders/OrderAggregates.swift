@@ -184,9 +184,10 @@ enum OrderAggregates {
         var context: MerchantContext
     }
 
-    /// In one statement, the parts of each order that are one row each or none: the stored
-    /// document's version (0 when there is none yet), its lines (as arrays, a column each), the promise, whether it has returns, its
-    /// open disruption alert, whether it has remedies and delivery exceptions, and its context:
+    /// In one row for each order: the stored document's version (0 when there is none yet), its
+    /// lines (an array for each column, in their positions), the promise, whether it has
+    /// returns, its open disruption alert, whether it has remedies and delivery exceptions, and
+    /// its context:
     /// the merchant's unresolved declared disruptions (`DisruptionStore.unresolved` reads them),
     /// remedy rules, silence and delivery settings, and the calendars and actions of its promise
     /// location and its parcels' carrier services.
@@ -237,14 +238,14 @@ enum OrderAggregates {
                    p.missed_after, line_arrays.*
             FROM \(Key.rows) AS o(id)
             CROSS JOIN LATERAL (
-                SELECT array_agg(ol.sku ORDER BY ol.position) AS line_skus, array_agg(ol.name ORDER BY ol.position) AS line_names,
-                       array_agg(ol.quantity ORDER BY ol.position) AS line_quantities,
-                       array_agg(ol.unit_price ORDER BY ol.position) AS line_unit_prices,
-                       array_agg(ol.category ORDER BY ol.position) AS line_categories,
-                       array_agg(ol.image_url ORDER BY ol.position) AS line_image_urls,
-                       array_agg(ol.product_url ORDER BY ol.position) AS line_product_urls,
-                       array_agg(ol.final_sale ORDER BY ol.position) AS line_final_sales,
-                       array_agg(ol.cancelled_quantity ORDER BY ol.position) AS line_cancelled_quantities
+                SELECT array_agg(ol.sku ORDER BY ol.position, ol.sku) AS line_skus, array_agg(ol.name ORDER BY ol.position, ol.sku) AS line_names,
+                       array_agg(ol.quantity ORDER BY ol.position, ol.sku) AS line_quantities,
+                       array_agg(ol.unit_price ORDER BY ol.position, ol.sku) AS line_unit_prices,
+                       array_agg(ol.category ORDER BY ol.position, ol.sku) AS line_categories,
+                       array_agg(ol.image_url ORDER BY ol.position, ol.sku) AS line_image_urls,
+                       array_agg(ol.product_url ORDER BY ol.position, ol.sku) AS line_product_urls,
+                       array_agg(ol.final_sale ORDER BY ol.position, ol.sku) AS line_final_sales,
+                       array_agg(ol.cancelled_quantity ORDER BY ol.position, ol.sku) AS line_cancelled_quantities
                 FROM order_lines ol WHERE ol.merchant_id = $1 AND ol.order_id = o.id
             ) line_arrays
             LEFT JOIN delivery_promises p ON p.merchant_id = $1 AND p.order_id = o.id
