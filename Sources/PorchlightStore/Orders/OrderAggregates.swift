@@ -187,10 +187,9 @@ enum OrderAggregates {
     /// In one row for each order: the stored document's version (0 when there is none yet), its
     /// lines (an array for each column, in their positions), the promise, whether it has
     /// returns, its open disruption alert, whether it has remedies and delivery exceptions, and
-    /// its context:
-    /// the merchant's unresolved declared disruptions (`DisruptionStore.unresolved` reads them),
-    /// remedy rules, silence and delivery settings, and the calendars and actions of its promise
-    /// location and its parcels' carrier services.
+    /// its context: the merchant's unresolved declared disruptions (`DisruptionStore.unresolved`
+    /// reads them), remedy rules, silence and delivery settings, and the calendars and actions
+    /// of its promise location and its parcels' carrier services.
     private static func parts(of orderIDs: [UUID], merchant: MerchantID, on connection: PostgresConnection,
                               logger: Logger) async throws -> [UUID: Parts] {
         let rows = try await connection.rows(for: orderIDs, one: { PartsQuery(merchant: merchant, key: $0) },
@@ -270,8 +269,9 @@ enum OrderAggregates {
             silenceCalendars: try silenceCalendars(workingDays: row.column("working_days"), holidays: row.column("holidays"), deliveryDays: row.column("carrier_services")),
             deliverySettings: try row.column("delivery_settings", String?.self).map { try DisruptionStore.decode(DeliverySettings.self, $0) },
             carrierDeliveryActions: try carrierDeliveryActions(row.column("carrier_services")))
-        var parts = Parts(version: version, lines: try lines(row), promise: nil, hasReturns: hasReturns, alert: alert, hasRemedies: try row.column("has_remedies"),
-                          hasDeliveryExceptions: try row.column("has_delivery_exceptions"), context: context)
+        var parts = Parts(version: version, lines: try lines(row), promise: nil, hasReturns: hasReturns, alert: alert,
+                          hasRemedies: try row.column("has_remedies"), hasDeliveryExceptions: try row.column("has_delivery_exceptions"),
+                          context: context)
         guard let quoteID = try row.column("quote_id", UUID?.self) else { return parts }
         let slotID = try row.column("slot_id", String?.self)
         parts.promise = PromiseRecord(
