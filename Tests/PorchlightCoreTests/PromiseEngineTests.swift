@@ -211,6 +211,8 @@ let courier = CarrierService(
         #expect(CustomerLanguage.pl.format(date("2026-05-02")) == "2 maja")
         #expect(CustomerLanguage.tr.format(thursday) == "26 Kasım Perşembe")
         #expect(CustomerLanguage.nl.format(thursday) == "donderdag 26 november")
+        // Read again, each language's text comes from the memo: still its own.
+        #expect(CustomerLanguage.allCases.map { $0.format(thursday) } == CustomerLanguage.allCases.map { $0.formatWithoutMemo(thursday) })
     }
 
     @Test func everySituationHasASentenceInEveryLanguage() {

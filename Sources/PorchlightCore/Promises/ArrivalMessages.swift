@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The languages customer messages are written in; anything else gets English. Codable, as a
 /// dictionary key too: a disruption's messages by language are stored as a JSON object.
@@ -51,6 +52,29 @@ public enum CustomerLanguage: String, Sendable, CaseIterable, Codable, CodingKey
     /// another case, the month's genitive does not), "11月26日星期四" (the formatter puts a space
     /// before the weekday that Chinese does not write).
     public func format(_ date: LocalDate) -> String {
+        let day = FormattedDay(language: self, date: date)
+        if let text = Self.formattedDays.withLock({ $0[day] }) { return text }
+        let text = formatWithoutMemo(date)
+        Self.formattedDays.withLock { days in
+            if days.count >= Self.formattedDaysLimit { days.removeAll() }
+            days[day] = text
+        }
+        return text
+    }
+
+    /// Formatting a date through ICU cost an arrival estimate more than the rest of its sentence,
+    /// and the days in use are few (windows around today), so each language's text for a day is
+    /// kept once formatted. The memo is emptied when it reaches its limit, which years of days in
+    /// every language stay under.
+    private static let formattedDays = Mutex<[FormattedDay: String]>([:])
+    private static let formattedDaysLimit = 20_000
+
+    private struct FormattedDay: Hashable {
+        var language: CustomerLanguage
+        var date: LocalDate
+    }
+
+    func formatWithoutMemo(_ date: LocalDate) -> String {
         let instant = Date(timeIntervalSince1970: Double(date.daysSinceEpoch * 86_400 + 43_200))  // noon UTC that day
         var style = Date.FormatStyle(timeZone: .gmt).day().month(.wide).locale(Locale(identifier: localeIdentifier))
         if self != .ru && self != .pl { style = style.weekday(.wide) }

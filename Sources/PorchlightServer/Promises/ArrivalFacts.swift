@@ -10,26 +10,67 @@ struct ArrivalFacts: Decodable {
         var locale: String?
     }
 
+    /// What the estimate shows of the promise: its window, and the day it was kept.
+    struct Promise: Decodable {
+        var earliest: String
+        var latest: String
+        var deliveredOn: String?
+
+        enum CodingKeys: String, CodingKey {
+            case earliest, latest
+            case deliveredOn = "delivered_on"
+        }
+    }
+
     struct Shipment: Decodable {
         var status: Components.Schemas.TrackingStatus
         var deliveredAt: Date?
-        var events: [Scan]
+        /// Every scan's time and substatus: enough to find the delay's reason and the latest scan.
+        var scans: [ScanTime]
+        /// The latest scan (the first of equal times), the only one shown, so the only one
+        /// decoded in full: the others' texts and locations were most of the decoding's time.
+        var lastScan: Scan?
 
         enum CodingKeys: String, CodingKey {
             case status, events
             case deliveredAt = "delivered_at"
         }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            status = try container.decode(Components.Schemas.TrackingStatus.self, forKey: .status)
+            deliveredAt = try container.decodeIfPresent(Date.self, forKey: .deliveredAt)
+            scans = try container.decode([ScanTime].self, forKey: .events)
+            let scans = scans
+            lastScan = try scans.indices.max { scans[$0].occurredAt < scans[$1].occurredAt }.map { latest in
+                var events = try container.nestedUnkeyedContainer(forKey: .events)
+                for _ in 0..<latest { _ = try events.decode(Skipped.self) }
+                return try events.decode(Scan.self)
+            }
+        }
+
+        /// An element passed over without reading any of its fields.
+        private struct Skipped: Decodable {}
+    }
+
+    struct ScanTime: Decodable {
+        var substatus: Components.Schemas.TrackingSubstatus?
+        var occurredAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case substatus
+            case occurredAt = "occurred_at"
+        }
     }
 
     struct Scan: Decodable {
         var status: Components.Schemas.TrackingEventStatus
-        var substatus: Components.Schemas.TrackingSubstatus?
         var carrierStatusText: String?
         var location: Components.Schemas.Location?
         var occurredAt: Date
 
         enum CodingKeys: String, CodingKey {
-            case status, substatus, location
+            case status, location
             case carrierStatusText = "carrier_status_text"
             case occurredAt = "occurred_at"
         }
@@ -42,7 +83,7 @@ struct ArrivalFacts: Decodable {
     var shipments: [Shipment]
     var alert: Components.Schemas.OrderAlert?
     var declaredDisruption: Components.Schemas.OrderDeclaredDisruption?
-    var promise: Components.Schemas.DeliveryPromise?
+    var promise: Promise?
     var estimate: Components.Schemas.DeliveryEstimate?
     var promiseAtRisk: Bool?
     var updatedAt: Date

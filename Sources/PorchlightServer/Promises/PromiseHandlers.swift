@@ -105,10 +105,9 @@ extension APIHandlers {
                 LocalDate(estimate.latest).map { DeliveryWindow(earliest: earliest, latest: $0, confidence: estimate.confidence) }
             }
         }
-        let events = order.shipments.flatMap(\.events)
-        let lastScan = events.max { $0.occurredAt < $1.occurredAt }
-        let openEvents = order.shipments.filter { $0.status != .delivered }.flatMap(\.events)
-        let delayReason = openEvents.filter { $0.substatus.map { TrackingSubstatus($0).explainsDelay } == true }
+        let lastScan = order.shipments.compactMap(\.lastScan).max { $0.occurredAt < $1.occurredAt }
+        let openScans = order.shipments.filter { $0.status != .delivered }.flatMap(\.scans)
+        let delayReason = openScans.filter { $0.substatus.map { TrackingSubstatus($0).explainsDelay } == true }
             .max { $0.occurredAt < $1.occurredAt }?.substatus
         let lastDelivery = order.status == .delivered ? order.shipments.compactMap(\.deliveredAt).max() : nil
         let message = ArrivalMessage.sentence(ArrivalSituation(order, window: window, lastDelivery: lastDelivery, now: clock.now), in: language)
