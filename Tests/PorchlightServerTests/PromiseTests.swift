@@ -306,17 +306,21 @@ func isoTime(_ date: Date) -> String {
             let merchant = try await service.newMerchant()
             let orderID = try await service.createOrder(merchant)
             func shipment(_ sku: String, _ quantity: Int) async throws -> String {
-                let created = try await service.call(.post, "/v1/orders/\(orderID)/shipments", key: merchant.apiKey, json: [
-                    "carrier": "dhl", "tracking_number": "LS\(UInt32.random(in: 0...UInt32.max))", "lines": [["sku": sku, "quantity": quantity]],
-                ])
+                let created = try await service.ship(merchant, order: orderID, tracking: "LS\(UInt32.random(in: 0...UInt32.max))",
+                                                     lines: [["sku": sku, "quantity": quantity]])
                 return try #require(created["id"] as? String, "\(created.text)")
             }
+            let now = Date()
             func event(_ hoursAgo: Double, _ text: String, _ city: String, substatus: String? = nil) -> [String: Any] {
-                var event = scan("in_transit", isoTime(Date().addingTimeInterval(-hoursAgo * 3600)))
+                var event = scan("in_transit", isoTime(now.addingTimeInterval(-hoursAgo * 3600)))
                 event["carrier_status_text"] = text
                 event["location"] = ["city": city, "country": "AT"]
                 event["substatus"] = substatus
                 return event
+            }
+            func post(_ shipment: String, _ events: [[String: Any]]) async throws {
+                let reply = try await service.scans(merchant, shipment: shipment, events)
+                #expect(reply.status == .ok, "\(reply.text)")
             }
             func lastScan() async throws -> (text: String?, city: String?, delay: String?) {
                 let estimate = try await service.call(.get, "/v1/orders/\(orderID)/arrival-estimate", key: merchant.apiKey)
@@ -325,13 +329,15 @@ func isoTime(_ date: Date) -> String {
                 return (scan?["text"] as? String, (scan?["location"] as? [String: Any])?["city"] as? String, estimate["delay_reason"] as? String)
             }
             let tees = try await shipment("TEE", 2), mug = try await shipment("MUG", 1)
-            // The latest scan sits between older ones, and arrives before an older one.
-            _ = try await service.scans(merchant, shipment: tees, [event(5, "Picked up", "Linz"), event(1, "Sorted", "Graz", substatus: "weather_delay")])
-            _ = try await service.scans(merchant, shipment: tees, [event(3, "Departed", "Wels")])
-            _ = try await service.scans(merchant, shipment: mug, [event(2, "Arrived", "Salzburg")])
+            // The latest scan sits after the one that explains the delay, and arrives before an older one.
+            try await post(tees, [event(5, "Picked up", "Linz", substatus: "weather_delay"), event(1, "Sorted", "Graz")])
+            try await post(tees, [event(3, "Departed", "Wels")])
+            try await post(mug, [event(2, "Arrived", "Salzburg")])
             #expect(try await lastScan() == ("Sorted", "Graz", "weather_delay"))
-            // Another shipment's newer scan, sent ahead of an older one, is the latest now.
-            _ = try await service.scans(merchant, shipment: mug, [event(0.5, "Out of depot", "Vienna"), event(4, "Received", "Innsbruck")])
+            // Another shipment's newer scan, sent ahead of an older one, is the latest now; of two
+            // at the same time, the first sent.
+            try await post(mug, [event(0.5, "Out of depot", "Vienna"), event(4, "Received", "Innsbruck")])
+            try await post(mug, [event(0.5, "Loaded", "Schwechat")])
             #expect(try await lastScan() == ("Out of depot", "Vienna", "weather_delay"))
         }
     }

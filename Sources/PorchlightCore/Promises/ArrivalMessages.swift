@@ -56,7 +56,7 @@ public enum CustomerLanguage: String, Sendable, CaseIterable, Codable, CodingKey
         if let text = Self.formattedDays.withLock({ $0[day] }) { return text }
         let text = formatWithoutMemo(date)
         Self.formattedDays.withLock { days in
-            if days.count >= Self.formattedDaysLimit { days.removeAll() }
+            if days.count >= Self.formattedDaysLimit { days.removeAll(keepingCapacity: true) }
             days[day] = text
         }
         return text
@@ -65,7 +65,8 @@ public enum CustomerLanguage: String, Sendable, CaseIterable, Codable, CodingKey
     /// Formatting a date through ICU cost an arrival estimate more than the rest of its sentence,
     /// and the days in use are few (windows around today), so each language's text for a day is
     /// kept once formatted. The memo is emptied when it reaches its limit, which years of days in
-    /// every language stay under.
+    /// every language stay under. It is shared state, but not a dependency: it holds results of
+    /// a pure function, so nothing can tell whether an answer came from it.
     private static let formattedDays = Mutex<[FormattedDay: String]>([:])
     private static let formattedDaysLimit = 20_000
 
@@ -74,6 +75,7 @@ public enum CustomerLanguage: String, Sendable, CaseIterable, Codable, CodingKey
         var date: LocalDate
     }
 
+    /// The text straight from ICU, which the memo keeps.
     func formatWithoutMemo(_ date: LocalDate) -> String {
         let instant = Date(timeIntervalSince1970: Double(date.daysSinceEpoch * 86_400 + 43_200))  // noon UTC that day
         var style = Date.FormatStyle(timeZone: .gmt).day().month(.wide).locale(Locale(identifier: localeIdentifier))

@@ -4,13 +4,15 @@ import PorchlightStore
 
 /// What the arrival estimate reads of a stored order document, and nothing else: decoding the
 /// whole order (lines, addresses, metadata, every timestamp) was a quarter of the request's time.
-/// Field for field the contract's `Order`, under the same names.
+/// Field for field the contract's `Order`, under the same names, except a shipment's `events`:
+/// each scan's time and substatus (`scans`), and the latest scan in full (`lastScan`).
 struct ArrivalFacts: Decodable {
     struct Customer: Decodable {
         var locale: String?
     }
 
-    /// What the estimate shows of the promise: its window, and the day it was kept.
+    /// What the estimate reads of the promise: its window, which it shows, and the day the order
+    /// was delivered (the promise kept or missed), which its sentence names.
     struct Promise: Decodable {
         var earliest: String
         var latest: String
@@ -26,7 +28,7 @@ struct ArrivalFacts: Decodable {
         var status: Components.Schemas.TrackingStatus
         var deliveredAt: Date?
         /// Every scan's time and substatus: enough to find the delay's reason and the latest scan.
-        var scans: [ScanTime]
+        var scans: [ScanSummary]
         /// The latest scan (the first of equal times), the only one shown, so the only one
         /// decoded in full: the others' texts and locations were most of the decoding's time.
         var lastScan: Scan?
@@ -40,7 +42,7 @@ struct ArrivalFacts: Decodable {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             status = try container.decode(Components.Schemas.TrackingStatus.self, forKey: .status)
             deliveredAt = try container.decodeIfPresent(Date.self, forKey: .deliveredAt)
-            scans = try container.decode([ScanTime].self, forKey: .events)
+            scans = try container.decode([ScanSummary].self, forKey: .events)
             let scans = scans
             lastScan = try scans.indices.max { scans[$0].occurredAt < scans[$1].occurredAt }.map { latest in
                 var events = try container.nestedUnkeyedContainer(forKey: .events)
@@ -53,7 +55,7 @@ struct ArrivalFacts: Decodable {
         private struct Skipped: Decodable {}
     }
 
-    struct ScanTime: Decodable {
+    struct ScanSummary: Decodable {
         var substatus: Components.Schemas.TrackingSubstatus?
         var occurredAt: Date
 
