@@ -43,7 +43,7 @@ struct ArrivalFacts: Decodable {
             status = try container.decode(Components.Schemas.TrackingStatus.self, forKey: .status)
             deliveredAt = try container.decodeIfPresent(Date.self, forKey: .deliveredAt)
             scans = try container.decode([ScanSummary].self, forKey: .events)
-            let scans = scans
+            let scans = scans  // a copy the closure below can read before `self` is whole
             lastScan = try scans.indices.max { scans[$0].occurredAt < scans[$1].occurredAt }.map { latest in
                 var events = try container.nestedUnkeyedContainer(forKey: .events)
                 for _ in 0..<latest { _ = try events.decode(Skipped.self) }
