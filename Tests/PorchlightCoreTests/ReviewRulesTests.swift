@@ -177,6 +177,40 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
         #expect(summary.attributes == ["fit": ["runs_small": 1, "true_to_size": 2], "colour": ["as_pictured": 3]])
     }
 
+    @Test func aReviewMovesItsProductsTalliesWhilePublishedAndOnlyByWhatChanged() throws {
+        let at = placed.addingTimeInterval(86_400)
+        let pending = ReviewRecord(
+            id: UUID(), orderID: UUID(), sku: "TEE", rating: 2, title: nil, text: "A costura abriu.", displayName: "Ana", photoURLs: [],
+            attributes: ["fit": "runs_small", "colour": "as_pictured"], incentivised: false,
+            verification: ReviewVerification(method: .deliveredOrder, orderID: UUID(), deliveredAt: at), submittedBy: .customer,
+            status: .pending, statusReason: nil, helpRequested: true, createdAt: at, updatedAt: at)
+        #expect(ReviewTallyMoves(from: nil, to: pending).isEmpty, "a review waiting for moderation counts for nothing")
+
+        var published = pending
+        try published.moderate(to: .published, reason: nil, now: at)
+        let publication = ReviewTallyMoves(from: pending, to: published)
+        #expect(publication.ratings == [.init(sku: "TEE", rating: 2, delta: 1)])
+        #expect(publication.attributes == [.init(sku: "TEE", name: "colour", value: "as_pictured", delta: 1),
+                                           .init(sku: "TEE", name: "fit", value: "runs_small", delta: 1)])
+
+        var reworded = published
+        reworded.text = "A loja trocou a peça."
+        #expect(ReviewTallyMoves(from: published, to: reworded).isEmpty, "words are not counted")
+
+        var revised = published
+        revised.rating = 4
+        let revision = ReviewTallyMoves(from: published, to: revised)
+        #expect(revision.ratings == [.init(sku: "TEE", rating: 2, delta: -1), .init(sku: "TEE", rating: 4, delta: 1)])
+        #expect(revision.attributes.isEmpty, "the attributes it still gives stay counted once")
+
+        var hidden = published
+        try hidden.moderate(to: .hidden, reason: "Contains a phone number.", now: at)
+        let hiding = ReviewTallyMoves(from: published, to: hidden)
+        #expect(hiding.ratings == [.init(sku: "TEE", rating: 2, delta: -1)])
+        #expect(hiding.attributes == [.init(sku: "TEE", name: "colour", value: "as_pictured", delta: -1),
+                                      .init(sku: "TEE", name: "fit", value: "runs_small", delta: -1)])
+    }
+
     @Test func photosMustBeHTTPSAndAttributesNamedPlainly() {
         var bad = draft()
         bad.photoURLs = ["http://cdn.example.com/a.jpg", "https://user:pw@cdn.example.com/a.jpg", "https://cdn.example.com/b.jpg"]

@@ -176,6 +176,30 @@ private final class Lines: Sendable {
         // The check itself sees what it should: the global tables are found, and only they are excused.
         #expect(Set(breaches.map { String($0.prefix { $0 != ":" }) }) == exceptions, "\(breaches)")
     }
+
+    /// What Citus refuses in a table it distributes besides keys: triggers and identity columns.
+    /// The review tallies' triggers are gone (their rule is Core's `ReviewTallyMoves`); the ones
+    /// left are named, and go as issue 33 moves what they do.
+    @Test func onlyTheKnownTriggersAndIdentityColumnsAreLeft() async throws {
+        let found = try await withDatabase(url: databaseURL, logger: testLogger) { client in
+            try await migrate(client: client, logger: testLogger)
+            let rows = try await client.query("""
+                SELECT t.tgrelid::regclass::text || ': trigger ' || t.tgname FROM pg_trigger t
+                JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE NOT t.tgisinternal AND c.relnamespace = 'public'::regnamespace
+                UNION ALL
+                SELECT a.attrelid::regclass::text || ': identity ' || a.attname FROM pg_attribute a
+                JOIN pg_class c ON c.oid = a.attrelid
+                WHERE a.attidentity <> '' AND NOT a.attisdropped AND c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+                """, logger: testLogger)
+            var found: [String] = []
+            for try await what in rows.decode(String.self) { found.append(what) }
+            return found
+        }
+        #expect(Set(found) == [
+            "delivery_promises: trigger delivery_promises_are_kept", "events: identity position", "review_moderations: identity position",
+        ], "\(found)")
+    }
 }
 
 /// The transit model reads its sample by learning key: the write path stores Core's key with every

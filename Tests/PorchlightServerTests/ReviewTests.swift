@@ -271,6 +271,43 @@ import Testing
         }
     }
 
+    @Test func aRevisionAndAModerationAtOnceLeaveTheSummaryCountingWhatIsPublished() async throws {
+        try await withService { service in
+            let merchant = try await service.newMerchant()
+            var reviews: [(id: String, token: String)] = []
+            for _ in 0..<4 {
+                let order = try await service.shippedOrder(merchant, at: Date().addingTimeInterval(-60))
+                let low = try await service.call(.post, "/v1/orders/\(order.id)/reviews", key: order.token,
+                                                 json: ["sku": "TEE", "rating": 2, "text": "A costura abriu.", "display_name": "Rui", "attributes": ["fit": "runs_small"]])
+                let id = try #require(low["id"] as? String)
+                #expect(try await service.call(.post, "/v1/reviews/\(id)/moderation", key: merchant.apiKey, json: ["status": "published"]).status == .ok)
+                reviews.append((id, order.token))
+            }
+            // Each reviewer revises the rating while the merchant hides the same review.
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for review in reviews {
+                    group.addTask { try await service.call(.patch, "/v1/reviews/\(review.id)", key: review.token, json: ["rating": 4]).status.code }
+                    group.addTask {
+                        try await service.call(.post, "/v1/reviews/\(review.id)/moderation", key: merchant.apiKey,
+                                               json: ["status": "hidden", "reason": "Checking the photos."]).status.code
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.count == 8 && Set(statuses).isSubset(of: [200, 409]), "\(statuses)")
+            var histogram = [0, 0, 0, 0, 0]
+            var fits = 0
+            for review in reviews {
+                let stored = try await service.call(.get, "/v1/reviews/\(review.id)", key: merchant.apiKey)
+                let rating = try #require(stored["rating"] as? Int)
+                if stored["status"] as? String == "published" { histogram[rating - 1] += 1; fits += 1 }
+            }
+            let summary = try await service.call(.get, "/v1/products/TEE/review-summary", key: merchant.apiKey)
+            #expect(summary["histogram"] as? [Int] == histogram, "\(summary.text)")
+            #expect((summary["attributes"] as? [String: [String: Int]])?["fit"]?["runs_small"] ?? 0 == fits, "\(summary.text)")
+        }
+    }
+
     @Test func helpfulVotesCountEachVoterOnceAndOrderTheReviews() async throws {
         try await withService { service in
             let merchant = try await service.newMerchant()

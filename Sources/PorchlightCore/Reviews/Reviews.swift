@@ -329,6 +329,66 @@ public struct ReviewSummary: Sendable, Equatable {
     }
 }
 
+/// How a change to one review moves its product's summary tallies. A published review counts
+/// once for its SKU's rating and once for each of its attribute values; any other review counts
+/// for nothing. A change moves only what it changed: a vote or a reply moves no tally.
+public struct ReviewTallyMoves: Sendable, Equatable {
+    public struct Rating: Sendable, Equatable {
+        public var sku: String
+        public var rating: Int
+        public var delta: Int
+
+        public init(sku: String, rating: Int, delta: Int) {
+            (self.sku, self.rating, self.delta) = (sku, rating, delta)
+        }
+    }
+
+    public struct Attribute: Sendable, Equatable {
+        public var sku: String
+        public var name: String
+        public var value: String
+        public var delta: Int
+
+        public init(sku: String, name: String, value: String, delta: Int) {
+            (self.sku, self.name, self.value, self.delta) = (sku, name, value, delta)
+        }
+    }
+
+    /// Each tally at most once, none with a zero delta, in a stable order.
+    public private(set) var ratings: [Rating]
+    public private(set) var attributes: [Attribute]
+
+    public var isEmpty: Bool { ratings.isEmpty && attributes.isEmpty }
+
+    /// From the review as it was (nil for a new one) to the review as it is.
+    public init(from before: ReviewRecord?, to after: ReviewRecord) {
+        var ratings: [RatingKey: Int] = [:]
+        var attributes: [AttributeKey: Int] = [:]
+        for (review, sign) in [(before, -1), (after, 1)] {
+            guard let review, review.status == .published else { continue }
+            ratings[RatingKey(sku: review.sku, rating: review.rating), default: 0] += sign
+            for (name, value) in review.attributes {
+                attributes[AttributeKey(sku: review.sku, name: name, value: value), default: 0] += sign
+            }
+        }
+        self.ratings = ratings.compactMap { key, delta in delta == 0 ? nil : Rating(sku: key.sku, rating: key.rating, delta: delta) }
+            .sorted { ($0.sku, $0.rating) < ($1.sku, $1.rating) }
+        self.attributes = attributes.compactMap { key, delta in delta == 0 ? nil : Attribute(sku: key.sku, name: key.name, value: key.value, delta: delta) }
+            .sorted { ($0.sku, $0.name, $0.value) < ($1.sku, $1.name, $1.value) }
+    }
+
+    private struct RatingKey: Hashable {
+        var sku: String
+        var rating: Int
+    }
+
+    private struct AttributeKey: Hashable {
+        var sku: String
+        var name: String
+        var value: String
+    }
+}
+
 /// The events of a review, carrying like every event the order's id, number and status.
 public enum ReviewEvents {
     public static func submitted(_ review: ReviewRecord, of order: OrderRecord, help: [ReviewHelpOption]?) -> [DomainEvent] {

@@ -34,5 +34,6 @@ public enum Schema {
         deliveryExceptions,
         messages,
         shipmentDocumentsFromOrders,
+        reviewTalliesInTheWritePath,
     ]
 }

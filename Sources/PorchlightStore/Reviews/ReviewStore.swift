@@ -46,6 +46,7 @@ public struct ReviewStore: Sendable {
                     """, logger: logger).collect()
                 throw DomainError.conflict("This line is already reviewed: review \(try existing.first?.decode(UUID.self).apiText ?? "?").")
             }
+            try await Self.tally(ReviewTallyMoves(from: nil, to: review), merchant: merchant, on: connection, logger: logger)
             try await OrderAggregates.append(ReviewEvents.submitted(review, of: order, help: help).map { (orderID, order.version, $0) },
                                              now: now, merchant: merchant, on: connection, logger: logger)
             return (review, help)
@@ -65,7 +66,9 @@ public struct ReviewStore: Sendable {
         try await database.withTransaction(logger: logger) { connection in
             // The order's lock first, as every change to an order takes it, so that the event's
             // document version is the one the feed has when the event joins it; then, in later
-            // statements, the review and the version as the previous holder left them.
+            // statements, the review and the version as the previous holder left them. The
+            // review's lock too: a reviewer's edit takes only that one, and the tallies move
+            // from the review as it is.
             let orders = try await connection.query("""
                 SELECT o.order_number, o.status FROM orders o
                 WHERE o.merchant_id = \(merchant.rawValue) AND o.id = (SELECT order_id FROM reviews WHERE merchant_id = \(merchant.rawValue) AND id = \(id))
@@ -76,6 +79,7 @@ public struct ReviewStore: Sendable {
                 SELECT \(unescaped: Self.columns), coalesce(d.version, 0) AS document_version
                 FROM reviews r LEFT JOIN order_documents d ON d.merchant_id = r.merchant_id AND d.order_id = r.order_id
                 WHERE r.merchant_id = \(merchant.rawValue) AND r.id = \(id)
+                FOR UPDATE OF r
                 """, logger: logger).collect()
             guard let row = rows.first?.makeRandomAccess() else { return nil }
             let before = try Self.review(row)
@@ -91,6 +95,7 @@ public struct ReviewStore: Sendable {
                 INSERT INTO review_moderations (merchant_id, review_id, moderated_at, from_status, to_status, reason)
                 VALUES (\(merchant.rawValue), \(id), \(now), \(before.status.rawValue), \(review.status.rawValue), \(review.statusReason))
                 """, logger: logger)
+            try await Self.tally(ReviewTallyMoves(from: before, to: review), merchant: merchant, on: connection, logger: logger)
             let status = try StoredValue.decode(OrderStatus.self, orderStatus, "orders.status")
             if let event = ReviewEvents.moderated(review, orderNumber: orderNumber, orderStatus: status) {
                 try await OrderAggregates.append([(review.orderID, version, event)], now: now, merchant: merchant, on: connection, logger: logger)
@@ -100,7 +105,7 @@ public struct ReviewStore: Sendable {
     }
 
     /// Applies the reviewer's edit (Core checks the time and the result) under the review's lock;
-    /// a revised rating moves the product's tallies with it (migration 14's trigger).
+    /// a revised rating moves the product's tallies with it.
     public func edit(_ id: UUID, _ edit: ReviewEdit, merchant: MerchantID, logger: Logger) async throws -> ReviewRecord? {
         try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
@@ -124,8 +129,39 @@ public struct ReviewStore: Sendable {
                     VALUES (\(merchant.rawValue), \(id), \(review.updatedAt), \(before.status.rawValue), \(review.status.rawValue), \(review.statusReason))
                     """, logger: logger)
             }
+            try await Self.tally(ReviewTallyMoves(from: before, to: review), merchant: merchant, on: connection, logger: logger)
             return review
         }
+    }
+
+    /// Moves the product summaries' tallies as Core says a change to a review moves them, in that
+    /// change's transaction. A rise adds the tally or counts it up; a fall counts down one that a
+    /// publication added (as a proposed row, a negative count would break the table's check).
+    static func tally(_ moves: ReviewTallyMoves, merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws {
+        guard !moves.isEmpty else { return }
+        let (ratings, attributes) = (moves.ratings, moves.attributes)
+        try await connection.query("""
+            WITH rating_moves AS (
+                SELECT * FROM unnest(\(ratings.map(\.sku))::text[], \(ratings.map { Int64($0.rating) })::int8[],
+                                     \(ratings.map { Int64($0.delta) })::int8[]) AS m (sku, rating, delta)
+            ), attribute_moves AS (
+                SELECT * FROM unnest(\(attributes.map(\.sku))::text[], \(attributes.map(\.name))::text[], \(attributes.map(\.value))::text[],
+                                     \(attributes.map { Int64($0.delta) })::int8[]) AS m (sku, name, value, delta)
+            ), rating_rises AS (
+                INSERT INTO review_rating_tallies AS t (merchant_id, sku, rating, reviews)
+                SELECT \(merchant.rawValue), sku, rating, delta FROM rating_moves WHERE delta > 0
+                ON CONFLICT (merchant_id, sku, rating) DO UPDATE SET reviews = t.reviews + excluded.reviews
+            ), rating_falls AS (
+                UPDATE review_rating_tallies t SET reviews = t.reviews + m.delta FROM rating_moves m
+                WHERE m.delta < 0 AND t.merchant_id = \(merchant.rawValue) AND t.sku = m.sku AND t.rating = m.rating
+            ), attribute_rises AS (
+                INSERT INTO review_attribute_tallies AS t (merchant_id, sku, name, value, reviews)
+                SELECT \(merchant.rawValue), sku, name, value, delta FROM attribute_moves WHERE delta > 0
+                ON CONFLICT (merchant_id, sku, name, value) DO UPDATE SET reviews = t.reviews + excluded.reviews
+            )
+            UPDATE review_attribute_tallies t SET reviews = t.reviews + m.delta FROM attribute_moves m
+            WHERE m.delta < 0 AND t.merchant_id = \(merchant.rawValue) AND t.sku = m.sku AND t.name = m.name AND t.value = m.value
+            """, logger: logger)
     }
 
     /// Sets the merchant's reply, replacing any earlier one.
@@ -239,7 +275,7 @@ public struct ReviewStore: Sendable {
 
     /// The published reviews of a SKU, counted by rating and by attribute value.
     public func summary(sku: String, merchant: MerchantID, logger: Logger) async throws -> ReviewSummary {
-        // The tallies the database keeps (migration 13's trigger), not a scan of the reviews; in one
+        // The tallies each change to a review keeps (`tally`), not a scan of the reviews; in one
         // statement, so both come from the same moment. Rating rows have no attribute name.
         let rows = try await database.query("""
             SELECT rating, NULL::text, NULL::text, reviews FROM review_rating_tallies
