@@ -193,15 +193,21 @@ private func draft(_ sku: String = "TEE", rating: Int = 5, needsHelp: Bool = fal
         #expect(publication.attributes == [.init(sku: "TEE", name: "colour", value: "as_pictured", delta: 1),
                                            .init(sku: "TEE", name: "fit", value: "runs_small", delta: 1)])
 
-        var reworded = published
-        reworded.text = "A loja trocou a peça."
-        #expect(ReviewTallyMoves(from: published, to: reworded).isEmpty, "words are not counted")
+        var voted = published
+        voted.votes = ReviewVotes(helpful: 3, unhelpful: 1)
+        #expect(ReviewTallyMoves(from: published, to: voted).isEmpty, "votes are not counted")
 
+        // A revised rating takes the review back to moderation: out of the counts, then in again
+        // under its new rating once it is published.
         var revised = published
-        revised.rating = 4
+        try revised.edit(ReviewEdit(rating: 4, title: nil, text: "A loja trocou a peça.", displayName: nil, photoURLs: nil), now: at)
         let revision = ReviewTallyMoves(from: published, to: revised)
-        #expect(revision.ratings == [.init(sku: "TEE", rating: 2, delta: -1), .init(sku: "TEE", rating: 4, delta: 1)])
-        #expect(revision.attributes.isEmpty, "the attributes it still gives stay counted once")
+        #expect(revised.status == .pending && revision.ratings == [.init(sku: "TEE", rating: 2, delta: -1)])
+        #expect(revision.attributes.map(\.delta) == [-1, -1])
+        var republished = revised
+        try republished.moderate(to: .published, reason: nil, now: at)
+        let republication = ReviewTallyMoves(from: revised, to: republished)
+        #expect(republication.ratings == [.init(sku: "TEE", rating: 4, delta: 1)] && republication.attributes.map(\.delta) == [1, 1])
 
         var hidden = published
         try hidden.moderate(to: .hidden, reason: "Contains a phone number.", now: at)

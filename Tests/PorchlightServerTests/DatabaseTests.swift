@@ -179,7 +179,7 @@ private final class Lines: Sendable {
 
     /// What Citus refuses in a table it distributes besides keys: triggers and identity columns.
     /// The review tallies' triggers are gone (their rule is Core's `ReviewTallyMoves`); the ones
-    /// left are named, and go as issue 33 moves what they do.
+    /// left are named here, to go as the way to Citus moves what they do.
     @Test func onlyTheKnownTriggersAndIdentityColumnsAreLeft() async throws {
         let found = try await withDatabase(url: databaseURL, logger: testLogger) { client in
             try await migrate(client: client, logger: testLogger)

@@ -354,7 +354,7 @@ public struct ReviewTallyMoves: Sendable, Equatable {
         }
     }
 
-    /// Each tally at most once, none with a zero delta, in a stable order.
+    /// Each tally at most once and none with a zero delta, sorted by SKU and then rating or attribute.
     public private(set) var ratings: [Rating]
     public private(set) var attributes: [Attribute]
 

@@ -46,6 +46,8 @@ public struct ReviewStore: Sendable {
                     """, logger: logger).collect()
                 throw DomainError.conflict("This line is already reviewed: review \(try existing.first?.decode(UUID.self).apiText ?? "?").")
             }
+            // Core starts every review in moderation today, counted for nothing; should it ever
+            // publish one on submission, this counts it.
             try await Self.tally(ReviewTallyMoves(from: nil, to: review), merchant: merchant, on: connection, logger: logger)
             try await OrderAggregates.append(ReviewEvents.submitted(review, of: order, help: help).map { (orderID, order.version, $0) },
                                              now: now, merchant: merchant, on: connection, logger: logger)
@@ -79,7 +81,7 @@ public struct ReviewStore: Sendable {
                 SELECT \(unescaped: Self.columns), coalesce(d.version, 0) AS document_version
                 FROM reviews r LEFT JOIN order_documents d ON d.merchant_id = r.merchant_id AND d.order_id = r.order_id
                 WHERE r.merchant_id = \(merchant.rawValue) AND r.id = \(id)
-                FOR UPDATE OF r
+                FOR NO KEY UPDATE OF r
                 """, logger: logger).collect()
             guard let row = rows.first?.makeRandomAccess() else { return nil }
             let before = try Self.review(row)
@@ -105,7 +107,7 @@ public struct ReviewStore: Sendable {
     }
 
     /// Applies the reviewer's edit (Core checks the time and the result) under the review's lock;
-    /// a revised rating moves the product's tallies with it.
+    /// an edit takes a published review back to moderation, out of the product's tallies.
     public func edit(_ id: UUID, _ edit: ReviewEdit, merchant: MerchantID, logger: Logger) async throws -> ReviewRecord? {
         try await database.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
