@@ -30,8 +30,8 @@ extension Service {
         var moving = scan("in_transit", "2026-11-21T08:00:00Z", id: "carrier-secret-id")
         moving["location"] = ["city": "Vienna", "postal_code": "1010", "country": "AT"]
         moving["carrier_status_text"] = "Handed to neighbour Ion"
-        let tracking = shipment["tracking_number"] as! String
-        _ = try await service.scans(merchant, shipment: shipment["id"] as! String, [moving])
+        let tracking = try #require(shipment["tracking_number"] as? String)
+        _ = try await service.scans(merchant, shipment: try #require(shipment["id"] as? String), [moving])
         let cancelled = try await service.call(.post, "/v1/orders/\(id)/cancellations", key: merchant.apiKey, json: ["reason": "fraud"])
         #expect(cancelled.status == .ok, "\(cancelled.text)")
         var withTracking = order
@@ -64,7 +64,7 @@ extension Service {
             let (id, order) = try await sensitiveOrder(service, merchant)
             let lookup = try await service.lookUp(appKey, ["order_number": order["order_number"]!, "postal_code": "030 031"])
             #expect(lookup["proof"] as? String == "postal_code")
-            let token = lookup["token"] as! String
+            let token = try #require(lookup["token"] as? String)
 
             let view = try await service.call(.get, "/v1/orders/\(id)/customer-view", key: token)
             try expectNothingOfTheMerchants(view, eventFields: ["status", "location", "occurred_at"])
@@ -74,7 +74,7 @@ extension Service {
             #expect(Set(destination.keys) == ["line1", "city", "region", "country"])
             #expect(destination["line1"] as? String == "Str. L••••• 12")
             for personal in ["ana@example.com", "Popescu", "712345678", "Lipscani", "ap. 17", "030031", "neighbour",
-                             order["tracking_number"] as! String] {
+                             try #require(order["tracking_number"] as? String)] {
                 #expect(!view.text.contains(personal), "\(personal) in \(view.text)")
             }
             // Asking for more detail does not give it.
@@ -108,10 +108,10 @@ extension Service {
             let expiresAt = try #require(APITime.instant(link["expires_at"] as? String ?? ""))
             #expect(abs(expiresAt.timeIntervalSinceNow - 60 * 86_400) < 60)
 
-            for token in [lookup["token"] as! String, link["token"] as! String] {
+            for token in [try #require(lookup["token"] as? String), try #require(link["token"] as? String)] {
                 let view = try await service.call(.get, "/v1/orders/\(id)/customer-view", key: token)
                 try expectNothingOfTheMerchants(view, eventFields: ["status", "description", "location", "occurred_at"])
-                #expect(view.text.contains("Handed to neighbour Ion") && view.text.contains(order["tracking_number"] as! String))
+                #expect(try view.text.contains("Handed to neighbour Ion") && view.text.contains(try #require(order["tracking_number"] as? String)))
                 let contact = view["contact"] as? [String: Any] ?? [:]
                 #expect(contact["email"] as? String == "ana@example.com")
                 #expect(contact["phone"] as? String == "+••••••••678")
@@ -126,7 +126,7 @@ extension Service {
             #expect(preview.status == .ok && preview["proof"] as? String == "postal_code")
             #expect((preview["destination"] as? [String: Any])?["line1"] as? String == "Str. L••••• 12")
             let other = try await service.createOrder(merchant)
-            #expect(try await service.call(.get, "/v1/orders/\(other)/customer-view", key: link["token"] as! String).status == .notFound)
+            #expect(try await service.call(.get, "/v1/orders/\(other)/customer-view", key: try #require(link["token"] as? String)).status == .notFound)
             let stranger = try await service.newMerchant()
             #expect(try await service.call(.get, "/v1/orders/\(id)/customer-view", key: stranger.apiKey).status == .notFound)
             #expect(try await service.call(.post, "/v1/orders/\(id)/customer-links", key: stranger.apiKey, json: [:]).status == .notFound)
@@ -181,7 +181,7 @@ extension Service {
             let standard = try await service.call(.post, "/v1/orders/\(id)/customer-links", key: merchant.apiKey, json: [:])
             let expiresAt = try #require(APITime.instant(standard["expires_at"] as? String ?? ""))
             #expect(abs(expiresAt.timeIntervalSinceNow - 30 * 86_400) < 60)
-            let token = standard["token"] as! String
+            let token = try #require(standard["token"] as? String)
             let tampered = String(token.dropLast(2)) + (token.hasSuffix("AA") ? "BB" : "AA")
             #expect(try await service.call(.get, "/v1/orders/\(id)/customer-view", key: tampered).status == .unauthorized)
             #expect(try await service.call(.get, "/v1/orders", key: token).status == .forbidden)
@@ -212,7 +212,7 @@ extension Service {
             let merchant = try await service.newMerchant()
             let order = sampleOrder()
             _ = try await service.createOrder(merchant, order)
-            let number = order["order_number"] as! String
+            let number = try #require(order["order_number"] as? String)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for guess in 0..<20 {
                     group.addTask {
@@ -233,7 +233,7 @@ extension Service {
             let order = sampleOrder(), another = sampleOrder()
             _ = try await service.createOrder(merchant, order)
             _ = try await service.createOrder(merchant, another)
-            let number = order["order_number"] as! String
+            let number = try #require(order["order_number"] as? String)
 
             let unknown = try await service.lookUp(merchant.apiKey, ["order_number": "NO-SUCH-ORDER", "email": "ana@example.com"])
             let wrong = try await service.lookUp(merchant.apiKey, ["order_number": number, "email": "thief@example.com"])
@@ -336,7 +336,7 @@ struct LookupTimingTests {
             let orderID = try await service.createOrder(owner, order)
             let tracking = "ISO\(UInt32.random(in: 0...UInt32.max))"
             let shipment = try await service.ship(owner, order: orderID, tracking: tracking, lines: [["sku": "MUG", "quantity": 1]])
-            let shipmentID = shipment["id"] as! String
+            let shipmentID = try #require(shipment["id"] as? String)
             let key = intruder.apiKey
 
             #expect(try await service.call(.get, "/v1/orders/\(orderID)", key: key).status == .notFound)
@@ -360,7 +360,7 @@ struct LookupTimingTests {
             #expect((try await service.call(.get, "/v1/carrier-services", key: key)["items"] as? [Any])?.isEmpty == true)
             let quote = try await service.call(.post, "/v1/delivery-quotes", key: owner.apiKey, json: ["location": "BUC-1", "destination": ["country": "RO"]])
             var stolen = sampleOrder()
-            stolen["delivery"] = ["quote_id": quote["id"] as! String, "option_id": "fan_courier:express"]
+            stolen["delivery"] = ["quote_id": try #require(quote["id"] as? String), "option_id": "fan_courier:express"]
             let refused = try await service.call(.post, "/v1/orders", key: key, json: stolen)
             #expect(refused.status == .unprocessableContent && refused.errorFields == ["delivery.quote_id"])
 

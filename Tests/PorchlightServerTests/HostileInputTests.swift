@@ -83,7 +83,7 @@ import Testing
             unusual["metadata"] = ["big": 1e300, "deep": [[[["ok"]]]], "nullable": NSNull()]
             let stored = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: unusual)
             #expect(stored.status == .created)
-            let fetched = try await service.call(.get, "/v1/orders/\(stored["id"] as! String)", key: merchant.apiKey)
+            let fetched = try await service.call(.get, "/v1/orders/\(try #require(stored["id"] as? String))", key: merchant.apiKey)
             #expect((fetched["customer"] as? [String: Any])?["name"] as? String == name)
             #expect((fetched["metadata"] as? [String: Any])?["big"] as? Double == 1e300)
         }

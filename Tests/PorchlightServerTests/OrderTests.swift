@@ -19,7 +19,7 @@ import Testing
             #expect(updated["id"] as? String == created["id"] as? String)
             #expect((updated["customer"] as? [String: Any])?["email"] as? String == "ana.new@example.com")
 
-            let fetched = try await service.call(.get, "/v1/orders/\(created["id"] as! String)", key: merchant.apiKey)
+            let fetched = try await service.call(.get, "/v1/orders/\(try #require(created["id"] as? String))", key: merchant.apiKey)
             #expect(fetched.status == .ok)
             let lines = fetched["lines"] as? [[String: Any]] ?? []
             #expect(lines.map { $0["sku"] as? String } == ["TEE", "MUG"])
@@ -37,7 +37,7 @@ import Testing
             let replies = try await [first, second]
             #expect(Set(replies.map(\.status.code)) == [200, 201])
             #expect(replies[0]["id"] as? String == replies[1]["id"] as? String)
-            let number = order["order_number"] as! String
+            let number = try #require(order["order_number"] as? String)
             let list = try await service.call(.get, "/v1/orders?order_number=\(number)", key: merchant.apiKey)
             #expect((list["items"] as? [Any])?.count == 1)
         }
@@ -53,7 +53,7 @@ import Testing
             #expect(reply.status == .unprocessableContent)
             #expect(reply.isProblem)
             #expect(reply.errorFields == ["customer.email", "lines[0].quantity", "lines[1].sku"])
-            let list = try await service.call(.get, "/v1/orders?order_number=\(order["order_number"] as! String)", key: merchant.apiKey)
+            let list = try await service.call(.get, "/v1/orders?order_number=\(try #require(order["order_number"] as? String))", key: merchant.apiKey)
             #expect((list["items"] as? [Any])?.isEmpty == true)
             // A code outside the contract's ISO lists is a schema violation: 400, naming the field and the list.
             var unknownCurrency = sampleOrder()

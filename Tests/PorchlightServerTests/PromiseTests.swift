@@ -154,7 +154,7 @@ func isoTime(_ date: Date) -> String {
             #expect(again.status == .ok)
             let requote = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey,
                                                  json: ["location": "BUC-1", "destination": ["country": "RO"]])
-            order["delivery"] = ["quote_id": requote["id"] as! String, "option_id": "fan_courier:express"]
+            order["delivery"] = ["quote_id": try #require(requote["id"] as? String), "option_id": "fan_courier:express"]
             let replaced = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: order)
             #expect(replaced.status == .conflict, "\(replaced.text)")
 
@@ -277,12 +277,12 @@ func isoTime(_ date: Date) -> String {
             #expect(slots.count == 2)
             let today = LocalDay(String(isoTime(Date()).prefix(10)))
             for slot in slots {
-                #expect((slot["date"] as! String) >= today.plus(3))
-                #expect((slot["date"] as! String) >= (option["window"] as! [String: Any])["latest"] as! String)
+                #expect(try #require(slot["date"] as? String) >= today.plus(3))
+                #expect(try #require(slot["date"] as? String) >= #require((option["window"] as? [String: Any])?["latest"] as? String))
             }
             let slotID = try #require(slots.first?["slot_id"] as? String)
             var first = sampleOrder()
-            first["delivery"] = ["quote_id": quoted["id"] as! String, "option_id": "fan_courier:express", "slot_id": slotID]
+            first["delivery"] = ["quote_id": try #require(quoted["id"] as? String), "option_id": "fan_courier:express", "slot_id": slotID]
             let booked = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: first)
             #expect(booked.status == .created, "\(booked.text)")
             #expect((booked["promise"] as? [String: Any])?["slot"] != nil)
@@ -291,12 +291,12 @@ func isoTime(_ date: Date) -> String {
             second["delivery"] = first["delivery"]
             let full = try await service.call(.post, "/v1/orders", key: merchant.apiKey, json: second)
             #expect(full.status == .conflict, "\(full.text)")
-            let lookAgain = try await service.call(.get, "/v1/orders?order_number=\(second["order_number"] as! String)", key: merchant.apiKey)
+            let lookAgain = try await service.call(.get, "/v1/orders?order_number=\(try #require(second["order_number"] as? String))", key: merchant.apiKey)
             #expect((lookAgain["items"] as? [Any])?.isEmpty == true, "a refused order is not half-written")
 
             let requoted = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey,
                                                   json: ["location": "BUC-1", "destination": ["country": "RO"]])
-            let remaining = ((requoted["options"] as? [[String: Any]])?.first?["slots"] as? [[String: Any]])?.map { $0["slot_id"] as! String }
+            let remaining = try ((requoted["options"] as? [[String: Any]])?.first?["slots"] as? [[String: Any]])?.map { try #require($0["slot_id"] as? String) }
             #expect(remaining?.contains(slotID) == false)
         }
     }
@@ -349,7 +349,7 @@ func isoTime(_ date: Date) -> String {
             let quoted = try await service.call(.post, "/v1/delivery-quotes", key: merchant.apiKey,
                                                 json: ["location": "BUC-1", "destination": ["country": "RO"]])
             var order = sampleOrder()
-            order["delivery"] = ["quote_id": quoted["id"] as! String, "option_id": "fan_courier:express"]
+            order["delivery"] = ["quote_id": try #require(quoted["id"] as? String), "option_id": "fan_courier:express"]
             let orderID = try await service.createOrder(merchant, order)
             let token = try await service.call(.post, "/v1/order-lookups", key: merchant.apiKey,
                                                json: ["order_number": order["order_number"]!, "email": "ana@example.com"])
@@ -381,7 +381,7 @@ func isoTime(_ date: Date) -> String {
             var delayed = scan("exception", isoTime(Date().addingTimeInterval(-60)))
             delayed["substatus"] = "weather_delay"
             delayed["carrier_status_text"] = "Delayed by snow"
-            _ = try await service.scans(merchant, shipment: shipment["id"] as! String, [delayed])
+            _ = try await service.scans(merchant, shipment: try #require(shipment["id"] as? String), [delayed])
             let atRisk = try await service.call(.get, "/v1/orders/\(orderID)/arrival-estimate", key: customer, headers: [.acceptLanguage: "en"])
             #expect(atRisk["at_risk"] as? Bool == true)
             #expect(atRisk["delay_reason"] as? String == "weather_delay")

@@ -21,7 +21,7 @@ import Testing
 
             let sameTracking = try await service.ship(merchant, order: order, tracking: tracking, lines: [["sku": "MUG", "quantity": 1]])
             #expect(sameTracking.status == .conflict)
-            #expect((sameTracking["detail"] as? String)?.contains(first["id"] as! String) == true)
+            #expect((sameTracking["detail"] as? String)?.contains(try #require(first["id"] as? String)) == true)
 
             let found = try await service.call(.get, "/v1/shipments?carrier=DHL&tracking_number=\(tracking)", key: merchant.apiKey)
             #expect((found["items"] as? [[String: Any]])?.first?["id"] as? String == first["id"] as? String)
@@ -49,7 +49,7 @@ import Testing
             let order = try await service.createOrder(merchant)
             let shipment = try await service.ship(merchant, order: order, tracking: "EV\(UInt32.random(in: 0...UInt32.max))",
                                                   lines: [["sku": "TEE", "quantity": 2], ["sku": "MUG", "quantity": 1]])
-            let shipmentID = shipment["id"] as! String
+            let shipmentID = try #require(shipment["id"] as? String)
 
             let late = try await service.scans(merchant, shipment: shipmentID, [
                 scan("out_for_delivery", "2026-11-21T08:00:00Z", id: "e3"),
@@ -87,7 +87,7 @@ import Testing
             let merchant = try await service.newMerchant()
             let order = try await service.createOrder(merchant)
             let shipment = try await service.ship(merchant, order: order, tracking: "BAD\(UInt32.random(in: 0...UInt32.max))", lines: [["sku": "MUG", "quantity": 1]])
-            let shipmentID = shipment["id"] as! String
+            let shipmentID = try #require(shipment["id"] as? String)
             let reply = try await service.scans(merchant, shipment: shipmentID, [
                 scan("in_transit", "2026-11-20T10:00:00Z", id: "ok-1"),
                 scan("in_transit", "2099-01-01T00:00:00Z"),
