@@ -43,13 +43,13 @@ struct Serve: AsyncParsableCommand {
 }
 
 struct Migrate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations (reads DATABASE_URL).")
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations (reads DATABASE_URL, and DISTRIBUTED=citus on a Citus coordinator).")
 
     func run() async throws {
         let configuration = try loadConfiguration()
         let logger = makeLogger(configuration)
         try await withDatabase(url: configuration.databaseURL, logger: logger) { client in
-            try await migrate(client: client, logger: logger)
+            try await migrate(client: client, distribution: configuration.distribution, logger: logger)
         }
     }
 }

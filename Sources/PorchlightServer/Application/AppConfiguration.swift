@@ -3,6 +3,7 @@ import HTTPTypes
 import Logging
 import PorchlightCore
 import PorchlightSMTP
+import PorchlightStore
 
 /// Settings read from the environment, all validated together so that one run names every problem.
 public struct AppConfiguration: Sendable {
@@ -27,6 +28,9 @@ public struct AppConfiguration: Sendable {
     public var messages: MessageDeliverySettings
     /// Where every "now" of the service comes from: the system's, or a test's own.
     public var clock: WallClock
+    /// `DISTRIBUTED`: unset for one PostgreSQL server, `citus` for a Citus coordinator, whose
+    /// tables migrations then lay out by merchant (see `SchemaDistribution`).
+    public var distribution: SchemaDistribution
     /// Whether this replica runs the periodic passes, the dispatchers and the purges, over every
     /// merchant. Every replica does; a test that moves its clock does not.
     public var runsBackgroundWork: Bool
@@ -38,8 +42,10 @@ public struct AppConfiguration: Sendable {
     public init(databaseURL: String, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
                 logFormat: LogFormat = .text, databasePoolSize: Int = 20, webhooks: WebhookSettings = .init(),
                 clientAddressHeader: HTTPField.Name? = nil, replicas: Int = 1, metricsToken: String? = nil,
-                messages: MessageDeliverySettings = .init(), clock: WallClock = .system, runsBackgroundWork: Bool = true) {
+                messages: MessageDeliverySettings = .init(), distribution: SchemaDistribution = .single, clock: WallClock = .system,
+                runsBackgroundWork: Bool = true) {
         self.messages = messages
+        self.distribution = distribution
         self.clock = clock
         self.runsBackgroundWork = runsBackgroundWork
         self.clientAddressHeader = clientAddressHeader
@@ -60,7 +66,8 @@ public struct AppConfiguration: Sendable {
     }
 
     /// Reads `DATABASE_URL` (required), `DATABASE_POOL_SIZE`, `HOST`, `PORT`, `LOG_LEVEL`,
-    /// `LOG_FORMAT`, `WEBHOOKS_ALLOW_LOOPBACK`, `CLIENT_ADDRESS_HEADER`, `REPLICAS`, `METRICS_TOKEN`, `SMTP_URL` and `PUBLIC_URL`.
+    /// `LOG_FORMAT`, `WEBHOOKS_ALLOW_LOOPBACK`, `CLIENT_ADDRESS_HEADER`, `REPLICAS`, `METRICS_TOKEN`, `SMTP_URL`, `PUBLIC_URL` and
+    /// `DISTRIBUTED`.
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var problems: [String] = []
         let databaseURL = environment["DATABASE_URL"] ?? ""
@@ -135,9 +142,15 @@ public struct AppConfiguration: Sendable {
         if messages.smtpURL != nil, environment["PUBLIC_URL"] == nil {
             problems.append("PUBLIC_URL is needed with SMTP_URL: the address customers reach the service at, for the links in emails (e.g. https://track.example.com)")
         }
+        var distribution = SchemaDistribution.single
+        if let text = environment["DISTRIBUTED"] {
+            if text == SchemaDistribution.citus.rawValue { distribution = .citus } else {
+                problems.append("DISTRIBUTED must be citus (a Citus coordinator) or unset (one PostgreSQL server), not '\(text)'")
+            }
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return AppConfiguration(databaseURL: databaseURL, host: host, port: port, logLevel: logLevel, logFormat: logFormat,
                                 databasePoolSize: databasePoolSize, webhooks: webhooks, clientAddressHeader: clientAddressHeader,
-                                replicas: replicas, metricsToken: metricsToken, messages: messages)
+                                replicas: replicas, metricsToken: metricsToken, messages: messages, distribution: distribution)
     }
 }

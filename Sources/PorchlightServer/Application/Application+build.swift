@@ -108,7 +108,7 @@ public func buildApplication(
         async let dispatcherFound = dispatcherServers.findServer()
         await servers.findServer()
         _ = await dispatcherFound
-        try await migrate(client: servers.current, logger: logger)
+        try await migrate(client: servers.current, distribution: configuration.distribution, logger: logger)
         migrated.set(())
         let limits = try await database.connectionLimits(logger: logger)
         if let warning = budget.warning(maxConnections: limits.maxConnections, reserved: limits.reserved) {
@@ -148,8 +148,9 @@ struct ShutdownDeadline: Service {
     }
 }
 
-public func migrate(client: PostgresClient, logger: Logger) async throws {
-    try await Migrator(database: Database(client: client), logger: logger).migrate()
+/// Applies pending migrations; on a Citus coordinator (`distribution`), lays out the tables too.
+public func migrate(client: PostgresClient, distribution: SchemaDistribution = .single, logger: Logger) async throws {
+    try await Migrator(database: Database(client: client), logger: logger).migrate(distribution: distribution)
 }
 
 public func createMerchant(name: String, client: PostgresClient, logger: Logger) async throws -> (merchantID: String, apiKey: String) {
@@ -194,7 +195,7 @@ public enum KeyCommands {
     }
 
     public static func revoke(merchant: UUID, key: UUID, client: PostgresClient, logger: Logger) async throws -> String {
-        try text(json(try await MerchantStore(database: Database(client: client)).revoke(key, merchant: MerchantID(merchant), logger: logger)))
+        try text(json(try await MerchantStore(database: Database(client: client)).revoke(key, merchant: MerchantID(merchant), now: .now, logger: logger)))
     }
 
     static func text(_ value: Any) throws -> String {

@@ -36,7 +36,7 @@ extension APIHandlers {
         if case .merchant(let grant) = Caller.current, grant.keyID == id {
             throw DomainError.conflict("A key cannot revoke itself; revoke it with another key that has keys:manage.")
         }
-        let key = try await merchants.revoke(id, merchant: Caller.merchant(), logger: RequestScope.logger)
+        let key = try await merchants.revoke(id, merchant: Caller.merchant(), now: clock.now, logger: RequestScope.logger)
         return .ok(.init(body: .json(.init(key))))
     }
 }

@@ -11,8 +11,9 @@ struct Migration: Sendable {
 
 /// Applies migrations in order, each in its own transaction, under an advisory lock so that
 /// instances starting together take turns; applied versions are recorded in `schema_migrations`.
-/// Then, still under the lock, builds the stored documents that orders lack (`DocumentBackfill`)
-/// and sets their learning keys (`LearningKeyBackfill`).
+/// On Citus, lays out the tables they created (`CitusDistribution`). Then, still under the lock,
+/// builds the stored documents that orders lack (`DocumentBackfill`) and sets their learning
+/// keys (`LearningKeyBackfill`).
 public struct Migrator: Sendable {
     /// Any constant unique to this application; other users of advisory locks pick their own.
     private static let advisoryLockKey: Int64 = 0x706F_7263_686C_6967  // "porchlig"
@@ -27,11 +28,12 @@ public struct Migrator: Sendable {
 
     public static var latestVersion: Int { Schema.migrations.map(\.version).max() ?? 0 }
 
-    public func migrate() async throws {
+    public func migrate(distribution: SchemaDistribution = .single) async throws {
         try await database.withConnection { connection in
             try await connection.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger)
             do {
                 try await applyPending(on: connection)
+                if distribution == .citus { try await CitusDistribution.layOut(on: connection, logger: logger) }
                 let built = try await DocumentBackfill(database: database, logger: logger).run()
                 if built > 0 { logger.info("built stored order documents", metadata: ["orders": "\(built)"]) }
                 let keyed = try await LearningKeyBackfill(database: database, logger: logger).run()

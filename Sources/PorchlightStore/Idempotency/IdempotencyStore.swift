@@ -17,6 +17,8 @@ public struct IdempotencyStore: Sendable {
         self.database = database
     }
 
+    /// A key is remembered this long.
+    static let retentionSeconds = 86_400
     /// No request runs this long: database waits are bounded at a few seconds.
     static let abandonedClaimSeconds = 60
 
@@ -54,17 +56,19 @@ public struct IdempotencyStore: Sendable {
     public func claim(key: String, fingerprint: Data, merchant: MerchantID, logger: Logger) async throws -> Claim {
         try await database.withTransaction(logger: logger) { connection in
             let token = UUID.random()
+            // The statement is given the time: Citus runs no time function in an upsert's conflict clauses.
+            let now = database.clock.now
             let claimed = try await connection.query("""
-                INSERT INTO idempotency_keys AS k (merchant_id, key, request_hash, claim)
-                VALUES (\(merchant.rawValue), \(key), \(fingerprint), \(token))
+                INSERT INTO idempotency_keys AS k (merchant_id, key, request_hash, claim, created_at)
+                VALUES (\(merchant.rawValue), \(key), \(fingerprint), \(token), \(now))
                 ON CONFLICT (merchant_id, key) DO UPDATE
                     SET request_hash = excluded.request_hash, claim = excluded.claim, status = NULL, content_type = NULL,
-                        body = NULL, created_at = now()
-                    WHERE k.created_at < now() - interval '24 hours'
+                        body = NULL, created_at = excluded.created_at
+                    WHERE k.created_at < \(now.addingTimeInterval(-Double(Self.retentionSeconds)))
                        -- A claim never answered after a minute was lost with its request (a crash, a
                        -- database restart) and its work did not commit: the key is free again. Should
                        -- that request still be running, its work cannot commit under the new claim.
-                       OR (k.status IS NULL AND k.created_at < now() - \(Self.abandonedClaimSeconds) * interval '1 second')
+                       OR (k.status IS NULL AND k.created_at < \(now.addingTimeInterval(-Double(Self.abandonedClaimSeconds))))
                 RETURNING key
                 """, logger: logger)
             for try await _ in claimed.decode(String.self) { return .claimed(Claimed(key: key, token: token)) }
@@ -93,11 +97,16 @@ public struct IdempotencyStore: Sendable {
         throw DomainError.conflict("The Idempotency-Key was claimed by another request meanwhile; retry to get its response.")
     }
 
-    /// Deletes keys past their 24 hours, oldest first, at most `limit`; returns how many.
+    /// Deletes keys past their 24 hours, at most `limit`; returns how many. Rows are named by
+    /// their keys, not `ctid`: on Citus a `ctid` names a row only within one shard.
     public func purgeExpired(limit: Int = 10_000, logger: Logger) async throws -> Int {
         let rows = try await database.query("""
-            DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
-                SELECT ctid FROM idempotency_keys WHERE created_at < now() - interval '24 hours' LIMIT \(limit)))
+            DELETE FROM idempotency_keys k USING (
+                SELECT merchant_id, key FROM idempotency_keys
+                WHERE created_at < now() - \(Self.retentionSeconds) * interval '1 second' LIMIT \(limit)) expired
+            WHERE k.merchant_id = expired.merchant_id AND k.key = expired.key
+              -- Again on the row as it is now: a new claim may have taken the key meanwhile.
+              AND k.created_at < now() - \(Self.retentionSeconds) * interval '1 second'
             RETURNING 1
             """, logger: logger)
         return rows.count

@@ -105,10 +105,10 @@ public struct MerchantStore: Sendable {
             """, logger: logger).map(Self.key(from:))
     }
 
-    /// Revokes a key (again: no change); it stops working once caches forget it (seconds).
-    public func revoke(_ id: UUID, merchant: MerchantID, logger: Logger) async throws -> APIKeyRecord {
+    /// Revokes a key at `now` (again: no change); it stops working once caches forget it (seconds).
+    public func revoke(_ id: UUID, merchant: MerchantID, now: Date, logger: Logger) async throws -> APIKeyRecord {
         let rows = try await database.query("""
-            UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
+            UPDATE api_keys SET revoked_at = coalesce(revoked_at, \(now))
             WHERE merchant_id = \(merchant.rawValue) AND id = \(id)
             RETURNING \(unescaped: Self.keyColumns)
             """, logger: logger)

@@ -36,16 +36,18 @@ public struct MessageStore: Sendable {
     public func replaceSettings(_ settings: MessageSettings, merchant: MerchantID, now: Date, logger: Logger) async throws {
         try await feed.assignSequences(merchant: merchant, logger: logger)
         let switchedOn: Date? = settings.kinds.isEmpty ? nil : now
-        try await database.query("""
-            INSERT INTO message_settings (merchant_id, settings, feed_position, switched_on_at, updated_at)
-            VALUES (\(merchant.rawValue), \(try Self.json(settings))::jsonb,
-                    (SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = \(merchant.rawValue)), \(switchedOn), \(now))
-            ON CONFLICT (merchant_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at,
-                feed_position = CASE WHEN jsonb_array_length(message_settings.settings -> 'kinds') = 0 THEN excluded.feed_position
-                                     ELSE message_settings.feed_position END,
-                switched_on_at = CASE WHEN jsonb_array_length(message_settings.settings -> 'kinds') = 0 THEN excluded.switched_on_at
-                                      ELSE message_settings.switched_on_at END
-            """, logger: logger)
+        try await database.withTransaction(logger: logger) { connection in
+            let position = try await EventFeed.lastSequence(merchant: merchant, on: connection, logger: logger)
+            try await connection.query("""
+                INSERT INTO message_settings (merchant_id, settings, feed_position, switched_on_at, updated_at)
+                VALUES (\(merchant.rawValue), \(try Self.json(settings))::jsonb, \(position), \(switchedOn), \(now))
+                ON CONFLICT (merchant_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at,
+                    feed_position = CASE WHEN jsonb_array_length(message_settings.settings -> 'kinds') = 0 THEN excluded.feed_position
+                                         ELSE message_settings.feed_position END,
+                    switched_on_at = CASE WHEN jsonb_array_length(message_settings.settings -> 'kinds') = 0 THEN excluded.switched_on_at
+                                          ELSE message_settings.switched_on_at END
+                """, logger: logger)
+        }
     }
 
     static func json(_ settings: MessageSettings) throws -> String {

@@ -37,51 +37,66 @@ extension MessageStore {
     /// Leases up to `limit` due messages of these channels for `lease` (a replica without an SMTP
     /// server leaves email to those with one): scheduled ones become `sending`, and stay so through
     /// their retries, so the planner plans the next news as a message of its own; a lease that ran
-    /// out (its dispatcher died) is taken again.
+    /// out (its dispatcher died) is taken again. The claim goes merchant by merchant (on Citus a
+    /// query locks rows only within one merchant's shard), each taking at most an even share of
+    /// what is left of `limit`.
     public func claim(channels: [MessageChannel], limit: Int, lease: Duration, logger: Logger) async throws -> [Claimed] {
         guard limit > 0 else { return [] }
+        let merchants = try await database.query("""
+            SELECT DISTINCT merchant_id FROM notifications
+            WHERE status IN ('scheduled', 'sending') AND next_attempt_at <= now() AND channel = ANY(\(channels.map(\.rawValue)))
+            """, logger: logger).decode(UUID.self).map(MerchantID.init)
+        let token = UUID.random()
+        var claimed: [Claimed] = []
+        for (index, merchant) in merchants.enumerated() where claimed.count < limit {
+            let left = limit - claimed.count, merchantsLeft = merchants.count - index
+            claimed += try await claim(channels: channels, merchant: merchant, limit: (left + merchantsLeft - 1) / merchantsLeft, lease: lease,
+                                       token: token, logger: logger)
+        }
+        return claimed
+    }
+
+    func claim(channels: [MessageChannel], merchant: MerchantID, limit: Int, lease: Duration, token: UUID, logger: Logger) async throws -> [Claimed] {
         let rows = try await database.query("""
             WITH claimed AS (
-                SELECT merchant_id, id FROM notifications
-                WHERE status IN ('scheduled', 'sending') AND next_attempt_at <= now() AND channel = ANY(\(channels.map(\.rawValue)))
+                SELECT id, order_id, kind, language FROM notifications
+                WHERE merchant_id = \(merchant.rawValue)::uuid AND status IN ('scheduled', 'sending') AND next_attempt_at <= now()
+                  AND channel = ANY(\(channels.map(\.rawValue)))
                 ORDER BY next_attempt_at LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED
             )
             UPDATE notifications n
             SET status = 'sending', next_attempt_at = now() + \(lease.components.seconds) * interval '1 second', attempts = n.attempts + 1,
-                lease = gen_random_uuid()
-            FROM claimed, orders o, message_settings s
-            WHERE n.merchant_id = claimed.merchant_id AND n.id = claimed.id
-              AND o.merchant_id = n.merchant_id AND o.id = n.order_id AND s.merchant_id = n.merchant_id
-            RETURNING n.merchant_id, n.id, n.order_id, o.order_number, n.kind, n.channel, n.recipient, o.customer_phone, o.customer_name,
-                n.language, n.document_version, n.variables::text, n.unsubscribe_token, n.attempts, n.lease, s.settings::text, s.switched_on_at,
-                (SELECT jsonb_build_array(t.subject, t.text_body, t.html_body)::text FROM message_templates t
-                 WHERE t.merchant_id = n.merchant_id AND t.kind = n.kind AND t.language = n.language),
-                (SELECT p.slug FROM tracking_pages p WHERE p.merchant_id = n.merchant_id),
-                (SELECT p.branding ->> 'store_name' FROM tracking_pages p WHERE p.merchant_id = n.merchant_id)
+                lease = \(token)
+            FROM claimed
+                JOIN orders o ON o.merchant_id = \(merchant.rawValue) AND o.id = claimed.order_id
+                JOIN message_settings s ON s.merchant_id = \(merchant.rawValue)
+                LEFT JOIN message_templates t ON t.merchant_id = \(merchant.rawValue) AND t.kind = claimed.kind AND t.language = claimed.language
+                LEFT JOIN tracking_pages p ON p.merchant_id = \(merchant.rawValue)
+            WHERE n.merchant_id = \(merchant.rawValue) AND n.id = claimed.id
+            RETURNING n.id, n.order_id, o.order_number, n.kind, n.channel, n.recipient, o.customer_phone, o.customer_name,
+                n.language, n.document_version, n.variables::text, n.unsubscribe_token, n.attempts, s.settings::text, s.switched_on_at,
+                t.subject, t.text_body, t.html_body, p.slug, p.branding ->> 'store_name'
             """, logger: logger)
         var claimed: [Claimed] = []
         for row in rows {
-            let (merchant, id, orderID, orderNumber, kind, channel, recipient, phone, name, language, version, variables, token, attempts, leaseToken,
-                 settings, switchedOnAt, template, slug, storeName) =
-                try row.decode((UUID, UUID, UUID, String, String, String, String, String?, String?, String, Int, String, String, Int, UUID,
-                                String, Date?, String?, String?, String?).self)
+            let (id, orderID, orderNumber, kind, channel, recipient, phone, name, language, version, variables, unsubscribeToken, attempts,
+                 settings, switchedOnAt, subject, text, html, slug, storeName) =
+                try row.decode((UUID, UUID, String, String, String, String, String?, String?, String, Int, String, String, Int,
+                                String, Date?, String?, String?, String?, String?, String?).self)
             guard let content = MessageContent(json: try JSONDecoder().decode(JSONValue.self, from: Data(variables.utf8))) else {
                 throw StoredValue.Unknown(column: "notifications.variables", value: variables)
             }
-            var own: MessageTemplate?
-            if let template, let parts = try? JSONDecoder().decode([String?].self, from: Data(template.utf8)), parts.count == 3,
-               let subject = parts[0], let text = parts[1] {
-                own = MessageTemplate(subject: subject, text: text, html: parts[2])
-            }
             claimed.append(Claimed(
-                merchant: MerchantID(merchant), id: id, orderID: orderID, orderNumber: orderNumber,
+                merchant: merchant, id: id, orderID: orderID, orderNumber: orderNumber,
                 kind: try StoredValue.decode(MessageKind.self, kind, "notifications.kind"),
                 channel: try StoredValue.decode(MessageChannel.self, channel, "notifications.channel"),
                 recipient: recipient, phone: phone, name: name,
                 language: try StoredValue.decode(CustomerLanguage.self, language, "notifications.language"), version: version,
-                content: content, unsubscribeToken: token, attempt: attempts, lease: leaseToken, settings: try Self.settings(fromJSON: settings, switchedOnAt: switchedOnAt),
-                template: own, pageSlug: slug, storeName: storeName))
+                content: content, unsubscribeToken: unsubscribeToken, attempt: attempts, lease: token,
+                settings: try Self.settings(fromJSON: settings, switchedOnAt: switchedOnAt),
+                template: subject.flatMap { subject in text.map { MessageTemplate(subject: subject, text: $0, html: html) } },
+                pageSlug: slug, storeName: storeName))
         }
         return claimed
     }

@@ -74,6 +74,14 @@ public struct EventFeed: Sendable {
         """
     }
 
+    /// The merchant's highest feed number so far (0 before the first): where a new reader starts.
+    /// Read apart from the reader's `INSERT`: Citus takes no subquery inside one.
+    static func lastSequence(merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        try await connection.query("""
+            SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = \(merchant.rawValue)
+            """, logger: logger).collect().first?.decode(Int64.self) ?? 0
+    }
+
     /// Events are kept at least this long (the feed's promise in the contract).
     static let retentionDays = 30
 
@@ -129,12 +137,17 @@ public struct EventFeed: Sendable {
             try await connection.query("""
                 SELECT pg_advisory_xact_lock(hashtextextended('events/' || \(merchant.rawValue.uuidString), 0))
                 """, logger: logger)
+            // The oldest transaction still running, read where the events' `transaction_id` was
+            // given: on Citus, the coordinator (a statement that names a distributed table would
+            // read the worker's snapshot instead, whose transaction ids are another node's).
+            let oldestRunning = try await connection.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", logger: logger)
+                .collect().first?.decode(String.self) ?? "0"
             // A new statement, so its snapshot sees what the previous holder of the lock numbered.
             try await connection.query("""
                 WITH finished AS (
                     SELECT id, row_number() OVER (ORDER BY transaction_id, position) AS n FROM events
                     WHERE merchant_id = \(merchant.rawValue) AND sequence IS NULL
-                      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                      AND transaction_id < \(oldestRunning)::xid8
                     ORDER BY transaction_id, position
                     LIMIT \(Self.maxNumberedPerRead)
                 ), last AS (

@@ -26,12 +26,14 @@ public struct WebhookDeliveries: Sendable {
     /// endpoint that selects its type; returns how many were queued.
     @discardableResult
     public func fanOut(logger: Logger) async throws -> Int {
-        // Merchants with events not yet numbered, or numbered past an endpoint's position.
+        // Merchants with events not yet numbered, or numbered past an endpoint's position. (Citus
+        // refuses a subquery in HAVING that refers to the group.)
         let merchants = try await database.query("""
-            SELECT e.merchant_id FROM webhook_endpoints e
-            WHERE e.disabled_reason IS NULL
-            GROUP BY e.merchant_id
-            HAVING \(unescaped: EventFeed.hasNewEvents(merchant: "e.merchant_id", after: "min(e.feed_position)"))
+            SELECT e.merchant_id FROM (
+                SELECT merchant_id, min(feed_position) AS feed_position FROM webhook_endpoints
+                WHERE disabled_reason IS NULL GROUP BY merchant_id
+            ) e
+            WHERE \(unescaped: EventFeed.hasNewEvents(merchant: "e.merchant_id", after: "e.feed_position"))
             """, logger: logger).decode(UUID.self).map(MerchantID.init)
         var queued = 0
         for merchant in merchants {
@@ -114,57 +116,78 @@ public struct WebhookDeliveries: Sendable {
 
     /// Leases due deliveries: for each endpoint at most `perEndpoint` less those of its attempts
     /// already in flight here (`inFlight`), `total` in all, for `lease` (longer than an attempt).
-    /// Slots go first to the merchants with the fewest attempts in flight and, within a merchant,
-    /// to its endpoints with the fewest, so that one merchant's burst (or one endpoint's backlog)
-    /// cannot starve another's deliveries; then the oldest first.
+    /// The claim goes merchant by merchant (on Citus a query locks rows only within one
+    /// merchant's shard): merchants with the fewest attempts in flight first, each taking at
+    /// most an even share of the slots left, so that one merchant's burst cannot starve
+    /// another's deliveries. Slots a merchant leaves unused go to those after it in this claim,
+    /// and to everyone in the next (each finished attempt claims again).
     public func claim(perEndpoint: Int, total: Int, inFlight: [Endpoint: Int], lease: Duration, logger: Logger) async throws -> [Claimed] {
         guard total > 0 else { return [] }
+        let due = try await database.query("""
+            SELECT DISTINCT e.merchant_id FROM webhook_endpoints e
+            WHERE EXISTS (SELECT 1 FROM webhook_deliveries d
+                          WHERE d.merchant_id = e.merchant_id AND d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+                            AND (e.disabled_reason IS NULL OR d.event_type = \(WebhookMessage.testType)))
+            """, logger: logger).decode(UUID.self).map(MerchantID.init)
+        var attemptsInFlight: [UUID: Int] = [:]
+        for (endpoint, attempts) in inFlight { attemptsInFlight[endpoint.merchantID, default: 0] += attempts }
+        let merchants = due.sorted { attemptsInFlight[$0.rawValue, default: 0] < attemptsInFlight[$1.rawValue, default: 0] }
+        let token = UUID.random()
+        var claimed: [Claimed] = []
+        for (index, merchant) in merchants.enumerated() where claimed.count < total {
+            let left = total - claimed.count, merchantsLeft = merchants.count - index
+            claimed += try await claim(merchant: merchant, perEndpoint: perEndpoint, limit: (left + merchantsLeft - 1) / merchantsLeft,
+                                       inFlight: inFlight.filter { $0.key.merchantID == merchant.rawValue }, lease: lease, token: token,
+                                       logger: logger)
+        }
+        return claimed
+    }
+
+    /// Leases up to `limit` of one merchant's due deliveries, slots going first to its endpoints
+    /// with the fewest attempts in flight, then to the oldest delivery.
+    func claim(merchant: MerchantID, perEndpoint: Int, limit: Int, inFlight: [Endpoint: Int], lease: Duration, token: UUID,
+               logger: Logger) async throws -> [Claimed] {
         let rows = try await database.query("""
             WITH busy AS (
-                SELECT * FROM unnest(\(inFlight.keys.map(\.merchantID)), \(inFlight.keys.map(\.id)), \(Array(inFlight.values)))
-                    AS b (merchant_id, endpoint_id, attempts)
+                SELECT * FROM unnest(\(inFlight.keys.map(\.id)), \(Array(inFlight.values))) AS b (endpoint_id, attempts)
             ), locked AS (
-                SELECT d.merchant_id, d.endpoint_id, d.event_id, d.next_attempt_at FROM webhook_endpoints e
+                SELECT d.endpoint_id, d.event_id, d.next_attempt_at FROM webhook_endpoints e
                 CROSS JOIN LATERAL (
-                    SELECT merchant_id, endpoint_id, event_id, next_attempt_at FROM webhook_deliveries
-                    WHERE merchant_id = e.merchant_id AND endpoint_id = e.id AND status = 'pending' AND next_attempt_at <= now()
+                    SELECT endpoint_id, event_id, next_attempt_at FROM webhook_deliveries
+                    WHERE merchant_id = \(merchant.rawValue) AND endpoint_id = e.id AND status = 'pending' AND next_attempt_at <= now()
                       -- A test message goes to a disabled endpoint too, so it can be checked first.
                       AND (e.disabled_reason IS NULL OR event_type = \(WebhookMessage.testType))
                     ORDER BY next_attempt_at
                     LIMIT \(perEndpoint)
                     FOR UPDATE SKIP LOCKED
                 ) d
+                WHERE e.merchant_id = \(merchant.rawValue)
             ), by_endpoint AS (
                 -- What each delivery would make its endpoint's attempts in flight.
-                SELECT l.*, coalesce(b.attempts, 0)
-                    + row_number() OVER (PARTITION BY l.merchant_id, l.endpoint_id ORDER BY l.next_attempt_at) AS endpoint_load
-                FROM locked l LEFT JOIN busy b ON b.merchant_id = l.merchant_id AND b.endpoint_id = l.endpoint_id
-            ), by_merchant AS (
-                -- The same for its merchant, taking the merchant's endpoints in turn.
-                SELECT l.*, coalesce((SELECT sum(b.attempts) FROM busy b WHERE b.merchant_id = l.merchant_id), 0)
-                    + row_number() OVER (PARTITION BY l.merchant_id ORDER BY l.endpoint_load, l.next_attempt_at) AS merchant_load
-                FROM by_endpoint l
-                WHERE l.endpoint_load <= \(perEndpoint)
+                SELECT l.*, coalesce(b.attempts, 0) + row_number() OVER (PARTITION BY l.endpoint_id ORDER BY l.next_attempt_at) AS endpoint_load
+                FROM locked l LEFT JOIN busy b ON b.endpoint_id = l.endpoint_id
             ), claimed AS (
-                SELECT merchant_id, endpoint_id, event_id FROM by_merchant
-                ORDER BY merchant_load, next_attempt_at
-                LIMIT \(total)
+                SELECT endpoint_id, event_id FROM by_endpoint
+                WHERE endpoint_load <= \(perEndpoint)
+                ORDER BY endpoint_load, next_attempt_at
+                LIMIT \(limit)
+            ), secrets AS (
+                SELECT endpoint_id, array_agg(secret ORDER BY created_at DESC) AS secrets FROM webhook_secrets
+                WHERE merchant_id = \(merchant.rawValue) AND (expires_at IS NULL OR expires_at > now())
+                GROUP BY endpoint_id
             )
             UPDATE webhook_deliveries d
-            SET next_attempt_at = now() + \(lease.seconds) * interval '1 second', attempt_count = d.attempt_count + 1,
-                lease = gen_random_uuid()
-            FROM claimed, webhook_endpoints e
-            WHERE d.merchant_id = claimed.merchant_id AND d.endpoint_id = claimed.endpoint_id AND d.event_id = claimed.event_id
-              AND e.merchant_id = d.merchant_id AND e.id = d.endpoint_id
-            RETURNING d.merchant_id, d.endpoint_id, d.event_id, e.url, d.body, d.attempt_count, d.lease, e.failing_since,
-                e.disabled_reason IS NULL,
-                (SELECT array_agg(secret ORDER BY created_at DESC) FROM webhook_secrets s
-                 WHERE s.merchant_id = d.merchant_id AND s.endpoint_id = d.endpoint_id AND (s.expires_at IS NULL OR s.expires_at > now()))
+            SET next_attempt_at = now() + \(lease.seconds) * interval '1 second', attempt_count = d.attempt_count + 1, lease = \(token)
+            FROM claimed JOIN webhook_endpoints e ON e.merchant_id = \(merchant.rawValue) AND e.id = claimed.endpoint_id
+                LEFT JOIN secrets s ON s.endpoint_id = claimed.endpoint_id
+            WHERE d.merchant_id = \(merchant.rawValue) AND d.endpoint_id = claimed.endpoint_id AND d.event_id = claimed.event_id
+            RETURNING d.endpoint_id, d.event_id, e.url, d.body, d.attempt_count, e.failing_since, e.disabled_reason IS NULL, s.secrets
             """, logger: logger)
         return try rows.map { row in
-            let (merchantID, endpointID, eventID, url, body, attempt, leaseToken, failingSince, enabled, secrets) =
-                try row.decode((UUID, UUID, UUID, String, String, Int, UUID, Date?, Bool, [String]?).self)
-            return Claimed(merchantID: merchantID, endpointID: endpointID, eventID: eventID, url: url, body: body, attempt: attempt, lease: leaseToken,
+            let (endpointID, eventID, url, body, attempt, failingSince, enabled, secrets) =
+                try row.decode((UUID, UUID, String, String, Int, Date?, Bool, [String]?).self)
+            return Claimed(merchantID: merchant.rawValue, endpointID: endpointID, eventID: eventID, url: url, body: body, attempt: attempt,
+                           lease: token,
                            secrets: try (secrets ?? []).map { text in
                                guard let secret = WebhookSecret(text: text) else {
                                    throw StoredValue.Unknown(column: "webhook_secrets.secret", value: "(not a whsec_ secret)")
@@ -205,12 +228,12 @@ public struct WebhookDeliveries: Sendable {
     /// an endpoint's last change to `failing_since`, and its first reason to disable, win.
     public func record(_ outcomes: [Outcome], logger: Logger) async throws {
         guard !outcomes.isEmpty else { return }
-        var health: [Endpoint: (changesFailingSince: Bool, failingSince: Date?, disable: WebhookDisabledReason?)] = [:]
+        var health: [Endpoint: (changesFailingSince: Bool, failingSince: Date?, disable: WebhookDisabledReason?, disabledAt: Date?)] = [:]
         for outcome in outcomes {
             let key = outcome.delivery.endpoint
-            var endpoint = health[key] ?? (false, nil, nil)
+            var endpoint = health[key] ?? (false, nil, nil, nil)
             if let change = outcome.decision.failingSince { endpoint.changesFailingSince = true; endpoint.failingSince = change }
-            endpoint.disable = endpoint.disable ?? outcome.decision.disable
+            if endpoint.disable == nil, let reason = outcome.decision.disable { (endpoint.disable, endpoint.disabledAt) = (reason, outcome.attempt.at) }
             health[key] = endpoint
         }
         health = health.filter { $0.value.changesFailingSince || $0.value.disable != nil }
@@ -239,7 +262,7 @@ public struct WebhookDeliveries: Sendable {
                     ON d.merchant_id = o.merchant_id AND d.endpoint_id = o.endpoint_id AND d.event_id = o.event_id
             ), delivery AS (
                 UPDATE webhook_deliveries d SET status = o.status, next_attempt_at = o.next_attempt_at, lease = NULL,
-                    completed_at = CASE WHEN o.status <> 'pending' THEN now() END
+                    completed_at = CASE WHEN o.status <> 'pending' THEN o.attempted_at END
                 FROM outcome o
                 WHERE d.merchant_id = o.merchant_id AND d.endpoint_id = o.endpoint_id AND d.event_id = o.event_id AND d.lease = o.lease
                 RETURNING d.merchant_id, d.endpoint_id
@@ -247,11 +270,12 @@ public struct WebhookDeliveries: Sendable {
             UPDATE webhook_endpoints e SET
                 failing_since = CASE WHEN h.changes_failing_since THEN h.failing_since ELSE e.failing_since END,
                 disabled_reason = coalesce(e.disabled_reason, h.disable),
-                disabled_at = CASE WHEN e.disabled_reason IS NULL AND h.disable IS NOT NULL THEN now() ELSE e.disabled_at END
+                disabled_at = CASE WHEN e.disabled_reason IS NULL AND h.disable IS NOT NULL THEN h.disabled_at ELSE e.disabled_at END
             FROM unnest(\(health.keys.map(\.merchantID)), \(health.keys.map(\.id)), \(health.values.map(\.changesFailingSince)),
                         \(NullableArray(health.values.map(\.failingSince)))::timestamptz[],
-                        \(NullableArray(health.values.map { $0.disable?.rawValue }))::text[])
-                AS h (merchant_id, endpoint_id, changes_failing_since, failing_since, disable)
+                        \(NullableArray(health.values.map { $0.disable?.rawValue }))::text[],
+                        \(NullableArray(health.values.map(\.disabledAt)))::timestamptz[])
+                AS h (merchant_id, endpoint_id, changes_failing_since, failing_since, disable, disabled_at)
             WHERE e.merchant_id = h.merchant_id AND e.id = h.endpoint_id
               AND (h.merchant_id, h.endpoint_id) IN (SELECT merchant_id, endpoint_id FROM delivery)
             """, logger: logger)
@@ -480,12 +504,14 @@ struct NewDeliveries {
     /// may have queued events that fan-out reaches later.
     func insert(merchant: MerchantID, resend: Bool, on connection: PostgresConnection, logger: Logger) async throws {
         guard !endpoints.isEmpty else { return }
+        // Every parameter's type is spelled out: Citus sends an INSERT ... SELECT on to a worker as text.
         try await connection.query("""
             INSERT INTO webhook_deliveries (merchant_id, endpoint_id, event_id, event_type, sequence, occurred_at, body, status, next_attempt_at)
-            SELECT \(merchant.rawValue), x.* , 'pending', now()
-            FROM unnest(\(endpoints), \(events), \(types), \(NullableArray(sequences))::bigint[], \(occurredAt), \(bodies)) AS x
+            SELECT \(merchant.rawValue)::uuid, x.* , 'pending', now()
+            FROM unnest(\(endpoints)::uuid[], \(events)::uuid[], \(types)::text[], \(NullableArray(sequences))::bigint[],
+                        \(occurredAt)::timestamptz[], \(bodies)::text[]) AS x
             ON CONFLICT (merchant_id, endpoint_id, event_id) DO UPDATE
-                SET status = 'pending', next_attempt_at = now(), attempt_count = 0, completed_at = NULL, lease = NULL, body = excluded.body
+                SET status = 'pending', next_attempt_at = excluded.next_attempt_at, attempt_count = 0, completed_at = NULL, lease = NULL, body = excluded.body
                 WHERE \(resend)
             """, logger: logger)
     }

@@ -45,10 +45,10 @@ public struct WebhookEndpointStore: Sendable {
             guard count < WebhookEndpoint.maxPerMerchant else {
                 throw DomainError.conflict("A merchant has at most \(WebhookEndpoint.maxPerMerchant) webhook endpoints; delete one first.")
             }
+            let position = try await EventFeed.lastSequence(merchant: merchant, on: connection, logger: logger)
             let rows = try await connection.query("""
                 INSERT INTO webhook_endpoints (merchant_id, id, url, description, event_types, feed_position)
-                VALUES (\(merchant.rawValue), \(UUID.random()), \(url.absoluteString), \(description), \(selection.selectors),
-                        (SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = \(merchant.rawValue)))
+                VALUES (\(merchant.rawValue), \(UUID.random()), \(url.absoluteString), \(description), \(selection.selectors), \(position))
                 RETURNING \(unescaped: Self.columns)
                 """, logger: logger).collect()
             let endpoint = try Self.endpoint(from: rows[0])

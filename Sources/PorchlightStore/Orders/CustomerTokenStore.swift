@@ -86,10 +86,12 @@ public struct CustomerTokenStore: Sendable {
     }
 
     /// Deletes tokens a day after they expired (a revoked one too: revocation only ends it sooner).
+    /// Rows are named by their keys, not `ctid`: on Citus a `ctid` names a row only within one shard.
     public func purgeExpired(limit: Int = 10_000, logger: Logger) async throws -> Int {
         try await database.query("""
-            DELETE FROM customer_tokens WHERE ctid = ANY(ARRAY(
-                SELECT ctid FROM customer_tokens WHERE expires_at < now() - interval '1 day' LIMIT \(limit)))
+            DELETE FROM customer_tokens t USING (
+                SELECT merchant_id, id FROM customer_tokens WHERE expires_at < now() - interval '1 day' LIMIT \(limit)) expired
+            WHERE t.merchant_id = expired.merchant_id AND t.id = expired.id
             RETURNING 1
             """, logger: logger).count
     }

@@ -27,18 +27,22 @@ public struct OrderLookupStore: Sendable {
         let keys = subjects.map(\.key)
         let windowSeconds = Int(LookupThrottle.window.components.seconds)
         // Count this attempt first, in one statement, so that parallel guesses each see the others.
+        // The statement is given the time (Citus runs no time function in an upsert's update), and
+        // its parameters' types (Citus sends an INSERT ... SELECT on to a worker as text).
+        let now = database.clock.now
+        let windowStartedAfter = now.addingTimeInterval(-Double(windowSeconds))
         let rows = try await database.query("""
             INSERT INTO order_lookup_misses AS m (merchant_id, subject, window_started_at, misses)
-            SELECT \(merchant.rawValue), subject, now(), 1 FROM unnest(\(keys)::text[]) AS subject
+            SELECT \(merchant.rawValue)::uuid, subject, \(now)::timestamptz, 1 FROM unnest(\(keys)::text[]) AS subject
             ON CONFLICT (merchant_id, subject) DO UPDATE SET
-                misses = CASE WHEN m.window_started_at > now() - \(windowSeconds) * interval '1 second'
-                              THEN m.misses + 1 ELSE 1 END,
-                window_started_at = CASE WHEN m.window_started_at > now() - \(windowSeconds) * interval '1 second'
-                                         THEN m.window_started_at ELSE now() END
-            RETURNING subject, misses, ceil(extract(epoch FROM window_started_at + \(windowSeconds) * interval '1 second' - now()))::int8
+                misses = CASE WHEN m.window_started_at > \(windowStartedAfter)::timestamptz THEN m.misses + 1 ELSE 1 END,
+                window_started_at = CASE WHEN m.window_started_at > \(windowStartedAfter)::timestamptz THEN m.window_started_at
+                                         ELSE excluded.window_started_at END
+            RETURNING subject, misses, window_started_at
             """, logger: logger)
         var counts: [LookupThrottle.Count] = []
-        for (key, misses, secondsLeft) in try rows.decode((String, Int, Int).self) {
+        for (key, misses, windowStartedAt) in try rows.decode((String, Int, Date).self) {
+            let secondsLeft = Int((windowStartedAt.timeIntervalSince(now) + Double(windowSeconds)).rounded(.up))
             counts.append(.init(key: key, misses: misses, secondsLeft: secondsLeft))
         }
         if let (subject, refusal) = LookupThrottle.refusal(of: subjects, counts: counts) {
@@ -63,9 +67,12 @@ public struct OrderLookupStore: Sendable {
     public func purgeEnded(limit: Int = 10_000, logger: Logger) async throws -> Int {
         let windowSeconds = Int(LookupThrottle.window.components.seconds)
         return try await database.query("""
-            DELETE FROM order_lookup_misses WHERE ctid = ANY(ARRAY(
-                SELECT ctid FROM order_lookup_misses
-                WHERE window_started_at < now() - \(windowSeconds) * interval '1 second' LIMIT \(limit)))
+            DELETE FROM order_lookup_misses m USING (
+                SELECT merchant_id, subject FROM order_lookup_misses
+                WHERE window_started_at < now() - \(windowSeconds) * interval '1 second' LIMIT \(limit)) ended
+            WHERE m.merchant_id = ended.merchant_id AND m.subject = ended.subject
+              -- Again on the row as it is now: a new window may have started meanwhile.
+              AND m.window_started_at < now() - \(windowSeconds) * interval '1 second'
             RETURNING 1
             """, logger: logger).count
     }

@@ -39,7 +39,7 @@ public struct PromiseStore: Sendable {
     /// so the merchant's open orders are re-checked (`DisruptionStore.makeOpenOrdersDue`).
     public func upsertLocation(_ location: FulfilmentLocation, merchant: MerchantID, logger: Logger) async throws -> (Stamped<FulfilmentLocation>, created: Bool) {
         try await database.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query("""
+            try await connection.query("""
                 INSERT INTO fulfilment_locations (merchant_id, code, name, country, region, postal_code, time_zone,
                     cutoff_minutes, handling_days, working_days, holidays)
                 VALUES (\(merchant.rawValue), \(location.code), \(location.name), \(location.country), \(location.region),
@@ -48,8 +48,12 @@ public struct PromiseStore: Sendable {
                 ON CONFLICT (merchant_id, code) DO UPDATE SET
                     name = excluded.name, country = excluded.country, region = excluded.region, postal_code = excluded.postal_code,
                     time_zone = excluded.time_zone, cutoff_minutes = excluded.cutoff_minutes, handling_days = excluded.handling_days,
-                    working_days = excluded.working_days, holidays = excluded.holidays, updated_at = now()
-                RETURNING \(unescaped: Self.locationColumns)
+                    working_days = excluded.working_days, holidays = excluded.holidays, updated_at = excluded.updated_at
+                """, logger: logger)
+            // Read apart from the upsert: Citus runs no cast of a date to text in a RETURNING.
+            let rows = try await connection.query("""
+                SELECT \(unescaped: Self.locationColumns) FROM fulfilment_locations
+                WHERE merchant_id = \(merchant.rawValue) AND code = \(location.code)
                 """, logger: logger).collect()
             guard let row = rows.first else { throw PostgresNotFound(what: "upserted location") }
             try await DisruptionStore.makeOpenOrdersDue(at: database.clock.now.asStored, merchant: merchant, on: connection, logger: logger)
@@ -126,7 +130,7 @@ public struct PromiseStore: Sendable {
                 ON CONFLICT (merchant_id, carrier, service_level) DO UPDATE SET
                     pickup_days = excluded.pickup_days, delivery_days = excluded.delivery_days,
                     baseline_transit = excluded.baseline_transit, scheduled_delivery = excluded.scheduled_delivery,
-                    ndr_actions = excluded.ndr_actions, updated_at = now()
+                    ndr_actions = excluded.ndr_actions, updated_at = excluded.updated_at
                 RETURNING \(unescaped: Self.serviceColumns)
                 """, logger: logger).collect()
             guard let row = rows.first else { throw PostgresNotFound(what: "upserted carrier service") }
@@ -177,7 +181,7 @@ public struct PromiseStore: Sendable {
     public func updatePolicy(_ policy: PromisePolicy, merchant: MerchantID, logger: Logger) async throws {
         try await database.query("""
             INSERT INTO promise_settings (merchant_id, on_time_target) VALUES (\(merchant.rawValue), \(policy.onTimeTarget))
-            ON CONFLICT (merchant_id) DO UPDATE SET on_time_target = excluded.on_time_target, updated_at = now()
+            ON CONFLICT (merchant_id) DO UPDATE SET on_time_target = excluded.on_time_target, updated_at = excluded.updated_at
             -- When the target changed: calibration counts only the promises made since.
             WHERE promise_settings.on_time_target <> excluded.on_time_target
             """, logger: logger)
@@ -251,7 +255,7 @@ public struct PromiseStore: Sendable {
             INSERT INTO adaptive_levels (merchant_id, on_time_target, level_offset, stepped_through)
             VALUES (\(merchant.rawValue), \(level.target), \(level.offset), \(level.steppedThrough.description)::date)
             ON CONFLICT (merchant_id) DO UPDATE SET on_time_target = excluded.on_time_target, level_offset = excluded.level_offset,
-                stepped_through = excluded.stepped_through, updated_at = now()
+                stepped_through = excluded.stepped_through, updated_at = excluded.updated_at
             WHERE adaptive_levels.on_time_target <> excluded.on_time_target OR adaptive_levels.stepped_through < excluded.stepped_through
             RETURNING 1
             """, logger: logger)

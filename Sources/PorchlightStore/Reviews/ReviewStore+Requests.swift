@@ -17,7 +17,7 @@ extension ReviewStore {
             INSERT INTO review_settings (merchant_id, request_delay_days, announce_requests)
             VALUES (\(merchant.rawValue), \(settings.requestDelayDays), \(settings.announceRequests))
             ON CONFLICT (merchant_id) DO UPDATE
-            SET request_delay_days = excluded.request_delay_days, announce_requests = excluded.announce_requests, updated_at = now()
+            SET request_delay_days = excluded.request_delay_days, announce_requests = excluded.announce_requests, updated_at = excluded.updated_at
             """, logger: logger)
     }
 
