@@ -83,6 +83,9 @@ import Testing
         #expect(problems(["DATABASE_URL": base, "CLIENT_ADDRESS_HEADER": "X Forwarded"]).contains("CLIENT_ADDRESS_HEADER"))
         #expect(problems(["DATABASE_URL": base, "REPLICAS": "0"]).contains("REPLICAS must be a number from 1 to 1000"))
         #expect(try AppConfiguration.fromEnvironment(["DATABASE_URL": base, "REPLICAS": "3"]).replicas == 3)
+        #expect(problems(["DATABASE_URL": base, "DISTRIBUTED": "yes"]).contains("DISTRIBUTED must be single"))
+        #expect(try AppConfiguration.fromEnvironment(["DATABASE_URL": base, "DISTRIBUTED": "citus"]).distribution == .citus)
+        #expect(try AppConfiguration.fromEnvironment(["DATABASE_URL": base]).distribution == .single)
         #expect(try AppConfiguration.fromEnvironment(["DATABASE_URL": base, "CLIENT_ADDRESS_HEADER": "X-Forwarded-For"]).clientAddressHeader
                 == HTTPField.Name("X-Forwarded-For"))
         #expect(problems(["DATABASE_URL": base + "?sslmode=require&connect_timeout=5", "DATABASE_POOL_SIZE": "50"]) == "")

@@ -28,7 +28,7 @@ public struct AppConfiguration: Sendable {
     public var messages: MessageDeliverySettings
     /// Where every "now" of the service comes from: the system's, or a test's own.
     public var clock: WallClock
-    /// `DISTRIBUTED`: unset for one PostgreSQL server, `citus` for a Citus coordinator, whose
+    /// `DISTRIBUTED`: `single` (the default) for one PostgreSQL server, `citus` for a Citus coordinator, whose
     /// tables migrations then lay out by merchant (see `SchemaDistribution`).
     public var distribution: SchemaDistribution
     /// Whether this replica runs the periodic passes, the dispatchers and the purges, over every
@@ -144,8 +144,8 @@ public struct AppConfiguration: Sendable {
         }
         var distribution = SchemaDistribution.single
         if let text = environment["DISTRIBUTED"] {
-            if text == SchemaDistribution.citus.rawValue { distribution = .citus } else {
-                problems.append("DISTRIBUTED must be citus (a Citus coordinator) or unset (one PostgreSQL server), not '\(text)'")
+            if let value = SchemaDistribution(rawValue: text) { distribution = value } else {
+                problems.append("DISTRIBUTED must be single (one PostgreSQL server, the default) or citus (a Citus coordinator), not '\(text)'")
             }
         }
         guard problems.isEmpty else { throw Invalid(problems: problems) }

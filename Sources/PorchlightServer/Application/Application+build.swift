@@ -195,7 +195,7 @@ public enum KeyCommands {
     }
 
     public static func revoke(merchant: UUID, key: UUID, client: PostgresClient, logger: Logger) async throws -> String {
-        try text(json(try await MerchantStore(database: Database(client: client)).revoke(key, merchant: MerchantID(merchant), now: .now, logger: logger)))
+        try text(json(try await MerchantStore(database: Database(client: client)).revoke(key, merchant: MerchantID(merchant), now: WallClock.system.now, logger: logger)))
     }
 
     static func text(_ value: Any) throws -> String {

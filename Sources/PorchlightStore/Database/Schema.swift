@@ -35,5 +35,6 @@ public enum Schema {
         messages,
         shipmentDocumentsFromOrders,
         reviewTalliesInTheWritePath,
+        readyToMoveShards,
     ]
 }

@@ -56,7 +56,9 @@ public struct IdempotencyStore: Sendable {
     public func claim(key: String, fingerprint: Data, merchant: MerchantID, logger: Logger) async throws -> Claim {
         try await database.withTransaction(logger: logger) { connection in
             let token = UUID.random()
-            // The statement is given the time: Citus runs no time function in an upsert's conflict clauses.
+            // The statement is given the replica's time (Citus runs no time function in an upsert's
+            // conflict clauses): replicas' clocks must agree within seconds (NTP), far inside the
+            // minute after which a claim counts as abandoned.
             let now = database.clock.now
             let claimed = try await connection.query("""
                 INSERT INTO idempotency_keys AS k (merchant_id, key, request_hash, claim, created_at)

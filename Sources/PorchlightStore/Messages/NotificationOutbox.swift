@@ -37,23 +37,23 @@ extension MessageStore {
     /// Leases up to `limit` due messages of these channels for `lease` (a replica without an SMTP
     /// server leaves email to those with one): scheduled ones become `sending`, and stay so through
     /// their retries, so the planner plans the next news as a message of its own; a lease that ran
-    /// out (its dispatcher died) is taken again. The claim goes merchant by merchant (on Citus a
-    /// query locks rows only within one merchant's shard), each taking at most an even share of
-    /// what is left of `limit`.
+    /// out (its dispatcher died) is taken again. The claim goes merchant by merchant, the slots
+    /// shared as `SlotShares` says: the merchants that waited longest take turns.
     public func claim(channels: [MessageChannel], limit: Int, lease: Duration, logger: Logger) async throws -> [Claimed] {
         guard limit > 0 else { return [] }
-        let merchants = try await database.query("""
-            SELECT DISTINCT merchant_id FROM notifications
+        // The merchants that waited longest: no more can have a share.
+        let due = try await database.query("""
+            SELECT merchant_id, min(next_attempt_at) FROM notifications
             WHERE status IN ('scheduled', 'sending') AND next_attempt_at <= now() AND channel = ANY(\(channels.map(\.rawValue)))
-            """, logger: logger).decode(UUID.self).map(MerchantID.init)
+            GROUP BY merchant_id
+            ORDER BY 2 LIMIT \(limit)
+            """, logger: logger).decode((UUID, Date).self)
         let token = UUID.random()
-        var claimed: [Claimed] = []
-        for (index, merchant) in merchants.enumerated() where claimed.count < limit {
-            let left = limit - claimed.count, merchantsLeft = merchants.count - index
-            claimed += try await claim(channels: channels, merchant: merchant, limit: (left + merchantsLeft - 1) / merchantsLeft, lease: lease,
-                                       token: token, logger: logger)
+        return try await database.claimByMerchant(
+            limit, among: due.map { SlotShares.Candidate(merchant: MerchantID($0.0), inFlight: 0, oldestDue: $0.1) }, logger: logger
+        ) { merchant, limit in
+            try await claim(channels: channels, merchant: merchant, limit: limit, lease: lease, token: token, logger: logger)
         }
-        return claimed
     }
 
     func claim(channels: [MessageChannel], merchant: MerchantID, limit: Int, lease: Duration, token: UUID, logger: Logger) async throws -> [Claimed] {

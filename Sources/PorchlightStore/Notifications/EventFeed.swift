@@ -77,9 +77,11 @@ public struct EventFeed: Sendable {
     /// The merchant's highest feed number so far (0 before the first): where a new reader starts.
     /// Read apart from the reader's `INSERT`: Citus takes no subquery inside one.
     static func lastSequence(merchant: MerchantID, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
-        try await connection.query("""
+        let rows = try await connection.query("""
             SELECT coalesce(max(sequence), 0) FROM events WHERE merchant_id = \(merchant.rawValue)
-            """, logger: logger).collect().first?.decode(Int64.self) ?? 0
+            """, logger: logger).collect()
+        guard let row = rows.first else { throw PostgresNotFound(what: "the feed's last number") }
+        return try row.decode(Int64.self)
     }
 
     /// Events are kept at least this long (the feed's promise in the contract).
@@ -140,8 +142,8 @@ public struct EventFeed: Sendable {
             // The oldest transaction still running, read where the events' `transaction_id` was
             // given: on Citus, the coordinator (a statement that names a distributed table would
             // read the worker's snapshot instead, whose transaction ids are another node's).
-            let oldestRunning = try await connection.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", logger: logger)
-                .collect().first?.decode(String.self) ?? "0"
+            let snapshot = try await connection.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", logger: logger).collect()
+            guard let oldestRunning = try snapshot.first?.decode(String.self) else { throw PostgresNotFound(what: "the oldest running transaction") }
             // A new statement, so its snapshot sees what the previous holder of the lock numbered.
             try await connection.query("""
                 WITH finished AS (

@@ -116,31 +116,33 @@ public struct WebhookDeliveries: Sendable {
 
     /// Leases due deliveries: for each endpoint at most `perEndpoint` less those of its attempts
     /// already in flight here (`inFlight`), `total` in all, for `lease` (longer than an attempt).
-    /// The claim goes merchant by merchant (on Citus a query locks rows only within one
-    /// merchant's shard): merchants with the fewest attempts in flight first, each taking at
-    /// most an even share of the slots left, so that one merchant's burst cannot starve
-    /// another's deliveries. Slots a merchant leaves unused go to those after it in this claim,
-    /// and to everyone in the next (each finished attempt claims again).
+    /// The claim goes merchant by merchant, the slots shared as `SlotShares` says (fewest attempts
+    /// in flight first, then the longest waiting), so that one merchant's burst cannot starve
+    /// another's deliveries; within a merchant, to its endpoints with the fewest in flight.
     public func claim(perEndpoint: Int, total: Int, inFlight: [Endpoint: Int], lease: Duration, logger: Logger) async throws -> [Claimed] {
         guard total > 0 else { return [] }
+        // Each endpoint's oldest due delivery is one step down its index.
         let due = try await database.query("""
-            SELECT DISTINCT e.merchant_id FROM webhook_endpoints e
-            WHERE EXISTS (SELECT 1 FROM webhook_deliveries d
-                          WHERE d.merchant_id = e.merchant_id AND d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= now()
-                            AND (e.disabled_reason IS NULL OR d.event_type = \(WebhookMessage.testType)))
-            """, logger: logger).decode(UUID.self).map(MerchantID.init)
+            SELECT merchant_id, min(oldest_due) FROM (
+                SELECT e.merchant_id, (SELECT min(d.next_attempt_at) FROM webhook_deliveries d
+                                       WHERE d.merchant_id = e.merchant_id AND d.endpoint_id = e.id AND d.status = 'pending'
+                                         -- A test message goes to a disabled endpoint too, so it can be checked first.
+                                         AND (e.disabled_reason IS NULL OR d.event_type = \(WebhookMessage.testType))) AS oldest_due
+                FROM webhook_endpoints e
+            ) endpoints
+            WHERE oldest_due <= now()
+            GROUP BY merchant_id
+            """, logger: logger).decode((UUID, Date).self)
         var attemptsInFlight: [UUID: Int] = [:]
         for (endpoint, attempts) in inFlight { attemptsInFlight[endpoint.merchantID, default: 0] += attempts }
-        let merchants = due.sorted { attemptsInFlight[$0.rawValue, default: 0] < attemptsInFlight[$1.rawValue, default: 0] }
-        let token = UUID.random()
-        var claimed: [Claimed] = []
-        for (index, merchant) in merchants.enumerated() where claimed.count < total {
-            let left = total - claimed.count, merchantsLeft = merchants.count - index
-            claimed += try await claim(merchant: merchant, perEndpoint: perEndpoint, limit: (left + merchantsLeft - 1) / merchantsLeft,
-                                       inFlight: inFlight.filter { $0.key.merchantID == merchant.rawValue }, lease: lease, token: token,
-                                       logger: logger)
+        let candidates = due.map { merchant, oldestDue in
+            SlotShares.Candidate(merchant: MerchantID(merchant), inFlight: attemptsInFlight[merchant, default: 0], oldestDue: oldestDue)
         }
-        return claimed
+        let token = UUID.random()
+        return try await database.claimByMerchant(total, among: candidates, logger: logger) { merchant, limit in
+            try await claim(merchant: merchant, perEndpoint: perEndpoint, limit: limit,
+                            inFlight: inFlight.filter { $0.key.merchantID == merchant.rawValue }, lease: lease, token: token, logger: logger)
+        }
     }
 
     /// Leases up to `limit` of one merchant's due deliveries, slots going first to its endpoints
@@ -209,6 +211,8 @@ public struct WebhookDeliveries: Sendable {
         public init(at: Date, result: WebhookAttemptResult, latency: Duration, responseBody: String?) {
             (self.at, self.result, self.latency, self.responseBody) = (at, result, latency, responseBody)
         }
+
+        var endedAt: Date { at.addingTimeInterval(latency.seconds) }
     }
 
     /// An attempt, the delivery it was for, and what the retry policy decided.
@@ -233,7 +237,7 @@ public struct WebhookDeliveries: Sendable {
             let key = outcome.delivery.endpoint
             var endpoint = health[key] ?? (false, nil, nil, nil)
             if let change = outcome.decision.failingSince { endpoint.changesFailingSince = true; endpoint.failingSince = change }
-            if endpoint.disable == nil, let reason = outcome.decision.disable { (endpoint.disable, endpoint.disabledAt) = (reason, outcome.attempt.at) }
+            if endpoint.disable == nil, let reason = outcome.decision.disable { (endpoint.disable, endpoint.disabledAt) = (reason, outcome.attempt.endedAt) }
             health[key] = endpoint
         }
         health = health.filter { $0.value.changesFailingSince || $0.value.disable != nil }
@@ -248,11 +252,11 @@ public struct WebhookDeliveries: Sendable {
                 SELECT * FROM unnest(
                     \(outcomes.map(\.delivery.merchantID)), \(outcomes.map(\.delivery.endpointID)), \(outcomes.map(\.delivery.eventID)),
                     \(outcomes.map(\.delivery.lease)),
-                    \(outcomes.map(\.attempt.at)), \(NullableArray(answers.map(\.status)))::int8[],
+                    \(outcomes.map(\.attempt.at)), \(outcomes.map(\.attempt.endedAt)), \(NullableArray(answers.map(\.status)))::int8[],
                     \(outcomes.map { Int(($0.attempt.latency.seconds * 1000).rounded()) }),
                     \(NullableArray(outcomes.map(\.attempt.responseBody)))::text[], \(NullableArray(answers.map(\.error)))::text[],
                     \(outcomes.map(\.decision.status.rawValue)), \(NullableArray(outcomes.map(\.decision.nextAttemptAt)))::timestamptz[]
-                ) AS o (merchant_id, endpoint_id, event_id, lease, attempted_at, status_code, latency_ms, response_body, error, status,
+                ) AS o (merchant_id, endpoint_id, event_id, lease, attempted_at, ended_at, status_code, latency_ms, response_body, error, status,
                         next_attempt_at)
             ), attempts AS (
                 -- Only for deliveries that still exist (a deleted endpoint takes its deliveries with it).
@@ -262,7 +266,7 @@ public struct WebhookDeliveries: Sendable {
                     ON d.merchant_id = o.merchant_id AND d.endpoint_id = o.endpoint_id AND d.event_id = o.event_id
             ), delivery AS (
                 UPDATE webhook_deliveries d SET status = o.status, next_attempt_at = o.next_attempt_at, lease = NULL,
-                    completed_at = CASE WHEN o.status <> 'pending' THEN o.attempted_at END
+                    completed_at = CASE WHEN o.status <> 'pending' THEN o.ended_at END
                 FROM outcome o
                 WHERE d.merchant_id = o.merchant_id AND d.endpoint_id = o.endpoint_id AND d.event_id = o.event_id AND d.lease = o.lease
                 RETURNING d.merchant_id, d.endpoint_id
