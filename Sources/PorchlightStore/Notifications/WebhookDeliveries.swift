@@ -508,7 +508,8 @@ struct NewDeliveries {
     /// may have queued events that fan-out reaches later.
     func insert(merchant: MerchantID, resend: Bool, on connection: PostgresConnection, logger: Logger) async throws {
         guard !endpoints.isEmpty else { return }
-        // Every parameter's type is spelled out: Citus sends an INSERT ... SELECT on to a worker as text.
+        // Every parameter's type is spelled out, and the conflict clause has none: Citus sends an
+        // INSERT ... SELECT on to a worker as text, its conflict clause without parameters.
         try await connection.query("""
             INSERT INTO webhook_deliveries (merchant_id, endpoint_id, event_id, event_type, sequence, occurred_at, body, status, next_attempt_at)
             SELECT \(merchant.rawValue)::uuid, x.* , 'pending', now()
@@ -516,7 +517,7 @@ struct NewDeliveries {
                         \(occurredAt)::timestamptz[], \(bodies)::text[]) AS x
             ON CONFLICT (merchant_id, endpoint_id, event_id) DO UPDATE
                 SET status = 'pending', next_attempt_at = excluded.next_attempt_at, attempt_count = 0, completed_at = NULL, lease = NULL, body = excluded.body
-                WHERE \(resend)
+                WHERE \(unescaped: resend ? "true" : "false")
             """, logger: logger)
     }
 }

@@ -27,16 +27,17 @@ public struct OrderLookupStore: Sendable {
         let keys = subjects.map(\.key)
         let windowSeconds = Int(LookupThrottle.window.components.seconds)
         // Count this attempt first, in one statement, so that parallel guesses each see the others.
-        // The statement is given the time (Citus runs no time function in an upsert's update), and
-        // its parameters' types (Citus sends an INSERT ... SELECT on to a worker as text).
+        // The statement is given the time (Citus runs no time function in an upsert's update). Its
+        // conflict clause has no parameter (Citus sends that of an INSERT ... SELECT on to the
+        // workers without them): the window's start is written in, a number.
         let now = database.clock.now
-        let windowStartedAfter = now.addingTimeInterval(-Double(windowSeconds))
+        let windowStartedAfter = "to_timestamp(\(now.timeIntervalSince1970 - Double(windowSeconds)))"
         let rows = try await database.query("""
             INSERT INTO order_lookup_misses AS m (merchant_id, subject, window_started_at, misses)
             SELECT \(merchant.rawValue)::uuid, subject, \(now)::timestamptz, 1 FROM unnest(\(keys)::text[]) AS subject
             ON CONFLICT (merchant_id, subject) DO UPDATE SET
-                misses = CASE WHEN m.window_started_at > \(windowStartedAfter)::timestamptz THEN m.misses + 1 ELSE 1 END,
-                window_started_at = CASE WHEN m.window_started_at > \(windowStartedAfter)::timestamptz THEN m.window_started_at
+                misses = CASE WHEN m.window_started_at > \(unescaped: windowStartedAfter) THEN m.misses + 1 ELSE 1 END,
+                window_started_at = CASE WHEN m.window_started_at > \(unescaped: windowStartedAfter) THEN m.window_started_at
                                          ELSE excluded.window_started_at END
             RETURNING subject, misses, window_started_at
             """, logger: logger)
