@@ -37,7 +37,7 @@ import Testing
         26: "dd498a5be50679fffea1fbb91ba2b6feca61e4063e852510e17dae4cc4ba7d75",
         27: "573a676115b6231ee9ee0dce7150ee3f859bfd5861f754b83963f78cca1d28ea",
         28: "12b54b18a901f3d9124699b2cc7c19fd7657e07d3cb2343e708489ee91d5fdf8",
-        29: "32f2df7930d4c18574b57abea62bd017c85ca517527c05fc9fee5ac44ee5f159",
+        29: "5cfa17380de6d77b3e3a902180022073aee68a75972de69d65fe59bfa1033e8a",
     ]
 
     static func checksum(of migration: Migration) -> String {

@@ -17,8 +17,8 @@ public struct CustomerViewStore: Sendable {
     public func source(of orderID: UUID, merchant: MerchantID,
                        logger: Logger) async throws -> (document: OrderDocument, orderVersion: Int, hidden: Set<CustomerViewField>)? {
         let rows = try await database.query("""
-            SELECT d.document::text, d.version, m.customer_view_hidden
-            FROM order_documents d JOIN merchants m ON m.id = d.merchant_id
+            SELECT d.document::text, d.version, coalesce(s.hidden, '{}')
+            FROM order_documents d LEFT JOIN customer_view_settings s ON s.merchant_id = d.merchant_id
             WHERE d.merchant_id = \(merchant.rawValue) AND d.order_id = \(orderID)
             """, logger: logger)
         for (json, orderVersion, hidden) in try rows.decode((String, Int, [String]).self) {
@@ -28,16 +28,19 @@ public struct CustomerViewStore: Sendable {
     }
 
     public func hiddenFields(merchant: MerchantID, logger: Logger) async throws -> Set<CustomerViewField> {
-        let rows = try await database.query("SELECT customer_view_hidden FROM merchants WHERE id = \(merchant.rawValue)", logger: logger)
+        let rows = try await database.query("SELECT hidden FROM customer_view_settings WHERE merchant_id = \(merchant.rawValue)", logger: logger)
         return try Self.fields(rows.decode([String].self).first ?? [])
     }
 
     public func setHiddenFields(_ fields: Set<CustomerViewField>, merchant: MerchantID, logger: Logger) async throws {
         let values = CustomerViewField.allCases.filter(fields.contains).map(\.rawValue)
-        try await database.query("UPDATE merchants SET customer_view_hidden = \(values) WHERE id = \(merchant.rawValue)", logger: logger)
+        try await database.query("""
+            INSERT INTO customer_view_settings (merchant_id, hidden) VALUES (\(merchant.rawValue), \(values))
+            ON CONFLICT (merchant_id) DO UPDATE SET hidden = excluded.hidden, updated_at = excluded.updated_at
+            """, logger: logger)
     }
 
     private static func fields(_ stored: [String]) throws -> Set<CustomerViewField> {
-        Set(try stored.map { try StoredValue.decode(CustomerViewField.self, $0, "merchants.customer_view_hidden") })
+        Set(try stored.map { try StoredValue.decode(CustomerViewField.self, $0, "customer_view_settings.hidden") })
     }
 }
