@@ -18,17 +18,9 @@ extension MessageStore {
               AND \(unescaped: EventFeed.hasNewEvents(merchant: "s.merchant_id", after: "s.feed_position"))
             """, logger: logger).decode(UUID.self).map(MerchantID.init)
         var planned = 0
-        for merchant in merchants {
-            // One merchant's failure must not stop the others'.
-            do {
-                try await feed.assignSequences(merchant: merchant, logger: logger)
-                planned += try await plan(merchant: merchant, now: now, logger: logger)
-            } catch where Database.meansUnavailable(error) {
-                throw error  // not this merchant's: the whole pass tries again
-            } catch {
-                logger.error("message planning failed for a merchant", metadata: [
-                    "merchant_id": "\(merchant.rawValue)", "error": "\(String(reflecting: error))"])
-            }
+        try await database.eachMerchant(merchants, failing: "message planning", logger: logger) { merchant in
+            try await feed.assignSequences(merchant: merchant, logger: logger)
+            planned += try await plan(merchant: merchant, now: now, logger: logger)
         }
         return planned
     }

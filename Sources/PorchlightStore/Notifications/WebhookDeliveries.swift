@@ -36,17 +36,9 @@ public struct WebhookDeliveries: Sendable {
             WHERE \(unescaped: EventFeed.hasNewEvents(merchant: "e.merchant_id", after: "e.feed_position"))
             """, logger: logger).decode(UUID.self).map(MerchantID.init)
         var queued = 0
-        for merchant in merchants {
-            // One merchant's failure (a row no Core type can read) must not stop the others'.
-            do {
-                try await feed.assignSequences(merchant: merchant, logger: logger)
-                queued += try await fanOut(merchant: merchant, logger: logger)
-            } catch where Database.meansUnavailable(error) {
-                throw error  // not this merchant's: the whole pass tries again
-            } catch {
-                logger.error("webhook fan-out failed for a merchant", metadata: [
-                    "merchant_id": "\(merchant.rawValue)", "error": "\(String(reflecting: error))"])
-            }
+        try await database.eachMerchant(merchants, failing: "webhook fan-out", logger: logger) { merchant in
+            try await feed.assignSequences(merchant: merchant, logger: logger)
+            queued += try await fanOut(merchant: merchant, logger: logger)
         }
         return queued
     }
